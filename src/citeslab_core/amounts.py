@@ -1,0 +1,67 @@
+"""Amounts in euros and declared percentages, read from cells.
+
+Amounts are :class:`~decimal.Decimal` with two decimals, never floats: ``16000``,
+``16 000``, ``16 000,00 €``, ``16000.00`` and spreadsheet number cells all read as
+``Decimal("16000.00")``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from citeslab_core.errors import CellError
+
+__all__ = ["CENT", "parse_amount", "parse_percent"]
+
+CENT = Decimal("0.01")
+_SPACES = re.compile(r"[\s\u00a0\u202f']+")
+
+
+def _number(raw: object, what: str) -> Decimal:
+    if isinstance(raw, bool):
+        raise CellError(f"« {raw} » n'est pas {what}")
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        # repr() gives the shortest text that reads back as the same float: what the
+        # spreadsheet showed, not the binary expansion.
+        return Decimal(repr(raw))
+    text = _SPACES.sub("", str(raw)).removesuffix("€").removesuffix("EUR").strip()
+    text = text.removesuffix("%")
+    if "," in text:
+        # French: a comma is the decimal mark, dots (if any) group thousands.
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise CellError(f"« {raw} » n'est pas {what}") from None
+    if not value.is_finite():
+        raise CellError(f"« {raw} » n'est pas {what}")
+    return value
+
+
+def parse_amount(raw: object) -> Decimal:
+    """An amount in euros, to the cent; negative amounts are refused."""
+    value = _number(raw, "un montant (attendu : 16000, 16 000,00 € ou 16000.00)")
+    if value != value.quantize(CENT):
+        raise CellError(f"« {raw} » : un montant a au plus deux décimales")
+    if value < 0:
+        raise CellError(f"« {raw} » : un montant ne peut pas être négatif")
+    return value.quantize(CENT)
+
+
+def parse_percent(raw: object, *, percent_cell: bool = False) -> Decimal:
+    """A declared share in percent: ``24``, ``24 %``, ``24,0``, ``35,1``.
+
+    ``percent_cell`` says the spreadsheet cell is formatted as a percentage, so it
+    stores a fraction (Excel stores 0.24 and shows 24 %).
+    """
+    value = _number(raw, "un pourcentage (attendu : 24, 24 % ou 24,5)")
+    if percent_cell and not isinstance(raw, str):
+        value = value * 100
+    if not 0 <= value <= 100:
+        raise CellError(f"« {raw} » : un pourcentage est compris entre 0 et 100")
+    return value

@@ -1,0 +1,344 @@
+"""The ``citeslab`` command: wires readers, computations, renderers and writers together.
+
+Commands are English, everything the command says is French. Exit codes: 0 success,
+1 data errors, 2 usage errors. A user's mistake never shows a Python traceback.
+
+Start-up is kept light: this module imports only the standard library at load time, and
+each command imports what it needs (openpyxl, babel, the exporters) when it runs, so that
+``citeslab --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from citeslab_core.model import Dataset
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_DATA = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, in French, exiting with 2 on a usage error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog} : erreur : {_french_argparse(message)}\n")
+
+
+_ARGPARSE_FR = (
+    ("the following arguments are required", "arguments obligatoires manquants"),
+    ("unrecognized arguments", "arguments inconnus"),
+    ("invalid choice", "choix invalide"),
+    ("choose from", "valeurs possibles"),
+    ("expected one argument", "une valeur est attendue"),
+    ("not allowed with argument", "incompatible avec"),
+    ("argument", "option"),
+)
+
+
+def _french_argparse(message: str) -> str:
+    for english, french in _ARGPARSE_FR:
+        message = message.replace(english, french)
+    return message
+
+
+def _date(text: str) -> dt.date:
+    from citeslab_core.dates import parse_day
+    from citeslab_core.errors import CellError
+
+    try:
+        return parse_day(text)
+    except CellError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_input(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", nargs="?", type=Path, metavar="ENTREE",
+                        help="classeur (.xlsx), dossier de fichiers CSV ou JSON canonique")
+    parser.add_argument("--example", action="store_true",
+                        help="utiliser l'exemple fourni (un CitésLab fictif, 2022 à 2024)")
+
+
+def _add_period(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, metavar="ANNEE", help="l'année du bilan")
+    parser.add_argument("--from", dest="start", type=_date, metavar="DATE",
+                        help="début de la période (avec --to, au lieu de --year)")
+    parser.add_argument("--to", dest="end", type=_date, metavar="DATE",
+                        help="fin de la période (incluse)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="citeslab",
+        description="Les données d'un CitésLab : contrôle, suivi des parcours, bilan annuel "
+                    "et fichiers pour chaque financeur.",
+        epilog="Codes de sortie : 0 succès, 1 erreurs dans les données, 2 erreur d'usage.",
+    )
+    parser.add_argument("--version", action="version", version=f"citeslab {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+
+    validate = commands.add_parser(
+        "validate", help="contrôler les données et les règles du référent de parcours",
+        description="Contrôle le classeur : valeurs, dates, identifiants, colonnes, et les "
+                    "règles R3, R8 et R10 du référent de parcours. Sort avec 1 s'il y a une "
+                    "erreur.")
+    _add_input(validate)
+    validate.add_argument("--on", type=_date, metavar="DATE",
+                          help="date du contrôle (par défaut aujourd'hui)")
+
+    report = commands.add_parser("report", help="le bilan d'une période",
+                                 description="Calcule le bilan de la période.")
+    _add_input(report)
+    _add_period(report)
+    report.add_argument("--format", choices=["text", "json", "html"], default="text",
+                        help="texte pour le terminal (par défaut), JSON ou page HTML")
+    report.add_argument("-o", "--output", type=Path, metavar="FICHIER",
+                        help="écrire dans ce fichier au lieu de la sortie standard")
+    report.add_argument("--public", action="store_true",
+                        help="masquer les petits effectifs (diffusion publique)")
+    report.add_argument("--force", action="store_true", help="remplacer le fichier existant")
+
+    followup = commands.add_parser(
+        "followup", help="la liste des actions du référent de parcours à une date",
+        description="Qui contacter, quel partenaire relancer, quels parcours clore.")
+    _add_input(followup)
+    followup.add_argument("--on", type=_date, metavar="DATE",
+                          help="date de la liste (par défaut aujourd'hui)")
+    followup.add_argument("--format", choices=["text", "json"], default="text",
+                          help="texte (avec nom et téléphone) ou JSON (identifiants seuls)")
+
+    export = commands.add_parser("export", help="les fichiers d'un financeur",
+                                 description="Lance l'exportateur NOM sur le bilan de la "
+                                             "période et écrit ses fichiers dans le dossier.")
+    export.add_argument("name", metavar="NOM", help="l'exportateur (voir citeslab exporters)")
+    _add_input(export)
+    _add_period(export)
+    export.add_argument("-o", "--output", type=Path, metavar="DOSSIER", required=True,
+                        help="dossier où écrire les fichiers")
+    export.add_argument("--format", metavar="FORMAT", help="format des fichiers (xlsx, csv…)")
+    export.add_argument("--public", action="store_true", help="masquer les petits effectifs")
+    export.add_argument("--force", action="store_true", help="remplacer les fichiers existants")
+    export.add_argument("--key-file", type=Path, metavar="FICHIER",
+                        help="clé des pseudonymes (sinon CITESLAB_PSEUDO_KEY)")
+
+    commands.add_parser("exporters", help="les exportateurs installés",
+                        description="Les exportateurs installés, leurs formats, leur paquet "
+                                    "et leurs erreurs de chargement.")
+
+    template = commands.add_parser("template", help="un classeur vide à remplir",
+                                   description="Écrit un classeur vide : une feuille par "
+                                               "table, des listes déroulantes, une notice.")
+    template.add_argument("file", type=Path, metavar="FICHIER", help="le classeur .xlsx à écrire")
+    template.add_argument("--force", action="store_true", help="remplacer le fichier existant")
+
+    example = commands.add_parser("example", help="écrire l'exemple fourni",
+                                  description="Écrit l'exemple fourni dans DOSSIER, en classeur "
+                                              "(exemple.xlsx) et en JSON (exemple.json).")
+    example.add_argument("directory", type=Path, metavar="DOSSIER")
+    example.add_argument("--force", action="store_true", help="remplacer les fichiers existants")
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("citeslab")
+    except PackageNotFoundError:
+        return "inconnue"
+
+
+# -- helpers shared by the commands -------------------------------------------------------
+
+
+def _load(args: argparse.Namespace) -> Dataset:
+    from citeslab_core.errors import UsageError
+
+    if args.example:
+        if args.input is not None:
+            raise UsageError("donnez ENTREE ou --example, pas les deux")
+        from citeslab_core.example import load_example
+
+        return load_example()
+    if args.input is None:
+        raise UsageError("indiquez le fichier à lire (ENTREE) ou --example")
+    from citeslab_core.readers import read_input
+
+    return read_input(args.input)
+
+
+def _period(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
+    from citeslab_core.errors import UsageError
+
+    if args.year is not None:
+        if args.start or args.end:
+            raise UsageError("--year ne va pas avec --from / --to")
+        return dt.date(args.year, 1, 1), dt.date(args.year, 12, 31)
+    if args.start and args.end:
+        if args.end < args.start:
+            raise UsageError("--to précède --from")
+        return args.start, args.end
+    raise UsageError("indiquez la période : --year ANNEE, ou --from DATE --to DATE")
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _emit(text: str, output: Path | None, *, force: bool) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from citeslab_core.files import write_atomic
+
+    write_atomic(output, text.encode("utf-8"), force=force)
+    print(f"Écrit : {output}", file=sys.stderr)
+
+
+# -- the commands ------------------------------------------------------------------------
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    data = _load(args)
+    from citeslab_core.rules import Severity, check
+
+    on = args.on or _today()
+    errors = [f for f in check(data, on) if f.severity is Severity.ERROR]
+    if errors:
+        print(f"{len(errors)} erreur{'s' if len(errors) > 1 else ''} des règles du référent "
+              "de parcours :", file=sys.stderr)
+        for finding in errors:
+            print(f"- {finding.describe()}", file=sys.stderr)
+        return EXIT_DATA
+    print(f"Données valides : {len(data.persons)} porteurs, {len(data.events)} suivis, "
+          f"{len(data.animations)} animations.")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    start, end = _period(args)
+    if args.output is not None:
+        from citeslab_core.files import check_writable
+
+        check_writable(args.output, force=args.force)
+    data = _load(args)
+    from citeslab_core.bilan import compute_bilan
+
+    bilan = compute_bilan(data, start, end, public=args.public)
+    if args.format == "json":
+        from citeslab_core.render.json import render
+    elif args.format == "html":
+        from citeslab_core.render.html import render
+    else:
+        from citeslab_core.render.text import render
+    _emit(render(bilan), args.output, force=args.force)
+    return EXIT_OK
+
+
+def _cmd_followup(args: argparse.Namespace) -> int:
+    data = _load(args)
+    from citeslab_core import followup
+
+    todo = followup.followup(data, args.on or _today())
+    text = followup.render_json(todo) if args.format == "json" else followup.render_text(todo)
+    _emit(text, None, force=False)
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from citeslab_core.plugins import run_export_command
+
+    start, end = _period(args)
+    return run_export_command(
+        name=args.name, load=lambda: _load(args), start=start, end=end, output=args.output,
+        format=args.format, public=args.public, force=args.force, key_file=args.key_file,
+        environ=os.environ,
+    )
+
+
+def _cmd_exporters(args: argparse.Namespace) -> int:
+    from citeslab_core.plugins import describe_exporters
+
+    print(describe_exporters())
+    return EXIT_OK
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from citeslab_core.files import check_writable, write_atomic
+
+    check_writable(args.file, force=args.force)
+    from citeslab_core.template import build_template
+
+    write_atomic(args.file, build_template(), force=args.force)
+    print(f"Modèle écrit : {args.file}")
+    return EXIT_OK
+
+
+def _cmd_example(args: argparse.Namespace) -> int:
+    from citeslab_core.errors import UsageError
+
+    directory: Path = args.directory
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} n'est pas un dossier")
+    directory.mkdir(parents=True, exist_ok=True)
+    from citeslab_core.converter import dumps
+    from citeslab_core.example import load_example
+    from citeslab_core.files import write_all_atomic
+    from citeslab_core.readers.workbook import write_workbook
+
+    data = load_example()
+    workbook, document = directory / "exemple.xlsx", directory / "exemple.json"
+    write_all_atomic([(workbook, write_workbook(data)),
+                      (document, dumps(data).encode("utf-8"))], force=args.force)
+    print(f"Exemple écrit : {workbook} et {document}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": _cmd_validate,
+    "report": _cmd_report,
+    "followup": _cmd_followup,
+    "export": _cmd_export,
+    "exporters": _cmd_exporters,
+    "template": _cmd_template,
+    "example": _cmd_example,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    from citeslab_core.errors import InvalidData, UsageError
+
+    try:
+        return COMMANDS[args.command](args)
+    except InvalidData as exc:
+        print(exc.summary(), file=sys.stderr)
+        return EXIT_DATA
+    except UsageError as exc:
+        print(f"citeslab : erreur : {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,267 @@
+"""The canonical JSON of a dataset, through one cattrs converter.
+
+:func:`make_converter` builds it, the way ``cattrs.preconf.json`` does. Its choices:
+
+- keys are the workbook's French column names (``porteurs``, ``date_naissance``, …), taken
+  from each field's ``column`` metadata, so the JSON reads like the workbook;
+- fields at their default value are left out (a missing key means the default);
+- dates are ISO 8601 strings (``"2023-03-30"``); partial dates keep their precision
+  (``"2023-03"``, ``"2023"``, ``"2023-05/2023-09"``);
+- amounts and percentages are :class:`~decimal.Decimal` written as strings
+  (``"16000.00"``), never floats;
+- vocabulary values are their codes; on reading, a label is accepted too;
+- unknown keys are refused, so a typo is not silently lost;
+- the document carries ``"schema_version": 1``.
+
+Reading errors go through :func:`cattrs.transform_error` and come out as
+:class:`~citeslab_core.errors.InvalidData` whose locations are JSON paths such as
+``porteurs[12].date_naissance``, with a French message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from citeslab_core.dates import PartialDate
+from citeslab_core.errors import CellError, InvalidData, Location, Problem
+from citeslab_core.model import (
+    TABLES,
+    Dataset,
+    FundingPolicy,
+    PathwayPolicy,
+    Site,
+)
+from citeslab_core.vocabularies import Vocabulary
+
+__all__ = ["SCHEMA_VERSION", "dumps", "loads", "make_converter", "read_json", "to_dict"]
+
+SCHEMA_VERSION = 1
+
+# Nested classes first: a class's generated hook takes its fields' hooks when it is made.
+_RECORD_CLASSES: tuple[type, ...] = (
+    PathwayPolicy, FundingPolicy, Site, *(cls for _, cls, _ in TABLES)
+)
+
+
+def _structure_date(value: Any, _: type) -> dt.date:
+    if not isinstance(value, str):
+        raise CellError(f"« {value} » n'est pas une date ISO (AAAA-MM-JJ)")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CellError(f"« {value} » n'est pas une date ISO qui existe") from None
+
+
+def _structure_partial(value: Any, _: type) -> PartialDate:
+    if not isinstance(value, str):
+        raise CellError(f"« {value} » n'est pas une date ISO")
+    found = PartialDate.from_iso(value)
+    if found.iso() != value:
+        raise CellError(f"« {value} » n'est pas une date ISO (attendu : {found.iso()})")
+    return found
+
+
+def _structure_decimal(value: Any, _: type) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise CellError(f"« {value} » : un montant s'écrit en texte, par exemple \"16000.00\"")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise CellError(f"« {value} » n'est pas un nombre") from None
+    if not number.is_finite():
+        raise CellError(f"« {value} » n'est pas un nombre")
+    return number
+
+
+def _structure_vocabulary(value: Any, cls: type[Vocabulary]) -> Vocabulary:
+    return cls.parse(value)
+
+
+def _structure_int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CellError(f"« {value} » n'est pas un nombre entier")
+    return value
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise CellError(f"« {value} » n'est pas un texte")
+    return value
+
+
+def _structure_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise CellError(f"« {value} » n'est pas true ou false")
+    return value
+
+
+def make_converter() -> cattrs.Converter:
+    """The converter between records and JSON-ready dictionaries (see the module's notes)."""
+    conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_unstructure_hook(PartialDate, PartialDate.iso)
+    conv.register_structure_hook(PartialDate, _structure_partial)
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_structure_hook(Decimal, _structure_decimal)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, Vocabulary), lambda v: v.value)
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, Vocabulary), _structure_vocabulary)
+    for cls in _RECORD_CLASSES:
+        renames = {f.name: override(rename=f.metadata["column"]) for f in attrs.fields(cls)}
+        conv.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **renames))
+        conv.register_structure_hook(
+            cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **renames))
+    return conv
+
+
+@cache
+def converter() -> cattrs.Converter:
+    """The library's converter, made once."""
+    return make_converter()
+
+
+_TABLE_FIELDS = {
+    "quartiers": "neighbourhoods",
+    "porteurs": "persons",
+    "suivis": "events",
+    "animations": "animations",
+    "partenariats": "partnerships",
+    "financements": "fundings",
+    "textes": "texts",
+}
+
+
+def to_dict(data: Dataset) -> dict[str, Any]:
+    """The canonical JSON document of a dataset, as Python values."""
+    conv = converter()
+    document: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "structure": conv.unstructure(data.site, Site),
+    }
+    for key, (_, cls, _) in zip(_TABLE_FIELDS, TABLES, strict=True):
+        records = getattr(data, _TABLE_FIELDS[key])
+        unstructure = conv.get_unstructure_hook(cls)
+        document[key] = [unstructure(r) for r in records]
+    return document
+
+
+def dumps(data: Dataset, *, indent: int | None = 1) -> str:
+    """The canonical JSON text of a dataset."""
+    return json.dumps(to_dict(data), ensure_ascii=False, indent=indent)
+
+
+def _french(exc: BaseException, _type: Any) -> str:
+    if isinstance(exc, CellError):
+        return str(exc)
+    if isinstance(exc, KeyError):
+        return "champ obligatoire absent"
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        return "clés inconnues : " + ", ".join(sorted(exc.extra_fields))
+    if isinstance(exc, (TypeError, AttributeError)):
+        return "valeur du mauvais type (attendu : un objet, une liste ou un texte)"
+    return f"valeur invalide ({exc})"
+
+
+def _column_path(path: str, cls: type) -> str:
+    """``porteurs[0].sex`` as the JSON reader sees it: ``porteurs[0].sexe``."""
+    head, *names = path.split(".")
+    out = [head]
+    current: Any = cls
+    for name in names:
+        fields = attrs.fields_dict(current) if attrs.has(current) else {}
+        field = fields.get(name)
+        if field is None:
+            out.append(name)
+            current = None
+            continue
+        out.append(str(field.metadata["column"]))
+        current = field.type if isinstance(field.type, type) else _FIELD_CLASSES.get(name)
+    return ".".join(out)
+
+
+# Nested record fields, for the paths above (attrs keeps string annotations here).
+_FIELD_CLASSES: dict[str, type] = {
+    "pathway_policy": PathwayPolicy,
+    "funding_policy": FundingPolicy,
+}
+
+
+def _path_problem(line: str, cls: type, file: str | None) -> Problem:
+    message, _, path = line.rpartition(" @ ")
+    return Problem(Location(file=file, sheet=_column_path(path, cls) or None), message)
+
+
+def from_dict(document: Any, *, file: str | None = None) -> Dataset:
+    """The dataset of a canonical JSON document; every problem raised at once."""
+    where = Location(file=file)
+    if not isinstance(document, dict):
+        raise InvalidData([Problem(where, "le document JSON doit être un objet")])
+    version = document.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise InvalidData([Problem(where, f"schema_version {version!r} inconnue (attendu : "
+                                          f"{SCHEMA_VERSION})")])
+    unknown = set(document) - {"schema_version", "structure", *_TABLE_FIELDS}
+    problems = [Problem(where, f"clé inconnue « {k} »") for k in sorted(unknown)]
+    conv = converter()
+    parts: dict[str, Any] = {}
+    try:
+        parts["site"] = conv.structure(document.get("structure", {}), Site)
+    except Exception as exc:
+        problems.extend(_errors(exc, "structure", Site, file))
+    for key, (_, cls, _) in zip(_TABLE_FIELDS, TABLES, strict=True):
+        rows = document.get(key, [])
+        if not isinstance(rows, list):
+            problems.append(Problem(Location(file=file, sheet=key), "une liste est attendue"))
+            continue
+        try:
+            parts[_TABLE_FIELDS[key]] = conv.structure(rows, list[cls])  # type: ignore[valid-type]
+        except Exception as exc:
+            problems.extend(_errors(exc, key, cls, file))
+    if problems:
+        raise InvalidData(problems)
+    try:
+        return Dataset.build(**parts)
+    except InvalidData as exc:
+        raise InvalidData(
+            Problem(Location(file=file, sheet=p.location.sheet, column=p.location.column),
+                    p.message) for p in exc.problems) from None
+
+
+def _errors(exc: Exception, root: str, cls: type, file: str | None) -> list[Problem]:
+    lines = cattrs.transform_error(exc, path=f"${root}", format_exception=_french)
+    return [_path_problem(line.replace(f"${root}", root, 1), cls, file) for line in lines]
+
+
+def loads(text: str | bytes, *, file: str | None = None) -> Dataset:
+    """The dataset of a canonical JSON text."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidData([Problem(Location(file=file, row=exc.lineno),
+                                   f"JSON illisible (colonne {exc.colno}) : {exc.msg}")]
+                          ) from None
+    except UnicodeDecodeError:
+        raise InvalidData([Problem(Location(file=file), "le fichier n'est pas du texte UTF-8")]
+                          ) from None
+    return from_dict(document, file=file)
+
+
+def read_json(path: Path) -> Dataset:
+    """The dataset of a canonical JSON file."""
+    return loads(path.read_bytes(), file=path.name)
+

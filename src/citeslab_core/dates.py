@@ -1,0 +1,288 @@
+"""Dates as the records hold them: a day, or a partial date that keeps its precision.
+
+Event dates are days (:class:`datetime.date`). Partnerships, birth dates and planned
+animations may be partial: :class:`PartialDate` is a day, a month, a year or a range of
+months, and is never silently turned into the first of the month. Its text form is ISO
+8601: ``2023-03-30``, ``2023-03``, ``2023``, ``2023-05/2023-09``.
+
+:func:`parse_date` reads every form ``VOCABULARY.md`` lists: ISO, ``30/03/2023``,
+``30 mars 2023``, ``15-févr`` (the year from the context), ``Janvier 2023``,
+``janv. 2023``, ``Mai à Septembre 2023``, ``2023``, and spreadsheet date cells.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import enum
+import re
+from functools import cache
+
+import attrs
+from dateutil import parser as dateutil_parser
+from dateutil.relativedelta import relativedelta
+
+from citeslab_core.errors import CellError
+from citeslab_core.vocabularies import normalize
+
+__all__ = [
+    "PartialDate",
+    "Precision",
+    "age_on",
+    "parse_date",
+    "parse_day",
+]
+
+
+class Precision(enum.Enum):
+    """How much of a date is known."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+    MONTH_RANGE = "month_range"
+
+
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        ("janvier", "janv", "jan"),
+        ("fevrier", "fevr", "fev"),
+        ("mars", "mar"),
+        ("avril", "avr"),
+        ("mai",),
+        ("juin",),
+        ("juillet", "juil", "jul"),
+        ("aout", "aou"),
+        ("septembre", "sept", "sep"),
+        ("octobre", "oct"),
+        ("novembre", "nov"),
+        ("decembre", "dec"),
+    ],
+    start=1,
+):
+    for _name in _names:
+        MONTHS[_name] = _number
+
+_MONTH = r"([a-z]+)\.?"
+_YEAR_ONLY = re.compile(r"^(\d{4})$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_ISO_RANGE = re.compile(r"^(\d{4})-(\d{1,2})/(\d{4})-(\d{1,2})$")
+_MONTH_YEAR = re.compile(rf"^{_MONTH} (\d{{4}})$")
+_MONTH_ALONE = re.compile(rf"^{_MONTH}$")
+_RANGE_WORDS = re.compile(rf"^(?:de )?{_MONTH}(?: (\d{{4}}))? (?:a|au) {_MONTH} (\d{{4}})$")
+_DAY_MONTH = re.compile(rf"^(\d{{1,2}}) ?{_MONTH}$")
+_FR_NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+
+
+class _FrenchParserInfo(dateutil_parser.parserinfo):
+    """dateutil's parser, taught French month names and day-first dates."""
+
+    MONTHS = [  # noqa: RUF012 (dateutil's own class attribute)
+        ("janv", "janvier"),
+        ("fevr", "fevrier", "fev"),
+        ("mars",),
+        ("avr", "avril"),
+        ("mai",),
+        ("juin",),
+        ("juil", "juillet"),
+        ("aout",),
+        ("sept", "septembre", "sep"),
+        ("oct", "octobre"),
+        ("nov", "novembre"),
+        ("dec", "decembre"),
+    ]
+    JUMP = [" ", ".", ",", "/", "-", "le", "er"]  # noqa: RUF012
+
+    def __init__(self) -> None:
+        super().__init__(dayfirst=True, yearfirst=False)
+
+
+_PARSER = dateutil_parser.parser(_FrenchParserInfo())
+
+
+@attrs.frozen(order=True)
+class PartialDate:
+    """A date known to the day, the month, the year, or as a range of months.
+
+    :attr:`start` and :attr:`end` are the first and last days it may mean.
+    """
+
+    start: dt.date
+    end: dt.date
+    precision: Precision = attrs.field(order=False)
+
+    @classmethod
+    def day(cls, value: dt.date) -> PartialDate:
+        return cls(value, value, Precision.DAY)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> PartialDate:
+        last = calendar.monthrange(year, month)[1]
+        return cls(dt.date(year, month, 1), dt.date(year, month, last), Precision.MONTH)
+
+    @classmethod
+    def year(cls, year: int) -> PartialDate:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), Precision.YEAR)
+
+    @classmethod
+    def month_range(cls, year1: int, month1: int, year2: int, month2: int) -> PartialDate:
+        if (year2, month2) < (year1, month1):
+            raise CellError("la fin de la période précède son début")
+        if (year1, month1) == (year2, month2):
+            return cls.month(year1, month1)
+        last = calendar.monthrange(year2, month2)[1]
+        return cls(dt.date(year1, month1, 1), dt.date(year2, month2, last),
+                   Precision.MONTH_RANGE)
+
+    def overlaps(self, start: dt.date, end: dt.date) -> bool:
+        """Whether this date may fall between ``start`` and ``end`` (both included)."""
+        return self.start <= end and self.end >= start
+
+    def iso(self) -> str:
+        """The ISO 8601 form: ``2023-03-30``, ``2023-03``, ``2023``, ``2023-05/2023-09``."""
+        if self.precision is Precision.DAY:
+            return self.start.isoformat()
+        if self.precision is Precision.MONTH:
+            return f"{self.start.year:04d}-{self.start.month:02d}"
+        if self.precision is Precision.YEAR:
+            return f"{self.start.year:04d}"
+        return (f"{self.start.year:04d}-{self.start.month:02d}/"
+                f"{self.end.year:04d}-{self.end.month:02d}")
+
+    def __str__(self) -> str:
+        return self.iso()
+
+    @classmethod
+    def from_iso(cls, text: str) -> PartialDate:
+        """The inverse of :meth:`iso`."""
+        return parse_date(text, partial=True)
+
+
+def _month_number(word: str) -> int:
+    number = MONTHS.get(word)
+    if number is None:
+        raise CellError(f"« {word} » n'est pas un nom de mois")
+    return number
+
+
+def _checked_day(year: int, month: int, day: int, raw: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise CellError(f"« {raw} » n'est pas une date qui existe") from None
+
+
+def parse_date(raw: object, *, partial: bool = False, context_year: int | None = None
+               ) -> PartialDate:
+    """Read a date cell. Partial forms are refused unless ``partial`` is true.
+
+    ``context_year`` supplies the year of a day written without one (``15-févr``) or of a
+    month alone (``novembre``); without it those forms are an error.
+    """
+    if isinstance(raw, dt.datetime):
+        return PartialDate.day(raw.date())
+    if isinstance(raw, dt.date):
+        return PartialDate.day(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        raise CellError(f"« {raw} » n'est pas une date")
+    return _parse_text(raw.strip(), partial, context_year)
+
+
+@cache
+def _parse_text(text: str, partial: bool, context_year: int | None) -> PartialDate:
+    if not text:
+        raise CellError("date vide")
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return PartialDate.day(dt.date.fromisoformat(text))
+        except ValueError:
+            raise CellError(f"« {text} » n'est pas une date qui existe") from None
+    key = normalize(text.replace(".", " ").replace("/", " / ")).replace(" / ", "/")
+    key = re.sub(r"\s+", " ", key)
+    found = _parse_partial(text, key, context_year)
+    if found is not None:
+        if found.precision is not Precision.DAY and not partial:
+            raise CellError(f"« {text} » : une date complète est attendue (jour, mois, année)")
+        return found
+    return PartialDate.day(_parse_full(text))
+
+
+def _parse_partial(text: str, key: str, context_year: int | None) -> PartialDate | None:
+    match = _YEAR_ONLY.match(key)
+    if match:
+        return PartialDate.year(int(match[1]))
+    compact = text.replace(" ", "")
+    match = _ISO_MONTH.match(compact)
+    if match:
+        month = int(match[2])
+        if not 1 <= month <= 12:
+            raise CellError(f"« {text} » n'est pas une date qui existe")
+        return PartialDate.month(int(match[1]), month)
+    match = _ISO_RANGE.match(compact)
+    if match:
+        return PartialDate.month_range(int(match[1]), int(match[2]), int(match[3]),
+                                       int(match[4]))
+    match = _MONTH_YEAR.match(key)
+    if match and match[1] in MONTHS:
+        return PartialDate.month(int(match[2]), _month_number(match[1]))
+    match = _RANGE_WORDS.match(key)
+    if match:
+        year2 = int(match[4])
+        year1 = int(match[2]) if match[2] else year2
+        return PartialDate.month_range(year1, _month_number(match[1]), year2,
+                                       _month_number(match[3]))
+    match = _DAY_MONTH.match(key)
+    if match and match[2] in MONTHS:
+        if context_year is None:
+            raise CellError(f"« {text} » : l'année manque (indiquez-la, ou la clé annee "
+                            "de la feuille structure)")
+        return PartialDate.day(_checked_day(context_year, _month_number(match[2]),
+                                            int(match[1]), text))
+    match = _MONTH_ALONE.match(key)
+    if match and match[1] in MONTHS:
+        if context_year is None:
+            raise CellError(f"« {text} » : l'année manque (indiquez-la, ou la clé annee "
+                            "de la feuille structure)")
+        return PartialDate.month(context_year, _month_number(match[1]))
+    return None
+
+
+def _parse_full(text: str) -> dt.date:
+    match = _FR_NUMERIC.match(text)
+    if match:
+        year = int(match[3])
+        if year < 100:
+            year += 2000
+        return _checked_day(year, int(match[2]), int(match[1]), text)
+    cleaned = normalize(text)
+    # dateutil fills what is missing from its default: two different defaults tell
+    # whether the text gave a day, a month and a year.
+    try:
+        first = _PARSER.parse(cleaned, default=dt.datetime(1904, 2, 29))
+        second = _PARSER.parse(cleaned, default=dt.datetime(1908, 3, 31))
+    except (ValueError, OverflowError, TypeError):
+        raise CellError(f"« {text} » n'est pas une date lisible (attendu : 30/03/2023, "
+                        "2023-03-30 ou 30 mars 2023)") from None
+    if first.date() != second.date() or first.time() != dt.time():
+        raise CellError(f"« {text} » : une date complète est attendue (jour, mois, année)")
+    return first.date()
+
+
+def parse_day(raw: object, *, context_year: int | None = None) -> dt.date:
+    """Read a cell that must hold a full date (an event's date)."""
+    return parse_date(raw, context_year=context_year).start
+
+
+def age_on(birth: PartialDate, on: dt.date) -> int:
+    """Age in whole years on a date.
+
+    With a birth year only, the year is subtracted from ``on``'s year (DOMAIN.md).
+    """
+    if birth.precision is Precision.DAY:
+        return relativedelta(on, birth.start).years
+    return on.year - birth.start.year

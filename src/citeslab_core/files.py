@@ -1,0 +1,86 @@
+"""Writing files safely: whole or not at all, never a formula in a spreadsheet cell.
+
+:func:`write_atomic` writes into a temporary file in the destination's folder, flushes it
+to disk, then renames it over the destination (``os.replace``), so a reader sees the old
+file or the new one, never half of one, and a failure leaves nothing behind.
+
+:func:`neutralise` protects a text cell against formula injection (OWASP "CSV
+injection"): a text that a spreadsheet would take for a formula gets a leading ``'``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from citeslab_core.errors import UsageError
+
+__all__ = ["check_writable", "neutralise", "write_atomic", "write_all_atomic"]
+
+# A formula starts with one of these, possibly after spaces, or on any line of a
+# multi-line cell: = + - @, tab, carriage return, line feed, and their full-width forms.
+_TRIGGERS = "=+-@\t\r\n\uff1d\uff0b\uff0d\uff20"
+_DANGEROUS = re.compile(rf"(?:^|[\r\n])[ \u00a0\u3000]*[{re.escape(_TRIGGERS)}]")
+
+
+def neutralise(text: str) -> str:
+    """The text made safe for a spreadsheet cell; a safe text is returned unchanged.
+
+    Only texts go through here: numbers are written as numbers and never altered.
+    """
+    if text and _DANGEROUS.search(text):
+        return "'" + text
+    return text
+
+
+def check_writable(path: Path, *, force: bool = False) -> None:
+    """Refuse to replace an existing file without ``force``; the folder must exist."""
+    if path.exists() and not force:
+        raise UsageError(f"{path} existe déjà : ajoutez --force pour le remplacer")
+    if path.is_dir():
+        raise UsageError(f"{path} est un dossier")
+    if not path.parent.is_dir():
+        raise UsageError(f"le dossier {path.parent} n'existe pas")
+
+
+def write_atomic(path: Path, data: bytes, *, force: bool = False, private: bool = False
+                 ) -> None:
+    """Write ``data`` to ``path`` whole or not at all.
+
+    ``private`` makes the file readable by its owner only (participant-level files).
+    """
+    write_all_atomic([(path, data)], force=force, private=private)
+
+
+def write_all_atomic(files: Iterable[tuple[Path, bytes]], *, force: bool = False,
+                     private: bool = False) -> None:
+    """Write several files, each atomically; none is written if any cannot be.
+
+    Every destination is checked before anything is written; the temporary files are
+    all written and synced before the first rename.
+    """
+    pending = list(files)
+    for path, _ in pending:
+        check_writable(path, force=force)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in pending:
+            handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                            dir=path.parent)
+            staged.append((temp, path))
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temp, 0o600 if private else 0o644)
+        for temp, path in staged:
+            os.replace(temp, path)
+    except BaseException:
+        for temp, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+        raise

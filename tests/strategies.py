@@ -1,0 +1,188 @@
+"""Hypothesis strategies for the project's tests, in one place (as attrs does).
+
+``datasets()`` draws valid datasets: persons with any attributes, pathway histories that
+follow the référent rules closely enough to be realistic (an ``entretien`` first), and
+animations, partnerships and fundings. Text fields draw from ``texts`` so that privacy
+tests can plant random identities and free text and look for them in every output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from citeslab_core.dates import PartialDate
+from citeslab_core.model import (
+    Animation,
+    Dataset,
+    Event,
+    Funding,
+    Neighbourhood,
+    Partnership,
+    Person,
+    Site,
+    Text,
+)
+from citeslab_core.vocabularies import (
+    AnimationStatus,
+    AnimationType,
+    Channel,
+    Decision,
+    EducationLevel,
+    EventType,
+    ExitResult,
+    Funder,
+    FundingNature,
+    MinimumBenefit,
+    OrientationCategory,
+    PartnershipCategory,
+    ResidenceStatus,
+    Sector,
+    Sex,
+    SituationAtEntry,
+    Stage,
+)
+
+# Text that may hold anything a user types, formula triggers and odd characters included.
+texts = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+    max_size=30,
+).filter(lambda s: s.strip() != "")
+
+# Marker texts: long enough and distinctive, so that finding one in an output is a leak.
+secrets = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ", min_size=12, max_size=16).map(
+    lambda s: "Secret" + s
+)
+
+START = dt.date(2021, 1, 1)
+END = dt.date(2025, 12, 31)
+days = st.dates(min_value=START, max_value=END)
+amounts = st.decimals(min_value=0, max_value=Decimal("200000"), places=2, allow_nan=False,
+                      allow_infinity=False)
+PARTNERS = ("BGE", "ADIE", "CCI", "France Travail", "PLIE", "Centre social")
+PROGRAMMES = ("EITI Sato", "Les déterminés", "Les activé.es", "Cuisine du monde")
+
+
+@st.composite
+def partial_dates(draw: st.DrawFn) -> PartialDate:
+    """Any partial date: a day, a month, a year or a month range."""
+    kind = draw(st.sampled_from(["day", "month", "year", "range"]))
+    year = draw(st.integers(2000, 2030))
+    if kind == "day":
+        return PartialDate.day(draw(st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31))))
+    if kind == "month":
+        return PartialDate.month(year, draw(st.integers(1, 12)))
+    if kind == "year":
+        return PartialDate.year(year)
+    first = draw(st.integers(1, 11))
+    return PartialDate.month_range(year, first, year, draw(st.integers(first + 1, 12)))
+
+
+def optional(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    return st.none() | strategy
+
+
+@st.composite
+def persons(draw: st.DrawFn, person_id: str, hoods: list[str], identity: st.SearchStrategy[str]
+            ) -> Person:
+    birth_day = draw(st.dates(dt.date(1950, 1, 1), dt.date(2008, 12, 31)))
+    birth = draw(st.sampled_from([None, PartialDate.day(birth_day),
+                                  PartialDate.year(birth_day.year)]))
+    return Person(
+        id=person_id,
+        last_name=draw(optional(identity)),  # type: ignore[arg-type]
+        first_name=draw(optional(identity)),  # type: ignore[arg-type]
+        phone=draw(optional(identity)),  # type: ignore[arg-type]
+        email=draw(optional(identity)),  # type: ignore[arg-type]
+        address=draw(optional(identity)),  # type: ignore[arg-type]
+        sex=draw(optional(st.sampled_from(Sex))),  # type: ignore[arg-type]
+        birth=birth,
+        neighbourhood=draw(optional(st.sampled_from(hoods))) if hoods else None,  # type: ignore[arg-type]
+        residence=draw(optional(st.sampled_from(ResidenceStatus))),  # type: ignore[arg-type]
+        education=draw(optional(st.sampled_from(EducationLevel))),  # type: ignore[arg-type]
+        situation=draw(optional(st.sampled_from(SituationAtEntry))),  # type: ignore[arg-type]
+        benefit=draw(st.sampled_from(MinimumBenefit)),
+        rqth=draw(optional(st.booleans())),  # type: ignore[arg-type]
+        channel=draw(optional(st.sampled_from(Channel))),  # type: ignore[arg-type]
+        prescriber=draw(optional(st.sampled_from(PARTNERS))),  # type: ignore[arg-type]
+        sector=draw(optional(st.sampled_from(Sector))),  # type: ignore[arg-type]
+        stage_at_entry=draw(optional(st.sampled_from(Stage))),  # type: ignore[arg-type]
+        project_idea=draw(optional(identity)),  # type: ignore[arg-type]
+        comment=draw(optional(identity)),  # type: ignore[arg-type]
+    )
+
+
+@st.composite
+def histories(draw: st.DrawFn, person_id: str, comment: st.SearchStrategy[str]
+              ) -> list[Event]:
+    """A person's events: an entretien first, then anything, dates not decreasing."""
+    day = draw(days)
+    events = [Event(person_id, day, EventType.ENTRETIEN)]
+    for _ in range(draw(st.integers(0, 6))):
+        day = min(END, day + dt.timedelta(days=draw(st.integers(0, 120))))
+        kind = draw(st.sampled_from(EventType))
+        event = Event(person_id, day, kind, comment=draw(optional(comment)))  # type: ignore[arg-type]
+        partner = draw(st.sampled_from(PARTNERS))
+        programme = draw(st.sampled_from(PROGRAMMES))
+        if kind is EventType.ORIENTATION:
+            event = Event(person_id, day, kind, partner=partner,
+                          category=draw(st.sampled_from(OrientationCategory)))
+        elif kind is EventType.CANDIDATURE_PROGRAMME:
+            event = Event(person_id, day, kind, programme=programme)
+        elif kind is EventType.DECISION_PROGRAMME:
+            event = Event(person_id, day, kind, programme=programme,
+                          decision=draw(st.sampled_from(Decision)))
+        elif kind is EventType.CHANGEMENT_STADE:
+            event = Event(person_id, day, kind, stage=draw(st.sampled_from(Stage)))
+        elif kind is EventType.PASSAGE_RELAIS:
+            event = Event(person_id, day, kind, partner=partner)
+        elif kind is EventType.SORTIE:
+            event = Event(person_id, day, kind, result=draw(st.sampled_from(ExitResult)))
+        events.append(event)
+    return events
+
+
+@st.composite
+def datasets(draw: st.DrawFn, *, max_persons: int = 12,
+             identity: st.SearchStrategy[str] = texts) -> Dataset:
+    """A valid dataset. ``identity`` draws every identity and free-text value."""
+    hood_names = draw(st.lists(st.sampled_from(["Bellevue", "Kerourien", "Pontanézen",
+                                                "Keredern", "Centre"]), unique=True,
+                               max_size=4))
+    hoods = [
+        Neighbourhood(name, draw(st.sampled_from(ResidenceStatus)),
+                      draw(optional(st.sampled_from(["QN02901M", "QP029001"]))),  # type: ignore[arg-type]
+                      "Brest", draw(optional(st.integers(0, 10000))))  # type: ignore[arg-type]
+        for name in hood_names
+    ]
+    count = draw(st.integers(0, max_persons))
+    people = [draw(persons(f"P{i:03d}", hood_names, identity)) for i in range(count)]
+    events = [e for p in people for e in draw(histories(p.id, identity))]
+    animations = [
+        Animation(date=PartialDate.day(draw(days)), type=draw(st.sampled_from(AnimationType)),
+                  title=draw(optional(identity)),  # type: ignore[arg-type]
+                  participants=draw(optional(st.integers(0, 80))),  # type: ignore[arg-type]
+                  neighbourhood=draw(optional(st.sampled_from(hood_names))) if hood_names else None,  # type: ignore[arg-type]
+                  status=draw(st.sampled_from(AnimationStatus)))
+        for _ in range(draw(st.integers(0, 5)))
+    ]
+    partnerships = [
+        Partnership(draw(st.sampled_from(PARTNERS)),
+                    draw(optional(st.sampled_from(PartnershipCategory))),  # type: ignore[arg-type]
+                    draw(optional(identity)), draw(optional(partial_dates())))  # type: ignore[arg-type]
+        for _ in range(draw(st.integers(0, 4)))
+    ]
+    fundings = [
+        Funding(year, funder, draw(amounts), draw(st.sampled_from(FundingNature)))
+        for year in draw(st.lists(st.integers(2021, 2025), unique=True, max_size=3))
+        for funder in draw(st.lists(st.sampled_from(Funder), unique=True, min_size=1,
+                                    max_size=4))
+    ]
+    text_rows = [Text(draw(st.sampled_from(["points_forts", "perspectives"])), draw(identity))
+                 for _ in range(draw(st.integers(0, 2)))]
+    return Dataset.build(
+        site=Site(name="CitésLab Test"), neighbourhoods=hoods, persons=people, events=events,
+        animations=animations, partnerships=partnerships, fundings=fundings, texts=text_rows,
+    )
