@@ -50,6 +50,8 @@ __all__ = [
     "Event",
     "Funding",
     "FundingPolicy",
+    "InvalidDataset",
+    "Issue",
     "Neighbourhood",
     "Partnership",
     "PathwayPolicy",
@@ -264,7 +266,7 @@ class Dataset:
     def __attrs_post_init__(self) -> None:
         issues = check_dataset(self)
         if issues:
-            raise InvalidData(issue_problem(i) for i in issues)
+            raise InvalidDataset(issues)
 
     @classmethod
     def build(
@@ -380,6 +382,15 @@ def check_dataset(data: Dataset) -> list[Issue]:
             issues.append(Issue("quartiers", index, "population",
                                 "une population ne peut pas être négative"))
     return issues
+
+
+class InvalidDataset(InvalidData):
+    """A dataset refused: :attr:`issues` keeps each problem's table and element index, so
+    that a reader can name the row of its file."""
+
+    def __init__(self, issues: Sequence[Issue]) -> None:
+        self.issues = tuple(issues)
+        super().__init__(issue_problem(i) for i in self.issues)
 
 
 _CLASS_OF_TABLE = {name: cls for name, cls, _ in TABLES}
