@@ -19,12 +19,15 @@ from pathlib import Path
 
 from citeslab_core.errors import UsageError
 
-__all__ = ["check_writable", "neutralise", "write_atomic", "write_all_atomic"]
+__all__ = ["check_writable", "neutralise", "write_all_atomic", "write_atomic"]
 
 # A formula starts with one of these, possibly after spaces, or on any line of a
-# multi-line cell: = + - @, tab, carriage return, line feed, and their full-width forms.
-_TRIGGERS = "=+-@\t\r\n\uff1d\uff0b\uff0d\uff20"
-_DANGEROUS = re.compile(rf"(?:^|[\r\n])[ \u00a0\u3000]*[{re.escape(_TRIGGERS)}]")
+# multi-line cell: = + - @, tab, carriage return, line feed, and their full-width (and
+# small) forms. "Spaces" are every Unicode white space and the invisible zero-width
+# characters and BOM, which a spreadsheet may drop before reading the cell.
+_TRIGGERS = "=+-@\t\r\n\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b"
+_BLANKS = r"\s\u200b\u200c\u200d\u2060\ufeff"
+_DANGEROUS = re.compile(rf"(?:^|[\r\n])[{_BLANKS}]*[{re.escape(_TRIGGERS)}]")
 
 
 def neutralise(text: str) -> str:
@@ -56,19 +59,20 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, private: bool 
     write_all_atomic([(path, data)], force=force, private=private)
 
 
-def write_all_atomic(files: Iterable[tuple[Path, bytes]], *, force: bool = False,
-                     private: bool = False) -> None:
+def write_all_atomic(files: Iterable[tuple[Path, bytes] | tuple[Path, bytes, bool]], *,
+                     force: bool = False, private: bool = False) -> None:
     """Write several files, each atomically; none is written if any cannot be.
 
     Every destination is checked before anything is written; the temporary files are
-    all written and synced before the first rename.
+    all written and synced before the first rename. A file given as ``(path, data,
+    private)`` has its own ``private`` flag; ``(path, data)`` takes the keyword's.
     """
-    pending = list(files)
-    for path, _ in pending:
+    pending = [(f[0], f[1], f[2] if len(f) == 3 else private) for f in files]
+    for path, _, _ in pending:
         check_writable(path, force=force)
     staged: list[tuple[str, Path]] = []
     try:
-        for path, data in pending:
+        for path, data, is_private in pending:
             handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                             dir=path.parent)
             staged.append((temp, path))
@@ -76,7 +80,7 @@ def write_all_atomic(files: Iterable[tuple[Path, bytes]], *, force: bool = False
                 out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
-            os.chmod(temp, 0o600 if private else 0o644)
+            os.chmod(temp, 0o600 if is_private else 0o644)
         for temp, path in staged:
             os.replace(temp, path)
     except BaseException:
