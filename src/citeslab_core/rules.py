@@ -1,0 +1,240 @@
+"""The référent-de-parcours rules R1 to R10 (DOMAIN.md), as findings at a date.
+
+:func:`check` reads each person's events once (:func:`citeslab_core.pathways.derive`) and
+turns what it finds into :class:`Finding` values: the rule, a severity, the person's id
+(never their name), the date the finding is about and a French message that says what to
+do. R1, R2, R4 and R9 say how pathways, référents and stages are derived; they cannot be
+broken by the records (what breaks them is reported as R3, R8 or R10). The others:
+
+- R3 (erreur): a ``passage_relais`` to a partner with no orientation to that partner
+  earlier in the pathway (or the same day);
+- R5 (rappel): the CitésLab is référent of an open pathway whose last contact
+  (``entretien`` or ``point_etape``) is more than ``contact_days`` old;
+- R6 (avertissement): an open pathway whose last event is more than ``no_news_days`` old:
+  close it as ``sans_nouvelles``;
+- R7 (rappel): an open pathway whose last event is an orientation more than
+  ``orientation_reply_days`` old: ask the partner;
+- R8 (erreur): an event other than an ``entretien`` between a ``sortie`` and a reopening;
+- R10 (erreur): an event before the person's first ``entretien``, or dated after the date
+  of the check.
+
+Days are calendar days; "more than 60 days on date T" means ``T - date > 60``. The rules at
+T read the events dated T or earlier only: a later event is reported (R10) and otherwise
+ignored. The finding's date is the date of the event it is about (the last contact for R5,
+the last event for R6, the orientation for R7, the faulty event for R3, R8, R10);
+``days_overdue`` is how many days the delay is exceeded by (reminders and warnings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator
+from functools import lru_cache
+
+import attrs
+
+from citeslab_core.model import Dataset, Event, PathwayPolicy, Person
+from citeslab_core.pathways import Oddity, OddityKind, PersonState, derive
+from citeslab_core.vocabularies import EventType
+
+__all__ = ["Finding", "Severity", "assess", "check", "rule_number"]
+
+
+class Severity(enum.Enum):
+    """How serious a finding is; the value is the code JSON carries."""
+
+    ERROR = "erreur"
+    WARNING = "avertissement"
+    REMINDER = "rappel"
+
+    @property
+    def label(self) -> str:
+        return _SEVERITY_LABELS[self]
+
+
+_SEVERITY_LABELS = {
+    Severity.ERROR: "Erreur",
+    Severity.WARNING: "Avertissement",
+    Severity.REMINDER: "Rappel",
+}
+
+
+def rule_number(rule: str) -> int:
+    """``"R10"`` → 10, for ordering rules by number."""
+    return int(rule[1:])
+
+
+@attrs.frozen
+class Finding:
+    """What a rule finds about one person."""
+
+    rule: str
+    severity: Severity
+    person: str
+    date: dt.date
+    message: str
+    days_overdue: int | None = None
+
+    def describe(self) -> str:
+        """One French line, with the person's id and never their name."""
+        severity = self.severity.label.lower()
+        return f"{self.rule} ({severity}), porteur {self.person} : {self.message}"
+
+
+# -- French wording -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def french_date(day: dt.date) -> str:
+    """``3 juin 2023`` (babel, fr_FR)."""
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale="fr_FR")
+
+
+@lru_cache(maxsize=1024)
+def french_days(count: int) -> str:
+    """``1 jour``, ``75 jours``, ``1 500 jours`` (babel, fr_FR)."""
+    from babel.numbers import format_decimal
+
+    return f"{format_decimal(count, locale='fr_FR')} jour{'s' if abs(count) > 1 else ''}"
+
+
+def _event_words(event: Event) -> str:
+    return f"Le suivi « {event.type.label} » du {french_date(event.date)}"
+
+
+def _oddity_finding(person: str, oddity: Oddity) -> Finding:
+    event = oddity.event
+    if oddity.kind is OddityKind.RELAIS_WITHOUT_ORIENTATION:
+        message = (
+            f"Passage de relais à {event.partner} le {french_date(event.date)} sans "
+            f"orientation vers {event.partner} dans ce parcours : ajouter "
+            "l'orientation ou corriger le nom du partenaire."
+        )
+    elif oddity.kind is OddityKind.AFTER_SORTIE:
+        assert oddity.related is not None
+        closed = french_date(oddity.related)
+        if event.type is EventType.SORTIE:
+            message = (
+                f"Sortie du {french_date(event.date)} alors que le parcours est clos "
+                f"depuis la sortie du {closed} : supprimer l'une des deux sorties, ou "
+                "ajouter l'entretien qui a rouvert le parcours."
+            )
+        else:
+            message = (
+                f"{_event_words(event)} suit la sortie du {closed} : un parcours clos "
+                "ne se rouvre que par un entretien ; ajouter cet entretien, ou "
+                "corriger la date."
+            )
+    elif oddity.related is not None:
+        message = (
+            f"{_event_words(event)} précède le premier entretien (le "
+            f"{french_date(oddity.related)}) : corriger la date, ou saisir "
+            "l'entretien d'accueil."
+        )
+    else:
+        message = (
+            f"{_event_words(event)} n'est précédé d'aucun entretien : saisir "
+            "l'entretien d'accueil, qui ouvre le parcours."
+        )
+    return Finding(oddity.kind.rule, Severity.ERROR, person, event.date, message)
+
+
+def _future_finding(person: str, event: Event, on: dt.date) -> Finding:
+    return Finding(
+        "R10",
+        Severity.ERROR,
+        person,
+        event.date,
+        f"{_event_words(event)} est postérieur à la date du contrôle "
+        f"({french_date(on)}) : corriger la date.",
+    )
+
+
+def _delay_findings(state: PersonState, on: dt.date, policy: PathwayPolicy) -> list[Finding]:
+    findings: list[Finding] = []
+    if not state.open:
+        return findings
+    person = state.person
+    last_event = state.last_event
+    assert last_event is not None
+    elapsed = (on - last_event).days
+    if elapsed > policy.no_news_days:
+        findings.append(
+            Finding(
+                "R6",
+                Severity.WARNING,
+                person,
+                last_event,
+                f"Aucun suivi depuis le {french_date(last_event)}, il y a {french_days(elapsed)} "
+                f"(au-delà de {french_days(policy.no_news_days)}) : clore le parcours par une "
+                "sortie « sans nouvelles », ou reprendre contact.",
+                elapsed - policy.no_news_days,
+            )
+        )
+    if state.citeslab_is_referent and state.last_contact is not None:
+        contact = state.last_contact
+        since = (on - contact).days
+        if since > policy.contact_days:
+            findings.append(
+                Finding(
+                    "R5",
+                    Severity.REMINDER,
+                    person,
+                    contact,
+                    f"Dernier contact le {french_date(contact)}, il y a {french_days(since)} "
+                    f"(un contact tous les {french_days(policy.contact_days)}) : proposer un "
+                    "entretien ou un point d'étape.",
+                    since - policy.contact_days,
+                )
+            )
+    if state.awaiting_news and elapsed > policy.orientation_reply_days:
+        partners = ", ".join(dict.fromkeys(e.partner or "?" for e in state.awaiting_news))
+        findings.append(
+            Finding(
+                "R7",
+                Severity.REMINDER,
+                person,
+                last_event,
+                f"Orientation vers {partners} le {french_date(last_event)}, sans nouvelles depuis "
+                f"{french_days(elapsed)} (au-delà de {french_days(policy.orientation_reply_days)})"
+                " : demander au partenaire ce qu'est devenue l'orientation.",
+                elapsed - policy.orientation_reply_days,
+            )
+        )
+    return findings
+
+
+def _finding_key(finding: Finding) -> tuple[dt.date, int]:
+    return finding.date, rule_number(finding.rule)
+
+
+def assess(
+    data: Dataset, on: dt.date, policy: PathwayPolicy | None = None
+) -> Iterator[tuple[Person, PersonState, list[Finding]]]:
+    """Each person's state at ``on`` and their findings, in the dataset's order of persons.
+
+    One pass per person over their sorted events. ``policy`` overrides the site's
+    (``data.site.pathway_policy``).
+    """
+    rules = policy if policy is not None else data.site.pathway_policy
+    by_person = data.events_by_person
+    for person in data.persons:
+        events = by_person.get(person.id, ())
+        history = derive(
+            person.id, events, on=on, stage_at_entry=person.stage_at_entry, presorted=True
+        )
+        state = history.state()
+        findings = [_oddity_finding(person.id, o) for o in history.oddities]
+        findings.extend(_delay_findings(state, on, rules))
+        findings.extend(_future_finding(person.id, e, on) for e in history.later)
+        findings.sort(key=_finding_key)
+        yield person, state, findings
+
+
+def check(data: Dataset, on: dt.date, policy: PathwayPolicy | None = None) -> list[Finding]:
+    """Every finding of the rules at ``on``: persons in the dataset's order, then by date
+    and rule number. ``policy`` overrides the site's."""
+    return [f for _, _, findings in assess(data, on, policy) for f in findings]
