@@ -1,0 +1,834 @@
+"""From raw sheets to a checked :class:`~citeslab_core.model.Dataset`.
+
+Every reader (workbook, ODS, CSV folder) turns its file into :class:`RawSheet` objects:
+a sheet name and its rows of raw cell values, each with its row number. This module does
+the rest, the same way for every format:
+
+- sheets are matched by their normalised name (:func:`~citeslab_core.vocabularies.normalize`:
+  case, accents, ``_``/``-``/spaces ignored); ``porteurs`` and ``suivis`` are required;
+  a sheet whose name starts with ``_`` is ignored, and so are the template's ``notice``
+  and ``listes`` sheets; any other sheet is an error;
+- the first row that is not empty holds the headers, matched the same way; a column whose
+  header starts with ``_`` is ignored, any other unknown header is an error, and so is a
+  required column that is missing;
+- rows whose cells are all empty are skipped;
+- each column is read by a parser chosen once per sheet from the model field's type and
+  metadata (see :func:`field_parsers`), with a per-column cache of values already read;
+- the ``structure`` sheet (``cle``, ``valeur``) becomes the :class:`~citeslab_core.model.Site`;
+  its ``annee`` is the year of dates written without one (``15-févr``);
+- a text cell that starts with ``'`` followed by something a spreadsheet would take for a
+  formula (or by a text with leading or trailing spaces) loses that one ``'``: it is the
+  protection :func:`~citeslab_core.files.neutralise` added when the file was written, so
+  writing then reading a dataset gives it back unchanged;
+- every problem (cell, header, sheet, and the dataset's own checks mapped back to their
+  row) is collected, and :class:`~citeslab_core.errors.InvalidData` lists them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from citeslab_core.amounts import parse_amount, parse_percent
+from citeslab_core.dates import PartialDate, parse_date
+from citeslab_core.errors import CellError, InvalidData, Location, Problem
+from citeslab_core.files import neutralise
+from citeslab_core.model import (
+    TABLES,
+    Dataset,
+    FundingPolicy,
+    InvalidDataset,
+    PathwayPolicy,
+    Site,
+    column_of,
+)
+from citeslab_core.vocabularies import Funder, Vocabulary, normalize
+
+__all__ = [
+    "IGNORED_SHEETS",
+    "PERCENT_COLUMNS",
+    "STRUCTURE_KEYS",
+    "TABLE_FIELDS",
+    "PercentCell",
+    "RawSheet",
+    "build_dataset",
+    "column_letter",
+    "field_parsers",
+    "needs_quote",
+    "protect_text",
+    "unquote",
+]
+
+#: Columns holding a declared percentage rather than an amount.
+PERCENT_COLUMNS = frozenset({"part_declaree"})
+
+#: Sheets of the template that are not data: ignored when read back.
+IGNORED_SHEETS = frozenset({"notice", "listes"})
+
+#: The Dataset attribute that holds each table's records.
+TABLE_FIELDS: dict[str, str] = {
+    "quartiers": "neighbourhoods",
+    "porteurs": "persons",
+    "suivis": "events",
+    "animations": "animations",
+    "partenariats": "partnerships",
+    "financements": "fundings",
+    "textes": "texts",
+}
+
+#: The keys of the ``structure`` sheet, in the order the template and the writer list
+#: them (``plafond_<financeur>`` keys come after, one per funder).
+STRUCTURE_KEYS: tuple[str, ...] = (
+    "nom",
+    "porteur",
+    "territoire",
+    "referent",
+    "annee",
+    "delai_contact_jours",
+    "delai_sans_nouvelles_jours",
+    "delai_retour_orientation_jours",
+    "seuil_ecart_financement",
+    "seuil_secret_statistique",
+)
+
+_MISSING: Any = object()
+
+
+@attrs.frozen
+class PercentCell:
+    """A number read from a cell formatted as a percentage (Excel stores 0.24 for 24 %)."""
+
+    value: float | int
+
+
+@attrs.frozen
+class RawSheet:
+    """One sheet as a reader found it: its name and its rows of raw cell values.
+
+    ``rows`` yields ``(row_number, values)`` with 1-based row numbers as a spreadsheet
+    shows them; it may be a lazy iterator (it is read once). Empty cells are ``None`` or
+    ``""``. ``fractions_ambiguous`` says that percentage-formatted cells cannot be told
+    apart from plain numbers (ODS read through calamine): a share between 0 and 1 is then
+    refused rather than guessed.
+    """
+
+    name: str
+    file: str | None
+    rows: Iterable[tuple[int, Sequence[object]]]
+    fractions_ambiguous: bool = False
+
+
+# -- texts and the formula protection ---------------------------------------------------
+
+
+def needs_quote(text: str) -> bool:
+    """Whether a writer must put a ``'`` before ``text`` for it to read back unchanged.
+
+    True for what a spreadsheet would take for a formula (:func:`neutralise` would
+    change it), for a text with leading or trailing spaces (a reader strips cells), and
+    for a text that starts with ``'`` followed by such a text.
+    """
+    while True:
+        if neutralise(text) != text or text != text.strip():
+            return True
+        if not text.startswith("'"):
+            return False
+        text = text[1:]
+
+
+def protect_text(text: str) -> str:
+    """The cell to write for ``text``: :func:`neutralise`, plus the same ``'`` wherever
+    :func:`unquote` would otherwise change the text."""
+    protected = neutralise(text)
+    if protected == text and needs_quote(text):
+        protected = "'" + text
+    return protected
+
+
+def unquote(cell: str) -> str:
+    """The text a cell holds: stripped, or, when it starts with the protecting ``'``,
+    what follows it, as written (the inverse of :func:`protect_text`)."""
+    if cell.startswith("'"):
+        rest = cell[1:]
+        if needs_quote(rest):
+            return rest
+    return cell.strip()
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+# -- cell parsers -----------------------------------------------------------------------
+
+Parser = Callable[[object], object]
+
+
+def _plain(raw: object) -> object:
+    return raw.value if isinstance(raw, PercentCell) else raw
+
+
+def parse_text(raw: object) -> str:
+    """A text cell; a number cell is its usual text (``12.0`` → ``"12"``)."""
+    if isinstance(raw, str):
+        return raw
+    raw = _plain(raw)
+    if isinstance(raw, bool):
+        return "oui" if raw else "non"
+    if isinstance(raw, float):
+        return str(int(raw)) if raw.is_integer() else repr(raw)
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(" ")
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    return str(raw)
+
+
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def parse_int(raw: object) -> int:
+    """A whole number: ``12``, ``12.0``, ``"1 240"``."""
+    raw = _plain(raw)
+    if isinstance(raw, bool):
+        raise CellError(f"« {raw} » n'est pas un nombre entier")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        if raw.is_integer():
+            return int(raw)
+        raise CellError(f"« {raw} » n'est pas un nombre entier")
+    text = _SPACES.sub("", str(raw))
+    if text.endswith((",0", ".0")):
+        text = text[:-2]
+    if not _INTEGER.match(text):
+        raise CellError(f"« {raw} » n'est pas un nombre entier")
+    return int(text)
+
+
+_BOOLEANS = {
+    "oui": True,
+    "non": False,
+    "1": True,
+    "0": False,
+    "vrai": True,
+    "faux": False,
+    "true": True,
+    "false": False,
+    "o": True,
+    "n": False,
+}
+
+
+def parse_bool(raw: object) -> bool:
+    """``oui``/``non``, ``1``/``0``, ``vrai``/``faux`` (and a checkbox cell)."""
+    raw = _plain(raw)
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    value = _BOOLEANS.get(normalize(str(raw)))
+    if value is None:
+        raise CellError(f"« {raw} » : attendu oui ou non (ou 1 / 0, vrai / faux)")
+    return value
+
+
+def parse_list(raw: object) -> tuple[str, ...]:
+    """Names separated by ``,`` or ``;``."""
+    return tuple(part for part in (p.strip() for p in re.split(r"[,;]", parse_text(raw))) if part)
+
+
+def _percent(fractions_ambiguous: bool) -> Parser:
+    def parse(raw: object) -> Decimal:
+        if isinstance(raw, PercentCell):
+            return parse_percent(raw.value, percent_cell=True)
+        if fractions_ambiguous and isinstance(raw, (int, float)) and 0 < raw < 1:
+            raise CellError(
+                f"« {raw} » : pourcentage ambigu dans ce format de fichier ; "
+                "écrivez 24 ou « 24 % » pour 24 %"
+            )
+        return parse_percent(raw)
+
+    return parse
+
+
+def _amount(raw: object) -> Decimal:
+    return parse_amount(_plain(raw))
+
+
+def _cached(parse: Parser) -> Parser:
+    """``parse`` with a cache of the values already read (a column repeats its values)."""
+    cache: dict[object, object] = {}
+    get = cache.get
+
+    def cached(raw: object) -> object:
+        value = get(raw, _MISSING)
+        if value is _MISSING:
+            value = parse(raw)
+            if len(cache) < 100_000:
+                cache[raw] = value
+        return value
+
+    return cached
+
+
+@attrs.frozen
+class FieldSpec:
+    """How one model field is read from its column."""
+
+    name: str
+    column: str
+    required: bool
+    parse: Parser
+    #: The value standing in for a required field whose cell could not be read, so that
+    #: the other checks still see the row; ``_MISSING``: the row is left out.
+    placeholder: object
+
+
+def _field_type(tp: Any) -> Any:
+    """``X | None`` → ``X``."""
+    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
+def _parser_for(
+    column: str, tp: Any, context_year: int | None, fractions_ambiguous: bool
+) -> tuple[Parser, object]:
+    if tp is str:
+        return parse_text, _MISSING
+    if tp is bool:
+        return _cached(parse_bool), False
+    if tp is int:
+        return _cached(parse_int), 0
+    if tp is Decimal:
+        if column in PERCENT_COLUMNS:
+            return _percent(fractions_ambiguous), Decimal(0)
+        return _amount, Decimal(0)
+    if tp is dt.date:
+
+        def day(raw: object) -> dt.date:
+            return parse_date(_plain(raw), context_year=context_year).start
+
+        return _cached(day), dt.date.min
+    if tp is PartialDate:
+
+        def partial(raw: object) -> PartialDate:
+            return parse_date(_plain(raw), partial=True, context_year=context_year)
+
+        return _cached(partial), PartialDate.day(dt.date.min)
+    if isinstance(tp, type) and issubclass(tp, Vocabulary):
+        vocabulary = tp
+
+        def member(raw: object) -> Vocabulary:
+            return vocabulary.parse(_plain(raw))
+
+        return _cached(member), next(iter(vocabulary))
+    if typing.get_origin(tp) is tuple:
+        return parse_list, ()
+    raise TypeError(f"no cell parser for {tp!r}")  # a model field of a new type
+
+
+def field_parsers(
+    cls: type, *, context_year: int | None = None, fractions_ambiguous: bool = False
+) -> dict[str, FieldSpec]:
+    """The readers of a record class's columns, by normalised column name.
+
+    The parser follows the field's type: text, whole number, ``oui``/``non`` (``rqth``),
+    amount (:func:`~citeslab_core.amounts.parse_amount`), declared percentage
+    (``part_declaree``, :func:`~citeslab_core.amounts.parse_percent`), day
+    (:func:`~citeslab_core.dates.parse_date`), partial date, vocabulary value
+    (:meth:`~citeslab_core.vocabularies.Vocabulary.parse`), or a list of names.
+    """
+    hints = typing.get_type_hints(cls)
+    specs: dict[str, FieldSpec] = {}
+    for field in attrs.fields(cls):
+        column = str(field.metadata["column"])
+        parse, placeholder = _parser_for(
+            column, _field_type(hints[field.name]), context_year, fractions_ambiguous
+        )
+        specs[normalize(column)] = FieldSpec(
+            field.name, column, bool(field.metadata["required"]), parse, placeholder
+        )
+    return specs
+
+
+# -- reading sheets ---------------------------------------------------------------------
+
+
+@attrs.define
+class _Collector:
+    """The problems found so far, each with a key that sorts them as the file reads."""
+
+    problems: list[tuple[tuple[int, int, int], Problem]] = attrs.field(factory=list)
+
+    def add(self, rank: int, location: Location, message: str, column_index: int = -1) -> None:
+        self.problems.append(((rank, location.row or 0, column_index), Problem(location, message)))
+
+    def sorted(self) -> list[Problem]:
+        return [p for _, p in sorted(self.problems, key=lambda item: item[0])]
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _header(
+    sheet: RawSheet, rows: Iterator[tuple[int, Sequence[object]]]
+) -> tuple[int, list[str]] | None:
+    for number, values in rows:
+        if any(not _is_empty(v) for v in values):
+            return number, [
+                parse_text(_plain(v)).strip() if not _is_empty(v) else "" for v in values
+            ]
+    return None
+
+
+@attrs.frozen
+class _Table:
+    """A sheet read into records, with where each came from."""
+
+    records: list[Any]
+    rows: list[int]
+    letters: dict[str, str]
+    sheet: str
+    file: str | None
+    rank: int
+    bad_cells: set[tuple[int, str]]
+
+
+def _read_records(
+    sheet: RawSheet,
+    cls: type,
+    rank: int,
+    *,
+    sheet_required: bool,
+    context_year: int | None,
+    out: _Collector,
+) -> _Table:
+    specs = field_parsers(
+        cls, context_year=context_year, fractions_ambiguous=sheet.fractions_ambiguous
+    )
+    rows = iter(sheet.rows)
+    records: list[Any] = []
+    numbers: list[int] = []
+    letters: dict[str, str] = {}
+    bad: set[tuple[int, str]] = set()
+    result = _Table(records, numbers, letters, sheet.name, sheet.file, rank, bad)
+    found = _header(sheet, rows)
+    if found is None:
+        if sheet_required:
+            out.add(
+                rank,
+                Location(sheet.file, sheet.name),
+                "la feuille est vide : il faut au moins la ligne des en-têtes ("
+                + ", ".join(s.column for s in specs.values())
+                + ")",
+            )
+        return result
+    header_row, headers = found
+    span = max(i for i, h in enumerate(headers) if h) + 1
+    headers = headers[:span]
+    columns: list[tuple[int, FieldSpec]] = []
+    blank_headers: list[int] = []
+    seen: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        where = Location(sheet.file, sheet.name, header_row, header or None, column_letter(index))
+        if not header:
+            blank_headers.append(index)
+            continue
+        if header.startswith("_"):
+            continue
+        key = normalize(header)
+        spec = specs.get(key)
+        if spec is None:
+            out.add(
+                rank,
+                where,
+                f"colonne « {header} » inconnue (colonnes possibles : "
+                + ", ".join(s.column for s in specs.values())
+                + " ; une colonne dont le nom commence par _ est ignorée)",
+                index,
+            )
+            continue
+        if key in seen:
+            out.add(
+                rank,
+                where,
+                f"colonne « {header} » en double (déjà en {column_letter(seen[key])})",
+                index,
+            )
+            continue
+        seen[key] = index
+        letters[spec.name] = column_letter(index)
+        columns.append((index, spec))
+    missing = [s for k, s in specs.items() if s.required and k not in seen]
+    for spec in missing:
+        out.add(
+            rank,
+            Location(sheet.file, sheet.name, header_row, spec.column),
+            f"colonne obligatoire « {spec.column} » absente",
+        )
+    if missing:
+        return result  # no row can be read without its required columns
+    required = [s for _, s in columns if s.required]
+    reported_blank: set[int] = set()
+    for number, values in rows:
+        if not values:
+            continue
+        width = len(values)
+        kwargs: dict[str, object] = {}
+        filled = False
+        failed: set[str] = set()
+        for index, spec in columns:
+            if index >= width:
+                continue
+            raw = values[index]
+            if raw is None:
+                continue
+            if isinstance(raw, str):
+                raw = unquote(raw) if raw[:1] == "'" else raw.strip()
+                if not raw:
+                    continue
+            filled = True
+            try:
+                kwargs[spec.name] = spec.parse(raw)
+            except CellError as exc:
+                failed.add(spec.name)
+                out.add(
+                    rank,
+                    Location(sheet.file, sheet.name, number, spec.column, column_letter(index)),
+                    str(exc),
+                    index,
+                )
+        if width > span and any(values[span:]):
+            # Cells right of the last header: checked only when something is there.
+            blank_headers.extend(
+                i
+                for i in range(span, width)
+                if not _is_empty(values[i]) and i not in reported_blank
+            )
+        for index in blank_headers:
+            if index < width and not _is_empty(values[index]):
+                filled = True
+                if index not in reported_blank:
+                    reported_blank.add(index)
+                    out.add(
+                        rank,
+                        Location(sheet.file, sheet.name, number, None, column_letter(index)),
+                        "valeur dans une colonne sans en-tête (donnez-lui un nom, ou un "
+                        "nom commençant par _ pour qu'elle soit ignorée)",
+                        index,
+                    )
+        if not filled:
+            continue
+        keep = True
+        for spec in required:
+            if spec.name in kwargs:
+                continue
+            if spec.name not in failed:
+                letter = letters[spec.name]
+                out.add(
+                    rank,
+                    Location(sheet.file, sheet.name, number, spec.column, letter),
+                    f"la colonne {spec.column} est obligatoire",
+                    _letter_index(letter),
+                )
+            if spec.placeholder is _MISSING:
+                keep = False
+            else:
+                kwargs[spec.name] = spec.placeholder
+        if not keep:
+            continue
+        for name in failed:
+            bad.add((len(records), name))
+        records.append(cls(**kwargs))
+        numbers.append(number)
+    return result
+
+
+# -- the structure sheet ----------------------------------------------------------------
+
+_KEY_PARSERS: dict[str, tuple[str, Parser]] = {
+    "nom": ("name", parse_text),
+    "porteur": ("host", parse_text),
+    "territoire": ("territory", parse_text),
+    "referent": ("referent", parse_text),
+    "annee": ("year", parse_int),
+    "delai_contact_jours": ("pathway.contact_days", parse_int),
+    "delai_sans_nouvelles_jours": ("pathway.no_news_days", parse_int),
+    "delai_retour_orientation_jours": ("pathway.orientation_reply_days", parse_int),
+    "seuil_ecart_financement": ("funding.gap_threshold", _percent(False)),
+    "seuil_secret_statistique": ("disclosure_threshold", parse_int),
+}
+_KEYS_BY_NORM = {normalize(k): k for k in _KEY_PARSERS}
+_CAP = re.compile(r"^plafond[ _-]?(.+)$")
+
+
+def _read_site(sheet: RawSheet, rank: int, out: _Collector) -> Site:
+    rows = iter(sheet.rows)
+    found = _header(sheet, rows)
+    if found is None:
+        return Site()
+    header_row, headers = found
+    key_col = value_col = -1
+    for index, header in enumerate(headers):
+        where = Location(sheet.file, sheet.name, header_row, header or None, column_letter(index))
+        norm = normalize(header)
+        if norm == "cle":
+            key_col = index
+        elif norm == "valeur":
+            value_col = index
+        elif header and not header.startswith("_"):
+            out.add(
+                rank,
+                where,
+                f"colonne « {header} » inconnue (colonnes possibles : cle, valeur)",
+                index,
+            )
+    for name, index in (("cle", key_col), ("valeur", value_col)):
+        if index < 0:
+            out.add(
+                rank,
+                Location(sheet.file, sheet.name, header_row, name),
+                f"colonne obligatoire « {name} » absente",
+            )
+    if key_col < 0 or value_col < 0:
+        return Site()
+    values: dict[str, object] = {}
+    caps: dict[Funder, Decimal] = {}
+    seen: dict[str, int] = {}
+    percent = _percent(sheet.fractions_ambiguous)
+    for number, cells in rows:
+        raw_key = cells[key_col] if key_col < len(cells) else None
+        raw_value = cells[value_col] if value_col < len(cells) else None
+        if isinstance(raw_value, str):
+            raw_value = unquote(raw_value)
+        value_empty = _is_empty(raw_value)
+        if _is_empty(raw_key):
+            if not value_empty:
+                out.add(
+                    rank,
+                    Location(sheet.file, sheet.name, number, "cle", column_letter(key_col)),
+                    "une valeur sans clé",
+                    key_col,
+                )
+            continue
+        key = parse_text(raw_key).strip()
+        key_where = Location(sheet.file, sheet.name, number, "cle", column_letter(key_col))
+        where = Location(sheet.file, sheet.name, number, "valeur", column_letter(value_col))
+        if key.startswith("_"):
+            continue
+        norm = normalize(key)
+        if norm in seen:
+            out.add(
+                rank, key_where, f"clé « {key} » en double (déjà à la ligne {seen[norm]})", key_col
+            )
+            continue
+        seen[norm] = number
+        cap = _CAP.match(norm)
+        funder: Funder | None = None
+        if norm in _KEYS_BY_NORM:
+            target, parse = _KEY_PARSERS[_KEYS_BY_NORM[norm]]
+        elif cap:
+            try:
+                funder = Funder.parse(cap[1])
+            except CellError as exc:
+                out.add(rank, key_where, f"clé « {key} » : {exc}", key_col)
+                continue
+            target, parse = "cap", percent
+        else:
+            out.add(
+                rank,
+                key_where,
+                f"clé « {key} » inconnue (clés possibles : {', '.join(STRUCTURE_KEYS)}, "
+                "plafond_<financeur> ; une clé qui commence par _ est ignorée)",
+                key_col,
+            )
+            continue
+        if value_empty:
+            continue
+        try:
+            value = parse(raw_value)
+        except CellError as exc:
+            out.add(rank, where, f"clé {key} : {exc}", value_col)
+            continue
+        if funder is not None:
+            caps[funder] = value  # type: ignore[assignment]
+        else:
+            values[target] = value
+    pathway: dict[str, Any] = {
+        k.split(".")[1]: v for k, v in values.items() if k.startswith("pathway.")
+    }
+    funding: dict[str, Any] = {
+        k.split(".")[1]: v for k, v in values.items() if k.startswith("funding.")
+    }
+    plain: dict[str, Any] = {k: v for k, v in values.items() if "." not in k}
+    return Site(
+        **plain,
+        pathway_policy=PathwayPolicy(**pathway),
+        funding_policy=FundingPolicy(caps=caps, **funding),
+    )
+
+
+# -- the whole dataset ------------------------------------------------------------------
+
+_CLASS_OF = {name: cls for name, cls, _ in TABLES}
+_REQUIRED_SHEETS = tuple(name for name, _, required in TABLES if required)
+_ORDER = ("structure", *(name for name, _, _ in TABLES))
+
+
+def known_sheet(name: str) -> str | None:
+    """The table a sheet name means (``"Porteurs"`` → ``"porteurs"``), if any."""
+    norm = normalize(name)
+    for table in _ORDER:
+        if normalize(table) == norm:
+            return table
+    return None
+
+
+def is_ignored(name: str) -> bool:
+    """A sheet that holds no data: ``_…``, or the template's notice and lists."""
+    return name.strip().startswith("_") or normalize(name) in IGNORED_SHEETS
+
+
+def build_dataset(
+    sheets: Iterable[RawSheet],
+    *,
+    file: str | None,
+    missing_hint: Callable[[str], str] | None = None,
+    csv_folder: bool = False,
+) -> Dataset:
+    """The dataset of a file's sheets, or :class:`InvalidData` with every problem.
+
+    ``sheets`` may be lazy: each sheet is read once, ``structure`` first if the reader
+    yields it first (its ``annee`` is the context year of dates written without a year).
+    ``missing_hint`` words the message of a missing required sheet (a CSV folder says
+    which file to add).
+    """
+    out = _Collector()
+    by_table: dict[str, RawSheet] = {}
+    for sheet in sheets:
+        if is_ignored(sheet.name):
+            continue
+        table = known_sheet(sheet.name)
+        if table is None:
+            if csv_folder:
+                message = (
+                    f"fichier « {sheet.file} » inconnu (fichiers possibles : "
+                    + ", ".join(f"{t}.csv" for t in _ORDER)
+                    + " ; un fichier dont le nom commence par _ est ignoré)"
+                )
+            else:
+                message = (
+                    f"feuille « {sheet.name} » inconnue (feuilles possibles : "
+                    f"{', '.join(_ORDER)} ; une feuille dont le nom commence par _ "
+                    "est ignorée)"
+                )
+            out.add(-1, Location(sheet.file, None if csv_folder else sheet.name), message)
+            continue
+        if table in by_table:
+            first = by_table[table]
+            out.add(
+                -1,
+                Location(sheet.file, None if csv_folder else sheet.name),
+                f"« {sheet.file if csv_folder else sheet.name} » en double (déjà : "
+                f"{first.file if csv_folder else first.name})",
+            )
+            continue
+        by_table[table] = sheet
+    for table in _REQUIRED_SHEETS:
+        if table not in by_table:
+            message = (
+                missing_hint(table)
+                if missing_hint
+                else f"la feuille « {table} » manque (feuilles obligatoires : "
+                f"{', '.join(_REQUIRED_SHEETS)})"
+            )
+            out.add(-1, Location(file), message)
+    site = Site()
+    if "structure" in by_table:
+        site = _read_site(by_table["structure"], 0, out)
+    tables: dict[str, _Table] = {}
+    for rank, table in enumerate(_ORDER[1:], start=1):
+        found = by_table.get(table)
+        if found is not None:
+            tables[table] = _read_records(
+                found,
+                _CLASS_OF[table],
+                rank,
+                sheet_required=table in _REQUIRED_SHEETS,
+                context_year=site.year,
+                out=out,
+            )
+    if "porteurs" in tables:
+        _check_ids(tables["porteurs"], out)
+    try:
+        data = Dataset.build(
+            site=site, **{TABLE_FIELDS[t]: read.records for t, read in tables.items()}
+        )
+    except InvalidDataset as exc:
+        for issue in exc.issues:
+            read = tables.get(issue.table)
+            if read is None or issue.index >= len(read.rows):  # pragma: no cover - safety
+                out.add(99, Location(file, issue.table), issue.message)
+                continue
+            if (issue.index, issue.field or "") in read.bad_cells:
+                continue  # the cell's own error already says it
+            if issue.table == "porteurs" and issue.field == "id":
+                continue  # reported by _check_ids, with rows
+            cls = _CLASS_OF[issue.table]
+            column = column_of(cls, issue.field) if issue.field else None
+            letter = read.letters.get(issue.field or "")
+            out.add(
+                read.rank,
+                Location(read.file, read.sheet, read.rows[issue.index], column, letter),
+                issue.message,
+                _letter_index(letter),
+            )
+        raise InvalidData(out.sorted()) from None
+    if out.problems:
+        raise InvalidData(out.sorted())
+    return data
+
+
+def _letter_index(letter: str | None) -> int:
+    if not letter:
+        return -1
+    index = 0
+    for ch in letter:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def _check_ids(read: _Table, out: _Collector) -> None:
+    """Duplicate and empty person ids, named by row (the dataset names elements)."""
+    first_row: dict[str, int] = {}
+    letter = read.letters.get("id")
+    for person, row in zip(read.records, read.rows, strict=True):
+        where = Location(read.file, read.sheet, row, "id", letter)
+        if person.id in first_row:
+            out.add(
+                read.rank,
+                where,
+                f"identifiant « {person.id} » en double (déjà à la ligne {first_row[person.id]})",
+                _letter_index(letter),
+            )
+        else:
+            first_row[person.id] = row

@@ -1,0 +1,259 @@
+"""The workbook a site keeps: read from ``.xlsx`` (and ``.ods``), written as ``.xlsx``.
+
+Reading uses openpyxl in read-only mode with ``data_only=True``: a cell gives the value
+the spreadsheet last computed and saved, never its formula. Sheets are streamed row by
+row; the work of turning them into records is :mod:`citeslab_core.readers.tables`'s. A
+cell formatted as a percentage is read as such (Excel stores ``0.24`` and shows ``24 %``)
+in the sheets that hold percentages (``financements``, ``structure``).
+
+``.ods`` files are read with python-calamine (a fast reader of the OpenDocument and Excel
+formats). It does not say which cells are formatted as percentages, so there a declared
+share written as a percentage-formatted cell between 0 % and 100 % exclusive is refused
+with a message asking for ``24`` or ``24 %`` instead of being guessed.
+
+:func:`write_workbook` writes a dataset back in exactly the input format, so that reading
+it gives the same dataset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from citeslab_core.dates import PartialDate, Precision
+from citeslab_core.errors import InvalidData, Location, Problem
+from citeslab_core.model import TABLES, Dataset, Site
+from citeslab_core.readers.tables import (
+    STRUCTURE_KEYS,
+    TABLE_FIELDS,
+    PercentCell,
+    RawSheet,
+    build_dataset,
+    known_sheet,
+    protect_text,
+)
+from citeslab_core.vocabularies import Vocabulary
+
+__all__ = ["read_ods", "read_workbook", "write_workbook"]
+
+#: Sheets holding percentages: their cells' number formats are looked at.
+_PERCENT_SHEETS = frozenset({"structure", "financements"})
+
+
+class UnreadableFile(Exception):
+    """The file is not a workbook, or is damaged (raised while streaming its rows)."""
+
+
+def _not_a_workbook(file: str, kind: str, detail: object) -> InvalidData:
+    return InvalidData(
+        [
+            Problem(
+                Location(file),
+                f"le fichier n'est pas un classeur {kind} "
+                f"lisible (fichier abîmé ou d'un autre "
+                f"format : {detail})",
+            )
+        ]
+    )
+
+
+def _guarded(
+    rows: Iterable[tuple[int, Sequence[object]]],
+) -> Iterator[tuple[int, Sequence[object]]]:
+    """The rows, with any failure of the file itself turned into :class:`UnreadableFile`."""
+    try:
+        yield from rows
+    except Exception as exc:  # a damaged file fails in many ways (zip, XML, values)
+        raise UnreadableFile(exc) from None
+
+
+def _cell_rows(ws: Any) -> Iterator[tuple[int, Sequence[object]]]:
+    """Rows of a small sheet, percentage-formatted numbers marked as such."""
+    for number, cells in enumerate(ws.iter_rows(), start=1):
+        values: list[object] = []
+        for cell in cells:
+            value = cell.value
+            if (
+                isinstance(value, (int, float))
+                and not isinstance(value, bool)
+                and "%" in (cell.number_format or "")
+            ):
+                value = PercentCell(value)
+            values.append(value)
+        yield number, values
+
+
+def _value_rows(ws: Any) -> Iterator[tuple[int, Sequence[object]]]:
+    # read-only rows start at row 1, missing rows given empty
+    return enumerate(ws.iter_rows(values_only=True), start=1)
+
+
+def read_workbook(path: Path) -> Dataset:
+    """The dataset of an ``.xlsx`` / ``.xlsm`` workbook (values, never formulas)."""
+    from openpyxl import load_workbook
+
+    file = path.name
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zip, XML or content-type errors: not a workbook
+        raise _not_a_workbook(file, "Excel (.xlsx)", exc) from None
+    try:
+        return build_dataset(_workbook_sheets(wb, file), file=file)
+    except UnreadableFile as exc:
+        raise _not_a_workbook(file, "Excel (.xlsx)", exc.args[0]) from None
+    finally:
+        wb.close()
+
+
+def _workbook_sheets(wb: Any, file: str) -> Iterator[RawSheet]:
+    names: list[str] = list(wb.sheetnames)
+    # structure first: its year is the context of dates written without one.
+    names.sort(key=lambda n: known_sheet(n) != "structure")
+    for name in names:
+        ws = wb[name]
+        if not hasattr(ws, "iter_rows"):  # a chart sheet
+            yield RawSheet(name, file, ())
+            continue
+        # Some writers declare wrong dimensions: read what the sheet really holds.
+        ws.reset_dimensions()
+        table = known_sheet(name)
+        rows = _cell_rows(ws) if table in _PERCENT_SHEETS else _value_rows(ws)
+        yield RawSheet(name, file, _guarded(rows))
+
+
+def read_ods(path: Path) -> Dataset:
+    """The dataset of an OpenDocument spreadsheet (``.ods``), read with python-calamine."""
+    import python_calamine
+
+    file = path.name
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine's errors: not an ODS file, damaged
+        raise _not_a_workbook(file, "OpenDocument (.ods)", exc) from None
+    try:
+        names = sorted(wb.sheet_names, key=lambda n: known_sheet(n) != "structure")
+        sheets = [
+            RawSheet(name, file, _guarded(_calamine_rows(wb, name)), fractions_ambiguous=True)
+            for name in names
+        ]
+        return build_dataset(sheets, file=file)
+    except UnreadableFile as exc:
+        raise _not_a_workbook(file, "OpenDocument (.ods)", exc.args[0]) from None
+    finally:
+        wb.close()
+
+
+def _calamine_rows(wb: Any, name: str) -> Iterator[tuple[int, Sequence[object]]]:
+    sheet = wb.get_sheet_by_name(name)
+    first_row, first_col = sheet.start or (0, 0)
+    pad = [None] * first_col
+    for offset, values in enumerate(sheet.iter_rows()):
+        yield first_row + offset + 1, [*pad, *values] if pad else values
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def _cell(value: object) -> object:
+    """A record's value as the workbook holds it (see :func:`write_workbook`)."""
+    if value is None:
+        return None
+    if isinstance(value, Vocabulary):
+        return value.code
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, PartialDate):
+        return value.start if value.precision is Precision.DAY else value.iso()
+    if isinstance(value, (int, Decimal, dt.date)):
+        return value
+    if isinstance(value, tuple):
+        return protect_text(", ".join(value)) if value else None
+    return protect_text(_xml_safe(str(value)))
+
+
+def _xml_safe(text: str) -> str:
+    """XML cannot hold U+FFFE, U+FFFF nor most control characters: each becomes U+FFFD."""
+    if text.isprintable() or all(_xml_char(c) for c in text):
+        return text
+    return "".join(c if _xml_char(c) else "\ufffd" for c in text)
+
+
+def _xml_char(char: str) -> bool:
+    code = ord(char)
+    return (code >= 0x20 and code not in (0xFFFE, 0xFFFF)) or char in "\t\n\r"
+
+
+def _site_rows(site: Site) -> list[tuple[str, object]]:
+    values: dict[str, object] = {
+        "nom": site.name,
+        "porteur": site.host,
+        "territoire": site.territory,
+        "referent": site.referent,
+        "annee": site.year,
+        "delai_contact_jours": site.pathway_policy.contact_days,
+        "delai_sans_nouvelles_jours": site.pathway_policy.no_news_days,
+        "delai_retour_orientation_jours": site.pathway_policy.orientation_reply_days,
+        "seuil_ecart_financement": site.funding_policy.gap_threshold,
+        "seuil_secret_statistique": site.disclosure_threshold,
+    }
+    rows: list[tuple[str, object]] = [(key, values[key]) for key in STRUCTURE_KEYS]
+    rows.extend((f"plafond_{funder.code}", cap) for funder, cap in site.funding_policy.caps.items())
+    return rows
+
+
+def write_workbook(data: Dataset) -> bytes:
+    """The dataset as a workbook in exactly the input format, as ``.xlsx`` bytes.
+
+    Sheets ``structure`` (its keys), ``quartiers``, ``porteurs``, ``suivis``,
+    ``animations``, ``partenariats``, ``financements``, ``textes``, each with every
+    column; vocabulary values as codes; days as date cells, partial dates as ISO text;
+    amounts and counts as numbers; ``rqth`` as ``oui``/``non``; identity and comments
+    included (this is the site's own file). Every text goes through
+    :func:`~citeslab_core.files.neutralise` (see
+    :func:`~citeslab_core.readers.tables.protect_text`).
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def header(ws: Any, names: Sequence[str]) -> None:
+        cells = []
+        for name in names:
+            cell = WriteOnlyCell(ws, value=name)
+            cell.font = bold
+            cells.append(cell)
+        ws.append(cells)
+        ws.freeze_panes = "A2"
+
+    def row(ws: Any, values: Iterable[object]) -> None:
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(ws, value=_cell(value))  # type: ignore[arg-type]
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "DD/MM/YYYY"
+            cells.append(cell)
+        ws.append(cells)
+
+    structure = wb.create_sheet("structure")
+    header(structure, ["cle", "valeur"])
+    for key, value in _site_rows(data.site):
+        row(structure, [key, value])
+    for table, cls, _ in TABLES:
+        ws = wb.create_sheet(table)
+        fields = attrs.fields(cls)
+        header(ws, [str(f.metadata["column"]) for f in fields])
+        names = [f.name for f in fields]
+        for record in getattr(data, TABLE_FIELDS[table]):
+            row(ws, [getattr(record, name) for name in names])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
