@@ -186,3 +186,63 @@ def datasets(draw: st.DrawFn, *, max_persons: int = 12,
         site=Site(name="CitésLab Test"), neighbourhoods=hoods, persons=people, events=events,
         animations=animations, partnerships=partnerships, fundings=fundings, texts=text_rows,
     )
+
+
+# -- pathways and référent rules (tests/test_pathways.py, test_rules.py, test_followup.py) --
+
+
+EVENT_TYPES = st.sampled_from(EventType)
+
+
+@st.composite
+def pathway_events(draw: st.DrawFn, person_id: str, day: dt.date,
+                   kinds: st.SearchStrategy[EventType] = EVENT_TYPES) -> Event:
+    """One event of any type on ``day``, with the columns its type needs; relays and
+    orientations name a few partners (spelling varies) so that R3 both holds and fails."""
+    kind = draw(kinds)
+    partner = draw(st.sampled_from(("BGE", "bge", "ADIE", "France Travail", "CitésLab")))
+    if kind is EventType.ORIENTATION:
+        return Event(person_id, day, kind, partner=partner,
+                     category=draw(st.sampled_from(OrientationCategory)))
+    if kind is EventType.CANDIDATURE_PROGRAMME:
+        return Event(person_id, day, kind, programme=draw(st.sampled_from(PROGRAMMES)))
+    if kind is EventType.DECISION_PROGRAMME:
+        return Event(person_id, day, kind, programme=draw(st.sampled_from(PROGRAMMES)),
+                     decision=draw(st.sampled_from(Decision)))
+    if kind is EventType.CHANGEMENT_STADE:
+        return Event(person_id, day, kind, stage=draw(st.sampled_from(Stage)))
+    if kind is EventType.PASSAGE_RELAIS:
+        return Event(person_id, day, kind, partner=partner)
+    if kind is EventType.SORTIE:
+        return Event(person_id, day, kind, result=draw(st.sampled_from(ExitResult)))
+    return Event(person_id, day, kind)
+
+
+PATHWAY_START = dt.date(2023, 1, 1)
+
+
+@st.composite
+def messy_histories(draw: st.DrawFn, person_id: str, max_events: int = 12) -> list[Event]:
+    """A person's events in any row order, on few distinct days (so that rows share dates),
+    with anything a user may type: events before the first entretien, after a sortie, relays
+    without orientation, several sorties and reopenings. Entretiens and sorties are frequent."""
+    offsets = draw(st.lists(st.integers(0, 400), min_size=1, max_size=5))
+    kinds = st.sampled_from(EventType) | st.sampled_from(
+        [EventType.ENTRETIEN, EventType.SORTIE, EventType.ORIENTATION])
+    return draw(st.lists(
+        st.sampled_from(offsets).flatmap(
+            lambda offset: pathway_events(
+                person_id, PATHWAY_START + dt.timedelta(days=offset), kinds)),
+        max_size=max_events))
+
+
+@st.composite
+def messy_datasets(draw: st.DrawFn, *, max_persons: int = 5,
+                   identity: st.SearchStrategy[str] = texts) -> Dataset:
+    """A valid dataset whose persons have messy histories (see :func:`messy_histories`),
+    their rows mixed together in any order."""
+    count = draw(st.integers(1, max_persons))
+    people = [draw(persons(f"P{i:03d}", [], identity)) for i in range(count)]
+    events = [e for p in people for e in draw(messy_histories(p.id))]
+    events = draw(st.permutations(events))
+    return Dataset.build(site=Site(name="CitésLab Test"), persons=people, events=events)
