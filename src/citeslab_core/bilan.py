@@ -29,20 +29,47 @@ Masked values are None wherever a field is typed ``int | None``; a true 0 is 0.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
-from citeslab_core.dates import PartialDate
+from citeslab_core.dates import PartialDate, age_on
+from citeslab_core.disclosure import mask_value, masked_sum, suppress
+from citeslab_core.errors import UsageError
 from citeslab_core.funding import (
     Contribution,
     FundingPlan,
     FundingPlanRow,
     FundingYear,
+    funding_checks,
+    funding_plan,
+    funding_year,
+    funding_years,
 )
-from citeslab_core.model import Dataset
-from citeslab_core.vocabularies import PartnershipCategory
+from citeslab_core.model import Animation, Dataset
+from citeslab_core.shares import whole_percentages
+from citeslab_core.vocabularies import (
+    AgeBracket,
+    AnimationStatus,
+    AnimationType,
+    Channel,
+    Decision,
+    EducationLevel,
+    EventType,
+    ExitResult,
+    FundingNature,
+    MinimumBenefit,
+    OrientationCategory,
+    PartnershipCategory,
+    ResidenceStatus,
+    Sector,
+    Sex,
+    SituationAtEntry,
+    Stage,
+    Vocabulary,
+)
 
 __all__ = [
     "NON_RENSEIGNE",
@@ -105,6 +132,8 @@ TABLE_TITLES: Mapping[str, str] = {
     "orientation_premier_rdv": "Orientation à l'issue du premier rendez-vous",
     "resultat": "Résultats (sorties de la période)",
 }
+
+_TENTH = Decimal("0.1")
 
 #: Severities of a check, most serious first.
 SEVERITIES: tuple[str, ...] = ("erreur", "avertissement", "info")
@@ -338,5 +367,606 @@ class Bilan:
 
 
 def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool = False) -> Bilan:
-    """The bilan of ``data`` for the period from ``start`` to ``end`` (both included)."""
-    raise NotImplementedError("compute_bilan: en cours d'écriture")
+    """The bilan of ``data`` for the period from ``start`` to ``end`` (both included).
+
+    One pass over each person's events (``Dataset.events_by_person``), counters for the
+    tables: linear in the number of events. ``public=True`` masks small counts (see
+    :mod:`citeslab_core.disclosure`).
+    """
+    if end < start:
+        raise UsageError("la fin de la période précède son début")
+    site = data.site
+    k = site.disclosure_threshold if public else 0
+    persons = _scan_persons(data, start, end)
+    checks: list[Check] = []
+
+    tables, unprotected = _portrait_tables(data, persons, k)
+    qpv_rows = _qpv_breakdown(data, persons, tables, k)
+    for key in unprotected:
+        checks.append(
+            Check(
+                "secret_statistique_limite",
+                "info",
+                f"Tableau « {TABLE_TITLES[key]} » : chaque ligne compte exactement une personne ; "
+                "le masquage ne peut pas la protéger tant que le total est publié.",
+            )
+        )
+
+    accompanied = persons.accompanied
+    for key, table in tables.items():
+        true_total = sum(persons.counters[key].values())
+        if true_total != accompanied:  # pragma: no cover (defensive: cannot happen)
+            checks.append(
+                Check(
+                    "table_incoherente",
+                    "erreur",
+                    f"Tableau « {table.title} » : {_n(true_total)} personnes pour "
+                    f"{_n(accompanied)} accompagnées.",
+                )
+            )
+
+    new = mask_value(persons.new, k) if public else persons.new
+    autre = tables["orientation_premier_rdv"].row(OrientationCategory.AUTRE.code)
+    without: int | None = persons.without_orientation
+    if public:
+        with_other = (
+            autre.count - persons.without_orientation
+            if autre is not None and autre.count is not None
+            else 0
+        )
+        if 0 < persons.without_orientation < k or 0 < with_other < k:
+            without = None
+
+    programmes = _programmes(persons, k)
+    entries = len(persons.retained_any)
+    programme_entries: int | None = entries
+    if public and (0 < entries < k or any(p.retained is None for p in programmes)):
+        programme_entries = None
+
+    animations, held, participants, no_participants = _animations(data, start, end)
+    animations_in_qpv = _animations_in_qpv(data, start, end)
+    if no_participants:
+        checks.append(
+            Check(
+                "animation_sans_participants",
+                "info",
+                f"{_n(no_participants)} animation(s) réalisée(s) sans nombre de participants : "
+                "comptée(s) pour 0 participant.",
+            )
+        )
+
+    def cell(key: str, code: str) -> int | None:
+        row = tables[key].row(code)
+        return row.count if row is not None else 0
+
+    indicators = Indicators(
+        accompanied=accompanied,
+        new=new,
+        women=cell("sexe", Sex.F.code),
+        qpv_residents=cell("statut_residence", ResidenceStatus.QPV.code),
+        under_26=masked_sum(
+            [
+                cell("tranche_age", AgeBracket.UNDER_18.code),
+                cell("tranche_age", AgeBracket.A18_25.code),
+            ]
+        ),
+        job_seekers=masked_sum(
+            [cell("situation_entree", s.code) for s in SituationAtEntry if s.job_seeker]
+        ),
+        minimum_benefits=masked_sum(
+            [
+                cell("minima_sociaux", b.code)
+                for b in MinimumBenefit
+                if b is not MinimumBenefit.AUCUN
+            ]
+        ),
+        orientations=tables["orientation_premier_rdv"].rows,
+        creations=cell("resultat", ExitResult.CREATION.code),
+        programme_entries=programme_entries,
+        animations_held=held,
+        animation_participants=participants,
+    )
+
+    under_18 = persons.counters["tranche_age"][AgeBracket.UNDER_18.code]
+    if under_18:
+        shown = cell("tranche_age", AgeBracket.UNDER_18.code)
+        who = f"{_n(shown)} personne(s)" if shown is not None else "Des personnes"
+        checks.append(
+            Check(
+                "age_moins_18",
+                "avertissement",
+                f"{who} accompagnée(s) avai(en)t moins de 18 ans au premier entretien : "
+                "vérifiez les dates de naissance.",
+            )
+        )
+    if persons.no_entretien:
+        shown = mask_value(persons.no_entretien, k) if public else persons.no_entretien
+        who = f"{_n(shown)} personne(s)" if shown is not None else "Des personnes"
+        checks.append(
+            Check(
+                "sans_premier_entretien",
+                "avertissement",
+                f"{who} accompagnée(s) n'ont aucun entretien individuel : leur âge est pris à "
+                "leur premier suivi et leur orientation au premier rendez-vous comptée en "
+                "« Autres ».",
+            )
+        )
+    if persons.exits_outside:
+        shown = mask_value(persons.exits_outside, k) if public else persons.exits_outside
+        who = f"{_n(shown)} sortie(s)" if shown is not None else "Des sorties"
+        checks.append(
+            Check(
+                "sortie_sans_contact",
+                "info",
+                f"{who} datée(s) de la période concernent des personnes sans entretien ni point "
+                "d'étape dans la période : elles ne sont pas dans les résultats.",
+            )
+        )
+
+    partnerships, undated = _partnerships(data, start, end)
+    if undated:
+        checks.append(
+            Check(
+                "partenariat_sans_date",
+                "info",
+                f"{_n(undated)} partenariat(s) sans date : absent(s) du bilan.",
+            )
+        )
+
+    policy = site.funding_policy
+    year = end.year
+    funding = funding_year(data.fundings, year, FundingNature.REALISE, policy)
+    planned = funding_year(data.fundings, year, FundingNature.PREVISIONNEL, policy)
+    plan = funding_plan(planned, funding, policy)
+    years = funding_years(data.fundings, range(start.year - 2, end.year + 3), policy)
+    for entry in years:
+        # The year's own plan is checked with its actual funding (``funding`` is in
+        # ``years``: its year is always in the window).
+        is_actual = entry.year == year and entry.nature is FundingNature.REALISE
+        checks.extend(
+            Check(c.code, c.severity, c.message)
+            for c in funding_checks(entry, plan if is_actual else None)
+        )
+    if funding is None:
+        checks.append(
+            Check(
+                "financement_absent", "info", f"Aucun financement réalisé n'est saisi pour {year}."
+            )
+        )
+
+    checks.sort(key=lambda c: SEVERITIES.index(c.severity))
+    return Bilan(
+        site=site.name,
+        start=start,
+        end=end,
+        public=public,
+        threshold=site.disclosure_threshold,
+        accompanied=accompanied,
+        new=new,
+        tables=tables,
+        without_orientation=without,
+        indicators=indicators,
+        programmes=programmes,
+        animations=animations,
+        animations_in_qpv=animations_in_qpv,
+        partnerships=partnerships,
+        reach=_reach(data, tables["quartier"]),
+        qpv_breakdown=qpv_rows,
+        prescribers=_prescribers(persons, tables, k),
+        funding=funding,
+        funding_plan=plan,
+        funding_years=years,
+        texts=tuple(TextRow(t.section, t.text) for t in data.texts),
+        checks=tuple(checks),
+    )
+
+
+# -- the pass over persons ---------------------------------------------------------------
+
+
+@attrs.define
+class _Scan:
+    """What one pass over the persons' events gathers (true counts, before masking)."""
+
+    accompanied: int = 0
+    new: int = 0
+    without_orientation: int = 0
+    no_entretien: int = 0
+    exits_outside: int = 0
+    counters: dict[str, Counter[str]] = attrs.field(factory=dict)
+    other_hoods: set[str] = attrs.field(factory=set)
+    oriented: dict[str, set[str]] = attrs.field(factory=dict)
+    retained: dict[str, set[str]] = attrs.field(factory=dict)
+    retained_any: set[str] = attrs.field(factory=set)
+    programme_first: dict[str, dt.date] = attrs.field(factory=dict)
+    qpv: dict[tuple[str | None, str | None], tuple[Counter[str], Counter[str]]] = attrs.field(
+        factory=dict
+    )
+    prescribers: Counter[str | None] = attrs.field(factory=Counter)
+    prescriber_spellings: dict[str, set[str]] = attrs.field(factory=dict)
+
+
+def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
+    scan = _Scan(counters={key: Counter() for key in TABLE_KEYS})
+    counters = scan.counters
+    hoods = {h.name.casefold(): h for h in data.neighbourhoods}
+    persons_by_id = data.persons_by_id
+    entretien, point, orientation = (
+        EventType.ENTRETIEN,
+        EventType.POINT_ETAPE,
+        EventType.ORIENTATION,
+    )
+    candidature, decision, sortie = (
+        EventType.CANDIDATURE_PROGRAMME,
+        EventType.DECISION_PROGRAMME,
+        EventType.SORTIE,
+    )
+    retenu = Decision.RETENU
+    nr = NON_RENSEIGNE[0]
+    for pid, events in data.events_by_person.items():
+        if not events:
+            continue
+        first_entretien: dt.date | None = None
+        contact = False
+        last_exit: ExitResult | None = None
+        orient: tuple[dt.date, OrientationCategory | None] | None = None
+        for ev in events:
+            kind = ev.type
+            day = ev.date
+            inside = start <= day <= end
+            if kind is entretien:
+                if first_entretien is None:
+                    first_entretien = day
+                contact = contact or inside
+            elif kind is point:
+                contact = contact or inside
+            elif kind is orientation:
+                if (first_entretien is None or day == first_entretien) and (
+                    orient is None or orient[0] != day
+                ):
+                    orient = (day, ev.category)
+            elif not inside:
+                continue
+            elif kind is sortie:
+                last_exit = ev.result
+            elif kind is candidature and ev.programme:
+                scan.oriented.setdefault(ev.programme, set()).add(pid)
+                _first(scan.programme_first, ev.programme, day)
+            elif kind is decision and ev.programme:
+                if ev.decision is retenu:
+                    scan.retained.setdefault(ev.programme, set()).add(pid)
+                    scan.retained_any.add(pid)
+                _first(scan.programme_first, ev.programme, day)
+        if not contact:
+            if last_exit is not None:
+                scan.exits_outside += 1
+            continue
+        person = persons_by_id[pid]
+        scan.accompanied += 1
+        if first_entretien is not None and start <= first_entretien <= end:
+            scan.new += 1
+        if first_entretien is None:
+            scan.no_entretien += 1
+        entry = first_entretien or events[0].date
+        sex = person.sex.code if person.sex is not None else nr
+        counters["sexe"][sex] += 1
+        counters["statut_residence"][person.residence.code if person.residence else nr] += 1
+        hood_name: str | None = None
+        if person.neighbourhood and person.neighbourhood.strip():
+            declared = hoods.get(person.neighbourhood.casefold())
+            if declared is not None:
+                hood_name = declared.name
+            else:
+                hood_name = person.neighbourhood.strip()
+                scan.other_hoods.add(hood_name)
+        counters["quartier"][hood_name if hood_name is not None else nr] += 1
+        age = (
+            AgeBracket.of_age(age_on(person.birth, entry)).code if person.birth is not None else nr
+        )
+        counters["tranche_age"][age] += 1
+        counters["niveau_formation"][person.education.code if person.education else nr] += 1
+        counters["situation_entree"][person.situation.code if person.situation else nr] += 1
+        counters["minima_sociaux"][person.benefit.code] += 1
+        counters["canal"][person.channel.code if person.channel else nr] += 1
+        counters["stade_entree"][person.stage_at_entry.code if person.stage_at_entry else nr] += 1
+        counters["secteur"][person.sector.code if person.sector else nr] += 1
+        category = orient[1] if orient is not None and orient[0] == first_entretien else None
+        if category is None:
+            scan.without_orientation += 1
+            category = OrientationCategory.AUTRE
+        counters["orientation_premier_rdv"][category.code] += 1
+        counters["resultat"][last_exit.code if last_exit is not None else EN_COURS[0]] += 1
+        if person.residence is ResidenceStatus.QPV:
+            sexes, ages = scan.qpv.setdefault((hood_name, person.qpv_code), (Counter(), Counter()))
+            sexes[sex] += 1
+            ages[age] += 1
+        if person.channel is Channel.PARTENAIRE:
+            name = person.prescriber.strip() if person.prescriber else ""
+            if name:
+                key = name.casefold()
+                scan.prescribers[key] += 1
+                scan.prescriber_spellings.setdefault(key, set()).add(name)
+            else:
+                scan.prescribers[None] += 1
+    return scan
+
+
+def _first(firsts: dict[str, dt.date], programme: str, day: dt.date) -> None:
+    known = firsts.get(programme)
+    if known is None or day < known:
+        firsts[programme] = day
+
+
+# -- tables --------------------------------------------------------------------------------
+
+
+def _vocabulary_rows(vocabulary: type[Vocabulary]) -> list[tuple[str, str]]:
+    return [(m.code, m.label) for m in vocabulary]
+
+
+def _row_codes(data: Dataset, scan: _Scan) -> dict[str, list[tuple[str, str]]]:
+    """Every table's rows (code, label) before the ``non_renseigne`` row."""
+    declared = [h.name for h in data.neighbourhoods]
+    declared_set = set(declared)
+    others = sorted(scan.other_hoods - declared_set, key=lambda n: (n.casefold(), n))
+    return {
+        "sexe": _vocabulary_rows(Sex),
+        "statut_residence": _vocabulary_rows(ResidenceStatus),
+        "quartier": [(n, n) for n in [*declared, *others]],
+        "tranche_age": _vocabulary_rows(AgeBracket),
+        "niveau_formation": _vocabulary_rows(EducationLevel),
+        "situation_entree": _vocabulary_rows(SituationAtEntry),
+        "minima_sociaux": _vocabulary_rows(MinimumBenefit),
+        "canal": _vocabulary_rows(Channel),
+        "stade_entree": _vocabulary_rows(Stage),
+        "secteur": _vocabulary_rows(Sector),
+        "orientation_premier_rdv": _vocabulary_rows(OrientationCategory),
+        "resultat": [*_vocabulary_rows(ExitResult), EN_COURS],
+    }
+
+
+#: Tables in which every person has a value: no ``non_renseigne`` row.
+_ALWAYS_FILLED = frozenset({"orientation_premier_rdv", "resultat", "minima_sociaux"})
+
+
+def _make_table(
+    key: str,
+    title: str,
+    codes: list[tuple[str, str]],
+    counter: Counter[str] | Counter[str | None],
+    k: int,
+    *,
+    with_non_renseigne: bool = True,
+    forced: dict[str, bool] | None = None,
+    total_masked: bool = False,
+) -> tuple[Table, bool]:
+    """A table from its rows and counter, masked when ``k`` > 0; also "unprotected"."""
+    rows = list(codes)
+    if with_non_renseigne:
+        rows.append(NON_RENSEIGNE)
+    counts = [counter.get(code, 0) for code, _ in rows]
+    shares = whole_percentages(counts)
+    masked: tuple[bool, ...] = (False,) * len(rows)
+    unprotected = False
+    if k > 0:
+        forced_list = [bool(forced and forced.get(code)) for code, _ in rows]
+        suppression = suppress(counts, k, forced_list, total_masked=total_masked)
+        masked, unprotected = suppression.masked, suppression.unprotected
+    table_rows = []
+    for (code, label), count, share, hidden in zip(rows, counts, shares, masked, strict=True):
+        if code == NON_RENSEIGNE[0] and with_non_renseigne and count == 0 and not hidden:
+            continue
+        table_rows.append(
+            TableRow(code, label, None if hidden else count, None if hidden else share)
+        )
+    total = sum(counts)
+    return Table(key, title, tuple(table_rows), total), unprotected
+
+
+def _portrait_tables(data: Dataset, scan: _Scan, k: int) -> tuple[dict[str, Table], list[str]]:
+    codes = _row_codes(data, scan)
+    tables: dict[str, Table] = {}
+    unprotected: list[str] = []
+    for key in TABLE_KEYS:
+        table, exposed = _make_table(
+            key,
+            TABLE_TITLES[key],
+            codes[key],
+            scan.counters[key],
+            k,
+            with_non_renseigne=key not in _ALWAYS_FILLED,
+        )
+        tables[key] = table
+        if exposed:
+            unprotected.append(key)
+    return tables, unprotected
+
+
+def _qpv_keys(data: Dataset, scan: _Scan) -> list[tuple[str | None, str | None]]:
+    """The QPV rows: declared QPV neighbourhoods, then others by name, then unnamed."""
+    declared = [
+        (h.name, h.qpv_code) for h in data.neighbourhoods if h.residence is ResidenceStatus.QPV
+    ]
+    seen = set(declared)
+    others = sorted(
+        (key for key in scan.qpv if key not in seen),
+        key=lambda key: (key[0] is None, (key[0] or "").casefold(), key[0] or "", key[1] or ""),
+    )
+    return [*declared, *others]
+
+
+def _qpv_breakdown(
+    data: Dataset, scan: _Scan, tables: dict[str, Table], k: int
+) -> tuple[QpvRow, ...]:
+    keys = _qpv_keys(data, scan)
+    counts = [sum(scan.qpv[key][0].values()) if key in scan.qpv else 0 for key in keys]
+    masked: tuple[bool, ...] = (False,) * len(keys)
+    if k > 0:
+        # A neighbourhood masked in the quartier table stays masked here, and the other
+        # way round, until both agree (the two tables often show the same figure).
+        quartier = tables["quartier"]
+        codes = _row_codes(data, scan)["quartier"]
+        qpv_total = tables["statut_residence"].row(ResidenceStatus.QPV.code)
+        total_masked = qpv_total is not None and qpv_total.count is None
+        for _ in range(len(keys) + 2):
+            hidden_hoods = {row.code for row in quartier.rows if row.count is None}
+            forced = [
+                (key[0] if key[0] is not None else NON_RENSEIGNE[0]) in hidden_hoods for key in keys
+            ]
+            masked = suppress(counts, k, forced, total_masked=total_masked).masked
+            names = {
+                (key[0] if key[0] is not None else NON_RENSEIGNE[0])
+                for key, hide in zip(keys, masked, strict=True)
+                if hide
+            }
+            if names <= hidden_hoods:
+                break
+            quartier, _exposed = _make_table(
+                "quartier",
+                TABLE_TITLES["quartier"],
+                codes,
+                scan.counters["quartier"],
+                k,
+                forced=dict.fromkeys(names | hidden_hoods, True),
+            )
+            tables["quartier"] = quartier
+    rows = []
+    age_codes = _vocabulary_rows(AgeBracket)
+    sex_codes = _vocabulary_rows(Sex)
+    for key, count, hide in zip(keys, counts, masked, strict=True):
+        sexes, ages = scan.qpv.get(key, (Counter(), Counter()))
+        name = key[0] if key[0] is not None else NON_RENSEIGNE[1]
+        sex_table, _ = _make_table(
+            "sexe", TABLE_TITLES["sexe"], sex_codes, sexes, k, total_masked=hide
+        )
+        age_table, _ = _make_table(
+            "tranche_age", TABLE_TITLES["tranche_age"], age_codes, ages, k, total_masked=hide
+        )
+        rows.append(
+            QpvRow(
+                name,
+                key[1],
+                None if hide else count,
+                attrs.evolve(sex_table, total=None if hide else count),
+                attrs.evolve(age_table, total=None if hide else count),
+            )
+        )
+    return tuple(rows)
+
+
+def _programmes(scan: _Scan, k: int) -> tuple[ProgrammeRow, ...]:
+    names = sorted(scan.programme_first, key=lambda p: (scan.programme_first[p], p))
+    rows = []
+    for name in names:
+        oriented = len(scan.oriented.get(name, ()))
+        retained = len(scan.retained.get(name, ()))
+        if k > 0:
+            rows.append(ProgrammeRow(name, mask_value(oriented, k), mask_value(retained, k)))
+        else:
+            rows.append(ProgrammeRow(name, oriented, retained))
+    return tuple(rows)
+
+
+def _prescribers(scan: _Scan, tables: dict[str, Table], k: int) -> tuple[Prescriber, ...]:
+    named = [key for key in scan.prescribers if key is not None]
+    spelling = {key: min(scan.prescriber_spellings[key]) for key in named}
+    named.sort(key=lambda key: (-scan.prescribers[key], spelling[key].casefold(), spelling[key]))
+    keys: list[str | None] = [*named]
+    if scan.prescribers.get(None):
+        keys.append(None)
+    counts = [scan.prescribers[key] for key in keys]
+    masked: tuple[bool, ...] = (False,) * len(keys)
+    if k > 0:
+        partner = tables["canal"].row(Channel.PARTENAIRE.code)
+        masked = suppress(
+            counts, k, total_masked=partner is not None and partner.count is None
+        ).masked
+    return tuple(
+        Prescriber(spelling[key] if key is not None else NON_RENSEIGNE[1], None if hide else count)
+        for key, count, hide in zip(keys, counts, masked, strict=True)
+    )
+
+
+def _reach(data: Dataset, quartier: Table) -> tuple[ReachRow, ...]:
+    rows = []
+    for hood in data.neighbourhoods:
+        if hood.population is None:
+            continue
+        row = quartier.row(hood.name)
+        count = row.count if row is not None else 0
+        per_thousand = None
+        if count is not None and hood.population > 0:
+            per_thousand = (Decimal(count) * 1000 / hood.population).quantize(_TENTH, ROUND_HALF_UP)
+        rows.append(ReachRow(hood.name, hood.qpv_code, hood.population, count, per_thousand))
+    return tuple(rows)
+
+
+# -- animations, partnerships ----------------------------------------------------------------
+
+
+def _held(animation: Animation, start: dt.date, end: dt.date) -> bool:
+    return animation.status is AnimationStatus.REALISE and start <= animation.date.start <= end
+
+
+def _animations(
+    data: Dataset, start: dt.date, end: dt.date
+) -> tuple[tuple[AnimationRow, ...], int, int, int]:
+    numbers: Counter[AnimationType] = Counter()
+    people: Counter[AnimationType] = Counter()
+    unknown = 0
+    for animation in data.animations:
+        if not _held(animation, start, end):
+            continue
+        numbers[animation.type] += 1
+        if animation.participants is None:
+            unknown += 1
+        else:
+            people[animation.type] += animation.participants
+    rows = tuple(AnimationRow(t.code, t.label, numbers[t], people[t]) for t in AnimationType)
+    return rows, sum(numbers.values()), sum(people.values()), unknown
+
+
+def _animations_in_qpv(data: Dataset, start: dt.date, end: dt.date) -> tuple[QpvAnimationRow, ...]:
+    qpv = [h for h in data.neighbourhoods if h.residence is ResidenceStatus.QPV]
+    by_key = {h.name.casefold(): h.name for h in qpv}
+    numbers: Counter[str] = Counter()
+    people: Counter[str] = Counter()
+    for animation in data.animations:
+        if not animation.neighbourhood or not _held(animation, start, end):
+            continue
+        name = by_key.get(animation.neighbourhood.casefold())
+        if name is None:
+            continue
+        numbers[name] += 1
+        people[name] += animation.participants or 0
+    return tuple(QpvAnimationRow(h.name, h.qpv_code, numbers[h.name], people[h.name]) for h in qpv)
+
+
+def _partnerships(
+    data: Dataset, start: dt.date, end: dt.date
+) -> tuple[tuple[PartnershipRow, ...], int]:
+    rows = []
+    undated = 0
+    for p in data.partnerships:
+        if p.date is None:
+            undated += 1
+        elif p.date.overlaps(start, end):
+            rows.append(PartnershipRow(p.partner, p.category, p.action, p.date))
+    rows.sort(
+        key=lambda r: (
+            r.date.start if r.date else start,
+            r.date.end if r.date else start,
+            r.partner.casefold(),
+            r.partner,
+            r.category.code if r.category else "",
+            r.action or "",
+        )
+    )
+    return tuple(rows), undated
+
+
+def _n(value: int) -> str:
+    """A count in French (babel, imported lazily)."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale="fr_FR"))
