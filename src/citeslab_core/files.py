@@ -21,13 +21,21 @@ from citeslab_core.errors import UsageError
 
 __all__ = ["check_writable", "neutralise", "write_all_atomic", "write_atomic"]
 
-# A formula starts with one of these, possibly after spaces, or on any line of a
-# multi-line cell: = + - @, tab, carriage return, line feed, and their full-width (and
-# small) forms. "Spaces" are every Unicode white space and the invisible zero-width
-# characters and BOM, which a spreadsheet may drop before reading the cell.
-_TRIGGERS = "=+-@\t\r\n\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b"
-_BLANKS = r"\s\u200b\u200c\u200d\u2060\ufeff"
-_DANGEROUS = re.compile(rf"(?:^|[\r\n])[{_BLANKS}]*[{re.escape(_TRIGGERS)}]")
+# OWASP "CSV injection": a cell is taken for a formula when its first character, after
+# any leading spaces, is = + - @, a tab, a carriage return or a line feed (or a
+# full-width or small form of = + - @); and, in a multi-line cell, when a line starts,
+# after spaces or tabs, with = + - @ (or their forms). "Spaces" are every Unicode white
+# space other than tab, CR and LF, and the invisible zero-width characters and BOM, which
+# a spreadsheet or a copy-paste may drop before the cell is read.
+_FORMULA = re.escape("=+-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b")
+_SPACES = (
+    "\x0b\x0c\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+    "\u200b\u200c\u200d\u2060\ufeff"
+)
+_DANGEROUS = re.compile(
+    rf"^[{_SPACES}]*[\t\r\n{_FORMULA}]"  # the cell's start
+    rf"|[\r\n][{_SPACES}\t]*[{_FORMULA}]"  # a line's start
+)
 
 
 def neutralise(text: str) -> str:
@@ -50,8 +58,7 @@ def check_writable(path: Path, *, force: bool = False) -> None:
         raise UsageError(f"le dossier {path.parent} n'existe pas")
 
 
-def write_atomic(path: Path, data: bytes, *, force: bool = False, private: bool = False
-                 ) -> None:
+def write_atomic(path: Path, data: bytes, *, force: bool = False, private: bool = False) -> None:
     """Write ``data`` to ``path`` whole or not at all.
 
     ``private`` makes the file readable by its owner only (participant-level files).
@@ -59,8 +66,12 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, private: bool 
     write_all_atomic([(path, data)], force=force, private=private)
 
 
-def write_all_atomic(files: Iterable[tuple[Path, bytes] | tuple[Path, bytes, bool]], *,
-                     force: bool = False, private: bool = False) -> None:
+def write_all_atomic(
+    files: Iterable[tuple[Path, bytes] | tuple[Path, bytes, bool]],
+    *,
+    force: bool = False,
+    private: bool = False,
+) -> None:
     """Write several files, each atomically; none is written if any cannot be.
 
     Every destination is checked before anything is written; the temporary files are
@@ -73,8 +84,7 @@ def write_all_atomic(files: Iterable[tuple[Path, bytes] | tuple[Path, bytes, boo
     staged: list[tuple[str, Path]] = []
     try:
         for path, data, is_private in pending:
-            handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                            dir=path.parent)
+            handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((temp, path))
             with os.fdopen(handle, "wb") as out:
                 out.write(data)

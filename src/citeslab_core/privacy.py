@@ -1,0 +1,206 @@
+"""Participant-level data that can leave the library: pseudonyms, no identity, ever.
+
+Some funders (the PIC) want one row per person. What an exporter receives for that is a
+:class:`ParticipantRow`, built here by the core from the :class:`~citeslab_core.model.Dataset`:
+it has **no field** for a name, a phone number, an e-mail, an address, a project idea or a
+comment, nor the site's own person id, so a plug-in cannot leak what it never receives.
+
+- The person is a **pseudonym**: HMAC-SHA256 under the site's secret key
+  (``CITESLAB_PSEUDO_KEY`` or ``--key-file``), over the exporter's name and the person's
+  id. The same person has the same pseudonym every year under the same key (a funder can
+  follow them from one file to the next), and pseudonyms of different exporters say
+  nothing of one another: the PIC file's pseudonym of a person cannot be matched with the
+  one in another funder's file. Without the key nobody, the funder included, can go back
+  from a pseudonym to the person. Without a key there is no participant file at all.
+- The birth date becomes the **age bracket** (at the first ``entretien``, as in the bilan).
+- The address never leaves: the **residence status** and the **QPV code** stand for it.
+
+The period's rows are the bilan's accompanied persons; their entry date is the first
+``entretien`` and their exit the last ``sortie`` in the period, exactly as the bilan's
+results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Final
+
+import attrs
+
+from citeslab_core.dates import age_on
+from citeslab_core.errors import CitesLabError
+from citeslab_core.model import Dataset, Event, Person
+from citeslab_core.vocabularies import (
+    AgeBracket,
+    EducationLevel,
+    EventType,
+    ExitResult,
+    MinimumBenefit,
+    ResidenceStatus,
+    Sector,
+    Sex,
+    SituationAtEntry,
+    Stage,
+)
+
+__all__ = [
+    "KEY_ENV",
+    "MIN_KEY_BYTES",
+    "ParticipantRow",
+    "PseudonymKeyError",
+    "build_participants",
+    "load_key",
+    "pseudonym",
+]
+
+#: The environment variable holding the pseudonym key.
+KEY_ENV: Final = "CITESLAB_PSEUDO_KEY"
+#: The shortest key accepted, in bytes (UTF-8): a short key could be guessed.
+MIN_KEY_BYTES: Final = 16
+_DOMAIN: Final = b"citeslab/pseudonyme/v1"
+
+
+class PseudonymKeyError(CitesLabError):
+    """No usable pseudonym key: the participant file cannot be written."""
+
+
+def load_key(key_file: Path | None, environ: Mapping[str, str]) -> bytes:
+    """The site's pseudonym key: the file's content (``--key-file``), else the variable
+    ``CITESLAB_PSEUDO_KEY``; surrounding white space (a final line break) is ignored."""
+    if key_file is not None:
+        try:
+            key = key_file.read_bytes().strip()
+        except FileNotFoundError:
+            raise PseudonymKeyError(f"fichier de clé introuvable : {key_file}") from None
+        except OSError as exc:
+            raise PseudonymKeyError(
+                f"fichier de clé illisible : {key_file} ({exc.strerror})"
+            ) from None
+        where = f"le fichier {key_file}"
+    else:
+        key = environ.get(KEY_ENV, "").strip().encode("utf-8")
+        where = f"la variable {KEY_ENV}"
+    if not key:
+        raise PseudonymKeyError(
+            "clé des pseudonymes absente : ce fichier par personne exige la clé secrète de "
+            f"la structure. Définissez la variable {KEY_ENV} ou donnez --key-file FICHIER "
+            f"(au moins {MIN_KEY_BYTES} caractères, la même chaque année, jamais transmise "
+            "au financeur). Aucun fichier n'a été écrit."
+        )
+    if len(key) < MIN_KEY_BYTES:
+        raise PseudonymKeyError(
+            f"clé des pseudonymes trop courte dans {where} : il faut au moins "
+            f"{MIN_KEY_BYTES} caractères pour qu'elle ne puisse pas être devinée. Aucun "
+            "fichier n'a été écrit."
+        )
+    return key
+
+
+def pseudonym(key: bytes, exporter: str, person_id: str) -> str:
+    """The pseudonym of a person in one exporter's files.
+
+    ``P`` and the first 128 bits, in hexadecimal, of HMAC-SHA256 under ``key`` of the
+    exporter's name and the person's id (the ``P`` keeps a spreadsheet from reading it
+    as a number).
+    """
+    message = b"\x00".join((_DOMAIN, exporter.encode("utf-8"), person_id.encode("utf-8")))
+    return "P" + hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+@attrs.frozen
+class ParticipantRow:
+    """One accompanied person of the period, as a participant-level file may show them.
+
+    No identity, no free text, no person id: see the module docstring.
+
+    - ``pseudonym``: keyed for the exporter that receives the rows;
+    - ``age_bracket``: at the first ``entretien`` (None when the birth date is unknown);
+    - ``residence``, ``qpv_code``: instead of an address; :attr:`qpv_resident` says yes
+      (``qpv``), no (``qpv_limite`` or ``hors_qpv``) or unknown;
+    - ``entry_date``: the first ``entretien`` (None in the odd case of a person with no
+      ``entretien`` at all);
+    - ``exit_date``, ``exit_result``: the last ``sortie`` in the period, None when the
+      person is still accompanied (``en_cours``).
+    """
+
+    pseudonym: str
+    sex: Sex | None
+    age_bracket: AgeBracket | None
+    education: EducationLevel | None
+    situation: SituationAtEntry | None
+    benefit: MinimumBenefit
+    rqth: bool | None
+    residence: ResidenceStatus | None
+    qpv_code: str | None
+    stage_at_entry: Stage | None
+    sector: Sector | None
+    entry_date: dt.date | None
+    exit_date: dt.date | None
+    exit_result: ExitResult | None
+
+    @property
+    def qpv_resident(self) -> bool | None:
+        """Lives in a QPV (yes / no), None when the residence status is unknown."""
+        return None if self.residence is None else self.residence is ResidenceStatus.QPV
+
+
+def _row(
+    person: Person, events: Sequence[Event], start: dt.date, end: dt.date, key: bytes, exporter: str
+) -> ParticipantRow | None:
+    """The row of a person accompanied in the period, None when they are not."""
+    first_entretien: dt.date | None = None
+    first_contact: dt.date | None = None
+    exit_event: Event | None = None
+    for event in events:  # by date, same date in input order
+        kind = event.type
+        if kind is EventType.ENTRETIEN and first_entretien is None:
+            first_entretien = event.date
+        if start <= event.date <= end:
+            if kind.is_contact and first_contact is None:
+                first_contact = event.date
+            elif kind is EventType.SORTIE:
+                exit_event = event  # the last one wins: by date, then the later row
+    if first_contact is None:
+        return None
+    age_date = first_entretien if first_entretien is not None else first_contact
+    bracket = AgeBracket.of_age(age_on(person.birth, age_date)) if person.birth else None
+    return ParticipantRow(
+        pseudonym=pseudonym(key, exporter, person.id),
+        sex=person.sex,
+        age_bracket=bracket,
+        education=person.education,
+        situation=person.situation,
+        benefit=person.benefit,
+        rqth=person.rqth,
+        residence=person.residence,
+        qpv_code=person.qpv_code,
+        stage_at_entry=person.stage_at_entry,
+        sector=person.sector,
+        entry_date=first_entretien,
+        exit_date=exit_event.date if exit_event is not None else None,
+        exit_result=exit_event.result if exit_event is not None else None,
+    )
+
+
+def _order(row: ParticipantRow) -> tuple[dt.date, str]:
+    return (row.entry_date or dt.date.min, row.pseudonym)
+
+
+def build_participants(
+    data: Dataset, start: dt.date, end: dt.date, *, key: bytes, exporter: str
+) -> list[ParticipantRow]:
+    """The rows of the persons accompanied from ``start`` to ``end`` (both included),
+    pseudonymised for ``exporter``, by entry date then pseudonym (an order that says
+    nothing of the site's ids)."""
+    rows = []
+    by_person = data.events_by_person
+    for person in data.persons:
+        row = _row(person, by_person.get(person.id, ()), start, end, key, exporter)
+        if row is not None:
+            rows.append(row)
+    rows.sort(key=_order)
+    return rows

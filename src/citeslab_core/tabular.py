@@ -1,0 +1,443 @@
+"""Tables for exporters, and the writers every exporter shares: CSV, XLSX, JSON.
+
+An exporter describes each of its tables once, as a :class:`Table` (a file-safe name, a
+French title, :class:`Column` objects with a JSON key, a French header and a
+:class:`ColumnType`, and rows of plain values), and :func:`export_tables` gives the files
+of the format asked:
+
+``csv``
+    one file per table, for French Excel: ``;`` separated, UTF-8 with a BOM, CRLF line
+    ends, dates ``dd/mm/yyyy``, decimal comma, booleans ``oui`` / ``non``; beside them a
+    ``datapackage.json`` (Frictionless Data Package, Table Schema) that describes every
+    column, so that ``frictionless validate`` or a notebook reads the files back exactly.
+``xlsx``
+    one workbook, one sheet per table: numbers stay numbers, dates stay dates shown
+    ``dd/mm/yyyy``, the header row bold and frozen, columns wide enough to read.
+``json``
+    one document: the tables with their columns and rows (keys are the columns' keys),
+    dates ISO, amounts as exact strings (``"16000.00"``) as in the canonical JSON.
+
+Cell values: ``int`` (integer columns), ``int``/``Decimal`` (number, amount and percent
+columns; a percent is a number of percent, ``30.6``, never ``0.306``), ``str``,
+:class:`datetime.date`, ``bool``, ``None`` (an empty cell) and :data:`MASKED` (a count
+hidden in a public report, written ``s``, never 0). A value of the wrong type is a bug of
+the exporter: :class:`Table` refuses it with a ``TypeError``.
+
+Every text cell of a CSV or XLSX file goes through
+:func:`citeslab_core.files.neutralise` (formula injection); numbers, dates and booleans
+are written as such and never altered. The JSON document is data for programs, not a
+spreadsheet: its texts are exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import io
+import json
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final, TypeAlias
+
+import attrs
+
+from citeslab_core.files import neutralise
+from citeslab_core.plugins import ExportFile
+
+__all__ = [
+    "MASKED",
+    "MASKED_TEXT",
+    "Cell",
+    "Column",
+    "ColumnType",
+    "Masked",
+    "Table",
+    "cell_text",
+    "datapackage",
+    "export_tables",
+    "to_csv",
+    "to_json",
+    "to_xlsx",
+]
+
+
+class Masked(enum.Enum):
+    """The type of :data:`MASKED`: a count hidden by statistical secrecy."""
+
+    MASKED = "s"
+
+    def __repr__(self) -> str:
+        return "MASKED"
+
+
+#: A masked count (public mode): written ``s`` in every format.
+MASKED: Final = Masked.MASKED
+#: How a masked count is written.
+MASKED_TEXT: Final = "s"
+
+Cell: TypeAlias = int | Decimal | str | dt.date | bool | Masked | None
+
+
+class ColumnType(enum.Enum):
+    """A column's type; the value is its Table Schema type."""
+
+    INTEGER = "integer"
+    NUMBER = "number"
+    #: euros, exact, two decimals.
+    AMOUNT = "amount"
+    #: a number of percent (30.6 means 30,6 %).
+    PERCENT = "percent"
+    STRING = "string"
+    DATE = "date"
+    BOOLEAN = "boolean"
+
+    @property
+    def schema_type(self) -> str:
+        if self in (ColumnType.AMOUNT, ColumnType.PERCENT):
+            return "number"
+        return str(self.value)
+
+    @property
+    def numeric(self) -> bool:
+        return self in _NUMERIC
+
+
+_NUMERIC = frozenset({ColumnType.INTEGER, ColumnType.NUMBER, ColumnType.AMOUNT, ColumnType.PERCENT})
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+@attrs.frozen
+class Column:
+    """A column: ``key`` (ASCII, the JSON key), ``header`` (French, the CSV and sheet
+    header and the Table Schema field name), ``type``, an optional French description."""
+
+    key: str
+    header: str
+    type: ColumnType
+    description: str | None = None
+
+
+def _check_cell(value: object, column: Column) -> bool:
+    if value is None:
+        return True
+    kind = column.type
+    if isinstance(value, Masked):
+        return kind.numeric
+    if isinstance(value, bool):
+        return kind is ColumnType.BOOLEAN
+    if kind is ColumnType.INTEGER:
+        return isinstance(value, int)
+    if kind.numeric:
+        return isinstance(value, int | Decimal) and (
+            not isinstance(value, Decimal) or value.is_finite()
+        )
+    if kind is ColumnType.DATE:
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if kind is ColumnType.STRING:
+        return isinstance(value, str)
+    return False
+
+
+@attrs.frozen
+class Table:
+    """A table to export: ``name`` (lowercase ASCII, the file and resource name),
+    ``title`` (French, the sheet's name: at most 31 characters, none of ``[]:*?/\\``),
+    columns, and rows of cells (see the module docstring); a row holds at least one value
+    that is neither empty nor masked (a worksheet drops, and a data package refuses, a
+    blank row: give each row its label)."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+    def __attrs_post_init__(self) -> None:
+        if not _NAME.match(self.name):
+            raise ValueError(f"nom de table invalide : {self.name!r}")
+        if not self.title or len(self.title) > 31 or _SHEET_FORBIDDEN.search(self.title):
+            raise ValueError(f"titre de feuille invalide : {self.title!r}")
+        keys = [c.key for c in self.columns]
+        headers = [c.header for c in self.columns]
+        if len(set(keys)) != len(keys) or len(set(headers)) != len(headers):
+            raise ValueError(f"{self.name} : colonnes en double")
+        width = len(self.columns)
+        for index, row in enumerate(self.rows):
+            if len(row) != width:
+                raise ValueError(
+                    f"{self.name}, ligne {index + 1} : {len(row)} cellules pour {width} colonnes"
+                )
+            if width and all(value is None or value is MASKED for value in row):
+                raise ValueError(f"{self.name}, ligne {index + 1} : ligne vide")
+            for value, column in zip(row, self.columns, strict=True):
+                if not _check_cell(value, column):
+                    raise TypeError(
+                        f"{self.name}, ligne {index + 1}, {column.header} : "
+                        f"{value!r} n'est pas du type {column.type.value}"
+                    )
+
+    @classmethod
+    def of(
+        cls, name: str, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]
+    ) -> Table:
+        return cls(name, title, tuple(columns), tuple(tuple(r) for r in rows))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_LINE_END = re.compile(r"\r\n?")
+
+
+def cell_text(text: str) -> str:
+    """A text as every spreadsheet format writes it: line ends made ``\\n`` (XLSX keeps no
+    ``\\r``), control characters a worksheet cannot hold removed, then neutralised
+    against formula injection."""
+    return neutralise(_CONTROL.sub("", _LINE_END.sub("\n", text)))
+
+
+# -- CSV -------------------------------------------------------------------------------
+
+CSV_DELIMITER: Final = ";"
+CSV_ENCODING: Final = "utf-8-sig"
+TRUE_TEXT: Final = "oui"
+FALSE_TEXT: Final = "non"
+
+
+def _decimal_text(value: int | Decimal) -> str:
+    text = str(value) if isinstance(value, int) else format(value, "f")
+    return text.replace(".", ",")
+
+
+def _csv_cell(value: Cell, column: Column) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Masked):
+        return MASKED_TEXT
+    if isinstance(value, bool):
+        return TRUE_TEXT if value else FALSE_TEXT
+    if isinstance(value, int | Decimal):
+        return _decimal_text(value)
+    if isinstance(value, dt.date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    return cell_text(value)
+
+
+def to_csv(table: Table) -> bytes:
+    """The table as a CSV file for French Excel (see the module docstring)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow([cell_text(c.header) for c in table.columns])
+    columns = table.columns
+    for row in table.rows:
+        writer.writerow([_csv_cell(v, c) for v, c in zip(row, columns, strict=True)])
+    return buffer.getvalue().encode(CSV_ENCODING)
+
+
+def _field(column: Column) -> dict[str, Any]:
+    field: dict[str, Any] = {"name": cell_text(column.header), "type": column.type.schema_type}
+    if column.description:
+        field["description"] = column.description
+    if column.type is ColumnType.DATE:
+        field["format"] = "%d/%m/%Y"
+    elif column.type.numeric and column.type is not ColumnType.INTEGER:
+        field["decimalChar"] = ","
+    elif column.type is ColumnType.BOOLEAN:
+        field["trueValues"] = [TRUE_TEXT]
+        field["falseValues"] = [FALSE_TEXT]
+    if column.type.numeric:
+        # Only a count can be masked: a text "s" (a neighbourhood so named) stays a text.
+        field["missingValues"] = ["", MASKED_TEXT]
+    return field
+
+
+def datapackage(
+    tables: Sequence[Table], paths: Mapping[str, str], *, name: str, title: str
+) -> bytes:
+    """A Frictionless Data Package describing the CSV files of ``tables``.
+
+    ``paths`` gives each table's file name (by table name). An empty cell is a missing
+    value, and so is a masked count (``s``) in a numeric column.
+    """
+    resources = []
+    for table in tables:
+        resources.append(
+            {
+                "name": table.name,
+                "title": table.title,
+                "path": paths[table.name],
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": CSV_ENCODING,
+                "dialect": {
+                    "delimiter": CSV_DELIMITER,
+                    "lineTerminator": "\r\n",
+                    "header": True,
+                    "doubleQuote": True,
+                    "quoteChar": '"',
+                },
+                "schema": {
+                    "fields": [_field(c) for c in table.columns],
+                    "missingValues": [""],
+                },
+            }
+        )
+    package = {
+        "profile": "tabular-data-package",
+        "name": name,
+        "title": title,
+        "resources": resources,
+    }
+    return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# -- XLSX ------------------------------------------------------------------------------
+
+_XLSX_FORMATS = {
+    ColumnType.INTEGER: "0",
+    ColumnType.NUMBER: "General",
+    ColumnType.AMOUNT: "#,##0.00",
+    ColumnType.PERCENT: "0.0",
+    ColumnType.DATE: "dd/mm/yyyy",
+}
+_MAX_WIDTH = 60
+
+
+def _xlsx_cell(value: Cell) -> Any:
+    if isinstance(value, Masked):
+        return MASKED_TEXT
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | Decimal | dt.date):
+        return value
+    if value is None:
+        return None
+    return cell_text(value)
+
+
+def _width(value: Cell) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.date):
+        return 10
+    text = _xlsx_cell(value)
+    return max((len(line) for line in str(text).splitlines()), default=0)
+
+
+def to_xlsx(tables: Sequence[Table], *, title: str | None = None) -> bytes:
+    """One workbook, one sheet per table (see the module docstring)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    book.properties.creator = "citeslab"
+    book.properties.lastModifiedBy = "citeslab"
+    if title:
+        book.properties.title = cell_text(title)
+    titles = [t.title for t in tables]
+    if len(set(titles)) != len(titles):
+        raise ValueError("deux tables ont le même titre de feuille")
+    bold = Font(bold=True)
+    for table in tables:
+        sheet = book.create_sheet(table.title)
+        sheet.append([cell_text(c.header) for c in table.columns])
+        for cell in sheet[1]:
+            cell.font = bold
+        sheet.freeze_panes = "A2"
+        widths = [len(c.header) for c in table.columns]
+        for row in table.rows:
+            sheet.append([_xlsx_cell(v) for v in row])
+            for index, value in enumerate(row):
+                widths[index] = max(widths[index], _width(value))
+        for index, column in enumerate(table.columns, start=1):
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].width = min(widths[index - 1] + 2, _MAX_WIDTH)
+            number_format = _XLSX_FORMATS.get(column.type)
+            if number_format is not None and table.rows:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    if not isinstance(cell.value, str):
+                        cell.number_format = number_format
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# -- JSON ------------------------------------------------------------------------------
+
+
+def _json_cell(value: Cell, column: Column) -> Any:
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, Masked):
+        return MASKED_TEXT
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if column.type is ColumnType.AMOUNT:
+        return format(Decimal(value).quantize(Decimal("0.01")), "f")
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def to_json(tables: Sequence[Table], metadata: Mapping[str, Any]) -> bytes:
+    """One JSON document: ``metadata``'s keys, then ``tables`` (see the module docstring)."""
+    document: dict[str, Any] = dict(metadata)
+    document["tables"] = {
+        table.name: {
+            "titre": table.title,
+            "colonnes": [
+                {"cle": c.key, "entete": c.header, "type": c.type.value} for c in table.columns
+            ],
+            "lignes": [
+                {c.key: _json_cell(v, c) for v, c in zip(row, table.columns, strict=True)}
+                for row in table.rows
+            ],
+        }
+        for table in tables
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+# -- the files of one export -----------------------------------------------------------
+
+MEDIA_TYPES: Final = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def export_tables(
+    tables: Sequence[Table],
+    format: str,
+    *,
+    prefix: str,
+    title: str,
+    metadata: Mapping[str, Any],
+    private: bool = False,
+) -> list[ExportFile]:
+    """The files of ``tables`` in ``format`` (``csv``, ``xlsx`` or ``json``).
+
+    File names start with ``prefix``: ``{prefix}.xlsx``, ``{prefix}.json``, or one
+    ``{prefix}_{table}.csv`` per table plus ``datapackage.json``. ``private`` marks
+    participant-level files.
+    """
+    if format == "xlsx":
+        return [
+            ExportFile(f"{prefix}.xlsx", MEDIA_TYPES["xlsx"], to_xlsx(tables, title=title), private)
+        ]
+    if format == "json":
+        return [
+            ExportFile(f"{prefix}.json", MEDIA_TYPES["json"], to_json(tables, metadata), private)
+        ]
+    if format == "csv":
+        paths = {t.name: f"{prefix}_{t.name}.csv" for t in tables}
+        files = [ExportFile(paths[t.name], MEDIA_TYPES["csv"], to_csv(t), private) for t in tables]
+        package = datapackage(tables, paths, name=prefix.replace("_", "-"), title=title)
+        files.append(ExportFile("datapackage.json", MEDIA_TYPES["json"], package, False))
+        return files
+    raise ValueError(f"format inconnu : {format}")
