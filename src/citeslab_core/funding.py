@@ -139,9 +139,12 @@ def _money(value: Decimal) -> str:
 
 
 def _percent(value: Decimal) -> str:
-    from babel.numbers import format_decimal
+    """A percentage with at most one decimal, in French (``49,1 %``, ``50 %``)."""
+    from babel import Locale
+    from babel.numbers import format_percent
 
-    return f"{format_decimal(value, format='#,##0.#', locale='fr_FR')}\u202f%"
+    pattern = Locale.parse("fr_FR").percent_formats[None].pattern.replace("#,##0", "#,##0.#")
+    return str(format_percent(value / 100, format=pattern, locale="fr_FR"))
 
 
 def funding_year(

@@ -1,0 +1,374 @@
+"""The bilan as aligned French text for a terminal (``report --format text``).
+
+Every number, amount, percentage and date goes through babel's fr_FR forms
+(``51 128,16 €``, ``60 %``, ``30 mars 2023``; babel puts a narrow no-break space between
+thousands and a no-break space before ``%`` and ``€``). babel is imported inside the
+functions, so that importing this module costs nothing at start-up. A masked count is
+``s``. The formatting functions are public: other renderers may use them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from citeslab_core.bilan import Bilan, Table
+from citeslab_core.dates import PartialDate, Precision
+from citeslab_core.funding import FundingPlanRow, FundingYear
+from citeslab_core.vocabularies import Funder
+
+__all__ = [
+    "MASKED",
+    "format_amount",
+    "format_count",
+    "format_date",
+    "format_partial_date",
+    "format_percent",
+    "format_share",
+    "render",
+]
+
+#: How a masked count or share is shown.
+MASKED = "s"
+_LOCALE = "fr_FR"
+
+
+def format_count(value: int | None) -> str:
+    """A count (``1 240``), or ``s`` when masked."""
+    if value is None:
+        return MASKED
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=_LOCALE))
+
+
+def _percent_pattern(decimals: int) -> str:
+    from babel import Locale
+
+    pattern = str(Locale.parse(_LOCALE).percent_formats[None].pattern)
+    return pattern.replace("#,##0", "#,##0." + "0" * decimals) if decimals else pattern
+
+
+def format_percent(value: int | Decimal | None) -> str:
+    """A whole percentage (``60 %``), or ``s`` when masked."""
+    if value is None:
+        return MASKED
+    from babel.numbers import format_percent as babel_percent
+
+    return str(babel_percent(Decimal(value) / 100, format=_percent_pattern(0), locale=_LOCALE))
+
+
+def format_share(value: Decimal | None) -> str:
+    """A share with one decimal (``30,6 %``); empty when there is none."""
+    if value is None:
+        return ""
+    from babel.numbers import format_percent as babel_percent
+
+    return str(babel_percent(value / 100, format=_percent_pattern(1), locale=_LOCALE))
+
+
+def format_amount(value: Decimal | None) -> str:
+    """An amount in euros (``51 128,16 €``); empty when there is none."""
+    if value is None:
+        return ""
+    from babel.numbers import format_currency
+
+    return str(format_currency(value, "EUR", locale=_LOCALE))
+
+
+def format_date(value: dt.date) -> str:
+    """A day (``30 mars 2023``)."""
+    from babel.dates import format_date as babel_date
+
+    return str(babel_date(value, format="long", locale=_LOCALE))
+
+
+def format_partial_date(value: PartialDate | None) -> str:
+    """A partial date at its precision: ``30 mars 2023``, ``janvier 2023``, ``2023``,
+    ``mai à septembre 2023``."""
+    if value is None:
+        return ""
+    from babel.dates import format_date as babel_date
+
+    if value.precision is Precision.DAY:
+        return format_date(value.start)
+    if value.precision is Precision.YEAR:
+        return str(value.start.year)
+    month = str(babel_date(value.start, format="LLLL y", locale=_LOCALE))
+    if value.precision is Precision.MONTH:
+        return month
+    end = str(babel_date(value.end, format="LLLL y", locale=_LOCALE))
+    if value.start.year == value.end.year:
+        month = str(babel_date(value.start, format="LLLL", locale=_LOCALE))
+    return f"{month} à {end}"
+
+
+def _grid(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
+    """Rows aligned in columns: the first left-aligned, the others right-aligned."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = []
+    for row in [headers, *rows]:
+        cells = [
+            cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)
+        ]
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines
+
+
+def _title(text: str) -> list[str]:
+    return ["", text, "-" * len(text)]
+
+
+def _table_lines(table: Table) -> list[str]:
+    rows = [[r.label, format_count(r.count), format_percent(r.share)] for r in table.rows]
+    total_share = 100 if table.total else 0
+    rows.append(
+        [
+            "Total",
+            format_count(table.total),
+            format_percent(total_share if table.total is not None else None),
+        ]
+    )
+    return _grid(["", "Effectif", "Part"], rows)
+
+
+def _funding_lines(year: FundingYear) -> list[str]:
+    rows = []
+    for c in year.contributions:
+        declared = format_share(c.declared_share)
+        if c.declared_share_flagged:
+            declared += " (!)"
+        cap = format_share(c.cap)
+        if c.cap_exceeded:
+            cap += " (dépassé)"
+        rows.append([c.funder.label, format_amount(c.amount), format_share(c.share), declared, cap])
+    rows.append(
+        [
+            "Total",
+            format_amount(year.contributions_sum),
+            format_share(Decimal(100) if year.contributions_sum else Decimal(0)),
+            "",
+            "",
+        ]
+    )
+    lines = _grid(["Financeur", "Montant", "Part", "Part déclarée", "Plafond"], rows)
+    declared = ""
+    if year.declared_total is not None:
+        declared = f" (déclaré : {format_amount(year.declared_total)})"
+    lines.insert(0, f"  Coût total de l'action : {format_amount(year.total)}{declared}")
+    return lines
+
+
+def _plan_cells(row: FundingPlanRow) -> list[str]:
+    name = row.funder.label if row.funder is not None else "Total"
+    gap_percent = format_share(row.gap_percent) if row.gap_percent is not None else "—"
+    return [
+        name,
+        format_amount(row.planned) or "—",
+        format_amount(row.actual) or "—",
+        format_amount(row.gap),
+        gap_percent,
+        "à expliquer" if row.flagged else "",
+    ]
+
+
+def _years_lines(years: Sequence[FundingYear]) -> list[str]:
+    """Funders in rows, (year, nature) in columns: amount and share."""
+    columns = [f"{y.year} {y.nature.label.lower()}" for y in years]
+    funders = [f for f in Funder if any(c.funder is f for y in years for c in y.contributions)]
+    rows = []
+    for funder in funders:
+        cells = [funder.label]
+        for year in years:
+            found = next((c for c in year.contributions if c.funder is funder), None)
+            cells.append(
+                ""
+                if found is None
+                else f"{format_amount(found.amount)} ({format_share(found.share)})"
+            )
+        rows.append(cells)
+    rows.append(["Total", *(format_amount(y.total) for y in years)])
+    return _grid(["Financeur", *columns], rows)
+
+
+def render(bilan: Bilan) -> str:
+    """The bilan as aligned French text (see the module docstring)."""
+    out: list[str] = []
+    head = f"Bilan {bilan.site} du {format_date(bilan.start)} au {format_date(bilan.end)}"
+    out += [head, "=" * len(head)]
+    if bilan.public:
+        out.append(
+            f"Version publique : les effectifs de 1 à {format_count(bilan.threshold - 1)} "
+            f"sont masqués (« {MASKED} »), avec masquage secondaire."
+        )
+    out.append("")
+    out.append(f"Personnes accompagnées : {format_count(bilan.accompanied)}")
+    out.append(
+        f"Nouvelles personnes (premier entretien dans la période) : {format_count(bilan.new)}"
+    )
+
+    ind = bilan.indicators
+    out += _title("Indicateurs d'activité")
+    out += _grid(
+        ["", ""],
+        [
+            ["Personnes accompagnées", format_count(ind.accompanied)],
+            ["dont nouvelles", format_count(ind.new)],
+            ["Femmes", format_count(ind.women)],
+            ["Résidents d'un quartier prioritaire", format_count(ind.qpv_residents)],
+            ["Moins de 26 ans", format_count(ind.under_26)],
+            ["Demandeurs d'emploi", format_count(ind.job_seekers)],
+            ["Bénéficiaires de minima sociaux", format_count(ind.minimum_benefits)],
+            ["Créations", format_count(ind.creations)],
+            ["Entrées en programme (personnes retenues)", format_count(ind.programme_entries)],
+            ["Animations réalisées", format_count(ind.animations_held)],
+            ["Participants aux animations", format_count(ind.animation_participants)],
+        ],
+    )
+
+    for table in bilan.tables.values():
+        out += _title(table.title)
+        out += _table_lines(table)
+        if table.key == "orientation_premier_rdv":
+            out.append(
+                f"  dont « Autres » sans aucune orientation : "
+                f"{format_count(bilan.without_orientation)}"
+            )
+
+    out += _title("Programmes et accélérateurs")
+    if bilan.programmes:
+        out += _grid(
+            ["Programme", "Personnes orientées", "Personnes retenues"],
+            [
+                [p.programme, format_count(p.oriented), format_count(p.retained)]
+                for p in bilan.programmes
+            ],
+        )
+    else:
+        out.append("  Aucune candidature ni décision dans la période.")
+
+    out += _title("Animations réalisées")
+    out += _grid(
+        ["Type", "Nombre", "Participants"],
+        [[a.label, format_count(a.number), format_count(a.participants)] for a in bilan.animations],
+    )
+    if bilan.animations_in_qpv:
+        out += _title("Animations dans les quartiers prioritaires")
+        out += _grid(
+            ["Quartier", "Code QPV", "Nombre", "Participants"],
+            [
+                [
+                    a.neighbourhood,
+                    a.qpv_code or "",
+                    format_count(a.number),
+                    format_count(a.participants),
+                ]
+                for a in bilan.animations_in_qpv
+            ],
+        )
+
+    out += _title("Partenariats, maillages et échanges de réseaux")
+    if bilan.partnerships:
+        out += _grid(
+            ["Partenaire", "Catégorie", "Action", "Date"],
+            [
+                [
+                    p.partner,
+                    p.category.label if p.category is not None else "",
+                    p.action or "",
+                    format_partial_date(p.date),
+                ]
+                for p in bilan.partnerships
+            ],
+        )
+    else:
+        out.append("  Aucun partenariat daté dans la période.")
+
+    if bilan.reach:
+        out += _title("Portée dans les quartiers (pour 1 000 habitants)")
+        out += _grid(
+            ["Quartier", "Habitants", "Accompagnés", "Pour 1 000 habitants"],
+            [
+                [
+                    r.neighbourhood,
+                    format_count(r.population),
+                    format_count(r.accompanied),
+                    MASKED if r.accompanied is None else _per_thousand(r.per_thousand),
+                ]
+                for r in bilan.reach
+            ],
+        )
+
+    if bilan.qpv_breakdown:
+        out += _title("Personnes accompagnées par quartier prioritaire")
+        sex_labels = [r.label for r in bilan.qpv_breakdown[0].sex.rows]
+        age_labels = [r.label for r in bilan.qpv_breakdown[0].age.rows]
+        rows = []
+        for q in bilan.qpv_breakdown:
+            name = f"{q.neighbourhood} ({q.qpv_code})" if q.qpv_code else q.neighbourhood
+            by_sex = {r.label: format_count(r.count) for r in q.sex.rows}
+            by_age = {r.label: format_count(r.count) for r in q.age.rows}
+            rows.append(
+                [
+                    name,
+                    format_count(q.accompanied),
+                    *(by_sex.get(label, "0") for label in sex_labels),
+                    *(by_age.get(label, "0") for label in age_labels),
+                ]
+            )
+        out += _grid(["Quartier", "Total", *sex_labels, *age_labels], rows)
+
+    if bilan.prescribers:
+        out += _title("Prescripteurs (personnes venues par un partenaire)")
+        out += _grid(
+            ["Prescripteur", "Personnes"],
+            [[p.name, format_count(p.count)] for p in bilan.prescribers],
+        )
+
+    out += _title("Financement de l'année")
+    if bilan.funding is not None:
+        out.append(f"  {bilan.funding.year}, réalisé")
+        out += _funding_lines(bilan.funding)
+    else:
+        out.append("  Aucun financement réalisé saisi pour l'année.")
+    if bilan.funding_plan is not None:
+        plan = bilan.funding_plan
+        out += _title(
+            f"Prévu et réalisé {plan.year} (seuil d'écart : {format_share(plan.threshold)})"
+        )
+        out += _grid(
+            ["Financeur", "Prévu", "Réalisé", "Écart", "Écart (%)", ""],
+            [_plan_cells(r) for r in (*plan.rows, plan.total)],
+        )
+    if bilan.funding_years:
+        out += _title("Financements pluriannuels")
+        out += _years_lines(bilan.funding_years)
+
+    for text in bilan.texts:
+        out += _title(_SECTIONS.get(text.section, text.section))
+        out += ["  " + line for line in text.text.splitlines()]
+
+    out += _title("Contrôles")
+    if bilan.checks:
+        out += [f"  [{c.severity}] {c.message}" for c in bilan.checks]
+    else:
+        out.append("  Aucune remarque.")
+    return "\n".join(out) + "\n"
+
+
+_SECTIONS = {
+    "points_forts": "Les points forts du dispositif",
+    "points_amelioration": "Les points d'amélioration",
+    "perspectives": "Perspectives",
+}
+
+
+def _per_thousand(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, format="#,##0.0", locale=_LOCALE))
