@@ -114,7 +114,8 @@ def test_cap_exceeded() -> None:
     year = funding_year(seed_rows(), 2023, REALISE, policy)
     assert year is not None
     bpi = year.contributions[0]
-    assert bpi.cap == D("30") and bpi.cap_exceeded
+    assert bpi.cap == D("30")
+    assert bpi.cap_exceeded
     assert not any(c.cap_exceeded for c in year.contributions[1:])
     assert "plafond_depasse" in [c.code for c in funding_checks(year)]
 
@@ -132,7 +133,8 @@ def test_planned_against_actual() -> None:
     plan = funding_plan(planned, actual, policy)
     assert plan is not None
     by = {r.funder: r for r in plan.rows}
-    assert by[Funder.BPI].gap == 0 and not by[Funder.BPI].flagged
+    assert by[Funder.BPI].gap == 0
+    assert not by[Funder.BPI].flagged
     # 12 000 for 15 000 planned: -3 000 €, -20 % > 10 %: flagged.
     assert by[Funder.CONTRAT_DE_VILLE].gap == D("-3000.00")
     assert by[Funder.CONTRAT_DE_VILLE].gap_percent == D("-20.0")
@@ -141,7 +143,8 @@ def test_planned_against_actual() -> None:
     assert by[Funder.AUTOFINANCEMENT].actual is None
     assert by[Funder.AUTOFINANCEMENT].gap_percent == D("-100.0")
     # Received, nothing planned: no percentage, flagged.
-    assert by[Funder.REGION].planned is None and by[Funder.REGION].gap_percent is None
+    assert by[Funder.REGION].planned is None
+    assert by[Funder.REGION].gap_percent is None
     assert by[Funder.REGION].flagged
     # Total: 41 225 for 56 466 declared planned.
     assert plan.total.planned == D("56466.00")
