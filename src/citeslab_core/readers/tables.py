@@ -722,9 +722,30 @@ def build_dataset(
     ``missing_hint`` words the message of a missing required sheet (a CSV folder says
     which file to add).
     """
+    seen: list[RawSheet] = []
+    try:
+        return _build(
+            sheets, file=file, missing_hint=missing_hint, csv_folder=csv_folder, seen=seen
+        )
+    finally:
+        for sheet in seen:  # release the files the row iterators hold open
+            close = getattr(sheet.rows, "close", None)
+            if close is not None:
+                close()
+
+
+def _build(
+    sheets: Iterable[RawSheet],
+    *,
+    file: str | None,
+    missing_hint: Callable[[str], str] | None = None,
+    csv_folder: bool = False,
+    seen: list[RawSheet],
+) -> Dataset:
     out = _Collector()
     by_table: dict[str, RawSheet] = {}
     for sheet in sheets:
+        seen.append(sheet)
         if is_ignored(sheet.name):
             continue
         table = known_sheet(sheet.name)

@@ -1,0 +1,91 @@
+"""Vocabularies: every code and label reads back, whatever the case and the accents."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citeslab_core.errors import CellError
+from citeslab_core.vocabularies import (
+    VOCABULARIES,
+    EducationLevel,
+    Funder,
+    ResidenceStatus,
+    Stage,
+    Vocabulary,
+    normalize,
+)
+
+MEMBERS: list[Vocabulary] = [m for vocabulary in VOCABULARIES.values() for m in vocabulary]
+FORMS: list[tuple[Vocabulary, str]] = [
+    (member, form) for member in MEMBERS for form in (member.code, member.label)
+]
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@st.composite
+def written_forms(draw: st.DrawFn) -> tuple[Vocabulary, str]:
+    """A code or label as someone may type it: any case, accents kept or dropped,
+    ``_`` as a space, surrounding spaces."""
+    member, form = draw(st.sampled_from(FORMS))
+    if draw(st.booleans()):
+        form = strip_accents(form)
+    if draw(st.booleans()):
+        form = form.replace("_", " ")
+    flips = draw(st.lists(st.booleans(), min_size=len(form), max_size=len(form)))
+    form = "".join(ch.upper() if up else ch.lower() for ch, up in zip(form, flips, strict=True))
+    padding = draw(st.sampled_from(["", " ", "  "]))
+    return member, padding + form + padding
+
+
+@settings(max_examples=300)
+@given(written_forms())
+def test_every_code_and_label_parses_back_under_case_and_accent_changes(
+    case: tuple[Vocabulary, str],
+) -> None:
+    member, form = case
+    assert type(member).parse(form) is member
+
+
+@pytest.mark.parametrize("vocabulary", list(VOCABULARIES.values()), ids=list(VOCABULARIES))
+def test_codes_and_labels_are_unambiguous(vocabulary: type[Vocabulary]) -> None:
+    # Two members sharing a normalised code, label or alias would make one unreachable.
+    owners: dict[str, set[Vocabulary]] = {}
+    for member in vocabulary:
+        for form in (member.code, member.label, *member.aliases):
+            owners.setdefault(normalize(form), set()).add(member)
+    assert {form: found for form, found in owners.items() if len(found) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "cell", "expected"),
+    [
+        (Stage, "Intentionniste", Stage.INTENTIONNISTE),
+        (Stage, "en devenir", Stage.EN_DEVENIR),
+        (ResidenceStatus, "QPV en limite", ResidenceStatus.QPV_LIMITE),
+        (EducationLevel, "Bac+2", EducationLevel.LEVEL_5),
+        (EducationLevel, 3, EducationLevel.LEVEL_3),
+        (EducationLevel, 3.0, EducationLevel.LEVEL_3),
+        (Funder, "FSE+", Funder.FSE),
+    ],
+)
+def test_the_forms_vocabulary_md_gives(
+    vocabulary: type[Vocabulary], cell: object, expected: Vocabulary
+) -> None:
+    assert vocabulary.parse(cell) is expected
+
+
+def test_an_unknown_value_names_itself_and_lists_the_allowed_values() -> None:
+    with pytest.raises(CellError) as caught:
+        Stage.parse("expert")
+    message = str(caught.value)
+    assert "« expert »" in message
+    for member in Stage:
+        assert f"{member.code} ({member.label})" in message
