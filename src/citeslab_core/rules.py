@@ -230,7 +230,8 @@ def assess(
         findings = [_oddity_finding(person.id, o) for o in history.oddities]
         findings.extend(_delay_findings(state, on, rules))
         findings.extend(_future_finding(person.id, e, on) for e in history.later)
-        findings.sort(key=_finding_key)
+        if len(findings) > 1:
+            findings.sort(key=_finding_key)
         yield person, state, findings
 
 
