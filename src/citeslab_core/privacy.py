@@ -166,7 +166,8 @@ def _row(
                 exit_event = event  # the last one wins: by date, then the later row
     if first_contact is None:
         return None
-    age_date = first_entretien if first_entretien is not None else first_contact
+    # As the bilan: the age at the first entretien, else at the person's first event.
+    age_date = first_entretien if first_entretien is not None else events[0].date
     bracket = AgeBracket.of_age(age_on(person.birth, age_date)) if person.birth else None
     return ParticipantRow(
         pseudonym=pseudonym(key, exporter, person.id),

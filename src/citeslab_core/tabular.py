@@ -39,12 +39,15 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 
 from citeslab_core.files import neutralise
-from citeslab_core.plugins import ExportFile
+from citeslab_core.plugins import ExportFile, ExportOptions
+
+if TYPE_CHECKING:
+    from citeslab_core.bilan import Bilan
 
 __all__ = [
     "MASKED",
@@ -54,9 +57,12 @@ __all__ = [
     "ColumnType",
     "Masked",
     "Table",
+    "bilan_files",
     "cell_text",
+    "count",
     "datapackage",
     "export_tables",
+    "period_slug",
     "to_csv",
     "to_json",
     "to_xlsx",
@@ -441,3 +447,77 @@ def export_tables(
         files.append(ExportFile("datapackage.json", MEDIA_TYPES["json"], package, False))
         return files
     raise ValueError(f"format inconnu : {format}")
+
+
+# -- helpers for exporters of a bilan --------------------------------------------------
+
+
+def count(value: int | None) -> int | Masked:
+    """A count of the bilan as a cell: the bilan's None (masked in public mode) is
+    :data:`MASKED`, written ``s``."""
+    return MASKED if value is None else value
+
+
+def period_slug(start: dt.date, end: dt.date) -> str:
+    """The period in file names: ``2023`` for a calendar year, else both dates."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return str(start.year)
+    return f"{start.isoformat()}_{end.isoformat()}"
+
+
+def _french_date(day: dt.date) -> str:
+    from babel.dates import format_date
+
+    return str(format_date(day, format="long", locale="fr_FR"))
+
+
+INFO_COLUMNS: Final = (
+    Column("rubrique", "Rubrique", ColumnType.STRING),
+    Column("valeur", "Valeur", ColumnType.STRING),
+)
+
+
+def bilan_files(
+    bilan: Bilan,
+    tables: Sequence[Table],
+    options: ExportOptions,
+    *,
+    exporter: str,
+    title: str,
+    notes: Sequence[tuple[str, str]] = (),
+    private: bool = False,
+) -> list[ExportFile]:
+    """The files of an exporter of ``bilan``: its ``tables`` and an ``informations`` table
+    (site, period, public or not, ``notes``), named ``{exporter}_{period}…``, in the
+    format of ``options``. The JSON document carries the same information as keys."""
+    public = (
+        f"oui : effectifs de 1 à {bilan.threshold - 1} masqués (s), avec masquage secondaire"
+        if bilan.public
+        else "non : document interne, à ne pas publier"
+    )
+    about = [
+        ("Structure", bilan.site),
+        ("Période", f"du {_french_date(bilan.start)} au {_french_date(bilan.end)}"),
+        ("Document", title),
+        ("Diffusion publique", public),
+        *notes,
+        ("Produit par", f"citeslab, exportateur « {exporter} »"),
+    ]
+    info = Table.of("informations", "Informations", INFO_COLUMNS, about)
+    metadata = {
+        "schema": "citeslab.export/1",
+        "exportateur": exporter,
+        "titre": title,
+        "site": bilan.site,
+        "periode": {"debut": bilan.start.isoformat(), "fin": bilan.end.isoformat()},
+        "public": bilan.public,
+    }
+    prefix = f"{exporter}_{period_slug(bilan.start, bilan.end)}"
+    return export_tables(
+        [*tables, info],
+        options.format,
+        prefix=prefix,
+        title=f"{title} - {bilan.site}",
+        metadata=metadata,
+        private=private,
+    )

@@ -1,0 +1,189 @@
+"""``bpi``: the Bpifrance activity reporting of a CitésLab (FORMATS.md §5).
+
+A workbook (``xlsx``, the default), or one CSV file per table with its
+``datapackage.json`` (``csv``), or one JSON document (``json``), with these tables:
+
+- ``indicateurs``: the activity indicators (accompanied, new, women, QPV residents, under
+  26, job seekers, minimum-benefit recipients, orientations at the first meeting by
+  category, creations, programme entries, animations held and their participants);
+- ``portrait``: every portrait table of the bilan, one row per table and code;
+- ``programmes``: per programme or accelerator, persons oriented and retained;
+- ``animations``: per type of animation, how many were held and their participants;
+- ``financement``: the year's actual funding, per funder, amount and share (the BPI share
+  is the ``bpi`` row), with the declared share and whether it is flagged;
+- ``informations``: site, period, public or not.
+
+Every figure is read from the bilan; nothing is computed here. In public mode the masked
+counts of the bilan are written ``s``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from citeslab_core.bilan import TABLE_KEYS, Bilan
+from citeslab_core.plugins import ExportFile, ExportOptions
+from citeslab_core.privacy import ParticipantRow
+from citeslab_core.tabular import Cell, Column, ColumnType, Table, bilan_files, count
+
+__all__ = ["BpiExporter", "exporter"]
+
+_INDICATOR_COLUMNS = (
+    Column("code", "Code", ColumnType.STRING),
+    Column("indicateur", "Indicateur", ColumnType.STRING),
+    Column("valeur", "Valeur", ColumnType.INTEGER),
+)
+
+_PORTRAIT_COLUMNS = (
+    Column("tableau", "Tableau", ColumnType.STRING, "clé du tableau du bilan"),
+    Column("titre", "Titre du tableau", ColumnType.STRING),
+    Column("code", "Code", ColumnType.STRING),
+    Column("libelle", "Libellé", ColumnType.STRING),
+    Column("effectif", "Effectif", ColumnType.INTEGER, "personnes accompagnées"),
+    Column("part", "Part (%)", ColumnType.PERCENT, "pourcentage entier du tableau"),
+)
+
+_PROGRAMME_COLUMNS = (
+    Column("programme", "Programme", ColumnType.STRING),
+    Column("orientes", "Orientés (candidatures)", ColumnType.INTEGER),
+    Column("retenus", "Retenus", ColumnType.INTEGER),
+)
+
+_ANIMATION_COLUMNS = (
+    Column("code", "Code", ColumnType.STRING),
+    Column("type", "Type d'animation", ColumnType.STRING),
+    Column("nombre", "Nombre réalisé", ColumnType.INTEGER),
+    Column("participants", "Participants", ColumnType.INTEGER),
+)
+
+_FUNDING_COLUMNS = (
+    Column("annee", "Année", ColumnType.INTEGER),
+    Column("code", "Code financeur", ColumnType.STRING),
+    Column("financeur", "Financeur", ColumnType.STRING),
+    Column("montant", "Montant (€)", ColumnType.AMOUNT),
+    Column("part", "Part (%)", ColumnType.PERCENT, "part du financement réalisé, à 0,1 près"),
+    Column("part_declaree", "Part déclarée (%)", ColumnType.PERCENT),
+    Column("part_declaree_signalee", "Part déclarée incohérente", ColumnType.BOOLEAN),
+)
+
+
+def indicators_table(bilan: Bilan) -> Table:
+    ind = bilan.indicators
+    rows: list[tuple[Cell, ...]] = [
+        ("accompagnes", "Personnes accompagnées", count(ind.accompanied)),
+        ("nouveaux", "dont nouvelles (premier entretien dans la période)", count(ind.new)),
+        ("femmes", "Femmes", count(ind.women)),
+        ("residents_qpv", "Résidents d'un quartier prioritaire (QPV)", count(ind.qpv_residents)),
+        ("moins_26", "Moins de 26 ans (au premier entretien)", count(ind.under_26)),
+        ("demandeurs_emploi", "Demandeurs d'emploi à l'entrée", count(ind.job_seekers)),
+        (
+            "minima_sociaux",
+            "Bénéficiaires de minima sociaux (RSA, ASS, AAH)",
+            count(ind.minimum_benefits),
+        ),
+    ]
+    rows.extend(
+        (
+            f"orientation_{row.code}",
+            f"Orientation au premier rendez-vous : {row.label}",
+            count(row.count),
+        )
+        for row in ind.orientations
+    )
+    rows.extend(
+        [
+            ("creations", "Créations d'entreprise (sorties)", count(ind.creations)),
+            (
+                "entrees_programme",
+                "Entrées en programme ou accélérateur (retenus)",
+                count(ind.programme_entries),
+            ),
+            ("animations", "Animations réalisées", ind.animations_held),
+            ("participants_animations", "Participants aux animations", ind.animation_participants),
+        ]
+    )
+    return Table.of("indicateurs", "Indicateurs", _INDICATOR_COLUMNS, rows)
+
+
+def portrait_table(bilan: Bilan) -> Table:
+    rows = [
+        (key, table.title, row.code, row.label, count(row.count), count(row.share))
+        for key in TABLE_KEYS
+        for table in (bilan.tables[key],)
+        for row in table.rows
+    ]
+    return Table.of("portrait", "Portrait", _PORTRAIT_COLUMNS, rows)
+
+
+def programmes_table(bilan: Bilan) -> Table:
+    rows = [(p.programme, count(p.oriented), count(p.retained)) for p in bilan.programmes]
+    return Table.of("programmes", "Programmes", _PROGRAMME_COLUMNS, rows)
+
+
+def animations_table(bilan: Bilan) -> Table:
+    rows = [(a.code, a.label, a.number, a.participants) for a in bilan.animations]
+    return Table.of("animations", "Animations", _ANIMATION_COLUMNS, rows)
+
+
+def funding_table(bilan: Bilan) -> Table:
+    funding = bilan.funding
+    rows: list[tuple[Cell, ...]] = []
+    if funding is not None:
+        rows = [
+            (
+                funding.year,
+                c.funder.code,
+                c.funder.label,
+                c.amount,
+                c.share,
+                c.declared_share,
+                c.declared_share_flagged,
+            )
+            for c in funding.contributions
+        ]
+        rows.append((funding.year, "total", "Coût total", funding.total, None, None, None))
+    return Table.of("financement", "Financement", _FUNDING_COLUMNS, rows)
+
+
+def _bpi_note(bilan: Bilan) -> list[tuple[str, str]]:
+    funding = bilan.funding
+    if funding is None:
+        return [("Part Bpifrance", f"aucun financement réalisé saisi pour {bilan.end.year}")]
+    for contribution in funding.contributions:
+        if contribution.funder.code == "bpi":
+            from babel.numbers import format_decimal
+
+            share = format_decimal(contribution.share, format="#,##0.0", locale="fr_FR")
+            return [("Part Bpifrance", f"{share}\u202f% du financement réalisé {funding.year}")]
+    return [("Part Bpifrance", f"aucune contribution Bpifrance en {funding.year}")]
+
+
+class BpiExporter:
+    """The Bpifrance activity reporting (see the module docstring)."""
+
+    name = "bpi"
+    title = "Bpifrance : reporting d'activité CitésLab"
+    formats = ("xlsx", "csv", "json")
+    api_version = 1
+    needs_participants = False
+
+    def export(
+        self,
+        bilan: Bilan,
+        options: ExportOptions,
+        participants: Sequence[ParticipantRow] | None,
+    ) -> Sequence[ExportFile]:
+        tables = [
+            indicators_table(bilan),
+            portrait_table(bilan),
+            programmes_table(bilan),
+            animations_table(bilan),
+            funding_table(bilan),
+        ]
+        return bilan_files(
+            bilan, tables, options, exporter=self.name, title=self.title, notes=_bpi_note(bilan)
+        )
+
+
+#: The object the ``bpi`` entry point names.
+exporter = BpiExporter()

@@ -1,0 +1,182 @@
+"""``contrat_de_ville``: the politique de la ville report of a CitésLab (FORMATS.md §5).
+
+A workbook (``xlsx``, the default), CSV files with their ``datapackage.json`` (``csv``) or
+one JSON document (``json``), with these tables:
+
+- ``qpv``: accompanied persons per QPV (name, code), by sex and by age bracket (at the
+  first entretien), one row per QPV: declared QPV neighbourhoods first, zeros included;
+- ``animations_qpv``: animations held in the period in each declared QPV, and their
+  participants;
+- ``compte_rendu_financier``: per funder, planned and actual amounts, the gap in euros and
+  in percent of planned, whether the gap is above the site's threshold and must be
+  explained, and each funder's share of the planned and of the actual funding (the
+  contrat de ville share is the ``contrat_de_ville`` row); a last row for the total;
+- ``informations``: site, period, public or not, the gap threshold.
+
+Every figure is read from the bilan; nothing is computed here. In public mode the masked
+counts of the bilan are written ``s``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from citeslab_core.bilan import NON_RENSEIGNE, Bilan, QpvRow
+from citeslab_core.bilan import Table as BilanTable
+from citeslab_core.funding import FundingPlanRow, FundingYear
+from citeslab_core.plugins import ExportFile, ExportOptions
+from citeslab_core.privacy import ParticipantRow
+from citeslab_core.tabular import Cell, Column, ColumnType, Table, bilan_files, count
+from citeslab_core.vocabularies import AgeBracket, Funder, FundingNature, Sex
+
+__all__ = ["ContratDeVilleExporter", "exporter"]
+
+_SEXES = [(s.code, s.label) for s in Sex] + [NON_RENSEIGNE]
+_AGES = [(a.code, a.label) for a in AgeBracket] + [NON_RENSEIGNE]
+
+_QPV_COLUMNS = (
+    Column("quartier", "Quartier", ColumnType.STRING),
+    Column("code_qpv", "Code QPV", ColumnType.STRING),
+    Column("accompagnes", "Personnes accompagnées", ColumnType.INTEGER),
+    *(Column(f"sexe_{code}", f"Sexe : {label}", ColumnType.INTEGER) for code, label in _SEXES),
+    *(Column(f"age_{code}", f"Âge : {label}", ColumnType.INTEGER) for code, label in _AGES),
+)
+
+_ANIMATION_COLUMNS = (
+    Column("quartier", "Quartier", ColumnType.STRING),
+    Column("code_qpv", "Code QPV", ColumnType.STRING),
+    Column("animations", "Animations réalisées", ColumnType.INTEGER),
+    Column("participants", "Participants", ColumnType.INTEGER),
+)
+
+_FINANCE_COLUMNS = (
+    Column("code", "Code financeur", ColumnType.STRING),
+    Column("financeur", "Financeur", ColumnType.STRING),
+    Column("prevu", "Prévu (€)", ColumnType.AMOUNT),
+    Column("realise", "Réalisé (€)", ColumnType.AMOUNT),
+    Column("ecart", "Écart (€)", ColumnType.AMOUNT, "réalisé moins prévu"),
+    Column("ecart_pourcent", "Écart (%)", ColumnType.PERCENT, "écart en % du prévu"),
+    Column(
+        "a_justifier",
+        "Écart à justifier",
+        ColumnType.BOOLEAN,
+        "écart au-delà du seuil de la structure",
+    ),
+    Column("part_prevue", "Part du prévu (%)", ColumnType.PERCENT),
+    Column("part_realisee", "Part du réalisé (%)", ColumnType.PERCENT),
+)
+
+
+def _cells(table: BilanTable, codes: Sequence[tuple[str, str]]) -> list[Cell]:
+    """The counts of ``codes`` in a bilan table: a code with no row counts 0 (the bilan
+    lists every code, and ``non_renseigne`` only when it is not 0)."""
+    cells: list[Cell] = []
+    for code, _ in codes:
+        row = table.row(code)
+        cells.append(0 if row is None else count(row.count))
+    return cells
+
+
+def _qpv_row(row: QpvRow) -> tuple[Cell, ...]:
+    return (
+        row.neighbourhood,
+        row.qpv_code,
+        count(row.accompanied),
+        *_cells(row.sex, _SEXES),
+        *_cells(row.age, _AGES),
+    )
+
+
+def qpv_table(bilan: Bilan) -> Table:
+    return Table.of(
+        "qpv", "Accompagnés par QPV", _QPV_COLUMNS, [_qpv_row(r) for r in bilan.qpv_breakdown]
+    )
+
+
+def animations_table(bilan: Bilan) -> Table:
+    rows = [
+        (a.neighbourhood, a.qpv_code, a.number, a.participants) for a in bilan.animations_in_qpv
+    ]
+    return Table.of("animations_qpv", "Animations en QPV", _ANIMATION_COLUMNS, rows)
+
+
+def _shares(year: FundingYear | None) -> dict[Funder, Decimal]:
+    return {} if year is None else {c.funder: c.share for c in year.contributions}
+
+
+def finance_table(bilan: Bilan) -> Table:
+    plan = bilan.funding_plan
+    rows: list[tuple[Cell, ...]] = []
+    if plan is not None:
+        planned_year = next(
+            (
+                y
+                for y in bilan.funding_years
+                if y.year == plan.year and y.nature is FundingNature.PREVISIONNEL
+            ),
+            None,
+        )
+        planned_shares = _shares(planned_year)
+        actual_shares = _shares(bilan.funding)
+
+        def line(row: FundingPlanRow) -> tuple[Cell, ...]:
+            funder = row.funder
+            return (
+                funder.code if funder is not None else "total",
+                funder.label if funder is not None else "Total",
+                row.planned,
+                row.actual,
+                row.gap,
+                row.gap_percent,
+                row.flagged,
+                planned_shares.get(funder) if funder is not None else None,
+                actual_shares.get(funder) if funder is not None else None,
+            )
+
+        rows = [line(r) for r in plan.rows]
+        rows.append(line(plan.total))
+    return Table.of("compte_rendu_financier", "Compte rendu financier", _FINANCE_COLUMNS, rows)
+
+
+def _notes(bilan: Bilan) -> list[tuple[str, str]]:
+    plan = bilan.funding_plan
+    if plan is None:
+        return [
+            (
+                "Compte rendu financier",
+                f"aucun financement prévu ni réalisé saisi pour {bilan.end.year}",
+            )
+        ]
+    from babel.numbers import format_decimal
+
+    threshold = format_decimal(plan.threshold, format="#,##0.#", locale="fr_FR")
+    return [
+        ("Année du compte rendu financier", str(plan.year)),
+        ("Seuil d'écart à justifier", f"{threshold}\u202f% du montant prévu"),
+    ]
+
+
+class ContratDeVilleExporter:
+    """The politique de la ville report (see the module docstring)."""
+
+    name = "contrat_de_ville"
+    title = "Contrat de ville : bilan de l'action CitésLab"
+    formats = ("xlsx", "csv", "json")
+    api_version = 1
+    needs_participants = False
+
+    def export(
+        self,
+        bilan: Bilan,
+        options: ExportOptions,
+        participants: Sequence[ParticipantRow] | None,
+    ) -> Sequence[ExportFile]:
+        tables = [qpv_table(bilan), animations_table(bilan), finance_table(bilan)]
+        return bilan_files(
+            bilan, tables, options, exporter=self.name, title=self.title, notes=_notes(bilan)
+        )
+
+
+#: The object the ``contrat_de_ville`` entry point names.
+exporter = ContratDeVilleExporter()

@@ -1,0 +1,141 @@
+"""``pic``: the PIC participant file (Plan d'investissement dans les compétences).
+
+One row per person accompanied in the period, pseudonymised (FORMATS.md §5), and a
+summary, as a workbook (``xlsx``, the default), CSV files with their ``datapackage.json``
+(``csv``) or one JSON document (``json``):
+
+- ``participants``: pseudonym, sex, age bracket (at the first entretien), education
+  level, situation at entry, minimum benefits, RQTH, QPV resident (yes / no) and QPV code,
+  entry date (first entretien), exit date and result (the last exit in the period, else
+  « En cours »);
+- ``synthese``: accompanied persons, entries (first entretien in the period), exits by
+  result, from the bilan;
+- ``informations``: site, period.
+
+The rows come from :func:`citeslab_core.privacy.build_participants`: the exporter never
+sees a name, an address, a person id or the key. The pseudonyms are keyed for ``pic``
+(HMAC-SHA256 under the site's key), stable from one year to the next.
+
+This is participant-level material, never public: the files are written readable by
+their owner only, and ``--public`` is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from citeslab_core.bilan import EN_COURS, Bilan
+from citeslab_core.errors import UsageError
+from citeslab_core.plugins import ExportFile, ExportOptions
+from citeslab_core.privacy import ParticipantRow
+from citeslab_core.tabular import Cell, Column, ColumnType, Table, bilan_files, count
+
+__all__ = ["PicExporter", "exporter"]
+
+_PARTICIPANT_COLUMNS = (
+    Column("pseudonyme", "Pseudonyme", ColumnType.STRING),
+    Column("sexe", "Sexe", ColumnType.STRING, "F ou H"),
+    Column("tranche_age", "Tranche d'âge", ColumnType.STRING, "au premier entretien"),
+    Column("niveau_formation", "Niveau de formation", ColumnType.STRING),
+    Column("situation_entree", "Situation à l'entrée", ColumnType.STRING),
+    Column("minima_sociaux", "Minima sociaux", ColumnType.STRING),
+    Column("rqth", "RQTH", ColumnType.BOOLEAN),
+    Column("resident_qpv", "Résident QPV", ColumnType.BOOLEAN),
+    Column("code_qpv", "Code QPV", ColumnType.STRING),
+    Column("date_entree", "Date d'entrée", ColumnType.DATE, "premier entretien"),
+    Column("date_sortie", "Date de sortie", ColumnType.DATE, "dernière sortie de la période"),
+    Column("resultat_sortie", "Résultat de sortie", ColumnType.STRING),
+)
+
+_SUMMARY_COLUMNS = (
+    Column("code", "Code", ColumnType.STRING),
+    Column("indicateur", "Indicateur", ColumnType.STRING),
+    Column("valeur", "Valeur", ColumnType.INTEGER),
+)
+
+
+def _label(value: object) -> str | None:
+    label = getattr(value, "label", None)
+    return label if isinstance(label, str) else None
+
+
+def participants_table(rows: Sequence[ParticipantRow]) -> Table:
+    return Table.of(
+        "participants",
+        "Participants",
+        _PARTICIPANT_COLUMNS,
+        [
+            (
+                p.pseudonym,
+                p.sex.code if p.sex is not None else None,
+                _label(p.age_bracket),
+                _label(p.education),
+                _label(p.situation),
+                p.benefit.label,
+                p.rqth,
+                p.qpv_resident,
+                p.qpv_code,
+                p.entry_date,
+                p.exit_date,
+                p.exit_result.label if p.exit_result is not None else EN_COURS[1],
+            )
+            for p in rows
+        ],
+    )
+
+
+def summary_table(bilan: Bilan) -> Table:
+    rows: list[tuple[Cell, ...]] = [
+        ("accompagnes", "Personnes accompagnées", bilan.accompanied),
+        ("entrees", "Entrées (premier entretien dans la période)", count(bilan.new)),
+    ]
+    rows.extend(
+        (
+            f"sortie_{row.code}",
+            f"Sorties : {row.label}"
+            if row.code != EN_COURS[0]
+            else "Sans sortie dans la période (en cours)",
+            count(row.count),
+        )
+        for row in bilan.tables["resultat"].rows
+    )
+    return Table.of("synthese", "Synthèse", _SUMMARY_COLUMNS, rows)
+
+
+class PicExporter:
+    """The PIC participant file (see the module docstring)."""
+
+    name = "pic"
+    title = "PIC : fichier des participants"
+    formats = ("xlsx", "csv", "json")
+    api_version = 1
+    needs_participants = True
+
+    def export(
+        self,
+        bilan: Bilan,
+        options: ExportOptions,
+        participants: Sequence[ParticipantRow] | None,
+    ) -> Sequence[ExportFile]:
+        if options.public or bilan.public:
+            raise UsageError(
+                "le fichier des participants du PIC n'est pas un document public : "
+                "exportez-le sans --public et transmettez-le au seul financeur"
+            )
+        if participants is None:
+            raise UsageError("le fichier des participants du PIC demande les participants")
+        tables = [participants_table(participants), summary_table(bilan)]
+        notes = [("Pseudonymes", "HMAC-SHA256 sous la clé de la structure, propres au PIC")]
+        return bilan_files(
+            bilan,
+            tables,
+            options,
+            exporter=self.name,
+            title=self.title,
+            notes=notes,
+            private=True,
+        )
+
+
+#: The object the ``pic`` entry point names.
+exporter = PicExporter()
