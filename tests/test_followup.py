@@ -176,6 +176,21 @@ def test_followup_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "Awa Diallo · 06 11 11 11 11" in capsys.readouterr().out
 
 
+def test_the_bundled_example_gives_an_actionable_list() -> None:
+    from citeslab_core.example import load_example
+
+    data = load_example()
+    last = max(e.date for e in data.events)
+    assert [f.describe() for f in check(data, last) if f.severity is Severity.ERROR] == []
+    todo = followup(data, ON)
+    assert todo.group(Action.CORRECT).findings == ()
+    assert todo.findings, "the example shows what the list is for"
+    for finding in todo.findings:
+        contact = todo.contacts[finding.person]
+        assert contact.name
+        assert contact.phone
+
+
 # -- properties -----------------------------------------------------------------------------
 
 ON_DATES = st.dates(D(2022, 12, 1), D(2024, 3, 1))

@@ -233,7 +233,7 @@ def render_text(todo: FollowUp) -> str:
             f"{_count(todo.later_events)} suivi{'s' if plural else ''} "
             f"daté{'s' if plural else ''} après le {day} "
             f"{verb} pas pris en compte "
-            "(voir citeslab validate).",
+            "(une date dans le futur est une erreur : voir citeslab validate).",
         ]
     return "\n".join(lines) + "\n"
 
