@@ -1,0 +1,1 @@
+"""Renderers of the computed bilan: text, JSON and HTML (each a ``render(bilan) -> str``)."""

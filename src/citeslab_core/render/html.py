@@ -1,0 +1,1016 @@
+"""The bilan as one self-contained HTML page (``citeslab report --format html``).
+
+:func:`render` turns a computed :class:`~citeslab_core.bilan.Bilan` into a French page
+laid out like the seed's slides (1 — En bref, 2 — Bilan, 3 — Financement,
+4 — Perspectives, Contrôles), that prints on A4. It computes no figure: every number
+comes from the bilan, and this module only formats it (babel, fr_FR) and draws it.
+
+- **Template**: Jinja2 (``templates/bilan.html``), autoescaping on and
+  :class:`~jinja2.StrictUndefined`, so a site name or a text holding ``<script>`` comes
+  out as text and a misspelt variable is an error, not an empty cell.
+- **Charts**: pygal, which writes SVG; each chart is embedded inline. Its external
+  resources are switched off (no JavaScript, no remote CSS or font), its comments,
+  scripts and tooltip data are removed, and each chart gets a fixed id of its own
+  (``chart-citeslab-<table>``) so that several charts never share a style and the page
+  is the same for the same bilan.
+- **Public mode**: a masked count is shown ``s``. Charts never carry a masked value: a bar
+  chart leaves the masked categories out, a pie chart groups them in one grey slice
+  labelled "Secret statistique" with no figure (its size is the accompanied minus the
+  shown counts, which the table already tells), and a note under the chart says so.
+
+babel, jinja2 and pygal are imported inside :func:`render`, so that importing this
+module (and starting the command line) stays light.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from citeslab_core.bilan import (
+    Bilan,
+    Check,
+    FundingPlanRow,
+    FundingYear,
+    PartnershipRow,
+    Table,
+    TableRow,
+    TextRow,
+)
+from citeslab_core.dates import PartialDate, Precision
+from citeslab_core.vocabularies import FundingNature, PartnershipCategory
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
+__all__ = ["MASKED", "render"]
+
+LOCALE = "fr_FR"
+#: How a masked count is shown in public mode.
+MASKED = "s"
+#: How a value that does not exist (no declared share, nothing planned) is shown.
+NONE = "—"
+
+#: Portrait tables drawn as parts of a whole (pies); the other tables as bars.
+PIE_TABLES = ("sexe", "statut_residence", "niveau_formation", "secteur")
+BAR_TABLES = (
+    "quartier",
+    "tranche_age",
+    "canal",
+    "stade_entree",
+    "orientation_premier_rdv",
+    "resultat",
+)
+#: The first column's heading of each table.
+TABLE_HEADS = {
+    "sexe": "Sexe",
+    "statut_residence": "Résidence",
+    "quartier": "Quartier",
+    "tranche_age": "Âge",
+    "niveau_formation": "Niveau de formation",
+    "situation_entree": "Situation",
+    "minima_sociaux": "Minima sociaux",
+    "canal": "Canal",
+    "stade_entree": "Stade",
+    "secteur": "Secteur",
+    "orientation_premier_rdv": "Orientation",
+    "resultat": "Résultat",
+}
+#: Titles of the site's text sections that the ``textes`` sheet names by a code.
+TEXT_TITLES = {
+    "points_forts": "Les points forts du dispositif",
+    "points_amelioration": "Les points d’amélioration pour faire perdurer le dispositif",
+    "perspectives": "Perspectives",
+}
+SEVERITY_LABELS = {"erreur": "Erreur", "avertissement": "Avertissement", "info": "Information"}
+
+#: Chart colours: readable on screen, distinct in grey when printed in black and white.
+PALETTE = (
+    "#1f4e79",
+    "#e07b39",
+    "#6a9f58",
+    "#8064a2",
+    "#4bacc6",
+    "#c0504d",
+    "#c9a100",
+    "#2e8b7a",
+    "#9c6b4e",
+    "#5b6b8c",
+)
+GREY = "#9aa4b1"
+#: The slice that groups masked rows in public mode.
+MASKED_GREY = "#dde2e8"
+FONT = '"DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif'
+_BULLET = re.compile(r"^\s*(?:[-–—•*➢>·]\s*)+")
+
+
+def render(bilan: Bilan) -> str:
+    """The bilan as one self-contained HTML page (a ``str``, UTF-8 when written)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("citeslab_core", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    page = _page(bilan, _Charts())
+    return env.get_template("bilan.html").render(page=page)
+
+
+# --- French formatting (babel) ----------------------------------------------------------
+
+
+def fmt_count(value: int | None) -> str:
+    """A count, ``s`` when masked: ``1 240`` (narrow no-break space)."""
+    if value is None:
+        return MASKED
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=LOCALE))
+
+
+def fmt_percent(value: int | Decimal | None, decimals: int = 0) -> str:
+    """A percentage given in percent: ``60 %``, ``30,6 %`` (babel's no-break space)."""
+    if value is None:
+        return MASKED
+    from babel import Locale
+    from babel.numbers import format_percent
+
+    pattern = Locale.parse(LOCALE).percent_formats[None].pattern
+    if decimals:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * decimals, 1)
+    return str(
+        format_percent(
+            Decimal(value) / 100, format=pattern, locale=LOCALE, decimal_quantization=True
+        )
+    )
+
+
+def fmt_signed_percent(value: Decimal | None) -> str:
+    """A gap in percent, with its sign: ``+12,5 %``, ``-100,0 %``; ``—`` when none."""
+    if value is None:
+        return NONE
+    text = fmt_percent(abs(value), decimals=1)
+    return ("+" if value > 0 else "-" if value < 0 else "") + text
+
+
+def fmt_money(value: Decimal | None) -> str:
+    """An amount in euros: ``51 128,16 €``; ``—`` when there is none."""
+    if value is None:
+        return NONE
+    from babel.numbers import format_currency
+
+    return str(format_currency(value, "EUR", locale=LOCALE))
+
+
+def fmt_signed_money(value: Decimal) -> str:
+    """A gap in euros with its sign: ``+1 000,00 €``, ``-500,00 €``."""
+    text = fmt_money(abs(value))
+    return ("+" if value > 0 else "-" if value < 0 else "") + text
+
+
+def fmt_decimal(value: Decimal | None, decimals: int = 1) -> str:
+    """A decimal number: ``6,9``; ``s`` when masked."""
+    if value is None:
+        return MASKED
+    from babel.numbers import format_decimal
+
+    return str(
+        format_decimal(
+            value, format="#,##0." + "0" * decimals, locale=LOCALE, decimal_quantization=True
+        )
+    )
+
+
+def fmt_day(day: dt.date) -> str:
+    """A day the French way: ``30 mars 2023``, ``1er janvier 2023``."""
+    from babel.dates import format_date
+
+    text = str(format_date(day, "d MMMM y", locale=LOCALE))
+    return "1er" + text[1:] if day.day == 1 else text
+
+
+def _month_year(day: dt.date) -> str:
+    from babel.dates import format_date
+
+    return str(format_date(day, "LLLL y", locale=LOCALE))
+
+
+def fmt_partial_date(value: PartialDate | None) -> str:
+    """A partial date as the seed writes it: ``janvier 2023``, ``mai à septembre 2023``,
+    ``2023``, ``30 mars 2023``; ``—`` when there is none."""
+    if value is None:
+        return NONE
+    if value.precision is Precision.DAY:
+        return fmt_day(value.start)
+    if value.precision is Precision.MONTH:
+        return _month_year(value.start)
+    if value.precision is Precision.YEAR:
+        return str(value.start.year)
+    from babel.dates import format_date
+
+    if value.start.year == value.end.year:
+        first = str(format_date(value.start, "LLLL", locale=LOCALE))
+        return f"{first} à {_month_year(value.end)}"
+    return f"{_month_year(value.start)} à {_month_year(value.end)}"
+
+
+def fmt_period(start: dt.date, end: dt.date) -> str:
+    """``Année 2023`` for a calendar year, else ``du 1er mars 2023 au 30 juin 2023``."""
+    if start == dt.date(start.year, 1, 1) and end == dt.date(start.year, 12, 31):
+        return f"Année {start.year}"
+    return f"Du {fmt_day(start)} au {fmt_day(end)}"
+
+
+def year_label(start: dt.date, end: dt.date) -> str:
+    """The year(s) of the period, for the title: ``2023`` or ``2022–2023``."""
+    return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: every character but letters, digits and spaces
+    escaped (``\\3c `` for ``<``), so that no site name can close the ``<style>``."""
+    out = []
+    for char in text:
+        if char == " " or (char.isalnum() and char.isascii()):
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    return '"' + "".join(out) + '"'
+
+
+# --- What the template shows -----------------------------------------------------------
+
+
+@attrs.frozen
+class CountRow:
+    label: str
+    count: str
+    share: str
+    masked: bool
+    #: The colour of the row's slice in the table's pie chart ("" when none).
+    swatch: str = ""
+
+
+@attrs.frozen
+class Block:
+    """A portrait table as the page shows it: its chart (or None) and its rows."""
+
+    key: str
+    title: str
+    head: str
+    rows: tuple[CountRow, ...]
+    total: str
+    total_share: str
+    chart: Markup | None
+    notes: tuple[str, ...]
+
+
+@attrs.frozen
+class KeyFigure:
+    value: str
+    label: str
+    detail: str
+
+
+@attrs.frozen
+class ReachLine:
+    name: str
+    population: str
+    count: str
+    per_thousand: str
+
+
+@attrs.frozen
+class Reach:
+    rows: tuple[ReachLine, ...]
+    total: ReachLine | None
+
+
+@attrs.frozen
+class PrescriberLine:
+    name: str
+    count: str
+    masked: bool
+
+
+@attrs.frozen
+class ProgrammeLine:
+    name: str
+    oriented: str
+    retained: str
+
+
+@attrs.frozen
+class AnimationLine:
+    label: str
+    number: str
+    participants: str
+
+
+@attrs.frozen
+class Animations:
+    rows: tuple[AnimationLine, ...]
+    number: str
+    participants: str
+    notes: tuple[str, ...]
+
+
+@attrs.frozen
+class PartnershipLine:
+    partner: str
+    action: str
+    date: str
+
+
+@attrs.frozen
+class PartnershipGroup:
+    title: str
+    rows: tuple[PartnershipLine, ...]
+
+
+@attrs.frozen
+class FundingLine:
+    funder: str
+    amount: str
+    share: str
+    declared: str
+    flag: str
+
+
+@attrs.frozen
+class FundingTable:
+    title: str
+    rows: tuple[FundingLine, ...]
+    total: str
+    total_share: str
+    total_flag: str
+    notes: tuple[str, ...]
+
+
+@attrs.frozen
+class GapLine:
+    funder: str
+    planned: str
+    actual: str
+    gap: str
+    gap_percent: str
+    flag: str
+
+
+@attrs.frozen
+class Gaps:
+    title: str
+    rows: tuple[GapLine, ...]
+    total: GapLine | None
+    notes: tuple[str, ...]
+
+
+@attrs.frozen
+class TextGroup:
+    title: str
+    items: tuple[str, ...]
+
+
+@attrs.frozen
+class CheckLine:
+    severity: str
+    css: str
+    message: str
+
+
+@attrs.frozen
+class Page:
+    """Everything the template shows, formatted."""
+
+    version: str
+    title: str
+    kicker: str
+    period: str
+    year_label: str
+    site_lines: tuple[str, ...]
+    public: bool
+    public_note: str
+    footer_css: str
+    accompanied: str
+    key_figures: tuple[KeyFigure, ...]
+    summary: tuple[str, ...]
+    portrait_lead: str
+    tables: dict[str, Block]
+    reach: Reach
+    prescribers: tuple[PrescriberLine, ...]
+    programmes: tuple[ProgrammeLine, ...]
+    animations: Animations
+    partnerships: tuple[PartnershipGroup, ...]
+    funding: FundingTable | None
+    other_fundings: tuple[FundingTable, ...]
+    gaps: Gaps | None
+    texts: tuple[TextGroup, ...]
+    checks: tuple[CheckLine, ...]
+    checks_lead: str
+    colophon: str
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("citeslab")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "dev"
+
+
+def _page(bilan: Bilan, charts: _Charts) -> Page:
+    years = year_label(bilan.start, bilan.end)
+    title = f"Bilan {years} — {bilan.site}"
+    tables = {key: _block(bilan, table, charts) for key, table in bilan.tables.items()}
+    return Page(
+        version=_version(),
+        title=title,
+        kicker="Bilan d’activité CitésLab",
+        period=fmt_period(bilan.start, bilan.end),
+        year_label=years,
+        site_lines=(),
+        public=bilan.public,
+        public_note=(
+            f"Les effectifs de 1 à {fmt_count(bilan.threshold - 1)} personnes sont masqués "
+            f"et notés « {MASKED} », ainsi que ceux qui permettraient de les retrouver à "
+            "partir des totaux (secret statistique). Les graphiques ne montrent aucune "
+            "valeur masquée."
+        ),
+        footer_css=charts.markup(css_string(title)),
+        accompanied=fmt_count(bilan.accompanied),
+        key_figures=_key_figures(bilan),
+        summary=_summary(bilan),
+        portrait_lead=(
+            f"{fmt_count(bilan.accompanied)} personnes accompagnées sur la période : chaque "
+            "tableau les compte une fois, ses parts totalisent "
+            f"{fmt_percent(100)}."
+        ),
+        tables=tables,
+        reach=_reach(bilan),
+        prescribers=tuple(
+            PrescriberLine(p.name, fmt_count(p.count), p.count is None) for p in bilan.prescribers
+        ),
+        programmes=tuple(
+            ProgrammeLine(p.programme, fmt_count(p.oriented), fmt_count(p.retained))
+            for p in bilan.programmes
+        ),
+        animations=_animations(bilan),
+        partnerships=_partnerships(bilan.partnerships),
+        funding=(
+            None
+            if bilan.funding is None
+            else _funding_table(bilan.funding, _nature_title(bilan.funding))
+        ),
+        other_fundings=_other_fundings(bilan),
+        gaps=_gaps(bilan),
+        texts=_texts(bilan.texts, bilan.end.year),
+        checks=tuple(_check(c) for c in bilan.checks),
+        checks_lead=_checks_lead(bilan),
+        colophon=(
+            f"Établi avec citeslab {_version()} à partir des données du site. Chaque "
+            "chiffre de cette page vient du bilan calculé une seule fois : le rapport "
+            "texte, le JSON et les fichiers des financeurs donnent les mêmes."
+        ),
+    )
+
+
+def _row(table: Table, code: str) -> TableRow | None:
+    return table.row(code)
+
+
+def _key_figures(bilan: Bilan) -> tuple[KeyFigure, ...]:
+    ind = bilan.indicators
+    sex = bilan.tables.get("sexe")
+    residence = bilan.tables.get("statut_residence")
+    results = bilan.tables.get("resultat")
+    women = sex.row("F") if sex else None
+    men = sex.row("H") if sex else None
+    qpv = residence.row("qpv") if residence else None
+    limit = residence.row("qpv_limite") if residence else None
+    figures = [
+        KeyFigure(
+            fmt_count(bilan.accompanied), "personnes accompagnées", "CitésLab référent de parcours"
+        ),
+        KeyFigure(fmt_count(bilan.new), "nouvelles personnes", "premier entretien dans la période"),
+        KeyFigure(
+            fmt_count(ind.women),
+            "femmes",
+            _join(_share_of(women), f"{fmt_count(men.count)} hommes" if men else ""),
+        ),
+        KeyFigure(
+            fmt_count(ind.qpv_residents),
+            "habitants des QPV",
+            _join(
+                _share_of(qpv), f"{fmt_count(limit.count)} en limite de quartier" if limit else ""
+            ),
+        ),
+        KeyFigure(
+            fmt_count(ind.job_seekers),
+            "demandeurs d’emploi",
+            f"{fmt_count(ind.minimum_benefits)} aux minima sociaux",
+        ),
+        KeyFigure(fmt_count(ind.creations), "créations", _results_detail(results)),
+        KeyFigure(
+            fmt_count(ind.programme_entries),
+            "entrées en programme",
+            f"{fmt_count(len(bilan.programmes))} programmes ou accélérateurs",
+        ),
+        KeyFigure(
+            fmt_count(ind.animations_held),
+            "actions collectives",
+            f"{fmt_count(ind.animation_participants)} participants",
+        ),
+    ]
+    return tuple(figures)
+
+
+def _share_of(row: TableRow | None) -> str:
+    return "" if row is None else fmt_percent(row.share)
+
+
+def _join(*parts: str) -> str:
+    return " · ".join(p for p in parts if p)
+
+
+def _results_detail(results: Table | None) -> str:
+    if results is None:
+        return ""
+    follow = results.row("poursuite")
+    return "" if follow is None else f"{fmt_count(follow.count)} poursuites du parcours"
+
+
+def _summary(bilan: Bilan) -> tuple[str, ...]:
+    lines = []
+    sex = bilan.tables.get("sexe")
+    line = f"{fmt_count(bilan.accompanied)} personnes accompagnées (référent de parcours)"
+    if sex is not None:
+        parts = [f"{r.label.lower()} : {fmt_count(r.count)}" for r in sex.rows]
+        line += " — " + ", ".join(parts)
+    lines.append(line + ".")
+    results = bilan.tables.get("resultat")
+    if results is not None:
+        parts = [f"{r.label.lower()} : {fmt_count(r.count)}" for r in results.rows if r.count != 0]
+        lines.append("Suite aux entretiens — " + " ; ".join(parts) + ".")
+    held = [a for a in bilan.animations if a.number]
+    if held:
+        parts = [f"{a.label.lower()} : {fmt_count(a.number)}" for a in held]
+        lines.append(
+            f"{fmt_count(bilan.indicators.animations_held)} actions collectives réalisées, "
+            f"{fmt_count(bilan.indicators.animation_participants)} participants — "
+            + " ; ".join(parts)
+            + "."
+        )
+    if bilan.programmes:
+        lines.append(
+            "Orientation vers les programmes et accélérateurs : "
+            + " ; ".join(
+                f"{p.programme} ({fmt_count(p.oriented)} orientés, {fmt_count(p.retained)} retenus)"
+                for p in bilan.programmes
+            )
+            + "."
+        )
+    if bilan.partnerships:
+        lines.append(
+            f"{fmt_count(len(bilan.partnerships))} partenariats et rencontres "
+            "partenariales dans la période."
+        )
+    return tuple(lines)
+
+
+def slice_colours(table: Table) -> dict[str, str]:
+    """The colour of each slice of a table's pie: its shown rows with persons, in order
+    (the palette, grey for ``non_renseigne``)."""
+    colours: dict[str, str] = {}
+    for row in table.rows:
+        if row.count:
+            colours[row.code] = (
+                GREY if row.code == "non_renseigne" else PALETTE[len(colours) % len(PALETTE)]
+            )
+    return colours
+
+
+def _block(bilan: Bilan, table: Table, charts: _Charts) -> Block:
+    pie = table.key in PIE_TABLES and bool(table.total)
+    colours = slice_colours(table) if pie else {}
+    rows = tuple(
+        CountRow(
+            r.label,
+            fmt_count(r.count),
+            fmt_percent(r.share),
+            r.count is None,
+            colours.get(r.code, ""),
+        )
+        for r in table.rows
+    )
+    notes: list[str] = []
+    chart: Markup | None = None
+    masked = [r.label for r in table.rows if r.count is None]
+    if pie:
+        chart = charts.pie(table, colours)
+        if masked and chart is not None:
+            notes.append(
+                "Graphique : les catégories masquées (" + ", ".join(masked) + ") "
+                "sont regroupées, sans valeur, dans la part « Secret statistique »."
+            )
+    elif table.key in BAR_TABLES:
+        chart = charts.bars(table)
+        if masked and chart is not None:
+            notes.append(
+                "Graphique : les catégories masquées (" + ", ".join(masked) + ") "
+                "ne sont pas représentées."
+            )
+    if table.key == "orientation_premier_rdv" and bilan.without_orientation is not None:
+        notes.append(
+            f"Dont {fmt_count(bilan.without_orientation)} personnes sans "
+            "orientation le jour du premier entretien (comptées dans « Autres ») : "
+            "le projet poursuit sa maturation avec CitésLab."
+        )
+    elif table.key == "orientation_premier_rdv" and bilan.public:
+        notes.append(f"Personnes sans orientation le jour du premier entretien : {MASKED}.")
+    if table.key == "tranche_age":
+        notes.append("Âge en années révolues au premier entretien.")
+    if table.key == "resultat":
+        notes.append("Dernière sortie de la période ; « En cours » : pas de sortie.")
+    if table.total == 0:
+        notes.append("Aucune personne dans ce tableau.")
+    return Block(
+        key=table.key,
+        title=table.title,
+        head=TABLE_HEADS.get(table.key, "Catégorie"),
+        rows=rows,
+        total=fmt_count(table.total),
+        total_share=fmt_percent(100 if table.total else 0),
+        chart=chart,
+        notes=tuple(notes),
+    )
+
+
+def _reach(bilan: Bilan) -> Reach:
+    rows = tuple(
+        ReachLine(
+            name=r.neighbourhood + (f" ({r.qpv_code})" if r.qpv_code else ""),
+            population=fmt_count(r.population),
+            count=fmt_count(r.accompanied),
+            per_thousand=(NONE if r.population == 0 else fmt_decimal(r.per_thousand)),
+        )
+        for r in bilan.reach
+    )
+    return Reach(rows=rows, total=None)
+
+
+def _animations(bilan: Bilan) -> Animations:
+    held = tuple(
+        AnimationLine(a.label, fmt_count(a.number), fmt_count(a.participants))
+        for a in bilan.animations
+        if a.number
+    )
+    notes = (
+        "Actions réalisées dans la période ; les actions prévues forment le "
+        "calendrier, pas le bilan. Un nombre de participants inconnu compte 0.",
+    )
+    return Animations(
+        rows=held,
+        number=fmt_count(bilan.indicators.animations_held),
+        participants=fmt_count(bilan.indicators.animation_participants),
+        notes=notes,
+    )
+
+
+def _partnerships(rows: Sequence[PartnershipRow]) -> tuple[PartnershipGroup, ...]:
+    groups: list[PartnershipGroup] = []
+    order: list[PartnershipCategory | None] = [*PartnershipCategory, None]
+    for category in order:
+        lines = tuple(
+            PartnershipLine(r.partner, r.action or "", fmt_partial_date(r.date))
+            for r in rows
+            if r.category is category
+        )
+        if lines:
+            title = category.label if category is not None else "Sans catégorie"
+            groups.append(PartnershipGroup(title, lines))
+    return tuple(groups)
+
+
+def _funding_table(year: FundingYear, title: str) -> FundingTable:
+    lines = []
+    for c in year.contributions:
+        flags = []
+        if c.declared_share_flagged:
+            flags.append("écart avec la part déclarée")
+        if c.cap_exceeded and c.cap is not None:
+            flags.append(f"au-dessus du plafond de {fmt_percent(c.cap, decimals=1)}")
+        declared = NONE if c.declared_share is None else fmt_percent(c.declared_share, decimals=1)
+        lines.append(
+            FundingLine(
+                c.funder.label,
+                fmt_money(c.amount),
+                fmt_percent(c.share, decimals=1),
+                declared,
+                " ; ".join(flags),
+            )
+        )
+    notes = []
+    total_flag = ""
+    if year.total_mismatch and year.declared_total is not None:
+        total_flag = "total déclaré incohérent"
+        notes.append(
+            f"Le coût total déclaré ({fmt_money(year.declared_total)}) diffère de "
+            f"la somme des contributions ({fmt_money(year.contributions_sum)}) ; "
+            "les parts sont calculées sur la somme des contributions."
+        )
+    if any(c.declared_share_flagged for c in year.contributions):
+        notes.append(
+            "Parts calculées à partir des montants, à un chiffre après la virgule ; "
+            "une part déclarée qui s’en écarte de plus d’un demi-point est signalée."
+        )
+    return FundingTable(
+        title=title,
+        rows=tuple(lines),
+        total=fmt_money(year.total),
+        total_share=fmt_percent(100 if year.contributions_sum else 0, decimals=1),
+        total_flag=total_flag,
+        notes=tuple(notes),
+    )
+
+
+def _nature_title(year: FundingYear) -> str:
+    kind = "réalisé" if year.nature is FundingNature.REALISE else "prévisionnel"
+    return f"Financement {year.year} ({kind})"
+
+
+def _other_fundings(bilan: Bilan) -> tuple[FundingTable, ...]:
+    """The other years of the convention (and the planned side of the period's year)."""
+    shown = None if bilan.funding is None else (bilan.funding.year, bilan.funding.nature)
+    return tuple(
+        _funding_table(year, _nature_title(year))
+        for year in bilan.funding_years
+        if (year.year, year.nature) != shown
+    )
+
+
+def _gap_line(row: FundingPlanRow, label: str) -> GapLine:
+    return GapLine(
+        funder=label,
+        planned=fmt_money(row.planned),
+        actual=fmt_money(row.actual),
+        gap=fmt_signed_money(row.gap),
+        gap_percent=fmt_signed_percent(row.gap_percent),
+        flag="à expliquer" if row.flagged else "",
+    )
+
+
+def _gaps(bilan: Bilan) -> Gaps | None:
+    plan = bilan.funding_plan
+    if plan is None:
+        return None
+    rows = tuple(_gap_line(r, r.funder.label if r.funder else "Total") for r in plan.rows)
+    return Gaps(
+        title=f"Prévisionnel et réalisé {plan.year}",
+        rows=rows,
+        total=_gap_line(plan.total, "Total"),
+        notes=(
+            f"Écart = réalisé − prévisionnel, en euros et en pourcentage du prévisionnel ; "
+            f"un écart de plus de {fmt_percent(plan.threshold)} est à expliquer au "
+            "financeur.",
+        ),
+    )
+
+
+def _texts(texts: Iterable[TextRow], year: int) -> tuple[TextGroup, ...]:
+    groups: dict[str, list[str]] = {}
+    for text in texts:
+        items = groups.setdefault(text.section, [])
+        for line in text.text.splitlines():
+            cleaned = _BULLET.sub("", line).strip()
+            if cleaned:
+                items.append(cleaned)
+    result = []
+    for section, items in groups.items():
+        title = TEXT_TITLES.get(section, section)
+        if section == "perspectives":
+            title = f"Perspectives {year + 1}"
+        result.append(TextGroup(title, tuple(items)))
+    return tuple(result)
+
+
+def _check(check: Check) -> CheckLine:
+    return CheckLine(
+        severity=SEVERITY_LABELS.get(check.severity, check.severity),
+        css=check.severity if check.severity in SEVERITY_LABELS else "info",
+        message=check.message,
+    )
+
+
+def _checks_lead(bilan: Bilan) -> str:
+    if not bilan.checks:
+        return (
+            f"Aucune incohérence relevée : chaque tableau totalise les "
+            f"{fmt_count(bilan.accompanied)} personnes accompagnées et ses parts "
+            f"{fmt_percent(100)}."
+        )
+    count = len(bilan.checks)
+    plural = "s" if count > 1 else ""
+    return (
+        f"{fmt_count(count)} constat{plural} du contrôle de cohérence du bilan, à "
+        "vérifier avant de l’envoyer aux financeurs."
+    )
+
+
+# --- Charts (pygal) ---------------------------------------------------------------------
+
+
+class _Charts:
+    """Draws the charts with pygal, as inline SVG with nothing external."""
+
+    def __init__(self) -> None:
+        import pygal
+        from markupsafe import Markup
+
+        self._pygal: Any = pygal
+        self.markup: Callable[[str], Markup] = Markup
+
+    def _style(
+        self, colors: Sequence[str], value_colour: str | None = None, value_size: int = 15
+    ) -> Any:
+        from pygal.style import Style
+
+        return Style(
+            background="transparent",
+            plot_background="transparent",
+            foreground="#1d2530",
+            foreground_strong="#1d2530",
+            foreground_subtle="#c9d1dc",
+            opacity="1",
+            opacity_hover="1",
+            transition="0s",
+            colors=tuple(colors),
+            font_family=FONT,
+            label_font_size=15,
+            major_label_font_size=15,
+            value_font_size=value_size,
+            value_label_font_size=15,
+            legend_font_size=14,
+            title_font_size=15,
+            tooltip_font_size=12,
+            guide_stroke_color="#c9d1dc",
+            major_guide_stroke_color="#c9d1dc",
+            value_colors=tuple(value_colour for _ in colors) if value_colour else (),
+        )
+
+    def _common(self, key: str) -> dict[str, Any]:
+        return {
+            "js": [],
+            "disable_xml_declaration": True,
+            "explicit_size": False,
+            "force_uri_protocol": "",
+            "margin": 6,
+            "no_data_text": "",
+            "show_x_guides": False,
+            "truncate_legend": -1,
+            "truncate_label": -1,
+        }
+
+    def pie(self, table: Table, colours: dict[str, str]) -> Markup | None:
+        """A ring of the table's shown rows (parts of a whole), or None when empty.
+
+        No legend: the table beside it shows each row's colour. A slice larger than 5 %
+        carries its share; masked rows are one grey slice with no figure.
+        """
+        if not table.total:
+            return None
+        slices: list[tuple[str, int, str]] = []
+        shown = 0
+        for row in table.rows:
+            if row.count is None or row.code not in colours:
+                continue
+            shown += row.count
+            printed = fmt_percent(row.share) if row.share is not None and row.share >= 5 else ""
+            slices.append((row.label, row.count, printed))
+        palette = [colours[r.code] for r in table.rows if r.count is not None and r.code in colours]
+        if any(r.count is None for r in table.rows) and table.total - shown > 0:
+            palette.append(MASKED_GREY)
+            slices.append(("Secret statistique", table.total - shown, ""))
+        chart = self._pygal.Pie(
+            style=self._style(palette, value_colour="#ffffff", value_size=17),
+            width=320,
+            height=260,
+            inner_radius=0.45,
+            show_legend=False,
+            print_values=True,
+            **self._common(table.key),
+        )
+        for label, value, printed in slices:
+            chart.add(label, [{"value": value}], formatter=_constant(printed))
+        return self._finish(chart, table, horizontal=False)
+
+    def bars(self, table: Table) -> Markup | None:
+        """Horizontal bars of the table's shown rows, first row on top; None when empty."""
+        if not table.total:
+            return None
+        rows = [r for r in table.rows if r.count is not None]
+        if not rows:
+            return None
+        rows.reverse()  # pygal draws the first label at the bottom
+        chart = self._pygal.HorizontalBar(
+            style=self._style([PALETTE[0]]),
+            width=520,
+            height=50 + 32 * len(rows),
+            show_legend=False,
+            print_values=True,
+            print_values_position="top",
+            show_y_guides=True,
+            value_formatter=fmt_count,
+            y_labels=_ticks(max(r.count or 0 for r in rows)),
+            **self._common(table.key),
+        )
+        # The chart shows a label's short form ("Acteurs de la création"), the table
+        # beside it the whole label ("Acteurs de la création (BGE, ADIE, CCI/CMA…)").
+        chart.x_labels = [r.label.split(" (")[0] for r in rows]
+        chart.add(
+            table.title,
+            [
+                {
+                    "value": r.count,
+                    "color": (GREY if r.code in ("non_renseigne", "en_cours") else PALETTE[0]),
+                }
+                for r in rows
+            ],
+        )
+        return self._finish(chart, table, horizontal=True)
+
+    def _finish(self, chart: Any, table: Table, *, horizontal: bool) -> Markup:
+        chart.uuid = f"citeslab-{table.key}"
+        chart.add_xml_filter(_SvgCleaner(table.title, horizontal))
+        svg: str = chart.render(is_unicode=True)
+        return self.markup(svg)
+
+
+def _ticks(largest: int) -> list[int]:
+    """Whole-number axis ticks from 0 past ``largest``, at most seven (steps 1, 2, 5 × 10ⁿ)."""
+    magnitude = 1
+    while True:
+        for step in (magnitude, 2 * magnitude, 5 * magnitude):
+            if largest <= 6 * step:
+                top = max(step, -(-largest // step) * step)
+                return list(range(0, top + 1, step))
+        magnitude *= 10
+
+
+def _constant(text: str) -> Callable[[object], str]:
+    def formatter(value: object) -> str:
+        return text
+
+    return formatter
+
+
+class _SvgCleaner:
+    """A pygal XML filter: drop what needs JavaScript or the network, fix ids and labels.
+
+    Removes comments (pygal's credits carry URLs and the date), ``<script>`` (pygal's
+    tooltip configuration), ``<desc>`` (the tooltips' data); removes the legends' ``id``
+    attributes (the same in every chart); gives the chart its title; in horizontal bar
+    charts puts each value just right of its bar, in pies centres it on its slice (pygal
+    writes ``text-anchor="left"``, which SVG does not know).
+    """
+
+    def __init__(self, title: str, horizontal: bool) -> None:
+        self.title = title
+        self.horizontal = horizontal
+
+    def __call__(self, root: Any) -> Any:
+        from xml.etree import ElementTree
+
+        for parent in list(root.iter()):
+            for child in list(parent):
+                tag = child.tag
+                if tag is ElementTree.Comment or tag is ElementTree.ProcessingInstruction:
+                    parent.remove(child)
+                    continue
+                name = str(tag).rsplit("}", 1)[-1]
+                if name in ("script", "desc"):
+                    parent.remove(child)
+                elif name == "title":
+                    child.text = self.title
+        for node in root.iter():
+            if node is root:
+                continue
+            node_id = node.attrib.get("id", "")
+            if node_id.startswith("activate-serie"):
+                del node.attrib["id"]
+            if str(node.tag).endswith("text") and "value" in node.attrib.get("class", "").split():
+                if self.horizontal:
+                    node.attrib["text-anchor"] = "start"
+                    node.attrib["x"] = f"{float(node.attrib['x']) - 4:.2f}"
+                else:
+                    node.attrib["text-anchor"] = "middle"
+        root.attrib["role"] = "img"
+        root.attrib["aria-label"] = self.title
+        return root
