@@ -87,6 +87,8 @@ TEXT_TITLES = {
     "points_amelioration": "Les points d’amélioration pour faire perdurer le dispositif",
     "perspectives": "Perspectives",
 }
+#: Animation types the key figure names apart (the seed counts them apart from workshops).
+ANIMATION_PLURALS = {"permanence": "permanences", "reunion_partenariale": "réunions partenariales"}
 SEVERITY_LABELS = {"erreur": "Erreur", "avertissement": "Avertissement", "info": "Information"}
 
 #: Chart colours: readable on screen, distinct in grey when printed in black and white.
@@ -526,10 +528,20 @@ def _key_figures(bilan: Bilan) -> tuple[KeyFigure, ...]:
         KeyFigure(
             fmt_count(ind.animations_held),
             "actions collectives",
-            f"{fmt_count(ind.animation_participants)} participants",
+            _join(f"{fmt_count(ind.animation_participants)} participants", _apart(bilan)),
         ),
     ]
     return tuple(figures)
+
+
+def _apart(bilan: Bilan) -> str:
+    """``dont 22 permanences et 24 réunions partenariales``, from the animations' rows."""
+    parts = [
+        f"{fmt_count(a.number)} {ANIMATION_PLURALS[a.code]}"
+        for a in bilan.animations
+        if a.code in ANIMATION_PLURALS and a.number
+    ]
+    return "dont " + " et ".join(parts) if parts else ""
 
 
 def _share_of(row: TableRow | None) -> str:
@@ -933,7 +945,9 @@ class _Charts:
         )
         # The chart shows a label's short form ("Acteurs de la création"), the table
         # beside it the whole label ("Acteurs de la création (BGE, ADIE, CCI/CMA…)").
-        chart.x_labels = [r.label.split(" (")[0] for r in rows]
+        short = [r.label.split(" (")[0] for r in rows]
+        unique = len(set(short)) == len(short)
+        chart.x_labels = short if unique else [r.label for r in rows]
         chart.add(
             table.title,
             [
