@@ -30,6 +30,7 @@ import datetime as dt
 import re
 import types
 import typing
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -270,6 +271,11 @@ def _amount(raw: object) -> Decimal:
     return parse_amount(_plain(raw))
 
 
+def _cache_get(parse: Parser) -> Callable[[object, object], object] | None:
+    cache = _CACHES.get(parse)
+    return None if cache is None else cache.get
+
+
 def _cached(parse: Parser) -> Parser:
     """``parse`` with a cache of the values already read (a column repeats its values)."""
     cache: dict[object, object] = {}
@@ -283,7 +289,12 @@ def _cached(parse: Parser) -> Parser:
                 cache[raw] = value
         return value
 
+    _CACHES[cached] = cache
     return cached
+
+
+#: The cache of each cached parser, so that the row loop can look a value up itself.
+_CACHES: weakref.WeakKeyDictionary[Parser, dict[object, object]] = weakref.WeakKeyDictionary()
 
 
 @attrs.frozen
@@ -487,30 +498,50 @@ def _read_records(
         )
     if missing:
         return result  # no row can be read without its required columns
+    specs_by_name = {s.name: s for _, s in columns}
     required = [s for _, s in columns if s.required]
     reported_blank: set[int] = set()
+    # Plain tuples, text columns marked by a parser of None: the loop below runs once per
+    # cell of the file, so it avoids attribute look-ups and calls where it can.
+    plan = [
+        (i, s.name, None if s.parse is parse_text else s.parse, _cache_get(s.parse))
+        for i, s in columns
+    ]
+    required_names = {s.name for s in required}
     for number, values in rows:
         if not values:
             continue
         width = len(values)
         kwargs: dict[str, object] = {}
         filled = False
-        failed: set[str] = set()
-        for index, spec in columns:
+        failed: set[str] | None = None
+        for index, name, parse, get in plan:
             if index >= width:
                 continue
             raw = values[index]
-            if raw is None:
+            if raw is None or raw == "":
                 continue
-            if isinstance(raw, str):
-                raw = unquote(raw) if raw[:1] == "'" else raw.strip()
+            if raw.__class__ is str:
+                raw = unquote(raw) if raw[0] == "'" else raw.strip()
                 if not raw:
                     continue
+                if parse is None:
+                    kwargs[name] = raw
+                    filled = True
+                    continue
             filled = True
+            if get is not None:
+                value = get(raw, _MISSING)
+                if value is not _MISSING:
+                    kwargs[name] = value
+                    continue
             try:
-                kwargs[spec.name] = spec.parse(raw)
+                kwargs[name] = parse_text(raw) if parse is None else parse(raw)
             except CellError as exc:
-                failed.add(spec.name)
+                if failed is None:
+                    failed = set()
+                failed.add(name)
+                spec = specs_by_name[name]
                 out.add(
                     rank,
                     Location(sheet.file, sheet.name, number, spec.column, column_letter(index)),
@@ -538,6 +569,11 @@ def _read_records(
                     )
         if not filled:
             continue
+        if failed is None and required_names <= kwargs.keys():
+            records.append(cls(**kwargs))
+            numbers.append(number)
+            continue
+        failed = failed or set()
         keep = True
         for spec in required:
             if spec.name in kwargs:
@@ -843,11 +879,10 @@ def _check_ids(read: _Table, out: _Collector) -> None:
     first_row: dict[str, int] = {}
     letter = read.letters.get("id")
     for person, row in zip(read.records, read.rows, strict=True):
-        where = Location(read.file, read.sheet, row, "id", letter)
         if person.id in first_row:
             out.add(
                 read.rank,
-                where,
+                Location(read.file, read.sheet, row, "id", letter),
                 f"identifiant « {person.id} » en double (déjà à la ligne {first_row[person.id]})",
                 _letter_index(letter),
             )
