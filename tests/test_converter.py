@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -90,3 +91,12 @@ def test_read_json_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidData) as caught:
         read_json(path)
     assert caught.value.problems[0].location.file == "site.json"
+
+
+def test_the_example_of_docs_json_md_reads() -> None:
+    text = (Path(__file__).parents[1] / "docs" / "json.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```json\n(.*?)```", text, re.S)
+    data = loads(block)
+    assert data.site.funding_policy.caps == {Funder.BPI: Decimal("50")}
+    assert data.site.pathway_policy.contact_days == 45
+    assert [e.type for e in data.events] == [EventType.ENTRETIEN, EventType.ORIENTATION]

@@ -158,3 +158,13 @@ def test_the_template_command(tmp_path: Path) -> None:
     assert main(["template", str(path)]) == 0
     assert main(["template", str(path)]) == 2  # exists: not replaced without --force
     assert main(["validate", str(path)]) == 0
+
+
+def test_docs_workbook_md_documents_every_column_and_key() -> None:
+    text = (Path(__file__).parents[1] / "docs" / "workbook.md").read_text(encoding="utf-8")
+    for table, cls, _ in TABLES:
+        assert f"### `{table}`" in text
+        for field in attrs.fields(cls):
+            assert f"| `{field.metadata['column']}` |" in text, (table, field.name)
+    for key in STRUCTURE_KEYS:
+        assert f"| `{key}` |" in text
