@@ -442,7 +442,7 @@ def _page(bilan: Bilan, charts: _Charts) -> Page:
         public=bilan.public,
         public_note=(
             f"Les effectifs de 1 à {fmt_count(bilan.threshold - 1)} personnes sont masqués "
-            f"et notés « {MASKED} », ainsi que ceux qui permettraient de les retrouver à "
+            f"et notés «\u00a0{MASKED}\u00a0», ainsi que ceux qui permettraient de les retrouver à "
             "partir des totaux (secret statistique). Les graphiques ne montrent aucune "
             "valeur masquée."
         ),
@@ -630,7 +630,7 @@ def _block(bilan: Bilan, table: Table, charts: _Charts) -> Block:
         if masked and chart is not None:
             notes.append(
                 "Graphique : les catégories masquées (" + ", ".join(masked) + ") "
-                "sont regroupées, sans valeur, dans la part « Secret statistique »."
+                "sont regroupées, sans valeur, dans la part «\u00a0Secret statistique\u00a0»."
             )
     elif table.key in BAR_TABLES:
         chart = charts.bars(table)
@@ -642,7 +642,7 @@ def _block(bilan: Bilan, table: Table, charts: _Charts) -> Block:
     if table.key == "orientation_premier_rdv" and bilan.without_orientation is not None:
         notes.append(
             f"Dont {fmt_count(bilan.without_orientation)} personnes sans "
-            "orientation le jour du premier entretien (comptées dans « Autres ») : "
+            "orientation le jour du premier entretien (comptées dans «\u00a0Autres\u00a0») : "
             "le projet poursuit sa maturation avec CitésLab."
         )
     elif table.key == "orientation_premier_rdv" and bilan.public:
@@ -650,7 +650,7 @@ def _block(bilan: Bilan, table: Table, charts: _Charts) -> Block:
     if table.key == "tranche_age":
         notes.append("Âge en années révolues au premier entretien.")
     if table.key == "resultat":
-        notes.append("Dernière sortie de la période ; « En cours » : pas de sortie.")
+        notes.append("Dernière sortie de la période ; «\u00a0En cours\u00a0» : pas de sortie.")
     if table.total == 0:
         notes.append("Aucune personne dans ce tableau.")
     return Block(
