@@ -734,3 +734,12 @@ def test_json_document_of_a_read_workbook(tmp_path: Path) -> None:
     path = xlsx(tmp_path / "x.xlsx", {"porteurs": PORTEURS, "suivis": SUIVIS})
     document = json.loads(dumps(read_input(path)))
     assert [p["id"] for p in document["porteurs"]] == ["P1", "P2"]
+
+
+def test_the_bundled_example_survives_the_workbook(tmp_path: Path) -> None:
+    from citeslab_core.example import load_example
+
+    data = load_example()
+    path = tmp_path / "exemple.xlsx"
+    path.write_bytes(write_workbook(data))
+    assert_same(read_input(path), data)
