@@ -54,8 +54,10 @@ class Location:
         cell = ""
         if self.sheet:
             cell = self.sheet
-            if self.row is not None:
-                cell += f"!{self.column_letter or ''}{self.row}"
+            if self.row is not None and self.column_letter:
+                cell += f"!{self.column_letter}{self.row}"
+            elif self.row is not None:
+                cell += f", ligne {self.row}"
         elif self.row is not None:
             cell = f"ligne {self.row}"
         if cell:
