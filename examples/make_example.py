@@ -1924,8 +1924,13 @@ def calendar_2024() -> list[Animation]:
 # -- the whole dataset ---------------------------------------------------------------------
 
 
-def build(seed: int = SEED) -> Dataset:
-    """The example dataset, checked."""
+def build(seed: int = SEED, *, lively: bool = True) -> Dataset:
+    """The example dataset, checked.
+
+    The seed's figures hold for any ``seed`` (they are built in, not drawn); ``lively``
+    also checks that the follow-up lists name someone under each rule, which the
+    shipped seed does (and 60 others tried), but which is not guaranteed for every seed.
+    """
     g = Generator(seed)
     plans_2023 = cohort_2023(g)
     carried = [p for p in plans_2023 if p.start.year == 2022]
@@ -1946,7 +1951,8 @@ def build(seed: int = SEED) -> Dataset:
     )
     check_pathways(data)
     check_figures(data)
-    check_followup(data)
+    if lively:
+        check_followup(data)
     return data
 
 
