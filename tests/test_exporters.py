@@ -1,0 +1,500 @@
+"""The built-in exporters: no identity leaves, every figure is the bilan's, formats agree."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import stat
+import zipfile
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from citeslab_core.bilan import TABLE_KEYS, Bilan, compute_bilan
+from citeslab_core.cli import main
+from citeslab_core.errors import UsageError
+from citeslab_core.model import Dataset, Event, Neighbourhood, Person, private_fields
+from citeslab_core.plugins import Exporter, ExportFile, ExportOptions
+from citeslab_core.privacy import KEY_ENV, build_participants
+from citeslab_core.vocabularies import EventType, ExitResult, Funder, ResidenceStatus
+from citeslab_exporters import bpi, contrat_de_ville, pic
+from strategies import datasets, secrets
+
+KEY = b"cle de test des exportateurs"
+EXPORTERS: list[Exporter] = [bpi.exporter, contrat_de_ville.exporter, pic.exporter]
+S = "s"
+
+
+def run(exporter: Exporter, data: Dataset, bilan: Bilan, fmt: str) -> Sequence[ExportFile]:
+    participants = None
+    if exporter.needs_participants:
+        participants = build_participants(
+            data, bilan.start, bilan.end, key=KEY, exporter=exporter.name
+        )
+    return exporter.export(bilan, ExportOptions(fmt, bilan.public), participants)
+
+
+def blobs(files: Sequence[ExportFile]) -> list[bytes]:
+    """Every file's bytes, and every member of an XLSX (zip) file decompressed."""
+    found = []
+    for f in files:
+        found.append(f.data)
+        if f.name.endswith(".xlsx"):
+            with zipfile.ZipFile(io.BytesIO(f.data)) as archive:
+                found.extend(archive.read(name) for name in archive.namelist())
+    return found
+
+
+def identity_values(data: Dataset) -> set[str]:
+    """Everything the strategies draw from ``identity``: identity and free text."""
+    values: set[str] = set()
+    for person in data.persons:
+        values.update(getattr(person, name) for name in private_fields(Person))
+    values.update(e.comment for e in data.events if e.comment)
+    values.update(a.title for a in data.animations if a.title)
+    values.update(p.action for p in data.partnerships if p.action)
+    values.update(t.text for t in data.texts)
+    values.discard(None)
+    return values
+
+
+periods = st.sampled_from([2022, 2023, 2024]).map(
+    lambda y: (dt.date(y, 1, 1), dt.date(y, 12, 31))
+) | st.just((dt.date(2022, 7, 1), dt.date(2024, 6, 30)))
+
+
+@given(datasets(max_persons=10, identity=secrets), periods, st.booleans())
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_no_identity_or_free_text_leaves_in_any_file(
+    data: Dataset, period: tuple[dt.date, dt.date], public: bool
+) -> None:
+    planted = identity_values(data)
+    bilan = compute_bilan(data, *period, public=public)
+    for exporter in EXPORTERS:
+        if public and exporter.needs_participants:
+            continue
+        for fmt in exporter.formats:
+            for blob in blobs(run(exporter, data, bilan, fmt)):
+                for value in planted:
+                    assert value.encode() not in blob, (exporter.name, fmt, value)
+                    assert value.encode("utf-16-le") not in blob
+
+
+# -- every figure is the bilan's --------------------------------------------------------
+
+
+def json_of(exporter: Exporter, data: Dataset, bilan: Bilan) -> dict[str, Any]:
+    (document,) = run(exporter, data, bilan, "json")
+    parsed: dict[str, Any] = json.loads(document.data, parse_float=Decimal)
+    return parsed
+
+
+def lines(document: dict[str, Any], table: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = document["tables"][table]["lignes"]
+    return rows
+
+
+def shown(value: int | None) -> int | str:
+    """How a bilan count is written: a masked count (None) is ``s``."""
+    return S if value is None else value
+
+
+def amount(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def check_bpi(document: dict[str, Any], bilan: Bilan) -> None:
+    ind = bilan.indicators
+    expected = {
+        "accompagnes": shown(ind.accompanied),
+        "nouveaux": shown(ind.new),
+        "femmes": shown(ind.women),
+        "residents_qpv": shown(ind.qpv_residents),
+        "moins_26": shown(ind.under_26),
+        "demandeurs_emploi": shown(ind.job_seekers),
+        "minima_sociaux": shown(ind.minimum_benefits),
+        **{f"orientation_{r.code}": shown(r.count) for r in ind.orientations},
+        "creations": shown(ind.creations),
+        "entrees_programme": shown(ind.programme_entries),
+        "animations": ind.animations_held,
+        "participants_animations": ind.animation_participants,
+    }
+    assert {r["code"]: r["valeur"] for r in lines(document, "indicateurs")} == expected
+    assert [
+        (r["tableau"], r["code"], r["libelle"], r["effectif"], r["part"])
+        for r in lines(document, "portrait")
+    ] == [
+        (key, row.code, row.label, shown(row.count), shown(row.share))
+        for key in TABLE_KEYS
+        for row in bilan.tables[key].rows
+    ]
+    assert [
+        (r["programme"], r["orientes"], r["retenus"]) for r in lines(document, "programmes")
+    ] == [(p.programme, shown(p.oriented), shown(p.retained)) for p in bilan.programmes]
+    assert [(r["code"], r["nombre"], r["participants"]) for r in lines(document, "animations")] == [
+        (a.code, a.number, a.participants) for a in bilan.animations
+    ]
+    funding = lines(document, "financement")
+    if bilan.funding is None:
+        assert funding == []
+    else:
+        assert [(r["code"], r["montant"], r["part"]) for r in funding] == [
+            *((c.funder.code, amount(c.amount), c.share) for c in bilan.funding.contributions),
+            ("total", amount(bilan.funding.total), None),
+        ]
+
+
+def check_contrat_de_ville(document: dict[str, Any], bilan: Bilan) -> None:
+    qpv = lines(document, "qpv")
+    assert len(qpv) == len(bilan.qpv_breakdown)
+    for line, row in zip(qpv, bilan.qpv_breakdown, strict=True):
+        assert (line["quartier"], line["code_qpv"], line["accompagnes"]) == (
+            row.neighbourhood,
+            row.qpv_code,
+            shown(row.accompanied),
+        )
+        for table, prefix in ((row.sex, "sexe_"), (row.age, "age_")):
+            written = {k[len(prefix) :]: v for k, v in line.items() if k.startswith(prefix)}
+            from_bilan = {r.code: shown(r.count) for r in table.rows}
+            assert {k: v for k, v in written.items() if k in from_bilan} == from_bilan
+            assert all(v == 0 for k, v in written.items() if k not in from_bilan)
+    assert [
+        (r["quartier"], r["code_qpv"], r["animations"], r["participants"])
+        for r in lines(document, "animations_qpv")
+    ] == [(a.neighbourhood, a.qpv_code, a.number, a.participants) for a in bilan.animations_in_qpv]
+    finance = lines(document, "compte_rendu_financier")
+    plan = bilan.funding_plan
+    if plan is None:
+        assert finance == []
+        return
+    assert [
+        (r["code"], r["prevu"], r["realise"], r["ecart"], r["ecart_pourcent"], r["a_justifier"])
+        for r in finance
+    ] == [
+        (
+            row.funder.code if row.funder else "total",
+            amount(row.planned),
+            amount(row.actual),
+            amount(row.gap),
+            row.gap_percent,
+            row.flagged,
+        )
+        for row in (*plan.rows, plan.total)
+    ]
+    actual = {c.funder.code: c.share for c in bilan.funding.contributions} if bilan.funding else {}
+    for r in finance:
+        assert r["part_realisee"] == actual.get(r["code"])
+    cdv = [r for r in finance if r["code"] == Funder.CONTRAT_DE_VILLE.code]
+    if bilan.funding is not None and Funder.CONTRAT_DE_VILLE.code in actual:
+        assert cdv[0]["part_realisee"] == actual[Funder.CONTRAT_DE_VILLE.code]
+
+
+def check_pic(document: dict[str, Any], bilan: Bilan, data: Dataset) -> None:
+    summary = {r["code"]: r["valeur"] for r in lines(document, "synthese")}
+    assert summary["accompagnes"] == bilan.accompanied
+    assert summary["entrees"] == shown(bilan.new)
+    for row in bilan.tables["resultat"].rows:
+        assert summary[f"sortie_{row.code}"] == shown(row.count)
+    rows = build_participants(data, bilan.start, bilan.end, key=KEY, exporter="pic")
+    written = lines(document, "participants")
+    assert len(written) == bilan.accompanied
+    assert [
+        (w["pseudonyme"], w["date_entree"], w["date_sortie"], w["rqth"], w["resident_qpv"])
+        for w in written
+    ] == [
+        (
+            r.pseudonym,
+            r.entry_date.isoformat() if r.entry_date else None,
+            r.exit_date.isoformat() if r.exit_date else None,
+            r.rqth,
+            r.qpv_resident,
+        )
+        for r in rows
+    ]
+
+
+@given(datasets(max_persons=12), periods, st.booleans())
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_figure_written_is_the_bilans(
+    data: Dataset, period: tuple[dt.date, dt.date], public: bool
+) -> None:
+    bilan = compute_bilan(data, *period, public=public)
+    check_bpi(json_of(bpi.exporter, data, bilan), bilan)
+    check_contrat_de_ville(json_of(contrat_de_ville.exporter, data, bilan), bilan)
+    if not public:
+        check_pic(json_of(pic.exporter, data, bilan), bilan, data)
+
+
+def test_example_figures_are_the_bilans() -> None:
+    from citeslab_core.example import load_example
+
+    data = load_example()
+    for public in (False, True):
+        bilan = compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 12, 31), public=public)
+        check_bpi(json_of(bpi.exporter, data, bilan), bilan)
+        check_contrat_de_ville(json_of(contrat_de_ville.exporter, data, bilan), bilan)
+    bilan = compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    check_pic(json_of(pic.exporter, data, bilan), bilan, data)
+    assert bilan.accompanied == 118  # the seed's figure, written by every exporter
+    document = json_of(bpi.exporter, data, bilan)
+    assert lines(document, "indicateurs")[0] == {
+        "code": "accompagnes",
+        "indicateur": "Personnes accompagnées",
+        "valeur": 118,
+    }
+
+
+# -- the XLSX read back equals the CSV read back ----------------------------------------
+
+
+def _parse(text: str | None, field: dict[str, Any]) -> object:
+    if text is None or text == "" or text in field.get("missingValues", []):
+        return None
+    kind = field["type"]
+    if kind == "integer":
+        return int(text)
+    if kind == "number":
+        return Decimal(text.replace(",", "."))
+    if kind == "date":
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+    if kind == "boolean":
+        return {"oui": True, "non": False}[text]
+    return text
+
+
+def _cell(value: object, field: dict[str, Any]) -> object:
+    if value is None or value in field.get("missingValues", []):
+        return None
+    kind = field["type"]
+    if kind == "number":
+        assert isinstance(value, int | float)
+        return Decimal(repr(value)).normalize()
+    if kind == "date":
+        assert isinstance(value, dt.datetime)
+        return value.date()
+    return value
+
+
+def read_back(files: Sequence[ExportFile], workbook: ExportFile) -> None:
+    by_name = {f.name: f.data for f in files}
+    package = json.loads(by_name["datapackage.json"])
+    book = load_workbook(io.BytesIO(workbook.data))
+    assert len(book.sheetnames) == len(package["resources"])
+    for resource in package["resources"]:
+        fields = resource["schema"]["fields"]
+        text = by_name[resource["path"]].decode("utf-8-sig")
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+        header, *rows = list(reader)
+        from_csv = [
+            tuple(
+                (lambda v: v.normalize() if isinstance(v, Decimal) else v)(_parse(t, f))
+                for t, f in zip(row, fields, strict=True)
+            )
+            for row in rows
+        ]
+        sheet = book[resource["title"]]
+        sheet_rows = list(sheet.iter_rows(values_only=True))
+        assert list(sheet_rows[0]) == header == [f["name"] for f in fields]
+        from_xlsx = [
+            tuple(_cell(v, f) for v, f in zip(row, fields, strict=True)) for row in sheet_rows[1:]
+        ]
+        assert from_xlsx == from_csv, resource["name"]
+
+
+@given(datasets(max_persons=10), periods, st.booleans())
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_xlsx_read_back_equals_csv_read_back(
+    data: Dataset, period: tuple[dt.date, dt.date], public: bool
+) -> None:
+    bilan = compute_bilan(data, *period, public=public)
+    for exporter in EXPORTERS:
+        if public and exporter.needs_participants:
+            continue
+        (workbook,) = run(exporter, data, bilan, "xlsx")
+        read_back(run(exporter, data, bilan, "csv"), workbook)
+
+
+def test_datapackages_validate_with_frictionless(tmp_path: Path) -> None:
+    from frictionless import validate
+
+    from citeslab_core.example import load_example
+
+    data = load_example()
+    bilan = compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    for exporter in EXPORTERS:
+        folder = tmp_path / exporter.name
+        folder.mkdir()
+        for f in run(exporter, data, bilan, "csv"):
+            (folder / f.name).write_bytes(f.data)
+        report = validate(str(folder / "datapackage.json"))
+        assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "note"])
+
+
+# -- formula injection, public mode, refusals ------------------------------------------
+
+
+def hostile_dataset() -> Dataset:
+    return Dataset.build(
+        neighbourhoods=[Neighbourhood('=HYPERLINK("x")', ResidenceStatus.QPV, "QN02901M")],
+        persons=[Person(id=f"P{i}", neighbourhood='=HYPERLINK("x")') for i in range(3)],
+        events=[
+            e
+            for i in range(3)
+            for e in (
+                Event(f"P{i}", dt.date(2023, 2, 1), EventType.ENTRETIEN),
+                Event(
+                    f"P{i}",
+                    dt.date(2023, 2, 2),
+                    EventType.CANDIDATURE_PROGRAMME,
+                    programme="+cmd|' /C calc'!A0",
+                ),
+                Event(f"P{i}", dt.date(2023, 3, 2), EventType.SORTIE, result=ExitResult.CREATION),
+            )
+        ],
+    )
+
+
+def test_hostile_names_are_neutralised_in_csv_and_xlsx() -> None:
+    data = hostile_dataset()
+    bilan = compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    files = {f.name: f.data for f in run(bpi.exporter, data, bilan, "csv")}
+    programmes = files["bpi_2023_programmes.csv"].decode("utf-8-sig")
+    assert "'+cmd|' /C calc'!A0;3;0" in programmes.splitlines()
+    portrait = files["bpi_2023_portrait.csv"].decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(portrait, newline=""), delimiter=";"))
+    hostile = '\'=HYPERLINK("x")'
+    assert ["quartier", "Répartition par quartier", hostile, hostile, "3", "100"] in rows
+    (workbook,) = run(contrat_de_ville.exporter, data, bilan, "xlsx")
+    book = load_workbook(io.BytesIO(workbook.data))
+    values = [c for ws in book for row in ws.iter_rows(values_only=True) for c in row]
+    assert '\'=HYPERLINK("x")' in values
+    for ws in book:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f"
+
+
+def test_public_mode_writes_masked_counts_as_s() -> None:
+    data = hostile_dataset()  # 3 persons: below the threshold of 5
+    bilan = compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 12, 31), public=True)
+    files = {f.name: f.data for f in run(bpi.exporter, data, bilan, "csv")}
+    programmes = files["bpi_2023_programmes.csv"].decode("utf-8-sig").splitlines()
+    assert programmes[1] == "'+cmd|' /C calc'!A0;s;0"
+    info = files["bpi_2023_informations.csv"].decode("utf-8-sig")
+    assert "Diffusion publique;oui" in info
+
+
+def test_pic_refuses_public_material() -> None:
+    data = hostile_dataset()
+    bilan = compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 12, 31), public=True)
+    with pytest.raises(UsageError, match="pas un document public"):
+        pic.exporter.export(bilan, ExportOptions("xlsx", True), [])
+
+
+def test_pic_files_are_private() -> None:
+    data = hostile_dataset()
+    bilan = compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    files = run(pic.exporter, data, bilan, "csv")
+    assert {f.name for f in files if f.private} == {
+        "pic_2023_participants.csv",
+        "pic_2023_synthese.csv",
+        "pic_2023_informations.csv",
+    }
+
+
+# -- end to end through the command line ------------------------------------------------
+
+
+def test_cli_export_bpi_writes_the_workbook(tmp_path: Path) -> None:
+    out = tmp_path / "sortie"
+    assert main(["export", "bpi", "--example", "--year", "2023", "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["bpi_2023.xlsx"]
+    book = load_workbook(out / "bpi_2023.xlsx")
+    assert book.sheetnames == [
+        "Indicateurs",
+        "Portrait",
+        "Programmes",
+        "Animations",
+        "Financement",
+        "Informations",
+    ]
+    assert book["Indicateurs"]["C2"].value == 118
+
+
+def test_cli_export_csv_and_json(tmp_path: Path) -> None:
+    for fmt in ("csv", "json"):
+        out = tmp_path / fmt
+        args = ["export", "contrat_de_ville", "--example", "--year", "2023", "-o", str(out)]
+        assert main([*args, "--format", fmt]) == 0
+        assert any(p.suffix == f".{fmt}" for p in out.iterdir())
+
+
+def test_cli_pic_without_key_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    out = tmp_path / "pic"
+    assert main(["export", "pic", "--example", "--year", "2023", "-o", str(out)]) == 1
+    assert "clé des pseudonymes absente" in capsys.readouterr().err
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_cli_pic_with_key_writes_private_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEY_ENV, "une clé de site assez longue")
+    out = tmp_path / "pic"
+    assert main(["export", "pic", "--example", "--year", "2023", "-o", str(out)]) == 0
+    (path,) = out.iterdir()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    monkeypatch.delenv(KEY_ENV)
+    key_file = tmp_path / "cle"
+    key_file.write_text("une autre clé de site, longue\n")
+    other = tmp_path / "pic2"
+    args = ["export", "pic", "--example", "--year", "2023", "-o", str(other)]
+    assert main([*args, "--key-file", str(key_file), "--format", "json"]) == 0
+    assert main([*args, "--public", "--key-file", str(key_file), "--force"]) == 2
+
+
+def test_cli_does_not_replace_files_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sortie"
+    args = ["export", "bpi", "--example", "--year", "2023", "-o", str(out)]
+    assert main(args) == 0
+    target = out / "bpi_2023.xlsx"
+    target.write_bytes(b"mine")
+    capsys.readouterr()
+    assert main(args) == 2
+    assert "--force" in capsys.readouterr().err
+    assert target.read_bytes() == b"mine"
+    assert main([*args, "--force"]) == 0
+    assert target.read_bytes().startswith(b"PK")
+    assert sorted(p.name for p in out.iterdir()) == ["bpi_2023.xlsx"]  # no temporary file
+
+
+def test_cli_unknown_exporter_lists_the_installed_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", "bpy", "--example", "--year", "2023", "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "« bpy » inconnu" in err
+    for name in ("bpi", "contrat_de_ville", "pic"):
+        assert name in err
+
+
+def test_cli_refuses_an_unknown_format_and_a_file_as_folder(tmp_path: Path) -> None:
+    args = ["export", "bpi", "--example", "--year", "2023"]
+    assert main([*args, "-o", str(tmp_path / "x"), "--format", "ods"]) == 2
+    a_file = tmp_path / "fichier"
+    a_file.write_text("")
+    assert main([*args, "-o", str(a_file)]) == 2
