@@ -839,6 +839,7 @@ class Plan:
     stage: Stage | None = None
     first: OrientationCategory | None = None  # orientation at the first meeting
     result: ExitResult | None = None  # the 2023 (or own year's) result
+    result_2022: ExitResult | None = None  # the 2022 exit of a person back in 2023
     programme: Programme | None = None
     retained: bool = False
     kind: str = "new"
@@ -1254,8 +1255,8 @@ def cohort_2023(g: Generator) -> list[Plan]:
     for plan in g.rng.sample(free, 17):
         plan.kind = "carried"
     free = [p for p in plans if p.kind == "new" and p.programme is None]
-    for plan in g.rng.sample(free, 2):
-        plan.kind = "reopened"
+    for plan, left_with in zip(g.rng.sample(free, 2), (SN, EF), strict=True):
+        plan.kind, plan.result_2022 = "reopened", left_with
     free = [p for p in plans if p.kind == "new" and p.programme is None and p.result is PO]
     g.rng.choice(free).kind = "back_in_2023"
     for plan in plans:
@@ -1279,7 +1280,7 @@ def pathway_2023(g: Generator, plan: Plan) -> None:
         g.close(
             plan,
             g.day(plan.last_date + days(20), D(2022, 10, 31)),
-            g.pick((SN, EF)) if plan.order % 2 else EF,
+            plan.result_2022 or SN,
         )
         since = g.day(D(2023, 1, 9), D(2023, 5, 31))
         g.open(plan, since)
