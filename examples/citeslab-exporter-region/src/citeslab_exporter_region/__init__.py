@@ -1,0 +1,104 @@
+"""``region_bretagne``: an example third-party exporter for citeslab.
+
+It writes what a regional funder (here the Région Bretagne) may ask of a CitésLab: a few
+activity indicators, the projects by sector and the Région's part of the year's funding,
+as a workbook (``xlsx``, the default) or CSV files with their ``datapackage.json``.
+
+Like every exporter it computes nothing: each figure is read from the bilan that
+citeslab computed, so this file can never disagree with the Bpifrance or contrat de ville
+files of the same period. It is registered in ``pyproject.toml``::
+
+    [project.entry-points."citeslab.exporters"]
+    region_bretagne = "citeslab_exporter_region:exporter"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from citeslab_core.bilan import Bilan
+from citeslab_core.plugins import ExportFile, ExportOptions
+from citeslab_core.privacy import ParticipantRow
+from citeslab_core.tabular import Cell, Column, ColumnType, Table, bilan_files, count
+from citeslab_core.vocabularies import Funder
+
+__all__ = ["RegionBretagneExporter", "exporter"]
+
+_INDICATORS = (
+    Column("code", "Code", ColumnType.STRING),
+    Column("indicateur", "Indicateur", ColumnType.STRING),
+    Column("valeur", "Valeur", ColumnType.INTEGER),
+)
+
+_SECTORS = (
+    Column("code", "Code", ColumnType.STRING),
+    Column("secteur", "Secteur du projet", ColumnType.STRING),
+    Column("effectif", "Personnes", ColumnType.INTEGER),
+    Column("part", "Part (%)", ColumnType.PERCENT),
+)
+
+_FUNDING = (
+    Column("annee", "Année", ColumnType.INTEGER),
+    Column("financeur", "Financeur", ColumnType.STRING),
+    Column("montant", "Montant (€)", ColumnType.AMOUNT),
+    Column("part", "Part du coût total (%)", ColumnType.PERCENT),
+)
+
+
+def indicators(bilan: Bilan) -> Table:
+    ind = bilan.indicators
+    rows: list[tuple[Cell, ...]] = [
+        ("accompagnes", "Personnes accompagnées", count(ind.accompanied)),
+        ("nouveaux", "Nouvelles personnes", count(ind.new)),
+        ("femmes", "Femmes", count(ind.women)),
+        ("residents_qpv", "Résidents des quartiers prioritaires", count(ind.qpv_residents)),
+        ("moins_26", "Moins de 26 ans", count(ind.under_26)),
+        ("demandeurs_emploi", "Demandeurs d'emploi", count(ind.job_seekers)),
+        ("creations", "Créations d'entreprise", count(ind.creations)),
+    ]
+    return Table.of("indicateurs", "Indicateurs", _INDICATORS, rows)
+
+
+def sectors(bilan: Bilan) -> Table:
+    rows = [
+        (row.code, row.label, count(row.count), count(row.share))
+        for row in bilan.tables["secteur"].rows
+    ]
+    return Table.of("secteurs", "Secteurs", _SECTORS, rows)
+
+
+def region_funding(bilan: Bilan) -> Table:
+    rows: list[tuple[Cell, ...]] = []
+    funding = bilan.funding
+    if funding is not None:
+        rows = [
+            (funding.year, c.funder.label, c.amount, c.share)
+            for c in funding.contributions
+            if c.funder is Funder.REGION
+        ]
+        rows.append((funding.year, "Coût total de l'action", funding.total, None))
+    return Table.of("financement_region", "Financement", _FUNDING, rows)
+
+
+class RegionBretagneExporter:
+    """The Région Bretagne's yearly file (see the module docstring)."""
+
+    name = "region_bretagne"
+    title = "Région Bretagne : bilan CitésLab (exemple de plug-in tiers)"
+    formats = ("xlsx", "csv")
+    #: The version of citeslab's exporter contract this code was written for.
+    api_version = 1
+    needs_participants = False
+
+    def export(
+        self,
+        bilan: Bilan,
+        options: ExportOptions,
+        participants: Sequence[ParticipantRow] | None,
+    ) -> Sequence[ExportFile]:
+        tables = [indicators(bilan), sectors(bilan), region_funding(bilan)]
+        return bilan_files(bilan, tables, options, exporter=self.name, title=self.title)
+
+
+#: The object the entry point names.
+exporter = RegionBretagneExporter()
