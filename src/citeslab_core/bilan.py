@@ -381,14 +381,15 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
     checks: list[Check] = []
 
     tables, unprotected = _portrait_tables(data, persons, k)
-    qpv_rows = _qpv_breakdown(data, persons, tables, k)
+    qpv_rows = _qpv_breakdown(data, persons, tables, k, unprotected)
     for key in unprotected:
         checks.append(
             Check(
                 "secret_statistique_limite",
                 "info",
-                f"Tableau « {TABLE_TITLES[key]} » : chaque ligne compte exactement une personne ; "
-                "le masquage ne peut pas la protéger tant que le total est publié.",
+                f"Tableau « {TABLE_TITLES[key]} » : toutes ses cases sont masquées, mais une "
+                "case masquée reste déductible du total publié (chaque ligne compte une "
+                "personne, ou le tableau n'a qu'une ligne) : ne publiez pas ce tableau.",
             )
         )
 
@@ -796,8 +797,10 @@ def _qpv_keys(data: Dataset, scan: _Scan) -> list[tuple[str | None, str | None]]
 
 
 def _qpv_breakdown(
-    data: Dataset, scan: _Scan, tables: dict[str, Table], k: int
+    data: Dataset, scan: _Scan, tables: dict[str, Table], k: int, unprotected: list[str]
 ) -> tuple[QpvRow, ...]:
+    """The per-QPV rows; may mask more of the ``quartier`` table (and say so in
+    ``unprotected`` when that table can no longer be protected)."""
     keys = _qpv_keys(data, scan)
     counts = [sum(scan.qpv[key][0].values()) if key in scan.qpv else 0 for key in keys]
     masked: tuple[bool, ...] = (False,) * len(keys)
@@ -821,7 +824,7 @@ def _qpv_breakdown(
             }
             if names <= hidden_hoods:
                 break
-            quartier, _exposed = _make_table(
+            quartier, exposed = _make_table(
                 "quartier",
                 TABLE_TITLES["quartier"],
                 codes,
@@ -830,6 +833,8 @@ def _qpv_breakdown(
                 forced=dict.fromkeys(names | hidden_hoods, True),
             )
             tables["quartier"] = quartier
+            if exposed and "quartier" not in unprotected:
+                unprotected.append("quartier")
     rows = []
     age_codes = _vocabulary_rows(AgeBracket)
     sex_codes = _vocabulary_rows(Sex)

@@ -17,10 +17,12 @@ secondary masking so that a masked cell cannot be recomputed from totals.
    and each holds 1, or a lone masked cell is the whole total), the table's zero cells
    are masked as well (a zero ``non_renseigne`` row then appears, masked): a reader can
    then no longer tell a masked 0 from a masked 1.
-4. **Limit**: a table in which every row, ``non_renseigne`` included, holds exactly one
-   person cannot be protected while its total is public. :func:`suppress` then reports
-   it (:attr:`Suppression.unprotected`) and the bilan adds an ``info`` check naming the
-   table. This needs as many accompanied persons as the table has rows, all different.
+4. **Limit**: when every cell is masked and a cell can still be told (every row,
+   ``non_renseigne`` included, holds exactly one person; or the table has a single row,
+   e.g. a ``quartier`` table where nobody has a neighbourhood), nothing more can be done
+   while the total is public. :func:`suppress` then reports it
+   (:attr:`Suppression.unprotected`) and the bilan adds an ``info`` check naming the
+   table.
 
 Shares of masked cells are masked too (a masked share could be turned back into a count).
 Sums of several cells (an indicator "moins de 26 ans" = moins_18 + 18_25) are masked as
