@@ -301,9 +301,8 @@ def datapackage(
 
 # -- XLSX ------------------------------------------------------------------------------
 
+#: Number formats of the typed cells (integers and plain numbers keep Excel's General).
 _XLSX_FORMATS = {
-    ColumnType.INTEGER: "0",
-    ColumnType.NUMBER: "General",
     ColumnType.AMOUNT: "#,##0.00",
     ColumnType.PERCENT: "0.0",
     ColumnType.DATE: "dd/mm/yyyy",
@@ -312,61 +311,72 @@ _MAX_WIDTH = 60
 
 
 def _xlsx_cell(value: Cell) -> Any:
+    if isinstance(value, str):
+        return cell_text(value)
     if isinstance(value, Masked):
         return MASKED_TEXT
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | Decimal | dt.date):
-        return value
-    if value is None:
-        return None
-    return cell_text(value)
+    return value
 
 
-def _width(value: Cell) -> int:
+def _width(value: Any) -> int:
     if value is None:
         return 0
     if isinstance(value, dt.date):
         return 10
-    text = _xlsx_cell(value)
-    return max((len(line) for line in str(text).splitlines()), default=0)
+    if isinstance(value, str):
+        return max((len(line) for line in value.split("\n")), default=0)
+    return len(str(value))
 
 
 def to_xlsx(tables: Sequence[Table], *, title: str | None = None) -> bytes:
-    """One workbook, one sheet per table (see the module docstring)."""
+    """One workbook, one sheet per table (see the module docstring).
+
+    Written in openpyxl's write-only mode (streamed, a constant memory per row), so that a
+    participant file of a whole network stays quick to write.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    titles = [t.title for t in tables]
+    if len(set(titles)) != len(titles):
+        raise ValueError("deux tables ont le même titre de feuille")
+    book = Workbook(write_only=True)
     book.properties.creator = "citeslab"
     book.properties.lastModifiedBy = "citeslab"
     if title:
         book.properties.title = cell_text(title)
-    titles = [t.title for t in tables]
-    if len(set(titles)) != len(titles):
-        raise ValueError("deux tables ont le même titre de feuille")
     bold = Font(bold=True)
     for table in tables:
         sheet = book.create_sheet(table.title)
-        sheet.append([cell_text(c.header) for c in table.columns])
-        for cell in sheet[1]:
-            cell.font = bold
         sheet.freeze_panes = "A2"
-        widths = [len(c.header) for c in table.columns]
-        for row in table.rows:
-            sheet.append([_xlsx_cell(v) for v in row])
-            for index, value in enumerate(row):
-                widths[index] = max(widths[index], _width(value))
-        for index, column in enumerate(table.columns, start=1):
-            letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = min(widths[index - 1] + 2, _MAX_WIDTH)
-            number_format = _XLSX_FORMATS.get(column.type)
-            if number_format is not None and table.rows:
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                    if not isinstance(cell.value, str):
-                        cell.number_format = number_format
+        headers = [cell_text(c.header) for c in table.columns]
+        rows = [[_xlsx_cell(v) for v in row] for row in table.rows]
+        for index, header in enumerate(headers):
+            width = max((_width(row[index]) for row in rows), default=0)
+            width = max(width, _width(header))
+            letter = get_column_letter(index + 1)
+            sheet.column_dimensions[letter].width = min(width + 2, _MAX_WIDTH)
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        formats = [
+            (i, _XLSX_FORMATS[c.type])
+            for i, c in enumerate(table.columns)
+            if c.type in _XLSX_FORMATS
+        ]
+        for row in rows:
+            for index, number_format in formats:
+                value = row[index]
+                if value is not None and not isinstance(value, str):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = number_format
+                    row[index] = cell
+            sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
