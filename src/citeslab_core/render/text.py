@@ -104,15 +104,23 @@ def format_partial_date(value: PartialDate | None) -> str:
     return f"{month} à {end}"
 
 
-def _grid(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
-    """Rows aligned in columns: the first left-aligned, the others right-aligned."""
+def _grid(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    align: str = "",
+    indent: str = "  ",
+) -> list[str]:
+    """Rows aligned in columns. ``align`` has one letter per column, ``l`` or ``r``;
+    by default the first column is left-aligned and the others (figures) right-aligned."""
+    align = align or "l" + "r" * (len(headers) - 1)
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
     lines = []
     for row in [headers, *rows]:
         cells = [
-            cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)
+            cell.ljust(widths[i]) if align[i] == "l" else cell.rjust(widths[i])
+            for i, cell in enumerate(row)
         ]
         lines.append((indent + "  ".join(cells)).rstrip())
     return lines
@@ -268,6 +276,7 @@ def render(bilan: Bilan) -> str:
                 ]
                 for a in bilan.animations_in_qpv
             ],
+            align="llrr",
         )
 
     out += _title("Partenariats, maillages et échanges de réseaux")
@@ -283,6 +292,7 @@ def render(bilan: Bilan) -> str:
                 ]
                 for p in bilan.partnerships
             ],
+            align="llll",
         )
     else:
         out.append("  Aucun partenariat daté dans la période.")
@@ -342,14 +352,21 @@ def render(bilan: Bilan) -> str:
         out += _grid(
             ["Financeur", "Prévu", "Réalisé", "Écart", "Écart (%)", ""],
             [_plan_cells(r) for r in (*plan.rows, plan.total)],
+            align="lrrrrl",
         )
     if bilan.funding_years:
         out += _title("Financements pluriannuels")
         out += _years_lines(bilan.funding_years)
 
-    for text in bilan.texts:
-        out += _title(_SECTIONS.get(text.section, text.section))
-        out += ["  " + line for line in text.text.splitlines()]
+    sections: dict[str, list[str]] = {}
+    for row in bilan.texts:
+        sections.setdefault(row.section, []).append(row.text)
+    for section, texts in sections.items():
+        out += _title(_SECTIONS.get(section, section))
+        for paragraph in texts:
+            lines = paragraph.splitlines() or [""]
+            out.append(f"  - {lines[0]}")
+            out += [f"    {line}" for line in lines[1:]]
 
     out += _title("Contrôles")
     if bilan.checks:
