@@ -1,0 +1,146 @@
+"""The text and JSON renderers: French forms through babel, FORMATS.md §4 exactly,
+masked counts as ``s``, and no private field in any output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+
+import attrs
+from hypothesis import HealthCheck, given, settings
+
+from citeslab_core.bilan import TABLE_KEYS, compute_bilan
+from citeslab_core.dates import PartialDate
+from citeslab_core.example import load_example
+from citeslab_core.model import Dataset, Partnership, private_fields
+from citeslab_core.render import json as render_json
+from citeslab_core.render import text as render_text
+from citeslab_core.render.text import (
+    format_amount,
+    format_count,
+    format_partial_date,
+    format_percent,
+    format_share,
+)
+from strategies import datasets, secrets
+
+Y2022 = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+Y2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+NNBSP = "\u202f"  # babel's group separator in fr_FR
+NBSP = "\u00a0"  # babel's space before % and €
+
+
+def test_french_forms_are_babel_s_exactly() -> None:
+    assert format_amount(Decimal("51128.16")) == f"51{NNBSP}128,16{NBSP}€"
+    assert format_percent(60) == f"60{NBSP}%"
+    assert format_share(Decimal("30.6")) == f"30,6{NBSP}%"
+    assert format_count(17168) == f"17{NNBSP}168"
+    assert format_count(None) == "s"
+    assert format_percent(None) == "s"
+
+
+def test_partial_dates_keep_their_precision() -> None:
+    assert format_partial_date(PartialDate.day(dt.date(2023, 3, 30))) == "30 mars 2023"
+    assert format_partial_date(PartialDate.month(2023, 1)) == "janvier 2023"
+    assert format_partial_date(PartialDate.year(2023)) == "2023"
+    assert format_partial_date(PartialDate.month_range(2023, 5, 2023, 9)) == (
+        "mai à septembre 2023"
+    )
+
+
+def test_text_of_the_seed_shows_babel_amounts_and_percentages() -> None:
+    text_2022 = render_text.render(compute_bilan(load_example(), *Y2022))
+    assert f"Coût total de l'action : 51{NNBSP}128,16{NBSP}€" in text_2022
+    text_2023 = render_text.render(compute_bilan(load_example(), *Y2023))
+    # The sex table's row: label, count, share (babel: a no-break space before %).
+    assert re.search(f"\n  Femmes +71 +60{NBSP}%\n", text_2023)
+    assert re.search(f"\n  Hommes +47 +40{NBSP}%\n", text_2023)
+    assert "Personnes accompagnées : 118" in text_2023
+    assert "du 1 janvier 2023 au 31 décembre 2023" in text_2023
+
+
+def test_json_follows_formats_4() -> None:
+    data = json.loads(render_json.render(compute_bilan(load_example(), *Y2023)))
+    assert list(data)[:12] == [
+        "schema",
+        "site",
+        "periode",
+        "accompagnes",
+        "nouveaux",
+        "tables",
+        "orientation_premier_rdv_sans_orientation",
+        "programmes",
+        "animations",
+        "financement",
+        "controles",
+        "public",
+    ]
+    assert data["schema"] == "citeslab.bilan/1"
+    assert data["periode"] == {"debut": "2023-01-01", "fin": "2023-12-31"}
+    assert data["accompagnes"] == 118
+    assert list(data["tables"]) == list(TABLE_KEYS)
+    assert data["tables"]["sexe"] == [
+        {"code": "F", "libelle": "Femmes", "effectif": 71, "part": 60},
+        {"code": "H", "libelle": "Hommes", "effectif": 47, "part": 40},
+    ]
+    for rows in data["tables"].values():
+        assert sum(r["effectif"] for r in rows) == 118
+        assert sum(r["part"] for r in rows) == 100
+    assert {"programme": "EITI Sato", "orientes": 6, "retenus": 4} in data["programmes"]
+    atelier = data["animations"][0]
+    assert list(atelier) == ["code", "libelle", "nombre", "participants"]
+    assert (atelier["code"], atelier["nombre"]) == ("atelier_thematique", 10)
+    funding = data["financement"]
+    assert (funding["annee"], funding["nature"], funding["cout_total"]) == (
+        2023,
+        "realise",
+        "52276.49",
+    )
+    assert funding["contributions"][0]["financeur"] == "bpi"
+    assert funding["contributions"][0]["montant"] == "16000.00"
+    assert funding["contributions"][0]["part"] == 30.6
+    for check in data["controles"]:
+        assert list(check) == ["code", "gravite", "message"]
+        assert check["gravite"] in ("erreur", "avertissement", "info")
+
+
+def test_public_json_masks_small_counts_as_s() -> None:
+    bilan = compute_bilan(load_example(), *Y2023, public=True)
+    data = json.loads(render_json.render(bilan))
+    assert data["public"] is True
+    seen_masked = False
+    for rows in data["tables"].values():
+        for row in rows:
+            if row["effectif"] == "s":
+                seen_masked = True
+                assert row["part"] == "s"
+            else:
+                assert row["effectif"] == 0 or row["effectif"] >= bilan.threshold
+    assert seen_masked  # the example has neighbourhoods with fewer than 5 persons
+    text = render_text.render(bilan)
+    assert "Version publique" in text
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(max_persons=10, identity=secrets))
+def test_no_private_field_leaves_in_text_or_json(data: Dataset) -> None:
+    # Identity and free text are planted as secrets; the site's own texts and partnership
+    # actions may be published, so they are cleared here.
+    data = attrs.evolve(
+        data,
+        texts=(),
+        partnerships=tuple(
+            Partnership(p.partner, p.category, None, p.date) for p in data.partnerships
+        ),
+        animations=tuple(attrs.evolve(a, title=None) for a in data.animations),
+    )
+    planted = {getattr(p, f) for p in data.persons for f in private_fields(type(p))}
+    planted |= {e.comment for e in data.events}
+    planted.discard(None)
+    for public in (False, True):
+        bilan = compute_bilan(data, *Y2023, public=public)
+        outputs = render_text.render(bilan) + render_json.render(bilan)
+        for secret in planted:
+            assert str(secret) not in outputs
