@@ -194,3 +194,16 @@ def test_any_year_shares_add_up_and_amounts_are_kept(rows: list[Funding]) -> Non
             shares = [c.share for c in found.contributions]
             assert sum(shares) == (100 if found.contributions_sum else 0)
             assert len({c.funder for c in found.contributions}) == len(found.contributions)
+
+
+def test_conflicting_declared_totals_do_not_depend_on_row_order() -> None:
+    rows = [
+        Funding(2023, Funder.BPI, D("100"), REALISE, D("300")),
+        Funding(2023, Funder.PIC, D("200"), REALISE, D("250")),
+    ]
+    for ordered in (rows, rows[::-1]):
+        year = funding_year(ordered, 2023, REALISE, FundingPolicy())
+        assert year is not None
+        assert year.declared_total == D("300.00")
+        assert year.conflicting_totals == (D("250.00"), D("300.00"))
+        assert "cout_total_contradictoire" in [c.code for c in funding_checks(year)]

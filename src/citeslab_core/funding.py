@@ -81,7 +81,9 @@ class FundingYear:
     ``declared_total`` the declared total (None when none was declared);
     ``total_mismatch`` says a declared total differs from the sum. Contributions are in
     the vocabulary order of funders (bpi, contrat_de_ville, pic, autofinancement, …), one
-    per funder (several rows of one funder and year are added up).
+    per funder (several rows of one funder and year are added up). When rows declare
+    different totals, the largest is ``declared_total`` and ``conflicting_totals`` lists
+    them all (else it is empty).
     """
 
     year: int
@@ -91,6 +93,7 @@ class FundingYear:
     declared_total: Decimal | None
     total_mismatch: bool
     contributions: tuple[Contribution, ...]
+    conflicting_totals: tuple[Decimal, ...] = ()
 
 
 @attrs.frozen
@@ -153,7 +156,7 @@ def funding_year(
     """The funding of ``year`` and ``nature`` from the records, None when there is none."""
     amounts: dict[Funder, Decimal] = defaultdict(Decimal)
     declared_shares: dict[Funder, Decimal] = {}
-    declared_total: Decimal | None = None
+    declared_totals: set[Decimal] = set()
     found = False
     for row in rows:
         if row.year != year or row.nature is not nature:
@@ -161,9 +164,14 @@ def funding_year(
         found = True
         amounts[row.funder] += row.amount
         if row.declared_share is not None:
-            declared_shares[row.funder] = row.declared_share
+            # Several declared shares for one funder (several rows): the largest, so that
+            # the order of the rows does not matter.
+            known = declared_shares.get(row.funder)
+            declared_shares[row.funder] = (
+                row.declared_share if known is None else max(known, row.declared_share)
+            )
         if row.declared_total is not None:
-            declared_total = row.declared_total
+            declared_totals.add(row.declared_total.quantize(_CENT))
     if not found:
         return None
     funders = [f for f in Funder if f in amounts]
@@ -187,6 +195,8 @@ def funding_year(
             )
         )
     total_sum = sum(values, Decimal(0)).quantize(_CENT)
+    # Rows that declare different totals: the largest is kept, the others reported.
+    declared_total = max(declared_totals) if declared_totals else None
     return FundingYear(
         year=year,
         nature=nature,
@@ -195,6 +205,7 @@ def funding_year(
         declared_total=declared_total,
         total_mismatch=declared_total is not None and declared_total != total_sum,
         contributions=tuple(contributions),
+        conflicting_totals=tuple(sorted(declared_totals)) if len(declared_totals) > 1 else (),
     )
 
 
@@ -261,6 +272,16 @@ def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[F
                 f"{what} : le coût total déclaré ({_money(year.declared_total)}) diffère de la "
                 f"somme des financements ({_money(year.contributions_sum)}) ; les parts sont "
                 "calculées sur la somme des financements.",
+            )
+        )
+    if year.conflicting_totals:
+        listed = ", ".join(_money(t) for t in year.conflicting_totals)
+        checks.append(
+            FundingCheck(
+                "cout_total_contradictoire",
+                "avertissement",
+                f"{what} : plusieurs coûts totaux différents sont déclarés ({listed}) ; "
+                "le plus grand est retenu.",
             )
         )
     for c in year.contributions:
