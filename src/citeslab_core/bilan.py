@@ -324,8 +324,8 @@ class Bilan:
     - ``without_orientation``: how many of ``orientation_premier_rdv``'s ``autre`` had
       no orientation at all on the day of their first entretien;
     - ``indicators``: the Bpifrance activity indicators;
-    - ``programmes``: by first appearance in the records (the date order of the
-      candidatures, then decisions), one row per programme seen in the period;
+    - ``programmes``: by the date of the first candidature or decision in the period,
+      then by name (an order that does not depend on the order of the rows);
     - ``animations``: every animation type, held in the period;
     - ``animations_in_qpv``: per declared QPV neighbourhood;
     - ``partnerships``: by date, then partner;
