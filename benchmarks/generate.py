@@ -16,12 +16,27 @@ from pathlib import Path
 SEXES = ["F", "H", ""]
 RESIDENCE = ["qpv", "qpv_limite", "hors_qpv"]
 EDUCATION = ["infra_3", "3", "4", "5", "6", "7", "8", ""]
-SITUATION = ["de_non_indemnise", "de_indemnise", "salarie", "independant", "etudiant",
-             "inactif", "autre"]
+SITUATION = [
+    "de_non_indemnise",
+    "de_indemnise",
+    "salarie",
+    "independant",
+    "etudiant",
+    "inactif",
+    "autre",
+]
 BENEFITS = ["rsa", "ass", "aah", "aucun", ""]
 CHANNELS = ["action_citeslab", "bouche_a_oreille", "partenaire"]
-SECTORS = ["restauration", "services_personne", "artistique", "association", "commerce",
-           "batiment", "numerique", "divers"]
+SECTORS = [
+    "restauration",
+    "services_personne",
+    "artistique",
+    "association",
+    "commerce",
+    "batiment",
+    "numerique",
+    "divers",
+]
 STAGES = ["intentionniste", "en_devenir", "en_activite"]
 CATEGORIES = ["creation", "emploi", "formation_insertion", "autre"]
 RESULTS = ["creation", "poursuite", "emploi_formation", "sans_nouvelles", "abandon"]
@@ -37,54 +52,138 @@ def generate(out: Path, persons: int, seed: int = 20231231) -> tuple[int, int]:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["quartier", "statut_residence", "code_qpv", "commune", "population"])
         for index, name in enumerate(HOODS):
-            writer.writerow([name, RESIDENCE[index % 3], f"QP{index:06d}", "Commune",
-                             rng.randint(800, 9000)])
+            writer.writerow(
+                [name, RESIDENCE[index % 3], f"QP{index:06d}", "Commune", rng.randint(800, 9000)]
+            )
     events = 0
     start = dt.date(2021, 1, 1)
-    with (out / "porteurs.csv").open("w", newline="", encoding="utf-8") as p_handle, \
-         (out / "suivis.csv").open("w", newline="", encoding="utf-8") as e_handle:
+    with (
+        (out / "porteurs.csv").open("w", newline="", encoding="utf-8") as p_handle,
+        (out / "suivis.csv").open("w", newline="", encoding="utf-8") as e_handle,
+    ):
         people = csv.writer(p_handle, delimiter=";")
         suivis = csv.writer(e_handle, delimiter=";")
-        people.writerow(["id", "nom", "prenom", "telephone", "sexe", "date_naissance",
-                         "quartier", "niveau_formation", "situation_entree",
-                         "minima_sociaux", "canal", "prescripteur", "secteur",
-                         "stade_entree"])
-        suivis.writerow(["porteur", "date", "type", "partenaire", "categorie", "programme",
-                         "decision", "stade", "resultat"])
+        people.writerow(
+            [
+                "id",
+                "nom",
+                "prenom",
+                "telephone",
+                "sexe",
+                "date_naissance",
+                "quartier",
+                "niveau_formation",
+                "situation_entree",
+                "minima_sociaux",
+                "canal",
+                "prescripteur",
+                "secteur",
+                "stade_entree",
+            ]
+        )
+        suivis.writerow(
+            [
+                "porteur",
+                "date",
+                "type",
+                "partenaire",
+                "categorie",
+                "programme",
+                "decision",
+                "stade",
+                "resultat",
+            ]
+        )
         for number in range(persons):
             pid = f"P{number:07d}"
             birth = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 20000))
             channel = rng.choice(CHANNELS)
-            people.writerow([
-                pid, f"Nom{number}", f"Prénom{number}", f"06 00 {number % 100:02d} 00 00",
-                rng.choice(SEXES), birth.isoformat(), rng.choice(HOODS),
-                rng.choice(EDUCATION), rng.choice(SITUATION), rng.choice(BENEFITS), channel,
-                rng.choice(PARTNERS) if channel == "partenaire" else "",
-                rng.choice(SECTORS), rng.choice(STAGES),
-            ])
+            people.writerow(
+                [
+                    pid,
+                    f"Nom{number}",
+                    f"Prénom{number}",
+                    f"06 00 {number % 100:02d} 00 00",
+                    rng.choice(SEXES),
+                    birth.isoformat(),
+                    rng.choice(HOODS),
+                    rng.choice(EDUCATION),
+                    rng.choice(SITUATION),
+                    rng.choice(BENEFITS),
+                    channel,
+                    rng.choice(PARTNERS) if channel == "partenaire" else "",
+                    rng.choice(SECTORS),
+                    rng.choice(STAGES),
+                ]
+            )
             day = start + dt.timedelta(days=rng.randint(0, 1000))
             rows = [[pid, day.isoformat(), "entretien", "", "", "", "", "", ""]]
             if rng.random() < 0.5:
-                rows.append([pid, day.isoformat(), "orientation", rng.choice(PARTNERS),
-                             rng.choice(CATEGORIES), "", "", "", ""])
+                rows.append(
+                    [
+                        pid,
+                        day.isoformat(),
+                        "orientation",
+                        rng.choice(PARTNERS),
+                        rng.choice(CATEGORIES),
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                )
             for _ in range(rng.randint(1, 4)):
                 day += dt.timedelta(days=rng.randint(5, 70))
                 kind = rng.random()
                 if kind < 0.7:
                     rows.append([pid, day.isoformat(), "point_etape", "", "", "", "", "", ""])
                 elif kind < 0.85:
-                    rows.append([pid, day.isoformat(), "orientation", rng.choice(PARTNERS),
-                                 rng.choice(CATEGORIES), "", "", "", ""])
+                    rows.append(
+                        [
+                            pid,
+                            day.isoformat(),
+                            "orientation",
+                            rng.choice(PARTNERS),
+                            rng.choice(CATEGORIES),
+                            "",
+                            "",
+                            "",
+                            "",
+                        ]
+                    )
                 else:
                     programme = rng.choice(PROGRAMMES)
-                    rows.append([pid, day.isoformat(), "candidature_programme", "", "",
-                                 programme, "", "", ""])
-                    rows.append([pid, day.isoformat(), "decision_programme", "", "",
-                                 programme, rng.choice(["retenu", "non_retenu"]), "", ""])
+                    rows.append(
+                        [
+                            pid,
+                            day.isoformat(),
+                            "candidature_programme",
+                            "",
+                            "",
+                            programme,
+                            "",
+                            "",
+                            "",
+                        ]
+                    )
+                    rows.append(
+                        [
+                            pid,
+                            day.isoformat(),
+                            "decision_programme",
+                            "",
+                            "",
+                            programme,
+                            rng.choice(["retenu", "non_retenu"]),
+                            "",
+                            "",
+                        ]
+                    )
             if rng.random() < 0.6:
                 day += dt.timedelta(days=rng.randint(5, 90))
-                rows.append([pid, day.isoformat(), "sortie", "", "", "", "", "",
-                             rng.choice(RESULTS[1:])])
+                rows.append(
+                    [pid, day.isoformat(), "sortie", "", "", "", "", "", rng.choice(RESULTS[1:])]
+                )
             suivis.writerows(rows)
             events += len(rows)
     return persons, events

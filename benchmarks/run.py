@@ -51,21 +51,44 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(f"/tmp/citeslab-bench-{args.persons}")
     if not (folder / "suivis.csv").exists():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), str(folder), "--persons",
-                        str(args.persons)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                str(folder),
+                "--persons",
+                str(args.persons),
+            ],
+            check=True,
+        )
     citeslab = [sys.executable, "-m", "citeslab_core.cli"]
     runs = {
-        "pandas (bilan tables)": [sys.executable, str(HERE / "pandas_baseline.py"),
-                                  str(folder), "--year", "2023"],
-        "citeslab report": [*citeslab, "report", str(folder), "--year", "2023", "--format",
-                            "json"],
-        "citeslab followup": [*citeslab, "followup", str(folder), "--on", "2023-10-01",
-                              "--format", "json"],
+        "pandas (bilan tables)": [
+            sys.executable,
+            str(HERE / "pandas_baseline.py"),
+            str(folder),
+            "--year",
+            "2023",
+        ],
+        "citeslab report": [*citeslab, "report", str(folder), "--year", "2023", "--format", "json"],
+        "citeslab followup": [
+            *citeslab,
+            "followup",
+            str(folder),
+            "--on",
+            "2023-10-01",
+            "--format",
+            "json",
+        ],
         "python -c pass": [sys.executable, "-c", "pass"],
         "citeslab --help": [*citeslab, "--help"],
     }
-    results = {name: measure(argv, args.repeat if "help" not in name and "pass" not in name
-                             else max(args.repeat, 10)) for name, argv in runs.items()}
+    results = {
+        name: measure(
+            argv, args.repeat if "help" not in name and "pass" not in name else max(args.repeat, 10)
+        )
+        for name, argv in runs.items()
+    }
     for name, (seconds, mib) in results.items():
         print(f"{name:24s} {seconds:8.3f} s {mib:9.1f} MiB")
     base_t, base_m = results["pandas (bilan tables)"]
@@ -74,9 +97,10 @@ def main() -> None:
         print(f"{name} / pandas: time ×{seconds / base_t:.2f}, memory ×{mib / base_m:.2f}")
     start = results["citeslab --help"][0] - results["python -c pass"][0]
     print(f"citeslab --help: {start * 1000:.0f} ms above a bare interpreter")
-    print(json.dumps({k: {"s": round(v[0], 3), "mib": round(v[1], 1)}
-                      for k, v in results.items()}), file=sys.stderr if os.environ.get(
-                          "QUIET") else sys.stdout)
+    print(
+        json.dumps({k: {"s": round(v[0], 3), "mib": round(v[1], 1)} for k, v in results.items()}),
+        file=sys.stderr if os.environ.get("QUIET") else sys.stdout,
+    )
 
 
 if __name__ == "__main__":

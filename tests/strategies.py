@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TypeVar
 
 from hypothesis import strategies as st
 
@@ -47,7 +48,8 @@ from citeslab_core.vocabularies import (
 
 # Text that may hold anything a user types, formula triggers and odd characters included.
 texts = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+    min_size=1,
     max_size=30,
 ).filter(lambda s: s.strip() != "")
 
@@ -56,11 +58,14 @@ secrets = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ", min_size=12, max_size=16)
     lambda s: "Secret" + s
 )
 
+T = TypeVar("T")
+
 START = dt.date(2021, 1, 1)
 END = dt.date(2025, 12, 31)
 days = st.dates(min_value=START, max_value=END)
-amounts = st.decimals(min_value=0, max_value=Decimal("200000"), places=2, allow_nan=False,
-                      allow_infinity=False)
+amounts = st.decimals(
+    min_value=0, max_value=Decimal("200000"), places=2, allow_nan=False, allow_infinity=False
+)
 PARTNERS = ("BGE", "ADIE", "CCI", "France Travail", "PLIE", "Centre social")
 PROGRAMMES = ("EITI Sato", "Les déterminés", "Les activé.es", "Cuisine du monde")
 
@@ -80,60 +85,67 @@ def partial_dates(draw: st.DrawFn) -> PartialDate:
     return PartialDate.month_range(year, first, year, draw(st.integers(first + 1, 12)))
 
 
-def optional(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+def optional(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
     return st.none() | strategy
 
 
 @st.composite
-def persons(draw: st.DrawFn, person_id: str, hoods: list[str], identity: st.SearchStrategy[str]
-            ) -> Person:
+def persons(
+    draw: st.DrawFn, person_id: str, hoods: list[str], identity: st.SearchStrategy[str]
+) -> Person:
     birth_day = draw(st.dates(dt.date(1950, 1, 1), dt.date(2008, 12, 31)))
-    birth = draw(st.sampled_from([None, PartialDate.day(birth_day),
-                                  PartialDate.year(birth_day.year)]))
+    birth = draw(
+        st.sampled_from([None, PartialDate.day(birth_day), PartialDate.year(birth_day.year)])
+    )
     return Person(
         id=person_id,
-        last_name=draw(optional(identity)),  # type: ignore[arg-type]
-        first_name=draw(optional(identity)),  # type: ignore[arg-type]
-        phone=draw(optional(identity)),  # type: ignore[arg-type]
-        email=draw(optional(identity)),  # type: ignore[arg-type]
-        address=draw(optional(identity)),  # type: ignore[arg-type]
-        sex=draw(optional(st.sampled_from(Sex))),  # type: ignore[arg-type]
+        last_name=draw(optional(identity)),
+        first_name=draw(optional(identity)),
+        phone=draw(optional(identity)),
+        email=draw(optional(identity)),
+        address=draw(optional(identity)),
+        sex=draw(optional(st.sampled_from(Sex))),
         birth=birth,
-        neighbourhood=draw(optional(st.sampled_from(hoods))) if hoods else None,  # type: ignore[arg-type]
-        residence=draw(optional(st.sampled_from(ResidenceStatus))),  # type: ignore[arg-type]
-        education=draw(optional(st.sampled_from(EducationLevel))),  # type: ignore[arg-type]
-        situation=draw(optional(st.sampled_from(SituationAtEntry))),  # type: ignore[arg-type]
+        neighbourhood=draw(optional(st.sampled_from(hoods))) if hoods else None,
+        residence=draw(optional(st.sampled_from(ResidenceStatus))),
+        education=draw(optional(st.sampled_from(EducationLevel))),
+        situation=draw(optional(st.sampled_from(SituationAtEntry))),
         benefit=draw(st.sampled_from(MinimumBenefit)),
-        rqth=draw(optional(st.booleans())),  # type: ignore[arg-type]
-        channel=draw(optional(st.sampled_from(Channel))),  # type: ignore[arg-type]
-        prescriber=draw(optional(st.sampled_from(PARTNERS))),  # type: ignore[arg-type]
-        sector=draw(optional(st.sampled_from(Sector))),  # type: ignore[arg-type]
-        stage_at_entry=draw(optional(st.sampled_from(Stage))),  # type: ignore[arg-type]
-        project_idea=draw(optional(identity)),  # type: ignore[arg-type]
-        comment=draw(optional(identity)),  # type: ignore[arg-type]
+        rqth=draw(optional(st.booleans())),
+        channel=draw(optional(st.sampled_from(Channel))),
+        prescriber=draw(optional(st.sampled_from(PARTNERS))),
+        sector=draw(optional(st.sampled_from(Sector))),
+        stage_at_entry=draw(optional(st.sampled_from(Stage))),
+        project_idea=draw(optional(identity)),
+        comment=draw(optional(identity)),
     )
 
 
 @st.composite
-def histories(draw: st.DrawFn, person_id: str, comment: st.SearchStrategy[str]
-              ) -> list[Event]:
+def histories(draw: st.DrawFn, person_id: str, comment: st.SearchStrategy[str]) -> list[Event]:
     """A person's events: an entretien first, then anything, dates not decreasing."""
     day = draw(days)
     events = [Event(person_id, day, EventType.ENTRETIEN)]
     for _ in range(draw(st.integers(0, 6))):
         day = min(END, day + dt.timedelta(days=draw(st.integers(0, 120))))
         kind = draw(st.sampled_from(EventType))
-        event = Event(person_id, day, kind, comment=draw(optional(comment)))  # type: ignore[arg-type]
+        event = Event(person_id, day, kind, comment=draw(optional(comment)))
         partner = draw(st.sampled_from(PARTNERS))
         programme = draw(st.sampled_from(PROGRAMMES))
         if kind is EventType.ORIENTATION:
-            event = Event(person_id, day, kind, partner=partner,
-                          category=draw(st.sampled_from(OrientationCategory)))
+            event = Event(
+                person_id,
+                day,
+                kind,
+                partner=partner,
+                category=draw(st.sampled_from(OrientationCategory)),
+            )
         elif kind is EventType.CANDIDATURE_PROGRAMME:
             event = Event(person_id, day, kind, programme=programme)
         elif kind is EventType.DECISION_PROGRAMME:
-            event = Event(person_id, day, kind, programme=programme,
-                          decision=draw(st.sampled_from(Decision)))
+            event = Event(
+                person_id, day, kind, programme=programme, decision=draw(st.sampled_from(Decision))
+            )
         elif kind is EventType.CHANGEMENT_STADE:
             event = Event(person_id, day, kind, stage=draw(st.sampled_from(Stage)))
         elif kind is EventType.PASSAGE_RELAIS:
@@ -145,46 +157,68 @@ def histories(draw: st.DrawFn, person_id: str, comment: st.SearchStrategy[str]
 
 
 @st.composite
-def datasets(draw: st.DrawFn, *, max_persons: int = 12,
-             identity: st.SearchStrategy[str] = texts) -> Dataset:
+def datasets(
+    draw: st.DrawFn, *, max_persons: int = 12, identity: st.SearchStrategy[str] = texts
+) -> Dataset:
     """A valid dataset. ``identity`` draws every identity and free-text value."""
-    hood_names = draw(st.lists(st.sampled_from(["Bellevue", "Kerourien", "Pontanézen",
-                                                "Keredern", "Centre"]), unique=True,
-                               max_size=4))
+    hood_names = draw(
+        st.lists(
+            st.sampled_from(["Bellevue", "Kerourien", "Pontanézen", "Keredern", "Centre"]),
+            unique=True,
+            max_size=4,
+        )
+    )
     hoods = [
-        Neighbourhood(name, draw(st.sampled_from(ResidenceStatus)),
-                      draw(optional(st.sampled_from(["QN02901M", "QP029001"]))),  # type: ignore[arg-type]
-                      "Brest", draw(optional(st.integers(0, 10000))))  # type: ignore[arg-type]
+        Neighbourhood(
+            name,
+            draw(st.sampled_from(ResidenceStatus)),
+            draw(optional(st.sampled_from(["QN02901M", "QP029001"]))),
+            "Brest",
+            draw(optional(st.integers(0, 10000))),
+        )
         for name in hood_names
     ]
     count = draw(st.integers(0, max_persons))
     people = [draw(persons(f"P{i:03d}", hood_names, identity)) for i in range(count)]
     events = [e for p in people for e in draw(histories(p.id, identity))]
     animations = [
-        Animation(date=PartialDate.day(draw(days)), type=draw(st.sampled_from(AnimationType)),
-                  title=draw(optional(identity)),  # type: ignore[arg-type]
-                  participants=draw(optional(st.integers(0, 80))),  # type: ignore[arg-type]
-                  neighbourhood=draw(optional(st.sampled_from(hood_names))) if hood_names else None,  # type: ignore[arg-type]
-                  status=draw(st.sampled_from(AnimationStatus)))
+        Animation(
+            date=PartialDate.day(draw(days)),
+            type=draw(st.sampled_from(AnimationType)),
+            title=draw(optional(identity)),
+            participants=draw(optional(st.integers(0, 80))),
+            neighbourhood=draw(optional(st.sampled_from(hood_names))) if hood_names else None,
+            status=draw(st.sampled_from(AnimationStatus)),
+        )
         for _ in range(draw(st.integers(0, 5)))
     ]
     partnerships = [
-        Partnership(draw(st.sampled_from(PARTNERS)),
-                    draw(optional(st.sampled_from(PartnershipCategory))),  # type: ignore[arg-type]
-                    draw(optional(identity)), draw(optional(partial_dates())))  # type: ignore[arg-type]
+        Partnership(
+            draw(st.sampled_from(PARTNERS)),
+            draw(optional(st.sampled_from(PartnershipCategory))),
+            draw(optional(identity)),
+            draw(optional(partial_dates())),
+        )
         for _ in range(draw(st.integers(0, 4)))
     ]
     fundings = [
         Funding(year, funder, draw(amounts), draw(st.sampled_from(FundingNature)))
         for year in draw(st.lists(st.integers(2021, 2025), unique=True, max_size=3))
-        for funder in draw(st.lists(st.sampled_from(Funder), unique=True, min_size=1,
-                                    max_size=4))
+        for funder in draw(st.lists(st.sampled_from(Funder), unique=True, min_size=1, max_size=4))
     ]
-    text_rows = [Text(draw(st.sampled_from(["points_forts", "perspectives"])), draw(identity))
-                 for _ in range(draw(st.integers(0, 2)))]
+    text_rows = [
+        Text(draw(st.sampled_from(["points_forts", "perspectives"])), draw(identity))
+        for _ in range(draw(st.integers(0, 2)))
+    ]
     return Dataset.build(
-        site=Site(name="CitésLab Test"), neighbourhoods=hoods, persons=people, events=events,
-        animations=animations, partnerships=partnerships, fundings=fundings, texts=text_rows,
+        site=Site(name="CitésLab Test"),
+        neighbourhoods=hoods,
+        persons=people,
+        events=events,
+        animations=animations,
+        partnerships=partnerships,
+        fundings=fundings,
+        texts=text_rows,
     )
 
 
@@ -195,20 +229,31 @@ EVENT_TYPES = st.sampled_from(EventType)
 
 
 @st.composite
-def pathway_events(draw: st.DrawFn, person_id: str, day: dt.date,
-                   kinds: st.SearchStrategy[EventType] = EVENT_TYPES) -> Event:
+def pathway_events(
+    draw: st.DrawFn, person_id: str, day: dt.date, kinds: st.SearchStrategy[EventType] = EVENT_TYPES
+) -> Event:
     """One event of any type on ``day``, with the columns its type needs; relays and
     orientations name a few partners (spelling varies) so that R3 both holds and fails."""
     kind = draw(kinds)
     partner = draw(st.sampled_from(("BGE", "bge", "ADIE", "France Travail", "CitésLab")))
     if kind is EventType.ORIENTATION:
-        return Event(person_id, day, kind, partner=partner,
-                     category=draw(st.sampled_from(OrientationCategory)))
+        return Event(
+            person_id,
+            day,
+            kind,
+            partner=partner,
+            category=draw(st.sampled_from(OrientationCategory)),
+        )
     if kind is EventType.CANDIDATURE_PROGRAMME:
         return Event(person_id, day, kind, programme=draw(st.sampled_from(PROGRAMMES)))
     if kind is EventType.DECISION_PROGRAMME:
-        return Event(person_id, day, kind, programme=draw(st.sampled_from(PROGRAMMES)),
-                     decision=draw(st.sampled_from(Decision)))
+        return Event(
+            person_id,
+            day,
+            kind,
+            programme=draw(st.sampled_from(PROGRAMMES)),
+            decision=draw(st.sampled_from(Decision)),
+        )
     if kind is EventType.CHANGEMENT_STADE:
         return Event(person_id, day, kind, stage=draw(st.sampled_from(Stage)))
     if kind is EventType.PASSAGE_RELAIS:
@@ -228,17 +273,24 @@ def messy_histories(draw: st.DrawFn, person_id: str, max_events: int = 12) -> li
     without orientation, several sorties and reopenings. Entretiens and sorties are frequent."""
     offsets = draw(st.lists(st.integers(0, 400), min_size=1, max_size=5))
     kinds = st.sampled_from(EventType) | st.sampled_from(
-        [EventType.ENTRETIEN, EventType.SORTIE, EventType.ORIENTATION])
-    return draw(st.lists(
-        st.sampled_from(offsets).flatmap(
-            lambda offset: pathway_events(
-                person_id, PATHWAY_START + dt.timedelta(days=offset), kinds)),
-        max_size=max_events))
+        [EventType.ENTRETIEN, EventType.SORTIE, EventType.ORIENTATION]
+    )
+    return draw(
+        st.lists(
+            st.sampled_from(offsets).flatmap(
+                lambda offset: pathway_events(
+                    person_id, PATHWAY_START + dt.timedelta(days=offset), kinds
+                )
+            ),
+            max_size=max_events,
+        )
+    )
 
 
 @st.composite
-def messy_datasets(draw: st.DrawFn, *, max_persons: int = 5,
-                   identity: st.SearchStrategy[str] = texts) -> Dataset:
+def messy_datasets(
+    draw: st.DrawFn, *, max_persons: int = 5, identity: st.SearchStrategy[str] = texts
+) -> Dataset:
     """A valid dataset whose persons have messy histories (see :func:`messy_histories`),
     their rows mixed together in any order."""
     count = draw(st.integers(1, max_persons))

@@ -45,8 +45,7 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
         ["validate", "data.xlsx", "--example"],
     ],
 )
-def test_usage_errors_exit_2_in_french(argv: list[str], capsys: pytest.CaptureFixture[str]
-                                       ) -> None:
+def test_usage_errors_exit_2_in_french(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     try:
         code = main(argv)
     except SystemExit as exc:  # argparse's own refusals
@@ -57,8 +56,9 @@ def test_usage_errors_exit_2_in_french(argv: list[str], capsys: pytest.CaptureFi
     assert "Traceback" not in err
 
 
-def test_missing_input_file_is_a_usage_error(tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_input_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", str(tmp_path / "absent.xlsx")]) == 2
     assert "absent.xlsx" in capsys.readouterr().err
 
@@ -66,11 +66,26 @@ def test_missing_input_file_is_a_usage_error(tmp_path: Path,
 def test_report_does_not_replace_a_file_without_force(tmp_path: Path) -> None:
     target = tmp_path / "bilan.json"
     target.write_text("ancien", encoding="utf-8")
-    assert main(["report", "--example", "--year", "2023", "--format", "json", "-o",
-                 str(target)]) == 2
+    assert (
+        main(["report", "--example", "--year", "2023", "--format", "json", "-o", str(target)]) == 2
+    )
     assert target.read_text(encoding="utf-8") == "ancien"
-    assert main(["report", "--example", "--year", "2023", "--format", "json", "-o",
-                 str(target), "--force"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--example",
+                "--year",
+                "2023",
+                "--format",
+                "json",
+                "-o",
+                str(target),
+                "--force",
+            ]
+        )
+        == 0
+    )
     assert target.read_text(encoding="utf-8").startswith("{")
 
 
@@ -88,6 +103,7 @@ def test_help_starts_without_heavy_imports() -> None:
         "                     'citeslab_exporters', 'dateutil') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert "HEAVY []" in result.stdout

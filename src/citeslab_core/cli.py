@@ -64,87 +64,144 @@ def _date(text: str) -> dt.date:
 
 
 def _add_input(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", nargs="?", type=Path, metavar="ENTREE",
-                        help="classeur (.xlsx), dossier de fichiers CSV ou JSON canonique")
-    parser.add_argument("--example", action="store_true",
-                        help="utiliser l'exemple fourni (un CitésLab fictif, 2022 à 2024)")
+    parser.add_argument(
+        "input",
+        nargs="?",
+        type=Path,
+        metavar="ENTREE",
+        help="classeur (.xlsx), dossier de fichiers CSV ou JSON canonique",
+    )
+    parser.add_argument(
+        "--example",
+        action="store_true",
+        help="utiliser l'exemple fourni (un CitésLab fictif, 2022 à 2024)",
+    )
 
 
 def _add_period(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, metavar="ANNEE", help="l'année du bilan")
-    parser.add_argument("--from", dest="start", type=_date, metavar="DATE",
-                        help="début de la période (avec --to, au lieu de --year)")
-    parser.add_argument("--to", dest="end", type=_date, metavar="DATE",
-                        help="fin de la période (incluse)")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=_date,
+        metavar="DATE",
+        help="début de la période (avec --to, au lieu de --year)",
+    )
+    parser.add_argument(
+        "--to", dest="end", type=_date, metavar="DATE", help="fin de la période (incluse)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="citeslab",
         description="Les données d'un CitésLab : contrôle, suivi des parcours, bilan annuel "
-                    "et fichiers pour chaque financeur.",
+        "et fichiers pour chaque financeur.",
         epilog="Codes de sortie : 0 succès, 1 erreurs dans les données, 2 erreur d'usage.",
     )
     parser.add_argument("--version", action="version", version=f"citeslab {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
 
     validate = commands.add_parser(
-        "validate", help="contrôler les données et les règles du référent de parcours",
+        "validate",
+        help="contrôler les données et les règles du référent de parcours",
         description="Contrôle le classeur : valeurs, dates, identifiants, colonnes, et les "
-                    "règles R3, R8 et R10 du référent de parcours. Sort avec 1 s'il y a une "
-                    "erreur.")
+        "règles R3, R8 et R10 du référent de parcours. Sort avec 1 s'il y a une "
+        "erreur.",
+    )
     _add_input(validate)
-    validate.add_argument("--on", type=_date, metavar="DATE",
-                          help="date du contrôle (par défaut aujourd'hui)")
+    validate.add_argument(
+        "--on", type=_date, metavar="DATE", help="date du contrôle (par défaut aujourd'hui)"
+    )
 
-    report = commands.add_parser("report", help="le bilan d'une période",
-                                 description="Calcule le bilan de la période.")
+    report = commands.add_parser(
+        "report", help="le bilan d'une période", description="Calcule le bilan de la période."
+    )
     _add_input(report)
     _add_period(report)
-    report.add_argument("--format", choices=["text", "json", "html"], default="text",
-                        help="texte pour le terminal (par défaut), JSON ou page HTML")
-    report.add_argument("-o", "--output", type=Path, metavar="FICHIER",
-                        help="écrire dans ce fichier au lieu de la sortie standard")
-    report.add_argument("--public", action="store_true",
-                        help="masquer les petits effectifs (diffusion publique)")
+    report.add_argument(
+        "--format",
+        choices=["text", "json", "html"],
+        default="text",
+        help="texte pour le terminal (par défaut), JSON ou page HTML",
+    )
+    report.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FICHIER",
+        help="écrire dans ce fichier au lieu de la sortie standard",
+    )
+    report.add_argument(
+        "--public", action="store_true", help="masquer les petits effectifs (diffusion publique)"
+    )
     report.add_argument("--force", action="store_true", help="remplacer le fichier existant")
 
     followup = commands.add_parser(
-        "followup", help="la liste des actions du référent de parcours à une date",
-        description="Qui contacter, quel partenaire relancer, quels parcours clore.")
+        "followup",
+        help="la liste des actions du référent de parcours à une date",
+        description="Qui contacter, quel partenaire relancer, quels parcours clore.",
+    )
     _add_input(followup)
-    followup.add_argument("--on", type=_date, metavar="DATE",
-                          help="date de la liste (par défaut aujourd'hui)")
-    followup.add_argument("--format", choices=["text", "json"], default="text",
-                          help="texte (avec nom et téléphone) ou JSON (identifiants seuls)")
+    followup.add_argument(
+        "--on", type=_date, metavar="DATE", help="date de la liste (par défaut aujourd'hui)"
+    )
+    followup.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="texte (avec nom et téléphone) ou JSON (identifiants seuls)",
+    )
 
-    export = commands.add_parser("export", help="les fichiers d'un financeur",
-                                 description="Lance l'exportateur NOM sur le bilan de la "
-                                             "période et écrit ses fichiers dans le dossier.")
+    export = commands.add_parser(
+        "export",
+        help="les fichiers d'un financeur",
+        description="Lance l'exportateur NOM sur le bilan de la "
+        "période et écrit ses fichiers dans le dossier.",
+    )
     export.add_argument("name", metavar="NOM", help="l'exportateur (voir citeslab exporters)")
     _add_input(export)
     _add_period(export)
-    export.add_argument("-o", "--output", type=Path, metavar="DOSSIER", required=True,
-                        help="dossier où écrire les fichiers")
+    export.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DOSSIER",
+        required=True,
+        help="dossier où écrire les fichiers",
+    )
     export.add_argument("--format", metavar="FORMAT", help="format des fichiers (xlsx, csv…)")
     export.add_argument("--public", action="store_true", help="masquer les petits effectifs")
     export.add_argument("--force", action="store_true", help="remplacer les fichiers existants")
-    export.add_argument("--key-file", type=Path, metavar="FICHIER",
-                        help="clé des pseudonymes (sinon CITESLAB_PSEUDO_KEY)")
+    export.add_argument(
+        "--key-file",
+        type=Path,
+        metavar="FICHIER",
+        help="clé des pseudonymes (sinon CITESLAB_PSEUDO_KEY)",
+    )
 
-    commands.add_parser("exporters", help="les exportateurs installés",
-                        description="Les exportateurs installés, leurs formats, leur paquet "
-                                    "et leurs erreurs de chargement.")
+    commands.add_parser(
+        "exporters",
+        help="les exportateurs installés",
+        description="Les exportateurs installés, leurs formats, leur paquet "
+        "et leurs erreurs de chargement.",
+    )
 
-    template = commands.add_parser("template", help="un classeur vide à remplir",
-                                   description="Écrit un classeur vide : une feuille par "
-                                               "table, des listes déroulantes, une notice.")
+    template = commands.add_parser(
+        "template",
+        help="un classeur vide à remplir",
+        description="Écrit un classeur vide : une feuille par "
+        "table, des listes déroulantes, une notice.",
+    )
     template.add_argument("file", type=Path, metavar="FICHIER", help="le classeur .xlsx à écrire")
     template.add_argument("--force", action="store_true", help="remplacer le fichier existant")
 
-    example = commands.add_parser("example", help="écrire l'exemple fourni",
-                                  description="Écrit l'exemple fourni dans DOSSIER, en classeur "
-                                              "(exemple.xlsx) et en JSON (exemple.json).")
+    example = commands.add_parser(
+        "example",
+        help="écrire l'exemple fourni",
+        description="Écrit l'exemple fourni dans DOSSIER, en classeur "
+        "(exemple.xlsx) et en JSON (exemple.json).",
+    )
     example.add_argument("directory", type=Path, metavar="DOSSIER")
     example.add_argument("--force", action="store_true", help="remplacer les fichiers existants")
     return parser
@@ -216,13 +273,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     on = args.on or _today()
     errors = [f for f in check(data, on) if f.severity is Severity.ERROR]
     if errors:
-        print(f"{len(errors)} erreur{'s' if len(errors) > 1 else ''} des règles du référent "
-              "de parcours :", file=sys.stderr)
+        print(
+            f"{len(errors)} erreur{'s' if len(errors) > 1 else ''} des règles du référent "
+            "de parcours :",
+            file=sys.stderr,
+        )
         for finding in errors:
             print(f"- {finding.describe()}", file=sys.stderr)
         return EXIT_DATA
-    print(f"Données valides : {len(data.persons)} porteurs, {len(data.events)} suivis, "
-          f"{len(data.animations)} animations.")
+    print(
+        f"Données valides : {len(data.persons)} porteurs, {len(data.events)} suivis, "
+        f"{len(data.animations)} animations."
+    )
     return EXIT_OK
 
 
@@ -261,8 +323,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     start, end = _period(args)
     return run_export_command(
-        name=args.name, load=lambda: _load(args), start=start, end=end, output=args.output,
-        format=args.format, public=args.public, force=args.force, key_file=args.key_file,
+        name=args.name,
+        load=lambda: _load(args),
+        start=start,
+        end=end,
+        output=args.output,
+        format=args.format,
+        public=args.public,
+        force=args.force,
+        key_file=args.key_file,
         environ=os.environ,
     )
 
@@ -299,8 +368,10 @@ def _cmd_example(args: argparse.Namespace) -> int:
 
     data = load_example()
     workbook, document = directory / "exemple.xlsx", directory / "exemple.json"
-    write_all_atomic([(workbook, write_workbook(data)),
-                      (document, dumps(data).encode("utf-8"))], force=args.force)
+    write_all_atomic(
+        [(workbook, write_workbook(data)), (document, dumps(data).encode("utf-8"))],
+        force=args.force,
+    )
     print(f"Exemple écrit : {workbook} et {document}")
     return EXIT_OK
 

@@ -48,7 +48,10 @@ SCHEMA_VERSION = 1
 
 # Nested classes first: a class's generated hook takes its fields' hooks when it is made.
 _RECORD_CLASSES: tuple[type, ...] = (
-    PathwayPolicy, FundingPolicy, Site, *(cls for _, cls, _ in TABLES)
+    PathwayPolicy,
+    FundingPolicy,
+    Site,
+    *(cls for _, cls, _ in TABLES),
 )
 
 
@@ -72,7 +75,7 @@ def _structure_partial(value: Any, _: type) -> PartialDate:
 
 def _structure_decimal(value: Any, _: type) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise CellError(f"« {value} » : un montant s'écrit en texte, par exemple \"16000.00\"")
+        raise CellError(f'« {value} » : un montant s\'écrit en texte, par exemple "16000.00"')
     try:
         number = Decimal(value)
     except InvalidOperation:
@@ -117,15 +120,21 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_unstructure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, Vocabulary), lambda v: v.value)
+        lambda t: isinstance(t, type) and issubclass(t, Vocabulary), lambda v: v.value
+    )
     conv.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, Vocabulary), _structure_vocabulary)
+        lambda t: isinstance(t, type) and issubclass(t, Vocabulary), _structure_vocabulary
+    )
     for cls in _RECORD_CLASSES:
-        renames = {f.name: override(rename=f.metadata["column"]) for f in attrs.fields(cls)}
+        renames: dict[str, Any] = {
+            f.name: override(rename=f.metadata["column"]) for f in attrs.fields(cls)
+        }
         conv.register_unstructure_hook(
-            cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **renames))
+            cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **renames)
+        )
         conv.register_structure_hook(
-            cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **renames))
+            cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **renames)
+        )
     return conv
 
 
@@ -213,8 +222,9 @@ def from_dict(document: Any, *, file: str | None = None) -> Dataset:
         raise InvalidData([Problem(where, "le document JSON doit être un objet")])
     version = document.get("schema_version")
     if version != SCHEMA_VERSION:
-        raise InvalidData([Problem(where, f"schema_version {version!r} inconnue (attendu : "
-                                          f"{SCHEMA_VERSION})")])
+        raise InvalidData(
+            [Problem(where, f"schema_version {version!r} inconnue (attendu : {SCHEMA_VERSION})")]
+        )
     unknown = set(document) - {"schema_version", "structure", *_TABLE_FIELDS}
     problems = [Problem(where, f"clé inconnue « {k} »") for k in sorted(unknown)]
     conv = converter()
@@ -238,8 +248,11 @@ def from_dict(document: Any, *, file: str | None = None) -> Dataset:
         return Dataset.build(**parts)
     except InvalidData as exc:
         raise InvalidData(
-            Problem(Location(file=file, sheet=p.location.sheet, column=p.location.column),
-                    p.message) for p in exc.problems) from None
+            Problem(
+                Location(file=file, sheet=p.location.sheet, column=p.location.column), p.message
+            )
+            for p in exc.problems
+        ) from None
 
 
 def _errors(exc: Exception, root: str, cls: type, file: str | None) -> list[Problem]:
@@ -252,16 +265,21 @@ def loads(text: str | bytes, *, file: str | None = None) -> Dataset:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidData([Problem(Location(file=file, row=exc.lineno),
-                                   f"JSON illisible (colonne {exc.colno}) : {exc.msg}")]
-                          ) from None
+        raise InvalidData(
+            [
+                Problem(
+                    Location(file=file, row=exc.lineno),
+                    f"JSON illisible (colonne {exc.colno}) : {exc.msg}",
+                )
+            ]
+        ) from None
     except UnicodeDecodeError:
-        raise InvalidData([Problem(Location(file=file), "le fichier n'est pas du texte UTF-8")]
-                          ) from None
+        raise InvalidData(
+            [Problem(Location(file=file), "le fichier n'est pas du texte UTF-8")]
+        ) from None
     return from_dict(document, file=file)
 
 
 def read_json(path: Path) -> Dataset:
     """The dataset of a canonical JSON file."""
     return loads(path.read_bytes(), file=path.name)
-

@@ -50,8 +50,8 @@ for _number, _names in enumerate(
         ("fevrier", "fevr", "fev"),
         ("mars", "mar"),
         ("avril", "avr"),
-        ("mai",),
-        ("juin",),
+        ("mai", "mai"),
+        ("juin", "juin"),
         ("juillet", "juil", "jul"),
         ("aout", "aou"),
         ("septembre", "sept", "sep"),
@@ -81,12 +81,12 @@ class _FrenchParserInfo(dateutil_parser.parserinfo):
     MONTHS = [  # noqa: RUF012 (dateutil's own class attribute)
         ("janv", "janvier"),
         ("fevr", "fevrier", "fev"),
-        ("mars",),
+        ("mars", "mars"),
         ("avr", "avril"),
-        ("mai",),
-        ("juin",),
+        ("mai", "mai"),
+        ("juin", "juin"),
         ("juil", "juillet"),
-        ("aout",),
+        ("aout", "aout"),
         ("sept", "septembre", "sep"),
         ("oct", "octobre"),
         ("nov", "novembre"),
@@ -132,8 +132,7 @@ class PartialDate:
         if (year1, month1) == (year2, month2):
             return cls.month(year1, month1)
         last = calendar.monthrange(year2, month2)[1]
-        return cls(dt.date(year1, month1, 1), dt.date(year2, month2, last),
-                   Precision.MONTH_RANGE)
+        return cls(dt.date(year1, month1, 1), dt.date(year2, month2, last), Precision.MONTH_RANGE)
 
     def overlaps(self, start: dt.date, end: dt.date) -> bool:
         """Whether this date may fall between ``start`` and ``end`` (both included)."""
@@ -147,8 +146,9 @@ class PartialDate:
             return f"{self.start.year:04d}-{self.start.month:02d}"
         if self.precision is Precision.YEAR:
             return f"{self.start.year:04d}"
-        return (f"{self.start.year:04d}-{self.start.month:02d}/"
-                f"{self.end.year:04d}-{self.end.month:02d}")
+        return (
+            f"{self.start.year:04d}-{self.start.month:02d}/{self.end.year:04d}-{self.end.month:02d}"
+        )
 
     def __str__(self) -> str:
         return self.iso()
@@ -173,8 +173,9 @@ def _checked_day(year: int, month: int, day: int, raw: str) -> dt.date:
         raise CellError(f"« {raw} » n'est pas une date qui existe") from None
 
 
-def parse_date(raw: object, *, partial: bool = False, context_year: int | None = None
-               ) -> PartialDate:
+def parse_date(
+    raw: object, *, partial: bool = False, context_year: int | None = None
+) -> PartialDate:
     """Read a date cell. Partial forms are refused unless ``partial`` is true.
 
     ``context_year`` supplies the year of a day written without one (``15-févr``) or of a
@@ -225,8 +226,7 @@ def _parse_partial(text: str, key: str, context_year: int | None) -> PartialDate
         return PartialDate.month(int(match[1]), month)
     match = _ISO_RANGE.match(compact)
     if match:
-        return PartialDate.month_range(int(match[1]), int(match[2]), int(match[3]),
-                                       int(match[4]))
+        return PartialDate.month_range(int(match[1]), int(match[2]), int(match[3]), int(match[4]))
     match = _MONTH_YEAR.match(key)
     if match and match[1] in MONTHS:
         return PartialDate.month(int(match[2]), _month_number(match[1]))
@@ -234,20 +234,26 @@ def _parse_partial(text: str, key: str, context_year: int | None) -> PartialDate
     if match:
         year2 = int(match[4])
         year1 = int(match[2]) if match[2] else year2
-        return PartialDate.month_range(year1, _month_number(match[1]), year2,
-                                       _month_number(match[3]))
+        return PartialDate.month_range(
+            year1, _month_number(match[1]), year2, _month_number(match[3])
+        )
     match = _DAY_MONTH.match(key)
     if match and match[2] in MONTHS:
         if context_year is None:
-            raise CellError(f"« {text} » : l'année manque (indiquez-la, ou la clé annee "
-                            "de la feuille structure)")
-        return PartialDate.day(_checked_day(context_year, _month_number(match[2]),
-                                            int(match[1]), text))
+            raise CellError(
+                f"« {text} » : l'année manque (indiquez-la, ou la clé annee "
+                "de la feuille structure)"
+            )
+        return PartialDate.day(
+            _checked_day(context_year, _month_number(match[2]), int(match[1]), text)
+        )
     match = _MONTH_ALONE.match(key)
     if match and match[1] in MONTHS:
         if context_year is None:
-            raise CellError(f"« {text} » : l'année manque (indiquez-la, ou la clé annee "
-                            "de la feuille structure)")
+            raise CellError(
+                f"« {text} » : l'année manque (indiquez-la, ou la clé annee "
+                "de la feuille structure)"
+            )
         return PartialDate.month(context_year, _month_number(match[1]))
     return None
 
@@ -266,8 +272,10 @@ def _parse_full(text: str) -> dt.date:
         first = _PARSER.parse(cleaned, default=dt.datetime(1904, 2, 29))
         second = _PARSER.parse(cleaned, default=dt.datetime(1908, 3, 31))
     except (ValueError, OverflowError, TypeError):
-        raise CellError(f"« {text} » n'est pas une date lisible (attendu : 30/03/2023, "
-                        "2023-03-30 ou 30 mars 2023)") from None
+        raise CellError(
+            f"« {text} » n'est pas une date lisible (attendu : 30/03/2023, "
+            "2023-03-30 ou 30 mars 2023)"
+        ) from None
     if first.date() != second.date() or first.time() != dt.time():
         raise CellError(f"« {text} » : une date complète est attendue (jour, mois, année)")
     return first.date()

@@ -63,8 +63,14 @@ __all__ = [
 ]
 
 
-def col(name: str, *, default: Any = attrs.NOTHING, private: bool = False,
-        required: bool = False, **kwargs: Any) -> Any:
+def col(
+    name: str,
+    *,
+    default: Any = attrs.NOTHING,
+    private: bool = False,
+    required: bool = False,
+    **kwargs: Any,
+) -> Any:
     """An attrs field whose workbook column (and JSON key) is ``name``."""
     metadata = {"column": name, "private": private, "required": required}
     return attrs.field(default=default, metadata=metadata, **kwargs)
@@ -317,14 +323,14 @@ def _event_date(event: Event) -> dt.date:
     return event.date
 
 
-def derive_residence(persons: Iterable[Person], hoods: Sequence[Neighbourhood]
-                     ) -> Iterable[Person]:
+def derive_residence(persons: Iterable[Person], hoods: Sequence[Neighbourhood]) -> Iterable[Person]:
     """Fill a person's residence status (and QPV code) from their declared neighbourhood."""
     by_name = {h.name.casefold(): h for h in hoods}
     for person in persons:
         hood = by_name.get(person.neighbourhood.casefold()) if person.neighbourhood else None
-        if hood is not None and (person.residence is None or
-                                 (person.qpv_code is None and hood.qpv_code)):
+        if hood is not None and (
+            person.residence is None or (person.qpv_code is None and hood.qpv_code)
+        ):
             person = attrs.evolve(
                 person,
                 residence=person.residence or hood.residence,
@@ -341,46 +347,84 @@ def check_dataset(data: Dataset) -> list[Issue]:
         if not person.id:
             issues.append(Issue("porteurs", index, "id", "identifiant vide"))
         elif person.id in seen:
-            issues.append(Issue("porteurs", index, "id",
-                                f"identifiant « {person.id} » en double (déjà à l'élément "
-                                f"{seen[person.id] + 1})"))
+            issues.append(
+                Issue(
+                    "porteurs",
+                    index,
+                    "id",
+                    f"identifiant « {person.id} » en double (déjà à l'élément "
+                    f"{seen[person.id] + 1})",
+                )
+            )
         else:
             seen[person.id] = index
-        if person.birth is not None and person.birth.precision not in (Precision.DAY,
-                                                                        Precision.YEAR):
-            issues.append(Issue("porteurs", index, "birth",
-                                "la date de naissance est un jour ou une année"))
+        if person.birth is not None and person.birth.precision not in (
+            Precision.DAY,
+            Precision.YEAR,
+        ):
+            issues.append(
+                Issue("porteurs", index, "birth", "la date de naissance est un jour ou une année")
+            )
     for index, event in enumerate(data.events):
         if event.person not in seen:
-            issues.append(Issue("suivis", index, "person",
-                                f"porteur « {event.person} » inconnu de la feuille porteurs"))
+            issues.append(
+                Issue(
+                    "suivis",
+                    index,
+                    "person",
+                    f"porteur « {event.person} » inconnu de la feuille porteurs",
+                )
+            )
         for needed in EVENT_NEEDS.get(event.type, ()):
             if getattr(event, needed) in (None, ""):
-                issues.append(Issue("suivis", index, needed,
-                                    f"un suivi de type {event.type.code} demande la colonne "
-                                    f"{column_of(Event, needed)}"))
+                issues.append(
+                    Issue(
+                        "suivis",
+                        index,
+                        needed,
+                        f"un suivi de type {event.type.code} demande la colonne "
+                        f"{column_of(Event, needed)}",
+                    )
+                )
         if event.siret and not stdnum_siret.is_valid(event.siret):
-            issues.append(Issue("suivis", index, "siret",
-                                f"SIRET « {event.siret} » invalide (14 chiffres dont le "
-                                "dernier est une clé de contrôle)"))
+            issues.append(
+                Issue(
+                    "suivis",
+                    index,
+                    "siret",
+                    f"SIRET « {event.siret} » invalide (14 chiffres dont le "
+                    "dernier est une clé de contrôle)",
+                )
+            )
     for index, animation in enumerate(data.animations):
         if animation.participants is not None and animation.participants < 0:
-            issues.append(Issue("animations", index, "participants",
-                                "le nombre de participants ne peut pas être négatif"))
-        if (animation.status is AnimationStatus.REALISE
-                and animation.date.precision is not Precision.DAY):
-            issues.append(Issue("animations", index, "date",
-                                "une animation réalisée a une date complète"))
+            issues.append(
+                Issue(
+                    "animations",
+                    index,
+                    "participants",
+                    "le nombre de participants ne peut pas être négatif",
+                )
+            )
+        if (
+            animation.status is AnimationStatus.REALISE
+            and animation.date.precision is not Precision.DAY
+        ):
+            issues.append(
+                Issue("animations", index, "date", "une animation réalisée a une date complète")
+            )
     for index, funding in enumerate(data.fundings):
         for name in ("amount", "declared_total"):
             value = getattr(funding, name)
             if value is not None and value < 0:
-                issues.append(Issue("financements", index, name,
-                                    "un montant ne peut pas être négatif"))
+                issues.append(
+                    Issue("financements", index, name, "un montant ne peut pas être négatif")
+                )
     for index, hood in enumerate(data.neighbourhoods):
         if hood.population is not None and hood.population < 0:
-            issues.append(Issue("quartiers", index, "population",
-                                "une population ne peut pas être négative"))
+            issues.append(
+                Issue("quartiers", index, "population", "une population ne peut pas être négative")
+            )
     return issues
 
 

@@ -121,8 +121,10 @@ class Vocabulary(enum.Enum):
         text = str(raw).strip()
         member = cls._lookup().get(normalize(text))
         if member is None:
-            raise CellError(f"« {text} » n'est pas une valeur de {cls.vocabulary_name}. "
-                            f"Valeurs possibles : {cls.allowed()}")
+            raise CellError(
+                f"« {text} » n'est pas une valeur de {cls.vocabulary_name}. "
+                f"Valeurs possibles : {cls.allowed()}"
+            )
         return member
 
     @classmethod
@@ -173,22 +175,32 @@ class AgeBracket(Vocabulary, vocabulary="tranche_age"):
 
 
 class EducationLevel(Vocabulary, vocabulary="niveau_formation"):
-    INFRA_3 = ("infra_3", "Fin de scolarité obligatoire (niveaux 1-2)", "niveau 1-2",
-               "sans diplome", "sans diplôme")
+    INFRA_3 = (
+        "infra_3",
+        "Fin de scolarité obligatoire (niveaux 1-2)",
+        "niveau 1-2",
+        "sans diplome",
+        "sans diplôme",
+    )
     LEVEL_3 = ("3", "CAP, BEP", "niveau 3", "BEP, CAP", "CAP", "BEP")
     LEVEL_4 = ("4", "Bac, brevet de technicien, brevet professionnel", "niveau 4", "Bac")
     LEVEL_5 = ("5", "Bac+2 (DUT, BTS…)", "niveau 5", "DUT", "BTS")
-    LEVEL_6 = ("6", "Bac+3 et 4 (licence, BUT, maîtrise)", "niveau 6", "Bac+3", "Bac+4",
-               "licence")
+    LEVEL_6 = ("6", "Bac+3 et 4 (licence, BUT, maîtrise)", "niveau 6", "Bac+3", "Bac+4", "licence")
     LEVEL_7 = ("7", "Bac+5 (master, ingénieur)", "niveau 7", "master")
     LEVEL_8 = ("8", "Doctorat", "niveau 8")
 
 
 class SituationAtEntry(Vocabulary, vocabulary="situation_entree"):
-    DE_NON_INDEMNISE = ("de_non_indemnise", "Demandeur d'emploi non indemnisé",
-                        "demandeuse d'emploi non indemnisée")
-    DE_INDEMNISE = ("de_indemnise", "Demandeur d'emploi indemnisé",
-                    "demandeuse d'emploi indemnisée")
+    DE_NON_INDEMNISE = (
+        "de_non_indemnise",
+        "Demandeur d'emploi non indemnisé",
+        "demandeuse d'emploi non indemnisée",
+    )
+    DE_INDEMNISE = (
+        "de_indemnise",
+        "Demandeur d'emploi indemnisé",
+        "demandeuse d'emploi indemnisée",
+    )
     SALARIE = ("salarie", "Salarié(e)", "salarié", "salariée")
     INDEPENDANT = ("independant", "Indépendant(e)", "indépendante")
     ETUDIANT = ("etudiant", "Étudiant(e) ou en formation", "étudiante", "en formation")
@@ -209,8 +221,13 @@ class MinimumBenefit(Vocabulary, vocabulary="minima_sociaux"):
 
 
 class Channel(Vocabulary, vocabulary="canal"):
-    ACTION_CITESLAB = ("action_citeslab", "Action CitésLab / internet & réseaux",
-                       "Action CitésLab", "internet", "réseaux sociaux")
+    ACTION_CITESLAB = (
+        "action_citeslab",
+        "Action CitésLab / internet & réseaux",
+        "Action CitésLab",
+        "internet",
+        "réseaux sociaux",
+    )
     BOUCHE_A_OREILLE = ("bouche_a_oreille", "Bouche à oreille")
     PARTENAIRE = ("partenaire", "Partenaires", "partenaire", "prescripteur")
 
@@ -227,11 +244,19 @@ class Sector(Vocabulary, vocabulary="secteur"):
 
 
 class OrientationCategory(Vocabulary, vocabulary="categorie_orientation"):
-    CREATION = ("creation", "Acteurs de la création (BGE, ADIE, CCI/CMA…)",
-                "Acteurs de la création", "création")
+    CREATION = (
+        "creation",
+        "Acteurs de la création (BGE, ADIE, CCI/CMA…)",
+        "Acteurs de la création",
+        "création",
+    )
     EMPLOI = ("emploi", "Acteurs de l'emploi")
-    FORMATION_INSERTION = ("formation_insertion", "Acteurs de la formation et de l'insertion",
-                           "formation", "insertion")
+    FORMATION_INSERTION = (
+        "formation_insertion",
+        "Acteurs de la formation et de l'insertion",
+        "formation",
+        "insertion",
+    )
     AUTRE = ("autre", "Autres", "autre")
 
 
@@ -239,8 +264,7 @@ class EventType(Vocabulary, vocabulary="type_suivi"):
     ENTRETIEN = ("entretien", "Entretien individuel")
     POINT_ETAPE = ("point_etape", "Point d'étape")
     ORIENTATION = ("orientation", "Orientation")
-    CANDIDATURE_PROGRAMME = ("candidature_programme", "Candidature à un programme",
-                             "candidature")
+    CANDIDATURE_PROGRAMME = ("candidature_programme", "Candidature à un programme", "candidature")
     DECISION_PROGRAMME = ("decision_programme", "Décision d'un programme", "décision")
     CHANGEMENT_STADE = ("changement_stade", "Changement de stade")
     PASSAGE_RELAIS = ("passage_relais", "Passage de relais du référent", "passage de relais")
@@ -268,19 +292,27 @@ class Decision(Vocabulary, vocabulary="decision_programme"):
 class AnimationType(Vocabulary, vocabulary="type_animation"):
     ATELIER_THEMATIQUE = ("atelier_thematique", "Atelier thématique", "Ateliers thématiques")
     CAFE_CREATEUR = ("cafe_createur", "Café créateur", "Cafés créateurs")
-    RENCONTRE_CREATEURS = ("rencontre_createurs", "Rencontre de créateurs",
-                           "Rencontres de créateurs")
-    PETIT_DEJEUNER_CREATEURS = ("petit_dejeuner_createurs", "Petit déjeuner créateurs",
-                                "Petits déjeuners créateurs")
+    RENCONTRE_CREATEURS = (
+        "rencontre_createurs",
+        "Rencontre de créateurs",
+        "Rencontres de créateurs",
+    )
+    PETIT_DEJEUNER_CREATEURS = (
+        "petit_dejeuner_createurs",
+        "Petit déjeuner créateurs",
+        "Petits déjeuners créateurs",
+    )
     MARCHE_CREATEURS = ("marche_createurs", "Marché de créateurs", "Marchés de créateurs")
-    GRAND_EVENEMENT = ("grand_evenement", "Grand événement", "Grands événements",
-                       "grand évènement")
+    GRAND_EVENEMENT = ("grand_evenement", "Grand événement", "Grands événements", "grand évènement")
     SENSIBILISATION = ("sensibilisation", "Action de sensibilisation")
     PERMANENCE = ("permanence", "Permanence", "Permanences")
     WEBINAIRE = ("webinaire", "Webinaire", "Webinaires")
     FORUM = ("forum", "Forum", "Forums")
-    REUNION_PARTENARIALE = ("reunion_partenariale", "Réunion partenariale",
-                            "Réunions partenariales")
+    REUNION_PARTENARIALE = (
+        "reunion_partenariale",
+        "Réunion partenariale",
+        "Réunions partenariales",
+    )
 
 
 class AnimationStatus(Vocabulary, vocabulary="statut_animation"):
@@ -298,8 +330,11 @@ class PartnershipCategory(Vocabulary, vocabulary="categorie_partenariat"):
 class Funder(Vocabulary, vocabulary="financeur"):
     BPI = ("bpi", "Bpifrance", "BPI France")
     CONTRAT_DE_VILLE = ("contrat_de_ville", "Contrat de ville", "politique de la ville")
-    PIC = ("pic", "PIC (Plan d'investissement dans les compétences)",
-           "Plan d'investissement dans les compétences")
+    PIC = (
+        "pic",
+        "PIC (Plan d'investissement dans les compétences)",
+        "Plan d'investissement dans les compétences",
+    )
     AUTOFINANCEMENT = ("autofinancement", "Autofinancement", "fonds propres")
     REGION = ("region", "Région", "conseil régional")
     DEPARTEMENT = ("departement", "Département", "conseil départemental")
