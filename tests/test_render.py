@@ -6,48 +6,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from decimal import Decimal
 
 import attrs
 from hypothesis import HealthCheck, given, settings
 
 from citeslab_core.bilan import TABLE_KEYS, compute_bilan
-from citeslab_core.dates import PartialDate
 from citeslab_core.example import load_example
 from citeslab_core.model import Dataset, Partnership, private_fields
 from citeslab_core.render import json as render_json
 from citeslab_core.render import text as render_text
-from citeslab_core.render.text import (
-    format_amount,
-    format_count,
-    format_partial_date,
-    format_percent,
-    format_share,
-)
 from strategies import datasets, secrets
 
 Y2022 = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
 Y2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 NNBSP = "\u202f"  # babel's group separator in fr_FR
 NBSP = "\u00a0"  # babel's space before % and €
-
-
-def test_french_forms_are_babel_s_exactly() -> None:
-    assert format_amount(Decimal("51128.16")) == f"51{NNBSP}128,16{NBSP}€"
-    assert format_percent(60) == f"60{NBSP}%"
-    assert format_share(Decimal("30.6")) == f"30,6{NBSP}%"
-    assert format_count(17168) == f"17{NNBSP}168"
-    assert format_count(None) == "s"
-    assert format_percent(None) == "s"
-
-
-def test_partial_dates_keep_their_precision() -> None:
-    assert format_partial_date(PartialDate.day(dt.date(2023, 3, 30))) == "30 mars 2023"
-    assert format_partial_date(PartialDate.month(2023, 1)) == "janvier 2023"
-    assert format_partial_date(PartialDate.year(2023)) == "2023"
-    assert format_partial_date(PartialDate.month_range(2023, 5, 2023, 9)) == (
-        "mai à septembre 2023"
-    )
 
 
 def test_text_of_the_seed_shows_babel_amounts_and_percentages() -> None:
@@ -58,7 +31,7 @@ def test_text_of_the_seed_shows_babel_amounts_and_percentages() -> None:
     assert re.search(f"\n  Femmes +71 +60{NBSP}%\n", text_2023)
     assert re.search(f"\n  Hommes +47 +40{NBSP}%\n", text_2023)
     assert "Personnes accompagnées : 118" in text_2023
-    assert "du 1 janvier 2023 au 31 décembre 2023" in text_2023
+    assert "Bilan CitésLab Brest du 1er janvier 2023 au 31 décembre 2023\n" in text_2023
 
 
 def test_json_follows_formats_4() -> None:

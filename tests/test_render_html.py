@@ -22,7 +22,6 @@ from citeslab_core.render.html import (
     MASKED,
     PIE_TABLES,
     css_string,
-    fmt_partial_date,
     render,
 )
 from citeslab_core.vocabularies import PartnershipCategory
@@ -254,18 +253,6 @@ def test_reach_prescribers_partnerships_texts_checks(bilan: Bilan, html: str, pa
     assert "<h3>Perspectives 2024</h3>" in html
     for check in bilan.checks:
         assert str(escape(check.message)) in html
-
-
-def test_partial_dates_the_french_way() -> None:
-    assert fmt_partial_date(PartialDate.month(2023, 1)) == "janvier 2023"
-    assert fmt_partial_date(PartialDate.month_range(2023, 5, 2023, 9)) == "mai à septembre 2023"
-    assert fmt_partial_date(PartialDate.month_range(2023, 11, 2024, 2)) == (
-        "novembre 2023 à février 2024"
-    )
-    assert fmt_partial_date(PartialDate.year(2023)) == "2023"
-    assert fmt_partial_date(PartialDate.day(dt.date(2023, 3, 30))) == "30 mars 2023"
-    assert fmt_partial_date(PartialDate.day(dt.date(2023, 3, 1))) == "1er mars 2023"
-    assert fmt_partial_date(None) == "—"
 
 
 # --- One self-contained file that parses ------------------------------------------------

@@ -38,6 +38,7 @@ import attrs
 from citeslab_core.dates import PartialDate, age_on
 from citeslab_core.disclosure import mask_value, masked_sum, suppress
 from citeslab_core.errors import UsageError
+from citeslab_core.french import format_count
 from citeslab_core.funding import (
     Contribution,
     FundingPlan,
@@ -401,8 +402,8 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
                 Check(
                     "table_incoherente",
                     "erreur",
-                    f"Tableau « {table.title} » : {_n(true_total)} personnes pour "
-                    f"{_n(accompanied)} accompagnées.",
+                    f"Tableau « {table.title} » : {format_count(true_total)} personnes pour "
+                    f"{format_count(accompanied)} accompagnées.",
                 )
             )
 
@@ -431,8 +432,8 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
             Check(
                 "animation_sans_participants",
                 "info",
-                f"{_n(no_participants)} animation(s) réalisée(s) sans nombre de participants : "
-                "comptée(s) pour 0 participant.",
+                f"{format_count(no_participants)} animation(s) réalisée(s) sans nombre de "
+                "participants : comptée(s) pour 0 participant.",
             )
         )
 
@@ -471,7 +472,7 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
     under_18 = persons.counters["tranche_age"][AgeBracket.UNDER_18.code]
     if under_18:
         shown = cell("tranche_age", AgeBracket.UNDER_18.code)
-        who = f"{_n(shown)} personne(s)" if shown is not None else "Des personnes"
+        who = f"{format_count(shown)} personne(s)" if shown is not None else "Des personnes"
         checks.append(
             Check(
                 "age_moins_18",
@@ -482,7 +483,7 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
         )
     if persons.no_entretien:
         shown = mask_value(persons.no_entretien, k) if public else persons.no_entretien
-        who = f"{_n(shown)} personne(s)" if shown is not None else "Des personnes"
+        who = f"{format_count(shown)} personne(s)" if shown is not None else "Des personnes"
         checks.append(
             Check(
                 "sans_premier_entretien",
@@ -494,7 +495,7 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
         )
     if persons.exits_outside:
         shown = mask_value(persons.exits_outside, k) if public else persons.exits_outside
-        who = f"{_n(shown)} sortie(s)" if shown is not None else "Des sorties"
+        who = f"{format_count(shown)} sortie(s)" if shown is not None else "Des sorties"
         checks.append(
             Check(
                 "sortie_sans_contact",
@@ -510,7 +511,7 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
             Check(
                 "partenariat_sans_date",
                 "info",
-                f"{_n(undated)} partenariat(s) sans date : absent(s) du bilan.",
+                f"{format_count(undated)} partenariat(s) sans date : absent(s) du bilan.",
             )
         )
 
@@ -968,10 +969,3 @@ def _partnerships(
         )
     )
     return tuple(rows), undated
-
-
-def _n(value: int) -> str:
-    """A count in French (babel, imported lazily)."""
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(value, locale="fr_FR"))

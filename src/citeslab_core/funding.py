@@ -28,6 +28,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import attrs
 
+from citeslab_core.french import format_amount, format_rate
 from citeslab_core.model import Funding, FundingPolicy
 from citeslab_core.shares import largest_remainder
 from citeslab_core.vocabularies import Funder, FundingNature
@@ -132,22 +133,6 @@ class FundingCheck:
     code: str
     severity: str
     message: str
-
-
-def _money(value: Decimal) -> str:
-    """An amount in French for a check message (babel, imported lazily)."""
-    from babel.numbers import format_currency
-
-    return str(format_currency(value, "EUR", locale="fr_FR"))
-
-
-def _percent(value: Decimal) -> str:
-    """A percentage with at most one decimal, in French (``49,1 %``, ``50 %``)."""
-    from babel import Locale
-    from babel.numbers import format_percent
-
-    pattern = Locale.parse("fr_FR").percent_formats[None].pattern.replace("#,##0", "#,##0.#")
-    return str(format_percent(value / 100, format=pattern, locale="fr_FR"))
 
 
 def funding_year(
@@ -269,13 +254,13 @@ def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[F
             FundingCheck(
                 "cout_total_incoherent",
                 "avertissement",
-                f"{what} : le coût total déclaré ({_money(year.declared_total)}) diffère de la "
-                f"somme des financements ({_money(year.contributions_sum)}) ; les parts sont "
-                "calculées sur la somme des financements.",
+                f"{what} : le coût total déclaré ({format_amount(year.declared_total)}) "
+                f"diffère de la somme des financements ({format_amount(year.contributions_sum)}) "
+                "; les parts sont calculées sur la somme des financements.",
             )
         )
     if year.conflicting_totals:
-        listed = ", ".join(_money(t) for t in year.conflicting_totals)
+        listed = ", ".join(format_amount(t) for t in year.conflicting_totals)
         checks.append(
             FundingCheck(
                 "cout_total_contradictoire",
@@ -290,10 +275,11 @@ def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[F
                 FundingCheck(
                     "part_declaree_incoherente",
                     "avertissement",
-                    f"{what} : la part déclarée de {c.funder.label} ({_percent(c.declared_share)}) "
-                    f"diffère de plus d'un demi-point de la part calculée d'après les montants "
-                    f"({_percent(c.share)}, {_money(c.amount)} sur "
-                    f"{_money(year.contributions_sum)}).",
+                    f"{what} : la part déclarée de {c.funder.label} "
+                    f"({format_rate(c.declared_share)}) diffère de plus d'un demi-point de la "
+                    "part calculée d'après les montants "
+                    f"({format_rate(c.share)}, {format_amount(c.amount)} sur "
+                    f"{format_amount(year.contributions_sum)}).",
                 )
             )
         if c.cap_exceeded and c.cap is not None:
@@ -301,8 +287,8 @@ def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[F
                 FundingCheck(
                     "plafond_depasse",
                     "avertissement",
-                    f"{what} : la part de {c.funder.label} ({_percent(c.share)}) dépasse son "
-                    f"plafond ({_percent(c.cap)}).",
+                    f"{what} : la part de {c.funder.label} ({format_rate(c.share)}) dépasse son "
+                    f"plafond ({format_rate(c.cap)}).",
                 )
             )
     if plan is not None:
@@ -311,7 +297,7 @@ def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[F
                 continue
             name = row.funder.label if row.funder is not None else "total"
             detail = (
-                f"{_percent(row.gap_percent)} du prévu"
+                f"{format_rate(row.gap_percent)} du prévu"
                 if row.gap_percent is not None
                 else "rien n'était prévu"
             )
@@ -320,9 +306,10 @@ def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[F
                     "ecart_financement",
                     "info",
                     f"financement {plan.year}, {name} : écart entre prévu "
-                    f"({_money(row.planned or Decimal(0))}) et réalisé "
-                    f"({_money(row.actual or Decimal(0))}) de {_money(row.gap)} ({detail}), "
-                    f"au-delà du seuil de {_percent(plan.threshold)} : à expliquer.",
+                    f"({format_amount(row.planned or Decimal(0))}) et réalisé "
+                    f"({format_amount(row.actual or Decimal(0))}) de {format_amount(row.gap)} "
+                    f"({detail}), "
+                    f"au-delà du seuil de {format_rate(plan.threshold)} : à expliquer.",
                 )
             )
     return checks

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 import attrs
 
 from citeslab_core.files import neutralise
+from citeslab_core.french import format_period
 from citeslab_core.plugins import ExportFile, ExportOptions
 
 if TYPE_CHECKING:
@@ -475,12 +476,6 @@ def period_slug(start: dt.date, end: dt.date) -> str:
     return f"{start.isoformat()}_{end.isoformat()}"
 
 
-def _french_date(day: dt.date) -> str:
-    from babel.dates import format_date
-
-    return str(format_date(day, format="long", locale="fr_FR"))
-
-
 INFO_COLUMNS: Final = (
     Column("rubrique", "Rubrique", ColumnType.STRING),
     Column("valeur", "Valeur", ColumnType.STRING),
@@ -507,7 +502,7 @@ def bilan_files(
     )
     about = [
         ("Structure", bilan.site),
-        ("Période", f"du {_french_date(bilan.start)} au {_french_date(bilan.end)}"),
+        ("Période", format_period(bilan.start, bilan.end)),
         ("Document", title),
         ("Diffusion publique", public),
         *notes,

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from citeslab_core.bilan import TABLE_KEYS, Bilan
+from citeslab_core.french import format_share
 from citeslab_core.plugins import ExportFile, ExportOptions
 from citeslab_core.privacy import ParticipantRow
 from citeslab_core.tabular import Cell, Column, ColumnType, Table, bilan_files, count
@@ -151,10 +152,8 @@ def _bpi_note(bilan: Bilan) -> list[tuple[str, str]]:
         return [("Part Bpifrance", f"aucun financement réalisé saisi pour {bilan.end.year}")]
     for contribution in funding.contributions:
         if contribution.funder.code == "bpi":
-            from babel.numbers import format_decimal
-
-            share = format_decimal(contribution.share, format="#,##0.0", locale="fr_FR")
-            return [("Part Bpifrance", f"{share}\u202f% du financement réalisé {funding.year}")]
+            share = format_share(contribution.share)
+            return [("Part Bpifrance", f"{share} du financement réalisé {funding.year}")]
     return [("Part Bpifrance", f"aucune contribution Bpifrance en {funding.year}")]
 
 

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from citeslab_core.bilan import NON_RENSEIGNE, Bilan, QpvRow
 from citeslab_core.bilan import Table as BilanTable
+from citeslab_core.french import format_rate
 from citeslab_core.funding import FundingPlanRow, FundingYear
 from citeslab_core.plugins import ExportFile, ExportOptions
 from citeslab_core.privacy import ParticipantRow
@@ -148,12 +149,9 @@ def _notes(bilan: Bilan) -> list[tuple[str, str]]:
                 f"aucun financement prévu ni réalisé saisi pour {bilan.end.year}",
             )
         ]
-    from babel.numbers import format_decimal
-
-    threshold = format_decimal(plan.threshold, format="#,##0.#", locale="fr_FR")
     return [
         ("Année du compte rendu financier", str(plan.year)),
-        ("Seuil d'écart à justifier", f"{threshold}\u202f% du montant prévu"),
+        ("Seuil d'écart à justifier", f"{format_rate(plan.threshold)} du montant prévu"),
     ]
 
 

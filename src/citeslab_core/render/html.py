@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -42,7 +41,20 @@ from citeslab_core.bilan import (
     TableRow,
     TextRow,
 )
-from citeslab_core.dates import PartialDate, Precision
+from citeslab_core.french import (
+    MASKED,
+    format_amount,
+    format_count,
+    format_decimal,
+    format_partial_date,
+    format_percent,
+    format_period,
+    format_rate,
+    format_share,
+    format_signed_amount,
+    format_signed_share,
+    format_years,
+)
 from citeslab_core.vocabularies import FundingNature, PartnershipCategory
 
 if TYPE_CHECKING:
@@ -50,9 +62,6 @@ if TYPE_CHECKING:
 
 __all__ = ["MASKED", "render"]
 
-LOCALE = "fr_FR"
-#: How a masked count is shown in public mode.
-MASKED = "s"
 #: How a value that does not exist (no declared share, nothing planned) is shown.
 NONE = "—"
 
@@ -125,114 +134,15 @@ def render(bilan: Bilan) -> str:
     return env.get_template("bilan.html").render(page=page)
 
 
-# --- French formatting (babel) ----------------------------------------------------------
+# --- French formatting: citeslab_core.french, and the page's own period heading ---------
 
 
-def fmt_count(value: int | None) -> str:
-    """A count, ``s`` when masked: ``1 240`` (narrow no-break space)."""
-    if value is None:
-        return MASKED
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(value, locale=LOCALE))
-
-
-def fmt_percent(value: int | Decimal | None, decimals: int = 0) -> str:
-    """A percentage given in percent: ``60 %``, ``30,6 %`` (babel's no-break space)."""
-    if value is None:
-        return MASKED
-    from babel import Locale
-    from babel.numbers import format_percent
-
-    pattern = Locale.parse(LOCALE).percent_formats[None].pattern
-    if decimals:
-        pattern = pattern.replace("#,##0", "#,##0." + "0" * decimals, 1)
-    return str(
-        format_percent(
-            Decimal(value) / 100, format=pattern, locale=LOCALE, decimal_quantization=True
-        )
-    )
-
-
-def fmt_signed_percent(value: Decimal | None) -> str:
-    """A gap in percent, with its sign: ``+12,5 %``, ``-100,0 %``; ``—`` when none."""
-    if value is None:
-        return NONE
-    text = fmt_percent(abs(value), decimals=1)
-    return ("+" if value > 0 else "-" if value < 0 else "") + text
-
-
-def fmt_money(value: Decimal | None) -> str:
-    """An amount in euros: ``51 128,16 €``; ``—`` when there is none."""
-    if value is None:
-        return NONE
-    from babel.numbers import format_currency
-
-    return str(format_currency(value, "EUR", locale=LOCALE))
-
-
-def fmt_signed_money(value: Decimal) -> str:
-    """A gap in euros with its sign: ``+1 000,00 €``, ``-500,00 €``."""
-    text = fmt_money(abs(value))
-    return ("+" if value > 0 else "-" if value < 0 else "") + text
-
-
-def fmt_decimal(value: Decimal | None, decimals: int = 1) -> str:
-    """A decimal number: ``6,9``; ``s`` when masked."""
-    if value is None:
-        return MASKED
-    from babel.numbers import format_decimal
-
-    return str(
-        format_decimal(
-            value, format="#,##0." + "0" * decimals, locale=LOCALE, decimal_quantization=True
-        )
-    )
-
-
-def fmt_day(day: dt.date) -> str:
-    """A day the French way: ``30 mars 2023``, ``1er janvier 2023``."""
-    from babel.dates import format_date
-
-    text = str(format_date(day, "d MMMM y", locale=LOCALE))
-    return "1er" + text[1:] if day.day == 1 else text
-
-
-def _month_year(day: dt.date) -> str:
-    from babel.dates import format_date
-
-    return str(format_date(day, "LLLL y", locale=LOCALE))
-
-
-def fmt_partial_date(value: PartialDate | None) -> str:
-    """A partial date as the seed writes it: ``janvier 2023``, ``mai à septembre 2023``,
-    ``2023``, ``30 mars 2023``; ``—`` when there is none."""
-    if value is None:
-        return NONE
-    if value.precision is Precision.DAY:
-        return fmt_day(value.start)
-    if value.precision is Precision.MONTH:
-        return _month_year(value.start)
-    if value.precision is Precision.YEAR:
-        return str(value.start.year)
-    from babel.dates import format_date
-
-    if value.start.year == value.end.year:
-        first = str(format_date(value.start, "LLLL", locale=LOCALE))
-        return f"{first} à {_month_year(value.end)}"
-    return f"{_month_year(value.start)} à {_month_year(value.end)}"
-
-
-def fmt_period(start: dt.date, end: dt.date) -> str:
-    """``Année 2023`` for a calendar year, else ``du 1er mars 2023 au 30 juin 2023``."""
+def period_heading(start: dt.date, end: dt.date) -> str:
+    """``Année 2023`` for a calendar year, else ``Du 1er mars 2023 au 30 juin 2023``."""
     if start == dt.date(start.year, 1, 1) and end == dt.date(start.year, 12, 31):
         return f"Année {start.year}"
-    return f"Du {fmt_day(start)} au {fmt_day(end)}"
-
-
-def year_label(start: dt.date, end: dt.date) -> str:
-    """The year(s) of the period, for the title: ``2023`` or ``2022–2023``."""
-    return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    text = format_period(start, end)
+    return text[0].upper() + text[1:]
 
 
 def css_string(text: str) -> str:
@@ -429,39 +339,40 @@ def _version() -> str:
 
 
 def _page(bilan: Bilan, charts: _Charts) -> Page:
-    years = year_label(bilan.start, bilan.end)
+    years = format_years(bilan.start, bilan.end)
     title = f"Bilan {years} — {bilan.site}"
     tables = {key: _block(bilan, table, charts) for key, table in bilan.tables.items()}
     return Page(
         version=_version(),
         title=title,
         kicker="Bilan d’activité CitésLab",
-        period=fmt_period(bilan.start, bilan.end),
+        period=period_heading(bilan.start, bilan.end),
         year_label=years,
         site_lines=(),
         public=bilan.public,
         public_note=(
-            f"Les effectifs de 1 à {fmt_count(bilan.threshold - 1)} personnes sont masqués "
+            f"Les effectifs de 1 à {format_count(bilan.threshold - 1)} personnes sont masqués "
             f"et notés «\u00a0{MASKED}\u00a0», ainsi que ceux qui permettraient de les retrouver à "
             "partir des totaux (secret statistique). Les graphiques ne montrent aucune "
             "valeur masquée."
         ),
         footer_css=charts.markup(css_string(title)),
-        accompanied=fmt_count(bilan.accompanied),
+        accompanied=format_count(bilan.accompanied),
         key_figures=_key_figures(bilan),
         summary=_summary(bilan),
         portrait_lead=(
-            f"{fmt_count(bilan.accompanied)} personnes accompagnées sur la période : chaque "
+            f"{format_count(bilan.accompanied)} personnes accompagnées sur la période : chaque "
             "tableau les compte une fois, ses parts totalisent "
-            f"{fmt_percent(100)}."
+            f"{format_percent(100)}."
         ),
         tables=tables,
         reach=_reach(bilan),
         prescribers=tuple(
-            PrescriberLine(p.name, fmt_count(p.count), p.count is None) for p in bilan.prescribers
+            PrescriberLine(p.name, format_count(p.count), p.count is None)
+            for p in bilan.prescribers
         ),
         programmes=tuple(
-            ProgrammeLine(p.programme, fmt_count(p.oriented), fmt_count(p.retained))
+            ProgrammeLine(p.programme, format_count(p.oriented), format_count(p.retained))
             for p in bilan.programmes
         ),
         animations=_animations(bilan),
@@ -499,36 +410,41 @@ def _key_figures(bilan: Bilan) -> tuple[KeyFigure, ...]:
     limit = residence.row("qpv_limite") if residence else None
     figures = [
         KeyFigure(
-            fmt_count(bilan.accompanied), "personnes accompagnées", "CitésLab référent de parcours"
+            format_count(bilan.accompanied),
+            "personnes accompagnées",
+            "CitésLab référent de parcours",
         ),
-        KeyFigure(fmt_count(bilan.new), "nouvelles personnes", "premier entretien dans la période"),
         KeyFigure(
-            fmt_count(ind.women),
+            format_count(bilan.new), "nouvelles personnes", "premier entretien dans la période"
+        ),
+        KeyFigure(
+            format_count(ind.women),
             "femmes",
-            _join(_share_of(women), f"{fmt_count(men.count)} hommes" if men else ""),
+            _join(_share_of(women), f"{format_count(men.count)} hommes" if men else ""),
         ),
         KeyFigure(
-            fmt_count(ind.qpv_residents),
+            format_count(ind.qpv_residents),
             "habitants des QPV",
             _join(
-                _share_of(qpv), f"{fmt_count(limit.count)} en limite de quartier" if limit else ""
+                _share_of(qpv),
+                f"{format_count(limit.count)} en limite de quartier" if limit else "",
             ),
         ),
         KeyFigure(
-            fmt_count(ind.job_seekers),
+            format_count(ind.job_seekers),
             "demandeurs d’emploi",
-            f"{fmt_count(ind.minimum_benefits)} aux minima sociaux",
+            f"{format_count(ind.minimum_benefits)} aux minima sociaux",
         ),
-        KeyFigure(fmt_count(ind.creations), "créations", _results_detail(results)),
+        KeyFigure(format_count(ind.creations), "créations", _results_detail(results)),
         KeyFigure(
-            fmt_count(ind.programme_entries),
+            format_count(ind.programme_entries),
             "entrées en programme",
-            f"{fmt_count(len(bilan.programmes))} programmes ou accélérateurs",
+            f"{format_count(len(bilan.programmes))} programmes ou accélérateurs",
         ),
         KeyFigure(
-            fmt_count(ind.animations_held),
+            format_count(ind.animations_held),
             "actions collectives",
-            _join(f"{fmt_count(ind.animation_participants)} participants", _apart(bilan)),
+            _join(f"{format_count(ind.animation_participants)} participants", _apart(bilan)),
         ),
     ]
     return tuple(figures)
@@ -537,7 +453,7 @@ def _key_figures(bilan: Bilan) -> tuple[KeyFigure, ...]:
 def _apart(bilan: Bilan) -> str:
     """``dont 22 permanences et 24 réunions partenariales``, from the animations' rows."""
     parts = [
-        f"{fmt_count(a.number)} {ANIMATION_PLURALS[a.code]}"
+        f"{format_count(a.number)} {ANIMATION_PLURALS[a.code]}"
         for a in bilan.animations
         if a.code in ANIMATION_PLURALS and a.number
     ]
@@ -545,7 +461,7 @@ def _apart(bilan: Bilan) -> str:
 
 
 def _share_of(row: TableRow | None) -> str:
-    return "" if row is None else fmt_percent(row.share)
+    return "" if row is None else format_percent(row.share)
 
 
 def _join(*parts: str) -> str:
@@ -556,27 +472,29 @@ def _results_detail(results: Table | None) -> str:
     if results is None:
         return ""
     follow = results.row("poursuite")
-    return "" if follow is None else f"{fmt_count(follow.count)} poursuites du parcours"
+    return "" if follow is None else f"{format_count(follow.count)} poursuites du parcours"
 
 
 def _summary(bilan: Bilan) -> tuple[str, ...]:
     lines = []
     sex = bilan.tables.get("sexe")
-    line = f"{fmt_count(bilan.accompanied)} personnes accompagnées (référent de parcours)"
+    line = f"{format_count(bilan.accompanied)} personnes accompagnées (référent de parcours)"
     if sex is not None:
-        parts = [f"{r.label.lower()} : {fmt_count(r.count)}" for r in sex.rows]
+        parts = [f"{r.label.lower()} : {format_count(r.count)}" for r in sex.rows]
         line += " — " + ", ".join(parts)
     lines.append(line + ".")
     results = bilan.tables.get("resultat")
     if results is not None:
-        parts = [f"{r.label.lower()} : {fmt_count(r.count)}" for r in results.rows if r.count != 0]
+        parts = [
+            f"{r.label.lower()} : {format_count(r.count)}" for r in results.rows if r.count != 0
+        ]
         lines.append("Suite aux entretiens — " + " ; ".join(parts) + ".")
     held = [a for a in bilan.animations if a.number]
     if held:
-        parts = [f"{a.label.lower()} : {fmt_count(a.number)}" for a in held]
+        parts = [f"{a.label.lower()} : {format_count(a.number)}" for a in held]
         lines.append(
-            f"{fmt_count(bilan.indicators.animations_held)} actions collectives réalisées, "
-            f"{fmt_count(bilan.indicators.animation_participants)} participants — "
+            f"{format_count(bilan.indicators.animations_held)} actions collectives réalisées, "
+            f"{format_count(bilan.indicators.animation_participants)} participants — "
             + " ; ".join(parts)
             + "."
         )
@@ -584,14 +502,15 @@ def _summary(bilan: Bilan) -> tuple[str, ...]:
         lines.append(
             "Orientation vers les programmes et accélérateurs : "
             + " ; ".join(
-                f"{p.programme} ({fmt_count(p.oriented)} orientés, {fmt_count(p.retained)} retenus)"
+                f"{p.programme} ({format_count(p.oriented)} orientés, "
+                f"{format_count(p.retained)} retenus)"
                 for p in bilan.programmes
             )
             + "."
         )
     if bilan.partnerships:
         lines.append(
-            f"{fmt_count(len(bilan.partnerships))} partenariats et rencontres "
+            f"{format_count(len(bilan.partnerships))} partenariats et rencontres "
             "partenariales dans la période."
         )
     return tuple(lines)
@@ -615,8 +534,8 @@ def _block(bilan: Bilan, table: Table, charts: _Charts) -> Block:
     rows = tuple(
         CountRow(
             r.label,
-            fmt_count(r.count),
-            fmt_percent(r.share),
+            format_count(r.count),
+            format_percent(r.share),
             r.count is None,
             colours.get(r.code, ""),
         )
@@ -641,7 +560,7 @@ def _block(bilan: Bilan, table: Table, charts: _Charts) -> Block:
             )
     if table.key == "orientation_premier_rdv" and bilan.without_orientation is not None:
         notes.append(
-            f"Dont {fmt_count(bilan.without_orientation)} personnes sans "
+            f"Dont {format_count(bilan.without_orientation)} personnes sans "
             "orientation le jour du premier entretien (comptées dans «\u00a0Autres\u00a0») : "
             "le projet poursuit sa maturation avec CitésLab."
         )
@@ -658,8 +577,8 @@ def _block(bilan: Bilan, table: Table, charts: _Charts) -> Block:
         title=table.title,
         head=TABLE_HEADS.get(table.key, "Catégorie"),
         rows=rows,
-        total=fmt_count(table.total),
-        total_share=fmt_percent(100 if table.total else 0),
+        total=format_count(table.total),
+        total_share=format_percent(100 if table.total else 0),
         chart=chart,
         notes=tuple(notes),
     )
@@ -669,9 +588,9 @@ def _reach(bilan: Bilan) -> Reach:
     rows = tuple(
         ReachLine(
             name=r.neighbourhood + (f" ({r.qpv_code})" if r.qpv_code else ""),
-            population=fmt_count(r.population),
-            count=fmt_count(r.accompanied),
-            per_thousand=(NONE if r.population == 0 else fmt_decimal(r.per_thousand)),
+            population=format_count(r.population),
+            count=format_count(r.accompanied),
+            per_thousand=(NONE if r.population == 0 else format_decimal(r.per_thousand)),
         )
         for r in bilan.reach
     )
@@ -680,7 +599,7 @@ def _reach(bilan: Bilan) -> Reach:
 
 def _animations(bilan: Bilan) -> Animations:
     held = tuple(
-        AnimationLine(a.label, fmt_count(a.number), fmt_count(a.participants))
+        AnimationLine(a.label, format_count(a.number), format_count(a.participants))
         for a in bilan.animations
         if a.number
     )
@@ -690,8 +609,8 @@ def _animations(bilan: Bilan) -> Animations:
     )
     return Animations(
         rows=held,
-        number=fmt_count(bilan.indicators.animations_held),
-        participants=fmt_count(bilan.indicators.animation_participants),
+        number=format_count(bilan.indicators.animations_held),
+        participants=format_count(bilan.indicators.animation_participants),
         notes=notes,
     )
 
@@ -701,7 +620,7 @@ def _partnerships(rows: Sequence[PartnershipRow]) -> tuple[PartnershipGroup, ...
     order: list[PartnershipCategory | None] = [*PartnershipCategory, None]
     for category in order:
         lines = tuple(
-            PartnershipLine(r.partner, r.action or "", fmt_partial_date(r.date))
+            PartnershipLine(r.partner, r.action or "", format_partial_date(r.date, missing=NONE))
             for r in rows
             if r.category is category
         )
@@ -718,13 +637,13 @@ def _funding_table(year: FundingYear, title: str) -> FundingTable:
         if c.declared_share_flagged:
             flags.append("écart avec la part déclarée")
         if c.cap_exceeded and c.cap is not None:
-            flags.append(f"au-dessus du plafond de {fmt_percent(c.cap, decimals=1)}")
-        declared = NONE if c.declared_share is None else fmt_percent(c.declared_share, decimals=1)
+            flags.append(f"au-dessus du plafond de {format_share(c.cap)}")
+        declared = format_share(c.declared_share, missing=NONE)
         lines.append(
             FundingLine(
                 c.funder.label,
-                fmt_money(c.amount),
-                fmt_percent(c.share, decimals=1),
+                format_amount(c.amount),
+                format_share(c.share),
                 declared,
                 " ; ".join(flags),
             )
@@ -734,8 +653,8 @@ def _funding_table(year: FundingYear, title: str) -> FundingTable:
     if year.total_mismatch and year.declared_total is not None:
         total_flag = "total déclaré incohérent"
         notes.append(
-            f"Le coût total déclaré ({fmt_money(year.declared_total)}) diffère de "
-            f"la somme des contributions ({fmt_money(year.contributions_sum)}) ; "
+            f"Le coût total déclaré ({format_amount(year.declared_total)}) diffère de "
+            f"la somme des contributions ({format_amount(year.contributions_sum)}) ; "
             "les parts sont calculées sur la somme des contributions."
         )
     if any(c.declared_share_flagged for c in year.contributions):
@@ -746,8 +665,8 @@ def _funding_table(year: FundingYear, title: str) -> FundingTable:
     return FundingTable(
         title=title,
         rows=tuple(lines),
-        total=fmt_money(year.total),
-        total_share=fmt_percent(100 if year.contributions_sum else 0, decimals=1),
+        total=format_amount(year.total),
+        total_share=format_share(100 if year.contributions_sum else 0),
         total_flag=total_flag,
         notes=tuple(notes),
     )
@@ -771,10 +690,10 @@ def _other_fundings(bilan: Bilan) -> tuple[FundingTable, ...]:
 def _gap_line(row: FundingPlanRow, label: str) -> GapLine:
     return GapLine(
         funder=label,
-        planned=fmt_money(row.planned),
-        actual=fmt_money(row.actual),
-        gap=fmt_signed_money(row.gap),
-        gap_percent=fmt_signed_percent(row.gap_percent),
+        planned=format_amount(row.planned, missing=NONE),
+        actual=format_amount(row.actual, missing=NONE),
+        gap=format_signed_amount(row.gap),
+        gap_percent=format_signed_share(row.gap_percent),
         flag="à expliquer" if row.flagged else "",
     )
 
@@ -790,7 +709,7 @@ def _gaps(bilan: Bilan) -> Gaps | None:
         total=_gap_line(plan.total, "Total"),
         notes=(
             f"Écart = réalisé − prévisionnel, en euros et en pourcentage du prévisionnel ; "
-            f"un écart de plus de {fmt_percent(plan.threshold)} est à expliquer au "
+            f"un écart de plus de {format_rate(plan.threshold)} est à expliquer au "
             "financeur.",
         ),
     )
@@ -825,13 +744,13 @@ def _checks_lead(bilan: Bilan) -> str:
     if not bilan.checks:
         return (
             f"Aucune incohérence relevée : chaque tableau totalise les "
-            f"{fmt_count(bilan.accompanied)} personnes accompagnées et ses parts "
-            f"{fmt_percent(100)}."
+            f"{format_count(bilan.accompanied)} personnes accompagnées et ses parts "
+            f"{format_percent(100)}."
         )
     count = len(bilan.checks)
     plural = "s" if count > 1 else ""
     return (
-        f"{fmt_count(count)} constat{plural} du contrôle de cohérence du bilan, à "
+        f"{format_count(count)} constat{plural} du contrôle de cohérence du bilan, à "
         "vérifier avant de l’envoyer aux financeurs."
     )
 
@@ -904,7 +823,7 @@ class _Charts:
             if row.count is None or row.code not in colours:
                 continue
             shown += row.count
-            printed = fmt_percent(row.share) if row.share is not None and row.share >= 5 else ""
+            printed = format_percent(row.share) if row.share is not None and row.share >= 5 else ""
             slices.append((row.label, row.count, printed))
         palette = [colours[r.code] for r in table.rows if r.count is not None and r.code in colours]
         if any(r.count is None for r in table.rows) and table.total - shown > 0:
@@ -939,7 +858,7 @@ class _Charts:
             print_values=True,
             print_values_position="top",
             show_y_guides=True,
-            value_formatter=fmt_count,
+            value_formatter=format_count,
             y_labels=_ticks(max(r.count or 0 for r in rows)),
             **self._common(table.key),
         )

@@ -1,107 +1,32 @@
 """The bilan as aligned French text for a terminal (``report --format text``).
 
-Every number, amount, percentage and date goes through babel's fr_FR forms
-(``51 128,16 €``, ``60 %``, ``30 mars 2023``; babel puts a narrow no-break space between
-thousands and a no-break space before ``%`` and ``€``). babel is imported inside the
-functions, so that importing this module costs nothing at start-up. A masked count is
-``s``. The formatting functions are public: other renderers may use them.
+Every number, amount, percentage and date is written by :mod:`citeslab_core.french`
+(babel's fr_FR forms: ``51 128,16 €``, ``60 %``, ``1er janvier 2023``), which imports babel
+only when it formats, so that importing this module costs nothing at start-up. A masked
+count is ``s``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
 from citeslab_core.bilan import Bilan, Table
-from citeslab_core.dates import PartialDate, Precision
+from citeslab_core.french import (
+    MASKED,
+    format_amount,
+    format_count,
+    format_decimal,
+    format_partial_date,
+    format_percent,
+    format_period,
+    format_rate,
+    format_share,
+)
 from citeslab_core.funding import FundingPlanRow, FundingYear
 from citeslab_core.vocabularies import Funder
 
-__all__ = [
-    "MASKED",
-    "format_amount",
-    "format_count",
-    "format_date",
-    "format_partial_date",
-    "format_percent",
-    "format_share",
-    "render",
-]
-
-#: How a masked count or share is shown.
-MASKED = "s"
-_LOCALE = "fr_FR"
-
-
-def format_count(value: int | None) -> str:
-    """A count (``1 240``), or ``s`` when masked."""
-    if value is None:
-        return MASKED
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(value, locale=_LOCALE))
-
-
-def _percent_pattern(decimals: int) -> str:
-    from babel import Locale
-
-    pattern = str(Locale.parse(_LOCALE).percent_formats[None].pattern)
-    return pattern.replace("#,##0", "#,##0." + "0" * decimals) if decimals else pattern
-
-
-def format_percent(value: int | Decimal | None) -> str:
-    """A whole percentage (``60 %``), or ``s`` when masked."""
-    if value is None:
-        return MASKED
-    from babel.numbers import format_percent as babel_percent
-
-    return str(babel_percent(Decimal(value) / 100, format=_percent_pattern(0), locale=_LOCALE))
-
-
-def format_share(value: Decimal | None) -> str:
-    """A share with one decimal (``30,6 %``); empty when there is none."""
-    if value is None:
-        return ""
-    from babel.numbers import format_percent as babel_percent
-
-    return str(babel_percent(value / 100, format=_percent_pattern(1), locale=_LOCALE))
-
-
-def format_amount(value: Decimal | None) -> str:
-    """An amount in euros (``51 128,16 €``); empty when there is none."""
-    if value is None:
-        return ""
-    from babel.numbers import format_currency
-
-    return str(format_currency(value, "EUR", locale=_LOCALE))
-
-
-def format_date(value: dt.date) -> str:
-    """A day (``30 mars 2023``)."""
-    from babel.dates import format_date as babel_date
-
-    return str(babel_date(value, format="long", locale=_LOCALE))
-
-
-def format_partial_date(value: PartialDate | None) -> str:
-    """A partial date at its precision: ``30 mars 2023``, ``janvier 2023``, ``2023``,
-    ``mai à septembre 2023``."""
-    if value is None:
-        return ""
-    from babel.dates import format_date as babel_date
-
-    if value.precision is Precision.DAY:
-        return format_date(value.start)
-    if value.precision is Precision.YEAR:
-        return str(value.start.year)
-    month = str(babel_date(value.start, format="LLLL y", locale=_LOCALE))
-    if value.precision is Precision.MONTH:
-        return month
-    end = str(babel_date(value.end, format="LLLL y", locale=_LOCALE))
-    if value.start.year == value.end.year:
-        month = str(babel_date(value.start, format="LLLL", locale=_LOCALE))
-    return f"{month} à {end}"
+__all__ = ["MASKED", "render"]
 
 
 def _grid(
@@ -205,7 +130,7 @@ def _years_lines(years: Sequence[FundingYear]) -> list[str]:
 def render(bilan: Bilan) -> str:
     """The bilan as aligned French text (see the module docstring)."""
     out: list[str] = []
-    head = f"Bilan {bilan.site} du {format_date(bilan.start)} au {format_date(bilan.end)}"
+    head = f"Bilan {bilan.site} {format_period(bilan.start, bilan.end)}"
     out += [head, "=" * len(head)]
     if bilan.public:
         out.append(
@@ -306,7 +231,7 @@ def render(bilan: Bilan) -> str:
                     r.neighbourhood,
                     format_count(r.population),
                     format_count(r.accompanied),
-                    MASKED if r.accompanied is None else _per_thousand(r.per_thousand),
+                    _per_thousand(r.accompanied, r.per_thousand),
                 ]
                 for r in bilan.reach
             ],
@@ -347,7 +272,7 @@ def render(bilan: Bilan) -> str:
     if bilan.funding_plan is not None:
         plan = bilan.funding_plan
         out += _title(
-            f"Prévu et réalisé {plan.year} (seuil d'écart : {format_share(plan.threshold)})"
+            f"Prévu et réalisé {plan.year} (seuil d'écart : {format_rate(plan.threshold)})"
         )
         out += _grid(
             ["Financeur", "Prévu", "Réalisé", "Écart", "Écart (%)", ""],
@@ -383,9 +308,8 @@ _SECTIONS = {
 }
 
 
-def _per_thousand(value: Decimal | None) -> str:
-    if value is None:
+def _per_thousand(accompanied: int | None, value: Decimal | None) -> str:
+    """The reach: ``s`` when the count is masked, empty when the population is 0."""
+    if accompanied is not None and value is None:
         return ""
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(value, format="#,##0.0", locale=_LOCALE))
+    return format_decimal(value)

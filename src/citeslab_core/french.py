@@ -1,0 +1,183 @@
+"""French forms of every number, amount, percentage and date a person reads (babel, fr_FR).
+
+One function per kind, used by the renderers (text, HTML), the bilan's and the funding's
+check messages and the exporters' notes, so that a figure is written the same way
+everywhere:
+
+- :func:`format_count`: ``17 168``; ``s`` when masked (None);
+- :func:`format_percent`: a whole percentage, ``60 %``; ``s`` when masked;
+- :func:`format_share`: one decimal, ``30,6 %``;
+- :func:`format_rate`: at most one decimal, ``10 %``, ``12,5 %`` (thresholds, caps);
+- :func:`format_signed_share`: ``+12,5 %``, ``-100,0 %``;
+- :func:`format_amount`: ``51 128,16 €``; :func:`format_signed_amount`: ``-500,00 €``;
+- :func:`format_decimal`: ``6,9``; ``s`` when masked;
+- :func:`format_day`: ``30 mars 2023``, ``1er janvier 2023``;
+- :func:`format_partial_date`: ``janvier 2023``, ``mai à septembre 2023``, ``2023``;
+- :func:`format_period`: ``du 1er janvier 2023 au 31 décembre 2023``;
+- :func:`format_years`: ``2023``, ``2022–2023``.
+
+Where a value may be absent (no declared share, nothing planned), the function takes a
+``missing`` text (``""`` by default, the HTML page gives ``"—"``).
+
+The figures are babel's exact output: a narrow no-break space (U+202F) between thousands
+and a no-break space (U+00A0) before ``%`` and ``€``; tests assert those characters. Two
+French conventions babel does not apply are added here: the first day of a month is
+written « 1er » (``1er janvier 2023``), and a range of months within one year names the
+year once (``mai à septembre 2023``). A sign is the ASCII ``+`` or ``-`` before the
+figure.
+
+babel is imported inside each function: importing this module costs nothing, so modules
+the command line imports at start-up may import it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final
+
+from citeslab_core.dates import Precision
+
+if TYPE_CHECKING:
+    from citeslab_core.dates import PartialDate
+
+__all__ = [
+    "LOCALE",
+    "MASKED",
+    "format_amount",
+    "format_count",
+    "format_day",
+    "format_decimal",
+    "format_partial_date",
+    "format_percent",
+    "format_period",
+    "format_rate",
+    "format_share",
+    "format_signed_amount",
+    "format_signed_share",
+    "format_years",
+]
+
+#: The locale of everything a person reads.
+LOCALE: Final = "fr_FR"
+#: How a count masked by statistical secrecy is written.
+MASKED: Final = "s"
+
+
+def format_count(value: int | None) -> str:
+    """A count: ``17 168``; ``s`` when masked (None)."""
+    if value is None:
+        return MASKED
+    from babel.numbers import format_decimal as babel_decimal
+
+    return str(babel_decimal(value, locale=LOCALE))
+
+
+def _percent(value: int | Decimal, fraction: str) -> str:
+    """``value`` (a number of percent) with the locale's percent pattern, its fraction
+    part replaced by ``fraction`` (``""``, ``".0"``, ``".#"``)."""
+    from babel import Locale
+    from babel.numbers import format_percent as babel_percent
+
+    pattern = str(Locale.parse(LOCALE).percent_formats[None].pattern)
+    if fraction:
+        pattern = pattern.replace("#,##0", "#,##0" + fraction, 1)
+    return str(babel_percent(Decimal(value) / 100, format=pattern, locale=LOCALE))
+
+
+def format_percent(value: int | Decimal | None) -> str:
+    """A whole percentage (a table's share): ``60 %``; ``s`` when masked (None)."""
+    return MASKED if value is None else _percent(value, "")
+
+
+def format_share(value: int | Decimal | None, *, missing: str = "") -> str:
+    """A percentage with one decimal (a funding share): ``30,6 %``, ``100,0 %``;
+    ``missing`` when there is none."""
+    return missing if value is None else _percent(value, ".0")
+
+
+def format_rate(value: int | Decimal) -> str:
+    """A percentage with at most one decimal (a threshold, a cap): ``10 %``, ``12,5 %``."""
+    return _percent(value, ".#")
+
+
+def _sign(value: Decimal) -> str:
+    return "+" if value > 0 else "-" if value < 0 else ""
+
+
+def format_signed_share(value: Decimal | None, *, missing: str = "—") -> str:
+    """A gap in percent with its sign: ``+12,5 %``, ``-100,0 %``, ``0,0 %``;
+    ``missing`` when there is none."""
+    if value is None:
+        return missing
+    return _sign(value) + _percent(abs(value), ".0")
+
+
+def format_amount(value: Decimal | None, *, missing: str = "") -> str:
+    """An amount in euros: ``51 128,16 €``; ``missing`` when there is none."""
+    if value is None:
+        return missing
+    from babel.numbers import format_currency
+
+    return str(format_currency(value, "EUR", locale=LOCALE))
+
+
+def format_signed_amount(value: Decimal) -> str:
+    """A gap in euros with its sign: ``+1 000,00 €``, ``-500,00 €``, ``0,00 €``."""
+    return _sign(value) + format_amount(abs(value))
+
+
+def format_decimal(value: Decimal | None, *, decimals: int = 1) -> str:
+    """A decimal number with ``decimals`` digits after the comma: ``6,9``, ``1 234,5``;
+    ``s`` when masked (None)."""
+    if value is None:
+        return MASKED
+    from babel.numbers import format_decimal as babel_decimal
+
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    return str(babel_decimal(value, format=pattern, locale=LOCALE))
+
+
+def format_day(day: dt.date) -> str:
+    """A day: ``30 mars 2023``; the first of a month ``1er janvier 2023``."""
+    from babel.dates import format_date
+
+    text = str(format_date(day, "d MMMM y", locale=LOCALE))
+    return "1er" + text[1:] if day.day == 1 else text
+
+
+def _month_year(day: dt.date) -> str:
+    from babel.dates import format_date
+
+    return str(format_date(day, "LLLL y", locale=LOCALE))
+
+
+def format_partial_date(value: PartialDate | None, *, missing: str = "") -> str:
+    """A (possibly partial) date at its precision: ``30 mars 2023``, ``1er mars 2023``,
+    ``janvier 2023``, ``mai à septembre 2023``, ``novembre 2023 à février 2024``,
+    ``2023``; ``missing`` when there is none."""
+    if value is None:
+        return missing
+    if value.precision is Precision.DAY:
+        return format_day(value.start)
+    if value.precision is Precision.YEAR:
+        return str(value.start.year)
+    if value.precision is Precision.MONTH:
+        return _month_year(value.start)
+    from babel.dates import format_date
+
+    if value.start.year == value.end.year:
+        first = str(format_date(value.start, "LLLL", locale=LOCALE))
+    else:
+        first = _month_year(value.start)
+    return f"{first} à {_month_year(value.end)}"
+
+
+def format_period(start: dt.date, end: dt.date) -> str:
+    """A period, both days included: ``du 1er janvier 2023 au 31 décembre 2023``."""
+    return f"du {format_day(start)} au {format_day(end)}"
+
+
+def format_years(start: dt.date, end: dt.date) -> str:
+    """The year(s) of a period, for a title: ``2023``, ``2022–2023`` (an en dash)."""
+    return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
