@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.bilan import TABLE_KEYS, Bilan, compute_bilan
+from citeslab_core.bilan import TABLE_KEYS, Bilan, PersonFigures, accompanied_persons, compute_bilan
 from citeslab_core.dates import PartialDate
 from citeslab_core.errors import UsageError
 from citeslab_core.example import load_example
@@ -365,6 +365,37 @@ def test_results_last_exit_and_en_cours() -> None:
     assert results["en_cours"] == 3
     assert [r.code for r in bilan.tables["resultat"].rows][-1] == "en_cours"
     assert bilan.tables["resultat"].rows[-1].label == "En cours"
+
+
+def test_per_person_figures_of_the_small_records() -> None:
+    figures = {f.person.id: f for f in accompanied_persons(small(), *Y2023)}
+    assert list(figures) == ["A", "B", "C", "E"]  # the order of the records, not D
+    a, b, c, e = figures["A"], figures["B"], figures["C"], figures["E"]
+    assert (a.first_entretien, a.new, a.age_date) == (D(2023, 6, 14), True, D(2023, 6, 14))
+    assert a.orientation is OrientationCategory.EMPLOI  # the first row of that day
+    assert (a.exit_date, a.exit_result) == (D(2023, 9, 1), ExitResult.POURSUITE)
+    assert (b.first_entretien, b.new, b.orientation) == (D(2022, 11, 2), False, None)
+    assert (b.exit_date, b.exit_result) == (None, None)  # the 2024 exit is not in 2023
+    assert c.orientation is OrientationCategory.AUTRE
+    assert (e.new, e.age_bracket, e.orientation) == (True, None, None)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(max_persons=10), st.sampled_from([2022, 2023]))
+def test_the_bilan_tallies_the_per_person_figures(data: Dataset, year: int) -> None:
+    start, end = D(year, 1, 1), D(year, 12, 31)
+    bilan = compute_bilan(data, start, end)
+    figures: tuple[PersonFigures, ...] = accompanied_persons(data, start, end)
+    assert len(figures) == bilan.accompanied
+    assert sum(f.new for f in figures) == bilan.new
+    assert sum(f.orientation is None for f in figures) == bilan.without_orientation
+    for f in figures:
+        events = data.events_by_person[f.person.id]
+        entretiens = [e.date for e in events if e.type is EventType.ENTRETIEN]
+        assert f.first_entretien == (min(entretiens) if entretiens else None)
+        assert f.age_date == (f.first_entretien or min(e.date for e in events))
+        exits = [e for e in events if e.type is EventType.SORTIE and start <= e.date <= end]
+        assert f.exit_date == (max(e.date for e in exits) if exits else None)
 
 
 def test_programmes_count_distinct_persons() -> None:

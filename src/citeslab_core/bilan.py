@@ -49,7 +49,7 @@ from citeslab_core.funding import (
     funding_year,
     funding_years,
 )
-from citeslab_core.model import Animation, Dataset
+from citeslab_core.model import Animation, Dataset, Event, Person
 from citeslab_core.shares import whole_percentages
 from citeslab_core.vocabularies import (
     AgeBracket,
@@ -86,6 +86,7 @@ __all__ = [
     "FundingYear",
     "Indicators",
     "PartnershipRow",
+    "PersonFigures",
     "Prescriber",
     "ProgrammeRow",
     "QpvAnimationRow",
@@ -94,6 +95,7 @@ __all__ = [
     "Table",
     "TableRow",
     "TextRow",
+    "accompanied_persons",
     "compute_bilan",
 ]
 
@@ -378,11 +380,12 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
         raise UsageError("la fin de la période précède son début")
     site = data.site
     k = site.disclosure_threshold if public else 0
-    persons = _scan_persons(data, start, end)
+    scan = _scan_persons(data, start, end)
+    tally = _tally(data, scan.persons)
     checks: list[Check] = []
 
-    tables, unprotected = _portrait_tables(data, persons, k)
-    qpv_rows = _qpv_breakdown(data, persons, tables, k, unprotected)
+    tables, unprotected = _portrait_tables(data, tally, k)
+    qpv_rows = _qpv_breakdown(data, tally, tables, k, unprotected)
     for key in unprotected:
         checks.append(
             Check(
@@ -394,9 +397,9 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
             )
         )
 
-    accompanied = persons.accompanied
+    accompanied = tally.accompanied
     for key, table in tables.items():
-        true_total = sum(persons.counters[key].values())
+        true_total = sum(tally.counters[key].values())
         if true_total != accompanied:  # pragma: no cover (defensive: cannot happen)
             checks.append(
                 Check(
@@ -407,20 +410,20 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
                 )
             )
 
-    new = mask_value(persons.new, k) if public else persons.new
+    new = mask_value(tally.new, k) if public else tally.new
     autre = tables["orientation_premier_rdv"].row(OrientationCategory.AUTRE.code)
-    without: int | None = persons.without_orientation
+    without: int | None = tally.without_orientation
     if public:
         with_other = (
-            autre.count - persons.without_orientation
+            autre.count - tally.without_orientation
             if autre is not None and autre.count is not None
             else 0
         )
-        if 0 < persons.without_orientation < k or 0 < with_other < k:
+        if 0 < tally.without_orientation < k or 0 < with_other < k:
             without = None
 
-    programmes = _programmes(persons, k)
-    entries = len(persons.retained_any)
+    programmes = _programmes(scan, k)
+    entries = len(scan.retained_any)
     programme_entries: int | None = entries
     if public and (0 < entries < k or any(p.retained is None for p in programmes)):
         programme_entries = None
@@ -469,7 +472,7 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
         animation_participants=participants,
     )
 
-    under_18 = persons.counters["tranche_age"][AgeBracket.UNDER_18.code]
+    under_18 = tally.counters["tranche_age"][AgeBracket.UNDER_18.code]
     if under_18:
         shown = cell("tranche_age", AgeBracket.UNDER_18.code)
         who = f"{format_count(shown)} personne(s)" if shown is not None else "Des personnes"
@@ -481,8 +484,8 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
                 "vérifiez les dates de naissance.",
             )
         )
-    if persons.no_entretien:
-        shown = mask_value(persons.no_entretien, k) if public else persons.no_entretien
+    if tally.no_entretien:
+        shown = mask_value(tally.no_entretien, k) if public else tally.no_entretien
         who = f"{format_count(shown)} personne(s)" if shown is not None else "Des personnes"
         checks.append(
             Check(
@@ -493,8 +496,8 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
                 "« Autres ».",
             )
         )
-    if persons.exits_outside:
-        shown = mask_value(persons.exits_outside, k) if public else persons.exits_outside
+    if scan.exits_outside:
+        shown = mask_value(scan.exits_outside, k) if public else scan.exits_outside
         who = f"{format_count(shown)} sortie(s)" if shown is not None else "Des sorties"
         checks.append(
             Check(
@@ -554,7 +557,7 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
         partnerships=partnerships,
         reach=_reach(data, tables["quartier"]),
         qpv_breakdown=qpv_rows,
-        prescribers=_prescribers(persons, tables, k),
+        prescribers=_prescribers(tally, tables, k),
         funding=funding,
         funding_plan=plan,
         funding_years=years,
@@ -566,32 +569,58 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
 # -- the pass over persons ---------------------------------------------------------------
 
 
+@attrs.frozen
+class PersonFigures:
+    """One person accompanied in the period, as the bilan counts them.
+
+    The one definition of the per-person figures: the bilan's tables tally these, and
+    :func:`citeslab_core.privacy.build_participants` turns them into participant rows, so
+    the two always agree.
+
+    - ``person``: the record (identity included: it never leaves the core as it is);
+    - ``first_entretien``: the person's first-ever ``entretien``, None when there is none;
+    - ``new``: that first entretien is in the period;
+    - ``age_date``: the day the age is taken: the first entretien, else the person's first
+      event; ``age_bracket``: the age bracket on that day, None when the birth date is
+      unknown;
+    - ``orientation``: the category of the orientation dated on the day of the first
+      entretien (several that day: the first row), None when there is none (the bilan
+      counts it ``autre``);
+    - ``exit_date``, ``exit_result``: the last ``sortie`` in the period (by date; same date:
+      the later row), None when there is none (``en_cours``).
+    """
+
+    person: Person
+    first_entretien: dt.date | None
+    new: bool
+    age_date: dt.date
+    age_bracket: AgeBracket | None
+    orientation: OrientationCategory | None
+    exit_date: dt.date | None
+    exit_result: ExitResult | None
+
+
+def accompanied_persons(data: Dataset, start: dt.date, end: dt.date) -> tuple[PersonFigures, ...]:
+    """The persons accompanied from ``start`` to ``end`` (at least one ``entretien`` or
+    ``point_etape`` in the period, both ends included), in the order of ``data.persons``.
+    One pass over each person's events: linear in the number of events."""
+    return tuple(_scan_persons(data, start, end).persons)
+
+
 @attrs.define
 class _Scan:
     """What one pass over the persons' events gathers (true counts, before masking)."""
 
-    accompanied: int = 0
-    new: int = 0
-    without_orientation: int = 0
-    no_entretien: int = 0
+    persons: list[PersonFigures] = attrs.field(factory=list)
     exits_outside: int = 0
-    counters: dict[str, Counter[str]] = attrs.field(factory=dict)
-    other_hoods: set[str] = attrs.field(factory=set)
     oriented: dict[str, set[str]] = attrs.field(factory=dict)
     retained: dict[str, set[str]] = attrs.field(factory=dict)
     retained_any: set[str] = attrs.field(factory=set)
     programme_first: dict[str, dt.date] = attrs.field(factory=dict)
-    qpv: dict[tuple[str | None, str | None], tuple[Counter[str], Counter[str]]] = attrs.field(
-        factory=dict
-    )
-    prescribers: Counter[str | None] = attrs.field(factory=Counter)
-    prescriber_spellings: dict[str, set[str]] = attrs.field(factory=dict)
 
 
 def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
-    scan = _Scan(counters={key: Counter() for key in TABLE_KEYS})
-    counters = scan.counters
-    hoods = {h.name.casefold(): h for h in data.neighbourhoods}
+    scan = _Scan()
     persons_by_id = data.persons_by_id
     entretien, point, orientation = (
         EventType.ENTRETIEN,
@@ -604,15 +633,14 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
         EventType.SORTIE,
     )
     retenu = Decision.RETENU
-    nr = NON_RENSEIGNE[0]
     for pid, events in data.events_by_person.items():
         if not events:
             continue
         first_entretien: dt.date | None = None
         contact = False
-        last_exit: ExitResult | None = None
+        last_exit: Event | None = None
         orient: tuple[dt.date, OrientationCategory | None] | None = None
-        for ev in events:
+        for ev in events:  # by date, same date in input order
             kind = ev.type
             day = ev.date
             inside = start <= day <= end
@@ -630,7 +658,7 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
             elif not inside:
                 continue
             elif kind is sortie:
-                last_exit = ev.result
+                last_exit = ev  # the last one wins: by date, then the later row
             elif kind is candidature and ev.programme:
                 scan.oriented.setdefault(ev.programme, set()).add(pid)
                 _first(scan.programme_first, ev.programme, day)
@@ -640,16 +668,61 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
                     scan.retained_any.add(pid)
                 _first(scan.programme_first, ev.programme, day)
         if not contact:
-            if last_exit is not None:
+            if last_exit is not None and last_exit.result is not None:
                 scan.exits_outside += 1
             continue
         person = persons_by_id[pid]
-        scan.accompanied += 1
-        if first_entretien is not None and start <= first_entretien <= end:
-            scan.new += 1
-        if first_entretien is None:
-            scan.no_entretien += 1
-        entry = first_entretien or events[0].date
+        age_date = first_entretien or events[0].date
+        scan.persons.append(
+            PersonFigures(
+                person=person,
+                first_entretien=first_entretien,
+                new=first_entretien is not None and start <= first_entretien <= end,
+                age_date=age_date,
+                age_bracket=(
+                    AgeBracket.of_age(age_on(person.birth, age_date))
+                    if person.birth is not None
+                    else None
+                ),
+                orientation=(
+                    orient[1] if orient is not None and orient[0] == first_entretien else None
+                ),
+                exit_date=last_exit.date if last_exit is not None else None,
+                exit_result=last_exit.result if last_exit is not None else None,
+            )
+        )
+    return scan
+
+
+@attrs.define
+class _Tally:
+    """The accompanied persons' counts, by table and more (true counts, before masking)."""
+
+    accompanied: int = 0
+    new: int = 0
+    without_orientation: int = 0
+    no_entretien: int = 0
+    counters: dict[str, Counter[str]] = attrs.field(factory=dict)
+    other_hoods: set[str] = attrs.field(factory=set)
+    qpv: dict[tuple[str | None, str | None], tuple[Counter[str], Counter[str]]] = attrs.field(
+        factory=dict
+    )
+    prescribers: Counter[str | None] = attrs.field(factory=Counter)
+    prescriber_spellings: dict[str, set[str]] = attrs.field(factory=dict)
+
+
+def _tally(data: Dataset, persons: list[PersonFigures]) -> _Tally:
+    tally = _Tally(counters={key: Counter() for key in TABLE_KEYS})
+    counters = tally.counters
+    hoods = {h.name.casefold(): h for h in data.neighbourhoods}
+    nr = NON_RENSEIGNE[0]
+    for figures in persons:
+        person = figures.person
+        tally.accompanied += 1
+        if figures.new:
+            tally.new += 1
+        if figures.first_entretien is None:
+            tally.no_entretien += 1
         sex = person.sex.code if person.sex is not None else nr
         counters["sexe"][sex] += 1
         counters["statut_residence"][person.residence.code if person.residence else nr] += 1
@@ -660,11 +733,9 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
                 hood_name = declared.name
             else:
                 hood_name = person.neighbourhood.strip()
-                scan.other_hoods.add(hood_name)
+                tally.other_hoods.add(hood_name)
         counters["quartier"][hood_name if hood_name is not None else nr] += 1
-        age = (
-            AgeBracket.of_age(age_on(person.birth, entry)).code if person.birth is not None else nr
-        )
+        age = figures.age_bracket.code if figures.age_bracket is not None else nr
         counters["tranche_age"][age] += 1
         counters["niveau_formation"][person.education.code if person.education else nr] += 1
         counters["situation_entree"][person.situation.code if person.situation else nr] += 1
@@ -672,25 +743,26 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
         counters["canal"][person.channel.code if person.channel else nr] += 1
         counters["stade_entree"][person.stage_at_entry.code if person.stage_at_entry else nr] += 1
         counters["secteur"][person.sector.code if person.sector else nr] += 1
-        category = orient[1] if orient is not None and orient[0] == first_entretien else None
+        category = figures.orientation
         if category is None:
-            scan.without_orientation += 1
+            tally.without_orientation += 1
             category = OrientationCategory.AUTRE
         counters["orientation_premier_rdv"][category.code] += 1
-        counters["resultat"][last_exit.code if last_exit is not None else EN_COURS[0]] += 1
+        result = figures.exit_result
+        counters["resultat"][result.code if result is not None else EN_COURS[0]] += 1
         if person.residence is ResidenceStatus.QPV:
-            sexes, ages = scan.qpv.setdefault((hood_name, person.qpv_code), (Counter(), Counter()))
+            sexes, ages = tally.qpv.setdefault((hood_name, person.qpv_code), (Counter(), Counter()))
             sexes[sex] += 1
             ages[age] += 1
         if person.channel is Channel.PARTENAIRE:
             name = person.prescriber.strip() if person.prescriber else ""
             if name:
                 key = name.casefold()
-                scan.prescribers[key] += 1
-                scan.prescriber_spellings.setdefault(key, set()).add(name)
+                tally.prescribers[key] += 1
+                tally.prescriber_spellings.setdefault(key, set()).add(name)
             else:
-                scan.prescribers[None] += 1
-    return scan
+                tally.prescribers[None] += 1
+    return tally
 
 
 def _first(firsts: dict[str, dt.date], programme: str, day: dt.date) -> None:
@@ -706,11 +778,11 @@ def _vocabulary_rows(vocabulary: type[Vocabulary]) -> list[tuple[str, str]]:
     return [(m.code, m.label) for m in vocabulary]
 
 
-def _row_codes(data: Dataset, scan: _Scan) -> dict[str, list[tuple[str, str]]]:
+def _row_codes(data: Dataset, tally: _Tally) -> dict[str, list[tuple[str, str]]]:
     """Every table's rows (code, label) before the ``non_renseigne`` row."""
     declared = [h.name for h in data.neighbourhoods]
     declared_set = set(declared)
-    others = sorted(scan.other_hoods - declared_set, key=lambda n: (n.casefold(), n))
+    others = sorted(tally.other_hoods - declared_set, key=lambda n: (n.casefold(), n))
     return {
         "sexe": _vocabulary_rows(Sex),
         "statut_residence": _vocabulary_rows(ResidenceStatus),
@@ -765,8 +837,8 @@ def _make_table(
     return Table(key, title, tuple(table_rows), total), unprotected
 
 
-def _portrait_tables(data: Dataset, scan: _Scan, k: int) -> tuple[dict[str, Table], list[str]]:
-    codes = _row_codes(data, scan)
+def _portrait_tables(data: Dataset, tally: _Tally, k: int) -> tuple[dict[str, Table], list[str]]:
+    codes = _row_codes(data, tally)
     tables: dict[str, Table] = {}
     unprotected: list[str] = []
     for key in TABLE_KEYS:
@@ -774,7 +846,7 @@ def _portrait_tables(data: Dataset, scan: _Scan, k: int) -> tuple[dict[str, Tabl
             key,
             TABLE_TITLES[key],
             codes[key],
-            scan.counters[key],
+            tally.counters[key],
             k,
             with_non_renseigne=key not in _ALWAYS_FILLED,
         )
@@ -784,32 +856,32 @@ def _portrait_tables(data: Dataset, scan: _Scan, k: int) -> tuple[dict[str, Tabl
     return tables, unprotected
 
 
-def _qpv_keys(data: Dataset, scan: _Scan) -> list[tuple[str | None, str | None]]:
+def _qpv_keys(data: Dataset, tally: _Tally) -> list[tuple[str | None, str | None]]:
     """The QPV rows: declared QPV neighbourhoods, then others by name, then unnamed."""
     declared = [
         (h.name, h.qpv_code) for h in data.neighbourhoods if h.residence is ResidenceStatus.QPV
     ]
     seen = set(declared)
     others = sorted(
-        (key for key in scan.qpv if key not in seen),
+        (key for key in tally.qpv if key not in seen),
         key=lambda key: (key[0] is None, (key[0] or "").casefold(), key[0] or "", key[1] or ""),
     )
     return [*declared, *others]
 
 
 def _qpv_breakdown(
-    data: Dataset, scan: _Scan, tables: dict[str, Table], k: int, unprotected: list[str]
+    data: Dataset, tally: _Tally, tables: dict[str, Table], k: int, unprotected: list[str]
 ) -> tuple[QpvRow, ...]:
     """The per-QPV rows; may mask more of the ``quartier`` table (and say so in
     ``unprotected`` when that table can no longer be protected)."""
-    keys = _qpv_keys(data, scan)
-    counts = [sum(scan.qpv[key][0].values()) if key in scan.qpv else 0 for key in keys]
+    keys = _qpv_keys(data, tally)
+    counts = [sum(tally.qpv[key][0].values()) if key in tally.qpv else 0 for key in keys]
     masked: tuple[bool, ...] = (False,) * len(keys)
     if k > 0:
         # A neighbourhood masked in the quartier table stays masked here, and the other
         # way round, until both agree (the two tables often show the same figure).
         quartier = tables["quartier"]
-        codes = _row_codes(data, scan)["quartier"]
+        codes = _row_codes(data, tally)["quartier"]
         qpv_total = tables["statut_residence"].row(ResidenceStatus.QPV.code)
         total_masked = qpv_total is not None and qpv_total.count is None
         for _ in range(len(keys) + 2):
@@ -829,7 +901,7 @@ def _qpv_breakdown(
                 "quartier",
                 TABLE_TITLES["quartier"],
                 codes,
-                scan.counters["quartier"],
+                tally.counters["quartier"],
                 k,
                 forced=dict.fromkeys(names | hidden_hoods, True),
             )
@@ -840,7 +912,7 @@ def _qpv_breakdown(
     age_codes = _vocabulary_rows(AgeBracket)
     sex_codes = _vocabulary_rows(Sex)
     for key, count, hide in zip(keys, counts, masked, strict=True):
-        sexes, ages = scan.qpv.get(key, (Counter(), Counter()))
+        sexes, ages = tally.qpv.get(key, (Counter(), Counter()))
         name = key[0] if key[0] is not None else NON_RENSEIGNE[1]
         sex_table, _ = _make_table(
             "sexe", TABLE_TITLES["sexe"], sex_codes, sexes, k, total_masked=hide
@@ -873,14 +945,14 @@ def _programmes(scan: _Scan, k: int) -> tuple[ProgrammeRow, ...]:
     return tuple(rows)
 
 
-def _prescribers(scan: _Scan, tables: dict[str, Table], k: int) -> tuple[Prescriber, ...]:
-    named = [key for key in scan.prescribers if key is not None]
-    spelling = {key: min(scan.prescriber_spellings[key]) for key in named}
-    named.sort(key=lambda key: (-scan.prescribers[key], spelling[key].casefold(), spelling[key]))
+def _prescribers(tally: _Tally, tables: dict[str, Table], k: int) -> tuple[Prescriber, ...]:
+    named = [key for key in tally.prescribers if key is not None]
+    spelling = {key: min(tally.prescriber_spellings[key]) for key in named}
+    named.sort(key=lambda key: (-tally.prescribers[key], spelling[key].casefold(), spelling[key]))
     keys: list[str | None] = [*named]
-    if scan.prescribers.get(None):
+    if tally.prescribers.get(None):
         keys.append(None)
-    counts = [scan.prescribers[key] for key in keys]
+    counts = [tally.prescribers[key] for key in keys]
     masked: tuple[bool, ...] = (False,) * len(keys)
     if k > 0:
         partner = tables["canal"].row(Channel.PARTENAIRE.code)

@@ -15,9 +15,10 @@ comment, nor the site's own person id, so a plug-in cannot leak what it never re
 - The birth date becomes the **age bracket** (at the first ``entretien``, as in the bilan).
 - The address never leaves: the **residence status** and the **QPV code** stand for it.
 
-The period's rows are the bilan's accompanied persons; their entry date is the first
-``entretien`` and their exit the last ``sortie`` in the period, exactly as the bilan's
-results.
+The period's rows are the bilan's accompanied persons, with the bilan's own per-person
+figures (:func:`citeslab_core.bilan.accompanied_persons`): their entry date is the first
+``entretien``, their age bracket the bilan's, their exit the last ``sortie`` in the
+period, exactly as the bilan's results.
 """
 
 from __future__ import annotations
@@ -25,19 +26,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
 import attrs
 
-from citeslab_core.dates import age_on
+from citeslab_core.bilan import accompanied_persons
 from citeslab_core.errors import CitesLabError
-from citeslab_core.model import Dataset, Event, Person
+from citeslab_core.model import Dataset
 from citeslab_core.vocabularies import (
     AgeBracket,
     EducationLevel,
-    EventType,
     ExitResult,
     MinimumBenefit,
     ResidenceStatus,
@@ -148,45 +148,6 @@ class ParticipantRow:
         return None if self.residence is None else self.residence is ResidenceStatus.QPV
 
 
-def _row(
-    person: Person, events: Sequence[Event], start: dt.date, end: dt.date, key: bytes, exporter: str
-) -> ParticipantRow | None:
-    """The row of a person accompanied in the period, None when they are not."""
-    first_entretien: dt.date | None = None
-    first_contact: dt.date | None = None
-    exit_event: Event | None = None
-    for event in events:  # by date, same date in input order
-        kind = event.type
-        if kind is EventType.ENTRETIEN and first_entretien is None:
-            first_entretien = event.date
-        if start <= event.date <= end:
-            if kind.is_contact and first_contact is None:
-                first_contact = event.date
-            elif kind is EventType.SORTIE:
-                exit_event = event  # the last one wins: by date, then the later row
-    if first_contact is None:
-        return None
-    # As the bilan: the age at the first entretien, else at the person's first event.
-    age_date = first_entretien if first_entretien is not None else events[0].date
-    bracket = AgeBracket.of_age(age_on(person.birth, age_date)) if person.birth else None
-    return ParticipantRow(
-        pseudonym=pseudonym(key, exporter, person.id),
-        sex=person.sex,
-        age_bracket=bracket,
-        education=person.education,
-        situation=person.situation,
-        benefit=person.benefit,
-        rqth=person.rqth,
-        residence=person.residence,
-        qpv_code=person.qpv_code,
-        stage_at_entry=person.stage_at_entry,
-        sector=person.sector,
-        entry_date=first_entretien,
-        exit_date=exit_event.date if exit_event is not None else None,
-        exit_result=exit_event.result if exit_event is not None else None,
-    )
-
-
 def _order(row: ParticipantRow) -> tuple[dt.date, str]:
     return (row.entry_date or dt.date.min, row.pseudonym)
 
@@ -196,12 +157,29 @@ def build_participants(
 ) -> list[ParticipantRow]:
     """The rows of the persons accompanied from ``start`` to ``end`` (both included),
     pseudonymised for ``exporter``, by entry date then pseudonym (an order that says
-    nothing of the site's ids)."""
-    rows = []
-    by_person = data.events_by_person
-    for person in data.persons:
-        row = _row(person, by_person.get(person.id, ()), start, end, key, exporter)
-        if row is not None:
-            rows.append(row)
+    nothing of the site's ids).
+
+    The persons and their figures are the bilan's own
+    (:func:`citeslab_core.bilan.accompanied_persons`): the file always agrees with it.
+    """
+    rows = [
+        ParticipantRow(
+            pseudonym=pseudonym(key, exporter, figures.person.id),
+            sex=figures.person.sex,
+            age_bracket=figures.age_bracket,
+            education=figures.person.education,
+            situation=figures.person.situation,
+            benefit=figures.person.benefit,
+            rqth=figures.person.rqth,
+            residence=figures.person.residence,
+            qpv_code=figures.person.qpv_code,
+            stage_at_entry=figures.person.stage_at_entry,
+            sector=figures.person.sector,
+            entry_date=figures.first_entretien,
+            exit_date=figures.exit_date,
+            exit_result=figures.exit_result,
+        )
+        for figures in accompanied_persons(data, start, end)
+    ]
     rows.sort(key=_order)
     return rows
