@@ -100,6 +100,15 @@ def test_seed_results(seed_bilan: Bilan) -> None:
     assert results["sans_nouvelles"] == 12
     assert sum(v or 0 for v in results.values()) == 118
     assert seed_bilan.indicators.creations == 5
+    assert seed_bilan.indicators.positive_exits == 5 + 45 + 23
+
+
+def test_seed_site_host_and_territory(seed_bilan: Bilan) -> None:
+    assert (seed_bilan.site, seed_bilan.host, seed_bilan.territory) == (
+        "CitésLab Brest",
+        "DEFIS Emploi",
+        "Brest métropole",
+    )
 
 
 def test_seed_education_shares(seed_bilan: Bilan) -> None:
@@ -492,6 +501,25 @@ def test_every_table_adds_up_to_the_accompanied(data: Dataset) -> None:
     autre = bilan.tables["orientation_premier_rdv"].row("autre")
     assert autre is not None
     assert (bilan.without_orientation or 0) <= (autre.count or 0)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(max_persons=15), st.booleans())
+def test_positive_exits_are_creation_emploi_formation_poursuite(
+    data: Dataset, public: bool
+) -> None:
+    bilan = compute_bilan(data, *Y2023, public=public)
+    positive = {"creation", "emploi_formation", "poursuite"}
+    true_sum = sum(
+        1
+        for f in accompanied_persons(data, *Y2023)
+        if f.exit_result is not None and f.exit_result.code in positive
+    )
+    cells = [r.count for r in bilan.tables["resultat"].rows if r.code in positive]
+    if any(c is None for c in cells):
+        assert bilan.indicators.positive_exits is None  # masked like its parts
+    else:
+        assert bilan.indicators.positive_exits == true_sum == sum(c or 0 for c in cells)
 
 
 def shuffled(data: Dataset, rng: random.Random) -> Dataset:

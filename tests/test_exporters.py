@@ -204,6 +204,10 @@ def check_pic(document: dict[str, Any], bilan: Bilan, data: Dataset) -> None:
     assert summary["entrees"] == shown(bilan.new)
     for row in bilan.tables["resultat"].rows:
         assert summary[f"sortie_{row.code}"] == shown(row.count)
+    assert summary["sorties_positives"] == shown(bilan.indicators.positive_exits)
+    assert summary["sorties_positives"] == sum(
+        summary[f"sortie_{code}"] for code in ("creation", "emploi_formation", "poursuite")
+    )
     rows = build_participants(data, bilan.start, bilan.end, key=KEY, exporter="pic")
     written = lines(document, "participants")
     assert len(written) == bilan.accompanied

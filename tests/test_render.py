@@ -31,6 +31,10 @@ def test_text_of_the_seed_shows_babel_amounts_and_percentages() -> None:
     assert re.search(f"\n  Femmes +71 +60{NBSP}%\n", text_2023)
     assert re.search(f"\n  Hommes +47 +40{NBSP}%\n", text_2023)
     assert "Personnes accompagnées : 118" in text_2023
+    assert "\nStructure porteuse : DEFIS Emploi\nTerritoire : Brest métropole\n" in text_2023
+    assert re.search(
+        r"\n  Sorties positives \(création, emploi ou formation, poursuite\) +73\n", text_2023
+    )
     assert "Bilan CitésLab Brest du 1er janvier 2023 au 31 décembre 2023\n" in text_2023
 
 
@@ -53,6 +57,9 @@ def test_json_follows_formats_4() -> None:
     assert data["schema"] == "citeslab.bilan/1"
     assert data["periode"] == {"debut": "2023-01-01", "fin": "2023-12-31"}
     assert data["accompagnes"] == 118
+    assert (data["structure_porteuse"], data["territoire"]) == ("DEFIS Emploi", "Brest métropole")
+    assert data["indicateurs"]["creations"] == 5
+    assert data["indicateurs"]["sorties_positives"] == 5 + 45 + 23
     assert list(data["tables"]) == list(TABLE_KEYS)
     assert data["tables"]["sexe"] == [
         {"code": "F", "libelle": "Femmes", "effectif": 71, "part": 60},

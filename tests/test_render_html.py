@@ -179,6 +179,10 @@ def test_title_language_and_key_figures(html: str, page: Page) -> None:
     assert '<html lang="fr">' in html
     assert "<title>Bilan 2023 — CitésLab Brest</title>" in html
     assert "<h1>Bilan 2023 — CitésLab Brest</h1>" in html
+    assert (
+        '<p class="meta">Année 2023 · Structure porteuse : DEFIS Emploi · '
+        "Territoire : Brest métropole</p>"
+    ) in html
     key = re.findall(r'<span class="value">([^<]*)</span><span class="label">([^<]*)</span>', html)
     figures = {label: value for value, label in key}
     assert figures["personnes accompagnées"] == "118"

@@ -74,6 +74,7 @@ from citeslab_core.vocabularies import (
 
 __all__ = [
     "NON_RENSEIGNE",
+    "POSITIVE_EXITS",
     "SEVERITIES",
     "TABLE_KEYS",
     "TABLE_TITLES",
@@ -136,6 +137,13 @@ TABLE_TITLES: Mapping[str, str] = {
     "resultat": "Résultats (sorties de la période)",
 }
 
+#: The exit results that count as positive exits (FORMATS.md §5).
+POSITIVE_EXITS: tuple[ExitResult, ...] = (
+    ExitResult.CREATION,
+    ExitResult.EMPLOI_FORMATION,
+    ExitResult.POURSUITE,
+)
+
 _TENTH = Decimal("0.1")
 
 #: Severities of a check, most serious first.
@@ -193,6 +201,9 @@ class Indicators:
     - ``minimum_benefits``: ``rsa`` + ``ass`` + ``aah``;
     - ``orientations``: the rows of the ``orientation_premier_rdv`` table;
     - ``creations``: the ``creation`` row of the results;
+    - ``positive_exits``: the results ``creation`` + ``emploi_formation`` + ``poursuite``
+      (:data:`POSITIVE_EXITS`; FORMATS.md §5, the PIC's summary), None when one of them
+      is masked;
     - ``programme_entries``: distinct persons retained by a programme in the period;
     - ``animations_held``, ``animation_participants``: animations held (``realise``) in
       the period, all types, and their participants (None participants count 0).
@@ -207,6 +218,7 @@ class Indicators:
     minimum_benefits: int | None
     orientations: tuple[TableRow, ...]
     creations: int | None
+    positive_exits: int | None
     programme_entries: int | None
     animations_held: int
     animation_participants: int
@@ -320,7 +332,9 @@ class Check:
 class Bilan:
     """The computed bilan of one site for one period. See the module docstring.
 
-    - ``site``: the site's name; ``start``, ``end``: the period, both included;
+    - ``site``: the site's name; ``host``, ``territory``: its host structure and its
+      territory (the ``structure`` sheet's ``porteur`` and ``territoire``), None when not
+      given; ``start``, ``end``: the period, both included;
     - ``public``: masked for publication; ``threshold``: k, counts 1 … k−1 are masked;
     - ``accompanied`` (never masked: it is every table's total), ``new``;
     - ``tables``: the portrait tables, keys :data:`TABLE_KEYS` in that order;
@@ -346,6 +360,8 @@ class Bilan:
     """
 
     site: str
+    host: str | None
+    territory: str | None
     start: dt.date
     end: dt.date
     public: bool
@@ -467,6 +483,7 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
         ),
         orientations=tables["orientation_premier_rdv"].rows,
         creations=cell("resultat", ExitResult.CREATION.code),
+        positive_exits=masked_sum([cell("resultat", r.code) for r in POSITIVE_EXITS]),
         programme_entries=programme_entries,
         animations_held=held,
         animation_participants=participants,
@@ -542,6 +559,8 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
     checks.sort(key=lambda c: SEVERITIES.index(c.severity))
     return Bilan(
         site=site.name,
+        host=site.host,
+        territory=site.territory,
         start=start,
         end=end,
         public=public,

@@ -9,7 +9,7 @@ summary, as a workbook (``xlsx``, the default), CSV files with their ``datapacka
   entry date (first entretien), exit date and result (the last exit in the period, else
   « En cours »);
 - ``synthese``: accompanied persons, entries (first entretien in the period), exits by
-  result, from the bilan;
+  result, positive exits (creation + emploi_formation + poursuite), from the bilan;
 - ``informations``: site, period.
 
 The rows come from :func:`citeslab_core.privacy.build_participants`: the exporter never
@@ -98,6 +98,13 @@ def summary_table(bilan: Bilan) -> Table:
             count(row.count),
         )
         for row in bilan.tables["resultat"].rows
+    )
+    rows.append(
+        (
+            "sorties_positives",
+            "Sorties positives (création, emploi ou formation, poursuite)",
+            count(bilan.indicators.positive_exits),
+        )
     )
     return Table.of("synthese", "Synthèse", _SUMMARY_COLUMNS, rows)
 

@@ -348,7 +348,7 @@ def _page(bilan: Bilan, charts: _Charts) -> Page:
         kicker="Bilan d’activité CitésLab",
         period=period_heading(bilan.start, bilan.end),
         year_label=years,
-        site_lines=(),
+        site_lines=_site_lines(bilan),
         public=bilan.public,
         public_note=(
             f"Les effectifs de 1 à {format_count(bilan.threshold - 1)} personnes sont masqués "
@@ -395,8 +395,14 @@ def _page(bilan: Bilan, charts: _Charts) -> Page:
     )
 
 
-def _row(table: Table, code: str) -> TableRow | None:
-    return table.row(code)
+def _site_lines(bilan: Bilan) -> tuple[str, ...]:
+    """The header's lines after the period: the host structure and the territory."""
+    lines = []
+    if bilan.host:
+        lines.append(f"Structure porteuse : {bilan.host}")
+    if bilan.territory:
+        lines.append(f"Territoire : {bilan.territory}")
+    return tuple(lines)
 
 
 def _key_figures(bilan: Bilan) -> tuple[KeyFigure, ...]:

@@ -120,6 +120,8 @@ def to_data(bilan: Bilan) -> dict[str, Any]:
         ],
         "public": bilan.public,
         "seuil_secret_statistique": bilan.threshold,
+        "structure_porteuse": bilan.host,
+        "territoire": bilan.territory,
         "indicateurs": {
             "accompagnes": _count(ind.accompanied),
             "nouveaux": _count(ind.new),
@@ -130,6 +132,7 @@ def to_data(bilan: Bilan) -> dict[str, Any]:
             "beneficiaires_minima_sociaux": _count(ind.minimum_benefits),
             "orientations_premier_rdv": _rows(ind.orientations),
             "creations": _count(ind.creations),
+            "sorties_positives": _count(ind.positive_exits),
             "entrees_programmes": _count(ind.programme_entries),
             "animations_realisees": ind.animations_held,
             "participants_animations": ind.animation_participants,

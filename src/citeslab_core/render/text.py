@@ -132,6 +132,10 @@ def render(bilan: Bilan) -> str:
     out: list[str] = []
     head = f"Bilan {bilan.site} {format_period(bilan.start, bilan.end)}"
     out += [head, "=" * len(head)]
+    if bilan.host:
+        out.append(f"Structure porteuse : {bilan.host}")
+    if bilan.territory:
+        out.append(f"Territoire : {bilan.territory}")
     if bilan.public:
         out.append(
             f"Version publique : les effectifs de 1 à {format_count(bilan.threshold - 1)} "
@@ -156,6 +160,10 @@ def render(bilan: Bilan) -> str:
             ["Demandeurs d'emploi", format_count(ind.job_seekers)],
             ["Bénéficiaires de minima sociaux", format_count(ind.minimum_benefits)],
             ["Créations", format_count(ind.creations)],
+            [
+                "Sorties positives (création, emploi ou formation, poursuite)",
+                format_count(ind.positive_exits),
+            ],
             ["Entrées en programme (personnes retenues)", format_count(ind.programme_entries)],
             ["Animations réalisées", format_count(ind.animations_held)],
             ["Participants aux animations", format_count(ind.animation_participants)],
