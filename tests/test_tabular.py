@@ -18,14 +18,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from citeslab_core.bilan import Bilan, compute_bilan
+from citeslab_core.errors import UsageError
+from citeslab_core.example import load_example
 from citeslab_core.files import neutralise
+from citeslab_core.plugins import ExportOptions, Registry, check_exporter
+from citeslab_core.privacy import ParticipantRow, build_participants
 from citeslab_core.tabular import (
+    INDICATOR_COLUMNS,
     MASKED,
     Cell,
     Column,
     ColumnType,
     Masked,
     Table,
+    TableExporter,
     cell_text,
     datapackage,
     export_tables,
@@ -454,3 +461,100 @@ def test_datapackage_describes_french_csv() -> None:
     assert fields["Effectif"]["type"] == "integer"
     assert fields["Signalé"]["trueValues"] == ["oui"]
     assert "missingValues" not in fields["Code"]
+
+
+# -- TableExporter: an exporter that only describes its tables ---------------------------
+
+_ROWS_COLUMNS = (
+    Column("pseudonyme", "Pseudonyme", ColumnType.STRING),
+    Column("sortie", "Date de sortie", ColumnType.DATE),
+)
+
+
+def _accompanied(bilan: Bilan) -> Table:
+    return Table.of(
+        "bref", "En bref", INDICATOR_COLUMNS, [("accompagnes", "Accompagnés", bilan.accompanied)]
+    )
+
+
+def _persons(rows: Sequence[ParticipantRow]) -> Table:
+    return Table.of(
+        "personnes", "Personnes", _ROWS_COLUMNS, [(r.pseudonym, r.exit_date) for r in rows]
+    )
+
+
+def _note(bilan: Bilan) -> list[tuple[str, str]]:
+    return [("Note", f"{bilan.accompanied} personnes")]
+
+
+YEAR_2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+
+
+def test_a_table_exporter_keeps_the_contract_and_writes_its_tables() -> None:
+    exporter = TableExporter(
+        name="essai", title="Essai", api_version=1, tables=(_accompanied,), notes=_note
+    )
+    assert check_exporter(exporter, "essai") is None
+    assert Registry.from_exporters([exporter]).get("essai") is exporter
+    assert exporter.needs_participants is False
+    assert exporter.formats == ("xlsx", "csv", "json")
+    data = load_example()
+    bilan = compute_bilan(data, *YEAR_2023)
+    (document,) = exporter.export(bilan, ExportOptions("json"), None)
+    assert (document.name, document.private) == ("essai_2023.json", False)
+    tables = json.loads(document.data)["tables"]
+    assert list(tables) == ["bref", "informations"]
+    assert tables["bref"]["lignes"] == [
+        {"code": "accompagnes", "indicateur": "Accompagnés", "valeur": bilan.accompanied}
+    ]
+    info = {r["rubrique"]: r["valeur"] for r in tables["informations"]["lignes"]}
+    assert info["Structure"] == "CitésLab Brest"
+    assert info["Structure porteuse"] == "DEFIS Emploi"
+    assert info["Territoire"] == "Brest métropole"
+    assert info["Période"] == "du 1er janvier 2023 au 31 décembre 2023"
+    assert info["Note"] == f"{bilan.accompanied} personnes"
+
+
+def test_a_participant_table_exporter_is_private_and_never_public() -> None:
+    exporter = TableExporter(
+        name="essai",
+        title="Essai",
+        api_version=1,
+        tables=(_accompanied,),
+        participant_tables=(_persons,),
+        formats=("csv",),
+    )
+    assert check_exporter(exporter, "essai") is None
+    assert exporter.needs_participants is True
+    data = load_example()
+    bilan = compute_bilan(data, *YEAR_2023)
+    rows = build_participants(
+        data, *YEAR_2023, key=b"une cle de test assez longue", exporter="essai"
+    )
+    files = {f.name: f for f in exporter.export(bilan, ExportOptions("csv"), rows)}
+    assert list(files) == [
+        "essai_2023_personnes.csv",
+        "essai_2023_bref.csv",
+        "essai_2023_informations.csv",
+        "datapackage.json",
+    ]
+    assert all(f.private for name, f in files.items() if name != "datapackage.json")
+    lines = files["essai_2023_personnes.csv"].data.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + len(rows) == 1 + bilan.accompanied
+    with pytest.raises(UsageError, match="pas un document public"):
+        exporter.export(bilan, ExportOptions("csv", public=True), rows)
+    public = compute_bilan(data, *YEAR_2023, public=True)
+    with pytest.raises(UsageError, match="pas un document public"):
+        exporter.export(public, ExportOptions("csv"), rows)
+    with pytest.raises(UsageError, match="demande les participants"):
+        exporter.export(bilan, ExportOptions("csv"), None)
+
+
+def test_a_table_exporter_states_its_contract_version() -> None:
+    # No default: the version is the one the author wrote for, never the library's.
+    with pytest.raises(TypeError, match="api_version"):
+        TableExporter(name="essai", title="Essai")  # type: ignore[call-arg]
+    old = TableExporter(name="essai", title="Essai", api_version=0, tables=(_accompanied,))
+    problem = check_exporter(old, "essai")
+    assert problem is not None
+    assert "version 0" in problem

@@ -23,6 +23,10 @@ columns; a percent is a number of percent, ``30.6``, never ``0.306``), ``str``,
 hidden in a public report, written ``s``, never 0). A value of the wrong type is a bug of
 the exporter: :class:`Table` refuses it with a ``TypeError``.
 
+For an exporter of the bilan, :func:`bilan_files` adds the ``informations`` table and
+names the files; :class:`TableExporter` goes one step further: an exporter is then only
+its name, its title, its contract version and its table functions.
+
 Every text cell of a CSV or XLSX file goes through
 :func:`citeslab_core.files.neutralise` (formula injection); numbers, dates and booleans
 are written as such and never altered. The JSON document is data for programs, not a
@@ -37,27 +41,35 @@ import enum
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 
+from citeslab_core.errors import UsageError
 from citeslab_core.files import neutralise
 from citeslab_core.french import format_period
 from citeslab_core.plugins import ExportFile, ExportOptions
 
 if TYPE_CHECKING:
     from citeslab_core.bilan import Bilan
+    from citeslab_core.privacy import ParticipantRow
 
 __all__ = [
+    "INDICATOR_COLUMNS",
+    "INFO_COLUMNS",
     "MASKED",
     "MASKED_TEXT",
+    "BilanTable",
     "Cell",
     "Column",
     "ColumnType",
     "Masked",
+    "Notes",
+    "ParticipantTable",
     "Table",
+    "TableExporter",
     "bilan_files",
     "cell_text",
     "count",
@@ -481,6 +493,13 @@ INFO_COLUMNS: Final = (
     Column("valeur", "Valeur", ColumnType.STRING),
 )
 
+#: The columns of a table of indicators: a code, its French label, a count.
+INDICATOR_COLUMNS: Final = (
+    Column("code", "Code", ColumnType.STRING),
+    Column("indicateur", "Indicateur", ColumnType.STRING),
+    Column("valeur", "Valeur", ColumnType.INTEGER),
+)
+
 
 def bilan_files(
     bilan: Bilan,
@@ -493,7 +512,8 @@ def bilan_files(
     private: bool = False,
 ) -> list[ExportFile]:
     """The files of an exporter of ``bilan``: its ``tables`` and an ``informations`` table
-    (site, period, public or not, ``notes``), named ``{exporter}_{period}…``, in the
+    (site, its host structure and territory when known, period, public or not,
+    ``notes``), named ``{exporter}_{period}…``, in the
     format of ``options``. The JSON document carries the same information as keys."""
     public = (
         f"oui : effectifs de 1 à {bilan.threshold - 1} masqués (s), avec masquage secondaire"
@@ -502,6 +522,8 @@ def bilan_files(
     )
     about = [
         ("Structure", bilan.site),
+        *([("Structure porteuse", bilan.host)] if bilan.host else []),
+        *([("Territoire", bilan.territory)] if bilan.territory else []),
         ("Période", format_period(bilan.start, bilan.end)),
         ("Document", title),
         ("Diffusion publique", public),
@@ -526,3 +548,78 @@ def bilan_files(
         metadata=metadata,
         private=private,
     )
+
+
+# -- an exporter that only describes its tables ------------------------------------------
+
+#: A table of the bilan: a function of the bilan.
+BilanTable: TypeAlias = Callable[["Bilan"], Table]
+#: A table of participant rows (one row per person): a function of the rows.
+ParticipantTable: TypeAlias = Callable[[Sequence["ParticipantRow"]], Table]
+#: Lines of the ``informations`` sheet, (heading, text), from the bilan.
+Notes: TypeAlias = Callable[["Bilan"], Sequence[tuple[str, str]]]
+
+
+@attrs.frozen
+class TableExporter:
+    """An exporter that only describes its tables: the plug-in author's shortcut.
+
+    An instance is a complete exporter (it has every attribute of the contract,
+    :class:`citeslab_core.plugins.Exporter`); its ``export`` calls each table function and
+    hands the tables to :func:`bilan_files`. Using it is a convenience, never a
+    requirement: any object with the contract's shape is an exporter.
+
+    - ``name``, ``title``: as the contract says;
+    - ``api_version``: the version of the contract **you** wrote the exporter for; write
+      the number (``1``), not :data:`~citeslab_core.plugins.EXPORTER_API_VERSION`, so
+      that a later citeslab with another contract reports your exporter instead of
+      running it;
+    - ``tables``: functions of the bilan, one table each, in the order of the sheets;
+    - ``participant_tables``: functions of the participant rows, one table each, written
+      first. When there are any, the exporter needs the participants
+      (``needs_participants``), its files are private (mode 0600) and it refuses public
+      mode;
+    - ``notes``: a function of the bilan giving more lines of the ``informations`` sheet;
+    - ``formats``: the formats offered, the default first.
+    """
+
+    name: str
+    title: str
+    api_version: int
+    tables: tuple[BilanTable, ...] = ()
+    participant_tables: tuple[ParticipantTable, ...] = ()
+    notes: Notes | None = None
+    formats: tuple[str, ...] = ("xlsx", "csv", "json")
+
+    @property
+    def needs_participants(self) -> bool:
+        """True when the exporter writes participant tables (one row per person)."""
+        return bool(self.participant_tables)
+
+    def export(
+        self,
+        bilan: Bilan,
+        options: ExportOptions,
+        participants: Sequence[ParticipantRow] | None,
+    ) -> list[ExportFile]:
+        """The files of the tables, in the format of ``options`` (see the class docstring)."""
+        tables: list[Table] = []
+        if self.needs_participants:
+            if options.public or bilan.public:
+                raise UsageError(
+                    f"« {self.title} » est un fichier par personne, qui n'est pas un document "
+                    "public : exportez-le sans --public et transmettez-le au seul financeur"
+                )
+            if participants is None:
+                raise UsageError(f"« {self.title} » demande les participants de la période")
+            tables.extend(make(participants) for make in self.participant_tables)
+        tables.extend(make(bilan) for make in self.tables)
+        return bilan_files(
+            bilan,
+            tables,
+            options,
+            exporter=self.name,
+            title=self.title,
+            notes=self.notes(bilan) if self.notes is not None else (),
+            private=self.needs_participants,
+        )

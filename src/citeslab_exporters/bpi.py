@@ -19,21 +19,26 @@ counts of the bilan are written ``s``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from citeslab_core.bilan import TABLE_KEYS, Bilan
 from citeslab_core.french import format_share
-from citeslab_core.plugins import ExportFile, ExportOptions
-from citeslab_core.privacy import ParticipantRow
-from citeslab_core.tabular import Cell, Column, ColumnType, Table, bilan_files, count
-
-__all__ = ["BpiExporter", "exporter"]
-
-_INDICATOR_COLUMNS = (
-    Column("code", "Code", ColumnType.STRING),
-    Column("indicateur", "Indicateur", ColumnType.STRING),
-    Column("valeur", "Valeur", ColumnType.INTEGER),
+from citeslab_core.tabular import (
+    INDICATOR_COLUMNS,
+    Cell,
+    Column,
+    ColumnType,
+    Table,
+    TableExporter,
+    count,
 )
+
+__all__ = [
+    "animations_table",
+    "exporter",
+    "funding_table",
+    "indicators_table",
+    "portrait_table",
+    "programmes_table",
+]
 
 _PORTRAIT_COLUMNS = (
     Column("tableau", "Tableau", ColumnType.STRING, "clé du tableau du bilan"),
@@ -103,7 +108,7 @@ def indicators_table(bilan: Bilan) -> Table:
             ("participants_animations", "Participants aux animations", ind.animation_participants),
         ]
     )
-    return Table.of("indicateurs", "Indicateurs", _INDICATOR_COLUMNS, rows)
+    return Table.of("indicateurs", "Indicateurs", INDICATOR_COLUMNS, rows)
 
 
 def portrait_table(bilan: Bilan) -> Table:
@@ -157,32 +162,11 @@ def _bpi_note(bilan: Bilan) -> list[tuple[str, str]]:
     return [("Part Bpifrance", f"aucune contribution Bpifrance en {funding.year}")]
 
 
-class BpiExporter:
-    """The Bpifrance activity reporting (see the module docstring)."""
-
-    name = "bpi"
-    title = "Bpifrance : reporting d'activité CitésLab"
-    formats = ("xlsx", "csv", "json")
-    api_version = 1
-    needs_participants = False
-
-    def export(
-        self,
-        bilan: Bilan,
-        options: ExportOptions,
-        participants: Sequence[ParticipantRow] | None,
-    ) -> Sequence[ExportFile]:
-        tables = [
-            indicators_table(bilan),
-            portrait_table(bilan),
-            programmes_table(bilan),
-            animations_table(bilan),
-            funding_table(bilan),
-        ]
-        return bilan_files(
-            bilan, tables, options, exporter=self.name, title=self.title, notes=_bpi_note(bilan)
-        )
-
-
 #: The object the ``bpi`` entry point names.
-exporter = BpiExporter()
+exporter = TableExporter(
+    name="bpi",
+    title="Bpifrance : reporting d'activité CitésLab",
+    api_version=1,
+    tables=(indicators_table, portrait_table, programmes_table, animations_table, funding_table),
+    notes=_bpi_note,
+)

@@ -26,12 +26,10 @@ from citeslab_core.bilan import NON_RENSEIGNE, Bilan, QpvRow
 from citeslab_core.bilan import Table as BilanTable
 from citeslab_core.french import format_rate
 from citeslab_core.funding import FundingPlanRow, FundingYear
-from citeslab_core.plugins import ExportFile, ExportOptions
-from citeslab_core.privacy import ParticipantRow
-from citeslab_core.tabular import Cell, Column, ColumnType, Table, bilan_files, count
+from citeslab_core.tabular import Cell, Column, ColumnType, Table, TableExporter, count
 from citeslab_core.vocabularies import AgeBracket, Funder, FundingNature, Sex
 
-__all__ = ["ContratDeVilleExporter", "exporter"]
+__all__ = ["animations_table", "exporter", "finance_table", "qpv_table"]
 
 _SEXES = [(s.code, s.label) for s in Sex] + [NON_RENSEIGNE]
 _AGES = [(a.code, a.label) for a in AgeBracket] + [NON_RENSEIGNE]
@@ -155,26 +153,11 @@ def _notes(bilan: Bilan) -> list[tuple[str, str]]:
     ]
 
 
-class ContratDeVilleExporter:
-    """The politique de la ville report (see the module docstring)."""
-
-    name = "contrat_de_ville"
-    title = "Contrat de ville : bilan de l'action CitésLab"
-    formats = ("xlsx", "csv", "json")
-    api_version = 1
-    needs_participants = False
-
-    def export(
-        self,
-        bilan: Bilan,
-        options: ExportOptions,
-        participants: Sequence[ParticipantRow] | None,
-    ) -> Sequence[ExportFile]:
-        tables = [qpv_table(bilan), animations_table(bilan), finance_table(bilan)]
-        return bilan_files(
-            bilan, tables, options, exporter=self.name, title=self.title, notes=_notes(bilan)
-        )
-
-
 #: The object the ``contrat_de_ville`` entry point names.
-exporter = ContratDeVilleExporter()
+exporter = TableExporter(
+    name="contrat_de_ville",
+    title="Contrat de ville : bilan de l'action CitésLab",
+    api_version=1,
+    tables=(qpv_table, animations_table, finance_table),
+    notes=_notes,
+)

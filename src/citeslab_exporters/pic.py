@@ -25,12 +25,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from citeslab_core.bilan import EN_COURS, Bilan
-from citeslab_core.errors import UsageError
-from citeslab_core.plugins import ExportFile, ExportOptions
 from citeslab_core.privacy import ParticipantRow
-from citeslab_core.tabular import Cell, Column, ColumnType, Table, bilan_files, count
+from citeslab_core.tabular import (
+    INDICATOR_COLUMNS,
+    Cell,
+    Column,
+    ColumnType,
+    Table,
+    TableExporter,
+    count,
+)
 
-__all__ = ["PicExporter", "exporter"]
+__all__ = ["exporter", "participants_table", "summary_table"]
 
 _PARTICIPANT_COLUMNS = (
     Column("pseudonyme", "Pseudonyme", ColumnType.STRING),
@@ -45,12 +51,6 @@ _PARTICIPANT_COLUMNS = (
     Column("date_entree", "Date d'entrée", ColumnType.DATE, "premier entretien"),
     Column("date_sortie", "Date de sortie", ColumnType.DATE, "dernière sortie de la période"),
     Column("resultat_sortie", "Résultat de sortie", ColumnType.STRING),
-)
-
-_SUMMARY_COLUMNS = (
-    Column("code", "Code", ColumnType.STRING),
-    Column("indicateur", "Indicateur", ColumnType.STRING),
-    Column("valeur", "Valeur", ColumnType.INTEGER),
 )
 
 
@@ -106,43 +106,20 @@ def summary_table(bilan: Bilan) -> Table:
             count(bilan.indicators.positive_exits),
         )
     )
-    return Table.of("synthese", "Synthèse", _SUMMARY_COLUMNS, rows)
+    return Table.of("synthese", "Synthèse", INDICATOR_COLUMNS, rows)
 
 
-class PicExporter:
-    """The PIC participant file (see the module docstring)."""
-
-    name = "pic"
-    title = "PIC : fichier des participants"
-    formats = ("xlsx", "csv", "json")
-    api_version = 1
-    needs_participants = True
-
-    def export(
-        self,
-        bilan: Bilan,
-        options: ExportOptions,
-        participants: Sequence[ParticipantRow] | None,
-    ) -> Sequence[ExportFile]:
-        if options.public or bilan.public:
-            raise UsageError(
-                "le fichier des participants du PIC n'est pas un document public : "
-                "exportez-le sans --public et transmettez-le au seul financeur"
-            )
-        if participants is None:
-            raise UsageError("le fichier des participants du PIC demande les participants")
-        tables = [participants_table(participants), summary_table(bilan)]
-        notes = [("Pseudonymes", "HMAC-SHA256 sous la clé de la structure, propres au PIC")]
-        return bilan_files(
-            bilan,
-            tables,
-            options,
-            exporter=self.name,
-            title=self.title,
-            notes=notes,
-            private=True,
-        )
+def _notes(bilan: Bilan) -> list[tuple[str, str]]:
+    return [("Pseudonymes", "HMAC-SHA256 sous la clé de la structure, propres au PIC")]
 
 
-#: The object the ``pic`` entry point names.
-exporter = PicExporter()
+#: The object the ``pic`` entry point names: it needs the participants (its files are
+#: private, public mode is refused).
+exporter = TableExporter(
+    name="pic",
+    title="PIC : fichier des participants",
+    api_version=1,
+    participant_tables=(participants_table,),
+    tables=(summary_table,),
+    notes=_notes,
+)

@@ -14,21 +14,19 @@ files of the same period. It is registered in ``pyproject.toml``::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from citeslab_core.bilan import Bilan
-from citeslab_core.plugins import ExportFile, ExportOptions
-from citeslab_core.privacy import ParticipantRow
-from citeslab_core.tabular import Cell, Column, ColumnType, Table, bilan_files, count
+from citeslab_core.tabular import (
+    INDICATOR_COLUMNS,
+    Cell,
+    Column,
+    ColumnType,
+    Table,
+    TableExporter,
+    count,
+)
 from citeslab_core.vocabularies import Funder
 
-__all__ = ["RegionBretagneExporter", "exporter"]
-
-_INDICATORS = (
-    Column("code", "Code", ColumnType.STRING),
-    Column("indicateur", "Indicateur", ColumnType.STRING),
-    Column("valeur", "Valeur", ColumnType.INTEGER),
-)
+__all__ = ["exporter", "indicators", "region_funding", "sectors"]
 
 _SECTORS = (
     Column("code", "Code", ColumnType.STRING),
@@ -56,7 +54,7 @@ def indicators(bilan: Bilan) -> Table:
         ("demandeurs_emploi", "Demandeurs d'emploi", count(ind.job_seekers)),
         ("creations", "Créations d'entreprise", count(ind.creations)),
     ]
-    return Table.of("indicateurs", "Indicateurs", _INDICATORS, rows)
+    return Table.of("indicateurs", "Indicateurs", INDICATOR_COLUMNS, rows)
 
 
 def sectors(bilan: Bilan) -> Table:
@@ -80,25 +78,12 @@ def region_funding(bilan: Bilan) -> Table:
     return Table.of("financement_region", "Financement", _FUNDING, rows)
 
 
-class RegionBretagneExporter:
-    """The Région Bretagne's yearly file (see the module docstring)."""
-
-    name = "region_bretagne"
-    title = "Région Bretagne : bilan CitésLab (exemple de plug-in tiers)"
-    formats = ("xlsx", "csv")
-    #: The version of citeslab's exporter contract this code was written for.
-    api_version = 1
-    needs_participants = False
-
-    def export(
-        self,
-        bilan: Bilan,
-        options: ExportOptions,
-        participants: Sequence[ParticipantRow] | None,
-    ) -> Sequence[ExportFile]:
-        tables = [indicators(bilan), sectors(bilan), region_funding(bilan)]
-        return bilan_files(bilan, tables, options, exporter=self.name, title=self.title)
-
-
-#: The object the entry point names.
-exporter = RegionBretagneExporter()
+#: The object the entry point names. ``api_version`` is the version of citeslab's
+#: exporter contract this code was written for: a number, not citeslab's constant.
+exporter = TableExporter(
+    name="region_bretagne",
+    title="Région Bretagne : bilan CitésLab (exemple de plug-in tiers)",
+    api_version=1,
+    tables=(indicators, sectors, region_funding),
+    formats=("xlsx", "csv"),
+)
