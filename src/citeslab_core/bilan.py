@@ -78,6 +78,7 @@ __all__ = [
     "SEVERITIES",
     "TABLE_KEYS",
     "TABLE_TITLES",
+    "TEXT_SECTION_TITLES",
     "AnimationRow",
     "Bilan",
     "Check",
@@ -143,6 +144,14 @@ POSITIVE_EXITS: tuple[ExitResult, ...] = (
     ExitResult.EMPLOI_FORMATION,
     ExitResult.POURSUITE,
 )
+
+#: The French title of the site's text sections that the ``textes`` sheet names by a code
+#: (the seed's words); any other section is titled by its own name.
+TEXT_SECTION_TITLES: Mapping[str, str] = {
+    "points_forts": "Les points forts du dispositif",
+    "points_amelioration": "Les points d’amélioration pour faire perdurer le dispositif",
+    "perspectives": "Perspectives",
+}
 
 _TENTH = Decimal("0.1")
 
@@ -426,7 +435,7 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
                 )
             )
 
-    new = mask_value(tally.new, k) if public else tally.new
+    new = mask_value(tally.new, k)
     autre = tables["orientation_premier_rdv"].row(OrientationCategory.AUTRE.code)
     without: int | None = tally.without_orientation
     if public:
@@ -491,8 +500,7 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
 
     under_18 = tally.counters["tranche_age"][AgeBracket.UNDER_18.code]
     if under_18:
-        shown = cell("tranche_age", AgeBracket.UNDER_18.code)
-        who = f"{format_count(shown)} personne(s)" if shown is not None else "Des personnes"
+        who = _how_many(cell("tranche_age", AgeBracket.UNDER_18.code), "personne(s)")
         checks.append(
             Check(
                 "age_moins_18",
@@ -502,8 +510,7 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
             )
         )
     if tally.no_entretien:
-        shown = mask_value(tally.no_entretien, k) if public else tally.no_entretien
-        who = f"{format_count(shown)} personne(s)" if shown is not None else "Des personnes"
+        who = _how_many(mask_value(tally.no_entretien, k), "personne(s)")
         checks.append(
             Check(
                 "sans_premier_entretien",
@@ -514,8 +521,7 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
             )
         )
     if scan.exits_outside:
-        shown = mask_value(scan.exits_outside, k) if public else scan.exits_outside
-        who = f"{format_count(shown)} sortie(s)" if shown is not None else "Des sorties"
+        who = _how_many(mask_value(scan.exits_outside, k), "sortie(s)")
         checks.append(
             Check(
                 "sortie_sans_contact",
@@ -782,6 +788,14 @@ def _tally(data: Dataset, persons: list[PersonFigures]) -> _Tally:
             else:
                 tally.prescribers[None] += 1
     return tally
+
+
+def _how_many(count: int | None, noun: str) -> str:
+    """The subject of a check's message: ``3 personne(s)``, or ``Des personnes`` (``Des
+    sorties``) when the count is masked (``k`` is 0 outside public mode: nothing is)."""
+    if count is None:
+        return "Des " + noun.replace("(s)", "s")
+    return f"{format_count(count)} {noun}"
 
 
 def _first(firsts: dict[str, dt.date], programme: str, day: dt.date) -> None:

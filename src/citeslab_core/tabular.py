@@ -47,9 +47,9 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 
+from citeslab_core import french
 from citeslab_core.errors import UsageError
 from citeslab_core.files import neutralise
-from citeslab_core.french import format_period
 from citeslab_core.plugins import ExportFile, ExportOptions
 
 if TYPE_CHECKING:
@@ -93,8 +93,8 @@ class Masked(enum.Enum):
 
 #: A masked count (public mode): written ``s`` in every format.
 MASKED: Final = Masked.MASKED
-#: How a masked count is written.
-MASKED_TEXT: Final = "s"
+#: How a masked count is written (as everywhere: :data:`citeslab_core.french.MASKED`).
+MASKED_TEXT: Final = french.MASKED
 
 Cell: TypeAlias = int | Decimal | str | dt.date | bool | Masked | None
 
@@ -524,7 +524,7 @@ def bilan_files(
         ("Structure", bilan.site),
         *([("Structure porteuse", bilan.host)] if bilan.host else []),
         *([("Territoire", bilan.territory)] if bilan.territory else []),
-        ("Période", format_period(bilan.start, bilan.end)),
+        ("Période", french.format_period(bilan.start, bilan.end)),
         ("Document", title),
         ("Diffusion publique", public),
         *notes,

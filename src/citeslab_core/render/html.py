@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from citeslab_core.bilan import (
+    TEXT_SECTION_TITLES,
     Bilan,
     Check,
     FundingPlanRow,
@@ -89,12 +90,6 @@ TABLE_HEADS = {
     "secteur": "Secteur",
     "orientation_premier_rdv": "Orientation",
     "resultat": "Résultat",
-}
-#: Titles of the site's text sections that the ``textes`` sheet names by a code.
-TEXT_TITLES = {
-    "points_forts": "Les points forts du dispositif",
-    "points_amelioration": "Les points d’amélioration pour faire perdurer le dispositif",
-    "perspectives": "Perspectives",
 }
 #: Animation types the key figure names apart (the seed counts them apart from workshops).
 ANIMATION_PLURALS = {"permanence": "permanences", "reunion_partenariale": "réunions partenariales"}
@@ -731,7 +726,7 @@ def _texts(texts: Iterable[TextRow], year: int) -> tuple[TextGroup, ...]:
                 items.append(cleaned)
     result = []
     for section, items in groups.items():
-        title = TEXT_TITLES.get(section, section)
+        title = TEXT_SECTION_TITLES.get(section, section)
         if section == "perspectives":
             title = f"Perspectives {year + 1}"
         result.append(TextGroup(title, tuple(items)))

@@ -20,13 +20,12 @@ from decimal import Decimal
 from typing import Any
 
 from citeslab_core.bilan import Bilan, Table, TableRow
+from citeslab_core.french import MASKED
 from citeslab_core.funding import Contribution, FundingPlanRow, FundingYear
 
 __all__ = ["MASKED", "SCHEMA", "render", "to_data"]
 
 SCHEMA = "citeslab.bilan/1"
-#: What a masked count or share is in public mode.
-MASKED = "s"
 
 
 def _count(value: int | None) -> int | str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from citeslab_core.bilan import Bilan, Table
+from citeslab_core.bilan import TEXT_SECTION_TITLES, Bilan, Table
 from citeslab_core.french import (
     MASKED,
     format_amount,
@@ -295,7 +295,7 @@ def render(bilan: Bilan) -> str:
     for row in bilan.texts:
         sections.setdefault(row.section, []).append(row.text)
     for section, texts in sections.items():
-        out += _title(_SECTIONS.get(section, section))
+        out += _title(TEXT_SECTION_TITLES.get(section, section))
         for paragraph in texts:
             lines = paragraph.splitlines() or [""]
             out.append(f"  - {lines[0]}")
@@ -307,13 +307,6 @@ def render(bilan: Bilan) -> str:
     else:
         out.append("  Aucune remarque.")
     return "\n".join(out) + "\n"
-
-
-_SECTIONS = {
-    "points_forts": "Les points forts du dispositif",
-    "points_amelioration": "Les points d'amélioration",
-    "perspectives": "Perspectives",
-}
 
 
 def _per_thousand(accompanied: int | None, value: Decimal | None) -> str:
