@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import os
-import shutil
 import stat
+import subprocess
 import sys
 import tomllib
 from collections.abc import Callable, Iterator, Sequence
@@ -346,29 +346,37 @@ def test_participants_reach_only_exporters_that_need_them(tmp_path: Path) -> Non
 
 
 def install_example(site: Path) -> str:
-    """Install examples/citeslab-exporter-region into ``site`` as an installer would:
-    its package, and a ``*.dist-info`` holding the metadata and entry points declared in
-    its own pyproject.toml (pip cannot build it offline here)."""
+    """Install examples/citeslab-exporter-region into ``site`` with pip, as a user would
+    (``pip install examples/citeslab-exporter-region``), but into a folder of its own so
+    that the test leaves the environment as it was."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(site),
+            str(EXAMPLE),
+        ],
+        check=True,
+        capture_output=True,
+    )
     project = tomllib.loads((EXAMPLE / "pyproject.toml").read_text())["project"]
-    name, version = project["name"], project["version"]
-    dist = site / f"{name.replace('-', '_')}-{version}.dist-info"
-    dist.mkdir(parents=True)
-    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
-    groups = [
-        f"[{group}]\n" + "".join(f"{key} = {value}\n" for key, value in entries.items())
-        for group, entries in project["entry-points"].items()
-    ]
-    (dist / "entry_points.txt").write_text("\n".join(groups))
-    for package in (EXAMPLE / "src").iterdir():
-        if package.is_dir() and (package / "__init__.py").exists():
-            shutil.copytree(package, site / package.name)
-    return f"{name} {version}"
+    return f"{project['name']} {project['version']}"
+
+
+@pytest.fixture(scope="session")
+def region_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    site = tmp_path_factory.mktemp("site")
+    return site, install_example(site)
 
 
 @pytest.fixture
-def region(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    site = tmp_path / "site"
-    installed = install_example(site)
+def region(region_site: tuple[Path, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    site, installed = region_site
     monkeypatch.syspath_prepend(str(site))
     yield installed
     sys.modules.pop("citeslab_exporter_region", None)
