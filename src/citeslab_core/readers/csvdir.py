@@ -15,13 +15,22 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
+from itertools import islice
+from operator import itemgetter, methodcaller
 from pathlib import Path
 
 from citeslab_core.errors import InvalidData, Location, Problem
 from citeslab_core.model import Dataset
-from citeslab_core.readers.tables import RawSheet, build_dataset, is_ignored, known_sheet
+from citeslab_core.readers.tables import (
+    CHUNK_ROWS,
+    RawSheet,
+    RowBlock,
+    build_dataset,
+    is_ignored,
+    known_sheet,
+)
 
-__all__ = ["decode", "read_csv_folder", "sniff_delimiter"]
+__all__ = ["CsvRows", "decode", "read_csv_folder", "sniff_delimiter"]
 
 csv.field_size_limit(2**31 - 1)
 
@@ -42,9 +51,91 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
-def _rows(text: str) -> Iterator[tuple[int, Sequence[object]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    return enumerate(reader, start=1)
+#: Characters of a CSV file read at a time (about 40 000 rows of a ``suivis`` file).
+BLOCK_CHARS = 2_000_000
+
+
+class CsvRows:
+    """The records of a CSV text, numbered from 1, as ``csv.reader`` reads them.
+
+    Iterating gives ``(number, cells)`` pairs. After the header, :meth:`blocks` gives the
+    rest a block at a time (:class:`~citeslab_core.readers.tables.RowBlock`): where a block
+    of the text has no quote and every line as many separators, its cells are one
+    ``str.split`` of the block, without a list per row; a block with quotes, and everything
+    after it (a quoted cell may hold line breaks), is read by ``csv.reader``.
+    """
+
+    def __init__(self, text: str, delimiter: str) -> None:
+        self._text = text
+        self._sep = delimiter
+        self._pos = 0  # where the next record starts, while the text is split by hand
+        self._number = 1  # the next record's number
+        self._reader: Iterator[tuple[int, Sequence[object]]] | None = None
+
+    def __iter__(self) -> CsvRows:
+        return self
+
+    def _fall_back(self) -> Iterator[tuple[int, Sequence[object]]]:
+        """``csv.reader`` from here to the end."""
+        if self._reader is None:
+            rest = io.StringIO(self._text[self._pos :], newline="")
+            self._reader = enumerate(csv.reader(rest, delimiter=self._sep), start=self._number)
+            self._pos = len(self._text)
+        return self._reader
+
+    def __next__(self) -> tuple[int, Sequence[object]]:
+        if self._reader is not None:
+            return next(self._reader)
+        text, pos = self._text, self._pos
+        if pos >= len(text):
+            raise StopIteration
+        end = text.find("\n", pos)
+        if end < 0:
+            end = len(text)
+        line = text[pos:end]
+        if '"' in line or "\r" in line.removesuffix("\r"):
+            return next(self._fall_back())
+        line = line.removesuffix("\r")
+        self._pos = end + 1
+        number = self._number
+        self._number += 1
+        return number, line.split(self._sep) if line else []
+
+    def blocks(self) -> Iterator[RowBlock | tuple[list[int], list[Sequence[object]]]]:
+        """The remaining rows, a block at a time."""
+        text, sep = self._text, self._sep
+        count_sep = methodcaller("count", sep)
+        while self._reader is None and self._pos < len(text):
+            pos = self._pos
+            end = text.find("\n", pos + BLOCK_CHARS)
+            if end < 0:
+                end = len(text)
+            chunk = text[pos:end]
+            if end < len(text) and chunk.endswith("\r"):
+                chunk = chunk[:-1]  # the \r of the \r\n that ends the block
+            if "\r" in chunk:
+                chunk = chunk.replace("\r\n", "\n")
+            if '"' in chunk or "\r" in chunk:
+                break  # csv.reader from here
+            if end == len(text) and chunk.endswith("\n"):
+                chunk = chunk[:-1]
+            lines = chunk.split("\n")
+            numbers = list(range(self._number, self._number + len(lines)))
+            self._number += len(lines)
+            self._pos = end + 1
+            counts = set(map(count_sep, lines))
+            if len(counts) == 1 and "" not in lines:
+                width = counts.pop() + 1
+                yield RowBlock(numbers, chunk.replace("\n", sep).split(sep), width)
+            else:  # rows of different widths (or empty lines)
+                yield numbers, [line.split(sep) if line else [] for line in lines]
+        reader = self._fall_back()
+        while chunk_rows := list(islice(reader, CHUNK_ROWS)):
+            yield list(map(itemgetter(0), chunk_rows)), list(map(itemgetter(1), chunk_rows))
+
+
+def _rows(text: str) -> CsvRows:
+    return CsvRows(text, sniff_delimiter(text))
 
 
 def read_csv_folder(path: Path) -> Dataset:

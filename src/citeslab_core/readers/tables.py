@@ -30,9 +30,10 @@ import datetime as dt
 import re
 import types
 import typing
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
+from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -49,6 +50,8 @@ from citeslab_core.model import (
     PathwayPolicy,
     Site,
     column_of,
+    gc_paused,
+    record_maker,
 )
 from citeslab_core.vocabularies import Funder, Vocabulary, normalize
 
@@ -271,32 +274,6 @@ def _amount(raw: object) -> Decimal:
     return parse_amount(_plain(raw))
 
 
-def _cache_get(parse: Parser) -> Callable[[object, object], object] | None:
-    cache = _CACHES.get(parse)
-    return None if cache is None else cache.get
-
-
-def _cached(parse: Parser) -> Parser:
-    """``parse`` with a cache of the values already read (a column repeats its values)."""
-    cache: dict[object, object] = {}
-    get = cache.get
-
-    def cached(raw: object) -> object:
-        value = get(raw, _MISSING)
-        if value is _MISSING:
-            value = parse(raw)
-            if len(cache) < 100_000:
-                cache[raw] = value
-        return value
-
-    _CACHES[cached] = cache
-    return cached
-
-
-#: The cache of each cached parser, so that the row loop can look a value up itself.
-_CACHES: weakref.WeakKeyDictionary[Parser, dict[object, object]] = weakref.WeakKeyDictionary()
-
-
 @attrs.frozen
 class FieldSpec:
     """How one model field is read from its column."""
@@ -325,9 +302,9 @@ def _parser_for(
     if tp is str:
         return parse_text, _MISSING
     if tp is bool:
-        return _cached(parse_bool), False
+        return parse_bool, False
     if tp is int:
-        return _cached(parse_int), 0
+        return parse_int, 0
     if tp is Decimal:
         if column in PERCENT_COLUMNS:
             return _percent(fractions_ambiguous), Decimal(0)
@@ -337,20 +314,20 @@ def _parser_for(
         def day(raw: object) -> dt.date:
             return parse_date(_plain(raw), context_year=context_year).start
 
-        return _cached(day), dt.date.min
+        return day, dt.date.min
     if tp is PartialDate:
 
         def partial(raw: object) -> PartialDate:
             return parse_date(_plain(raw), partial=True, context_year=context_year)
 
-        return _cached(partial), PartialDate.day(dt.date.min)
+        return partial, PartialDate.day(dt.date.min)
     if isinstance(tp, type) and issubclass(tp, Vocabulary):
         vocabulary = tp
 
         def member(raw: object) -> Vocabulary:
             return vocabulary.parse(_plain(raw))
 
-        return _cached(member), next(iter(vocabulary))
+        return member, next(iter(vocabulary))
     if typing.get_origin(tp) is tuple:
         return parse_list, ()
     raise TypeError(f"no cell parser for {tp!r}")  # a model field of a new type
@@ -422,6 +399,355 @@ class _Table:
     file: str | None
     rank: int
     bad_cells: set[tuple[int, str]]
+
+
+#: Rows read at a time: the column-wise pass holds this many rows' raw cells at once.
+CHUNK_ROWS = 50_000
+
+
+@attrs.frozen
+class _Failure:
+    """A cell whose value could not be read, and why."""
+
+    message: str
+
+
+#: An empty cell of a required column.
+_EMPTY: Any = object()
+#: Cell types whose values compare equal across types (``1 == 1.0 == True``): a column
+#: holding one of them is looked up by (type, value), never by value alone.
+_NUMBERS = frozenset({bool, int, float, Decimal, PercentCell})
+#: The most distinct values a column remembers; beyond, it starts again (memory bound).
+_MEMO_LIMIT = 250_000
+
+
+def _cell_value(raw: object, parse: Parser | None) -> object:
+    """A cell's value as the row-wise pass reads it: ``_EMPTY`` when the cell is empty,
+    a :class:`_Failure` when it cannot be read.
+
+    ``parse`` is ``None`` for a text column."""
+    if raw is None or raw == "":
+        return _EMPTY
+    if raw.__class__ is str:
+        text: str = raw
+        text = unquote(text) if text[0] == "'" else text.strip()
+        if not text:
+            return _EMPTY
+        if parse is None:
+            return text
+        raw = text
+    try:
+        return parse_text(raw) if parse is None else parse(raw)
+    except CellError as exc:
+        return _Failure(str(exc))
+
+
+@attrs.define
+class _Column:
+    """One model field as the column-wise pass reads it."""
+
+    index: int  # in the sheet; -1: the column is absent, every row gets ``default``
+    parse: Parser | None  # None: text
+    required: bool
+    default: object
+    memo: dict[object, object] = attrs.field(factory=dict)  # raw cell → value
+    odd: set[object] = attrs.field(factory=set)  # raw cells that need the row-wise pass
+
+    def values(self, block: _Block, odd_rows: set[int]) -> list[object]:
+        """The column's values in ``block``; rows it cannot read go to ``odd_rows``."""
+        if self.index < 0:
+            return [self.default] * block.count
+        raw = block.column(self.index)
+        distinct = set(raw)
+        if not _NUMBERS.isdisjoint(map(type, distinct)):
+            return self._typed(raw, odd_rows)
+        memo = self.memo
+        new = distinct.difference(memo)
+        if new:
+            if len(memo) + len(new) > _MEMO_LIMIT:
+                memo.clear()
+                new = distinct
+            parse = self.parse
+            for cell in new:
+                if parse is None and cell.__class__ is str and cell and cell[0] != "'":
+                    value = cell.strip() or _EMPTY  # a text
+                else:
+                    value = _cell_value(cell, parse)
+                if value.__class__ is _Failure or (value is _EMPTY and self.required):
+                    self.odd.add(cell)
+                elif value is _EMPTY:
+                    value = self.default
+                memo[cell] = value
+        if self.odd and not self.odd.isdisjoint(distinct):
+            odd = self.odd
+            odd_rows.update(i for i, cell in enumerate(raw) if cell in odd)
+        if len(distinct) == 1:
+            return [memo[raw[0]]] * block.count
+        return list(map(memo.__getitem__, raw))
+
+    def _typed(self, raw: list[object], odd_rows: set[int]) -> list[object]:
+        """Cells of mixed types (a workbook): looked up by type and value, cell by cell."""
+        memo: dict[tuple[type, object], object] = {}
+        values: list[object] = []
+        for i, cell in enumerate(raw):
+            key = (cell.__class__, cell)
+            value = memo.get(key, _MISSING)
+            if value is _MISSING:
+                value = memo[key] = _cell_value(cell, self.parse)
+            if value is _EMPTY or value.__class__ is _Failure:
+                if value is not _EMPTY or self.required:
+                    odd_rows.add(i)
+                value = self.default
+            values.append(value)
+        return values
+
+
+def _column_plan(cls: type, columns: list[tuple[int, FieldSpec]]) -> list[_Column] | None:
+    """The column-wise reading of ``cls``'s fields, or ``None`` when ``cls`` cannot be
+    built from positional values alone (then every row is read row-wise)."""
+    index_of = {spec.name: (index, spec) for index, spec in columns}
+    plan: list[_Column] = []
+    if not any(spec.required for _, spec in columns):
+        return None  # empty rows are recognised by their empty required cells
+    for field in attrs.fields(cls):
+        if not field.init or field.kw_only or isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            return None
+        index, spec = index_of.get(field.name, (-1, None))
+        if spec is None:
+            if field.default is attrs.NOTHING:
+                return None
+            plan.append(_Column(-1, None, False, field.default))
+            continue
+        parse = None if spec.parse is parse_text else spec.parse
+        plan.append(_Column(index, parse, spec.required, field.default))
+    return plan
+
+
+def _read_rows(
+    cls: type,
+    rank: int,
+    rows: Iterator[tuple[int, Sequence[object]]],
+    columns: list[tuple[int, FieldSpec]],
+    blank_headers: list[int],
+    span: int,
+    table: _Table,
+    out: _Collector,
+) -> None:
+    """Read the data rows of a sheet into ``table``, problems into ``out``.
+
+    Rows are read :data:`CHUNK_ROWS` at a time, column by column: each distinct raw value
+    of a column is parsed once (dates, codes and names repeat massively), and the records
+    of the rows whose every cell reads cleanly are built from positional values. Any other
+    row (a cell that does not read, an empty required cell, an empty row, a value without
+    a header, a short or long row) goes through the row-wise pass, :func:`read_row`, which
+    is the reference: it reports each problem in place.
+    """
+    records, numbers, bad = table.records, table.rows, table.bad_cells
+    letters = table.letters
+    sheet, file = table.sheet, table.file
+    specs_by_name = {s.name: s for _, s in columns}
+    required = [s for _, s in columns if s.required]
+    required_names = {s.name for s in required}
+    reported_blank: set[int] = set()
+    row_plan = [(i, s.name, None if s.parse is parse_text else s.parse) for i, s in columns]
+    row_memos: dict[str, dict[tuple[type, object], object]] = {s.name: {} for _, s in columns}
+
+    def read_row(number: int, values: Sequence[object]) -> None:
+        """One row, cell by cell: the reference reading, which reports every problem."""
+        if not values:
+            return
+        width = len(values)
+        kwargs: dict[str, object] = {}
+        filled = False
+        failed: set[str] | None = None
+        for index, name, parse in row_plan:
+            if index >= width:
+                continue
+            raw = values[index]
+            if raw is None or raw == "":
+                continue
+            memo = row_memos[name]
+            key = (raw.__class__, raw)
+            value = memo.get(key, _MISSING)
+            if value is _MISSING:
+                value = memo[key] = _cell_value(raw, parse)
+            if value is _EMPTY:
+                continue
+            filled = True
+            if value.__class__ is not _Failure:
+                kwargs[name] = value
+                continue
+            if failed is None:
+                failed = set()
+            failed.add(name)
+            out.add(
+                rank,
+                Location(file, sheet, number, specs_by_name[name].column, column_letter(index)),
+                value.message,
+                index,
+            )
+        if width > span and any(values[span:]):
+            # Cells right of the last header: checked only when something is there.
+            blank_headers.extend(
+                i
+                for i in range(span, width)
+                if not _is_empty(values[i]) and i not in reported_blank
+            )
+        for index in blank_headers:
+            if index < width and not _is_empty(values[index]):
+                filled = True
+                if index not in reported_blank:
+                    reported_blank.add(index)
+                    out.add(
+                        rank,
+                        Location(file, sheet, number, None, column_letter(index)),
+                        "valeur dans une colonne sans en-tête (donnez-lui un nom, ou un "
+                        "nom commençant par _ pour qu'elle soit ignorée)",
+                        index,
+                    )
+        if not filled:
+            return
+        if failed is None and required_names <= kwargs.keys():
+            records.append(cls(**kwargs))
+            numbers.append(number)
+            return
+        failed = failed or set()
+        for spec in required:
+            if spec.name in kwargs:
+                continue
+            if spec.name not in failed:
+                letter = letters[spec.name]
+                out.add(
+                    rank,
+                    Location(file, sheet, number, spec.column, letter),
+                    f"la colonne {spec.column} est obligatoire",
+                    _letter_index(letter),
+                )
+            if spec.placeholder is _MISSING:
+                return
+            kwargs[spec.name] = spec.placeholder
+        for name in failed:
+            bad.add((len(records), name))
+        records.append(cls(**kwargs))
+        numbers.append(number)
+
+    plan = _column_plan(cls, columns)
+    if plan is None:
+        for number, values in rows:
+            read_row(number, values)
+        return
+    make: Callable[..., Any] = record_maker(cls)
+    inner_blank = list(blank_headers)  # headerless columns inside the header's span
+    for block in _blocks(rows, span):
+        odd_rows = set(block.odd)
+        for blank in (*inner_blank, *range(span, block.width)):
+            raw = block.column(blank)
+            filled = {cell for cell in set(raw) if not _is_empty(cell)}
+            if filled:
+                odd_rows.update(i for i, cell in enumerate(raw) if cell in filled)
+        fields = [column.values(block, odd_rows) for column in plan]
+        row_numbers = block.numbers
+        begin = 0
+        for i in sorted(odd_rows):
+            if i > begin:
+                records.extend(map(make, *(values[begin:i] for values in fields)))
+                numbers.extend(row_numbers[begin:i])
+            read_row(row_numbers[i], block.row(i))
+            begin = i + 1
+        if begin < block.count:
+            if begin:
+                fields = [values[begin:] for values in fields]
+                row_numbers = row_numbers[begin:]
+            records.extend(map(make, *fields))
+            numbers.extend(row_numbers)
+
+
+@attrs.frozen
+class RowBlock:
+    """Consecutive rows of text cells, stored row after row in one list: the cell of row
+    ``i`` and column ``j`` is ``flat[i * width + j]``. A reader whose ``rows`` object has a
+    ``blocks()`` method lets the rows be read without building one list per row (a CSV
+    file without quotes): once the header row was read from it, ``blocks()`` yields the
+    rest of the rows, each block a :class:`RowBlock` or a ``(numbers, rows)`` pair of
+    lists (rows of any width)."""
+
+    numbers: list[int]
+    flat: list[str]
+    width: int
+
+
+class _Block:
+    """Rows read at once, as the column-wise pass sees them: every row ``width`` cells wide
+    (short rows padded, long rows cut to the header's span, and marked ``odd`` when they
+    hold something beyond it)."""
+
+    __slots__ = ("_cells", "_flat", "_rows", "count", "numbers", "odd", "width")
+
+    def __init__(
+        self,
+        numbers: list[int],
+        *,
+        rows: list[Sequence[object]] | None = None,
+        flat: list[str] | None = None,
+        width: int = 0,
+        span: int = 0,
+    ) -> None:
+        self.numbers = numbers
+        self.count = len(numbers)
+        self.odd: set[int] = set()
+        self._rows = rows
+        self._flat = flat
+        self.width = width
+        self._cells: list[Sequence[object]] = []
+        if rows is None:
+            return
+        self.width = span
+        cells = rows
+        if set(map(len, rows)) != {span}:
+            cells = list(rows)
+            padding = (None,) * span
+            for i, values in enumerate(rows):
+                size = len(values)
+                if size < span:
+                    cells[i] = (*values, *padding[size:])
+                    if not size:
+                        self.odd.add(i)
+                elif size > span:
+                    if any(not _is_empty(v) for v in values[span:]):
+                        self.odd.add(i)
+                    cells[i] = values[:span]
+        self._cells = cells
+
+    def column(self, index: int) -> list[object]:
+        """The cells of a column, one a row (``None`` beyond a row's end)."""
+        if self._flat is not None:
+            if index >= self.width:
+                return [None] * self.count
+            return self._flat[index :: self.width]  # type: ignore[return-value]
+        return list(map(itemgetter(index), self._cells))
+
+    def row(self, i: int) -> Sequence[object]:
+        """A row's cells as the file holds them."""
+        if self._rows is not None:
+            return self._rows[i]
+        assert self._flat is not None
+        return self._flat[i * self.width : (i + 1) * self.width]
+
+
+def _blocks(rows: Iterator[tuple[int, Sequence[object]]], span: int) -> Iterator[_Block]:
+    blocks = getattr(rows, "blocks", None)
+    if blocks is not None:
+        for block in blocks():
+            if isinstance(block, RowBlock):
+                yield _Block(block.numbers, flat=block.flat, width=block.width)
+            else:
+                numbers, values = block
+                yield _Block(numbers, rows=values, span=span)
+        return
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        yield _Block(
+            list(map(itemgetter(0), chunk)), rows=list(map(itemgetter(1), chunk)), span=span
+        )
 
 
 def _read_records(
@@ -498,104 +824,7 @@ def _read_records(
         )
     if missing:
         return result  # no row can be read without its required columns
-    specs_by_name = {s.name: s for _, s in columns}
-    required = [s for _, s in columns if s.required]
-    reported_blank: set[int] = set()
-    # Plain tuples, text columns marked by a parser of None: the loop below runs once per
-    # cell of the file, so it avoids attribute look-ups and calls where it can.
-    plan = [
-        (i, s.name, None if s.parse is parse_text else s.parse, _cache_get(s.parse))
-        for i, s in columns
-    ]
-    required_names = {s.name for s in required}
-    for number, values in rows:
-        if not values:
-            continue
-        width = len(values)
-        kwargs: dict[str, object] = {}
-        filled = False
-        failed: set[str] | None = None
-        for index, name, parse, get in plan:
-            if index >= width:
-                continue
-            raw = values[index]
-            if raw is None or raw == "":
-                continue
-            if raw.__class__ is str:
-                raw = unquote(raw) if raw[0] == "'" else raw.strip()
-                if not raw:
-                    continue
-                if parse is None:
-                    kwargs[name] = raw
-                    filled = True
-                    continue
-            filled = True
-            if get is not None:
-                value = get(raw, _MISSING)
-                if value is not _MISSING:
-                    kwargs[name] = value
-                    continue
-            try:
-                kwargs[name] = parse_text(raw) if parse is None else parse(raw)
-            except CellError as exc:
-                if failed is None:
-                    failed = set()
-                failed.add(name)
-                spec = specs_by_name[name]
-                out.add(
-                    rank,
-                    Location(sheet.file, sheet.name, number, spec.column, column_letter(index)),
-                    str(exc),
-                    index,
-                )
-        if width > span and any(values[span:]):
-            # Cells right of the last header: checked only when something is there.
-            blank_headers.extend(
-                i
-                for i in range(span, width)
-                if not _is_empty(values[i]) and i not in reported_blank
-            )
-        for index in blank_headers:
-            if index < width and not _is_empty(values[index]):
-                filled = True
-                if index not in reported_blank:
-                    reported_blank.add(index)
-                    out.add(
-                        rank,
-                        Location(sheet.file, sheet.name, number, None, column_letter(index)),
-                        "valeur dans une colonne sans en-tête (donnez-lui un nom, ou un "
-                        "nom commençant par _ pour qu'elle soit ignorée)",
-                        index,
-                    )
-        if not filled:
-            continue
-        if failed is None and required_names <= kwargs.keys():
-            records.append(cls(**kwargs))
-            numbers.append(number)
-            continue
-        failed = failed or set()
-        keep = True
-        for spec in required:
-            if spec.name in kwargs:
-                continue
-            if spec.name not in failed:
-                letter = letters[spec.name]
-                out.add(
-                    rank,
-                    Location(sheet.file, sheet.name, number, spec.column, letter),
-                    f"la colonne {spec.column} est obligatoire",
-                    _letter_index(letter),
-                )
-            if spec.placeholder is _MISSING:
-                keep = False
-            else:
-                kwargs[spec.name] = spec.placeholder
-        if not keep:
-            continue
-        for name in failed:
-            bad.add((len(records), name))
-        records.append(cls(**kwargs))
-        numbers.append(number)
+    _read_rows(cls, rank, rows, columns, blank_headers, span, result, out)
     return result
 
 
@@ -760,9 +989,10 @@ def build_dataset(
     """
     seen: list[RawSheet] = []
     try:
-        return _build(
-            sheets, file=file, missing_hint=missing_hint, csv_folder=csv_folder, seen=seen
-        )
+        with gc_paused():
+            return _build(
+                sheets, file=file, missing_hint=missing_hint, csv_folder=csv_folder, seen=seen
+            )
     finally:
         for sheet in seen:  # release the files the row iterators hold open
             close = getattr(sheet.rows, "close", None)

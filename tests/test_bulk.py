@@ -1,0 +1,324 @@
+"""The network-scale paths give exactly what the plain paths give.
+
+Reading a network (docs/performance.md) takes shortcuts: records built by
+``record_maker``, CSV text split without ``csv.reader``, cells read column by column,
+the dataset's checks run on the suspect events only. Each shortcut is compared here with
+the plain path it stands for, on data made to hit every corner (quotes, line breaks,
+empty and short rows, cells that do not read, numbers that compare equal across types).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from citeslab_core.errors import InvalidData
+from citeslab_core.model import (
+    EVENT_NEEDS,
+    Dataset,
+    Event,
+    InvalidDataset,
+    Person,
+    column_of,
+    gc_paused,
+    record_maker,
+)
+from citeslab_core.readers import csvdir, tables
+from citeslab_core.readers.csvdir import CsvRows
+from citeslab_core.readers.tables import RawSheet, RowBlock, build_dataset
+from citeslab_core.vocabularies import EventType
+from strategies import datasets
+
+FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# -- record_maker ---------------------------------------------------------------------------
+
+
+def _values(record: Any) -> list[Any]:
+    return [getattr(record, f.name) for f in attrs.fields(type(record))]
+
+
+@FAST
+@given(datasets())
+def test_record_maker_builds_the_same_frozen_records(data: Dataset) -> None:
+    records: list[Any] = [*data.persons, *data.events, *data.neighbourhoods, *data.animations]
+    for record in records:
+        cls: Any = type(record)
+        made = record_maker(cls)(*_values(record))
+        assert type(made) is cls
+        assert made == record
+        assert hash(made) == hash(record)
+        assert repr(made) == repr(record)
+        assert made == cls(*_values(record))
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            made.__setattr__(attrs.fields(cls)[0].name, "autre")
+
+
+def test_record_maker_is_faster_only_where_it_is_safe() -> None:
+    assert record_maker(Event) is not Event  # the twin path
+    assert record_maker(Person) is not Person
+
+    @attrs.frozen
+    class Checked:
+        count: int = attrs.field(validator=attrs.validators.ge(0))
+
+    assert record_maker(Checked) is Checked  # a validator must run: the class itself
+    with pytest.raises(ValueError, match="count"):
+        record_maker(Checked)(-1)
+
+
+def test_gc_paused_restores_the_collector() -> None:
+    import gc
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # only the outer pause resumes
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        raise RuntimeError
+    assert gc.isenabled()
+
+
+# -- the CSV text split by hand -------------------------------------------------------------
+
+CELLS = st.text(alphabet="ab ;,\"\r\n'é\t", max_size=5)
+
+
+@st.composite
+def csv_texts(draw: st.DrawFn) -> str:
+    """A CSV text as a spreadsheet or a person writes one: quotes or not, CRLF or LF,
+    blank lines, ragged rows, a last line with or without its line break."""
+    quoted = draw(st.booleans())
+    cells = (
+        CELLS
+        if quoted
+        else st.text(alphabet="ab ;'é", max_size=5).map(lambda s: s.replace(";", ""))
+    )
+    rows = draw(st.lists(st.lists(cells, min_size=0, max_size=4), max_size=12))
+    handle = io.StringIO()
+    writer = csv.writer(handle, delimiter=";", lineterminator=draw(st.sampled_from(["\n", "\r\n"])))
+    for row in rows:
+        writer.writerow(row)
+    text = handle.getvalue()
+    if draw(st.booleans()):
+        text = text.removesuffix("\n").removesuffix("\r")
+    return text
+
+
+def _reference(text: str) -> list[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    return [(number, list(row)) for number, row in enumerate(reader, start=1)]
+
+
+def _flatten(blocks: Iterator[Any]) -> Iterator[tuple[int, list[Any]]]:
+    for block in blocks:
+        if isinstance(block, RowBlock):
+            width = block.width
+            for i, number in enumerate(block.numbers):
+                yield number, block.flat[i * width : (i + 1) * width]
+        else:
+            numbers, rows = block
+            yield from zip(numbers, (list(row) for row in rows), strict=True)
+
+
+@FAST
+@given(csv_texts(), st.integers(1, 40), st.integers(0, 3))
+def test_csv_rows_read_as_csv_reader(text: str, block_chars: int, first: int) -> None:
+    """Row by row, then a block at a time after ``first`` rows (the header), CsvRows gives
+    the records ``csv.reader`` gives, numbered the same."""
+    expected = _reference(text)
+    assert [(n, list(r)) for n, r in CsvRows(text, ";")] == expected
+    old = csvdir.BLOCK_CHARS
+    csvdir.BLOCK_CHARS = block_chars
+    try:
+        rows = CsvRows(text, ";")
+        head = [(n, list(r)) for n, r in islice(rows, first)]
+        assert head + list(_flatten(rows.blocks())) == expected
+    finally:
+        csvdir.BLOCK_CHARS = old
+
+
+def test_csv_rows_split_plain_text_without_csv_reader() -> None:
+    rows = CsvRows("id;sexe\r\nP1;F\r\nP2;\r\n", ";")
+    assert next(rows) == (1, ["id", "sexe"])
+    blocks = list(rows.blocks())
+    assert blocks == [RowBlock([2, 3], ["P1", "F", "P2", ""], 2)]
+
+
+# -- column-wise reading against the row-wise reference -------------------------------------
+
+PORTEURS = [["id", "sexe", "quartier"], ["P1", "F", ""], ["P2", "H", "Bellevue"]]
+HEADERS = ["porteur", "date", "type", "partenaire", "categorie", "", "siret", "_note"]
+CELL_CHOICES: list[object] = [
+    "",
+    "  ",
+    "P1",
+    " P2 ",
+    "P9",
+    "2023-03-01",
+    "01/03/2023",
+    "'2023-03-02",
+    "pas une date",
+    "entretien",
+    "Orientation",
+    "sortie",
+    "inconnu",
+    "BGE",
+    "'=BGE",
+    "creation",
+    "emploi",
+    "73282932000074",
+    "12345678901234",
+    "x",
+]
+WORKBOOK_CELLS: list[object] = [None, 1, 1.0, True, 0, dt.datetime(2023, 3, 1), 2023.5]
+
+
+def _outcome(rows: Sequence[Sequence[object]], *, csv_text: bool, row_wise: bool) -> object:
+    """The dataset read from the rows (or its problems), by one of the two paths."""
+    if csv_text:
+        handle = io.StringIO()
+        csv.writer(handle, delimiter=";", lineterminator="\n").writerows(rows)
+        suivis: Any = CsvRows(handle.getvalue(), ";")
+    else:
+        suivis = iter(list(enumerate(rows, start=1)))
+    sheets = [
+        RawSheet("porteurs", None, list(enumerate(PORTEURS, start=1))),
+        RawSheet("suivis", None, suivis),
+    ]
+    old_plan = tables._column_plan
+    if row_wise:
+        tables._column_plan = lambda cls, columns: None
+    try:
+        data = build_dataset(sheets, file="test")
+    except InvalidData as exc:
+        return [(p.location, p.message) for p in exc.problems]
+    finally:
+        tables._column_plan = old_plan
+    return data.persons, data.events
+
+
+#: Rows that read cleanly, in the forms a person types them.
+CLEAN_ROWS = st.tuples(
+    st.sampled_from(["P1", " P2 "]),
+    st.sampled_from(["2023-03-01", "01/03/2023", "'2023-03-02", " 2023-03-04"]),
+    st.sampled_from(["entretien", "Point étape", "orientation"]),
+    st.sampled_from(["", "BGE", "'=BGE", " ADIE "]),
+    st.sampled_from(["", "creation", "Emploi"]),
+    st.just(""),
+    st.sampled_from(["", "73282932000074"]),
+    st.sampled_from(["", "note"]),
+).map(list)
+MESSY_ROWS = st.lists(st.sampled_from(CELL_CHOICES), min_size=0, max_size=len(HEADERS) + 2)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(CLEAN_ROWS, CLEAN_ROWS, MESSY_ROWS), max_size=12),
+    st.booleans(),
+    st.booleans(),
+    st.integers(1, 5),
+)
+def test_column_wise_reading_equals_row_wise(
+    body: list[list[object]], csv_text: bool, workbook_cells: bool, chunk: int
+) -> None:
+    if workbook_cells and not csv_text:  # mix in the cells a workbook gives
+        body = [
+            [
+                WORKBOOK_CELLS[(i + j) % len(WORKBOOK_CELLS)] if (i * j) % 3 == 1 else c
+                for j, c in enumerate(row)
+            ]
+            for i, row in enumerate(body)
+        ]
+    rows: list[list[object]] = [list(HEADERS), *body]
+    old = tables.CHUNK_ROWS, csvdir.BLOCK_CHARS
+    tables.CHUNK_ROWS, csvdir.BLOCK_CHARS = chunk, chunk * 20
+    try:
+        fast = _outcome(rows, csv_text=csv_text, row_wise=False)
+        slow = _outcome(rows, csv_text=csv_text, row_wise=True)
+    finally:
+        tables.CHUNK_ROWS, csvdir.BLOCK_CHARS = old
+    assert fast == slow
+
+
+def test_equal_numbers_of_other_types_are_read_each_as_itself() -> None:
+    """1, 1.0 and True are equal keys of a dict: a column read once per distinct value
+    must still refuse True as a number (and read 1.0 as 1)."""
+    rows: list[list[object]] = [
+        ["quartier", "population"],
+        ["A", 1.0],
+        ["B", True],
+        ["C", 1],
+    ]
+    sheets = [
+        RawSheet("quartiers", None, list(enumerate(rows, start=1))),
+        RawSheet("porteurs", None, list(enumerate(PORTEURS, start=1))),
+        RawSheet("suivis", None, [(1, ["porteur", "date", "type"])]),
+    ]
+    with pytest.raises(InvalidData) as caught:
+        build_dataset(sheets, file="test")
+    assert [p.location.row for p in caught.value.problems] == [3]
+
+
+# -- the dataset's checks on suspect events only --------------------------------------------
+
+
+def _reference_event_issues(data_persons: Sequence[Person], events: Sequence[Event]) -> list[str]:
+    """Every event problem, event by event (the checks as they read in DOMAIN.md)."""
+    from stdnum.fr import siret
+
+    known = {p.id for p in data_persons if p.id}
+    issues = []
+    for index, event in enumerate(events):
+        if event.person not in known:
+            issues.append(f"{index} person")
+        for needed in EVENT_NEEDS.get(event.type, ()):
+            if getattr(event, needed) in (None, ""):
+                issues.append(f"{index} {needed} {column_of(Event, needed)}")
+        if event.siret and not siret.is_valid(event.siret):
+            issues.append(f"{index} siret")
+    return issues
+
+
+@FAST
+@given(
+    st.lists(
+        st.builds(
+            Event,
+            person=st.sampled_from(["P1", "P2", "P3"]),
+            date=st.just(dt.date(2023, 3, 1)),
+            type=st.sampled_from(EventType),
+            partner=st.sampled_from([None, "", "BGE"]),
+            programme=st.sampled_from([None, "", "EITI"]),
+            siret=st.sampled_from([None, "", "73282932000074", "12345678901234"]),
+        ),
+        max_size=15,
+    )
+)
+def test_dataset_checks_every_event(events: list[Event]) -> None:
+    persons = [Person("P1"), Person("P2")]
+    expected = _reference_event_issues(persons, events)
+    try:
+        Dataset.build(persons=persons, events=events)
+    except InvalidDataset as exc:
+        found = [
+            f"{i.index} {i.field}"
+            + (f" {column_of(Event, i.field or '')}" if "demande" in i.message else "")
+            for i in exc.issues
+        ]
+        assert found == expected
+    else:
+        assert expected == []
