@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
@@ -21,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from citeslab_core import followup
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import (
     EVENT_NEEDS,
@@ -36,7 +38,7 @@ from citeslab_core.readers import csvdir, tables
 from citeslab_core.readers.csvdir import CsvRows
 from citeslab_core.readers.tables import RawSheet, RowBlock, build_dataset
 from citeslab_core.vocabularies import EventType
-from strategies import datasets
+from strategies import datasets, messy_datasets
 
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -322,3 +324,33 @@ def test_dataset_checks_every_event(events: list[Event]) -> None:
         assert found == expected
     else:
         assert expected == []
+
+
+# -- the follow-up list's JSON --------------------------------------------------------------
+
+
+@FAST
+@given(messy_datasets(), st.dates(dt.date(2022, 1, 1), dt.date(2024, 12, 31)))
+def test_followup_json_is_what_json_dumps_writes(data: Dataset, on: dt.date) -> None:
+    todo = followup.followup(data, on)
+    items = [
+        {
+            "regle": f.rule,
+            "gravite": f.severity.value,
+            "porteur": f.person,
+            "date": f.date.isoformat(),
+            "message": f.message,
+        }
+        for f in todo.findings
+    ]
+    assert followup.render_json(todo) == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_followup_json_escapes_what_json_escapes() -> None:
+    data = Dataset.build(
+        persons=[Person('P"1\\\n\u2028é')],
+        events=[Event('P"1\\\n\u2028é', dt.date(2023, 1, 2), EventType.POINT_ETAPE)],
+    )
+    text = followup.render_json(followup.followup(data, dt.date(2023, 3, 1)))
+    assert json.loads(text)[0]["porteur"] == 'P"1\\\n\u2028é'
+    assert followup.render_json(followup.followup(Dataset.build(), dt.date(2023, 3, 1))) == "[]\n"

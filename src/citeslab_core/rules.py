@@ -34,7 +34,7 @@ from functools import lru_cache
 
 import attrs
 
-from citeslab_core.model import Dataset, Event, PathwayPolicy, Person
+from citeslab_core.model import Dataset, Event, PathwayPolicy, Person, gc_paused
 from citeslab_core.pathways import Oddity, OddityKind, PersonState, derive
 from citeslab_core.vocabularies import EventType
 
@@ -65,7 +65,7 @@ def rule_number(rule: str) -> int:
     return int(rule[1:])
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Finding:
     """What a rule finds about one person."""
 
@@ -222,14 +222,16 @@ def assess(
     rules = policy if policy is not None else data.site.pathway_policy
     by_person = data.events_by_person
     for person in data.persons:
-        events = by_person.get(person.id, ())
+        pid = person.id
         history = derive(
-            person.id, events, on=on, stage_at_entry=person.stage_at_entry, presorted=True
+            pid, by_person.get(pid, ()), on=on, stage_at_entry=person.stage_at_entry, presorted=True
         )
         state = history.state()
-        findings = [_oddity_finding(person.id, o) for o in history.oddities]
-        findings.extend(_delay_findings(state, on, rules))
-        findings.extend(_future_finding(person.id, e, on) for e in history.later)
+        findings = [_oddity_finding(pid, o) for o in history.oddities] if history.oddities else []
+        if state.open:
+            findings.extend(_delay_findings(state, on, rules))
+        if history.later:
+            findings.extend(_future_finding(pid, e, on) for e in history.later)
         if len(findings) > 1:
             findings.sort(key=_finding_key)
         yield person, state, findings
@@ -238,4 +240,5 @@ def assess(
 def check(data: Dataset, on: dt.date, policy: PathwayPolicy | None = None) -> list[Finding]:
     """Every finding of the rules at ``on``: persons in the dataset's order, then by date
     and rule number. ``policy`` overrides the site's."""
-    return [f for _, _, findings in assess(data, on, policy) for f in findings]
+    with gc_paused():
+        return [f for _, _, findings in assess(data, on, policy) for f in findings]

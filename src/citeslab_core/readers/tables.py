@@ -989,7 +989,7 @@ def build_dataset(
     """
     seen: list[RawSheet] = []
     try:
-        with gc_paused():
+        with gc_paused(settle=True):
             return _build(
                 sheets, file=file, missing_hint=missing_hint, csv_folder=csv_folder, seen=seen
             )
