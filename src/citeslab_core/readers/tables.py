@@ -13,7 +13,11 @@ the rest, the same way for every format:
   required column that is missing;
 - rows whose cells are all empty are skipped;
 - each column is read by a parser chosen once per sheet from the model field's type and
-  metadata (see :func:`field_parsers`), with a per-column cache of values already read;
+  metadata (see :func:`field_parsers`);
+- rows are read a block at a time and column by column: each distinct cell of a column is
+  parsed once, and the records of the rows that read cleanly are built from positional
+  values (:func:`~citeslab_core.model.record_maker`); any other row goes through the
+  row-wise reading, the reference, which names each problem (docs/performance.md);
 - the ``structure`` sheet (``cle``, ``valeur``) becomes the :class:`~citeslab_core.model.Site`;
   its ``annee`` is the year of dates written without one (``15-févr``);
 - a text cell that starts with ``'`` followed by something a spreadsheet would take for a
@@ -120,7 +124,8 @@ class RawSheet:
     shows them; it may be a lazy iterator (it is read once). Empty cells are ``None`` or
     ``""``. ``fractions_ambiguous`` says that percentage-formatted cells cannot be told
     apart from plain numbers (ODS read through calamine): a share between 0 and 1 is then
-    refused rather than guessed.
+    refused rather than guessed. A ``rows`` object may also have a ``blocks()`` method
+    (see :class:`RowBlock`) to hand the rows after the header over in blocks.
     """
 
     name: str
@@ -412,8 +417,11 @@ class _Failure:
     message: str
 
 
-#: An empty cell of a required column.
+#: An empty cell.
 _EMPTY: Any = object()
+#: A cell the column-wise pass leaves to the row-wise pass: it does not read, or it is an
+#: empty cell of a required column.
+_ODD: Any = object()
 #: Cell types whose values compare equal across types (``1 == 1.0 == True``): a column
 #: holding one of them is looked up by (type, value), never by value alone.
 _NUMBERS = frozenset({bool, int, float, Decimal, PercentCell})
@@ -450,40 +458,54 @@ class _Column:
     parse: Parser | None  # None: text
     required: bool
     default: object
-    memo: dict[object, object] = attrs.field(factory=dict)  # raw cell → value
-    odd: set[object] = attrs.field(factory=set)  # raw cells that need the row-wise pass
+    memo: dict[object, object] = attrs.field(factory=dict)  # raw cell → value, or _ODD
+    has_odd: bool = False  # whether the memo holds _ODD
 
     def values(self, block: _Block, odd_rows: set[int]) -> list[object]:
         """The column's values in ``block``; rows it cannot read go to ``odd_rows``."""
         if self.index < 0:
             return [self.default] * block.count
         raw = block.column(self.index)
-        distinct = set(raw)
-        if not _NUMBERS.isdisjoint(map(type, distinct)):
-            return self._typed(raw, odd_rows)
+        memo = self.memo
+        if block.text_only:
+            # Cells already seen (after the first block, nearly all of them in a column of
+            # codes or dates) are looked up in one pass; a new one stops it at once.
+            try:
+                values = list(map(memo.__getitem__, raw))
+            except KeyError:
+                self._learn(set(raw))
+                values = list(map(memo.__getitem__, raw))
+        else:
+            distinct = set(raw)
+            if not _NUMBERS.isdisjoint(map(type, distinct)):
+                return self._typed(raw, odd_rows)
+            self._learn(distinct)
+            values = list(map(memo.__getitem__, raw))
+        if self.has_odd:
+            odd_rows.update(i for i, value in enumerate(values) if value is _ODD)
+        return values
+
+    def _learn(self, distinct: set[object]) -> None:
+        """Read the cells of ``distinct`` not read yet."""
         memo = self.memo
         new = distinct.difference(memo)
-        if new:
-            if len(memo) + len(new) > _MEMO_LIMIT:
-                memo.clear()
-                new = distinct
-            parse = self.parse
-            for cell in new:
-                if parse is None and cell.__class__ is str and cell and cell[0] != "'":
-                    value = cell.strip() or _EMPTY  # a text
-                else:
-                    value = _cell_value(cell, parse)
-                if value.__class__ is _Failure or (value is _EMPTY and self.required):
-                    self.odd.add(cell)
-                elif value is _EMPTY:
-                    value = self.default
-                memo[cell] = value
-        if self.odd and not self.odd.isdisjoint(distinct):
-            odd = self.odd
-            odd_rows.update(i for i, cell in enumerate(raw) if cell in odd)
-        if len(distinct) == 1:
-            return [memo[raw[0]]] * block.count
-        return list(map(memo.__getitem__, raw))
+        if not new:
+            return
+        if len(memo) + len(new) > _MEMO_LIMIT:
+            memo.clear()
+            new = distinct
+        parse = self.parse
+        for cell in new:
+            if parse is None and cell.__class__ is str and cell and cell[0] != "'":
+                value = cell.strip() or _EMPTY  # a text
+            else:
+                value = _cell_value(cell, parse)
+            if value.__class__ is _Failure or (value is _EMPTY and self.required):
+                value = _ODD
+                self.has_odd = True
+            elif value is _EMPTY:
+                value = self.default
+            memo[cell] = value
 
     def _typed(self, raw: list[object], odd_rows: set[int]) -> list[object]:
         """Cells of mixed types (a workbook): looked up by type and value, cell by cell."""
@@ -681,7 +703,7 @@ class _Block:
     (short rows padded, long rows cut to the header's span, and marked ``odd`` when they
     hold something beyond it)."""
 
-    __slots__ = ("_cells", "_flat", "_rows", "count", "numbers", "odd", "width")
+    __slots__ = ("_cells", "_flat", "_rows", "count", "numbers", "odd", "text_only", "width")
 
     def __init__(
         self,
@@ -699,6 +721,7 @@ class _Block:
         self._flat = flat
         self.width = width
         self._cells: list[Sequence[object]] = []
+        self.text_only = flat is not None  # every cell a str
         if rows is None:
             return
         self.width = span
