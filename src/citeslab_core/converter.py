@@ -39,6 +39,7 @@ from citeslab_core.model import (
     FundingPolicy,
     PathwayPolicy,
     Site,
+    gc_paused,
 )
 from citeslab_core.vocabularies import Vocabulary
 
@@ -55,7 +56,29 @@ _RECORD_CLASSES: tuple[type, ...] = (
 )
 
 
-def _structure_date(value: Any, _: type) -> dt.date:
+#: Values already read, by type and text: a network's JSON repeats the same dates and codes
+#: hundreds of thousands of times. Bounded; only what reads is kept.
+_READ: dict[tuple[type, str], Any] = {}
+_READ_LIMIT = 100_000
+
+
+def _remember(cls: type, value: str, read: Any) -> Any:
+    if len(_READ) >= _READ_LIMIT:
+        _READ.clear()
+    _READ[cls, value] = read
+    return read
+
+
+def _structure_date(value: Any, cls: type) -> dt.date:
+    if value.__class__ is str:
+        read = _READ.get((dt.date, value))
+        if read is not None:
+            return read  # type: ignore[no-any-return]
+        return _remember(dt.date, value, _read_date(value))  # type: ignore[no-any-return]
+    return _read_date(value)
+
+
+def _read_date(value: Any) -> dt.date:
     if not isinstance(value, str):
         raise CellError(f"« {value} » n'est pas une date ISO (AAAA-MM-JJ)")
     try:
@@ -65,6 +88,15 @@ def _structure_date(value: Any, _: type) -> dt.date:
 
 
 def _structure_partial(value: Any, _: type) -> PartialDate:
+    if value.__class__ is str:
+        read = _READ.get((PartialDate, value))
+        if read is not None:
+            return read  # type: ignore[no-any-return]
+        return _remember(PartialDate, value, _read_partial(value))  # type: ignore[no-any-return]
+    return _read_partial(value)
+
+
+def _read_partial(value: Any) -> PartialDate:
     if not isinstance(value, str):
         raise CellError(f"« {value} » n'est pas une date ISO")
     found = PartialDate.from_iso(value)
@@ -86,6 +118,11 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
 
 
 def _structure_vocabulary(value: Any, cls: type[Vocabulary]) -> Vocabulary:
+    if value.__class__ is str:
+        read = _READ.get((cls, value))
+        if read is not None:
+            return read  # type: ignore[no-any-return]
+        return _remember(cls, value, cls.parse(value))  # type: ignore[no-any-return]
     return cls.parse(value)
 
 
@@ -262,6 +299,11 @@ def _errors(exc: Exception, root: str, cls: type, file: str | None) -> list[Prob
 
 def loads(text: str | bytes, *, file: str | None = None) -> Dataset:
     """The dataset of a canonical JSON text."""
+    with gc_paused(settle=True):  # a network's JSON is a million dicts, then records
+        return _loads(text, file=file)
+
+
+def _loads(text: str | bytes, *, file: str | None) -> Dataset:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
