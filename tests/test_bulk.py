@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citeslab_core import followup
+from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import (
     EVENT_NEEDS,
@@ -354,3 +355,49 @@ def test_followup_json_escapes_what_json_escapes() -> None:
     text = followup.render_json(followup.followup(data, dt.date(2023, 3, 1)))
     assert json.loads(text)[0]["porteur"] == 'P"1\\\n\u2028é'
     assert followup.render_json(followup.followup(Dataset.build(), dt.date(2023, 3, 1))) == "[]\n"
+
+
+@FAST
+@given(
+    st.lists(
+        st.builds(
+            Person,
+            id=st.sampled_from(["P1", "P2", "P3", ""]),
+            birth=st.sampled_from(
+                [
+                    None,
+                    PartialDate.day(dt.date(1990, 5, 1)),
+                    PartialDate.year(1990),
+                    PartialDate.month(1990, 5),
+                ]
+            ),
+        ),
+        max_size=6,
+    )
+)
+def test_dataset_checks_every_person(persons: list[Person]) -> None:
+    expected: list[str] = []
+    first: dict[str, int] = {}
+    for index, person in enumerate(persons):
+        if not person.id:
+            expected.append(f"{index} id vide")
+        elif person.id in first:
+            expected.append(f"{index} id double {first[person.id] + 1}")
+        else:
+            first[person.id] = index
+        if person.birth is not None and person.birth.precision is Precision.MONTH:
+            expected.append(f"{index} birth")
+    try:
+        Dataset.build(persons=persons)
+    except InvalidDataset as exc:
+        found = [
+            f"{i.index} id vide"
+            if i.message == "identifiant vide"
+            else f"{i.index} id double {i.message.rstrip(')').rsplit(' ', 1)[1]}"
+            if i.field == "id"
+            else f"{i.index} {i.field}"
+            for i in exc.issues
+        ]
+        assert found == expected
+    else:
+        assert expected == []
