@@ -114,14 +114,14 @@ def test_caseload_per_referent() -> None:
 
 def test_text_list_shows_name_phone_stage_and_caseload() -> None:
     text = render_text(followup(DATA, ON))
-    assert "Suivi des parcours — CitésLab Brest — au 1 octobre 2023" in text
+    assert "Suivi des parcours — CitésLab Brest — au 1er octobre 2023" in text
     assert "  CitésLab : 5\n  BGE : 1\n" in text
     assert "  - B · Brahim Kaci · 06 22 22 22 22 · En devenir\n" in text
     assert "  - C · Chloé Le Gall · 06 33 33 33 33 · (stade non renseigné)\n" in text
     assert text.index("Brahim Kaci") < text.index("Awa Diallo")  # most overdue first
     assert "Fatou Sow" in text
     assert "Gwen Morvan" not in text  # nothing to do for her
-    assert "1 suivi daté après le 1 octobre 2023 n'est pas pris en compte" in text
+    assert "1 suivi daté après le 1er octobre 2023 n'est pas pris en compte" in text
     for group in Action:
         assert group.label in text
 

@@ -197,9 +197,9 @@ def _followup(data: Dataset, on: dt.date, policy: PathwayPolicy | None) -> Follo
 
 
 def _count(value: int) -> str:
-    from babel.numbers import format_decimal
+    from citeslab_core.french import format_count
 
-    return format_decimal(value, locale="fr_FR")
+    return format_count(value)
 
 
 def _who(person: str, contact: Contact | None) -> str:

@@ -87,18 +87,18 @@ class Finding:
 
 @lru_cache(maxsize=4096)
 def french_date(day: dt.date) -> str:
-    """``3 juin 2023`` (babel, fr_FR)."""
-    from babel.dates import format_date
+    """``3 juin 2023``, ``1er juin 2023`` (:func:`citeslab_core.french.format_day`)."""
+    from citeslab_core.french import format_day
 
-    return format_date(day, format="long", locale="fr_FR")
+    return format_day(day)
 
 
 @lru_cache(maxsize=1024)
 def french_days(count: int) -> str:
     """``1 jour``, ``75 jours``, ``1 500 jours`` (babel, fr_FR)."""
-    from babel.numbers import format_decimal
+    from citeslab_core.french import format_count
 
-    return f"{format_decimal(count, locale='fr_FR')} jour{'s' if abs(count) > 1 else ''}"
+    return f"{format_count(count)} jour{'s' if abs(count) > 1 else ''}"
 
 
 def _event_words(event: Event) -> str:

@@ -50,14 +50,15 @@ class UnreadableFile(Exception):
     """The file is not a workbook, or is damaged (raised while streaming its rows)."""
 
 
-def _not_a_workbook(file: str, kind: str, detail: object) -> InvalidData:
+def _not_a_workbook(file: str, kind: str) -> InvalidData:
+    # The reading library's own reason is English and says nothing a person can act on
+    # beyond "damaged or of another format": it stays out of the message.
     return InvalidData(
         [
             Problem(
                 Location(file),
-                f"le fichier n'est pas un classeur {kind} "
-                f"lisible (fichier abîmé ou d'un autre "
-                f"format : {detail})",
+                f"le fichier n'est pas un classeur {kind} lisible (fichier abîmé, "
+                "ou d'un autre format : enregistrez-le au format .xlsx)",
             )
         ]
     )
@@ -101,12 +102,12 @@ def read_workbook(path: Path) -> Dataset:
     file = path.name
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip, XML or content-type errors: not a workbook
-        raise _not_a_workbook(file, "Excel (.xlsx)", exc) from None
+    except Exception:  # zip, XML or content-type errors: not a workbook
+        raise _not_a_workbook(file, "Excel (.xlsx)") from None
     try:
         return build_dataset(_workbook_sheets(wb, file), file=file)
-    except UnreadableFile as exc:
-        raise _not_a_workbook(file, "Excel (.xlsx)", exc.args[0]) from None
+    except UnreadableFile:
+        raise _not_a_workbook(file, "Excel (.xlsx)") from None
     finally:
         wb.close()
 
@@ -134,8 +135,8 @@ def read_ods(path: Path) -> Dataset:
     file = path.name
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine's errors: not an ODS file, damaged
-        raise _not_a_workbook(file, "OpenDocument (.ods)", exc) from None
+    except Exception:  # calamine's errors: not an ODS file, damaged
+        raise _not_a_workbook(file, "OpenDocument (.ods)") from None
     try:
         names = sorted(wb.sheet_names, key=lambda n: known_sheet(n) != "structure")
         sheets = [
@@ -143,8 +144,8 @@ def read_ods(path: Path) -> Dataset:
             for name in names
         ]
         return build_dataset(sheets, file=file)
-    except UnreadableFile as exc:
-        raise _not_a_workbook(file, "OpenDocument (.ods)", exc.args[0]) from None
+    except UnreadableFile:
+        raise _not_a_workbook(file, "OpenDocument (.ods)") from None
     finally:
         wb.close()
 
