@@ -25,7 +25,12 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])
     assert exit_info.value.code == 0
-    assert capsys.readouterr().out.startswith("usage: citeslab " + command)
+    out = capsys.readouterr().out
+    assert out.startswith("utilisation : citeslab " + command)
+    # argparse's English headings are replaced.
+    assert "usage:" not in out
+    assert "positional arguments" not in out
+    assert "show this help message" not in out
 
 
 def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from citeslab_core.model import Dataset
@@ -28,8 +29,29 @@ EXIT_DATA = 1
 EXIT_USAGE = 2
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, with a French usage line."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, in French, exiting with 2 on a usage error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -42,6 +64,7 @@ _ARGPARSE_FR = (
     ("invalid choice", "choix invalide"),
     ("choose from", "valeurs possibles"),
     ("expected one argument", "une valeur est attendue"),
+    ("invalid int value", "nombre entier invalide"),
     ("not allowed with argument", "incompatible avec"),
     ("argument", "option"),
 )
@@ -99,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         "et fichiers pour chaque financeur.",
         epilog="Codes de sortie : 0 succès, 1 erreurs dans les données, 2 erreur d'usage.",
     )
-    parser.add_argument("--version", action="version", version=f"citeslab {_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="afficher la version et quitter")
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
 
     validate = commands.add_parser(
@@ -207,6 +230,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, looked up only when asked (importlib.metadata costs start-up time)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            default=argparse.SUPPRESS,
+            help=str(kwargs.get("help", "")),
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"citeslab {_version()}")
+        parser.exit()
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -227,12 +273,18 @@ def _load(args: argparse.Namespace) -> Dataset:
             raise UsageError("donnez ENTREE ou --example, pas les deux")
         from citeslab_core.example import load_example
 
-        return load_example()
-    if args.input is None:
+        data = load_example()
+    elif args.input is None:
         raise UsageError("indiquez le fichier à lire (ENTREE) ou --example")
-    from citeslab_core.readers import read_input
+    else:
+        from citeslab_core.readers import read_input
 
-    return read_input(args.input)
+        data = read_input(args.input)
+    # The records live until the command ends: moving them out of the collector's reach
+    # spares every later collection a walk over a network's million objects. A program
+    # may do this; the library, used inside other programs, does not.
+    gc.freeze()
+    return data
 
 
 def _period(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
