@@ -290,6 +290,42 @@ def test_structure_errors(tmp_path: Path) -> None:
     assert "en double" in problems[3].message
 
 
+def test_policy_numbers_must_be_at_least_one(tmp_path: Path) -> None:
+    path = xlsx(
+        tmp_path / "x.xlsx",
+        {
+            "structure": [
+                ["cle", "valeur"],
+                ["delai_contact_jours", 0],
+                ["delai_sans_nouvelles_jours", -5],
+                ["delai_retour_orientation_jours", 30],
+                ["seuil_secret_statistique", 0],
+            ],
+            "porteurs": PORTEURS,
+            "suivis": SUIVIS,
+        },
+    )
+    problems = problems_of(path)
+    assert [where(p) for p in problems] == [
+        ("structure", 2, "B"),
+        ("structure", 3, "B"),
+        ("structure", 5, "B"),
+    ]
+    assert all("au moins 1" in p.message for p in problems)
+
+
+def test_policy_refuses_nonsense_from_the_api_and_json() -> None:
+    from citeslab_core.converter import loads
+    from citeslab_core.errors import CellError
+    from citeslab_core.model import PathwayPolicy
+
+    with pytest.raises(CellError, match="delai_contact_jours"):
+        PathwayPolicy(contact_days=0)
+    document = {"schema_version": 1, "structure": {"seuil_secret_statistique": 0}}
+    with pytest.raises(InvalidData, match="seuil_secret_statistique"):
+        loads(json.dumps(document))
+
+
 def test_several_errors_reported_together_in_reading_order(tmp_path: Path) -> None:
     path = xlsx(
         tmp_path / "x.xlsx",

@@ -27,7 +27,7 @@ import attrs
 from stdnum.fr import siret as stdnum_siret
 
 from citeslab_core.dates import PartialDate, Precision
-from citeslab_core.errors import InvalidData, Location, Problem
+from citeslab_core.errors import CellError, InvalidData, Location, Problem
 from citeslab_core.vocabularies import (
     AnimationStatus,
     AnimationType,
@@ -172,13 +172,24 @@ def gc_paused(*, settle: bool = False) -> Iterator[None]:
                 gc.collect()
 
 
+def _at_least_one(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    """A number of days or persons: at least 1 (a French refusal, like a cell's)."""
+    if value < 1:
+        raise CellError(
+            f"{attribute.metadata['column']} : « {value} », un nombre entier d'au moins 1 "
+            "est attendu"
+        )
+
+
 @attrs.frozen
 class PathwayPolicy:
     """The numbers of the référent rules (DOMAIN.md), which a site may change."""
 
-    contact_days: int = col("delai_contact_jours", default=60)
-    no_news_days: int = col("delai_sans_nouvelles_jours", default=180)
-    orientation_reply_days: int = col("delai_retour_orientation_jours", default=30)
+    contact_days: int = col("delai_contact_jours", default=60, validator=_at_least_one)
+    no_news_days: int = col("delai_sans_nouvelles_jours", default=180, validator=_at_least_one)
+    orientation_reply_days: int = col(
+        "delai_retour_orientation_jours", default=30, validator=_at_least_one
+    )
 
 
 @attrs.frozen
@@ -200,7 +211,7 @@ class Site:
     year: int | None = col("annee", default=None)
     pathway_policy: PathwayPolicy = col("politique_parcours", factory=PathwayPolicy)
     funding_policy: FundingPolicy = col("politique_financement", factory=FundingPolicy)
-    disclosure_threshold: int = col("seuil_secret_statistique", default=5)
+    disclosure_threshold: int = col("seuil_secret_statistique", default=5, validator=_at_least_one)
 
 
 @attrs.frozen

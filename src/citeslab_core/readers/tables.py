@@ -853,17 +853,26 @@ def _read_records(
 
 # -- the structure sheet ----------------------------------------------------------------
 
+
+def _positive_int(raw: object) -> int:
+    """A number of days or persons that must be at least 1."""
+    value = parse_int(raw)
+    if value < 1:
+        raise CellError(f"« {raw} » : un nombre entier d'au moins 1 est attendu")
+    return value
+
+
 _KEY_PARSERS: dict[str, tuple[str, Parser]] = {
     "nom": ("name", parse_text),
     "porteur": ("host", parse_text),
     "territoire": ("territory", parse_text),
     "referent": ("referent", parse_text),
     "annee": ("year", parse_int),
-    "delai_contact_jours": ("pathway.contact_days", parse_int),
-    "delai_sans_nouvelles_jours": ("pathway.no_news_days", parse_int),
-    "delai_retour_orientation_jours": ("pathway.orientation_reply_days", parse_int),
+    "delai_contact_jours": ("pathway.contact_days", _positive_int),
+    "delai_sans_nouvelles_jours": ("pathway.no_news_days", _positive_int),
+    "delai_retour_orientation_jours": ("pathway.orientation_reply_days", _positive_int),
     "seuil_ecart_financement": ("funding.gap_threshold", _percent(False)),
-    "seuil_secret_statistique": ("disclosure_threshold", parse_int),
+    "seuil_secret_statistique": ("disclosure_threshold", _positive_int),
 }
 _KEYS_BY_NORM = {normalize(k): k for k in _KEY_PARSERS}
 _CAP = re.compile(r"^plafond[ _-]?(.+)$")
