@@ -30,10 +30,7 @@ def _number(raw: object, what: str) -> Decimal:
         # spreadsheet showed, not the binary expansion.
         return Decimal(repr(raw))
     text = _SPACES.sub("", str(raw)).removesuffix("€").removesuffix("EUR").strip()
-    text = text.removesuffix("%")
-    if "," in text:
-        # French: a comma is the decimal mark, dots (if any) group thousands.
-        text = text.replace(".", "").replace(",", ".")
+    text = _plain(text.removesuffix("%"), raw, what)
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -41,6 +38,48 @@ def _number(raw: object, what: str) -> Decimal:
     if not value.is_finite():
         raise CellError(f"« {raw} » n'est pas {what}")
     return value
+
+
+def _grouped(text: str, mark: str) -> bool:
+    """Digits grouped by threes with ``mark``: ``16.000``, ``1,234,567``."""
+    head, *groups = text.lstrip("+-").split(mark)
+    return (
+        1 <= len(head) <= 3 and head.isdigit() and all(len(g) == 3 and g.isdigit() for g in groups)
+    )
+
+
+def _plain(text: str, raw: object, what: str) -> str:
+    """The number written with a dot as decimal mark and no grouping.
+
+    The French way (``25.128,16``: dots group, the comma is the decimal mark) and the
+    English way (``25,128.16``) are both read: when both marks are present the last one
+    is the decimal mark. A single mark followed by exactly three digits (``16.000``,
+    ``16,000``) could be either a thousands separator or three decimals: it is refused
+    rather than guessed, since a wrong guess divides an amount by a thousand.
+    """
+    commas, dots = text.count(","), text.count(".")
+    if commas and dots:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        group = "." if decimal == "," else ","
+        whole, _, fraction = text.rpartition(decimal)
+        if decimal in whole or not _grouped(whole, group):
+            raise CellError(f"« {raw} » n'est pas {what}")
+        return whole.replace(group, "") + "." + fraction
+    if commas + dots > 1:
+        mark = "," if commas else "."
+        if not _grouped(text, mark):
+            raise CellError(f"« {raw} » n'est pas {what}")
+        return text.replace(mark, "")
+    if commas + dots == 1:
+        mark = "," if commas else "."
+        whole, _, fraction = text.partition(mark)
+        if len(fraction) == 3 and _grouped(text, mark):
+            raise CellError(
+                f"« {raw} » est ambigu (séparateur de milliers ou trois décimales ?) : "
+                "écrivez par exemple 16000, 16 000 ou 16000,00"
+            )
+        return whole + "." + fraction
+    return text
 
 
 def parse_amount(raw: object) -> Decimal:
