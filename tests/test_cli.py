@@ -48,6 +48,9 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
         ["followup", "--example", "--on", "31/02/2023"],
         ["validate"],  # neither INPUT nor --example
         ["validate", "data.xlsx", "--example"],
+        ["report", "--example", "--year", "99999"],  # a year no one reports on
+        ["report", "--example", "--year", "0"],
+        ["export", "--example"],  # NOM and -o missing
     ],
 )
 def test_usage_errors_exit_2_in_french(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,3 +115,58 @@ def test_help_starts_without_heavy_imports() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert "HEAVY []" in result.stdout
+
+
+def test_template_is_an_xlsx_or_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "modele.ods"
+    assert main(["template", str(target)]) == 2
+    assert not target.exists()
+    assert ".xlsx" in capsys.readouterr().err
+
+
+def test_an_output_the_system_refuses_is_a_french_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "fichier"
+    blocker.write_text("x", encoding="utf-8")
+    # A folder below a file cannot be created; nothing else may appear.
+    assert main(["export", "bpi", "--example", "--year", "2023", "-o", str(blocker / "sous")]) == 2
+    assert main(["report", "--example", "--year", "2023", "-o", str(blocker / "b.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "Errno" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fichier"]
+
+
+def test_validate_says_the_rules_wait_for_the_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '{"schema_version": 1, "porteurs": [{"id": "A", "sexe": "X"}], "suivis": []}',
+        encoding="utf-8",
+    )
+    assert main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "porteurs[0].sexe" in err
+    assert "règles du référent de parcours" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"{bad", "nom de clé entre guillemets attendu"),
+        (b'{"schema_version": 1,', "nom de clé"),
+        (b"\xff\xfe{}", "pas du texte UTF-8"),
+        (b'{"schema_version": 1} x', "données après la fin du document"),
+    ],
+)
+def test_unreadable_json_is_explained_in_french(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, reason: str
+) -> None:
+    path = tmp_path / "x.json"
+    path.write_bytes(content)
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert reason in err
+    assert "Expecting" not in err

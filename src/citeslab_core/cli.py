@@ -59,8 +59,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 _ARGPARSE_FR = (
-    ("the following arguments are required", "arguments obligatoires manquants"),
-    ("unrecognized arguments", "arguments inconnus"),
+    ("the following arguments are required", "paramètres obligatoires manquants"),
+    ("unrecognized arguments", "paramètres inconnus"),
     ("invalid choice", "choix invalide"),
     ("choose from", "valeurs possibles"),
     ("expected one argument", "une valeur est attendue"),
@@ -293,6 +293,8 @@ def _period(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
     if args.year is not None:
         if args.start or args.end:
             raise UsageError("--year ne va pas avec --from / --to")
+        if not 1900 <= args.year <= 2100:
+            raise UsageError(f"--year {args.year} : une année entre 1900 et 2100 est attendue")
         return dt.date(args.year, 1, 1), dt.date(args.year, 12, 31)
     if args.start and args.end:
         if args.end < args.start:
@@ -396,8 +398,11 @@ def _cmd_exporters(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
+    from citeslab_core.errors import UsageError
     from citeslab_core.files import check_writable, write_atomic
 
+    if args.file.suffix.lower() != ".xlsx":
+        raise UsageError(f"{args.file} : le modèle est un classeur Excel, nommez-le en .xlsx")
     check_writable(args.file, force=args.force)
     from citeslab_core.template import build_template
 
@@ -452,12 +457,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except InvalidData as exc:
         print(exc.summary(), file=sys.stderr)
+        if args.command == "validate":
+            print(
+                "Les règles du référent de parcours (R3, R8, R10) seront contrôlées une fois "
+                "ces erreurs corrigées.",
+                file=sys.stderr,
+            )
         return EXIT_DATA
     except UsageError as exc:
         print(f"citeslab : erreur : {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a file or folder the system refuses: the user's to fix
+        from citeslab_core.files import system_reason
+
+        where = f" « {exc.filename} »" if exc.filename else ""
+        print(
+            f"citeslab : erreur : accès impossible{where} : {system_reason(exc)}", file=sys.stderr
+        )
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130

@@ -303,7 +303,34 @@ def loads(text: str | bytes, *, file: str | None = None) -> Dataset:
         return _loads(text, file=file)
 
 
+#: The json module's messages, in French (the start of each is enough to know it).
+_JSON_MESSAGES = (
+    ("Expecting property name", "nom de clé entre guillemets attendu"),
+    ("Expecting value", "valeur attendue (document tronqué ou virgule en trop ?)"),
+    ("Expecting ',' delimiter", "virgule attendue"),
+    ("Expecting ':' delimiter", "deux-points attendu"),
+    ("Unterminated string", "texte sans guillemet fermant"),
+    ("Invalid control character", "caractère de contrôle dans un texte"),
+    ("Invalid \\escape", "séquence d'échappement invalide"),
+    ("Extra data", "données après la fin du document"),
+)
+
+
+def _json_reason(message: str) -> str:
+    for english, french in _JSON_MESSAGES:
+        if message.startswith(english):
+            return french
+    return "syntaxe JSON invalide"
+
+
 def _loads(text: str | bytes, *, file: str | None) -> Dataset:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InvalidData(
+                [Problem(Location(file=file), "le fichier n'est pas du texte UTF-8")]
+            ) from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -311,13 +338,9 @@ def _loads(text: str | bytes, *, file: str | None) -> Dataset:
             [
                 Problem(
                     Location(file=file, row=exc.lineno),
-                    f"JSON illisible (colonne {exc.colno}) : {exc.msg}",
+                    f"JSON illisible (colonne {exc.colno}) : {_json_reason(exc.msg)}",
                 )
             ]
-        ) from None
-    except UnicodeDecodeError:
-        raise InvalidData(
-            [Problem(Location(file=file), "le fichier n'est pas du texte UTF-8")]
         ) from None
     return from_dict(document, file=file)
 

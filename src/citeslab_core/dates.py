@@ -210,7 +210,15 @@ def _parse_text(text: str, partial: bool, context_year: int | None) -> PartialDa
         if found.precision is not Precision.DAY and not partial:
             raise CellError(f"« {text} » : une date complète est attendue (jour, mois, année)")
         return found
-    return PartialDate.day(_parse_full(text))
+    try:
+        return PartialDate.day(_parse_full(text))
+    except CellError:
+        if not partial:
+            raise
+        raise CellError(
+            f"« {text} » n'est pas une date lisible (attendu : 30/03/2023, 30 mars 2023, "
+            "mars 2023, mai à septembre 2023 ou 2023)"
+        ) from None
 
 
 def _parse_partial(text: str, key: str, context_year: int | None) -> PartialDate | None:

@@ -11,6 +11,7 @@ injection"): a text that a spreadsheet would take for a formula gets a leading `
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from citeslab_core.errors import UsageError
 
-__all__ = ["check_writable", "neutralise", "write_all_atomic", "write_atomic"]
+__all__ = ["check_writable", "neutralise", "system_reason", "write_all_atomic", "write_atomic"]
 
 # OWASP "CSV injection": a cell is taken for a formula when its first character, after
 # any leading spaces, is = + - @, a tab, a carriage return or a line feed (or a
@@ -36,6 +37,26 @@ _DANGEROUS = re.compile(
     rf"^[{_SPACES}]*[\t\r\n{_FORMULA}]"  # the cell's start
     rf"|[\r\n][{_SPACES}\t]*[{_FORMULA}]"  # a line's start
 )
+
+
+_REASONS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EEXIST: "existe déjà",
+    errno.EDQUOT: "quota disque dépassé",
+    errno.ENAMETOOLONG: "nom trop long",
+}
+
+
+def system_reason(exc: OSError) -> str:
+    """The French reason of a system error, for a person (the system's own is English)."""
+    reason = _REASONS.get(exc.errno or 0)
+    return reason or f"erreur du système (code {exc.errno})"
 
 
 def neutralise(text: str) -> str:
@@ -82,6 +103,7 @@ def write_all_atomic(
     for path, _, _ in pending:
         check_writable(path, force=force)
     staged: list[tuple[str, Path]] = []
+    path = Path()
     try:
         for path, data, is_private in pending:
             handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -93,8 +115,11 @@ def write_all_atomic(
             os.chmod(temp, 0o600 if is_private else 0o644)
         for temp, path in staged:
             os.replace(temp, path)
-    except BaseException:
+    except BaseException as exc:
         for temp, _ in staged:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
+        if isinstance(exc, OSError) and exc.errno is not None:
+            # Name the file asked for, not the temporary one beside it.
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise

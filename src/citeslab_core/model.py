@@ -534,7 +534,12 @@ def check_dataset(data: Dataset) -> list[Issue]:
             and animation.date.precision is not Precision.DAY
         ):
             issues.append(
-                Issue("animations", index, "date", "une animation réalisée a une date complète")
+                Issue(
+                    "animations",
+                    index,
+                    "date",
+                    "une animation réalisée doit avoir une date complète (jour, mois, année)",
+                )
             )
     for index, funding in enumerate(data.fundings):
         for name in ("amount", "declared_total"):

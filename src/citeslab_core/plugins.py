@@ -475,7 +475,14 @@ def run_export_command(
         )
         return 1
 
-    output.mkdir(parents=True, exist_ok=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from citeslab_core.files import system_reason
+
+        raise UsageError(
+            f"impossible de créer le dossier {output} : {system_reason(exc)}"
+        ) from None
     from citeslab_core.files import write_all_atomic
 
     write_all_atomic(
