@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +25,7 @@ from citeslab_core.french import (
     format_signed_amount,
     format_signed_share,
     format_years,
+    of,
 )
 
 NNBSP = "\u202f"  # babel's group separator in fr_FR
@@ -94,3 +96,17 @@ def test_a_day_reads_day_month_year(day: dt.date) -> None:
     assert number == ("1er" if day.day == 1 else str(day.day))
     assert year == str(day.year)
     assert format_partial_date(PartialDate.month(day.year, day.month)) == f"{month} {year}"
+
+
+@pytest.mark.parametrize(
+    ("noun", "expected"),
+    [
+        ("Bpifrance", "de Bpifrance"),
+        ("Autofinancement", "d'Autofinancement"),
+        ("État", "d'État"),
+        ("Contrat de ville", "de Contrat de ville"),
+        ("", "de "),
+    ],
+)
+def test_de_is_elided_before_a_vowel(noun: str, expected: str) -> None:
+    assert of(noun) == expected

@@ -33,6 +33,7 @@ the command line imports at start-up may import it.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
@@ -56,6 +57,7 @@ __all__ = [
     "format_signed_amount",
     "format_signed_share",
     "format_years",
+    "of",
 ]
 
 #: The locale of everything a person reads.
@@ -136,6 +138,13 @@ def format_decimal(value: Decimal | None, *, decimals: int = 1) -> str:
 
     pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
     return str(babel_decimal(value, format=pattern, locale=LOCALE))
+
+
+def of(noun: str) -> str:
+    """« de » before a noun, elided before a vowel: ``de Bpifrance``,
+    ``d'Autofinancement``, ``d'État``."""
+    first = unicodedata.normalize("NFD", noun[:1])[:1].casefold()
+    return f"d'{noun}" if first and first in "aeiouy" else f"de {noun}"
 
 
 def format_day(day: dt.date) -> str:

@@ -28,7 +28,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import attrs
 
-from citeslab_core.french import format_amount, format_rate
+from citeslab_core.french import (
+    format_amount,
+    format_rate,
+    format_signed_amount,
+    format_signed_share,
+    of,
+)
 from citeslab_core.model import Funding, FundingPolicy
 from citeslab_core.shares import largest_remainder
 from citeslab_core.vocabularies import Funder, FundingNature
@@ -275,7 +281,7 @@ def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[F
                 FundingCheck(
                     "part_declaree_incoherente",
                     "avertissement",
-                    f"{what} : la part déclarée de {c.funder.label} "
+                    f"{what} : la part déclarée {of(c.funder.label)} "
                     f"({format_rate(c.declared_share)}) diffère de plus d'un demi-point de la "
                     "part calculée d'après les montants "
                     f"({format_rate(c.share)}, {format_amount(c.amount)} sur "
@@ -287,7 +293,7 @@ def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[F
                 FundingCheck(
                     "plafond_depasse",
                     "avertissement",
-                    f"{what} : la part de {c.funder.label} ({format_rate(c.share)}) dépasse son "
+                    f"{what} : la part {of(c.funder.label)} ({format_rate(c.share)}) dépasse son "
                     f"plafond ({format_rate(c.cap)}).",
                 )
             )
@@ -297,17 +303,18 @@ def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[F
                 continue
             name = row.funder.label if row.funder is not None else "total"
             detail = (
-                f"{format_rate(row.gap_percent)} du prévu"
+                f"{format_signed_share(row.gap_percent)} du prévu"
                 if row.gap_percent is not None
                 else "rien n'était prévu"
             )
             checks.append(
                 FundingCheck(
                     "ecart_financement",
-                    "info",
+                    "avertissement",
                     f"financement {plan.year}, {name} : écart entre prévu "
                     f"({format_amount(row.planned or Decimal(0))}) et réalisé "
-                    f"({format_amount(row.actual or Decimal(0))}) de {format_amount(row.gap)} "
+                    f"({format_amount(row.actual or Decimal(0))}) "
+                    f"de {format_signed_amount(row.gap)} "
                     f"({detail}), "
                     f"au-delà du seuil de {format_rate(plan.threshold)} : à expliquer.",
                 )
