@@ -26,6 +26,7 @@ from citeslab_core.bilan import (
 )
 from citeslab_core.dates import PartialDate, age_on
 from citeslab_core.model import Dataset, Event, Neighbourhood, Person
+from citeslab_core.shares import largest_remainder, whole_percentages
 from citeslab_core.vocabularies import (
     AgeBracket,
     Channel,
@@ -93,7 +94,7 @@ def events_of(draw: st.DrawFn, pid: str) -> list[Event]:
             events.append(Event(pid, day, kind, result=draw(st.sampled_from(ExitResult))))
         else:
             events.append(Event(pid, day, kind))
-        if draw(st.booleans()):  # often several events of one day
+        for _ in range(draw(st.integers(0, 3))):  # often several events of one day
             same_day = draw(st.sampled_from([EventType.ENTRETIEN, EventType.ORIENTATION]))
             cat = draw(st.sampled_from(OrientationCategory))
             if same_day is EventType.ENTRETIEN:
@@ -324,3 +325,9 @@ def test_age_bracket_of_a_29_february_birth() -> None:
         AgeBracket.UNDER_18
     )
     assert _age_bracket(None, dt.date(2026, 2, 28)) is None
+
+
+@given(st.lists(st.integers(0, 10_000) | st.sampled_from([0, 1, 3, 7]), max_size=14))
+def test_whole_percentages_are_the_largest_remainder_shares(counts: list[int]) -> None:
+    # whole_percentages computes in integers what largest_remainder computes in Decimal.
+    assert whole_percentages(counts) == [int(s) for s in largest_remainder(counts, 0)]

@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import compress, repeat, starmap
+from operator import attrgetter, is_
 
 import attrs
 
@@ -49,7 +51,7 @@ from citeslab_core.funding import (
     funding_year,
     funding_years,
 )
-from citeslab_core.model import Animation, Dataset, Event, Person
+from citeslab_core.model import Animation, Dataset, Event, Person, gc_paused
 from citeslab_core.shares import whole_percentages
 from citeslab_core.vocabularies import (
     AgeBracket,
@@ -405,8 +407,9 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
         raise UsageError("la fin de la période précède son début")
     site = data.site
     k = site.disclosure_threshold if public else 0
-    scan = _scan_persons(data, start, end)
-    tally = _tally(data, scan.persons)
+    with gc_paused():  # the first call also groups the events (events_by_person)
+        scan = _scan_persons(data, start, end)
+        tally = _tally(data, scan.rows)
     checks: list[Check] = []
 
     tables, unprotected = _portrait_tables(data, tally, k)
@@ -629,14 +632,28 @@ def accompanied_persons(data: Dataset, start: dt.date, end: dt.date) -> tuple[Pe
     """The persons accompanied from ``start`` to ``end`` (at least one ``entretien`` or
     ``point_etape`` in the period, both ends included), in the order of ``data.persons``.
     One pass over each person's events: linear in the number of events."""
-    return tuple(_scan_persons(data, start, end).persons)
+    with gc_paused():
+        return tuple(starmap(PersonFigures, _scan_persons(data, start, end).rows))
+
+
+#: One accompanied person's figures, the fields of :class:`PersonFigures` in their order.
+_Row = tuple[
+    Person,
+    dt.date | None,
+    bool,
+    dt.date,
+    AgeBracket | None,
+    OrientationCategory | None,
+    dt.date | None,
+    ExitResult | None,
+]
 
 
 @attrs.define
 class _Scan:
     """What one pass over the persons' events gathers (true counts, before masking)."""
 
-    persons: list[PersonFigures] = attrs.field(factory=list)
+    rows: list[_Row] = attrs.field(factory=list)
     exits_outside: int = 0
     oriented: dict[str, set[str]] = attrs.field(factory=dict)
     retained: dict[str, set[str]] = attrs.field(factory=dict)
@@ -645,8 +662,15 @@ class _Scan:
 
 
 def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
+    """The one pass: each accompanied person's figures as a row (a plain tuple: the bilan
+    tallies them column-wise, :func:`accompanied_persons` makes them records), and the
+    programmes' and exits' figures of every person."""
     scan = _Scan()
+    rows = scan.rows
     persons_by_id = data.persons_by_id
+    oriented, retained, retained_any = scan.oriented, scan.retained, scan.retained_any
+    firsts = scan.programme_first
+    exits_outside = 0
     entretien, point, orientation = (
         EventType.ENTRETIEN,
         EventType.POINT_ETAPE,
@@ -659,59 +683,72 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
     )
     retenu = Decision.RETENU
     for pid, events in data.events_by_person.items():
-        if not events:
+        # By date: a person whose events all fall before or after the period has no
+        # contact, exit or programme event in it, and nothing to count.
+        if not events or events[-1].date < start or events[0].date > end:
             continue
-        first_entretien: dt.date | None = None
+        first: dt.date | None = None
         contact = False
         last_exit: Event | None = None
-        orient: tuple[dt.date, OrientationCategory | None] | None = None
+        orient_day: dt.date | None = None
+        orient_category: OrientationCategory | None = None
         for ev in events:  # by date, same date in input order
             kind = ev.type
-            day = ev.date
-            inside = start <= day <= end
-            if kind is entretien:
-                if first_entretien is None:
-                    first_entretien = day
-                contact = contact or inside
-            elif kind is point:
-                contact = contact or inside
+            if kind is point:
+                if not contact:
+                    contact = start <= ev.date <= end
+            elif kind is entretien:
+                day = ev.date
+                if first is None:
+                    first = day
+                if not contact:
+                    contact = start <= day <= end
             elif kind is orientation:
-                if (first_entretien is None or day == first_entretien) and (
-                    orient is None or orient[0] != day
-                ):
-                    orient = (day, ev.category)
-            elif not inside:
-                continue
+                # The first orientation row of the day of the first entretien.
+                day = ev.date
+                if day != orient_day and (first is None or day == first):
+                    orient_day = day
+                    orient_category = ev.category
             elif kind is sortie:
-                last_exit = ev  # the last one wins: by date, then the later row
-            elif kind is candidature and ev.programme:
-                scan.oriented.setdefault(ev.programme, set()).add(pid)
-                _first(scan.programme_first, ev.programme, day)
-            elif kind is decision and ev.programme:
-                if ev.decision is retenu:
-                    scan.retained.setdefault(ev.programme, set()).add(pid)
-                    scan.retained_any.add(pid)
-                _first(scan.programme_first, ev.programme, day)
+                if start <= ev.date <= end:
+                    last_exit = ev  # the last one wins: by date, then the later row
+            elif kind is candidature:
+                programme = ev.programme
+                day = ev.date
+                if programme and start <= day <= end:
+                    oriented.setdefault(programme, set()).add(pid)
+                    known = firsts.get(programme)
+                    if known is None or day < known:
+                        firsts[programme] = day
+            elif kind is decision:
+                programme = ev.programme
+                day = ev.date
+                if programme and start <= day <= end:
+                    if ev.decision is retenu:
+                        retained.setdefault(programme, set()).add(pid)
+                        retained_any.add(pid)
+                    known = firsts.get(programme)
+                    if known is None or day < known:
+                        firsts[programme] = day
         if not contact:
             if last_exit is not None and last_exit.result is not None:
-                scan.exits_outside += 1
+                exits_outside += 1
             continue
         person = persons_by_id[pid]
-        age_date = first_entretien or events[0].date
-        scan.persons.append(
-            PersonFigures(
-                person=person,
-                first_entretien=first_entretien,
-                new=first_entretien is not None and start <= first_entretien <= end,
-                age_date=age_date,
-                age_bracket=_age_bracket(person.birth, age_date),
-                orientation=(
-                    orient[1] if orient is not None and orient[0] == first_entretien else None
-                ),
-                exit_date=last_exit.date if last_exit is not None else None,
-                exit_result=last_exit.result if last_exit is not None else None,
+        age_date = first if first is not None else events[0].date
+        rows.append(
+            (
+                person,
+                first,
+                first is not None and start <= first <= end,
+                age_date,
+                _age_bracket(person.birth, age_date),
+                orient_category if orient_day == first else None,
+                last_exit.date if last_exit is not None else None,
+                last_exit.result if last_exit is not None else None,
             )
         )
+    scan.exits_outside = exits_outside
     return scan
 
 
@@ -760,57 +797,110 @@ class _Tally:
     prescriber_spellings: dict[str, set[str]] = attrs.field(factory=dict)
 
 
-def _tally(data: Dataset, persons: list[PersonFigures]) -> _Tally:
+def _codes_by_id(vocabulary: type[Vocabulary], none: str | None) -> dict[int, str]:
+    """``id(member)`` → code (and ``id(None)`` → ``none``): a column of members is counted
+    by ``id``, a C-level hash, where ``Enum.__hash__`` is written in Python."""
+    codes = {id(member): member.code for member in vocabulary}
+    if none is not None:
+        codes[id(None)] = none
+    return codes
+
+
+def _count_codes(column: Iterable[object], codes: dict[int, str]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for key, n in Counter(map(id, column)).items():
+        counts[codes[key]] += n  # None may count as a member (orientation: ``autre``)
+    return counts
+
+
+#: The person's fields counted as they are (vocabulary, code of "no value"), by table.
+_PERSON_TABLES: tuple[tuple[str, str, type[Vocabulary], str | None], ...] = (
+    ("sexe", "sex", Sex, NON_RENSEIGNE[0]),
+    ("statut_residence", "residence", ResidenceStatus, NON_RENSEIGNE[0]),
+    ("niveau_formation", "education", EducationLevel, NON_RENSEIGNE[0]),
+    ("situation_entree", "situation", SituationAtEntry, NON_RENSEIGNE[0]),
+    ("minima_sociaux", "benefit", MinimumBenefit, None),
+    ("canal", "channel", Channel, NON_RENSEIGNE[0]),
+    ("stade_entree", "stage_at_entry", Stage, NON_RENSEIGNE[0]),
+    ("secteur", "sector", Sector, NON_RENSEIGNE[0]),
+)
+
+
+def _tally(data: Dataset, rows: list[_Row]) -> _Tally:
+    """The counts of the accompanied, column by column (C-level counting of each column;
+    Python only per distinct value)."""
     tally = _Tally(counters={key: Counter() for key in TABLE_KEYS})
+    if not rows:
+        return tally
     counters = tally.counters
-    hoods = {h.name.casefold(): h for h in data.neighbourhoods}
     nr = NON_RENSEIGNE[0]
-    for figures in persons:
-        person = figures.person
-        tally.accompanied += 1
-        if figures.new:
-            tally.new += 1
-        if figures.first_entretien is None:
-            tally.no_entretien += 1
-        sex = person.sex.code if person.sex is not None else nr
-        counters["sexe"][sex] += 1
-        counters["statut_residence"][person.residence.code if person.residence else nr] += 1
-        hood_name: str | None = None
-        if person.neighbourhood and person.neighbourhood.strip():
-            declared = hoods.get(person.neighbourhood.casefold())
+    persons, firsts, news, _, brackets, orientations, _, results = zip(*rows, strict=True)
+    tally.accompanied = len(rows)
+    tally.new = news.count(True)
+    tally.no_entretien = firsts.count(None)
+    tally.without_orientation = orientations.count(None)
+    columns: dict[str, tuple[object, ...]] = {}
+    for key, field, vocabulary, none in _PERSON_TABLES:
+        column = columns[field] = tuple(map(attrgetter(field), persons))
+        counters[key] = _count_codes(column, _codes_by_id(vocabulary, none))
+    age_codes = _codes_by_id(AgeBracket, nr)
+    counters["tranche_age"] = _count_codes(brackets, age_codes)
+    counters["orientation_premier_rdv"] = _count_codes(
+        orientations, _codes_by_id(OrientationCategory, OrientationCategory.AUTRE.code)
+    )
+    counters["resultat"] = _count_codes(results, _codes_by_id(ExitResult, EN_COURS[0]))
+
+    # Neighbourhoods: a declared one in any case, else the name as written (trimmed).
+    hoods = {h.name.casefold(): h for h in data.neighbourhoods}
+    written = tuple(map(attrgetter("neighbourhood"), persons))
+    hood_of: dict[str | None, str | None] = {}
+    for raw in dict.fromkeys(written):
+        name: str | None = None
+        if raw and raw.strip():
+            declared = hoods.get(raw.casefold())
             if declared is not None:
-                hood_name = declared.name
+                name = declared.name
             else:
-                hood_name = person.neighbourhood.strip()
-                tally.other_hoods.add(hood_name)
-        counters["quartier"][hood_name if hood_name is not None else nr] += 1
-        age = figures.age_bracket.code if figures.age_bracket is not None else nr
-        counters["tranche_age"][age] += 1
-        counters["niveau_formation"][person.education.code if person.education else nr] += 1
-        counters["situation_entree"][person.situation.code if person.situation else nr] += 1
-        counters["minima_sociaux"][person.benefit.code] += 1
-        counters["canal"][person.channel.code if person.channel else nr] += 1
-        counters["stade_entree"][person.stage_at_entry.code if person.stage_at_entry else nr] += 1
-        counters["secteur"][person.sector.code if person.sector else nr] += 1
-        category = figures.orientation
-        if category is None:
-            tally.without_orientation += 1
-            category = OrientationCategory.AUTRE
-        counters["orientation_premier_rdv"][category.code] += 1
-        result = figures.exit_result
-        counters["resultat"][result.code if result is not None else EN_COURS[0]] += 1
-        if person.residence is ResidenceStatus.QPV:
-            sexes, ages = tally.qpv.setdefault((hood_name, person.qpv_code), (Counter(), Counter()))
-            sexes[sex] += 1
-            ages[age] += 1
-        if person.channel is Channel.PARTENAIRE:
-            name = person.prescriber.strip() if person.prescriber else ""
-            if name:
-                key = name.casefold()
-                tally.prescribers[key] += 1
-                tally.prescriber_spellings.setdefault(key, set()).add(name)
-            else:
-                tally.prescribers[None] += 1
+                name = raw.strip()
+                tally.other_hoods.add(name)
+        hood_of[raw] = name
+    quartier = counters["quartier"]
+    for raw, n in Counter(written).items():
+        name = hood_of[raw]
+        quartier[name if name is not None else nr] += n
+
+    # QPV residents by (neighbourhood, QPV code), by sex and by age bracket; the keys in
+    # the order of their first person, as a person-by-person pass would add them.
+    in_qpv = list(map(is_, columns["residence"], repeat(ResidenceStatus.QPV)))
+    if any(in_qpv):
+        qpv_persons = list(compress(persons, in_qpv))
+        keys = list(
+            zip(
+                map(attrgetter("neighbourhood"), qpv_persons),
+                map(attrgetter("qpv_code"), qpv_persons),
+                strict=True,
+            )
+        )
+        sex_codes = _codes_by_id(Sex, nr)
+        by_sex = Counter(zip(keys, map(id, compress(columns["sex"], in_qpv)), strict=True))
+        by_age = Counter(zip(keys, map(id, compress(brackets, in_qpv)), strict=True))
+        qpv = tally.qpv
+        for ((raw, code), sex), n in by_sex.items():
+            counts = qpv.setdefault((hood_of[raw], code), (Counter(), Counter()))
+            counts[0][sex_codes[sex]] += n
+        for ((raw, code), age), n in by_age.items():
+            qpv[hood_of[raw], code][1][age_codes[age]] += n
+
+    # Prescribers of the persons who came through a partner: one per spelling up to case.
+    partner = list(map(is_, columns["channel"], repeat(Channel.PARTENAIRE)))
+    for raw, n in Counter(map(attrgetter("prescriber"), compress(persons, partner))).items():
+        name = raw.strip() if raw else ""
+        if name:
+            key = name.casefold()
+            tally.prescribers[key] += n
+            tally.prescriber_spellings.setdefault(key, set()).add(name)
+        else:
+            tally.prescribers[None] += n
     return tally
 
 
@@ -820,12 +910,6 @@ def _how_many(count: int | None, noun: str) -> str:
     if count is None:
         return "Des " + noun.replace("(s)", "s")
     return f"{format_count(count)} {noun}"
-
-
-def _first(firsts: dict[str, dt.date], programme: str, day: dt.date) -> None:
-    known = firsts.get(programme)
-    if known is None or day < known:
-        firsts[programme] = day
 
 
 # -- tables --------------------------------------------------------------------------------
