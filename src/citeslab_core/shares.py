@@ -50,5 +50,23 @@ def largest_remainder(counts: Sequence[int | Decimal], decimals: int = 0) -> lis
 
 
 def whole_percentages(counts: Sequence[int]) -> list[int]:
-    """Whole percentages of ``counts`` adding up to 100 (all 0 when the total is 0)."""
-    return [int(s) for s in largest_remainder(counts, 0)]
+    """Whole percentages of ``counts`` adding up to 100 (all 0 when the total is 0).
+
+    The shares of :func:`largest_remainder` with no decimal, in plain integer arithmetic
+    (a bilan has a few hundred tables: no :class:`~decimal.Decimal` per cell).
+    """
+    if not all(type(c) is int for c in counts):
+        return [int(s) for s in largest_remainder(counts, 0)]
+    if any(c < 0 for c in counts):
+        raise ValueError("largest_remainder: les effectifs ne peuvent pas être négatifs")
+    whole = sum(counts)
+    if whole == 0:
+        return [0] * len(counts)
+    floors = [n * 100 // whole for n in counts]
+    missing = 100 - sum(floors)
+    if missing:
+        remainders = [n * 100 % whole for n in counts]
+        order = sorted(range(len(counts)), key=lambda i: (-remainders[i], -counts[i], i))
+        for i in order[:missing]:
+            floors[i] += 1
+    return floors
