@@ -667,7 +667,6 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
     programmes' and exits' figures of every person."""
     scan = _Scan()
     rows = scan.rows
-    persons_by_id = data.persons_by_id
     oriented, retained, retained_any = scan.oriented, scan.retained, scan.retained_any
     firsts = scan.programme_first
     exits_outside = 0
@@ -682,7 +681,11 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
         EventType.SORTIE,
     )
     retenu = Decision.RETENU
-    for pid, events in data.events_by_person.items():
+    by_person = data.events_by_person
+    # events_by_person has every person, in the order of data.persons: the person of each
+    # entry comes with it, without a look-up (checked below; else the look-up).
+    persons = data.persons if len(data.persons) == len(by_person) else repeat(None)
+    for person, (pid, events) in zip(persons, by_person.items(), strict=False):
         # By date: a person whose events all fall before or after the period has no
         # contact, exit or programme event in it, and nothing to count.
         if not events or events[-1].date < start or events[0].date > end:
@@ -734,7 +737,8 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
             if last_exit is not None and last_exit.result is not None:
                 exits_outside += 1
             continue
-        person = persons_by_id[pid]
+        if person is None or person.id != pid:  # pragma: no cover (defensive)
+            person = data.persons_by_id[pid]
         age_date = first if first is not None else events[0].date
         rows.append(
             (
@@ -839,10 +843,14 @@ def _tally(data: Dataset, rows: list[_Row]) -> _Tally:
     tally.new = news.count(True)
     tally.no_entretien = firsts.count(None)
     tally.without_orientation = orientations.count(None)
-    columns: dict[str, tuple[object, ...]] = {}
+    # Every field read in one pass over the persons (one visit of each record, where a
+    # pass per field would fetch each record from memory again), then transposed.
+    names = [field for _, field, _, _ in _PERSON_TABLES]
+    names += ["neighbourhood", "qpv_code", "prescriber"]
+    values = zip(*map(attrgetter(*names), persons), strict=True)
+    columns = dict(zip(names, values, strict=True))
     for key, field, vocabulary, none in _PERSON_TABLES:
-        column = columns[field] = tuple(map(attrgetter(field), persons))
-        counters[key] = _count_codes(column, _codes_by_id(vocabulary, none))
+        counters[key] = _count_codes(columns[field], _codes_by_id(vocabulary, none))
     age_codes = _codes_by_id(AgeBracket, nr)
     counters["tranche_age"] = _count_codes(brackets, age_codes)
     counters["orientation_premier_rdv"] = _count_codes(
@@ -852,7 +860,7 @@ def _tally(data: Dataset, rows: list[_Row]) -> _Tally:
 
     # Neighbourhoods: a declared one in any case, else the name as written (trimmed).
     hoods = {h.name.casefold(): h for h in data.neighbourhoods}
-    written = tuple(map(attrgetter("neighbourhood"), persons))
+    written = columns["neighbourhood"]
     hood_of: dict[str | None, str | None] = {}
     for raw in dict.fromkeys(written):
         name: str | None = None
@@ -873,11 +881,10 @@ def _tally(data: Dataset, rows: list[_Row]) -> _Tally:
     # the order of their first person, as a person-by-person pass would add them.
     in_qpv = list(map(is_, columns["residence"], repeat(ResidenceStatus.QPV)))
     if any(in_qpv):
-        qpv_persons = list(compress(persons, in_qpv))
         keys = list(
             zip(
-                map(attrgetter("neighbourhood"), qpv_persons),
-                map(attrgetter("qpv_code"), qpv_persons),
+                compress(written, in_qpv),
+                compress(columns["qpv_code"], in_qpv),
                 strict=True,
             )
         )
@@ -893,7 +900,7 @@ def _tally(data: Dataset, rows: list[_Row]) -> _Tally:
 
     # Prescribers of the persons who came through a partner: one per spelling up to case.
     partner = list(map(is_, columns["channel"], repeat(Channel.PARTENAIRE)))
-    for raw, n in Counter(map(attrgetter("prescriber"), compress(persons, partner))).items():
+    for raw, n in Counter(compress(columns["prescriber"], partner)).items():
         name = raw.strip() if raw else ""
         if name:
             key = name.casefold()
