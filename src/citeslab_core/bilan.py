@@ -399,9 +399,11 @@ class Bilan:
 def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool = False) -> Bilan:
     """The bilan of ``data`` for the period from ``start`` to ``end`` (both included).
 
-    One pass over each person's events (``Dataset.events_by_person``), counters for the
-    tables: linear in the number of events. ``public=True`` masks small counts (see
-    :mod:`citeslab_core.disclosure`).
+    One pass over each person's events (``Dataset.events_by_person``; a person whose
+    events all fall before or after the period is skipped at once), then the tables
+    counted column by column over the accompanied: linear in the number of events
+    (docs/performance.md, "The bilan").
+    ``public=True`` masks small counts (see :mod:`citeslab_core.disclosure`).
     """
     if end < start:
         raise UsageError("la fin de la période précède son début")
