@@ -804,8 +804,8 @@ class _Tally:
 
 
 def _codes_by_id(vocabulary: type[Vocabulary], none: str | None) -> dict[int, str]:
-    """``id(member)`` → code (and ``id(None)`` → ``none``): a column of members is counted
-    by ``id``, a C-level hash, where ``Enum.__hash__`` is written in Python."""
+    """``id(member)`` → code (and ``id(None)`` → ``none``): a column of members (singletons)
+    is counted by ``id``, then each distinct member turned into its code once."""
     codes = {id(member): member.code for member in vocabulary}
     if none is not None:
         codes[id(None)] = none
