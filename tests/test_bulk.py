@@ -80,6 +80,29 @@ def test_record_maker_is_faster_only_where_it_is_safe() -> None:
         record_maker(Checked)(-1)
 
 
+def test_record_maker_fields_may_take_any_name() -> None:
+    """Field names that a generated constructor might use for itself still work."""
+
+    @attrs.frozen(weakref_slot=False)
+    class Odd:
+        new: bool
+        cls: str
+        obj: int
+        twin: str
+
+    made = record_maker(Odd)(True, "c", 3, "t")
+    assert made == Odd(True, "c", 3, "t")
+    assert type(made) is Odd
+
+    @attrs.frozen(weakref_slot=False)
+    class Clash:
+        make: int
+        _maker_obj: int
+
+    assert record_maker(Clash) is Clash  # the maker's own names: the class itself
+    assert record_maker(Clash)(1, 2) == Clash(1, 2)
+
+
 def test_gc_paused_restores_the_collector() -> None:
     import gc
 

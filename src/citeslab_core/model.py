@@ -113,6 +113,8 @@ def record_maker(cls: type[T]) -> Callable[..., T]:
 
 
 _MAKERS: dict[type, Callable[..., Any]] = {}
+#: The generated constructor's own names, which no field may take.
+_MAKER_NAMES = frozenset({"make", "_maker_obj", "_maker_new", "_maker_twin", "_maker_cls"})
 
 
 def _twin_maker(cls: type) -> Callable[..., Any] | None:
@@ -137,13 +139,19 @@ def _twin_maker(cls: type) -> Callable[..., Any] | None:
         probe.__class__ = cls
     except TypeError:  # pragma: no cover - a layout CPython refuses
         return None
+    if _MAKER_NAMES & set(names):  # a field would shadow the maker's own names
+        return None
     arguments = ", ".join(names)
-    body = "".join(f"    obj.{name} = {name}\n" for name in names)
+    body = "".join(f"    _maker_obj.{name} = {name}\n" for name in names)
     source = (
-        f"def make({arguments}):\n    obj = new(twin)\n{body}"
-        "    obj.__class__ = cls\n    return obj\n"
+        f"def make({arguments}):\n    _maker_obj = _maker_new(_maker_twin)\n{body}"
+        "    _maker_obj.__class__ = _maker_cls\n    return _maker_obj\n"
     )
-    namespace: dict[str, Any] = {"new": object.__new__, "twin": twin, "cls": cls}
+    namespace: dict[str, Any] = {
+        "_maker_new": object.__new__,
+        "_maker_twin": twin,
+        "_maker_cls": cls,
+    }
     exec(compile(source, f"<record maker of {cls.__name__}>", "exec"), namespace)
     make: Callable[..., Any] = namespace["make"]
     make.__doc__ = f"A {cls.__name__} from every field, positionally."
