@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -170,3 +171,45 @@ def test_unreadable_json_is_explained_in_french(
     err = capsys.readouterr().err
     assert reason in err
     assert "Expecting" not in err
+
+
+def test_validate_names_the_row_of_a_rule_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    people = wb.active
+    assert people is not None
+    people.title = "porteurs"
+    people.append(["id"])
+    people.append(["P1"])
+    events = wb.create_sheet("suivis")
+    events.append(["porteur", "date", "type", "partenaire"])
+    events.append(["P1", "2023-03-01", "entretien", None])
+    events.append([None, None, None, None])  # an empty row: skipped, still counted
+    events.append(["P1", "2023-04-02", "passage_relais", "BGE"])  # never oriented to BGE
+    path = tmp_path / "suivi.xlsx"
+    wb.save(path)
+    assert main(["validate", str(path), "--on", "2023-12-31"]) == 1
+    err = capsys.readouterr().err
+    assert "- suivi.xlsx, suivis, ligne 4 : R3 (erreur), porteur P1 : " in err
+
+
+def test_validate_names_the_json_element_of_a_rule_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = {
+        "schema_version": 1,
+        "porteurs": [{"id": "P1"}, {"id": "P2"}],
+        "suivis": [
+            {"porteur": "P1", "date": "2023-03-01", "type": "entretien"},
+            {"porteur": "P2", "date": "2023-03-02", "type": "entretien"},
+            {"porteur": "P2", "date": "2023-03-09", "type": "sortie", "resultat": "abandon"},
+            {"porteur": "P2", "date": "2023-05-01", "type": "point_etape"},  # after the exit
+        ],
+    }
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert main(["validate", str(path), "--on", "2023-12-31"]) == 1
+    assert "- d.json, suivis[3] : R8 (erreur), porteur P2 : " in capsys.readouterr().err

@@ -700,6 +700,8 @@ def test_written_workbook_holds_codes_dates_and_numbers(tmp_path: Path) -> None:
 def assert_same(left: Dataset, right: Dataset) -> None:
     """Field by field: the site, then every record of every table."""
     for field in attrs.fields(Dataset):
+        if field.name == "origins":  # where records were read from: not the data
+            continue
         assert getattr(left, field.name) == getattr(right, field.name), field.name
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from citeslab_core.errors import Location
     from citeslab_core.model import Dataset
 
 __all__ = ["main"]
@@ -320,9 +321,24 @@ def _emit(text: str, output: Path | None, *, force: bool) -> None:
 # -- the commands ------------------------------------------------------------------------
 
 
+def _rows_text(places: Sequence[Location]) -> str:
+    """``x.xlsx, suivis, ligne 5`` or ``x.xlsx, suivis, lignes 5 et 6``."""
+    from citeslab_core.errors import Location
+
+    first = places[0]
+    rows = sorted({p.row for p in places if p.row is not None})
+    head = str(Location(first.file, first.sheet))
+    if not rows:
+        return head
+    if len(rows) == 1:
+        return f"{head}, ligne {rows[0]}"
+    listed = ", ".join(map(str, rows[:-1])) + f" et {rows[-1]}"
+    return f"{head}, lignes {listed}"
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     data = _load(args)
-    from citeslab_core.rules import Severity, check
+    from citeslab_core.rules import Severity, check, sources
 
     on = args.on or _today()
     errors = [f for f in check(data, on) if f.severity is Severity.ERROR]
@@ -332,8 +348,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             "de parcours :",
             file=sys.stderr,
         )
-        for finding in errors:
-            print(f"- {finding.describe()}", file=sys.stderr)
+        for finding, places in zip(errors, sources(data, errors), strict=True):
+            where = f"{_rows_text(places)} : " if places else ""
+            print(f"- {where}{finding.describe()}", file=sys.stderr)
         return EXIT_DATA
     print(
         f"Données valides : {len(data.persons)} porteurs, {len(data.events)} suivis, "

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import cattrs
@@ -281,8 +282,13 @@ def from_dict(document: Any, *, file: str | None = None) -> Dataset:
             problems.extend(_errors(exc, key, cls, file))
     if problems:
         raise InvalidData(problems)
+    origins = {
+        key: ElementOrigins(file, key, len(parts[field]))
+        for key, field in _TABLE_FIELDS.items()
+        if field in parts
+    }
     try:
-        return Dataset.build(**parts)
+        return Dataset.build(**parts, origins=origins)
     except InvalidData as exc:
         raise InvalidData(
             Problem(
@@ -290,6 +296,29 @@ def from_dict(document: Any, *, file: str | None = None) -> Dataset:
             )
             for p in exc.problems
         ) from None
+
+
+class ElementOrigins(Sequence[Location]):
+    """Where a JSON table's records were read from: ``x.json, suivis[12]``."""
+
+    __slots__ = ("file", "size", "table")
+
+    def __init__(self, file: str | None, table: str, size: int) -> None:
+        self.file, self.table, self.size = file, table, size
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> Location: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Location]: ...
+    def __getitem__(self, index: int | slice) -> Location | Sequence[Location]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(self.size)[index]]
+        if not -self.size <= index < self.size:
+            raise IndexError(index)
+        return Location(self.file, f"{self.table}[{index % self.size}]")
 
 
 def _errors(exc: Exception, root: str, cls: type, file: str | None) -> list[Problem]:

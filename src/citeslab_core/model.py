@@ -21,7 +21,7 @@ from decimal import Decimal
 from functools import cached_property
 from itertools import compress
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import attrs
 from stdnum.fr import siret as stdnum_siret
@@ -60,6 +60,7 @@ __all__ = [
     "Partnership",
     "PathwayPolicy",
     "Person",
+    "RowOrigins",
     "Site",
     "Text",
     "column_of",
@@ -372,6 +373,10 @@ class Dataset:
     partnerships: tuple[Partnership, ...] = ()
     fundings: tuple[Funding, ...] = ()
     texts: tuple[Text, ...] = ()
+    #: Where each record was read from, per table name (``suivis``…) and record index,
+    #: when a reader knows it: messages about a record can then name its file and row.
+    #: Not part of the data: equality and the JSON ignore it.
+    origins: Mapping[str, Sequence[Location]] = attrs.field(factory=dict, kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
         issues = check_dataset(self)
@@ -390,8 +395,12 @@ class Dataset:
         partnerships: Iterable[Partnership] = (),
         fundings: Iterable[Funding] = (),
         texts: Iterable[Text] = (),
+        origins: Mapping[str, Sequence[Location]] | None = None,
     ) -> Dataset:
-        """A checked dataset; residence statuses not given come from the neighbourhood."""
+        """A checked dataset; residence statuses not given come from the neighbourhood.
+
+        ``origins`` says where the records were read from (see :attr:`origins`).
+        """
         hoods = tuple(neighbourhoods)
         return cls(
             site=site or Site(),
@@ -402,7 +411,13 @@ class Dataset:
             partnerships=tuple(partnerships),
             fundings=tuple(fundings),
             texts=tuple(texts),
+            origins=origins or {},
         )
+
+    def origin(self, table: str, index: int) -> Location | None:
+        """Where record ``index`` of ``table`` was read from, if known."""
+        places = self.origins.get(table)
+        return places[index] if places is not None and index < len(places) else None
 
     @cached_property
     def persons_by_id(self) -> Mapping[str, Person]:
@@ -597,6 +612,28 @@ _TYPE_OF = attrgetter("type")
 _GETTERS_OF_NEEDS = {
     id(kind): tuple(attrgetter(name) for name in names) for kind, names in EVENT_NEEDS.items()
 }
+
+
+class RowOrigins(Sequence[Location]):
+    """The locations of a sheet's records, made on demand from their row numbers (a
+    network's 700 000 events need no 700 000 Location objects until one is named)."""
+
+    __slots__ = ("file", "rows", "sheet")
+
+    def __init__(self, file: str | None, sheet: str | None, rows: Sequence[int]) -> None:
+        self.file, self.sheet, self.rows = file, sheet, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Location: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Location]: ...
+    def __getitem__(self, index: int | slice) -> Location | Sequence[Location]:
+        if isinstance(index, slice):
+            return [Location(self.file, self.sheet, row) for row in self.rows[index]]
+        return Location(self.file, self.sheet, self.rows[index])
 
 
 class InvalidDataset(InvalidData):

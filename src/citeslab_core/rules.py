@@ -29,16 +29,17 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import attrs
 
+from citeslab_core.errors import Location
 from citeslab_core.model import Dataset, Event, PathwayPolicy, Person, gc_paused
 from citeslab_core.pathways import Oddity, OddityKind, PersonState, derive
 from citeslab_core.vocabularies import EventType
 
-__all__ = ["Finding", "Severity", "assess", "check", "rule_number"]
+__all__ = ["Finding", "Severity", "assess", "check", "rule_number", "sources"]
 
 
 class Severity(enum.Enum):
@@ -235,6 +236,22 @@ def assess(
         if len(findings) > 1:
             findings.sort(key=_finding_key)
         yield person, state, findings
+
+
+def sources(data: Dataset, findings: Sequence[Finding]) -> list[tuple[Location, ...]]:
+    """Where each finding's events were read from: the person's events of the finding's
+    date (the date of the event it is about), in input order; empty when the dataset was
+    not read from a file that names rows (:attr:`Dataset.origins`)."""
+    wanted = {(f.person, f.date) for f in findings}
+    found: dict[tuple[str, dt.date], list[Location]] = {}
+    if wanted and "suivis" in data.origins:
+        for index, event in enumerate(data.events):
+            key = (event.person, event.date)
+            if key in wanted:
+                place = data.origin("suivis", index)
+                if place is not None:
+                    found.setdefault(key, []).append(place)
+    return [tuple(found.get((f.person, f.date), ())) for f in findings]
 
 
 def check(data: Dataset, on: dt.date, policy: PathwayPolicy | None = None) -> list[Finding]:

@@ -52,6 +52,7 @@ from citeslab_core.model import (
     FundingPolicy,
     InvalidDataset,
     PathwayPolicy,
+    RowOrigins,
     Site,
     column_of,
     gc_paused,
@@ -1100,7 +1101,9 @@ def _build(
         _check_ids(tables["porteurs"], out)
     try:
         data = Dataset.build(
-            site=site, **{TABLE_FIELDS[t]: read.records for t, read in tables.items()}
+            site=site,
+            origins={t: RowOrigins(read.file, read.sheet, read.rows) for t, read in tables.items()},
+            **{TABLE_FIELDS[t]: read.records for t, read in tables.items()},
         )
     except InvalidDataset as exc:
         for issue in exc.issues:
