@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 import attrs
 import cattrs
@@ -35,10 +34,12 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from citeslab_core.dates import PartialDate
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
 from citeslab_core.model import (
+    TABLE_FIELDS,
     TABLES,
     Dataset,
     FundingPolicy,
     PathwayPolicy,
+    RowOrigins,
     Site,
     gc_paused,
 )
@@ -182,17 +183,6 @@ def converter() -> cattrs.Converter:
     return make_converter()
 
 
-_TABLE_FIELDS = {
-    "quartiers": "neighbourhoods",
-    "porteurs": "persons",
-    "suivis": "events",
-    "animations": "animations",
-    "partenariats": "partnerships",
-    "financements": "fundings",
-    "textes": "texts",
-}
-
-
 def to_dict(data: Dataset) -> dict[str, Any]:
     """The canonical JSON document of a dataset, as Python values."""
     conv = converter()
@@ -200,8 +190,8 @@ def to_dict(data: Dataset) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "structure": conv.unstructure(data.site, Site),
     }
-    for key, (_, cls, _) in zip(_TABLE_FIELDS, TABLES, strict=True):
-        records = getattr(data, _TABLE_FIELDS[key])
+    for key, (_, cls, _) in zip(TABLE_FIELDS, TABLES, strict=True):
+        records = getattr(data, TABLE_FIELDS[key])
         unstructure = conv.get_unstructure_hook(cls)
         document[key] = [unstructure(r) for r in records]
     return document
@@ -263,7 +253,7 @@ def from_dict(document: Any, *, file: str | None = None) -> Dataset:
         raise InvalidData(
             [Problem(where, f"schema_version {version!r} inconnue (attendu : {SCHEMA_VERSION})")]
         )
-    unknown = set(document) - {"schema_version", "structure", *_TABLE_FIELDS}
+    unknown = set(document) - {"schema_version", "structure", *TABLE_FIELDS}
     problems = [Problem(where, f"clé inconnue « {k} »") for k in sorted(unknown)]
     conv = converter()
     parts: dict[str, Any] = {}
@@ -271,20 +261,20 @@ def from_dict(document: Any, *, file: str | None = None) -> Dataset:
         parts["site"] = conv.structure(document.get("structure", {}), Site)
     except Exception as exc:
         problems.extend(_errors(exc, "structure", Site, file))
-    for key, (_, cls, _) in zip(_TABLE_FIELDS, TABLES, strict=True):
+    for key, (_, cls, _) in zip(TABLE_FIELDS, TABLES, strict=True):
         rows = document.get(key, [])
         if not isinstance(rows, list):
             problems.append(Problem(Location(file=file, sheet=key), "une liste est attendue"))
             continue
         try:
-            parts[_TABLE_FIELDS[key]] = conv.structure(rows, list[cls])  # type: ignore[valid-type]
+            parts[TABLE_FIELDS[key]] = conv.structure(rows, list[cls])  # type: ignore[valid-type]
         except Exception as exc:
             problems.extend(_errors(exc, key, cls, file))
     if problems:
         raise InvalidData(problems)
     origins = {
-        key: ElementOrigins(file, key, len(parts[field]))
-        for key, field in _TABLE_FIELDS.items()
+        key: RowOrigins(file, key, range(len(parts[field])), elements=True)
+        for key, field in TABLE_FIELDS.items()
         if field in parts
     }
     try:
@@ -296,29 +286,6 @@ def from_dict(document: Any, *, file: str | None = None) -> Dataset:
             )
             for p in exc.problems
         ) from None
-
-
-class ElementOrigins(Sequence[Location]):
-    """Where a JSON table's records were read from: ``x.json, suivis[12]``."""
-
-    __slots__ = ("file", "size", "table")
-
-    def __init__(self, file: str | None, table: str, size: int) -> None:
-        self.file, self.table, self.size = file, table, size
-
-    def __len__(self) -> int:
-        return self.size
-
-    @overload
-    def __getitem__(self, index: int) -> Location: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Location]: ...
-    def __getitem__(self, index: int | slice) -> Location | Sequence[Location]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(self.size)[index]]
-        if not -self.size <= index < self.size:
-            raise IndexError(index)
-        return Location(self.file, f"{self.table}[{index % self.size}]")
 
 
 def _errors(exc: Exception, root: str, cls: type, file: str | None) -> list[Problem]:

@@ -49,6 +49,7 @@ from citeslab_core.vocabularies import (
 )
 
 __all__ = [
+    "TABLE_FIELDS",
     "Animation",
     "Dataset",
     "Event",
@@ -346,6 +347,17 @@ TABLES: tuple[tuple[str, type, bool], ...] = (
     ("textes", Text, False),
 )
 
+#: The Dataset attribute that holds each table's records, by sheet name.
+TABLE_FIELDS: Mapping[str, str] = {
+    "quartiers": "neighbourhoods",
+    "porteurs": "persons",
+    "suivis": "events",
+    "animations": "animations",
+    "partenariats": "partnerships",
+    "financements": "fundings",
+    "textes": "texts",
+}
+
 
 @attrs.frozen
 class Issue:
@@ -615,16 +627,25 @@ _GETTERS_OF_NEEDS = {
 
 
 class RowOrigins(Sequence[Location]):
-    """The locations of a sheet's records, made on demand from their row numbers (a
-    network's 700 000 events need no 700 000 Location objects until one is named)."""
+    """The locations of a table's records, made on demand (a network's 700 000 events
+    need no 700 000 Location objects until one is named): spreadsheet or CSV rows
+    (``suivis, ligne 12``), or with ``elements`` the elements of a JSON list
+    (``suivis[12]``)."""
 
-    __slots__ = ("file", "rows", "sheet")
+    __slots__ = ("elements", "file", "rows", "sheet")
 
-    def __init__(self, file: str | None, sheet: str | None, rows: Sequence[int]) -> None:
-        self.file, self.sheet, self.rows = file, sheet, rows
+    def __init__(
+        self, file: str | None, sheet: str, rows: Sequence[int], *, elements: bool = False
+    ) -> None:
+        self.file, self.sheet, self.rows, self.elements = file, sheet, rows, elements
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def _at(self, row: int) -> Location:
+        if self.elements:
+            return Location(self.file, f"{self.sheet}[{row}]")
+        return Location(self.file, self.sheet, row)
 
     @overload
     def __getitem__(self, index: int) -> Location: ...
@@ -632,8 +653,8 @@ class RowOrigins(Sequence[Location]):
     def __getitem__(self, index: slice) -> Sequence[Location]: ...
     def __getitem__(self, index: int | slice) -> Location | Sequence[Location]:
         if isinstance(index, slice):
-            return [Location(self.file, self.sheet, row) for row in self.rows[index]]
-        return Location(self.file, self.sheet, self.rows[index])
+            return [self._at(row) for row in self.rows[index]]
+        return self._at(self.rows[index])
 
 
 class InvalidDataset(InvalidData):

@@ -47,6 +47,7 @@ from citeslab_core.dates import PartialDate, parse_date
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
 from citeslab_core.files import neutralise
 from citeslab_core.model import (
+    TABLE_FIELDS,
     TABLES,
     Dataset,
     FundingPolicy,
@@ -81,16 +82,6 @@ PERCENT_COLUMNS = frozenset({"part_declaree"})
 #: Sheets of the template that are not data: ignored when read back.
 IGNORED_SHEETS = frozenset({"notice", "listes"})
 
-#: The Dataset attribute that holds each table's records.
-TABLE_FIELDS: dict[str, str] = {
-    "quartiers": "neighbourhoods",
-    "porteurs": "persons",
-    "suivis": "events",
-    "animations": "animations",
-    "partenariats": "partnerships",
-    "financements": "fundings",
-    "textes": "texts",
-}
 
 #: The keys of the ``structure`` sheet, in the order the template and the writer list
 #: them (``plafond_<financeur>`` keys come after, one per funder).
