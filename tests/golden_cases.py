@@ -1,0 +1,193 @@
+"""The golden outputs: what every command writes for fixed inputs, byte for byte.
+
+``tests/golden/out/`` holds, per case, the files a command wrote (or its standard output
+as ``stdout.txt``), for the bundled example and for two small generated sites kept in
+``tests/golden/inputs/``. Workbooks (``.xlsx``) are compared through a canonical JSON
+dump of their cells and number formats (``<name>.xlsx.json``): the zip itself carries
+timestamps. ``tests/test_golden.py`` runs every case into a temporary folder and compares.
+
+To change a golden output on purpose (and say so in the commit)::
+
+    python tests/golden_cases.py
+
+then read ``git diff tests/golden/`` before committing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+from openpyxl import load_workbook
+
+from citeslab_core.cli import main
+
+GOLDEN = Path(__file__).parent / "golden"
+INPUTS = GOLDEN / "inputs"
+OUTPUTS = GOLDEN / "out"
+#: A fixed pseudonym key: the pic cases' pseudonyms are part of what is compared.
+PSEUDO_KEY = "golden-outputs-test-key-0123456789"
+
+
+@attrs.frozen
+class Case:
+    """One command run: its name (a folder of ``out/``) and its arguments.
+
+    ``output`` is where the command is told to write (``-o``): ``"dir"`` for a folder,
+    ``"file:NAME"`` for one file, ``None`` when the output is the standard output.
+    """
+
+    name: str
+    argv: tuple[str, ...]
+    output: str | None = None
+
+
+def _cases() -> list[Case]:
+    site_a = str(INPUTS / "site_a")
+    site_b = str(INPUTS / "site_b")
+    cases = [
+        Case("example-report-text", ("report", "--example", "--year", "2023")),
+        Case("example-report-json", ("report", "--example", "--year", "2023", "--format", "json")),
+        Case(
+            "example-report-json-public",
+            ("report", "--example", "--year", "2023", "--format", "json", "--public"),
+        ),
+        Case(
+            "example-report-html",
+            ("report", "--example", "--year", "2023", "--format", "html"),
+            "file:bilan.html",
+        ),
+        Case(
+            "example-report-text-2022",
+            ("report", "--example", "--from", "2022-01-01", "--to", "2022-12-31"),
+        ),
+        Case(
+            "example-followup-json",
+            ("followup", "--example", "--on", "2023-12-31", "--format", "json"),
+        ),
+        Case("example-followup-text", ("followup", "--example", "--on", "2023-12-31")),
+        Case("example-files", ("example",), "dir"),
+        Case("template", ("template",), "file:modele.xlsx"),
+        Case("site_a-report-text", ("report", site_a, "--year", "2023")),
+        Case("site_a-report-json", ("report", site_a, "--year", "2023", "--format", "json")),
+        Case(
+            "site_a-report-html",
+            ("report", site_a, "--year", "2023", "--format", "html"),
+            "file:bilan.html",
+        ),
+        Case(
+            "site_a-followup-json",
+            ("followup", site_a, "--on", "2024-06-30", "--format", "json"),
+        ),
+        Case("site_b-report-json", ("report", site_b, "--year", "2023", "--format", "json")),
+    ]
+    for exporter in ("bpi", "contrat_de_ville", "pic"):
+        for fmt in ("xlsx", "csv", "json"):
+            cases.append(
+                Case(
+                    f"example-export-{exporter}-{fmt}",
+                    ("export", exporter, "--example", "--year", "2023", "--format", fmt),
+                    "dir",
+                )
+            )
+        cases.append(
+            Case(
+                f"site_a-export-{exporter}-csv",
+                ("export", exporter, site_a, "--year", "2023", "--format", "csv"),
+                "dir",
+            )
+        )
+    return cases
+
+
+CASES: tuple[Case, ...] = tuple(_cases())
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return value
+
+
+def workbook_dump(path: Path) -> str:
+    """The cells of a workbook as canonical JSON: values and non-General number formats."""
+    book = load_workbook(path)
+    sheets: dict[str, Any] = {}
+    for sheet in book.worksheets:
+        rows = [[_cell(cell.value) for cell in row] for row in sheet.iter_rows()]
+        formats = {
+            cell.coordinate: cell.number_format
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None and cell.number_format != "General"
+        }
+        sheets[sheet.title] = {"state": sheet.sheet_state, "rows": rows, "formats": formats}
+    return json.dumps(sheets, ensure_ascii=False, indent=1, default=str) + "\n"
+
+
+@contextlib.contextmanager
+def _environment() -> Iterator[None]:
+    saved = os.environ.get("CITESLAB_PSEUDO_KEY")
+    os.environ["CITESLAB_PSEUDO_KEY"] = PSEUDO_KEY
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["CITESLAB_PSEUDO_KEY"]
+        else:
+            os.environ["CITESLAB_PSEUDO_KEY"] = saved
+
+
+def run_case(case: Case, target: Path) -> None:
+    """Run ``case`` and leave its outputs in the empty folder ``target`` (canonical form)."""
+    argv: list[str] = list(case.argv)
+    work = target / "_raw"
+    if case.output == "dir":
+        argv += ["-o", str(work)] if case.argv[0] == "export" else [str(work)]
+    elif case.output is not None:
+        work.mkdir(parents=True)
+        name = case.output.removeprefix("file:")
+        if case.argv[0] == "template":
+            argv.append(str(work / name))
+        else:
+            argv += ["-o", str(work / name)]
+    buffer = io.BytesIO()
+    stdout = io.TextIOWrapper(buffer, encoding="utf-8", newline="\n", write_through=True)
+    with _environment(), contextlib.redirect_stdout(stdout):
+        code = main(argv)
+    if code != 0:
+        raise AssertionError(f"{case.name}: exit {code}")
+    target.mkdir(parents=True, exist_ok=True)
+    if case.output is None:
+        (target / "stdout.txt").write_bytes(buffer.getvalue())
+        return
+    for path in sorted(work.iterdir()):
+        if path.suffix == ".xlsx":
+            (target / (path.name + ".json")).write_text(workbook_dump(path), encoding="utf-8")
+        else:
+            shutil.copyfile(path, target / path.name)
+    shutil.rmtree(work)
+
+
+def regenerate(names: Sequence[str] = ()) -> None:
+    """Write every case (or those named) anew under ``tests/golden/out/``."""
+    for case in CASES:
+        if names and case.name not in names:
+            continue
+        target = OUTPUTS / case.name
+        shutil.rmtree(target, ignore_errors=True)
+        run_case(case, target)
+        print(f"écrit : {target}")
+
+
+if __name__ == "__main__":
+    regenerate(sys.argv[1:])
