@@ -1,4 +1,5 @@
-"""Writing files safely: whole or not at all, never a formula in a spreadsheet cell.
+"""Writing files safely: whole or not at all, never a formula in a spreadsheet cell,
+never a character a format cannot hold, never over something that is not a file.
 
 :func:`write_atomic` writes into a temporary file in the destination's folder, flushes it
 to disk, then renames it over the destination (``os.replace``), so a reader sees the old
@@ -6,6 +7,18 @@ file or the new one, never half of one, and a failure leaves nothing behind.
 
 :func:`neutralise` protects a text cell against formula injection (OWASP "CSV
 injection"): a text that a spreadsheet would take for a formula gets a leading ``'``.
+
+:func:`clean_text` is the one cleaner every writer applies to the text it writes (CSV,
+XLSX cells and workbook properties, JSON, HTML, the terminal): every character XML 1.0
+cannot hold (the control characters other than tab, line feed and carriage return, the
+non-characters U+FFFE and U+FFFF) and every lone surrogate (which no UTF encoder
+accepts; a JSON document may carry ``"\\ud800"``) becomes U+FFFD, the replacement
+character, so that a site's odd cell never makes a file that Excel refuses nor a
+traceback.
+
+:func:`check_writable` refuses to write over anything but a regular file: a symbolic
+link (even dangling), a folder, a device or a pipe is never replaced, with or without
+``--force``; a regular file is replaced only with ``--force``.
 """
 
 from __future__ import annotations
@@ -14,13 +27,33 @@ import contextlib
 import errno
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Final
 
 from citeslab_core.errors import UsageError
 
-__all__ = ["check_writable", "neutralise", "system_reason", "write_all_atomic", "write_atomic"]
+__all__ = [
+    "check_writable",
+    "clean_text",
+    "neutralise",
+    "system_reason",
+    "write_all_atomic",
+    "write_atomic",
+]
+
+#: What replaces a character a format cannot hold.
+REPLACEMENT: Final = "\ufffd"
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` with every character XML cannot hold and every lone surrogate replaced
+    by U+FFFD (see the module docstring); a clean text is returned unchanged."""
+    return _UNWRITABLE.sub(REPLACEMENT, text)
+
 
 # OWASP "CSV injection": a cell is taken for a formula when its first character, after
 # any leading spaces, is = + - @, a tab, a carriage return or a line feed (or a
@@ -50,6 +83,8 @@ _REASONS = {
     errno.EEXIST: "existe déjà",
     errno.EDQUOT: "quota disque dépassé",
     errno.ENAMETOOLONG: "nom trop long",
+    errno.EBADF: "flux fermé",
+    errno.ELOOP: "trop de liens symboliques",
 }
 
 
@@ -69,12 +104,45 @@ def neutralise(text: str) -> str:
     return text
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "un dossier"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "un périphérique"
+    if stat.S_ISFIFO(mode):
+        return "un tube (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "une socket"
+    return "un fichier spécial"
+
+
 def check_writable(path: Path, *, force: bool = False) -> None:
-    """Refuse to replace an existing file without ``force``; the folder must exist."""
-    if path.exists() and not force:
-        raise UsageError(f"{path} existe déjà : ajoutez --force pour le remplacer")
-    if path.is_dir():
-        raise UsageError(f"{path} est un dossier")
+    """Refuse what must not be replaced; the folder must exist.
+
+    A symbolic link (dangling or not), a folder, a device, a pipe or a socket is never
+    replaced, even with ``force``: the atomic rename would put a regular file in its
+    place (or write through a link somewhere else). A regular file is replaced only with
+    ``force``.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise UsageError(f"{path} : {system_reason(exc)}") from None
+    if info is not None:
+        if stat.S_ISLNK(info.st_mode):
+            raise UsageError(
+                f"{path} est un lien symbolique : citeslab ne remplace jamais un lien, "
+                "même avec --force ; donnez le chemin d'un fichier ordinaire"
+            )
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(
+                f"{path} est {_kind(info.st_mode)} : citeslab n'écrit qu'un fichier ordinaire, "
+                "même avec --force"
+            )
+        if not force:
+            raise UsageError(f"{path} existe déjà : ajoutez --force pour le remplacer")
     if not path.parent.is_dir():
         raise UsageError(f"le dossier {path.parent} n'existe pas")
 
@@ -113,6 +181,9 @@ def write_all_atomic(
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(temp, 0o600 if is_private else 0o644)
+        # Once more, just before the renames: nothing became a link or a device meanwhile.
+        for path, _, _ in pending:
+            check_writable(path, force=force)
         for temp, path in staged:
             os.replace(temp, path)
     except BaseException as exc:

@@ -385,6 +385,10 @@ def _check_files(exporter: Exporter, files: object) -> list[ExportFile]:
     return checked
 
 
+def _warn(message: str) -> None:
+    print(f"citeslab : attention : {message}", file=sys.stderr)
+
+
 def _check_output_folder(output: Path) -> None:
     """Refuse now (before any computation) a folder that cannot be created or written."""
     if output.exists():
@@ -445,7 +449,7 @@ def run_export_command(
         from citeslab_core.privacy import PseudonymKeyError, load_key
 
         try:
-            key = load_key(key_file, environ)
+            key = load_key(key_file, environ, warn=_warn)
         except PseudonymKeyError as exc:
             print(f"citeslab : erreur : {exc}", file=sys.stderr)
             return 1

@@ -26,7 +26,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Mapping
+import os
+import stat
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -34,6 +36,7 @@ import attrs
 
 from citeslab_core.bilan import accompanied_persons
 from citeslab_core.errors import CitesLabError
+from citeslab_core.files import system_reason
 from citeslab_core.model import Dataset
 from citeslab_core.vocabularies import (
     AgeBracket,
@@ -49,6 +52,7 @@ from citeslab_core.vocabularies import (
 
 __all__ = [
     "KEY_ENV",
+    "MAX_KEY_FILE_BYTES",
     "MIN_KEY_BYTES",
     "ParticipantRow",
     "PseudonymKeyError",
@@ -68,18 +72,77 @@ class PseudonymKeyError(CitesLabError):
     """No usable pseudonym key: the participant file cannot be written."""
 
 
-def load_key(key_file: Path | None, environ: Mapping[str, str]) -> bytes:
-    """The site's pseudonym key: the file's content (``--key-file``), else the variable
-    ``CITESLAB_PSEUDO_KEY``; surrounding white space (a final line break) is ignored."""
-    if key_file is not None:
-        try:
-            key = key_file.read_bytes().strip()
-        except FileNotFoundError:
-            raise PseudonymKeyError(f"fichier de clé introuvable : {key_file}") from None
-        except OSError as exc:
+#: The largest key file accepted, in bytes: a key is a line, not a file of data.
+MAX_KEY_FILE_BYTES: Final = 4096
+
+
+def _read_key_file(key_file: Path) -> tuple[bytes, list[str]]:
+    """The bytes of a key file, and the warnings about it.
+
+    The file must be a regular file (a pipe would block, a device like ``/dev/zero``
+    never ends) of at most :data:`MAX_KEY_FILE_BYTES`; a key that other users can read
+    gets a warning (it should be readable by its owner only: ``chmod 600``).
+    """
+    try:
+        info = os.stat(key_file)
+    except FileNotFoundError:
+        raise PseudonymKeyError(f"fichier de clé introuvable : {key_file}") from None
+    except OSError as exc:
+        raise PseudonymKeyError(
+            f"fichier de clé illisible : {key_file} ({system_reason(exc)})"
+        ) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise PseudonymKeyError(
+            f"fichier de clé refusé : {key_file} n'est pas un fichier ordinaire (tube, "
+            "périphérique ou dossier) ; mettez la clé dans un fichier. Aucun fichier n'a "
+            "été écrit."
+        )
+    try:
+        # O_NONBLOCK: should the path have become a pipe since, opening does not wait.
+        handle = os.open(key_file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise PseudonymKeyError(
+            f"fichier de clé illisible : {key_file} ({system_reason(exc)})"
+        ) from None
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
             raise PseudonymKeyError(
-                f"fichier de clé illisible : {key_file} ({exc.strerror})"
-            ) from None
+                f"fichier de clé refusé : {key_file} n'est pas un fichier ordinaire. Aucun "
+                "fichier n'a été écrit."
+            )
+        data = stream.read(MAX_KEY_FILE_BYTES + 1)
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise PseudonymKeyError(
+            f"fichier de clé refusé : {key_file} dépasse {MAX_KEY_FILE_BYTES} octets ; une "
+            "clé tient sur une ligne. Aucun fichier n'a été écrit."
+        )
+    warnings = []
+    if info.st_mode & stat.S_IROTH:
+        warnings.append(
+            f"le fichier de clé {key_file} est lisible par tous les utilisateurs de la "
+            f"machine : rendez-le lisible par vous seul (chmod 600 {key_file})"
+        )
+    return data, warnings
+
+
+def load_key(
+    key_file: Path | None,
+    environ: Mapping[str, str],
+    *,
+    warn: Callable[[str], object] | None = None,
+) -> bytes:
+    """The site's pseudonym key: the file's content (``--key-file``), else the variable
+    ``CITESLAB_PSEUDO_KEY``; surrounding white space (a final line break) is ignored.
+
+    A key file must be a regular file of at most :data:`MAX_KEY_FILE_BYTES`; ``warn``
+    receives each French warning about it (a key readable by every user)."""
+    if key_file is not None:
+        data, warnings = _read_key_file(key_file)
+        key = data.strip()
+        if warn is not None:
+            for warning in warnings:
+                warn(warning)
         where = f"le fichier {key_file}"
     else:
         key = environ.get(KEY_ENV, "").strip().encode("utf-8")

@@ -49,7 +49,7 @@ import attrs
 
 from citeslab_core import french
 from citeslab_core.errors import UsageError
-from citeslab_core.files import neutralise
+from citeslab_core.files import clean_text, neutralise
 from citeslab_core.plugins import ExportFile, ExportOptions
 
 if TYPE_CHECKING:
@@ -205,15 +205,15 @@ class Table:
         return cls(name, title, tuple(columns), tuple(tuple(r) for r in rows))
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _LINE_END = re.compile(r"\r\n?")
 
 
 def cell_text(text: str) -> str:
     """A text as every spreadsheet format writes it: line ends made ``\\n`` (XLSX keeps no
-    ``\\r``), control characters a worksheet cannot hold removed, then neutralised
-    against formula injection."""
-    return neutralise(_CONTROL.sub("", _LINE_END.sub("\n", text)))
+    ``\\r``), every character a worksheet cannot hold replaced by U+FFFD
+    (:func:`citeslab_core.files.clean_text`), then neutralised against formula
+    injection."""
+    return neutralise(clean_text(_LINE_END.sub("\n", text)))
 
 
 # -- CSV -------------------------------------------------------------------------------
@@ -309,7 +309,7 @@ def datapackage(
         "title": title,
         "resources": resources,
     }
-    return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return clean_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 # -- XLSX ------------------------------------------------------------------------------
@@ -359,10 +359,10 @@ def to_xlsx(tables: Sequence[Table], *, title: str | None = None) -> bytes:
     book.properties.creator = "citeslab"
     book.properties.lastModifiedBy = "citeslab"
     if title:
-        book.properties.title = cell_text(title)
+        book.properties.title = clean_text(title)
     bold = Font(bold=True)
     for table in tables:
-        sheet = book.create_sheet(table.title)
+        sheet = book.create_sheet(clean_text(table.title))
         sheet.freeze_panes = "A2"
         headers = [cell_text(c.header) for c in table.columns]
         rows = [[_xlsx_cell(v) for v in row] for row in table.rows]
@@ -428,7 +428,8 @@ def to_json(tables: Sequence[Table], metadata: Mapping[str, Any]) -> bytes:
         }
         for table in tables
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # A lone surrogate (from a JSON input) would stop the encoder: clean_text replaces it.
+    return clean_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 # -- the files of one export -----------------------------------------------------------

@@ -28,6 +28,7 @@ import attrs
 
 from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import InvalidData, Location, Problem
+from citeslab_core.files import clean_text
 from citeslab_core.model import TABLES, Dataset, Site
 from citeslab_core.readers.tables import (
     STRUCTURE_KEYS,
@@ -174,20 +175,8 @@ def _cell(value: object) -> object:
     if isinstance(value, (int, Decimal, dt.date)):
         return value
     if isinstance(value, tuple):
-        return protect_text(", ".join(value)) if value else None
-    return protect_text(_xml_safe(str(value)))
-
-
-def _xml_safe(text: str) -> str:
-    """XML cannot hold U+FFFE, U+FFFF nor most control characters: each becomes U+FFFD."""
-    if text.isprintable() or all(_xml_char(c) for c in text):
-        return text
-    return "".join(c if _xml_char(c) else "\ufffd" for c in text)
-
-
-def _xml_char(char: str) -> bool:
-    code = ord(char)
-    return (code >= 0x20 and code not in (0xFFFE, 0xFFFF)) or char in "\t\n\r"
+        return protect_text(clean_text(", ".join(value))) if value else None
+    return protect_text(clean_text(str(value)))
 
 
 def _site_rows(site: Site) -> list[tuple[str, object]]:
