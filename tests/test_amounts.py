@@ -23,6 +23,12 @@ from citeslab_core.french import format_amount
         ("16 000,00 €", "16000.00"),
         ("16\u202f000,00\u00a0€", "16000.00"),
         ("16000.00", "16000.00"),
+        ("14 000 euros", "14000.00"),
+        ("14 000 Euros", "14000.00"),
+        ("14000 euro", "14000.00"),
+        ("14 000 EUR", "14000.00"),
+        ("14 000 €", "14000.00"),
+        ("14 000,50 eur", "14000.50"),
         ("25.128,16", "25128.16"),
         ("25,128.16", "25128.16"),
         ("1.234.567", "1234567.00"),
@@ -40,6 +46,14 @@ def test_accepted_amounts(raw: object, expected: str) -> None:
 def test_a_single_mark_before_three_digits_is_refused_as_ambiguous(raw: str) -> None:
     with pytest.raises(CellError, match="ambigu"):
         parse_amount(raw)
+
+
+@pytest.mark.parametrize("raw", ["14k€", "14 k€", "14K", "1,5 M€", "14 keur", "2 millions"])
+def test_an_abbreviated_amount_is_refused_with_the_reason(raw: str) -> None:
+    with pytest.raises(CellError, match="sans abréviation") as caught:
+        parse_amount(raw)
+    assert f"« {raw} »" in str(caught.value)
+    assert "facteur mille" in str(caught.value)
 
 
 @pytest.mark.parametrize("raw", ["1.2.3", "16,000,00", "12.345,6.7", "seize mille", "-5", ""])

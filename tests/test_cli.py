@@ -193,7 +193,10 @@ def test_validate_names_the_row_of_a_rule_error(
     wb.save(path)
     assert main(["validate", str(path), "--on", "2023-12-31"]) == 1
     err = capsys.readouterr().err
-    assert "- suivi.xlsx, suivis, ligne 4 : R3 (erreur), porteur P1 : " in err
+    assert (
+        "- suivi.xlsx, suivis, ligne 4 : Passage de relais vers un partenaire "
+        "jamais orienté (règle R3, erreur), porteur P1 : " in err
+    )
 
 
 def test_validate_names_the_json_element_of_a_rule_error(
@@ -212,4 +215,4 @@ def test_validate_names_the_json_element_of_a_rule_error(
     path = tmp_path / "d.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     assert main(["validate", str(path), "--on", "2023-12-31"]) == 1
-    assert "- d.json, suivis[3] : R8 (erreur), porteur P2 : " in capsys.readouterr().err
+    assert "- d.json, suivis[3] : Suivi après la sortie, sans entretien" in capsys.readouterr().err

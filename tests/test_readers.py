@@ -220,7 +220,7 @@ def test_missing_column(tmp_path: Path) -> None:
     )
     (problem,) = problems_of(path)
     assert (problem.location.sheet, problem.location.row) == ("suivis", 1)
-    assert "colonne obligatoire « date » absente" in problem.message
+    assert "colonne obligatoire « Date » absente" in problem.message
 
 
 def test_missing_required_value(tmp_path: Path) -> None:

@@ -66,7 +66,9 @@ def test_describe_gives_the_rule_the_severity_and_the_id_never_the_name() -> Non
     data = dataset(ev(DAY0, ENTRETIEN), ev(after(5), EventType.PASSAGE_RELAIS, partner="ADIE"))
     finding = only(data, after(10), "R3")
     line = finding.describe()
-    assert line.startswith("R3 (erreur), porteur P1 : ")
+    assert line.startswith(
+        "Passage de relais vers un partenaire jamais orienté (règle R3, erreur), porteur P1 : "
+    )
     assert finding.message in line
     assert "Awa" not in line
     assert "Diallo" not in line
@@ -286,7 +288,7 @@ def test_validate_exits_with_1_on_a_rule_error(
     path.write_text(dumps(dataset(*events)), encoding="utf-8")
     assert main(["validate", str(path), "--on", "2024-01-01"]) == 1
     err = capsys.readouterr().err
-    assert f"{rule} (erreur), porteur P1" in err
+    assert f"(règle {rule}, erreur), porteur P1" in err
     assert "Diallo" not in err
 
 

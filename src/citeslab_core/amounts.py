@@ -1,8 +1,10 @@
 """Amounts in euros and declared percentages, read from cells.
 
 Amounts are :class:`~decimal.Decimal` with two decimals, never floats: ``16000``,
-``16 000``, ``16 000,00 €``, ``16000.00`` and spreadsheet number cells all read as
-``Decimal("16000.00")``.
+``16 000``, ``16 000,00 €``, ``16 000 EUR``, ``16 000 euros``, ``16000.00`` and
+spreadsheet number cells all read as ``Decimal("16000.00")``. An abbreviation
+(``16k€``, ``1,5 M``) is refused with the reason: a misread multiplier is an error by a
+factor of a thousand.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ __all__ = ["CENT", "parse_amount", "parse_percent"]
 
 CENT = Decimal("0.01")
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
+#: The currency after an amount (spaces already removed): €, EUR, euro(s), any case.
+_CURRENCY = re.compile(r"(?:€|eur|euros?)$", re.IGNORECASE)
+#: ``14k``, ``1,5M``, ``14 k€``, ``14 K EUR``: a multiplier instead of the digits.
+_ABBREVIATED = re.compile(r"^[+-]?[\d.,]+(?:k|m|md|mds|mille|millions?)$", re.IGNORECASE)
 
 
 def _number(raw: object, what: str) -> Decimal:
@@ -29,7 +35,13 @@ def _number(raw: object, what: str) -> Decimal:
         # repr() gives the shortest text that reads back as the same float: what the
         # spreadsheet showed, not the binary expansion.
         return Decimal(repr(raw))
-    text = _SPACES.sub("", str(raw)).removesuffix("€").removesuffix("EUR").strip()
+    text = _CURRENCY.sub("", _SPACES.sub("", str(raw)))
+    if _ABBREVIATED.match(text):
+        raise CellError(
+            f"« {raw} » : écrivez le montant en chiffres, sans abréviation (14000 ou "
+            "14 000 €, pas 14k€) : « k » ou « M » n'est pas lu, pour ne jamais risquer "
+            "une erreur d'un facteur mille"
+        )
     text = _plain(text.removesuffix("%"), raw, what)
     try:
         value = Decimal(text)

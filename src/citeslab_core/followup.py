@@ -31,7 +31,7 @@ import attrs
 
 from citeslab_core.model import Dataset, PathwayPolicy, Person, gc_paused
 from citeslab_core.pathways import referent_label
-from citeslab_core.rules import Finding, Severity, assess, rule_number
+from citeslab_core.rules import Finding, Severity, assess, rule_name, rule_number
 from citeslab_core.vocabularies import Stage, normalize
 
 __all__ = [
@@ -60,10 +60,10 @@ class Action(enum.Enum):
 
 
 _ACTION_LABELS = {
-    Action.CONTACT: "Personnes à recontacter (R5)",
-    Action.ASK_PARTNER: "Orientations à suivre auprès du partenaire (R7)",
-    Action.CLOSE: "Parcours à clore « sans nouvelles » (R6)",
-    Action.CORRECT: "Erreurs à corriger dans les suivis (R3, R8, R10)",
+    Action.CONTACT: "Personnes à recontacter (règle R5)",
+    Action.ASK_PARTNER: "Orientations à suivre auprès du partenaire (règle R7)",
+    Action.CLOSE: "Parcours à clore « sans nouvelles » (règle R6)",
+    Action.CORRECT: "Erreurs à corriger dans les suivis (règles R3, R8, R10)",
 }
 
 _ACTION_OF_RULE = {"R5": Action.CONTACT, "R7": Action.ASK_PARTNER, "R6": Action.CLOSE}
@@ -229,7 +229,10 @@ def render_text(todo: FollowUp) -> str:
             if finding.person != previous:
                 lines.append(f"  - {_who(finding.person, todo.contacts.get(finding.person))}")
                 previous = finding.person
-            lines.append(f"    {finding.message}")
+            if group.action is Action.CORRECT:
+                lines.append(f"    {rule_name(finding.rule).capitalize()} : {finding.message}")
+            else:
+                lines.append(f"    {finding.message}")
     if todo.later_events:
         plural = todo.later_events > 1
         verb = "ne sont" if plural else "n'est"

@@ -39,7 +39,16 @@ from citeslab_core.model import Dataset, Event, PathwayPolicy, Person, gc_paused
 from citeslab_core.pathways import Oddity, OddityKind, PersonState, derive
 from citeslab_core.vocabularies import EventType
 
-__all__ = ["Finding", "Severity", "assess", "check", "rule_number", "sources"]
+__all__ = [
+    "RULE_TITLES",
+    "Finding",
+    "Severity",
+    "assess",
+    "check",
+    "rule_name",
+    "rule_number",
+    "sources",
+]
 
 
 class Severity(enum.Enum):
@@ -61,6 +70,24 @@ _SEVERITY_LABELS = {
 }
 
 
+#: Each rule that yields findings, in words (what a person reads beside its number).
+RULE_TITLES: dict[str, str] = {
+    "R3": "passage de relais vers un partenaire jamais orienté",
+    "R5": "contact du porteur à reprendre",
+    "R6": "parcours sans nouvelles à clore",
+    "R7": "orientation sans nouvelles du partenaire",
+    "R8": "suivi après la sortie, sans entretien qui rouvre le parcours",
+    "R10": "suivi avant le premier entretien ou après la date du contrôle",
+}
+
+
+def rule_name(rule: str) -> str:
+    """A rule in words, with its number: ``passage de relais vers un partenaire jamais
+    orienté (règle R3)``."""
+    title = RULE_TITLES.get(rule)
+    return f"{title} (règle {rule})" if title else f"règle {rule}"
+
+
 def rule_number(rule: str) -> int:
     """``"R10"`` → 10, for ordering rules by number."""
     return int(rule[1:])
@@ -78,9 +105,11 @@ class Finding:
     days_overdue: int | None = None
 
     def describe(self) -> str:
-        """One French line, with the person's id and never their name."""
+        """One French line, with the person's id and never their name: ``Passage de
+        relais vers un partenaire jamais orienté (règle R3, erreur), porteur P1 : …``."""
+        title = RULE_TITLES.get(self.rule, "règle").capitalize()
         severity = self.severity.label.lower()
-        return f"{self.rule} ({severity}), porteur {self.person} : {self.message}"
+        return f"{title} (règle {self.rule}, {severity}), porteur {self.person} : {self.message}"
 
 
 # -- French wording -----------------------------------------------------------------------

@@ -7,7 +7,9 @@ Its sheets, in order:
 - ``structure``: the keys of the site (``cle``, ``valeur``), the policy keys prefilled
   with their default values, and an ``_explication`` column (ignored when read);
 - one sheet per table (``quartiers``, ``porteurs``, ``suivis``, ``animations``,
-  ``partenariats``, ``financements``, ``textes``) with its headers: bold, frozen, sized;
+  ``partenariats``, ``financements``, ``textes``) with its headers: the columns' French
+  labels (``Date de naissance``, :mod:`citeslab_core.headers`), which read back like
+  their codes; bold, frozen, sized;
 - ``listes`` (hidden): the French labels of every vocabulary, which the drop-down lists
   (data validations of type "list") of the vocabulary columns point to, because Excel
   caps a list written inline at 255 characters.
@@ -25,6 +27,8 @@ from typing import Any
 
 import attrs
 
+from citeslab_core.french import of
+from citeslab_core.headers import column_label
 from citeslab_core.model import TABLES, Site
 from citeslab_core.readers.tables import STRUCTURE_KEYS, column_letter
 from citeslab_core.vocabularies import Funder, Vocabulary
@@ -261,33 +265,36 @@ def build_template() -> bytes:
     notice.append(
         [
             "Remplissez une feuille par table. Les feuilles porteurs et suivis sont "
-            "obligatoires, les autres facultatives. L'ordre des colonnes est libre ; une "
+            "obligatoires, les autres facultatives. L'ordre des colonnes est libre ; un "
+            "en-tête peut être le libellé (Date de naissance) ou le code (date_naissance), "
+            "sans tenir compte des majuscules ni des accents ; une "
             "colonne ou une feuille dont le nom commence par _ est ignorée. Les listes "
             "déroulantes proposent les libellés ; le code est accepté aussi, sans tenir "
             "compte des majuscules ni des accents. Contrôle : citeslab validate FICHIER."
         ]
     )
     notice.append([])
-    notice.append(["feuille", "colonne", "obligatoire", "contenu", "valeurs acceptées"])
+    notice.append(["feuille", "colonne", "code", "obligatoire", "contenu", "valeurs acceptées"])
     for cell in notice[4]:
         cell.font = bold
-    notice.append(["structure", "", "non", SHEET_HELP["structure"], ""])
+    notice.append(["structure", "", "", "non", SHEET_HELP["structure"], ""])
     for key in (*STRUCTURE_KEYS, "plafond"):
-        notice.append(["structure", key, "non", STRUCTURE_HELP[key], ""])
+        notice.append(["structure", key, key, "non", STRUCTURE_HELP[key], ""])
     for table, cls, required in TABLES:
-        notice.append([table, "", "oui" if required else "non", SHEET_HELP[table], ""])
+        notice.append([table, "", "", "oui" if required else "non", SHEET_HELP[table], ""])
         for field in attrs.fields(cls):
             column = str(field.metadata["column"])
             notice.append(
                 [
                     table,
+                    column_label(table, column),
                     column,
                     "oui" if field.metadata["required"] else "non",
                     COLUMN_HELP[table][column],
                     _accepted(cls, column),
                 ]
             )
-    for letter, width in zip("ABCDE", (14, 26, 12, 70, 70), strict=True):
+    for letter, width in zip("ABCDEF", (14, 26, 20, 12, 70, 70), strict=True):
         notice.column_dimensions[letter].width = width
     for row in notice.iter_rows(min_row=2):
         for cell in row:
@@ -296,7 +303,9 @@ def build_template() -> bytes:
 
     # -- structure ----------------------------------------------------------------------
     structure = wb.create_sheet("structure", 1)
-    structure.append(["cle", "valeur", "_explication"])
+    structure.append(
+        [column_label("structure", "cle"), column_label("structure", "valeur"), "_explication"]
+    )
     site = Site()
     defaults: dict[str, object] = {
         "delai_contact_jours": site.pathway_policy.contact_days,
@@ -308,15 +317,15 @@ def build_template() -> bytes:
     for key in STRUCTURE_KEYS:
         structure.append([key, defaults.get(key), STRUCTURE_HELP[key]])
     for funder in Funder:
-        structure.append([f"plafond_{funder.code}", None, f"plafond de {funder.label} (%)"])
+        structure.append([f"plafond_{funder.code}", None, f"plafond {of(funder.label)} (%)"])
     _style_header(structure, bold, (34, 30, 80))
 
     # -- one sheet per table ------------------------------------------------------------
     for table, cls, _ in TABLES:
         ws = wb.create_sheet(table)
         columns = [str(f.metadata["column"]) for f in attrs.fields(cls)]
-        ws.append(columns)
-        widths = [max(14, len(c) + 4) for c in columns]
+        ws.append([column_label(table, c) for c in columns])
+        widths = [max(14, len(column_label(table, c)) + 4) for c in columns]
         vocabularies = vocabulary_columns(cls)
         booleans = _boolean_columns(cls)
         for index, column in enumerate(columns):

@@ -46,6 +46,7 @@ from citeslab_core.amounts import parse_amount, parse_percent
 from citeslab_core.dates import PartialDate, parse_date
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
 from citeslab_core.files import neutralise
+from citeslab_core.headers import column_label, did_you_mean, sheet_label, suggestion
 from citeslab_core.model import (
     TABLE_FIELDS,
     TABLES,
@@ -797,6 +798,9 @@ def _read_records(
     header_row, headers = found
     span = max(i for i, h in enumerate(headers) if h) + 1
     headers = headers[:span]
+    table = _TABLE_OF_CLASS.get(cls, "")
+    # a header is a column's code or its label (the template's header)
+    by_label = {normalize(column_label(table, s.column)): key for key, s in specs.items()}
     columns: list[tuple[int, FieldSpec]] = []
     blank_headers: list[int] = []
     seen: dict[str, int] = {}
@@ -808,13 +812,16 @@ def _read_records(
         if header.startswith("_"):
             continue
         key = normalize(header)
+        key = by_label.get(key, key)
         spec = specs.get(key)
         if spec is None:
+            labels = [column_label(table, s.column) for s in specs.values()]
+            near = did_you_mean(header, [*labels, *(s.column for s in specs.values())])
             out.add(
                 rank,
                 where,
-                f"colonne « {header} » inconnue (colonnes possibles : "
-                + ", ".join(s.column for s in specs.values())
+                f"colonne « {header} » inconnue{near} (colonnes possibles : "
+                + ", ".join(labels)
                 + " ; une colonne dont le nom commence par _ est ignorée)",
                 index,
             )
@@ -835,7 +842,7 @@ def _read_records(
         out.add(
             rank,
             Location(sheet.file, sheet.name, header_row, spec.column),
-            f"colonne obligatoire « {spec.column} » absente",
+            f"colonne obligatoire « {_named(table, spec.column)} absente",
         )
     if missing:
         return result  # no row can be read without its required columns
@@ -888,7 +895,8 @@ def _read_site(sheet: RawSheet, rank: int, out: _Collector) -> Site:
             out.add(
                 rank,
                 where,
-                f"colonne « {header} » inconnue (colonnes possibles : cle, valeur)",
+                f"colonne « {header} » inconnue{did_you_mean(header, ('Clé', 'Valeur'))} "
+                "(colonnes possibles : Clé, Valeur)",
                 index,
             )
     for name, index in (("cle", key_col), ("valeur", value_col)):
@@ -943,10 +951,11 @@ def _read_site(sheet: RawSheet, rank: int, out: _Collector) -> Site:
                 continue
             target, parse = "cap", percent
         else:
+            near = did_you_mean(key, STRUCTURE_KEYS)
             out.add(
                 rank,
                 key_where,
-                f"clé « {key} » inconnue (clés possibles : {', '.join(STRUCTURE_KEYS)}, "
+                f"clé « {key} » inconnue{near} (clés possibles : {', '.join(STRUCTURE_KEYS)}, "
                 "plafond_<financeur> ; une clé qui commence par _ est ignorée)",
                 key_col,
             )
@@ -983,13 +992,31 @@ _REQUIRED_SHEETS = tuple(name for name, _, required in TABLES if required)
 _ORDER = ("structure", *(name for name, _, _ in TABLES))
 
 
+_TABLE_OF_CLASS = {cls: name for name, cls, _ in TABLES}
+
+
+def _named(table: str, column: str) -> str:
+    """``Date »`` or ``Identifiant » (id)``: a column's label, with its code when the two
+    differ, after an opening « ."""
+    label = column_label(table, column)
+    return f"{label} »" if normalize(label) == normalize(column) else f"{label} » ({column})"
+
+
 def known_sheet(name: str) -> str | None:
-    """The table a sheet name means (``"Porteurs"`` → ``"porteurs"``), if any."""
+    """The table a sheet name means, by its code or its label (``"Porteurs"``,
+    ``"Porteurs de projet"`` → ``"porteurs"``), if any."""
     norm = normalize(name)
     for table in _ORDER:
-        if normalize(table) == norm:
+        if norm in (normalize(table), normalize(sheet_label(table))):
             return table
     return None
+
+
+def _near_sheet(name: str, suffix: str = "") -> str:
+    """`` : vouliez-vous dire « suivis » ?`` for a sheet name close to a known one
+    (``suffix``: ``.csv`` for a file of a CSV folder)."""
+    near = suggestion(name, [*_ORDER, *(sheet_label(t) for t in _ORDER)])
+    return f" : vouliez-vous dire « {near}{suffix} » ?" if near else ""
 
 
 def is_ignored(name: str) -> bool:
@@ -1042,13 +1069,15 @@ def _build(
         if table is None:
             if csv_folder:
                 message = (
-                    f"fichier « {sheet.file} » inconnu (fichiers possibles : "
+                    f"fichier « {sheet.file} » inconnu{_near_sheet(sheet.name, '.csv')} "
+                    "(fichiers possibles : "
                     + ", ".join(f"{t}.csv" for t in _ORDER)
                     + " ; un fichier dont le nom commence par _ est ignoré)"
                 )
             else:
                 message = (
-                    f"feuille « {sheet.name} » inconnue (feuilles possibles : "
+                    f"feuille « {sheet.name} » inconnue{_near_sheet(sheet.name)} "
+                    "(feuilles possibles : "
                     f"{', '.join(_ORDER)} ; une feuille dont le nom commence par _ "
                     "est ignorée)"
                 )

@@ -1,0 +1,170 @@
+"""The French labels of sheets and columns, and the « vouliez-vous dire » of a near miss.
+
+A sheet or a column has a code (``porteurs``, ``date_naissance``: what the JSON carries
+and what the docs name) and a French label (``Porteurs de projet``, ``Date de
+naissance``: what the template shows). A reader matches a header against both, the way
+vocabulary values are matched (:func:`~citeslab_core.vocabularies.normalize`: case,
+accents, ``_``/``-``/apostrophes ignored), so ``date_naissance``, ``Date de naissance``
+and ``DATE DE NAISSANCE`` are the same column.
+
+A column that has no label here (a table added later) gets one made from its code
+(``heure_debut`` → ``Heure debut``), so it still reads by code and by that label.
+
+:func:`suggestion` finds, among known names, the one closest to a name that matched
+none (difflib's ratio on the normalised forms), for the messages' « vouliez-vous
+dire … ? ».
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from citeslab_core.vocabularies import normalize
+
+__all__ = [
+    "COLUMN_LABELS",
+    "SHEET_LABELS",
+    "column_label",
+    "did_you_mean",
+    "sheet_label",
+    "suggestion",
+]
+
+#: The label of each sheet (its code is the table name).
+SHEET_LABELS: dict[str, str] = {
+    "structure": "Structure",
+    "quartiers": "Quartiers",
+    "porteurs": "Porteurs de projet",
+    "suivis": "Suivis des parcours",
+    "animations": "Animations",
+    "partenariats": "Partenariats",
+    "financements": "Financements",
+    "textes": "Textes du bilan",
+    "permanences": "Permanences",
+    "budget": "Budget",
+}
+
+_STATUT = "Statut de résidence"
+
+#: The label of each column, by sheet then column code: the template's headers.
+COLUMN_LABELS: dict[str, dict[str, str]] = {
+    "structure": {"cle": "Clé", "valeur": "Valeur"},
+    "quartiers": {
+        "quartier": "Quartier",
+        "statut_residence": _STATUT,
+        "code_qpv": "Code QPV",
+        "commune": "Commune",
+        "population": "Population",
+    },
+    "porteurs": {
+        "id": "Identifiant",
+        "nom": "Nom",
+        "prenom": "Prénom",
+        "telephone": "Téléphone",
+        "email": "E-mail",
+        "adresse": "Adresse",
+        "sexe": "Sexe",
+        "date_naissance": "Date de naissance",
+        "quartier": "Quartier",
+        "statut_residence": _STATUT,
+        "code_qpv": "Code QPV",
+        "niveau_formation": "Niveau de formation",
+        "situation_entree": "Situation à l'entrée",
+        "minima_sociaux": "Minima sociaux",
+        "rqth": "RQTH",
+        "canal": "Canal",
+        "prescripteur": "Prescripteur",
+        "secteur": "Secteur",
+        "stade_entree": "Stade à l'entrée",
+        "idee_projet": "Idée de projet",
+        "commentaire": "Commentaire",
+    },
+    "suivis": {
+        "porteur": "Porteur",
+        "date": "Date",
+        "type": "Type de suivi",
+        "partenaire": "Partenaire",
+        "categorie": "Catégorie d'orientation",
+        "programme": "Programme",
+        "decision": "Décision",
+        "stade": "Stade",
+        "resultat": "Résultat de sortie",
+        "siret": "SIRET",
+        "forme_juridique": "Forme juridique",
+        "referent": "Référent",
+        "commentaire": "Commentaire",
+    },
+    "animations": {
+        "date": "Date",
+        "type": "Type d'animation",
+        "titre": "Titre",
+        "lieu": "Lieu",
+        "quartier": "Quartier",
+        "partenaires": "Partenaires",
+        "participants": "Participants",
+        "statut": "Statut",
+    },
+    "partenariats": {
+        "partenaire": "Partenaire",
+        "categorie": "Catégorie de partenariat",
+        "action": "Action",
+        "date": "Date",
+    },
+    "financements": {
+        "annee": "Année",
+        "financeur": "Financeur",
+        "montant": "Montant",
+        "nature": "Nature",
+        "cout_total": "Coût total",
+        "part_declaree": "Part déclarée",
+    },
+    "textes": {"section": "Section", "texte": "Texte"},
+    "permanences": {
+        "lieu": "Lieu",
+        "quartier": "Quartier",
+        "jours": "Jours",
+        "heure_debut": "Heure de début",
+        "heure_fin": "Heure de fin",
+        "debut": "Début",
+        "fin": "Fin",
+        "exceptions": "Exceptions",
+    },
+    "budget": {
+        "annee": "Année",
+        "nature": "Nature",
+        "compte": "Compte",
+        "libelle": "Libellé",
+        "financeur": "Financeur",
+        "montant": "Montant",
+        "ecart_explication": "Explication de l'écart",
+    },
+}
+
+
+def sheet_label(table: str) -> str:
+    """The label of a sheet: ``porteurs`` → ``Porteurs de projet``."""
+    return SHEET_LABELS.get(table) or table.replace("_", " ").capitalize()
+
+
+def column_label(table: str, column: str) -> str:
+    """The label of a column: ``("porteurs", "date_naissance")`` → ``Date de naissance``;
+    a column with no label of its own gets its code, spaced and capitalised."""
+    return COLUMN_LABELS.get(table, {}).get(column) or column.replace("_", " ").capitalize()
+
+
+def suggestion(name: str, known: Iterable[str], *, cutoff: float = 0.75) -> str | None:
+    """The known name closest to ``name`` (compared normalised), or ``None`` when none is
+    close enough (difflib's ratio at least ``cutoff``)."""
+    by_norm: dict[str, str] = {}
+    for candidate in known:
+        by_norm.setdefault(normalize(candidate), candidate)
+    found = difflib.get_close_matches(normalize(name), list(by_norm), n=1, cutoff=cutoff)
+    return by_norm[found[0]] if found else None
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` : vouliez-vous dire « suivis » ?`` when a known name is close to ``name``, else
+    the empty string (to be put right after « … inconnue »)."""
+    found = suggestion(name, known)
+    return f" : vouliez-vous dire « {found} » ?" if found else ""
