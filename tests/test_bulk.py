@@ -32,7 +32,6 @@ from citeslab_core.model import (
     InvalidDataset,
     Person,
     column_of,
-    gc_paused,
     record_maker,
 )
 from citeslab_core.readers import csvdir, tables
@@ -101,21 +100,6 @@ def test_record_maker_fields_may_take_any_name() -> None:
 
     assert record_maker(Clash) is Clash  # the maker's own names: the class itself
     assert record_maker(Clash)(1, 2) == Clash(1, 2)
-
-
-def test_gc_paused_restores_the_collector() -> None:
-    import gc
-
-    assert gc.isenabled()
-    with gc_paused():
-        assert not gc.isenabled()
-        with gc_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # only the outer pause resumes
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), gc_paused():
-        raise RuntimeError
-    assert gc.isenabled()
 
 
 # -- the CSV text split by hand -------------------------------------------------------------

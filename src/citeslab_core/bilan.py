@@ -51,7 +51,7 @@ from citeslab_core.funding import (
     funding_year,
     funding_years,
 )
-from citeslab_core.model import Animation, Dataset, Event, Person, gc_paused
+from citeslab_core.model import Animation, Dataset, Event, Person
 from citeslab_core.shares import whole_percentages
 from citeslab_core.vocabularies import (
     AgeBracket,
@@ -409,9 +409,8 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
         raise UsageError("la fin de la période précède son début")
     site = data.site
     k = site.disclosure_threshold if public else 0
-    with gc_paused():  # the first call also groups the events (events_by_person)
-        scan = _scan_persons(data, start, end)
-        tally = _tally(data, scan.rows)
+    scan = _scan_persons(data, start, end)
+    tally = _tally(data, scan.rows)
     checks: list[Check] = []
 
     tables, unprotected = _portrait_tables(data, tally, k)
@@ -634,8 +633,7 @@ def accompanied_persons(data: Dataset, start: dt.date, end: dt.date) -> tuple[Pe
     """The persons accompanied from ``start`` to ``end`` (at least one ``entretien`` or
     ``point_etape`` in the period, both ends included), in the order of ``data.persons``.
     One pass over each person's events: linear in the number of events."""
-    with gc_paused():
-        return tuple(starmap(PersonFigures, _scan_persons(data, start, end).rows))
+    return tuple(starmap(PersonFigures, _scan_persons(data, start, end).rows))
 
 
 #: One accompanied person's figures, the fields of :class:`PersonFigures` in their order.

@@ -282,8 +282,7 @@ def _load(args: argparse.Namespace) -> Dataset:
 
         data = read_input(args.input)
     # The records live until the command ends: moving them out of the collector's reach
-    # spares every later collection a walk over a network's million objects. A program
-    # may do this; the library, used inside other programs, does not.
+    # spares every later collection a walk over a network's million objects.
     gc.freeze()
     return data
 
@@ -537,6 +536,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    # A short-lived program building many records that hold no cycles: the collector is
+    # paused for the whole command (each full collection would walk a network's million
+    # records again and again), and what was read is frozen out of its reach (_load).
+    # The command line may do this; the library, used inside other programs, never does.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        if was_enabled:  # main() called in-process (tests, a wrapper) leaves it as it was
+            gc.enable()
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command of ``args``, its errors turned into French messages and exit codes."""
     from citeslab_core.errors import InvalidData, UsageError
 
     try:

@@ -41,7 +41,6 @@ from citeslab_core.model import (
     PathwayPolicy,
     RowOrigins,
     Site,
-    gc_paused,
 )
 from citeslab_core.vocabularies import Vocabulary
 
@@ -295,8 +294,7 @@ def _errors(exc: Exception, root: str, cls: type, file: str | None) -> list[Prob
 
 def loads(text: str | bytes, *, file: str | None = None) -> Dataset:
     """The dataset of a canonical JSON text."""
-    with gc_paused(settle=True):  # a network's JSON is a million dicts, then records
-        return _loads(text, file=file)
+    return _loads(text, file=file)
 
 
 #: The json module's messages, in French (the start of each is enough to know it).

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
-from citeslab_core.model import Dataset, PathwayPolicy, Person, gc_paused
+from citeslab_core.model import Dataset, PathwayPolicy, Person
 from citeslab_core.pathways import referent_label
 from citeslab_core.rules import Finding, Severity, assess, rule_name, rule_number
 from citeslab_core.vocabularies import Stage, normalize
@@ -144,8 +144,7 @@ def _error_key(finding: Finding) -> tuple[str, dt.date, int]:
 
 def followup(data: Dataset, on: dt.date, policy: PathwayPolicy | None = None) -> FollowUp:
     """The follow-up list at ``on``; ``policy`` overrides the site's."""
-    with gc_paused():
-        return _followup(data, on, policy)
+    return _followup(data, on, policy)
 
 
 def _followup(data: Dataset, on: dt.date, policy: PathwayPolicy | None) -> FollowUp:

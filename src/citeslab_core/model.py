@@ -14,9 +14,7 @@ their neighbourhood when it is not given.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import cached_property
 from itertools import compress
@@ -65,7 +63,6 @@ __all__ = [
     "Site",
     "Text",
     "column_of",
-    "gc_paused",
     "private_fields",
     "record_maker",
 ]
@@ -158,28 +155,6 @@ def _twin_maker(cls: type) -> Callable[..., Any] | None:
     make: Callable[..., Any] = namespace["make"]
     make.__doc__ = f"A {cls.__name__} from every field, positionally."
     return make
-
-
-@contextmanager
-def gc_paused(*, settle: bool = False) -> Iterator[None]:
-    """The garbage collector paused while a bulk step builds many objects.
-
-    CPython runs a collection every few hundred new container objects, and each full one
-    walks every object alive: building a network's 900 000 records would walk them again
-    and again. Records hold no cycles, so nothing is lost by pausing it. With ``settle``,
-    one full collection at the end moves what was built to the oldest generation at once
-    (else the young, then the middle, then the oldest generation's collections would each
-    walk it in turn). Re-entrant: only the call that paused the collector resumes it.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-            if settle:
-                gc.collect()
 
 
 def _at_least_one(instance: object, attribute: attrs.Attribute[int], value: int) -> None:

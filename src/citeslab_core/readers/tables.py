@@ -57,7 +57,6 @@ from citeslab_core.model import (
     RowOrigins,
     Site,
     column_of,
-    gc_paused,
     record_maker,
 )
 from citeslab_core.vocabularies import Funder, Vocabulary, normalize
@@ -1040,10 +1039,9 @@ def build_dataset(
     """
     seen: list[RawSheet] = []
     try:
-        with gc_paused(settle=True):
-            return _build(
-                sheets, file=file, missing_hint=missing_hint, csv_folder=csv_folder, seen=seen
-            )
+        return _build(
+            sheets, file=file, missing_hint=missing_hint, csv_folder=csv_folder, seen=seen
+        )
     finally:
         for sheet in seen:  # release the files the row iterators hold open
             close = getattr(sheet.rows, "close", None)

@@ -1,0 +1,61 @@
+"""The house rules that no single feature test would catch."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).parent.parent / "src"
+#: The command line is a program: the only place allowed to steer the garbage collector.
+COMMAND_LINE = {SRC / "citeslab_core" / "cli.py", SRC / "citeslab_core" / "cli"}
+GC_CALLS = {"disable", "enable", "freeze", "unfreeze", "collect", "set_threshold"}
+
+
+def _library_modules() -> list[Path]:
+    return [
+        path
+        for path in sorted(SRC.rglob("*.py"))
+        if not any(path == place or place in path.parents for place in COMMAND_LINE)
+    ]
+
+
+def test_no_library_module_touches_the_garbage_collector() -> None:
+    """A library imported by another program never changes process-wide state."""
+    offenders = []
+    for path in _library_modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [alias.name for alias in node.names]
+                module = node.module if isinstance(node, ast.ImportFrom) else None
+                if "gc" in names or module == "gc":
+                    offenders.append(f"{path.relative_to(SRC)}:{node.lineno}: import gc")
+            elif (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "gc"
+                and node.attr in GC_CALLS
+            ):
+                offenders.append(f"{path.relative_to(SRC)}:{node.lineno}: gc.{node.attr}")
+    assert offenders == []
+
+
+def test_the_scan_sees_the_command_line() -> None:
+    """The rule above is checked against real code: the command line does pause the GC."""
+    cli = (SRC / "citeslab_core" / "cli.py").read_text(encoding="utf-8")
+    assert "gc.disable()" in cli
+    assert SRC / "citeslab_core" / "cli.py" not in _library_modules()
+    assert SRC / "citeslab_core" / "bilan.py" in _library_modules()
+
+
+def test_the_command_line_leaves_the_collector_as_it_found_it() -> None:
+    """main() pauses the collector for its command, and resumes it even on an error."""
+    import gc
+
+    from citeslab_core.cli import main
+
+    assert gc.isenabled()
+    assert main(["report", "--example", "--year", "2023", "--format", "json"]) == 0
+    assert gc.isenabled()
+    assert main(["report", "/nonexistent/folder", "--year", "2023"]) != 0
+    assert gc.isenabled()
