@@ -1,36 +1,243 @@
 """citeslab: the records of a CitésLab site turned into its bilan and its funders' files.
 
-The package imports nothing heavy at load time; the names below are loaded on first use::
+The public API is what this package exports (``__all__``), listed with its stability
+promise in ``docs/api.md``. The package imports nothing heavy at load time: each name is
+loaded on first use (``citeslab --help`` stays fast), while a type checker sees the real
+types through the ``TYPE_CHECKING`` imports below::
 
-    from citeslab_core import read_input, compute_bilan
-    data = read_input(Path("citeslab.xlsx"))
-    bilan = compute_bilan(data, date(2023, 1, 1), date(2023, 12, 31))
+    from citeslab_core import Period, compute_bilan, load_example
+    data = load_example()
+    bilan = compute_bilan(data, period=Period.quarter(2023, 2))
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from citeslab_core.bilan import (
+        TABLE_KEYS,
+        Bilan,
+        Check,
+        Indicators,
+        Table,
+        TableKey,
+        TableRow,
+        compute_bilan,
+    )
+    from citeslab_core.dates import PartialDate, Precision
+    from citeslab_core.errors import (
+        CellError,
+        CitesLabError,
+        InvalidData,
+        Location,
+        Problem,
+        UsageError,
+    )
+    from citeslab_core.example import load_example
+    from citeslab_core.followup import FollowUp
+    from citeslab_core.followup import followup as compute_followup
+    from citeslab_core.model import (
+        Animation,
+        Dataset,
+        Event,
+        Funding,
+        FundingPolicy,
+        Neighbourhood,
+        Partnership,
+        PathwayPolicy,
+        Person,
+        Site,
+        Text,
+    )
+    from citeslab_core.periods import Period
+    from citeslab_core.plugins import (
+        Exporter,
+        ExportFile,
+        ExportOptions,
+        PluginError,
+        Registry,
+    )
+    from citeslab_core.readers import read_input
+    from citeslab_core.rules import Finding, Severity
+    from citeslab_core.rules import check as check_rules
+    from citeslab_core.vocabularies import (
+        AgeBracket,
+        AnimationStatus,
+        AnimationType,
+        Channel,
+        Decision,
+        EducationLevel,
+        EventType,
+        ExitResult,
+        Funder,
+        FundingNature,
+        MinimumBenefit,
+        OrientationCategory,
+        PartnershipCategory,
+        ResidenceStatus,
+        Sector,
+        Sex,
+        SituationAtEntry,
+        Stage,
+        Vocabulary,
+    )
+
+    __version__: str
 
 __all__ = [
+    "TABLE_KEYS",
+    "AgeBracket",
+    "Animation",
+    "AnimationStatus",
+    "AnimationType",
+    "Bilan",
+    "CellError",
+    "Channel",
+    "Check",
+    "CitesLabError",
     "Dataset",
+    "Decision",
+    "EducationLevel",
+    "Event",
+    "EventType",
+    "ExitResult",
+    "ExportFile",
+    "ExportOptions",
+    "Exporter",
+    "Finding",
+    "FollowUp",
+    "Funder",
+    "Funding",
+    "FundingNature",
+    "FundingPolicy",
+    "Indicators",
     "InvalidData",
+    "Location",
+    "MinimumBenefit",
+    "Neighbourhood",
+    "OrientationCategory",
+    "PartialDate",
+    "Partnership",
+    "PartnershipCategory",
+    "PathwayPolicy",
+    "Period",
+    "Person",
+    "PluginError",
+    "Precision",
+    "Problem",
+    "Registry",
+    "ResidenceStatus",
+    "Sector",
+    "Severity",
+    "Sex",
+    "Site",
+    "SituationAtEntry",
+    "Stage",
+    "Table",
+    "TableKey",
+    "TableRow",
+    "Text",
+    "UsageError",
+    "Vocabulary",
+    "__version__",
+    "check_rules",
     "compute_bilan",
+    "compute_followup",
     "load_example",
     "read_input",
 ]
 
-_LAZY = {
-    "Dataset": "citeslab_core.model",
-    "InvalidData": "citeslab_core.errors",
+#: Where each public name lives: ``module`` or ``module:attribute`` when it is renamed.
+_LAZY: dict[str, str] = {
+    "TABLE_KEYS": "citeslab_core.bilan",
+    "Bilan": "citeslab_core.bilan",
+    "Check": "citeslab_core.bilan",
+    "Indicators": "citeslab_core.bilan",
+    "Table": "citeslab_core.bilan",
+    "TableKey": "citeslab_core.bilan",
+    "TableRow": "citeslab_core.bilan",
     "compute_bilan": "citeslab_core.bilan",
+    "PartialDate": "citeslab_core.dates",
+    "Precision": "citeslab_core.dates",
+    "CellError": "citeslab_core.errors",
+    "CitesLabError": "citeslab_core.errors",
+    "InvalidData": "citeslab_core.errors",
+    "Location": "citeslab_core.errors",
+    "Problem": "citeslab_core.errors",
+    "UsageError": "citeslab_core.errors",
     "load_example": "citeslab_core.example",
+    "FollowUp": "citeslab_core.followup",
+    # Not "followup": the submodule of that name would replace it as the package's
+    # attribute once imported (the import system sets it), see docs/decisions.md.
+    "compute_followup": "citeslab_core.followup:followup",
+    "Animation": "citeslab_core.model",
+    "Dataset": "citeslab_core.model",
+    "Event": "citeslab_core.model",
+    "Funding": "citeslab_core.model",
+    "FundingPolicy": "citeslab_core.model",
+    "Neighbourhood": "citeslab_core.model",
+    "Partnership": "citeslab_core.model",
+    "PathwayPolicy": "citeslab_core.model",
+    "Person": "citeslab_core.model",
+    "Site": "citeslab_core.model",
+    "Text": "citeslab_core.model",
+    "Period": "citeslab_core.periods",
+    "ExportFile": "citeslab_core.plugins",
+    "Exporter": "citeslab_core.plugins",
+    "ExportOptions": "citeslab_core.plugins",
+    "PluginError": "citeslab_core.plugins",
+    "Registry": "citeslab_core.plugins",
     "read_input": "citeslab_core.readers",
+    "Finding": "citeslab_core.rules",
+    "Severity": "citeslab_core.rules",
+    "check_rules": "citeslab_core.rules:check",
+    "AgeBracket": "citeslab_core.vocabularies",
+    "AnimationStatus": "citeslab_core.vocabularies",
+    "AnimationType": "citeslab_core.vocabularies",
+    "Channel": "citeslab_core.vocabularies",
+    "Decision": "citeslab_core.vocabularies",
+    "EducationLevel": "citeslab_core.vocabularies",
+    "EventType": "citeslab_core.vocabularies",
+    "ExitResult": "citeslab_core.vocabularies",
+    "Funder": "citeslab_core.vocabularies",
+    "FundingNature": "citeslab_core.vocabularies",
+    "MinimumBenefit": "citeslab_core.vocabularies",
+    "OrientationCategory": "citeslab_core.vocabularies",
+    "PartnershipCategory": "citeslab_core.vocabularies",
+    "ResidenceStatus": "citeslab_core.vocabularies",
+    "Sector": "citeslab_core.vocabularies",
+    "Sex": "citeslab_core.vocabularies",
+    "SituationAtEntry": "citeslab_core.vocabularies",
+    "Stage": "citeslab_core.vocabularies",
+    "Vocabulary": "citeslab_core.vocabularies",
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'citeslab_core' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("citeslab")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree not installed
+        return "0+inconnue"
+
+
+if not TYPE_CHECKING:  # a type checker sees the imports above, and no other name
+
+    def __getattr__(name: str) -> Any:
+        if name == "__version__":
+            value: Any = _version()
+        else:
+            target = _LAZY.get(name)
+            if target is None:
+                raise AttributeError(f"module 'citeslab_core' has no attribute {name!r}")
+            module, _, attribute = target.partition(":")
+            value = getattr(importlib.import_module(module), attribute or name)
+        globals()[name] = value  # looked up once
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

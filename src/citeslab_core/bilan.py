@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import compress, repeat, starmap
 from operator import attrgetter, is_
+from typing import Literal, overload
 
 import attrs
 
@@ -52,6 +53,7 @@ from citeslab_core.funding import (
     funding_years,
 )
 from citeslab_core.model import Animation, Dataset, Event, Person
+from citeslab_core.periods import Period
 from citeslab_core.shares import whole_percentages
 from citeslab_core.vocabularies import (
     AgeBracket,
@@ -97,6 +99,7 @@ __all__ = [
     "QpvRow",
     "ReachRow",
     "Table",
+    "TableKey",
     "TableRow",
     "TextRow",
     "accompanied_persons",
@@ -108,8 +111,24 @@ NON_RENSEIGNE = ("non_renseigne", "Non renseigné")
 #: The code and label of a result row for persons with no exit in the period.
 EN_COURS = ("en_cours", "En cours")
 
+#: The key of a portrait table (``Bilan.table(key)``): a type checker catches a misspelt one.
+TableKey = Literal[
+    "sexe",
+    "statut_residence",
+    "quartier",
+    "tranche_age",
+    "niveau_formation",
+    "situation_entree",
+    "minima_sociaux",
+    "canal",
+    "stade_entree",
+    "secteur",
+    "orientation_premier_rdv",
+    "resultat",
+]
+
 #: The portrait tables, in the order of FORMATS.md §4 (the keys of ``Bilan.tables``).
-TABLE_KEYS: tuple[str, ...] = (
+TABLE_KEYS: tuple[TableKey, ...] = (
     "sexe",
     "statut_residence",
     "quartier",
@@ -190,8 +209,11 @@ class Table:
     rows: tuple[TableRow, ...]
     total: int | None
 
-    def row(self, code: str) -> TableRow | None:
-        """The row of ``code``, None when the table has none."""
+    def row(self, code: str | Vocabulary) -> TableRow | None:
+        """The row of ``code`` (a code, or a member of the table's vocabulary such as
+        ``Sex.F``), None when the table has none."""
+        if isinstance(code, Vocabulary):
+            code = code.code
         for row in self.rows:
             if row.code == code:
                 return row
@@ -395,9 +417,32 @@ class Bilan:
     texts: tuple[TextRow, ...]
     checks: tuple[Check, ...]
 
+    def table(self, key: TableKey) -> Table:
+        """The portrait table ``key`` (typed: a misspelt key is a type checker's error)."""
+        return self.tables[key]
 
-def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool = False) -> Bilan:
-    """The bilan of ``data`` for the period from ``start`` to ``end`` (both included).
+
+@overload
+def compute_bilan(
+    data: Dataset, start: dt.date, end: dt.date, *, public: bool = False
+) -> Bilan: ...
+@overload
+def compute_bilan(data: Dataset, *, year: int, public: bool = False) -> Bilan: ...
+@overload
+def compute_bilan(
+    data: Dataset, *, period: tuple[dt.date, dt.date], public: bool = False
+) -> Bilan: ...
+def compute_bilan(
+    data: Dataset,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    year: int | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+    public: bool = False,
+) -> Bilan:
+    """The bilan of ``data`` for the period from ``start`` to ``end`` (both included), or
+    for ``year=2023``, or for ``period=Period.quarter(2023, 2)`` (any ``(start, end)``).
 
     One pass over each person's events (``Dataset.events_by_person``; a person whose
     events all fall before or after the period is skipped at once), then the tables
@@ -405,8 +450,7 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
     (docs/performance.md, "The bilan").
     ``public=True`` masks small counts (see :mod:`citeslab_core.disclosure`).
     """
-    if end < start:
-        raise UsageError("la fin de la période précède son début")
+    start, end = _period_of(start, end, year, period)
     site = data.site
     k = site.disclosure_threshold if public else 0
     scan = _scan_persons(data, start, end)
@@ -593,6 +637,28 @@ def compute_bilan(data: Dataset, start: dt.date, end: dt.date, *, public: bool =
         texts=tuple(TextRow(t.section, t.text) for t in data.texts),
         checks=tuple(checks),
     )
+
+
+def _period_of(
+    start: dt.date | None,
+    end: dt.date | None,
+    year: int | None,
+    period: tuple[dt.date, dt.date] | None,
+) -> Period:
+    """The period that ``compute_bilan``'s arguments name: exactly one of its forms."""
+    forms = (start is not None or end is not None) + (year is not None) + (period is not None)
+    if forms != 1:
+        raise UsageError(
+            "indiquez la période d'une seule façon : compute_bilan(data, debut, fin), "
+            "compute_bilan(data, year=2023) ou compute_bilan(data, period=Period.year(2023))"
+        )
+    if year is not None:
+        return Period.year(year)
+    if period is not None:
+        return Period.of(*period)
+    if start is None or end is None:
+        raise UsageError("indiquez le début et la fin de la période")
+    return Period.of(start, end)
 
 
 # -- the pass over persons ---------------------------------------------------------------

@@ -64,7 +64,6 @@ __all__ = [
     "Text",
     "column_of",
     "private_fields",
-    "record_maker",
 ]
 
 T = TypeVar("T")
@@ -78,8 +77,13 @@ def col(
     required: bool = False,
     **kwargs: Any,
 ) -> Any:
-    """An attrs field whose workbook column (and JSON key) is ``name``."""
+    """An attrs field whose workbook column (and JSON key) is ``name``.
+
+    A ``private`` field (identity or free text) is left out of the record's ``repr``.
+    """
     metadata = {"column": name, "private": private, "required": required}
+    if private:
+        kwargs.setdefault("repr", False)
     return attrs.field(default=default, metadata=metadata, **kwargs)
 
 

@@ -86,8 +86,6 @@ __all__ = [
     "PluginError",
     "Registry",
     "check_file_name",
-    "describe_exporters",
-    "run_export_command",
 ]
 
 #: The version of the exporter contract this library supports (see the module docstring).
