@@ -14,9 +14,11 @@ from typing import TypeVar
 
 from hypothesis import strategies as st
 
+from citeslab_core.accounts import ACCOUNT_CLASSES, SUBSIDY_CLASS
 from citeslab_core.dates import PartialDate
 from citeslab_core.model import (
     Animation,
+    BudgetLine,
     Dataset,
     Event,
     Funding,
@@ -29,6 +31,7 @@ from citeslab_core.model import (
 from citeslab_core.vocabularies import (
     AnimationStatus,
     AnimationType,
+    BudgetNature,
     Channel,
     Decision,
     EducationLevel,
@@ -156,6 +159,40 @@ def histories(draw: st.DrawFn, person_id: str, comment: st.SearchStrategy[str]) 
     return events
 
 
+BUDGET_YEARS = st.integers(2021, 2025)
+#: Funders a subsidy line (account 74) may name.
+SUBSIDY_FUNDERS = [f for f in Funder if f is not Funder.AUTOFINANCEMENT]
+
+
+@st.composite
+def budget_lines(
+    draw: st.DrawFn,
+    *,
+    years: st.SearchStrategy[int] = BUDGET_YEARS,
+    text: st.SearchStrategy[str] = texts,
+    max_size: int = 12,
+) -> list[BudgetLine]:
+    """Valid ``budget`` lines: accounts of every class (sub-accounts too), a funder on
+    each subsidy and only there, amounts from 0."""
+    lines = []
+    for _ in range(draw(st.integers(0, max_size))):
+        account = draw(st.sampled_from([c.code for c in ACCOUNT_CLASSES]))
+        account += draw(st.sampled_from(["", "", "1", "8", "11"]))
+        subsidy = account.startswith(SUBSIDY_CLASS)
+        lines.append(
+            BudgetLine(
+                year=draw(years),
+                nature=draw(st.sampled_from(BudgetNature)),
+                account=account,
+                amount=draw(amounts),
+                label=draw(optional(text)),
+                funder=draw(st.sampled_from(SUBSIDY_FUNDERS)) if subsidy else None,
+                gap_explanation=draw(optional(text)),
+            )
+        )
+    return lines
+
+
 @st.composite
 def datasets(
     draw: st.DrawFn, *, max_persons: int = 12, identity: st.SearchStrategy[str] = texts
@@ -219,6 +256,7 @@ def datasets(
         partnerships=partnerships,
         fundings=fundings,
         texts=text_rows,
+        budget=draw(budget_lines(max_size=6)),
     )
 
 

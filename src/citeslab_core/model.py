@@ -24,11 +24,13 @@ from typing import Any, TypeVar, overload
 import attrs
 from stdnum.fr import siret as stdnum_siret
 
+from citeslab_core.accounts import SUBSIDY_CLASS, account_problem
 from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
 from citeslab_core.vocabularies import (
     AnimationStatus,
     AnimationType,
+    BudgetNature,
     Channel,
     Decision,
     EducationLevel,
@@ -49,6 +51,7 @@ from citeslab_core.vocabularies import (
 __all__ = [
     "TABLE_FIELDS",
     "Animation",
+    "BudgetLine",
     "Dataset",
     "Event",
     "Funding",
@@ -315,6 +318,25 @@ class Text:
     text: str = col("texte", required=True)
 
 
+@attrs.frozen
+class BudgetLine:
+    """A line of the action's budget (``budget`` sheet): one account, planned or actual.
+
+    ``account`` is a class of the associations' chart of accounts (``64``) or a
+    sub-account of one (``641``), see :mod:`citeslab_core.accounts`; a subsidy (class 74)
+    names its ``funder``. ``gap_explanation`` is the site's explanation of the gap between
+    planned and actual (the annex of the compte rendu financier).
+    """
+
+    year: int = col("annee", required=True)
+    nature: BudgetNature = col("nature", required=True)
+    account: str = col("compte", required=True)
+    amount: Decimal = col("montant", required=True)
+    label: str | None = col("libelle", default=None)
+    funder: Funder | None = col("financeur", default=None)
+    gap_explanation: str | None = col("ecart_explication", default=None)
+
+
 #: The sheets of the workbook: name, record class, whether the workbook must have it.
 TABLES: tuple[tuple[str, type, bool], ...] = (
     ("quartiers", Neighbourhood, False),
@@ -324,6 +346,7 @@ TABLES: tuple[tuple[str, type, bool], ...] = (
     ("partenariats", Partnership, False),
     ("financements", Funding, False),
     ("textes", Text, False),
+    ("budget", BudgetLine, False),
 )
 
 #: The Dataset attribute that holds each table's records, by sheet name.
@@ -335,6 +358,7 @@ TABLE_FIELDS: Mapping[str, str] = {
     "partenariats": "partnerships",
     "financements": "fundings",
     "textes": "texts",
+    "budget": "budget",
 }
 
 
@@ -364,6 +388,7 @@ class Dataset:
     partnerships: tuple[Partnership, ...] = ()
     fundings: tuple[Funding, ...] = ()
     texts: tuple[Text, ...] = ()
+    budget: tuple[BudgetLine, ...] = ()
     #: Where each record was read from, per table name (``suivis``…) and record index,
     #: when a reader knows it: messages about a record can then name its file and row.
     #: Not part of the data: equality and the JSON ignore it.
@@ -386,6 +411,7 @@ class Dataset:
         partnerships: Iterable[Partnership] = (),
         fundings: Iterable[Funding] = (),
         texts: Iterable[Text] = (),
+        budget: Iterable[BudgetLine] = (),
         origins: Mapping[str, Sequence[Location]] | None = None,
     ) -> Dataset:
         """A checked dataset; residence statuses not given come from the neighbourhood.
@@ -402,6 +428,7 @@ class Dataset:
             partnerships=tuple(partnerships),
             fundings=tuple(fundings),
             texts=tuple(texts),
+            budget=tuple(budget),
             origins=origins or {},
         )
 
@@ -562,11 +589,55 @@ def check_dataset(data: Dataset) -> list[Issue]:
                 issues.append(
                     Issue("financements", index, name, "un montant ne peut pas être négatif")
                 )
+    issues.extend(_budget_issues(data.budget))
     for index, hood in enumerate(data.neighbourhoods):
         if hood.population is not None and hood.population < 0:
             issues.append(
                 Issue("quartiers", index, "population", "une population ne peut pas être négative")
             )
+    return issues
+
+
+def _budget_issues(lines: Sequence[BudgetLine]) -> list[Issue]:
+    """A budget line's account, its funder (a subsidy's, and only a subsidy's), its amount."""
+    issues: list[Issue] = []
+    for index, line in enumerate(lines):
+        problem = account_problem(line.account)
+        if problem is not None:
+            issues.append(Issue("budget", index, "account", problem))
+        subsidy = line.account.startswith(SUBSIDY_CLASS)
+        if problem is None and subsidy and line.funder is None:
+            issues.append(
+                Issue(
+                    "budget",
+                    index,
+                    "funder",
+                    f"compte {line.account} (subventions d'exploitation) : indiquez le "
+                    "financeur de la subvention, une ligne par financeur",
+                )
+            )
+        elif problem is None and subsidy and line.funder is Funder.AUTOFINANCEMENT:
+            issues.append(
+                Issue(
+                    "budget",
+                    index,
+                    "funder",
+                    "l'autofinancement n'est pas une subvention : inscrivez-le hors du "
+                    "compte 74 (par exemple au compte 75, autres produits de gestion courante)",
+                )
+            )
+        elif problem is None and not subsidy and line.funder is not None:
+            issues.append(
+                Issue(
+                    "budget",
+                    index,
+                    "funder",
+                    f"compte {line.account} : le financeur ne s'indique que pour une "
+                    "subvention (compte 74)",
+                )
+            )
+        if line.amount < 0:
+            issues.append(Issue("budget", index, "amount", "un montant ne peut pas être négatif"))
     return issues
 
 

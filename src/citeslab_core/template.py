@@ -27,9 +27,10 @@ from typing import Any
 
 import attrs
 
+from citeslab_core.accounts import ACCOUNT_CLASSES
 from citeslab_core.french import of
 from citeslab_core.headers import column_label
-from citeslab_core.model import TABLES, Site
+from citeslab_core.model import TABLES, BudgetLine, Site
 from citeslab_core.readers.tables import STRUCTURE_KEYS, column_letter
 from citeslab_core.vocabularies import Funder, Vocabulary
 
@@ -48,6 +49,7 @@ _PARTIAL = (
 )
 _AMOUNT = "un montant en euros : 16000, 16 000, 16 000,00 €, 16000.00 ou une cellule nombre"
 _TEXT = "du texte libre"
+_ACCOUNT = "un compte de deux chiffres ou plus : 60 à 68, 70 à 78, 86, 87, ou un sous-compte (641)"
 
 SHEET_HELP: dict[str, str] = {
     "structure": "Le CitésLab : son nom, sa structure porteuse, son territoire, et les "
@@ -69,6 +71,10 @@ SHEET_HELP: dict[str, str] = {
     "prévisionnels.",
     "textes": "Les textes du site (facultatif) : points forts, points d'amélioration, "
     "perspectives, montrés dans le bilan HTML.",
+    "budget": "Le budget de l'action (facultatif), pour le compte rendu financier du contrat "
+    "de ville (Cerfa n° 15059) : une ligne par année, nature (prévu ou réalisé) et compte du "
+    "plan comptable des associations, les subventions (compte 74) une ligne par financeur. "
+    "Les comptes utilisables sont expliqués en bas de cette notice.",
 }
 
 COLUMN_HELP: dict[str, dict[str, str]] = {
@@ -153,6 +159,19 @@ COLUMN_HELP: dict[str, dict[str, str]] = {
         "section": "points_forts, points_amelioration, perspectives, ou un titre libre.",
         "texte": "Le texte.",
     },
+    "budget": {
+        "annee": "L'année de l'action (2023).",
+        "nature": "Prévu (le budget de la demande de subvention, Cerfa n° 12156) ou réalisé.",
+        "compte": "Le compte : une classe de deux chiffres (64) ou un sous-compte (641) ; voir "
+        "les comptes en bas de cette notice.",
+        "montant": "Le montant en euros (positif).",
+        "libelle": "Le libellé de la ligne (ex. Rémunération des personnels) ; vide : celui de "
+        "la classe du compte.",
+        "financeur": "Pour une subvention (compte 74) seulement : le financeur, le même que "
+        "dans la feuille financements (le montant doit y être le même).",
+        "ecart_explication": "L'explication de l'écart entre prévu et réalisé (l'annexe du "
+        "compte rendu financier) : obligatoire au-delà du seuil d'écart de la structure.",
+    },
 }
 
 STRUCTURE_HELP: dict[str, str] = {
@@ -222,6 +241,8 @@ def _accepted(cls: type, column: str) -> str:
         return "oui ou non (1 / 0, vrai / faux)"
     if typing.get_origin(tp) is tuple:
         return "des noms séparés par , ou ;"
+    if cls is BudgetLine and column == "compte":
+        return _ACCOUNT
     return _TEXT
 
 
@@ -294,6 +315,7 @@ def build_template() -> bytes:
                     _accepted(cls, column),
                 ]
             )
+    _account_notice(notice)
     for letter, width in zip("ABCDEF", (14, 26, 20, 12, 70, 70), strict=True):
         notice.column_dimensions[letter].width = width
     for row in notice.iter_rows(min_row=2):
@@ -361,6 +383,40 @@ def build_template() -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _account_notice(notice: Any) -> None:
+    """The classes of accounts a ``budget`` line may use, with the lines the Cerfa names."""
+    notice.append(
+        [
+            "budget",
+            "Comptes utilisables",
+            "",
+            "",
+            "Les comptes du plan comptable des associations repris par le compte rendu "
+            "financier (Cerfa n° 15059), ligne par ligne ci-dessous : une classe de deux "
+            "chiffres ou l'un de ses sous-comptes (641 est dans 64). Les "
+            "charges (60 à 68) doivent égaler les produits (70 à 78), au prévu comme au "
+            "réalisé ; les contributions volontaires en nature (86 en emplois, 87 en "
+            "ressources) sont à part et s'équilibrent entre elles.",
+            "",
+        ]
+    )
+    for account in ACCOUNT_CLASSES:
+        side = "charges" if account.side.is_charge else "produits"
+        lines = "; ".join(account.cerfa_lines)
+        notice.append(
+            [
+                "budget",
+                f"Compte {account.code}",
+                "",
+                "",
+                f"{account.heading} ({side}"
+                + (", contributions volontaires" if account.side.voluntary else "")
+                + ")",
+                f"lignes du Cerfa : {lines}" if lines else "",
+            ]
+        )
 
 
 def _style_header(ws: Any, bold: Any, widths: Any) -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "AgeBracket",
     "AnimationStatus",
     "AnimationType",
+    "BudgetNature",
     "Channel",
     "Decision",
     "EducationLevel",
@@ -346,3 +347,15 @@ class Funder(Vocabulary, vocabulary="financeur"):
 class FundingNature(Vocabulary, vocabulary="nature_financement"):
     REALISE = ("realise", "Réalisé", "réel")
     PREVISIONNEL = ("previsionnel", "Prévisionnel", "prévu")
+
+
+class BudgetNature(Vocabulary, vocabulary="nature_budget"):
+    """A line of the ``budget`` sheet: planned (the grant request) or actual."""
+
+    PREVU = ("prevu", "Prévu", "prévisionnel", "prévision", "budget prévisionnel")
+    REALISE = ("realise", "Réalisé", "réel", "réalisation")
+
+    @property
+    def funding_nature(self) -> FundingNature:
+        """The nature of the ``financements`` rows that this nature's lines agree with."""
+        return FundingNature.PREVISIONNEL if self is BudgetNature.PREVU else FundingNature.REALISE
