@@ -157,13 +157,13 @@ def test_template_has_the_budget_sheet_with_its_lists(tmp_path: Path) -> None:
     sheet = book["budget"]
     headers = [c.value for c in sheet[1]]
     assert headers == [
-        "annee",
-        "nature",
-        "compte",
-        "montant",
-        "libelle",
-        "financeur",
-        "ecart_explication",
+        "Année",
+        "Nature",
+        "Compte",
+        "Montant",
+        "Libellé",
+        "Financeur",
+        "Explication de l'écart",
     ]
     lists = {
         str(v.sqref).split(":")[0][0]: v.formula1 for v in sheet.data_validations.dataValidation
