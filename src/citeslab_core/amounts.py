@@ -13,8 +13,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from citeslab_core.errors import CellError
+from citeslab_core.limits import MAX_AMOUNT, check_length
 
-__all__ = ["CENT", "parse_amount", "parse_percent"]
+__all__ = ["CENT", "FLOAT_SLACK", "parse_amount", "parse_percent"]
 
 CENT = Decimal("0.01")
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
@@ -22,6 +23,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f']+")
 _CURRENCY = re.compile(r"(?:€|eur|euros?)$", re.IGNORECASE)
 #: ``14k``, ``1,5M``, ``14 k€``, ``14 K EUR``: a multiplier instead of the digits.
 _ABBREVIATED = re.compile(r"^[+-]?[\d.,]+(?:k|m|md|mds|mille|millions?)$", re.IGNORECASE)
+_DIGITS = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)$")
 
 
 def _number(raw: object, what: str) -> Decimal:
@@ -34,8 +36,11 @@ def _number(raw: object, what: str) -> Decimal:
     if isinstance(raw, float):
         # repr() gives the shortest text that reads back as the same float: what the
         # spreadsheet showed, not the binary expansion.
+        if raw != raw or raw in (_INFINITY, -_INFINITY):
+            raise CellError(f"« {raw} » n'est pas {what}")
         return Decimal(repr(raw))
-    text = _CURRENCY.sub("", _SPACES.sub("", str(raw)))
+    text = check_length(str(raw), what.split(" (")[0])
+    text = _CURRENCY.sub("", _SPACES.sub("", text))
     if _ABBREVIATED.match(text):
         raise CellError(
             f"« {raw} » : écrivez le montant en chiffres, sans abréviation (14000 ou "
@@ -43,12 +48,24 @@ def _number(raw: object, what: str) -> Decimal:
             "une erreur d'un facteur mille"
         )
     text = _plain(text.removesuffix("%"), raw, what)
+    if not _DIGITS.match(text):  # no exponent, NaN or Infinity: only what a person writes
+        raise CellError(f"« {raw} » n'est pas {what}")
     try:
         value = Decimal(text)
     except InvalidOperation:
         raise CellError(f"« {raw} » n'est pas {what}") from None
     if not value.is_finite():
         raise CellError(f"« {raw} » n'est pas {what}")
+    return value
+
+
+_INFINITY = float("inf")
+
+
+def _bounded(value: Decimal, raw: object) -> Decimal:
+    """``value`` if it is less than :data:`~citeslab_core.limits.MAX_AMOUNT` in size."""
+    if abs(value) >= MAX_AMOUNT:
+        raise CellError(f"« {raw} » : nombre trop grand (moins de mille milliards attendu)")
     return value
 
 
@@ -94,9 +111,18 @@ def _plain(text: str, raw: object, what: str) -> str:
     return text
 
 
+#: How far from a cent a spreadsheet number may be and still be that cent: a formula's
+#: result such as ``0.1 + 0.2`` is the float 0.30000000000000004, which Excel shows 0,30.
+FLOAT_SLACK = Decimal("1e-9")
+
+
 def parse_amount(raw: object) -> Decimal:
-    """An amount in euros, to the cent; negative amounts are refused."""
-    value = _number(raw, "un montant (attendu : 16000, 16 000,00 € ou 16000.00)")
+    """An amount in euros, to the cent; negative amounts are refused, and so are amounts
+    of a thousand billion euros or more. A number cell within ``1e-9`` of a cent (a
+    formula's float rounding) is that cent."""
+    value = _bounded(_number(raw, "un montant (attendu : 16000, 16 000,00 € ou 16000.00)"), raw)
+    if isinstance(raw, float) and abs(value - value.quantize(CENT)) <= FLOAT_SLACK:
+        value = value.quantize(CENT)
     if value != value.quantize(CENT):
         raise CellError(f"« {raw} » : un montant a au plus deux décimales")
     if value < 0:
@@ -110,7 +136,7 @@ def parse_percent(raw: object, *, percent_cell: bool = False) -> Decimal:
     ``percent_cell`` says the spreadsheet cell is formatted as a percentage, so it
     stores a fraction (Excel stores 0.24 and shows 24 %).
     """
-    value = _number(raw, "un pourcentage (attendu : 24, 24 % ou 24,5)")
+    value = _bounded(_number(raw, "un pourcentage (attendu : 24, 24 % ou 24,5)"), raw)
     if percent_cell and not isinstance(raw, str):
         value = value * 100
     if not 0 <= value <= 100:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -33,6 +34,13 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from citeslab_core.dates import PartialDate
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
+from citeslab_core.limits import (
+    MAX_AMOUNT,
+    MAX_COUNT,
+    MAX_TEXT_CHARS,
+    check_length,
+    check_year,
+)
 from citeslab_core.model import (
     TABLE_FIELDS,
     TABLES,
@@ -79,13 +87,28 @@ def _structure_date(value: Any, cls: type) -> dt.date:
     return _read_date(value)
 
 
+def _shown(value: Any) -> str:
+    """A JSON value as a message quotes it: short, and never a whole list or object."""
+    if isinstance(value, list):
+        return "une liste"
+    if isinstance(value, dict):
+        return "un objet"
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    text = str(value) if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
 def _read_date(value: Any) -> dt.date:
     if not isinstance(value, str):
-        raise CellError(f"« {value} » n'est pas une date ISO (AAAA-MM-JJ)")
+        raise CellError(f"« {_shown(value)} » n'est pas une date ISO (AAAA-MM-JJ)")
+    check_length(value, "une date")
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise CellError(f"« {value} » n'est pas une date ISO qui existe") from None
+    check_year(day.year, "une date")
+    return day
 
 
 def _structure_partial(value: Any, _: type) -> PartialDate:
@@ -99,7 +122,7 @@ def _structure_partial(value: Any, _: type) -> PartialDate:
 
 def _read_partial(value: Any) -> PartialDate:
     if not isinstance(value, str):
-        raise CellError(f"« {value} » n'est pas une date ISO")
+        raise CellError(f"« {_shown(value)} » n'est pas une date ISO")
     found = PartialDate.from_iso(value)
     if found.iso() != value:
         raise CellError(f"« {value} » n'est pas une date ISO (attendu : {found.iso()})")
@@ -108,13 +131,19 @@ def _read_partial(value: Any) -> PartialDate:
 
 def _structure_decimal(value: Any, _: type) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise CellError(f'« {value} » : un montant s\'écrit en texte, par exemple "16000.00"')
+        raise CellError(
+            f'« {_shown(value)} » : un montant s\'écrit en texte, par exemple "16000.00"'
+        )
     try:
-        number = Decimal(value)
+        number = Decimal(check_length(value, "un nombre") if isinstance(value, str) else value)
     except InvalidOperation:
         raise CellError(f"« {value} » n'est pas un nombre") from None
     if not number.is_finite():
         raise CellError(f"« {value} » n'est pas un nombre")
+    if abs(number) >= MAX_AMOUNT:
+        raise CellError(
+            f"« {_shown(value)} » : nombre trop grand (moins de mille milliards attendu)"
+        )
     return number
 
 
@@ -123,25 +152,35 @@ def _structure_vocabulary(value: Any, cls: type[Vocabulary]) -> Vocabulary:
         read = _READ.get((cls, value))
         if read is not None:
             return read  # type: ignore[no-any-return]
+        check_length(value, f"une valeur de {cls.vocabulary_name}")
         return _remember(cls, value, cls.parse(value))  # type: ignore[no-any-return]
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise CellError(f"« {_shown(value)} » n'est pas une valeur de {cls.vocabulary_name}")
     return cls.parse(value)
 
 
 def _structure_int(value: Any, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise CellError(f"« {value} » n'est pas un nombre entier")
+        raise CellError(f"« {_shown(value)} » n'est pas un nombre entier")
+    if abs(value) > MAX_COUNT:
+        raise CellError(f"« {value:.3g} » : nombre trop grand (au plus un milliard)")
     return value
 
 
 def _structure_str(value: Any, _: type) -> str:
     if not isinstance(value, str):
-        raise CellError(f"« {value} » n'est pas un texte")
+        raise CellError(f"« {_shown(value)} » n'est pas un texte")
+    if len(value) > MAX_TEXT_CHARS:
+        raise CellError(
+            f"texte de {len(value)} caractères : trop long (au plus {MAX_TEXT_CHARS}, "
+            "la limite d'Excel)"
+        )
     return value
 
 
 def _structure_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
-        raise CellError(f"« {value} » n'est pas true ou false")
+        raise CellError(f"« {_shown(value)} » n'est pas true ou false")
     return value
 
 
@@ -248,12 +287,18 @@ def from_dict(document: Any, *, file: str | None = None) -> Dataset:
     if not isinstance(document, dict):
         raise InvalidData([Problem(where, "le document JSON doit être un objet")])
     version = document.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version.__class__ is not int or version != SCHEMA_VERSION:  # true == 1 in Python
         raise InvalidData(
-            [Problem(where, f"schema_version {version!r} inconnue (attendu : {SCHEMA_VERSION})")]
+            [
+                Problem(
+                    where,
+                    f"schema_version {_shown(version)} inconnue (attendu : le nombre "
+                    f"{SCHEMA_VERSION})",
+                )
+            ]
         )
     unknown = set(document) - {"schema_version", "structure", *TABLE_FIELDS}
-    problems = [Problem(where, f"clé inconnue « {k} »") for k in sorted(unknown)]
+    problems = [Problem(where, f"clé inconnue « {_shown(k)} »") for k in sorted(unknown)]
     conv = converter()
     parts: dict[str, Any] = {}
     try:
@@ -326,7 +371,7 @@ def _loads(text: str | bytes, *, file: str | None) -> Dataset:
                 [Problem(Location(file=file), "le fichier n'est pas du texte UTF-8")]
             ) from None
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         raise InvalidData(
             [
@@ -336,7 +381,80 @@ def _loads(text: str | bytes, *, file: str | None) -> Dataset:
                 )
             ]
         ) from None
-    return from_dict(document, file=file)
+    except _DuplicateKey as exc:
+        raise InvalidData(
+            [Problem(Location(file=file), f"clé « {_shown(exc.key)} » en double dans un objet")]
+        ) from None
+    except RecursionError:
+        raise InvalidData(
+            [
+                Problem(
+                    Location(file=file), "JSON illisible : listes ou objets imbriqués trop profond"
+                )
+            ]
+        ) from None
+    except ValueError:  # an integer of more than 4 300 digits
+        raise InvalidData(
+            [Problem(Location(file=file), "JSON illisible : nombre de plus de 4 300 chiffres")]
+        ) from None
+    if _SURROGATE.search(text):
+        _refuse_surrogates(document, file)
+    try:
+        return from_dict(document, file=file)
+    except RecursionError:  # pragma: no cover - json.loads refuses deeper documents first
+        raise InvalidData(
+            [Problem(Location(file=file), "listes ou objets imbriqués trop profond")]
+        ) from None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is refused (json would keep the last silently)."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return found
+
+
+#: An escaped or raw half of a UTF-16 surrogate pair (a pair escaped whole reads as one
+#: character; only a lone half stays a surrogate, which no file can encode).
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+_LONE = re.compile(r"[\ud800-\udfff]")
+
+
+def _refuse_surrogates(document: Any, file: str | None) -> None:
+    """Refuse lone surrogates (``"\\ud800"``), naming where each is."""
+    problems: list[Problem] = []
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _LONE.search(key):
+                    problems.append(_surrogate_problem(path or "document", file))
+                stack.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+        elif isinstance(value, str) and _LONE.search(value):
+            problems.append(_surrogate_problem(path, file))
+    if problems:
+        raise InvalidData(sorted(problems))
+
+
+def _surrogate_problem(path: str, file: str | None) -> Problem:
+    return Problem(
+        Location(file=file, sheet=_LONE.sub("\ufffd", path) or None),
+        "texte invalide : une moitié isolée de paire UTF-16 (\\ud800 à \\udfff), qu'aucun "
+        "fichier ne peut enregistrer ; corrigez le programme qui a écrit ce JSON",
+    )
 
 
 def read_json(path: Path) -> Dataset:

@@ -23,6 +23,7 @@ from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
 
 from citeslab_core.errors import CellError
+from citeslab_core.limits import MAX_YEAR, MIN_YEAR, check_length
 from citeslab_core.vocabularies import normalize
 
 __all__ = [
@@ -72,7 +73,7 @@ _MONTH_YEAR = re.compile(rf"^{_MONTH} (\d{{4}})$")
 _MONTH_ALONE = re.compile(rf"^{_MONTH}$")
 _RANGE_WORDS = re.compile(rf"^(?:de )?{_MONTH}(?: (\d{{4}}))? (?:a|au) {_MONTH} (\d{{4}})$")
 _DAY_MONTH = re.compile(rf"^(\d{{1,2}}) ?{_MONTH}$")
-_FR_NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+_FR_NUMERIC = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})$")
 
 
 class _FrenchParserInfo(dateutil_parser.parserinfo):
@@ -174,28 +175,63 @@ def _checked_day(year: int, month: int, day: int, raw: str) -> dt.date:
 
 
 def parse_date(
-    raw: object, *, partial: bool = False, context_year: int | None = None
+    raw: object,
+    *,
+    partial: bool = False,
+    context_year: int | None = None,
+    birth: bool = False,
 ) -> PartialDate:
     """Read a date cell. Partial forms are refused unless ``partial`` is true.
 
     ``context_year`` supplies the year of a day written without one (``15-févr``) or of a
     month alone (``novembre``); without it those forms are an error.
+
+    A year written with two digits (``15/06/85``) is in the 2000s, except with ``birth``:
+    a birth date is never after the year of reference (``context_year``, else the current
+    year), so ``85`` is 1985 and ``05`` 2005. Dates outside the years
+    :data:`~citeslab_core.limits.MIN_YEAR` to :data:`~citeslab_core.limits.MAX_YEAR` are
+    refused (a spreadsheet date cell of -5 is 25 December 1899), and so is a text longer
+    than any date (:data:`~citeslab_core.limits.MAX_CELL_CHARS`).
     """
     if isinstance(raw, dt.datetime):
-        return PartialDate.day(raw.date())
+        raw = raw.date()
     if isinstance(raw, dt.date):
-        return PartialDate.day(raw)
+        return _in_range(PartialDate.day(raw), raw.isoformat())
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, int) and not isinstance(raw, bool):
         raw = str(raw)
     if not isinstance(raw, str):
         raise CellError(f"« {raw} » n'est pas une date")
-    return _parse_text(raw.strip(), partial, context_year)
+    text = check_length(raw, "une date").strip()
+    pivot = (context_year or dt.date.today().year) if birth else None
+    return _parse_text(text, partial, context_year, pivot)
+
+
+def _in_range(found: PartialDate, text: str) -> PartialDate:
+    if found.start.year < MIN_YEAR or found.end.year > MAX_YEAR:
+        raise CellError(f"« {text} » : une date entre {MIN_YEAR} et {MAX_YEAR} est attendue")
+    return found
 
 
 @cache
-def _parse_text(text: str, partial: bool, context_year: int | None) -> PartialDate:
+def _parse_text(
+    text: str, partial: bool, context_year: int | None, pivot: int | None = None
+) -> PartialDate:
+    try:
+        return _in_range(_parse_any(text, partial, context_year, pivot), text)
+    except (ValueError, OverflowError) as exc:
+        if isinstance(exc, CellError):
+            raise
+        # a year 0 or 10000 (written, or the structure's annee): no such date
+        raise CellError(
+            f"« {text} » : une date entre {MIN_YEAR} et {MAX_YEAR} est attendue"
+        ) from None
+
+
+def _parse_any(
+    text: str, partial: bool, context_year: int | None, pivot: int | None
+) -> PartialDate:
     if not text:
         raise CellError("date vide")
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
@@ -211,7 +247,7 @@ def _parse_text(text: str, partial: bool, context_year: int | None) -> PartialDa
             raise CellError(f"« {text} » : une date complète est attendue (jour, mois, année)")
         return found
     try:
-        return PartialDate.day(_parse_full(text))
+        return PartialDate.day(_parse_full(text, pivot))
     except CellError:
         if not partial:
             raise
@@ -266,13 +302,15 @@ def _parse_partial(text: str, key: str, context_year: int | None) -> PartialDate
     return None
 
 
-def _parse_full(text: str) -> dt.date:
+def _parse_full(text: str, pivot: int | None = None) -> dt.date:
     match = _FR_NUMERIC.match(text)
     if match:
-        year = int(match[3])
-        if year < 100:
+        year = int(match[4])
+        if len(match[4]) == 2:
             year += 2000
-        return _checked_day(year, int(match[2]), int(match[1]), text)
+            if pivot is not None and year > pivot:
+                year -= 100  # a birth date: the latest such year not after the pivot
+        return _checked_day(year, int(match[3]), int(match[1]), text)
     cleaned = normalize(text)
     # dateutil fills what is missing from its default: two different defaults tell
     # whether the text gave a day, a month and a year.

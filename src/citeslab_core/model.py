@@ -27,6 +27,7 @@ from stdnum.fr import siret as stdnum_siret
 from citeslab_core.accounts import SUBSIDY_CLASS, account_problem
 from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
+from citeslab_core.limits import MAX_AMOUNT, MAX_COUNT, MAX_YEAR, MIN_YEAR
 from citeslab_core.vocabularies import (
     AnimationStatus,
     AnimationType,
@@ -589,12 +590,25 @@ def check_dataset(data: Dataset) -> list[Issue]:
                 issues.append(
                     Issue("financements", index, name, "un montant ne peut pas être négatif")
                 )
+            elif value is not None and (message := _amount_problem(value)):
+                issues.append(Issue("financements", index, name, message))
+        if funding.declared_share is not None and not 0 <= funding.declared_share <= 100:
+            issues.append(Issue("financements", index, "declared_share", _PERCENT_RANGE))
+        if not MIN_YEAR <= funding.year <= MAX_YEAR:
+            issues.append(Issue("financements", index, "year", _YEAR_RANGE))
     issues.extend(_budget_issues(data.budget))
     for index, hood in enumerate(data.neighbourhoods):
         if hood.population is not None and hood.population < 0:
             issues.append(
                 Issue("quartiers", index, "population", "une population ne peut pas être négative")
             )
+        elif hood.population is not None and hood.population > MAX_COUNT:
+            issues.append(Issue("quartiers", index, "population", _TOO_LARGE))
+    for index, animation in enumerate(data.animations):
+        if animation.participants is not None and animation.participants > MAX_COUNT:
+            issues.append(Issue("animations", index, "participants", _TOO_LARGE))
+    issues.extend(_site_issues(data.site))
+    issues.extend(_date_issues(data))
     return issues
 
 
@@ -639,6 +653,76 @@ def _budget_issues(lines: Sequence[BudgetLine]) -> list[Issue]:
         if line.amount < 0:
             issues.append(Issue("budget", index, "amount", "un montant ne peut pas être négatif"))
     return issues
+
+
+_PERCENT_RANGE = "un pourcentage est compris entre 0 et 100"
+_YEAR_RANGE = f"une année entre {MIN_YEAR} et {MAX_YEAR} est attendue"
+_TOO_LARGE = "nombre trop grand (au plus un milliard)"
+
+
+def _amount_problem(value: Decimal) -> str | None:
+    """What is wrong with an amount of the records, if anything (the workbook reader
+    refuses the same at the cell: :func:`citeslab_core.amounts.parse_amount`)."""
+    if not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        return "montant trop grand (moins de mille milliards attendu)"
+    if value != value.quantize(_CENT):
+        return "un montant a au plus deux décimales"
+    return None
+
+
+_CENT = Decimal("0.01")
+
+
+def _site_issues(site: Site) -> list[Issue]:
+    """The structure's numbers, as the workbook reader checks its cells."""
+    issues: list[Issue] = []
+    if site.year is not None and not MIN_YEAR <= site.year <= MAX_YEAR:
+        issues.append(Issue("structure", 0, "annee", _YEAR_RANGE))
+    policy = site.funding_policy
+    if not policy.gap_threshold.is_finite() or not 0 <= policy.gap_threshold <= 100:
+        issues.append(Issue("structure", 0, "seuil_ecart_financement", _PERCENT_RANGE))
+    for funder, cap in policy.caps.items():
+        if not cap.is_finite() or not 0 <= cap <= 100:
+            issues.append(Issue("structure", 0, f"plafond_{funder.code}", _PERCENT_RANGE))
+    return issues
+
+
+def _date_issues(data: Dataset) -> list[Issue]:
+    """Days outside the years the readers accept, and births in the future (checked on
+    the whole columns first: nearly always there is nothing to look at)."""
+    issues: list[Issue] = []
+    low, high = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)
+    dates = list(map(_EVENT_DATE, data.events))
+    if dates and (min(dates) < low or max(dates) > high):
+        for index, day in enumerate(dates):
+            if not low <= day <= high:
+                issues.append(Issue("suivis", index, "date", _DATE_RANGE))
+    all_births = list(map(_BIRTH_OF, data.persons))
+    # distinct by identity (fast): the readers share one PartialDate per distinct cell
+    births = [b for b in {id(b): b for b in all_births}.values() if b is not None]
+    if not births:
+        return issues
+    if min(b.start for b in births) < low or max(b.end for b in births) > high:
+        for index, birth in enumerate(all_births):
+            if birth is not None and not (low <= birth.start and birth.end <= high):
+                issues.append(Issue("porteurs", index, "birth", _DATE_RANGE))
+    today = dt.date.today()
+    if max(b.start for b in births) > today:
+        for index, birth in enumerate(all_births):
+            if birth is not None and birth.start > today:
+                issues.append(
+                    Issue(
+                        "porteurs",
+                        index,
+                        "birth",
+                        f"date de naissance dans le futur ({birth.iso()}) : une année à "
+                        "deux chiffres ? écrivez-la en entier (1985)",
+                    )
+                )
+    return issues
+
+
+_DATE_RANGE = f"une date entre {MIN_YEAR} et {MAX_YEAR} est attendue"
 
 
 def _events_to_check(events: Sequence[Event], persons: Mapping[str, int]) -> list[int]:
@@ -724,5 +808,6 @@ def issue_problem(issue: Issue, location: Location | None = None) -> Problem:
     cls = _CLASS_OF_TABLE.get(issue.table)
     column = column_of(cls, issue.field) if cls is not None and issue.field else issue.field
     if location is None:
-        location = Location(sheet=f"{issue.table}[{issue.index}]", column=column)
+        sheet = issue.table if cls is None else f"{issue.table}[{issue.index}]"
+        location = Location(sheet=sheet, column=column)
     return Problem(location, issue.message)

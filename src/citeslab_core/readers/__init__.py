@@ -9,8 +9,9 @@
 
 A path that does not exist or a format it does not know is a
 :class:`~citeslab_core.errors.UsageError`; anything wrong in the data, including a file
-that is not what its name says, is :class:`~citeslab_core.errors.InvalidData` with every
-problem found, each naming its file, sheet, row and column.
+that is not what its name says or that the system does not let us read (permissions), is
+:class:`~citeslab_core.errors.InvalidData` with every problem found, each naming its file,
+sheet, row and column: the same for every format.
 
 Heavy libraries (openpyxl, calamine) are imported only when a file of theirs is read.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citeslab_core.errors import UsageError
+from citeslab_core.errors import InvalidData, Location, Problem, UsageError
 
 if TYPE_CHECKING:
     from citeslab_core.model import Dataset
@@ -35,6 +36,7 @@ def read_input(path: Path) -> Dataset:
     path = Path(path)
     if not path.exists():
         raise UsageError(f"{path} n'existe pas (attendu : {_FORMATS})")
+    _check_readable(path)
     if path.is_dir():
         from citeslab_core.readers.csvdir import read_csv_folder
 
@@ -64,3 +66,22 @@ def read_input(path: Path) -> Dataset:
             "(porteurs.csv, suivis.csv…), pas un fichier seul"
         )
     raise UsageError(f"{path.name} : format inconnu (attendu : {_FORMATS})")
+
+
+def unreadable(path: Path, exc: OSError) -> Problem:
+    """The problem of a file or folder the system does not let us read, in French."""
+    from citeslab_core.files import system_reason
+
+    return Problem(Location(path.name or str(path)), f"fichier illisible : {system_reason(exc)}")
+
+
+def _check_readable(path: Path) -> None:
+    """Refuse at once, and alike for every format, what the system does not let us read."""
+    try:
+        if path.is_dir():
+            next(path.iterdir(), None)
+        else:
+            with path.open("rb") as stream:
+                stream.read(1)
+    except OSError as exc:
+        raise InvalidData([unreadable(path, exc)]) from None

@@ -144,6 +144,7 @@ def read_csv_folder(path: Path) -> Dataset:
     folder = path.name or str(path)
     problems: list[Problem] = []
     sheets: list[RawSheet] = []
+    unread: set[str | None] = set()  # tables whose file the system refused to read
     for file in files:
         stem = file.stem
         if is_ignored(stem):
@@ -151,7 +152,10 @@ def read_csv_folder(path: Path) -> Dataset:
         try:
             text = decode(file.read_bytes())
         except OSError as exc:
-            problems.append(Problem(Location(file.name), f"fichier illisible : {exc}"))
+            from citeslab_core.readers import unreadable
+
+            problems.append(unreadable(file, exc))
+            unread.add(known_sheet(stem))
             continue
         if "\x00" in text:
             problems.append(
@@ -171,7 +175,10 @@ def read_csv_folder(path: Path) -> Dataset:
     try:
         data = build_dataset(sheets, file=folder, missing_hint=missing, csv_folder=True)
     except InvalidData as exc:
-        raise InvalidData([*problems, *exc.problems]) from None
+        said = {missing(table) for table in unread if table}  # "missing": said unreadable
+        raise InvalidData(
+            [*problems, *(p for p in exc.problems if p.message not in said)]
+        ) from None
     if problems:
         raise InvalidData(problems)
     return data

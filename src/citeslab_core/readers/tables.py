@@ -47,6 +47,7 @@ from citeslab_core.dates import PartialDate, parse_date
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
 from citeslab_core.files import neutralise
 from citeslab_core.headers import column_label, did_you_mean, sheet_label, suggestion
+from citeslab_core.limits import MAX_COUNT, MAX_TEXT_CHARS, check_length, check_year
 from citeslab_core.model import (
     TABLE_FIELDS,
     TABLES,
@@ -203,22 +204,29 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
 def parse_int(raw: object) -> int:
-    """A whole number: ``12``, ``12.0``, ``"1 240"``."""
+    """A whole number: ``12``, ``12.0``, ``"1 240"``; at most
+    :data:`~citeslab_core.limits.MAX_COUNT` in size."""
     raw = _plain(raw)
     if isinstance(raw, bool):
         raise CellError(f"« {raw} » n'est pas un nombre entier")
     if isinstance(raw, int):
-        return raw
+        return _count_sized(raw)
     if isinstance(raw, float):
         if raw.is_integer():
-            return int(raw)
+            return _count_sized(int(raw))
         raise CellError(f"« {raw} » n'est pas un nombre entier")
-    text = _SPACES.sub("", str(raw))
+    text = _SPACES.sub("", check_length(str(raw), "un nombre"))
     if text.endswith((",0", ".0")):
         text = text[:-2]
     if not _INTEGER.match(text):
         raise CellError(f"« {raw} » n'est pas un nombre entier")
-    return int(text)
+    return _count_sized(int(text))
+
+
+def _count_sized(value: int) -> int:
+    if abs(value) > MAX_COUNT:
+        raise CellError(f"« {value:.3g} » : nombre trop grand (au plus un milliard)")
+    return value
 
 
 _BOOLEANS = {
@@ -242,7 +250,7 @@ def parse_bool(raw: object) -> bool:
         return raw
     if isinstance(raw, (int, float)) and raw in (0, 1):
         return bool(raw)
-    value = _BOOLEANS.get(normalize(str(raw)))
+    value = _BOOLEANS.get(normalize(check_length(str(raw), "oui ou non")))
     if value is None:
         raise CellError(f"« {raw} » : attendu oui ou non (ou 1 / 0, vrai / faux)")
     return value
@@ -313,15 +321,18 @@ def _parser_for(
 
         return day, dt.date.min
     if tp is PartialDate:
+        birth = column == "date_naissance"  # a two-digit year is never in the future
 
         def partial(raw: object) -> PartialDate:
-            return parse_date(_plain(raw), partial=True, context_year=context_year)
+            return parse_date(_plain(raw), partial=True, context_year=context_year, birth=birth)
 
         return partial, PartialDate.day(dt.date.min)
     if isinstance(tp, type) and issubclass(tp, Vocabulary):
         vocabulary = tp
 
         def member(raw: object) -> Vocabulary:
+            if isinstance(raw, str):
+                check_length(raw, f"une valeur de {vocabulary.vocabulary_name}")
             return vocabulary.parse(_plain(raw))
 
         return member, next(iter(vocabulary))
@@ -433,6 +444,8 @@ def _cell_value(raw: object, parse: Parser | None) -> object:
         text = unquote(text) if text[0] == "'" else text.strip()
         if not text:
             return _EMPTY
+        if len(text) > MAX_TEXT_CHARS:
+            return _Failure(_too_long(text))
         if parse is None:
             return text
         raw = text
@@ -440,6 +453,13 @@ def _cell_value(raw: object, parse: Parser | None) -> object:
         return parse_text(raw) if parse is None else parse(raw)
     except CellError as exc:
         return _Failure(str(exc))
+
+
+def _too_long(text: str) -> str:
+    return (
+        f"texte de {len(text)} caractères : trop long pour une cellule "
+        f"(au plus {MAX_TEXT_CHARS}, la limite d'Excel)"
+    )
 
 
 @attrs.define
@@ -488,7 +508,13 @@ class _Column:
             new = distinct
         parse = self.parse
         for cell in new:
-            if parse is None and cell.__class__ is str and cell and cell[0] != "'":
+            if (
+                parse is None
+                and cell.__class__ is str
+                and cell
+                and cell[0] != "'"
+                and len(cell) <= MAX_TEXT_CHARS
+            ):
                 value = cell.strip() or _EMPTY  # a text
             else:
                 value = _cell_value(cell, parse)
@@ -640,6 +666,7 @@ def _read_rows(
             if spec.placeholder is _MISSING:
                 return
             kwargs[spec.name] = spec.placeholder
+            failed.add(spec.name)  # the placeholder's own checks say nothing more
         for name in failed:
             bad.add((len(records), name))
         records.append(cls(**kwargs))
@@ -865,7 +892,7 @@ _KEY_PARSERS: dict[str, tuple[str, Parser]] = {
     "porteur": ("host", parse_text),
     "territoire": ("territory", parse_text),
     "referent": ("referent", parse_text),
-    "annee": ("year", parse_int),
+    "annee": ("year", lambda raw: check_year(parse_int(raw))),
     "delai_contact_jours": ("pathway.contact_days", _positive_int),
     "delai_sans_nouvelles_jours": ("pathway.no_news_days", _positive_int),
     "delai_retour_orientation_jours": ("pathway.orientation_reply_days", _positive_int),

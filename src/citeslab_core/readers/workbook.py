@@ -2,7 +2,13 @@
 
 Reading uses openpyxl in read-only mode with ``data_only=True``: a cell gives the value
 the spreadsheet last computed and saved, never its formula. Sheets are streamed row by
-row; the work of turning them into records is :mod:`citeslab_core.readers.tables`'s. A
+row; the work of turning them into records is :mod:`citeslab_core.readers.tables`'s.
+
+Reading is bounded (:mod:`citeslab_core.limits`): before openpyxl opens it, the archive's
+parts are measured (uncompressed sizes, count of shared strings), and the rows are read
+as the sheet holds them, without the empty rows openpyxl would add up to a row number
+(``<row r="99999999999">`` would be a hundred billion of them): a row or a column beyond
+Excel's last is refused, so time and memory follow what the file really holds. A
 cell formatted as a percentage is read as such (Excel stores ``0.24`` and shows ``24 %``)
 in the sheets that hold percentages (``financements``, ``structure``).
 
@@ -19,6 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +37,13 @@ import attrs
 from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import InvalidData, Location, Problem
 from citeslab_core.files import clean_text
+from citeslab_core.limits import (
+    MAX_COLUMNS,
+    MAX_PART_BYTES,
+    MAX_ROWS,
+    MAX_SHARED_STRINGS,
+    MAX_TOTAL_BYTES,
+)
 from citeslab_core.model import TABLES, Dataset, Site
 from citeslab_core.readers.tables import (
     STRUCTURE_KEYS,
@@ -51,6 +66,78 @@ class UnreadableFile(Exception):
     """The file is not a workbook, or is damaged (raised while streaming its rows)."""
 
 
+class BeyondLimits(UnreadableFile):
+    """The file is a workbook no site keeps (see :mod:`citeslab_core.limits`)."""
+
+    def __init__(self, message: str, sheet: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.sheet = message, sheet
+
+    def problem(self, file: str) -> InvalidData:
+        return InvalidData([Problem(Location(file, self.sheet), self.message)])
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
+
+
+#: A shared string's opening tag, with or without a namespace prefix.
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+
+
+def check_archive(path: Path) -> None:
+    """Refuse, before parsing, a workbook archive larger than a site's once uncompressed,
+    or declaring more shared strings than :data:`~citeslab_core.limits.MAX_SHARED_STRINGS`.
+
+    Not an archive at all is left to the reader (it says the file is damaged). The sizes
+    are the archive's declared ones, which :mod:`zipfile` holds each part to when reading.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    with archive:
+        total = 0
+        for info in archive.infolist():
+            total += info.file_size
+            if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
+                raise BeyondLimits(
+                    f"le classeur décompressé dépasse {_number(MAX_TOTAL_BYTES // 2**20)} Mio "
+                    f"(ou {_number(MAX_PART_BYTES // 2**20)} Mio pour une partie, ici "
+                    f"{info.filename}) : ce n'est pas un classeur de site"
+                )
+        for info in archive.infolist():
+            if info.filename.lower().endswith("sharedstrings.xml"):
+                _count_shared_strings(archive, info)
+
+
+def _count_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    count = 0
+    tail = b""
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                data = tail + chunk
+                # a tag starts with "<" and holds no other: the ones before the last "<"
+                # are whole, the last may continue in the next chunk
+                cut = data.rfind(b"<")
+                if cut < 0:
+                    tail = b""
+                    continue
+                count += len(_SHARED_STRING.findall(data, 0, cut))
+                tail = data[cut:]
+                if count > MAX_SHARED_STRINGS:
+                    break
+            count += len(_SHARED_STRING.findall(tail))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # damaged: the reader says so
+    if count > MAX_SHARED_STRINGS:
+        raise BeyondLimits(
+            f"le classeur déclare plus de {_number(MAX_SHARED_STRINGS)} textes différents "
+            "(sharedStrings.xml) : ce n'est pas un classeur de site"
+        )
+
+
 def _not_a_workbook(file: str, kind: str) -> InvalidData:
     # The reading library's own reason is English and says nothing a person can act on
     # beyond "damaged or of another format": it stays out of the message.
@@ -71,29 +158,63 @@ def _guarded(
     """The rows, with any failure of the file itself turned into :class:`UnreadableFile`."""
     try:
         yield from rows
+    except UnreadableFile:
+        raise
     except Exception as exc:  # a damaged file fails in many ways (zip, XML, values)
         raise UnreadableFile(exc) from None
 
 
-def _cell_rows(ws: Any) -> Iterator[tuple[int, Sequence[object]]]:
-    """Rows of a small sheet, percentage-formatted numbers marked as such."""
-    for number, cells in enumerate(ws.iter_rows(), start=1):
-        values: list[object] = []
-        for cell in cells:
-            value = cell.value
-            if (
-                isinstance(value, (int, float))
-                and not isinstance(value, bool)
-                and "%" in (cell.number_format or "")
-            ):
-                value = PercentCell(value)
-            values.append(value)
-        yield number, values
+def _sheet_rows(ws: Any, *, formats: bool) -> Iterator[tuple[int, Sequence[object]]]:
+    """The rows a sheet holds, numbered as the sheet numbers them, without the empty rows
+    in between; with ``formats``, percentage-formatted numbers marked as such.
 
+    openpyxl's own ``iter_rows`` pads the missing rows up to each row number (and trusts
+    the declared dimensions): its parser is used here directly, with the bounds of
+    :mod:`citeslab_core.limits` checked on each row. (``_get_source``, ``_shared_strings``,
+    ``_date_formats`` are openpyxl's, the same its read-only sheets use.)
+    """
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet._reader import WorkSheetParser
 
-def _value_rows(ws: Any) -> Iterator[tuple[int, Sequence[object]]]:
-    # read-only rows start at row 1, missing rows given empty
-    return enumerate(ws.iter_rows(values_only=True), start=1)
+    wb = ws.parent
+    with ws._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            ws._shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if not 1 <= number <= MAX_ROWS:
+                raise BeyondLimits(
+                    f"ligne {_number(number)} : une feuille Excel va de la ligne 1 à la "
+                    f"ligne {_number(MAX_ROWS)}",
+                    ws.title,
+                )
+            if not cells:
+                yield number, ()
+                continue
+            width = max(cell["column"] for cell in cells)
+            if width > MAX_COLUMNS or min(cell["column"] for cell in cells) < 1:
+                raise BeyondLimits(
+                    f"ligne {_number(number)} : une cellule au-delà de la colonne XFD, la "
+                    "dernière d'Excel",
+                    ws.title,
+                )
+            values: list[object] = [None] * width
+            for cell in cells:
+                value = cell["value"]
+                if (
+                    formats
+                    and isinstance(value, (int, float))
+                    and not isinstance(value, bool)
+                    and "%" in (ReadOnlyCell(ws, **cell).number_format or "")
+                ):
+                    value = PercentCell(value)
+                values[cell["column"] - 1] = value
+            yield number, values
 
 
 def read_workbook(path: Path) -> Dataset:
@@ -102,11 +223,17 @@ def read_workbook(path: Path) -> Dataset:
 
     file = path.name
     try:
+        check_archive(path)
+    except BeyondLimits as exc:
+        raise exc.problem(file) from None
+    try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # zip, XML or content-type errors: not a workbook
         raise _not_a_workbook(file, "Excel (.xlsx)") from None
     try:
         return build_dataset(_workbook_sheets(wb, file), file=file)
+    except BeyondLimits as exc:
+        raise exc.problem(file) from None
     except UnreadableFile:
         raise _not_a_workbook(file, "Excel (.xlsx)") from None
     finally:
@@ -122,10 +249,8 @@ def _workbook_sheets(wb: Any, file: str) -> Iterator[RawSheet]:
         if not hasattr(ws, "iter_rows"):  # a chart sheet
             yield RawSheet(name, file, ())
             continue
-        # Some writers declare wrong dimensions: read what the sheet really holds.
-        ws.reset_dimensions()
         table = known_sheet(name)
-        rows = _cell_rows(ws) if table in _PERCENT_SHEETS else _value_rows(ws)
+        rows = _sheet_rows(ws, formats=table in _PERCENT_SHEETS)
         yield RawSheet(name, file, _guarded(rows))
 
 
@@ -134,6 +259,10 @@ def read_ods(path: Path) -> Dataset:
     import python_calamine
 
     file = path.name
+    try:
+        check_archive(path)
+    except BeyondLimits as exc:
+        raise exc.problem(file) from None
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception:  # calamine's errors: not an ODS file, damaged
