@@ -49,10 +49,21 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         kwargs["add_help"] = False
+        help_action = kwargs.pop("help_action", "help")
         super().__init__(*args, **kwargs)
         self._positionals.title = "arguments"
         self._optionals.title = "options"
-        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+        if help_action == "help":
+            self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+        else:
+            self.add_argument(
+                "-h",
+                "--help",
+                action=help_action,
+                nargs=0,
+                default=argparse.SUPPRESS,
+                help="afficher cette aide et quitter",
+            )
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -179,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
+        help_action=_ExportHelpAction,
         help="les fichiers d'un financeur",
         description="Lance l'exportateur NOM sur le bilan de la "
         "période et écrit ses fichiers dans le dossier.",
@@ -201,8 +213,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--key-file",
         type=Path,
         metavar="FICHIER",
-        help="clé des pseudonymes (sinon CITESLAB_PSEUDO_KEY)",
+        help="clé de pseudonymisation (sinon CITESLAB_PSEUDO_KEY) ; la créer : citeslab cle",
     )
+
+    key = commands.add_parser(
+        "cle",
+        aliases=["key"],
+        help="créer la clé de pseudonymisation (une fois pour toutes)",
+        description="Crée un fichier de clé de pseudonymisation : une clé secrète tirée au "
+        "hasard, que demandent les fichiers par personne (export pic). Un fichier qui "
+        "existe n'est jamais remplacé. Gardez la clé et utilisez la même chaque année.",
+    )
+    key.add_argument("file", type=Path, metavar="FICHIER", help="le fichier de clé à créer")
 
     commands.add_parser(
         "exporters",
@@ -229,6 +251,33 @@ def build_parser() -> argparse.ArgumentParser:
     example.add_argument("directory", type=Path, metavar="DOSSIER")
     example.add_argument("--force", action="store_true", help="remplacer les fichiers existants")
     return parser
+
+
+class _ExportHelpAction(argparse.Action):
+    """``citeslab export NOM --help``: the command's help, then that exporter's own (its
+    description, formats, files and options, from the plug-in: see
+    :func:`citeslab_core.plugins.exporter_help`)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        parser.print_help()
+        name = getattr(namespace, "name", None)
+        if name:
+            from citeslab_core.plugins import exporter_help
+
+            print()
+            print(exporter_help(name))
+        else:
+            print(
+                "\nL'aide d'un exportateur : citeslab export NOM --help (NOM : voir "
+                "citeslab exporters)."
+            )
+        parser.exit()
 
 
 class _VersionAction(argparse.Action):
@@ -495,6 +544,49 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_KEY_ADVICE = """\
+Cette clé secrète remplace chaque porteur par un pseudonyme dans les fichiers par
+personne (export pic) : le financeur peut suivre un parcours d'une année à l'autre sans
+jamais savoir qui est qui.
+
+Où la garder :
+- ailleurs que le classeur et les fichiers envoyés : ne la transmettez jamais, ni au
+  financeur ni par e-mail ;
+- avec une copie de sauvegarde en lieu sûr (le coffre-fort de mots de passe de la
+  structure, ou une clé USB rangée) : un ordinateur se perd ou se remplace.
+
+Pourquoi la même chaque année : avec la même clé, une personne garde le même
+pseudonyme d'une année sur l'autre. Avec une autre clé, tous les pseudonymes changent
+et le financeur ne peut plus relier les fichiers des années passées. Si la clé est
+perdue, les fichiers déjà envoyés restent valables, mais le lien avec eux est perdu.
+Si elle a été divulguée, créez-en une nouvelle et prévenez le financeur.
+
+Utilisation :
+  citeslab export pic VOTRE-CLASSEUR.xlsx --year 2023 -o DOSSIER --key-file {file}"""
+
+
+def _cmd_key(args: argparse.Namespace) -> int:
+    from citeslab_core.errors import UsageError
+    from citeslab_core.privacy import write_new_key
+
+    path: Path = args.file
+    if path.exists() or path.is_symlink():
+        raise UsageError(
+            f"{path} existe déjà : une clé n'est jamais remplacée (les pseudonymes des années "
+            "passées en dépendent). Gardez celle-ci, ou choisissez un autre nom de fichier."
+        )
+    try:
+        write_new_key(path)
+    except FileExistsError:
+        raise UsageError(f"{path} existe déjà : une clé n'est jamais remplacée") from None
+    print(f"Clé de pseudonymisation écrite : {path}")
+    if os.name == "posix":
+        print("Le fichier n'est lisible que par vous.")
+    print()
+    print(_KEY_ADVICE.format(file=path))
+    return EXIT_OK
+
+
 def _cmd_example(args: argparse.Namespace) -> int:
     from citeslab_core.errors import UsageError
 
@@ -525,7 +617,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "exporters": _cmd_exporters,
     "template": _cmd_template,
     "example": _cmd_example,
+    "cle": _cmd_key,
 }
+
+#: Other names of a command (argparse gives the name typed).
+_ALIASES = {"key": "cle"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -554,7 +650,7 @@ def _run(args: argparse.Namespace) -> int:
     from citeslab_core.errors import InvalidData, UsageError
 
     try:
-        return COMMANDS[args.command](args)
+        return COMMANDS[_ALIASES.get(args.command, args.command)](args)
     except InvalidData as exc:
         print(exc.summary(), file=sys.stderr)
         if args.command == "validate":

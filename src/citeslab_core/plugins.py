@@ -23,6 +23,17 @@ period) into files. It is any object with these attributes (:class:`Exporter` is
     returns a sequence of :class:`ExportFile`. It is pure: no file system, no network, no
     clock needed. ``participants`` is ``None`` unless ``needs_participants``.
 
+Two optional attributes feed ``citeslab export NAME --help`` (:func:`exporter_help`).
+An exporter without them keeps working, and one whose attribute of that name holds
+something else (not a text, not a list of texts) is not refused: its help just leaves
+that part out.
+
+``description``
+    a French text: what the files hold and who they are for (default: the title only).
+``file_help``
+    French lines, one per file or kind of file written (default: made from ``name`` and
+    ``formats``: ``bpi_PERIODE.xlsx``, one CSV per table…).
+
 The library writes the returned files into the output folder, each atomically, none if
 any cannot be written; a file name must be a plain name (no folder, no ``..``).
 
@@ -59,6 +70,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
@@ -522,4 +534,77 @@ def describe_exporters(registry: Registry | None = None) -> str:
             lines.append(f"- {failure.name} ({failure.target})")
             lines.append(f"  {_origin(failure.distribution, failure.version)}")
             lines.append(f"  erreur : {failure.error}")
+    return "\n".join(lines)
+
+
+#: What each format's files are, for an exporter that does not say (``{p}``: the prefix).
+_DEFAULT_FILES = {
+    "xlsx": "{p}.xlsx : un classeur Excel, une feuille par tableau et une feuille « informations »",
+    "ods": "{p}.ods : un classeur OpenDocument (LibreOffice), une feuille par tableau",
+    "csv": "{p}_TABLEAU.csv : un fichier CSV par tableau (séparateur ;, pour Excel), et "
+    "datapackage.json qui décrit leurs colonnes",
+    "json": "{p}.json : un document JSON avec tous les tableaux",
+}
+
+
+def _files_lines(exporter: Exporter) -> list[str]:
+    declared = getattr(exporter, "file_help", ())
+    if (
+        declared
+        and isinstance(declared, Sequence)
+        and not isinstance(declared, str | bytes)
+        and all(isinstance(line, str) for line in declared)
+    ):
+        return list(declared)
+    prefix = f"{exporter.name}_PERIODE"
+    return [
+        _DEFAULT_FILES.get(f, "{p}." + f + " : format " + f).format(p=prefix)
+        for f in exporter.formats
+    ]
+
+
+def exporter_help(name: str, registry: Registry | None = None) -> str:
+    """``citeslab export NAME --help``: what this exporter writes, in which formats, with
+    which options, from the plug-in itself (so a third party's exporter has its own help).
+
+    An unknown name or an exporter that does not load gives the reason, in French."""
+    registry = registry if registry is not None else Registry.from_entry_points()
+    try:
+        exporter = registry.get(name)
+    except (UsageError, PluginError) as exc:
+        return f"{exc}"
+    lines = [f"Exportateur « {exporter.name} » : {exporter.title}"]
+    description = getattr(exporter, "description", "")
+    if isinstance(description, str) and description.strip():
+        lines += ["", *description.strip().splitlines()]
+    formats = list(exporter.formats)
+    lines += [
+        "",
+        "Formats : " + ", ".join(formats) + f" (par défaut : {formats[0]})",
+        "",
+        "Fichiers écrits (PERIODE : l'année, ou les dates de --from et --to) :",
+        *(
+            textwrap.fill(line, 88, initial_indent="  ", subsequent_indent="      ")
+            for line in _files_lines(exporter)
+        ),
+        "",
+        "Options :",
+        f"  --format FORMAT      le format des fichiers : {', '.join(formats)}",
+    ]
+    if exporter.needs_participants:
+        lines += [
+            "  --key-file FICHIER   la clé de pseudonymisation de la structure (obligatoire,",
+            "                       ou la variable CITESLAB_PSEUDO_KEY) ; pour la créer une",
+            "                       fois pour toutes : citeslab cle FICHIER",
+            "  --public             refusé : un fichier par personne n'est pas un document",
+            "                       public ; il est écrit lisible par vous seul",
+        ]
+    else:
+        lines.append("  --public             masquer les petits effectifs (document à diffuser)")
+    lines += [
+        "  --force              remplacer les fichiers qui existent déjà",
+        "",
+        f"Exemple : citeslab export {exporter.name} mon-classeur.xlsx --year 2023 -o envoi"
+        + (" --key-file cle.txt" if exporter.needs_participants else ""),
+    ]
     return "\n".join(lines)

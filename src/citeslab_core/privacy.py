@@ -54,11 +54,14 @@ __all__ = [
     "KEY_ENV",
     "MAX_KEY_FILE_BYTES",
     "MIN_KEY_BYTES",
+    "NEW_KEY_BYTES",
     "ParticipantRow",
     "PseudonymKeyError",
     "build_participants",
     "load_key",
+    "new_key",
     "pseudonym",
+    "write_new_key",
 ]
 
 #: The environment variable holding the pseudonym key.
@@ -152,7 +155,9 @@ def load_key(
             "clé des pseudonymes absente : ce fichier par personne exige la clé secrète de "
             f"la structure. Définissez la variable {KEY_ENV} ou donnez --key-file FICHIER "
             f"(au moins {MIN_KEY_BYTES} caractères, la même chaque année, jamais transmise "
-            "au financeur). Aucun fichier n'a été écrit."
+            "au financeur). Pas encore de clé ? Créez-la une fois pour toutes avec "
+            "« citeslab cle FICHIER », qui dit aussi où la garder. Aucun fichier n'a été "
+            "écrit."
         )
     if len(key) < MIN_KEY_BYTES:
         raise PseudonymKeyError(
@@ -161,6 +166,39 @@ def load_key(
             "fichier n'a été écrit."
         )
     return key
+
+
+#: Random bytes in a key made by :func:`write_new_key` (written as 64 hexadecimal digits).
+NEW_KEY_BYTES: Final = 32
+
+
+def new_key() -> str:
+    """A new random key: :data:`NEW_KEY_BYTES` bytes from :mod:`secrets`, as hexadecimal
+    text (so that the file is plain text a person can copy, and no byte of it is white
+    space that :func:`load_key` would strip)."""
+    import secrets
+
+    return secrets.token_hex(NEW_KEY_BYTES)
+
+
+def write_new_key(path: Path) -> None:
+    """Write a new key (:func:`new_key`) to ``path``, which must not exist.
+
+    The file is created exclusively (``O_EXCL``: an existing file, or a link, is never
+    replaced, even by a race), readable and writable by its owner only where the system
+    has modes (0600), and removed again if it cannot be written whole. An existing path
+    raises :class:`FileExistsError`."""
+    data = (new_key() + "\n").encode("ascii")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    handle = os.open(path, flags, 0o600)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def pseudonym(key: bytes, exporter: str, person_id: str) -> str:

@@ -581,7 +581,9 @@ class TableExporter:
       (``needs_participants``), its files are private (mode 0600) and it refuses public
       mode;
     - ``notes``: a function of the bilan giving more lines of the ``informations`` sheet;
-    - ``formats``: the formats offered, the default first.
+    - ``formats``: the formats offered, the default first;
+    - ``description``, ``file_help``: the optional French help of
+      ``citeslab export NAME --help`` (:func:`citeslab_core.plugins.exporter_help`).
     """
 
     name: str
@@ -591,6 +593,8 @@ class TableExporter:
     participant_tables: tuple[ParticipantTable, ...] = ()
     notes: Notes | None = None
     formats: tuple[str, ...] = ("xlsx", "csv", "json")
+    description: str = ""
+    file_help: tuple[str, ...] = ()
 
     @property
     def needs_participants(self) -> bool:

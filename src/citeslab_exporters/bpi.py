@@ -169,4 +169,11 @@ exporter = TableExporter(
     api_version=1,
     tables=(indicators_table, portrait_table, programmes_table, animations_table, funding_table),
     notes=_bpi_note,
+    description=(
+        "Le reporting d'activité demandé par Bpifrance : les indicateurs de l'année\n"
+        "(accompagnés, nouveaux, femmes, habitants des QPV, moins de 26 ans, demandeurs\n"
+        "d'emploi, bénéficiaires des minima sociaux, orientations, créations, programmes,\n"
+        "animations), le portrait des accompagnés, les programmes et le financement de\n"
+        "l'année avec la part de Bpifrance. Aucun nom ni aucune donnée personnelle."
+    ),
 )

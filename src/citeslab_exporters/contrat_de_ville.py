@@ -160,4 +160,11 @@ exporter = TableExporter(
     api_version=1,
     tables=(qpv_table, animations_table, finance_table),
     notes=_notes,
+    description=(
+        "Le bilan de l'action pour le contrat de ville (politique de la ville) : les\n"
+        "accompagnés de chaque quartier prioritaire (QPV) par sexe et tranche d'âge, les\n"
+        "animations tenues en QPV et leurs participants, et le compte rendu financier :\n"
+        "pour chaque financeur le prévu, le réalisé et l'écart, les écarts au-delà du seuil\n"
+        "de la structure signalés. Aucun nom ni aucune donnée personnelle."
+    ),
 )

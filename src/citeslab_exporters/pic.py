@@ -122,4 +122,12 @@ exporter = TableExporter(
     participant_tables=(participants_table,),
     tables=(summary_table,),
     notes=_notes,
+    description=(
+        "Le fichier des participants du PIC : une ligne par personne accompagnée dans la\n"
+        "période, sous un pseudonyme (jamais le nom), avec sexe, tranche d'âge, niveau de\n"
+        "formation, situation à l'entrée, minima sociaux, RQTH, résidence en QPV, dates\n"
+        "d'entrée et de sortie et résultat ; plus une feuille de synthèse (entrées, sorties\n"
+        "par résultat, sorties positives). Il demande la clé de pseudonymisation de la\n"
+        "structure : la même chaque année, pour qu'une personne garde le même pseudonyme."
+    ),
 )
