@@ -64,6 +64,37 @@ loads one only when it is asked for by name (as Sphinx does for builders). Every
 (import error, missing attribute, wrong shape, incompatible version) is kept with its
 entry point and its distribution and shown by ``citeslab exporters`` (as stevedore
 does); a broken plug-in never stops the others.
+
+Containment
+===========
+
+Every access to a plug-in (its import, each attribute, ``export``) happens inside the
+containment: whatever the plug-in raises, ``SystemExit`` included, becomes a French
+:class:`PluginError` naming it (``KeyboardInterrupt`` alone stays the user's abort). Its
+attributes are read once, checked, and kept (:class:`ExporterInfo`): a property that
+changes or raises later is never read again. The mode of each written file is the
+library's choice: owner-only (0600) for every file of an exporter that
+``needs_participants``, whatever the plug-in says (a plug-in may ask 0600 for a file, never
+0644 for a participant file).
+
+Isolation
+=========
+
+A **third-party** exporter (an entry point of any distribution but ``citeslab``) runs by
+default in a **separate process** (:class:`IsolatedExporter`): that process imports the
+plug-in, and receives, pickled on its standard input, only the bilan, the options and the
+pseudonymised participant rows; it answers with the files, as JSON, which the library
+checks again (it never unpickles what a plug-in sends). The process starts in an empty
+temporary folder, without the pseudonym key in its environment, and the plug-in is never
+imported into the process that holds the records. So a plug-in cannot read the records
+from its caller's frames or objects: it cannot leak what it never receives. What
+isolation is not: a sandbox. The plug-in runs with the user's rights and could open
+files the user can open; install only plug-ins you trust, as for any program.
+
+The built-in exporters run in-process (they are the library's own code), and so do the
+objects given to :meth:`Registry.from_exporters` (they are already in the caller's
+process); ``Registry.from_entry_points(isolate=False)`` runs every plug-in in-process
+(for debugging).
 """
 
 from __future__ import annotations
@@ -77,7 +108,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 import attrs
 
-from citeslab_core.errors import CitesLabError, InvalidData, UsageError
+from citeslab_core.errors import CitesLabError, UsageError
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -93,12 +124,17 @@ __all__ = [
     "ExportFile",
     "ExportOptions",
     "Exporter",
+    "ExporterInfo",
+    "IsolatedExporter",
     "LoadFailure",
     "LoadedExporter",
     "PluginError",
     "Registry",
     "check_file_name",
 ]
+
+#: The distribution of the built-in exporters: they run in-process.
+BUILTIN_DISTRIBUTION = "citeslab"
 
 #: The version of the exporter contract this library supports (see the module docstring).
 EXPORTER_API_VERSION = 1
@@ -176,12 +212,69 @@ class LoadFailure:
 
 
 @attrs.frozen
+class ExporterInfo:
+    """An exporter's attributes, read once inside the containment and checked."""
+
+    name: str
+    title: str
+    formats: tuple[str, ...]
+    api_version: int
+    needs_participants: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "formats": list(self.formats),
+            "api_version": self.api_version,
+            "needs_participants": self.needs_participants,
+        }
+
+    @classmethod
+    def from_json(cls, value: object, name: str) -> ExporterInfo | str:
+        """The info a child process sent, checked again (it is untrusted), or why not."""
+        if not isinstance(value, dict):
+            return "réponse invalide du processus de l'exportateur"
+        problem = _check_values(value, name)
+        if problem is not None:
+            return problem
+        return cls(
+            value["name"],
+            value["title"],
+            tuple(value["formats"]),
+            value["api_version"],
+            value["needs_participants"],
+        )
+
+
+@attrs.frozen
 class LoadedExporter:
-    """An exporter that loaded, with the distribution it comes from."""
+    """An exporter that loaded, with the distribution it comes from, its checked
+    attributes (``info``) and whether it runs in a separate process (``isolated``)."""
 
     exporter: Exporter
     distribution: str | None
     version: str | None
+    info: ExporterInfo
+    isolated: bool = False
+
+
+def exception_message(exc: BaseException) -> str:
+    """The message of an exception raised by a plug-in; never raises itself (its
+    ``__str__`` is the plug-in's code too)."""
+    try:
+        return str(exc)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # a plug-in's __str__ may raise anything
+        return "(message illisible)"
+
+
+def exception_text(exc: BaseException) -> str:
+    """``Type: message`` of an exception raised by a plug-in (see :func:`exception_message`)."""
+    message = exception_message(exc)
+    name = type(exc).__name__
+    return f"{name}: {message}" if message else name
 
 
 def _origin(distribution: str | None, version: str | None) -> str:
@@ -190,36 +283,49 @@ def _origin(distribution: str | None, version: str | None) -> str:
     return f"paquet {distribution} {version}" if version else f"paquet {distribution}"
 
 
-def check_exporter(obj: object, name: str) -> str | None:
-    """Why ``obj`` is not an exporter registered as ``name``, or ``None`` if it is one."""
-    if isinstance(obj, type):
-        return "l'objet est une classe : le point d'entrée doit désigner une instance"
-    problems: list[str] = []
+_ATTRIBUTES = (
+    ("name", str, "un texte"),
+    ("title", str, "un texte"),
+    ("api_version", int, "un entier"),
+    ("needs_participants", bool, "un booléen"),
+)
+
+
+def _read_attributes(obj: object) -> tuple[dict[str, object], list[str]]:
+    """Every attribute of the contract read from ``obj``, each inside the containment."""
     values: dict[str, object] = {}
-    for attribute, kind, label in (
-        ("name", str, "un texte"),
-        ("title", str, "un texte"),
-        ("api_version", int, "un entier"),
-        ("needs_participants", bool, "un booléen"),
-    ):
-        if not hasattr(obj, attribute):
+    problems: list[str] = []
+    for attribute in ("name", "title", "api_version", "needs_participants", "formats", "export"):
+        try:
+            values[attribute] = getattr(obj, attribute)
+        except AttributeError:
+            continue
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a plug-in's property may raise anything
+            problems.append(f"l'attribut « {attribute} » a échoué : {exception_text(exc)}")
+    return values, problems
+
+
+def _check_values(values: Mapping[str, object], name: str) -> str | None:
+    problems: list[str] = []
+    for attribute, kind, label in _ATTRIBUTES:
+        if attribute not in values:
             problems.append(f"attribut « {attribute} » manquant")
             continue
-        value = values[attribute] = getattr(obj, attribute)
+        value = values[attribute]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             problems.append(f"« {attribute} » doit être {label}, pas {type(value).__name__}")
-    formats = getattr(obj, "formats", None)
+    formats = values.get("formats")
     if formats is None:
         problems.append("attribut « formats » manquant")
     elif (
         isinstance(formats, str | bytes)
-        or not isinstance(formats, Sequence)
+        or not isinstance(formats, Sequence | list)
         or not formats
         or not all(isinstance(f, str) and f for f in formats)
     ):
         problems.append("« formats » doit être une liste non vide de noms de format")
-    if not callable(getattr(obj, "export", None)):
-        problems.append("méthode « export » manquante")
     if problems:
         return "ce n'est pas un exportateur : " + " ; ".join(problems)
     if values["name"] != name:
@@ -234,9 +340,50 @@ def check_exporter(obj: object, name: str) -> str | None:
     return None
 
 
+def read_info(obj: object, name: str) -> ExporterInfo | str:
+    """The checked attributes of ``obj`` registered as ``name``, or why it is not an
+    exporter. Every access to ``obj`` is contained (see the module docstring)."""
+    if isinstance(obj, type):
+        return "l'objet est une classe : le point d'entrée doit désigner une instance"
+    values, problems = _read_attributes(obj)
+    if problems:
+        return "ce n'est pas un exportateur : " + " ; ".join(problems)
+    export = values.pop("export", None)
+    try:
+        formats = values.get("formats")
+        if formats is not None and not isinstance(formats, str | bytes):
+            values["formats"] = tuple(cast("Iterable[object]", formats))
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # iterating the plug-in's formats
+        return f"ce n'est pas un exportateur : « formats » a échoué : {exception_text(exc)}"
+    problem = _check_values(values, name)
+    if problem is None and not callable(export):
+        problem = "ce n'est pas un exportateur : méthode « export » manquante"
+    if problem is not None:
+        return problem
+    return ExporterInfo(
+        cast("str", values["name"]),
+        cast("str", values["title"]),
+        cast("tuple[str, ...]", values["formats"]),
+        cast("int", values["api_version"]),
+        cast("bool", values["needs_participants"]),
+    )
+
+
+def check_exporter(obj: object, name: str) -> str | None:
+    """Why ``obj`` is not an exporter registered as ``name``, or ``None`` if it is one."""
+    info = read_info(obj, name)
+    return info if isinstance(info, str) else None
+
+
 @attrs.define
 class _Entry:
-    """One registered exporter: how to load it, and what loading gave (cached)."""
+    """One registered exporter: how to load it, and what loading gave (cached).
+
+    ``isolated`` entries are loaded and run in a separate process (see the module
+    docstring): ``load`` is then never called in this process.
+    """
 
     name: str
     target: str
@@ -244,6 +391,8 @@ class _Entry:
     version: str | None
     load: Callable[[], object]
     result: LoadedExporter | LoadFailure | None = None
+    isolated: bool = False
+    group: str = ENTRY_POINT_GROUP
 
     def resolve(self) -> LoadedExporter | LoadFailure:
         if self.result is None:
@@ -251,17 +400,71 @@ class _Entry:
         return self.result
 
     def _resolve(self) -> LoadedExporter | LoadFailure:
+        if self.isolated:
+            from citeslab_core._isolation import describe_isolated
+
+            outcome = describe_isolated(self.group, self.name, self.target)
+            if isinstance(outcome, str):
+                return self._failure(outcome)
+            exporter = IsolatedExporter(outcome, self.group, self.target)
+            return LoadedExporter(exporter, self.distribution, self.version, outcome, True)
         try:
             obj = self.load()
-        except Exception as exc:  # a plug-in may fail in any way: keep it, go on
-            return self._failure(f"chargement impossible : {type(exc).__name__}: {exc}")
-        problem = check_exporter(obj, self.name)
-        if problem is not None:
-            return self._failure(problem)
-        return LoadedExporter(cast("Exporter", obj), self.distribution, self.version)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a plug-in may fail in any way, exit too
+            return self._failure(f"chargement impossible : {exception_text(exc)}")
+        info = read_info(obj, self.name)
+        if isinstance(info, str):
+            return self._failure(info)
+        return LoadedExporter(cast("Exporter", obj), self.distribution, self.version, info)
 
     def _failure(self, error: str) -> LoadFailure:
         return LoadFailure(self.name, self.target, self.distribution, self.version, error)
+
+
+@attrs.frozen
+class IsolatedExporter:
+    """A third-party exporter that runs in a separate process (see the module docstring).
+
+    Its attributes are the checked ones its process reported; :meth:`export` starts a
+    process that imports the plug-in, gives it the bilan, the options and the participant
+    rows, and returns the files it made (checked again here).
+    """
+
+    info: ExporterInfo
+    group: str
+    target: str
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+    @property
+    def formats(self) -> Sequence[str]:
+        return self.info.formats
+
+    @property
+    def api_version(self) -> int:
+        return self.info.api_version
+
+    @property
+    def needs_participants(self) -> bool:
+        return self.info.needs_participants
+
+    def export(
+        self,
+        bilan: Bilan,
+        options: ExportOptions,
+        participants: Sequence[ParticipantRow] | None,
+    ) -> list[ExportFile]:
+        from citeslab_core._isolation import export_isolated
+
+        return export_isolated(self, bilan, options, participants)
 
 
 class Registry:
@@ -288,19 +491,27 @@ class Registry:
                 self._entries[entry.name] = entry
 
     @classmethod
-    def from_entry_points(cls, group: str = ENTRY_POINT_GROUP) -> Registry:
+    def from_entry_points(cls, group: str = ENTRY_POINT_GROUP, *, isolate: bool = True) -> Registry:
+        """The exporters registered in ``group``; with ``isolate`` (the default) those of
+        other distributions than citeslab run in a separate process."""
         from importlib.metadata import entry_points
 
-        return cls(_entry_of(point) for point in entry_points(group=group))
+        return cls(_entry_of(point, group, isolate) for point in entry_points(group=group))
 
     @classmethod
     def from_exporters(cls, exporters: Iterable[object]) -> Registry:
-        """A registry of the given objects (each is checked like a plug-in)."""
+        """A registry of the given objects (each is checked like a plug-in; they run in
+        this process)."""
         entries = []
-        for obj in exporters:
-            name = getattr(obj, "name", None)
-            name = name if isinstance(name, str) else repr(obj)
-            entries.append(_Entry(name, repr(obj), None, None, _constant(obj)))
+        for index, obj in enumerate(exporters):
+            values, _ = _read_attributes(obj)
+            name = values.get("name")
+            target = _safe_repr(obj, index)
+            entries.append(
+                _Entry(
+                    name if isinstance(name, str) else target, target, None, None, _constant(obj)
+                )
+            )
         return cls(entries)
 
     def names(self) -> list[str]:
@@ -310,6 +521,10 @@ class Registry:
     def get(self, name: str) -> Exporter:
         """The exporter called ``name``; a French :class:`UsageError` names the installed
         ones when there is none, :class:`PluginError` says why it failed to load."""
+        return self.load(name).exporter
+
+    def load(self, name: str) -> LoadedExporter:
+        """The exporter called ``name`` with its checked attributes (as :meth:`get`)."""
         entry = self._entries.get(name)
         if entry is None:
             installed = ", ".join(self.names()) or "aucun"
@@ -322,7 +537,7 @@ class Registry:
             raise PluginError(
                 f"l'exportateur « {name} » n'a pas pu être chargé : {result.describe()}"
             )
-        return result.exporter
+        return result
 
     def load_all(self) -> tuple[list[LoadedExporter], list[LoadFailure]]:
         """Load every exporter: those that work, and every failure (none stops the rest)."""
@@ -341,11 +556,23 @@ def _constant(obj: object) -> Callable[[], object]:
     return lambda: obj
 
 
-def _entry_of(point: EntryPoint) -> _Entry:
+def _safe_repr(obj: object, index: int) -> str:
+    try:
+        return repr(obj)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # a plug-in's __repr__ may raise anything
+        return f"<exportateur n° {index + 1}>"
+
+
+def _entry_of(point: EntryPoint, group: str, isolate: bool) -> _Entry:
     dist = point.dist
     distribution = dist.name if dist is not None else None
     version = dist.version if dist is not None else None
-    return _Entry(point.name, point.value, distribution, version, point.load)
+    isolated = isolate and distribution != BUILTIN_DISTRIBUTION
+    return _Entry(
+        point.name, point.value, distribution, version, point.load, isolated=isolated, group=group
+    )
 
 
 def check_file_name(name: object) -> str | None:
@@ -366,33 +593,63 @@ def check_file_name(name: object) -> str | None:
     return None
 
 
-def _check_files(exporter: Exporter, files: object) -> list[ExportFile]:
-    """The exporter's result, checked: ExportFile objects with plain, distinct names."""
+def check_files(name: str, files: object, *, needs_participants: bool) -> list[ExportFile]:
+    """An exporter's result, checked: ExportFile objects with plain, distinct names and
+    bytes, copied into plain :class:`ExportFile` objects whose ``private`` flag the
+    library sets (always for an exporter that ``needs_participants``)."""
     if not isinstance(files, Sequence) or isinstance(files, str | bytes):
-        raise PluginError(f"l'exportateur « {exporter.name} » n'a pas rendu une liste de fichiers")
+        raise PluginError(f"l'exportateur « {name} » n'a pas rendu une liste de fichiers")
     problems: list[str] = []
     seen: set[str] = set()
     checked: list[ExportFile] = []
     for item in files:
         if not isinstance(item, ExportFile):
-            problems.append(f"{item!r} n'est pas un ExportFile")
+            problems.append(f"{_safe_repr(item, len(checked))} n'est pas un ExportFile")
             continue
-        problem = check_file_name(item.name)
-        if problem is None and not isinstance(item.data, bytes):
-            problem = f"« {item.name} » : le contenu doit être des octets (bytes)"
-        if problem is None and item.name in seen:
-            problem = f"« {item.name} » rendu deux fois"
+        file_name, media_type, data = item.name, item.media_type, item.data
+        problem = check_file_name(file_name)
+        if problem is None and not isinstance(data, bytes):
+            problem = f"« {file_name} » : le contenu doit être des octets (bytes)"
+        if problem is None and not isinstance(media_type, str):
+            problem = f"« {file_name} » : le type de média doit être un texte"
+        if problem is None and file_name in seen:
+            problem = f"« {file_name} » rendu deux fois"
         if problem is not None:
             problems.append(problem)
             continue
-        seen.add(item.name)
-        checked.append(item)
+        seen.add(str(file_name))
+        private = needs_participants or item.private is True
+        checked.append(ExportFile(str(file_name), str(media_type), bytes(data), private))
     if problems:
         raise PluginError(
-            f"l'exportateur « {exporter.name} » a rendu des fichiers refusés :\n"
+            f"l'exportateur « {name} » a rendu des fichiers refusés :\n"
             + "\n".join(f"- {p}" for p in problems)
         )
     return checked
+
+
+def export_contained(
+    loaded: LoadedExporter,
+    bilan: Bilan,
+    options: ExportOptions,
+    participants: Sequence[ParticipantRow] | None,
+) -> list[ExportFile]:
+    """Run ``loaded``'s export inside the containment: its files, checked, or a French
+    :class:`PluginError` naming it whatever it raised (``SystemExit`` included); a
+    :class:`~citeslab_core.errors.UsageError` it raises on purpose stays one, and
+    ``KeyboardInterrupt`` stays the user's abort."""
+    name = loaded.info.name
+    try:
+        result = loaded.exporter.export(bilan, options, participants)
+        return check_files(name, result, needs_participants=loaded.info.needs_participants)
+    except KeyboardInterrupt:
+        raise
+    except PluginError:
+        raise
+    except UsageError as exc:
+        raise UsageError(exception_message(exc)) from None
+    except BaseException as exc:  # a plug-in's bug or exit: name it, go on
+        raise PluginError(f"l'exportateur « {name} » a échoué : {exception_text(exc)}") from None
 
 
 def _warn(message: str) -> None:
@@ -438,24 +695,25 @@ def run_export_command(
     """
     registry = registry if registry is not None else Registry.from_entry_points()
     try:
-        exporter = registry.get(name)
+        loaded = registry.load(name)
     except PluginError as exc:
         raise UsageError(str(exc)) from None
-    formats = list(exporter.formats)
+    info = loaded.info
+    formats = list(info.formats)
     chosen = format if format is not None else formats[0]
     if chosen not in formats:
         raise UsageError(
             f"l'exportateur « {name} » n'écrit pas le format « {chosen} ». "
             f"Formats possibles : {', '.join(formats)}"
         )
-    if public and exporter.needs_participants:
+    if public and info.needs_participants:
         raise UsageError(
             f"l'exportateur « {name} » écrit un fichier par personne, qui n'est pas un "
             "document public : --public n'a pas de sens ici. Transmettez ce fichier au seul "
             "financeur, sans --public."
         )
     key: bytes | None = None
-    if exporter.needs_participants:
+    if info.needs_participants:
         from citeslab_core.privacy import PseudonymKeyError, load_key
 
         try:
@@ -474,19 +732,12 @@ def run_export_command(
         from citeslab_core.privacy import build_participants
 
         participants = build_participants(data, start, end, key=key, exporter=name)
+    del data  # the records are not needed any more, and never given to the plug-in
     options = ExportOptions(format=chosen, public=public)
     try:
-        files = _check_files(exporter, exporter.export(bilan, options, participants))
-    except (UsageError, InvalidData):
-        raise
+        files = export_contained(loaded, bilan, options, participants)
     except PluginError as exc:
         print(f"citeslab : erreur : {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # a plug-in's bug: say which plug-in, no traceback
-        print(
-            f"citeslab : erreur : l'exportateur « {name} » a échoué : {type(exc).__name__}: {exc}",
-            file=sys.stderr,
-        )
         return 1
 
     try:
@@ -516,11 +767,11 @@ def describe_exporters(registry: Registry | None = None) -> str:
     if loaded:
         lines.append("Exportateurs installés :")
         for item in loaded:
-            exporter = item.exporter
-            lines.append(f"- {exporter.name} : {exporter.title}")
-            lines.append(f"  formats : {', '.join(exporter.formats)}")
+            info = item.info
+            lines.append(f"- {info.name} : {info.title}")
+            lines.append(f"  formats : {', '.join(info.formats)}")
             lines.append(f"  {_origin(item.distribution, item.version)}")
-            if exporter.needs_participants:
+            if info.needs_participants:
                 lines.append(
                     "  fichier par personne : pseudonymes, clé requise "
                     "(CITESLAB_PSEUDO_KEY ou --key-file)"
