@@ -38,6 +38,7 @@ from typing import Literal, overload
 
 import attrs
 
+from citeslab_core.crf import FinancialReport, budget_findings, financial_report
 from citeslab_core.dates import PartialDate, Precision, age_on
 from citeslab_core.disclosure import mask_value, masked_sum, suppress
 from citeslab_core.errors import UsageError
@@ -389,7 +390,10 @@ class Bilan:
       three years), by year then nature;
     - ``texts``: the site's texts, in their order;
     - ``checks``: the findings, errors first then warnings then information, each group
-      in the order found.
+      in the order found;
+    - ``financial_report``: the compte rendu financier (Cerfa n° 15059) of the period's
+      last year from the ``budget`` sheet, None when the budget has no line for that year
+      (:mod:`citeslab_core.crf`); its findings are among ``checks``.
     """
 
     site: str
@@ -416,6 +420,7 @@ class Bilan:
     funding_years: tuple[FundingYear, ...]
     texts: tuple[TextRow, ...]
     checks: tuple[Check, ...]
+    financial_report: FinancialReport | None = None
 
     def table(self, key: TableKey) -> Table:
         """The portrait table ``key`` (typed: a misspelt key is a type checker's error)."""
@@ -603,6 +608,11 @@ def compute_bilan(
             Check(c.code, c.severity, c.message)
             for c in funding_checks(entry, plan if is_actual else None)
         )
+    report = financial_report(data.budget, year, policy.gap_threshold)
+    if report is not None:
+        checks.extend(
+            Check(f.code, f.severity, f.message) for f in budget_findings(report, data.fundings)
+        )
     if funding is None:
         checks.append(
             Check(
@@ -636,6 +646,7 @@ def compute_bilan(
         funding_years=years,
         texts=tuple(TextRow(t.section, t.text) for t in data.texts),
         checks=tuple(checks),
+        financial_report=report,
     )
 
 

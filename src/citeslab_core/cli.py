@@ -467,12 +467,37 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         for finding, places in zip(errors, sources(data, errors), strict=True):
             where = f"{_rows_text(places)} : " if places else ""
             print(f"- {where}{finding.describe()}", file=sys.stderr)
+    if _budget_findings(data) or errors:
         return EXIT_DATA
     print(
         f"Données valides : {len(data.persons)} porteurs, {len(data.events)} suivis, "
         f"{len(data.animations)} animations."
     )
     return EXIT_OK
+
+
+def _budget_findings(data: Dataset) -> bool:
+    """Print the compte rendu financier's findings of every budget year (errors, then
+    warnings); True when there is an error."""
+    from citeslab_core.crf import dataset_findings
+
+    findings = dataset_findings(data)
+    found_error = False
+    for severity, heading in (
+        ("erreur", "erreur{s} du compte rendu financier (feuille budget)"),
+        ("avertissement", "avertissement{s} du compte rendu financier (feuille budget)"),
+    ):
+        group = [f for f in findings if f.severity == severity]
+        if not group:
+            continue
+        found_error = found_error or severity == "erreur"
+        plural = "s" if len(group) > 1 else ""
+        print(f"{len(group)} {heading.format(s=plural)} :", file=sys.stderr)
+        for finding in group:
+            places = [p for p in (data.origin("budget", i) for i in finding.rows) if p]
+            where = f"{_rows_text(places)} : " if places else ""
+            print(f"- {where}{finding.message}", file=sys.stderr)
+    return found_error
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

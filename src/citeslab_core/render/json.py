@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from citeslab_core.bilan import Bilan, Table, TableRow
+from citeslab_core.crf import CrfLine, CrfTotal, FinancialReport
 from citeslab_core.french import MASKED
 from citeslab_core.funding import Contribution, FundingPlanRow, FundingYear
 
@@ -86,6 +87,42 @@ def _plan_row(row: FundingPlanRow) -> dict[str, Any]:
         "ecart": _amount(row.gap),
         "ecart_pourcentage": _number(row.gap_percent),
         "signale": row.flagged,
+    }
+
+
+def _crf_total(total: CrfTotal) -> dict[str, Any]:
+    return {
+        "prevu": _amount(total.planned),
+        "realise": _amount(total.actual),
+        "ecart": _amount(total.gap),
+        "ecart_pourcentage": _number(total.gap_percent),
+    }
+
+
+def _crf_line(line: CrfLine) -> dict[str, Any]:
+    return {
+        "compte": line.account,
+        "libelle": line.label,
+        "financeur": line.funder.code if line.funder is not None else None,
+        **_crf_total(CrfTotal(line.planned, line.actual)),
+        "ecart_explication": line.explanation,
+    }
+
+
+def _crf(report: FinancialReport | None) -> dict[str, Any] | None:
+    if report is None:
+        return None
+    return {
+        "annee": report.year,
+        "seuil_ecart": _number(report.threshold),
+        "prevu_saisi": report.has_planned,
+        "realise_saisi": report.has_actual,
+        "charges": [_crf_line(x) for x in report.charges],
+        "produits": [_crf_line(x) for x in report.produits],
+        "total_charges": _crf_total(report.charges_total),
+        "total_produits": _crf_total(report.produits_total),
+        "total_general_charges": _crf_total(report.charges_grand_total),
+        "total_general_produits": _crf_total(report.produits_grand_total),
     }
 
 
@@ -187,6 +224,7 @@ def to_data(bilan: Bilan) -> dict[str, Any]:
         },
         "financements_pluriannuels": [_funding(y) for y in bilan.funding_years],
         "textes": [{"section": t.section, "texte": t.text} for t in bilan.texts],
+        "compte_rendu_financier": _crf(bilan.financial_report),
     }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from citeslab_core.bilan import TEXT_SECTION_TITLES, Bilan, Table
+from citeslab_core.crf import CrfLine, CrfTotal
 from citeslab_core.french import (
     MASKED,
     format_amount,
@@ -22,6 +23,8 @@ from citeslab_core.french import (
     format_period,
     format_rate,
     format_share,
+    format_signed_amount,
+    format_signed_share,
 )
 from citeslab_core.funding import FundingPlanRow, FundingYear
 from citeslab_core.vocabularies import Funder
@@ -125,6 +128,18 @@ def _years_lines(years: Sequence[FundingYear]) -> list[str]:
         rows.append(cells)
     rows.append(["Total", *(format_amount(y.total) for y in years)])
     return _grid(["Financeur", *columns], rows)
+
+
+def _crf_cells(account: str, label: str, row: CrfLine | CrfTotal) -> list[str]:
+    gap_percent = row.gap_percent
+    return [
+        account,
+        label,
+        format_amount(row.planned),
+        format_amount(row.actual),
+        format_signed_amount(row.gap),
+        format_signed_share(gap_percent) if gap_percent is not None else "—",
+    ]
 
 
 def render(bilan: Bilan) -> str:
@@ -290,6 +305,25 @@ def render(bilan: Bilan) -> str:
     if bilan.funding_years:
         out += _title("Financements pluriannuels")
         out += _years_lines(bilan.funding_years)
+
+    report = bilan.financial_report
+    if report is not None:
+        out += _title(
+            f"Compte rendu financier {report.year} (Cerfa n° 15059, "
+            f"seuil d'écart : {format_rate(report.threshold)})"
+        )
+        out += _grid(
+            ["Compte", "Libellé", "Prévu", "Réalisé", "Écart", "Écart (%)"],
+            [
+                *(_crf_cells(x.account, x.label, x) for x in report.charges),
+                _crf_cells("", "Total des charges (60 à 68)", report.charges_total),
+                _crf_cells("", "Total (avec 86)", report.charges_grand_total),
+                *(_crf_cells(x.account, x.label, x) for x in report.produits),
+                _crf_cells("", "Total des produits (70 à 78)", report.produits_total),
+                _crf_cells("", "Total (avec 87)", report.produits_grand_total),
+            ],
+            align="llrrrr",
+        )
 
     sections: dict[str, list[str]] = {}
     for row in bilan.texts:

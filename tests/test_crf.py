@@ -1,0 +1,275 @@
+"""The compte rendu financier (Cerfa n° 15059): lines, totals, gaps, and its three checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citeslab_core.accounts import Side
+from citeslab_core.bilan import compute_bilan
+from citeslab_core.cli import main
+from citeslab_core.crf import FinancialReport, budget_findings, financial_report
+from citeslab_core.example import load_example
+from citeslab_core.model import BudgetLine, Dataset, Funding, Site
+from citeslab_core.readers.workbook import write_workbook
+from citeslab_core.vocabularies import BudgetNature, Funder, FundingNature
+from strategies import budget_lines
+
+PREVU, REALISE = BudgetNature.PREVU, BudgetNature.REALISE
+TEN = Decimal(10)
+
+
+def line(
+    nature: BudgetNature,
+    account: str,
+    amount: str,
+    funder: Funder | None = None,
+    explanation: str | None = None,
+    year: int = 2023,
+) -> BudgetLine:
+    return BudgetLine(
+        year, nature, account, Decimal(amount), funder=funder, gap_explanation=explanation
+    )
+
+
+#: A balanced budget, planned and actual, every gap under 10 %, agreeing with FUNDINGS.
+BALANCED = [
+    line(PREVU, "64", "30000"),
+    line(PREVU, "62", "2000"),
+    line(PREVU, "74", "20000", Funder.BPI),
+    line(PREVU, "74", "10000", Funder.CONTRAT_DE_VILLE),
+    line(PREVU, "75", "2000"),
+    line(REALISE, "64", "29000"),
+    line(REALISE, "62", "1900"),
+    line(REALISE, "74", "20000", Funder.BPI),
+    line(REALISE, "74", "9000", Funder.CONTRAT_DE_VILLE),
+    line(REALISE, "75", "1900"),
+    line(PREVU, "86", "500"),
+    line(PREVU, "87", "500"),
+    line(REALISE, "86", "520"),
+    line(REALISE, "87", "520"),
+]
+FUNDINGS = [
+    Funding(2023, Funder.BPI, Decimal(20000), FundingNature.PREVISIONNEL),
+    Funding(2023, Funder.CONTRAT_DE_VILLE, Decimal(10000), FundingNature.PREVISIONNEL),
+    Funding(2023, Funder.AUTOFINANCEMENT, Decimal(2000), FundingNature.PREVISIONNEL),
+    Funding(2023, Funder.BPI, Decimal(20000), FundingNature.REALISE),
+    Funding(2023, Funder.CONTRAT_DE_VILLE, Decimal(9000), FundingNature.REALISE),
+]
+
+
+def report_of(budget: list[BudgetLine]) -> FinancialReport:
+    found = financial_report(budget, 2023, TEN)
+    assert found is not None
+    return found
+
+
+def codes(budget: list[BudgetLine], fundings: list[Funding] = FUNDINGS) -> list[str]:
+    return [f.code for f in budget_findings(report_of(budget), fundings)]
+
+
+def test_lines_in_cerfa_order_with_totals_apart() -> None:
+    report = report_of(BALANCED)
+    assert [(x.account, x.funder) for x in report.lines] == [
+        ("62", None),
+        ("64", None),
+        ("86", None),
+        ("74", Funder.BPI),
+        ("74", Funder.CONTRAT_DE_VILLE),
+        ("75", None),
+        ("87", None),
+    ]
+    assert report.charges_total.planned == Decimal(32000)
+    assert report.charges_total.actual == Decimal(30900)
+    assert report.produits_total == report.charges_total
+    assert report.total(Side.CHARGES_VOLUNTARY).actual == Decimal(520)
+    assert report.charges_grand_total.actual == Decimal(31420)
+    cdv = report.lines[4]
+    assert (cdv.label, cdv.gap, cdv.gap_percent) == (
+        "Contrat de ville",
+        Decimal(-1000),
+        Decimal("-10.0"),
+    )
+    assert report.lines[1].label == "Charges de personnel"
+
+
+def test_a_balanced_coherent_explained_budget_has_no_finding() -> None:
+    assert codes(BALANCED) == []
+
+
+def test_unbalanced_fires_alone() -> None:
+    budget = [*BALANCED, line(REALISE, "60", "100", explanation="imprévu")]
+    assert codes(budget) == ["crf_desequilibre"]
+    (finding,) = budget_findings(report_of(budget), FUNDINGS)
+    assert "réalisé" in finding.message
+    assert "31\u202f000,00\u00a0€" in finding.message
+    assert "30\u202f900,00\u00a0€" in finding.message
+    # The contributions volontaires balance on their own.
+    voluntary = [*BALANCED, line(PREVU, "87", "1")]
+    assert codes(voluntary) == ["crf_desequilibre"]
+
+
+def test_a_subsidy_off_by_one_cent_fires_alone() -> None:
+    budget = [
+        attrs.evolve(x, amount=x.amount + Decimal("0.01"))
+        if x.funder is Funder.BPI and x.nature is REALISE
+        else x
+        for x in BALANCED
+    ]
+    budget.append(line(REALISE, "64", "0.01"))  # still balanced
+    found = budget_findings(report_of(budget), FUNDINGS)
+    assert [f.code for f in found] == ["crf_subvention_incoherente"]
+    assert "de Bpifrance" in found[0].message
+    assert "20\u202f000,01\u00a0€" in found[0].message
+    # A funder of financements with no 74 line is a disagreement too (not autofinancement).
+    extra = [*FUNDINGS, Funding(2023, Funder.REGION, Decimal(5), FundingNature.REALISE)]
+    assert codes(BALANCED, extra) == ["crf_subvention_incoherente"]
+
+
+def test_an_unexplained_gap_fires_alone() -> None:
+    budget = [
+        *BALANCED,
+        line(PREVU, "61", "1000"),
+        line(REALISE, "61", "1200"),  # +20 %
+        line(PREVU, "76", "1000"),
+        line(REALISE, "76", "1200", explanation="Intérêts plus élevés"),  # explained
+    ]
+    found = budget_findings(report_of(budget), FUNDINGS)
+    assert [f.code for f in found] == ["crf_ecart_non_explique"]
+    assert "compte 61" in found[0].message
+    assert "+20,0\u00a0%" in found[0].message
+    # Explained on the planned row: fine too.
+    budget[-4] = line(PREVU, "61", "1000", explanation="Loyer revu")
+    assert codes(budget) == []
+    # Not planned at all: a gap to explain.
+    assert codes([*BALANCED, line(REALISE, "65", "10"), line(REALISE, "70", "10")]) == [
+        "crf_ecart_non_explique",
+        "crf_ecart_non_explique",
+    ]
+
+
+def test_gaps_are_not_checked_before_the_actual_budget_exists() -> None:
+    planned_only = [x for x in BALANCED if x.nature is PREVU]
+    report = report_of(planned_only)
+    assert (report.has_planned, report.has_actual) == (True, False)
+    assert codes(planned_only) == []
+
+
+def test_no_budget_for_the_year() -> None:
+    assert financial_report(BALANCED, 2024, TEN) is None
+
+
+@given(budget_lines(years=st.just(2023), max_size=20))
+@settings(max_examples=80, deadline=None)
+def test_totals_are_sums_of_lines_and_gaps_actual_minus_planned(budget: list[BudgetLine]) -> None:
+    report = financial_report(budget, 2023, TEN)
+    if not budget:
+        assert report is None
+        return
+    assert report is not None
+    planned = sum((x.amount for x in budget if x.nature is PREVU), Decimal(0))
+    actual = sum((x.amount for x in budget if x.nature is REALISE), Decimal(0))
+    for side in Side:
+        total = report.total(side)
+        members = report.side(side)
+        assert total.planned == sum((x.planned for x in members), Decimal(0))
+        assert total.actual == sum((x.actual for x in members), Decimal(0))
+        assert total.gap == total.actual - total.planned
+    both = report.charges_grand_total.planned + report.produits_grand_total.planned
+    assert both == planned
+    assert report.charges_grand_total.actual + report.produits_grand_total.actual == actual
+    for x in report.lines:
+        assert x.gap == x.actual - x.planned
+        if x.planned:
+            assert x.gap_percent is not None
+            assert abs(x.gap_percent - x.gap * 100 / x.planned) <= Decimal("0.05")
+        else:
+            assert x.gap_percent is None
+    keys = [(x.account, x.funder) for x in report.lines]
+    assert len(set(keys)) == len(keys)  # one line per account and funder
+    assert all((x.funder is not None) == x.account.startswith("74") for x in report.lines)
+    # Summing the report with itself doubles every figure.
+    double = FinancialReport.combine([report, report])
+    assert double is not None
+    assert [(x.planned, x.actual) for x in double.lines] == [
+        (2 * x.planned, 2 * x.actual) for x in report.lines
+    ]
+
+
+def test_the_bilan_holds_the_report_and_its_checks() -> None:
+    data = Dataset.build(
+        site=Site(name="Test"), budget=[*BALANCED, line(REALISE, "60", "1")], fundings=FUNDINGS
+    )
+    bilan = compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    assert bilan.financial_report is not None
+    assert bilan.financial_report.year == 2023
+    found = [c for c in bilan.checks if c.code.startswith("crf_")]
+    assert [(c.code, c.severity) for c in found] == [
+        ("crf_desequilibre", "erreur"),
+        ("crf_ecart_non_explique", "avertissement"),
+    ]
+    other = compute_bilan(data, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert other.financial_report is None
+
+
+def test_the_example_2023_report_balances_and_agrees_with_the_funding() -> None:
+    data = load_example()
+    report = financial_report(data.budget, 2023, data.site.funding_policy.gap_threshold)
+    assert report is not None
+    assert budget_findings(report, data.fundings) == []
+    total = Decimal("52276.49")
+    assert report.charges_total.actual == report.produits_total.actual == total
+    assert report.charges_total.planned == report.produits_total.planned
+    actual = {
+        f.funder: f.amount
+        for f in data.fundings
+        if f.year == 2023 and f.nature is FundingNature.REALISE
+    }
+    subsidies = {x.funder: x.actual for x in report.lines if x.account.startswith("74")}
+    assert subsidies == {
+        Funder.BPI: actual[Funder.BPI],
+        Funder.CONTRAT_DE_VILLE: actual[Funder.CONTRAT_DE_VILLE],
+        Funder.PIC: actual[Funder.PIC],
+    }
+    assert subsidies == {
+        Funder.BPI: Decimal("16000.00"),
+        Funder.CONTRAT_DE_VILLE: Decimal("10000.00"),
+        Funder.PIC: Decimal("15000.00"),
+    }
+    explained = [x for x in report.lines if x.above(report.threshold)]
+    assert explained
+    assert all(x.explanation for x in explained)
+
+
+def test_validate_and_report_flag_an_unbalanced_budget(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = load_example()
+    data = attrs.evolve(
+        example,
+        budget=(*example.budget, line(REALISE, "60", "250", explanation="Achat imprévu")),
+        origins={},
+    )
+    path = tmp_path / "site.xlsx"
+    path.write_bytes(write_workbook(data))
+    capsys.readouterr()
+    assert main(["validate", str(path), "--on", "2024-12-31"]) == 1
+    err = capsys.readouterr().err
+    assert "1 erreur du compte rendu financier (feuille budget) :" in err
+    assert "site.xlsx, budget, lignes" in err
+    assert "le total des charges (52\u202f526,49\u00a0€) n'est pas égal" in err
+    assert main(["report", str(path), "--year", "2023", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert "crf_desequilibre" in [c["code"] for c in document["controles"]]
+    crf = document["compte_rendu_financier"]
+    assert crf["total_charges"]["realise"] == "52526.49"
+    assert crf["total_produits"]["realise"] == "52276.49"
+    # The bundled example itself validates.
+    assert main(["validate", "--example", "--on", "2024-12-31"]) == 0
