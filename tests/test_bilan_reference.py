@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,7 +27,7 @@ from citeslab_core.bilan import (
 )
 from citeslab_core.dates import PartialDate, age_on
 from citeslab_core.model import Dataset, Event, Neighbourhood, Person
-from citeslab_core.shares import largest_remainder, whole_percentages
+from citeslab_core.shares import whole_percentages
 from citeslab_core.vocabularies import (
     AgeBracket,
     Channel,
@@ -328,6 +329,10 @@ def test_age_bracket_of_a_29_february_birth() -> None:
 
 
 @given(st.lists(st.integers(0, 10_000) | st.sampled_from([0, 1, 3, 7]), max_size=14))
-def test_whole_percentages_are_the_largest_remainder_shares(counts: list[int]) -> None:
-    # whole_percentages computes in integers what largest_remainder computes in Decimal.
-    assert whole_percentages(counts) == [int(s) for s in largest_remainder(counts, 0)]
+def test_whole_percentages_are_each_share_rounded_half_up(counts: list[int]) -> None:
+    # whole_percentages computes in integers what Decimal rounding half up gives.
+    total = sum(counts)
+    assert whole_percentages(counts) == [
+        0 if total == 0 else int((Decimal(100 * c) / total).quantize(Decimal(1), ROUND_HALF_UP))
+        for c in counts
+    ]

@@ -1,15 +1,16 @@
-"""Largest-remainder shares: they add up to exactly 100, stay within one unit of the exact
-share, and never give a larger count a smaller share."""
+"""Shares. Funding (largest remainder): they add up to exactly 100 and stay within one unit
+of the exact share. Persons (each rounded on its own, half up): equal counts, equal shares,
+and a larger count never gets a smaller share."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.shares import largest_remainder, whole_percentages
+from citeslab_core.shares import largest_remainder, shares_add_up, whole_percentages
 
 counts = st.lists(st.integers(0, 10_000), min_size=1, max_size=12)
 cents = st.lists(
@@ -46,7 +47,17 @@ def test_a_larger_count_never_gets_a_smaller_share(values: list[int]) -> None:
             if a > b:
                 assert shares[i] >= shares[j]
             if a == b:
-                assert abs(shares[i] - shares[j]) <= 1
+                assert shares[i] == shares[j]
+
+
+@settings(max_examples=100)
+@given(counts)
+def test_whole_percentages_are_the_exact_shares_rounded_half_up(values: list[int]) -> None:
+    total = sum(values)
+    for value, share in zip(values, whole_percentages(values), strict=True):
+        exact = Decimal(0) if total == 0 else Decimal(100 * value) / total
+        assert share == int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    assert shares_add_up(whole_percentages(values)) == (sum(whole_percentages(values)) in (0, 100))
 
 
 @settings(max_examples=50)
@@ -81,11 +92,18 @@ def test_seed_funding_shares() -> None:
     assert sum(shares_2022) == 100
 
 
-def test_ties_go_to_the_earlier_position() -> None:
+def test_largest_remainder_ties_go_to_the_earlier_position() -> None:
     # Three equal thirds: 33.33… each, one unit missing, it goes to the first.
-    assert whole_percentages([1, 1, 1]) == [34, 33, 33]
+    assert largest_remainder([1, 1, 1]) == [34, 33, 33]
     # Equal remainders, larger count first: 1/8 = 12.5 and 7/8 = 87.5 -> the 7 gets it.
-    assert whole_percentages([1, 7]) == [12, 88]
+    assert largest_remainder([1, 7]) == [12, 88]
+
+
+def test_persons_shares_each_rounded_on_its_own() -> None:
+    # Equal counts, equal shares, even when they add up to 99 or 101.
+    assert whole_percentages([1, 1, 1]) == [33, 33, 33]
+    assert whole_percentages([1, 7]) == [13, 88]  # 12,5 and 87,5 both rounded up: 101
+    assert not shares_add_up([13, 88])
 
 
 def test_empty_and_zero_totals() -> None:
@@ -96,3 +114,5 @@ def test_empty_and_zero_totals() -> None:
 def test_negative_counts_are_refused() -> None:
     with pytest.raises(ValueError, match="négatifs"):
         largest_remainder([1, -1])
+    with pytest.raises(ValueError, match="négatifs"):
+        whole_percentages([1, -1])

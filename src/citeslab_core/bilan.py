@@ -12,8 +12,9 @@ Definitions (DOMAIN.md, "The annual report"; docs/bilan.md has every figure):
   the period.
 - The **portrait tables** count the accompanied: each lists every code of its
   vocabulary in vocabulary order, zeros included, then a ``non_renseigne`` row when some
-  persons have no value; its counts add up to the accompanied and its shares (whole
-  percentages, largest remainder) to exactly 100 (all 0 when the table is empty).
+  persons have no value; its counts add up to the accompanied; its shares are whole
+  percentages each rounded on its own, half up (equal counts, equal shares: they may add
+  up to 99 or 101), all 0 when the table is empty.
 - **Orientation at the first meeting**: the category of the orientation dated on the day of
   the person's first-ever ``entretien`` (several that day: the first row); none: ``autre``,
   and :attr:`Bilan.without_orientation` says how many of ``autre`` had none.
@@ -55,7 +56,7 @@ from citeslab_core.funding import (
 )
 from citeslab_core.model import Animation, Dataset, Event, Person
 from citeslab_core.periods import Period
-from citeslab_core.shares import whole_percentages
+from citeslab_core.shares import shares_add_up, whole_percentages
 from citeslab_core.vocabularies import (
     AgeBracket,
     AnimationStatus,
@@ -202,7 +203,9 @@ class Table:
     ``total`` is the table's population (the accompanied for the portrait tables; for a
     sub-table, e.g. one QPV's persons by sex, that QPV's persons). It is None only when a
     sub-table's population is itself masked in public mode. The rows' counts add up to
-    ``total`` and their shares to 100 (all 0 when ``total`` is 0).
+    ``total``; their shares are each rounded on their own, half up (equal counts, equal
+    shares), so they add up to 100, or to 99 or 101 (:attr:`shares_rounded`); all 0 when
+    ``total`` is 0.
     """
 
     key: str
@@ -219,6 +222,13 @@ class Table:
             if row.code == code:
                 return row
         return None
+
+    @property
+    def shares_rounded(self) -> bool:
+        """The rows' shares, each rounded on its own, add up to 99, 101 or another figure
+        than 100: the outputs say « parts arrondies » (see
+        :func:`~citeslab_core.shares.shares_add_up`)."""
+        return not shares_add_up([row.share for row in self.rows])
 
 
 @attrs.frozen

@@ -14,7 +14,9 @@ everywhere:
 - :func:`format_day`: ``30 mars 2023``, ``1er janvier 2023``;
 - :func:`format_partial_date`: ``janvier 2023``, ``mai à septembre 2023``, ``2023``;
 - :func:`format_period`: ``du 1er janvier 2023 au 31 décembre 2023``;
-- :func:`format_years`: ``2023``, ``2022–2023``.
+- :func:`format_years`: ``2023``, ``2022–2023``;
+- :func:`rounded_shares_note`: « Parts arrondies chacune à l'unité : leur somme fait
+  101 %. », under a table whose shares do not add up to 100.
 
 Where a value may be absent (no declared share, nothing planned), the function takes a
 ``missing`` text (``""`` by default, the HTML page gives ``"—"``).
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
@@ -58,6 +61,7 @@ __all__ = [
     "format_signed_share",
     "format_years",
     "of",
+    "rounded_shares_note",
 ]
 
 #: The locale of everything a person reads.
@@ -138,6 +142,13 @@ def format_decimal(value: Decimal | None, *, decimals: int = 1) -> str:
 
     pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
     return str(babel_decimal(value, format=pattern, locale=LOCALE))
+
+
+def rounded_shares_note(shares: Iterable[int | None]) -> str:
+    """The note under a table whose shares do not add up to 100: « Parts arrondies
+    chacune à l'unité : leur somme fait 101 %. »"""
+    total = sum(s for s in shares if s is not None)
+    return f"Parts arrondies chacune à l'unité : leur somme fait {format_percent(total)}."
 
 
 def of(noun: str) -> str:

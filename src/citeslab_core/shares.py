@@ -1,14 +1,17 @@
-"""Shares that add up to exactly 100: the largest remainder method, used everywhere.
+"""The two ways the library turns counts and amounts into percentages.
 
-Every percentage the library shows (the portrait tables' whole percentages, the funding
-shares to one decimal) comes from :func:`largest_remainder`, so that a table's shares
-always add up to exactly 100 and two outputs never round the same figure differently.
+- **Shares of persons** (every table of a bilan): :func:`whole_percentages`, each share
+  rounded on its own, half up, so that equal counts always read equal shares; a table's
+  shares may then add up to 99 or 101, which :func:`shares_add_up` tells.
+- **Funding shares** (one decimal): :func:`largest_remainder`, so that a budget's shares
+  add up to exactly 100.
 
-The method (Hamilton's): each exact share ``100 × count / total`` is floored to the
-precision asked; the units still missing to reach 100 are given, one each, to the shares
-with the largest remainders. Ties between equal remainders go to the larger count, then
-to the earlier position in the sequence. With that tie-break a larger count never gets a
-smaller share, and each share is within one unit of the precision of its exact value.
+The largest remainder method (Hamilton's): each exact share ``100 × count / total`` is
+floored to the precision asked; the units still missing to reach 100 are given, one each,
+to the shares with the largest remainders. Ties between equal remainders go to the larger
+count, then to the earlier position in the sequence. With that tie-break a larger count
+never gets a smaller share, and each share is within one unit of the precision of its
+exact value.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-__all__ = ["largest_remainder", "whole_percentages"]
+__all__ = ["largest_remainder", "shares_add_up", "whole_percentages"]
 
 
 def largest_remainder(counts: Sequence[int | Decimal], decimals: int = 0) -> list[Decimal]:
@@ -50,23 +53,32 @@ def largest_remainder(counts: Sequence[int | Decimal], decimals: int = 0) -> lis
 
 
 def whole_percentages(counts: Sequence[int]) -> list[int]:
-    """Whole percentages of ``counts`` adding up to 100 (all 0 when the total is 0).
+    """The whole percentages of persons: each count's exact share ``100 × count / total``
+    rounded on its own, half up (all 0 when the total is 0).
 
-    The shares of :func:`largest_remainder` with no decimal, in plain integer arithmetic
-    (a bilan has a few hundred tables: no :class:`~decimal.Decimal` per cell).
+    DOMAIN.md, "The annual report": **equal counts give equal shares** (a table of 4 / 4 / 4
+    reads 33 / 33 / 33), so the shares may add up to 99 or 101 (more with many rows);
+    :func:`shares_add_up` tells, and the outputs then say that the shares are rounded. Plain
+    integer arithmetic: ``round_half_up(100 n / t) = (200 n + t) // (2 t)``.
     """
-    if not all(type(c) is int for c in counts):
-        return [int(s) for s in largest_remainder(counts, 0)]
     if any(c < 0 for c in counts):
-        raise ValueError("largest_remainder: les effectifs ne peuvent pas être négatifs")
+        raise ValueError("whole_percentages: les effectifs ne peuvent pas être négatifs")
     whole = sum(counts)
     if whole == 0:
         return [0] * len(counts)
-    floors = [n * 100 // whole for n in counts]
-    missing = 100 - sum(floors)
-    if missing:
-        remainders = [n * 100 % whole for n in counts]
-        order = sorted(range(len(counts)), key=lambda i: (-remainders[i], -counts[i], i))
-        for i in order[:missing]:
-            floors[i] += 1
-    return floors
+    double = 2 * whole
+    return [(200 * n + whole) // double for n in counts]
+
+
+def shares_add_up(shares: Sequence[int | None]) -> bool:
+    """Whether shown whole percentages add up to exactly 100 (or are all 0: an empty table).
+
+    False when some rows' shares are rounded up or down so that their sum is 99, 101 or
+    another figure: the outputs then add « parts arrondies » under the table. A masked
+    share (None) cannot be added up: such a table is taken as adding up (its reader cannot
+    check the sum, and the note would hint at the masked cells).
+    """
+    if any(s is None for s in shares):
+        return True
+    total = sum(s for s in shares if s is not None)
+    return total in (0, 100)

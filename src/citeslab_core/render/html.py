@@ -55,6 +55,7 @@ from citeslab_core.french import (
     format_signed_amount,
     format_signed_share,
     format_years,
+    rounded_shares_note,
 )
 from citeslab_core.vocabularies import FundingNature, PartnershipCategory
 
@@ -357,8 +358,8 @@ def _page(bilan: Bilan, charts: _Charts) -> Page:
         summary=_summary(bilan),
         portrait_lead=(
             f"{format_count(bilan.accompanied)} personnes accompagnées sur la période : chaque "
-            "tableau les compte une fois, ses parts totalisent "
-            f"{format_percent(100)}."
+            f"tableau les compte une fois (total {format_percent(100)}) ; chaque part est "
+            "arrondie à l'unité, et deux effectifs égaux ont la même part."
         ),
         tables=tables,
         reach=_reach(bilan),
@@ -573,6 +574,8 @@ def _block(bilan: Bilan, table: Table, charts: _Charts) -> Block:
         notes.append("Dernière sortie de la période ; «\u00a0En cours\u00a0» : pas de sortie.")
     if table.total == 0:
         notes.append("Aucune personne dans ce tableau.")
+    if table.shares_rounded:
+        notes.append(rounded_shares_note(r.share for r in table.rows))
     return Block(
         key=table.key,
         title=table.title,
@@ -745,8 +748,7 @@ def _checks_lead(bilan: Bilan) -> str:
     if not bilan.checks:
         return (
             f"Aucune incohérence relevée : chaque tableau totalise les "
-            f"{format_count(bilan.accompanied)} personnes accompagnées et ses parts "
-            f"{format_percent(100)}."
+            f"{format_count(bilan.accompanied)} personnes accompagnées."
         )
     count = len(bilan.checks)
     plural = "s" if count > 1 else ""

@@ -25,6 +25,7 @@ from citeslab_core.french import (
     format_share,
     format_signed_amount,
     format_signed_share,
+    rounded_shares_note,
 )
 from citeslab_core.funding import FundingPlanRow, FundingYear
 from citeslab_core.vocabularies import Funder
@@ -68,7 +69,10 @@ def _table_lines(table: Table) -> list[str]:
             format_percent(total_share if table.total is not None else None),
         ]
     )
-    return _grid(["", "Effectif", "Part"], rows)
+    lines = _grid(["", "Effectif", "Part"], rows)
+    if table.shares_rounded:
+        lines.append("  " + rounded_shares_note(r.share for r in table.rows))
+    return lines
 
 
 def _funding_lines(year: FundingYear) -> list[str]:
