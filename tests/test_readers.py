@@ -402,7 +402,7 @@ def test_a_damaged_sheet_inside_a_valid_zip(tmp_path: Path) -> None:
 def test_usage_errors(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="n'existe pas"):
         read_input(tmp_path / "absent.xlsx")
-    for name in ("notes.txt", "vieux.xls", "porteurs.csv"):
+    for name in ("notes.txt", "vieux.xlsb", "porteurs.csv"):
         (tmp_path / name).write_text("x", encoding="utf-8")
         with pytest.raises(UsageError):
             read_input(tmp_path / name)

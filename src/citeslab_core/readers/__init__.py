@@ -4,7 +4,7 @@
 
 - a folder → :mod:`~citeslab_core.readers.csvdir` (one CSV file per sheet);
 - ``.xlsx`` / ``.xlsm`` → :mod:`~citeslab_core.readers.workbook` (openpyxl, values only);
-- ``.ods`` → the same rules, read with python-calamine;
+- ``.ods`` and ``.xls`` (Excel 97-2003) → the same rules, read with python-calamine;
 - ``.json`` → :func:`citeslab_core.converter.read_json`.
 
 A path that does not exist or a format it does not know is a
@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 __all__ = ["read_input"]
 
-_FORMATS = "un classeur .xlsx (ou .xlsm, .ods), un dossier de fichiers CSV ou un fichier .json"
+_FORMATS = (
+    "un classeur .xlsx (ou .xlsm, .xls, .ods), un dossier de fichiers CSV ou un fichier .json"
+)
 
 
 def read_input(path: Path) -> Dataset:
@@ -50,11 +52,15 @@ def read_input(path: Path) -> Dataset:
         from citeslab_core.readers.workbook import read_ods
 
         return read_ods(path)
+    if suffix == ".xls":
+        from citeslab_core.readers.workbook import read_xls
+
+        return read_xls(path)
     if suffix == ".json":
         from citeslab_core.converter import read_json
 
         return read_json(path)
-    if suffix in (".xls", ".xlsb", ".numbers"):
+    if suffix in (".xlsb", ".numbers"):
         raise UsageError(
             f"{path.name} : ce format de classeur n'est pas lu ; enregistrez-le "
             "au format .xlsx (Excel : Fichier > Enregistrer sous > Classeur "

@@ -1,4 +1,5 @@
-"""The workbook a site keeps: read from ``.xlsx`` (and ``.ods``), written as ``.xlsx``.
+"""The workbook a site keeps: read from ``.xlsx`` (and ``.ods``, ``.xls``), written as
+``.xlsx``.
 
 Reading uses openpyxl in read-only mode with ``data_only=True``: a cell gives the value
 the spreadsheet last computed and saved, never its formula. Sheets are streamed row by
@@ -12,10 +13,11 @@ Excel's last is refused, so time and memory follow what the file really holds. A
 cell formatted as a percentage is read as such (Excel stores ``0.24`` and shows ``24 %``)
 in the sheets that hold percentages (``financements``, ``structure``).
 
-``.ods`` files are read with python-calamine (a fast reader of the OpenDocument and Excel
-formats). It does not say which cells are formatted as percentages, so there a declared
-share written as a percentage-formatted cell between 0 % and 100 % exclusive is refused
-with a message asking for ``24`` or ``24 %`` instead of being guessed.
+``.ods`` files, and ``.xls`` (Excel 97-2003) files, are read with python-calamine (a fast
+reader of the OpenDocument and Excel formats). It does not say which cells are formatted
+as percentages, so there a declared share written as a percentage-formatted cell between
+0 % and 100 % exclusive is refused with a message asking for ``24`` or ``24 %`` instead
+of being guessed.
 
 :func:`write_workbook` writes a dataset back in exactly the input format, so that reading
 it gives the same dataset.
@@ -56,7 +58,7 @@ from citeslab_core.readers.tables import (
 )
 from citeslab_core.vocabularies import Vocabulary
 
-__all__ = ["read_ods", "read_workbook", "write_workbook"]
+__all__ = ["read_ods", "read_workbook", "read_xls", "write_workbook"]
 
 #: Sheets holding percentages: their cells' number formats are looked at.
 _PERCENT_SHEETS = frozenset({"structure", "financements"})
@@ -256,6 +258,17 @@ def _workbook_sheets(wb: Any, file: str) -> Iterator[RawSheet]:
 
 def read_ods(path: Path) -> Dataset:
     """The dataset of an OpenDocument spreadsheet (``.ods``), read with python-calamine."""
+    return _read_calamine(path, "OpenDocument (.ods)")
+
+
+def read_xls(path: Path) -> Dataset:
+    """The dataset of an Excel 97-2003 workbook (``.xls``), read with python-calamine like
+    an ``.ods``: the same rules as ``.xlsx``, and the same refusal to guess a share written
+    as a percentage-formatted cell between 0 % and 100 %."""
+    return _read_calamine(path, "Excel 97-2003 (.xls)")
+
+
+def _read_calamine(path: Path, kind: str) -> Dataset:
     import python_calamine
 
     file = path.name
@@ -265,8 +278,8 @@ def read_ods(path: Path) -> Dataset:
         raise exc.problem(file) from None
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception:  # calamine's errors: not an ODS file, damaged
-        raise _not_a_workbook(file, "OpenDocument (.ods)") from None
+    except Exception:  # calamine's errors: not a file of that format, damaged
+        raise _not_a_workbook(file, kind) from None
     try:
         names = sorted(wb.sheet_names, key=lambda n: known_sheet(n) != "structure")
         sheets = [
@@ -275,7 +288,7 @@ def read_ods(path: Path) -> Dataset:
         ]
         return build_dataset(sheets, file=file)
     except UnreadableFile:
-        raise _not_a_workbook(file, "OpenDocument (.ods)") from None
+        raise _not_a_workbook(file, kind) from None
     finally:
         wb.close()
 
