@@ -24,8 +24,8 @@ def source_workbook(path: Path) -> Path:
     assert default is not None
     wb.remove(default)
     ws = wb.create_sheet("structure")
-    for row in (["Clé", "Valeur"], ["nom", "CitésLab Essai"], ["annee", 2023]):
-        ws.append(row)
+    for pair in (["Clé", "Valeur"], ["nom", "CitésLab Essai"], ["annee", 2023]):
+        ws.append(pair)
     ws = wb.create_sheet("porteurs")
     columns = [
         *("id", "sexe", "date_naissance", "quartier", "statut_residence", "niveau_formation"),
@@ -53,8 +53,8 @@ def source_workbook(path: Path) -> Path:
     ws.append(["P1", "15-mars", "Orientation", "BGE", creation, None])
     ws.append(["P2", dt.date(2023, 4, 3), "entretien", None, None, None])
     ws.append(["P2", dt.date(2023, 10, 2), "Sortie", None, None, "Création"])
-    for row in (2, 4, 5):
-        ws.cell(row, 2).number_format = "DD/MM/YYYY"
+    for number in (2, 4, 5):
+        ws.cell(number, 2).number_format = "DD/MM/YYYY"
     ws = wb.create_sheet("financements")
     columns = ["annee", "financeur", "montant", "part_declaree"]
     ws.append([column_label("financements", c) for c in columns])
