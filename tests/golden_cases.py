@@ -134,17 +134,24 @@ def workbook_dump(path: Path) -> str:
     return json.dumps(sheets, ensure_ascii=False, indent=1, default=str) + "\n"
 
 
+#: A fixed generation time (2024-01-01T00:00:00Z): the provenance every bilan and export
+#: carries is then the same on every run.
+SOURCE_DATE_EPOCH = "1704067200"
+
+
 @contextlib.contextmanager
 def _environment() -> Iterator[None]:
-    saved = os.environ.get("CITESLAB_PSEUDO_KEY")
-    os.environ["CITESLAB_PSEUDO_KEY"] = PSEUDO_KEY
+    fixed = {"CITESLAB_PSEUDO_KEY": PSEUDO_KEY, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    saved = {name: os.environ.get(name) for name in fixed}
+    os.environ.update(fixed)
     try:
         yield
     finally:
-        if saved is None:
-            del os.environ["CITESLAB_PSEUDO_KEY"]
-        else:
-            os.environ["CITESLAB_PSEUDO_KEY"] = saved
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def run_case(case: Case, target: Path) -> None:

@@ -56,6 +56,7 @@ from citeslab_core.funding import (
 )
 from citeslab_core.model import Animation, Dataset, Event, Person
 from citeslab_core.periods import Period
+from citeslab_core.provenance import Provenance
 from citeslab_core.shares import shares_add_up, whole_percentages
 from citeslab_core.vocabularies import (
     AgeBracket,
@@ -431,6 +432,8 @@ class Bilan:
     texts: tuple[TextRow, ...]
     checks: tuple[Check, ...]
     financial_report: FinancialReport | None = None
+    #: where the bilan comes from (citeslab_core.provenance.stamp), None until stamped
+    provenance: Provenance | None = None
 
     def table(self, key: TableKey) -> Table:
         """The portrait table ``key`` (typed: a misspelt key is a type checker's error)."""

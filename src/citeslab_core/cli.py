@@ -510,6 +510,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from citeslab_core.bilan import compute_bilan
 
     bilan = compute_bilan(data, start, end, public=args.public)
+    from citeslab_core.provenance import generation_time, stamp
+
+    bilan = stamp(bilan, data, generated=generation_time(os.environ))
     if args.format == "json":
         from citeslab_core.render.json import render
     elif args.format == "html":

@@ -725,8 +725,13 @@ def run_export_command(
 
     data = load()
     from citeslab_core.bilan import compute_bilan
+    from citeslab_core.provenance import generation_time, stamp
 
-    bilan = compute_bilan(data, start, end, public=public)
+    bilan = stamp(
+        compute_bilan(data, start, end, public=public),
+        data,
+        generated=generation_time(environ),
+    )
     participants = None
     if key is not None:
         from citeslab_core.privacy import build_participants

@@ -341,7 +341,9 @@ def _width(value: Any) -> int:
     return len(str(value))
 
 
-def to_xlsx(tables: Sequence[Table], *, title: str | None = None) -> bytes:
+def to_xlsx(
+    tables: Sequence[Table], *, title: str | None = None, created: dt.datetime | None = None
+) -> bytes:
     """One workbook, one sheet per table (see the module docstring).
 
     Written in openpyxl's write-only mode (streamed, a constant memory per row), so that a
@@ -360,6 +362,10 @@ def to_xlsx(tables: Sequence[Table], *, title: str | None = None) -> bytes:
     book.properties.lastModifiedBy = "citeslab"
     if title:
         book.properties.title = clean_text(title)
+    if created is not None:  # the bilan's generation time: the same bilan, the same file
+        naive = created.astimezone(dt.UTC).replace(tzinfo=None)
+        book.properties.created = naive
+        book.properties.modified = naive
     bold = Font(bold=True)
     for table in tables:
         sheet = book.create_sheet(clean_text(table.title))
@@ -449,6 +455,7 @@ def export_tables(
     title: str,
     metadata: Mapping[str, Any],
     private: bool = False,
+    created: dt.datetime | None = None,
 ) -> list[ExportFile]:
     """The files of ``tables`` in ``format`` (``csv``, ``xlsx`` or ``json``).
 
@@ -458,7 +465,12 @@ def export_tables(
     """
     if format == "xlsx":
         return [
-            ExportFile(f"{prefix}.xlsx", MEDIA_TYPES["xlsx"], to_xlsx(tables, title=title), private)
+            ExportFile(
+                f"{prefix}.xlsx",
+                MEDIA_TYPES["xlsx"],
+                to_xlsx(tables, title=title, created=created),
+                private,
+            )
         ]
     if format == "json":
         return [
@@ -531,8 +543,15 @@ def bilan_files(
         *notes,
         ("Produit par", f"citeslab, exportateur « {exporter} »"),
     ]
+    made = bilan.provenance
+    if made is not None:
+        about += [
+            ("Version de citeslab", made.version),
+            ("Généré le", made.generated_text),
+            ("Empreinte des données (SHA-256)", made.dataset_sha256 or "non disponible"),
+        ]
     info = Table.of("informations", "Informations", INFO_COLUMNS, about)
-    metadata = {
+    metadata: dict[str, Any] = {
         "schema": "citeslab.export/1",
         "exportateur": exporter,
         "titre": title,
@@ -540,6 +559,13 @@ def bilan_files(
         "periode": {"debut": bilan.start.isoformat(), "fin": bilan.end.isoformat()},
         "public": bilan.public,
     }
+    if made is not None:
+        metadata["provenance"] = {
+            "citeslab": made.version,
+            "periode": metadata["periode"],
+            "genere_le": made.generated_text,
+            "donnees_sha256": made.dataset_sha256,
+        }
     prefix = f"{exporter}_{period_slug(bilan.start, bilan.end)}"
     return export_tables(
         [*tables, info],
@@ -548,6 +574,7 @@ def bilan_files(
         title=f"{title} - {bilan.site}",
         metadata=metadata,
         private=private,
+        created=made.generated if made is not None else None,
     )
 
 

@@ -325,6 +325,11 @@ class Page:
     colophon: str
 
 
+def provenance_text(bilan: Bilan) -> str:
+    """`` Généré par citeslab … ; empreinte SHA-256 des données : ….`` when stamped."""
+    return "" if bilan.provenance is None else f" {bilan.provenance.describe()}."
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -387,6 +392,7 @@ def _page(bilan: Bilan, charts: _Charts) -> Page:
             f"Établi avec citeslab {_version()} à partir des données du site. Chaque "
             "chiffre de cette page vient du bilan calculé une seule fois : le rapport "
             "texte, le JSON et les fichiers des financeurs donnent les mêmes."
+            + provenance_text(bilan)
         ),
     )
 

@@ -8,9 +8,11 @@ follow under French keys documented field by field in docs/bilan-json.md. Choice
   decimal (``30.6``), a reach per 1 000 inhabitants a number with one decimal;
 - dates are ISO (partial dates of partnerships in their ISO form: ``2023-05/2023-09``);
 - in public mode a masked count or share is the string ``"s"``;
-- deterministic: lists keep the bilan's order (meaningful), keys their documented order,
-  no timestamp; the same bilan gives byte-identical text, UTF-8, two-space indent and a
-  final newline.
+- deterministic: lists keep the bilan's order (meaningful), keys their documented order;
+  the same bilan gives byte-identical text, UTF-8, two-space indent and a final newline;
+- a stamped bilan (:mod:`citeslab_core.provenance`) ends with ``provenance``: the citeslab
+  version, the period, the generation time (``SOURCE_DATE_EPOCH`` fixes it) and the
+  SHA-256 of the canonical dataset.
 """
 
 from __future__ import annotations
@@ -228,6 +230,24 @@ def to_data(bilan: Bilan) -> dict[str, Any]:
     }
 
 
+def provenance_data(bilan: Bilan) -> dict[str, Any] | None:
+    """The ``provenance`` object of a stamped bilan (docs/bilan-json.md), else None."""
+    made = bilan.provenance
+    if made is None:
+        return None
+    return {
+        "citeslab": made.version,
+        "periode": {"debut": bilan.start.isoformat(), "fin": bilan.end.isoformat()},
+        "genere_le": made.generated_text,
+        "donnees_sha256": made.dataset_sha256,
+    }
+
+
 def render(bilan: Bilan) -> str:
-    """The bilan as a JSON document (see the module docstring)."""
-    return json.dumps(to_data(bilan), ensure_ascii=False, indent=2) + "\n"
+    """The bilan as a JSON document (see the module docstring); a stamped bilan ends with
+    its ``provenance``."""
+    document = to_data(bilan)
+    provenance = provenance_data(bilan)
+    if provenance is not None:
+        document["provenance"] = provenance
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

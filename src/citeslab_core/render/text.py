@@ -344,6 +344,8 @@ def render(bilan: Bilan) -> str:
         out += [f"  [{c.severity}] {c.message}" for c in bilan.checks]
     else:
         out.append("  Aucune remarque.")
+    if bilan.provenance is not None:
+        out += ["", bilan.provenance.describe() + "."]
     return "\n".join(out) + "\n"
 
 

@@ -1,0 +1,134 @@
+"""Issue 15, provenance: every bilan and export carries the citeslab version, the period,
+the generation time (SOURCE_DATE_EPOCH fixes it) and the SHA-256 of the canonical dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from citeslab_core.cli import main
+from citeslab_core.example import load_example
+from citeslab_core.provenance import _version as citeslab_version
+from citeslab_core.provenance import dataset_sha256, generation_time
+
+EPOCH = "1704067200"  # 2024-01-01T00:00:00Z
+KEY = "une clé de test suffisamment longue"
+
+
+@pytest.fixture
+def fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("CITESLAB_PSEUDO_KEY", KEY)
+
+
+@pytest.mark.usefixtures("fixed_time")
+def test_the_json_bilan_carries_its_provenance(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--example", "--year", "2023", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["provenance"] == {
+        "citeslab": citeslab_version(),
+        "periode": {"debut": "2023-01-01", "fin": "2023-12-31"},
+        "genere_le": "2024-01-01T00:00:00Z",
+        "donnees_sha256": dataset_sha256(load_example()),
+    }
+
+
+@pytest.mark.usefixtures("fixed_time")
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_text_and_html_bilans_carry_it_in_their_footer(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "--example", "--year", "2023", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert f"Généré par citeslab {citeslab_version()} le 1er janvier 2024 à 00:00:00 (UTC)" in out
+    assert f"empreinte SHA-256 des données : {dataset_sha256(load_example())}" in out
+
+
+@pytest.mark.usefixtures("fixed_time")
+def test_the_same_records_in_any_form_have_the_same_fingerprint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["example", str(tmp_path)]) == 0
+    digests = set()
+    for name in ("exemple.xlsx", "exemple.json"):
+        capsys.readouterr()
+        assert main(["report", str(tmp_path / name), "--year", "2023", "--format", "json"]) == 0
+        digests.add(json.loads(capsys.readouterr().out)["provenance"]["donnees_sha256"])
+    assert digests == {dataset_sha256(load_example())}
+
+
+def test_one_changed_record_changes_the_fingerprint() -> None:
+    import attrs
+
+    data = load_example()
+    changed = attrs.evolve(data, persons=(attrs.evolve(data.persons[0], phone="0600000000"),
+                                          *data.persons[1:]))  # fmt: skip
+    assert dataset_sha256(changed) != dataset_sha256(data)
+
+
+@pytest.mark.usefixtures("fixed_time")
+@pytest.mark.parametrize("exporter", ["bpi", "contrat_de_ville", "pic"])
+def test_every_export_carries_it(exporter: str, tmp_path: Path) -> None:
+    digest = dataset_sha256(load_example())
+    for fmt in ("xlsx", "json", "csv"):
+        out = tmp_path / fmt
+        argv = ["export", exporter, "--example", "--year", "2023", "--format", fmt]
+        assert main([*argv, "-o", str(out)]) == 0
+        if fmt == "xlsx":
+            (path,) = out.glob("*.xlsx")
+            book = load_workbook(path)
+            rows = {
+                row[0]: row[1]
+                for row in book["Informations"].iter_rows(min_row=2, values_only=True)
+            }
+            assert rows["Version de citeslab"] == citeslab_version()
+            assert rows["Généré le"] == "2024-01-01T00:00:00Z"
+            assert rows["Empreinte des données (SHA-256)"] == digest
+            assert book.properties.created == dt.datetime(2024, 1, 1)
+        elif fmt == "json":
+            (path,) = out.glob("*.json")
+            provenance = json.loads(path.read_text(encoding="utf-8"))["provenance"]
+            assert provenance["donnees_sha256"] == digest
+            assert provenance["genere_le"] == "2024-01-01T00:00:00Z"
+            assert provenance["periode"] == {"debut": "2023-01-01", "fin": "2023-12-31"}
+        else:
+            (path,) = out.glob("*_informations.csv")
+            assert f"Empreinte des données (SHA-256);{digest}" in path.read_text("utf-8-sig")
+
+
+def test_without_source_date_epoch_the_time_is_now() -> None:
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    made = generation_time({})
+    assert before <= made <= dt.datetime.now(dt.UTC)
+    assert generation_time({"SOURCE_DATE_EPOCH": EPOCH}) == dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+
+def test_a_wrong_source_date_epoch_is_a_french_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "hier")
+    assert main(["report", "--example", "--year", "2023"]) == 2
+    assert "SOURCE_DATE_EPOCH" in capsys.readouterr().err
+
+
+def test_two_runs_give_the_same_bytes_with_source_date_epoch() -> None:
+    outputs = set()
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, "-m", "citeslab_core.cli", "report", "--example", "--year", "2023",
+             "--format", "html"],
+            capture_output=True,
+            env={"SOURCE_DATE_EPOCH": EPOCH, "PATH": "/usr/bin:/bin"},
+            check=True,
+            timeout=120,
+        )  # fmt: skip
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
+    assert b"2024" in io.BytesIO(outputs.pop()).read()
