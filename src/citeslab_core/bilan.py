@@ -197,7 +197,7 @@ class TableRow:
     share: int | None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Table:
     """A table of persons: rows in vocabulary order, then ``non_renseigne`` if not 0.
 
@@ -230,6 +230,16 @@ class Table:
         than 100: the outputs say « parts arrondies » (see
         :func:`~citeslab_core.shares.shares_add_up`)."""
         return not shares_add_up([row.share for row in self.rows])
+
+    def __repr__(self) -> str:
+        from citeslab_core._display import table_repr
+
+        return table_repr(self)
+
+    def _repr_html_(self) -> str:
+        from citeslab_core._display import table_html
+
+        return table_html(self)
 
 
 @attrs.frozen
@@ -310,7 +320,7 @@ class PartnershipRow:
 
     partner: str
     category: PartnershipCategory | None
-    action: str | None
+    action: str | None = attrs.field(repr=False)  # free text
     date: PartialDate | None
 
 
@@ -360,7 +370,7 @@ class TextRow:
     """A text of the site's own (``textes`` sheet), for publication."""
 
     section: str
-    text: str
+    text: str = attrs.field(repr=False)  # free text
 
 
 @attrs.frozen
@@ -373,7 +383,7 @@ class Check:
     message: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Bilan:
     """The computed bilan of one site for one period. See the module docstring.
 
@@ -404,7 +414,10 @@ class Bilan:
       in the order found;
     - ``financial_report``: the compte rendu financier (Cerfa n° 15059) of the period's
       last year from the ``budget`` sheet, None when the budget has no line for that year
-      (:mod:`citeslab_core.crf`); its findings are among ``checks``.
+      (:mod:`citeslab_core.crf`); its findings are among ``checks``;
+    - ``subset``: the bilan of some of the site's persons (``Dataset.subset``): the
+      persons' figures are theirs, the animations, partnerships and funding the whole
+      site's.
     """
 
     site: str
@@ -434,10 +447,21 @@ class Bilan:
     financial_report: FinancialReport | None = None
     #: where the bilan comes from (citeslab_core.provenance.stamp), None until stamped
     provenance: Provenance | None = None
+    subset: bool = False
 
     def table(self, key: TableKey) -> Table:
         """The portrait table ``key`` (typed: a misspelt key is a type checker's error)."""
         return self.tables[key]
+
+    def __repr__(self) -> str:
+        from citeslab_core._display import bilan_repr
+
+        return bilan_repr(self)
+
+    def _repr_html_(self) -> str:
+        from citeslab_core._display import bilan_html
+
+        return bilan_html(self)
 
 
 @overload
@@ -660,6 +684,7 @@ def compute_bilan(
         texts=tuple(TextRow(t.section, t.text) for t in data.texts),
         checks=tuple(checks),
         financial_report=report,
+        subset=data.is_subset,
     )
 
 

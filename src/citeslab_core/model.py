@@ -200,7 +200,7 @@ class Site:
     name: str = col("nom", default="CitésLab")
     host: str | None = col("porteur", default=None)
     territory: str | None = col("territoire", default=None)
-    referent: str | None = col("referent", default=None)
+    referent: str | None = col("referent", default=None, repr=False)  # a person's name
     year: int | None = col("annee", default=None)
     pathway_policy: PathwayPolicy = col("politique_parcours", factory=PathwayPolicy)
     funding_policy: FundingPolicy = col("politique_financement", factory=FundingPolicy)
@@ -260,7 +260,7 @@ class Event:
     result: ExitResult | None = col("resultat", default=None)
     siret: str | None = col("siret", default=None)
     legal_form: str | None = col("forme_juridique", default=None)
-    referent: str | None = col("referent", default=None)
+    referent: str | None = col("referent", default=None, repr=False)  # a person's name
     comment: str | None = col("commentaire", default=None, private=True)
 
 
@@ -281,8 +281,8 @@ class Animation:
 
     date: PartialDate = col("date", required=True)
     type: AnimationType = col("type", required=True)
-    title: str | None = col("titre", default=None)
-    place: str | None = col("lieu", default=None)
+    title: str | None = col("titre", default=None, repr=False)  # free text
+    place: str | None = col("lieu", default=None, repr=False)
     neighbourhood: str | None = col("quartier", default=None)
     partners: tuple[str, ...] = col("partenaires", default=())
     participants: int | None = col("participants", default=None)
@@ -295,7 +295,7 @@ class Partnership:
 
     partner: str = col("partenaire", required=True)
     category: PartnershipCategory | None = col("categorie", default=None)
-    action: str | None = col("action", default=None)
+    action: str | None = col("action", default=None, repr=False)  # free text
     date: PartialDate | None = col("date", default=None)
 
 
@@ -316,7 +316,7 @@ class Text:
     """A text of the site's own (``textes`` sheet): highlights, improvements, perspectives."""
 
     section: str = col("section", required=True)
-    text: str = col("texte", required=True)
+    text: str = col("texte", required=True, repr=False)  # free text
 
 
 @attrs.frozen
@@ -373,12 +373,14 @@ class Issue:
     message: str
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Dataset:
     """All the records of one site: valid by construction.
 
     Use :meth:`build`; the constructor checks and raises
     :class:`~citeslab_core.errors.InvalidData` with every problem found.
+    ``repr()`` is a short summary (site, rows per sheet, dates of the events), which never
+    shows a record's content.
     """
 
     site: Site = attrs.field(factory=Site)
@@ -394,11 +396,37 @@ class Dataset:
     #: when a reader knows it: messages about a record can then name its file and row.
     #: Not part of the data: equality and the JSON ignore it.
     origins: Mapping[str, Sequence[Location]] = attrs.field(factory=dict, kw_only=True, repr=False)
+    #: True for what :meth:`subset` returns: some of the site's persons and their events,
+    #: with the animations, partnerships and fundings of the whole site.
+    is_subset: bool = attrs.field(default=False, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         issues = check_dataset(self)
         if issues:
             raise InvalidDataset(issues)
+
+    def __repr__(self) -> str:
+        from citeslab_core._display import dataset_repr
+
+        return dataset_repr(self)
+
+    def _repr_html_(self) -> str:
+        from citeslab_core._display import dataset_html
+
+        return dataset_html(self)
+
+    def subset(self, persons: Iterable[str] | Callable[[Person], bool]) -> Dataset:
+        """The same site restricted to some persons: those whose id is in ``persons``, or
+        for whom ``persons(person)`` is true, with their events (a bilan per référent or
+        per neighbourhood).
+
+        The neighbourhoods, animations, partnerships, fundings and texts stay the whole
+        site's: :attr:`is_subset` is set, and a bilan of the result says so. An id that
+        is not in the dataset is a :class:`~citeslab_core.errors.UsageError`.
+        """
+        from citeslab_core._subset import subset
+
+        return subset(self, persons)
 
     @classmethod
     def build(

@@ -404,6 +404,10 @@ def _site_lines(bilan: Bilan) -> tuple[str, ...]:
         lines.append(f"Structure porteuse : {bilan.host}")
     if bilan.territory:
         lines.append(f"Territoire : {bilan.territory}")
+    if bilan.subset:
+        lines.append(
+            "Sous-ensemble de personnes (animations, partenariats et financements de tout le site)"
+        )
     return tuple(lines)
 
 

@@ -157,6 +157,7 @@ def to_data(bilan: Bilan) -> dict[str, Any]:
             {"code": c.code, "gravite": c.severity, "message": c.message} for c in bilan.checks
         ],
         "public": bilan.public,
+        **({"sous_ensemble": True} if bilan.subset else {}),
         "seuil_secret_statistique": bilan.threshold,
         "structure_porteuse": bilan.host,
         "territoire": bilan.territory,

@@ -146,6 +146,13 @@ def _crf_cells(account: str, label: str, row: CrfLine | CrfTotal) -> list[str]:
     ]
 
 
+#: The line of a bilan of some of the site's persons (``Dataset.subset``).
+SUBSET_NOTE = (
+    "Sous-ensemble de personnes : les animations, partenariats et financements sont ceux "
+    "de tout le site."
+)
+
+
 def render(bilan: Bilan) -> str:
     """The bilan as aligned French text (see the module docstring)."""
     out: list[str] = []
@@ -160,6 +167,8 @@ def render(bilan: Bilan) -> str:
             f"Version publique : les effectifs de 1 à {format_count(bilan.threshold - 1)} "
             f"sont masqués (« {MASKED} »), avec masquage secondaire."
         )
+    if bilan.subset:
+        out.append(SUBSET_NOTE)
     out.append("")
     out.append(f"Personnes accompagnées : {format_count(bilan.accompanied)}")
     out.append(

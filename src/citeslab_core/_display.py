@@ -1,0 +1,213 @@
+"""How a dataset, a bilan and a table show themselves in a console or a notebook.
+
+Private: :class:`~citeslab_core.model.Dataset`, :class:`~citeslab_core.bilan.Bilan` and
+:class:`~citeslab_core.bilan.Table` call these from ``__repr__`` and ``_repr_html_``.
+
+- ``repr()`` is one short line: never a record's content, so never an identity or free-text
+  value (a saved notebook must not carry personal data; DOMAIN "Privacy").
+- ``_repr_html_`` is a fragment inside one ``<div class="citeslab-repr">``: its style sheet
+  only holds rules under that class (nothing in the notebook around it is restyled), no
+  script, no event attribute, charts as inline SVG; every text escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import TYPE_CHECKING
+
+from citeslab_core import french
+
+if TYPE_CHECKING:
+    from citeslab_core.bilan import Bilan, Table
+    from citeslab_core.model import Dataset
+
+#: The class of every fragment's root element; every style rule starts with it.
+ROOT = "citeslab-repr"
+
+_STYLE = (
+    f"<style>"
+    f".{ROOT}{{font-family:system-ui,sans-serif;font-size:13px;line-height:1.4;"
+    f"color:#1e1e1e;max-width:60em}}"
+    f".{ROOT} .{ROOT}-title{{font-weight:600;margin:.2em 0 .4em}}"
+    f".{ROOT} .{ROOT}-note{{color:#555;margin:.2em 0}}"
+    f".{ROOT} table{{border-collapse:collapse;margin:.3em 0 .8em}}"
+    f".{ROOT} th,.{ROOT} td{{border-bottom:1px solid #ddd;padding:2px 8px;text-align:left}}"
+    f".{ROOT} tbody th{{font-weight:normal}}"
+    f".{ROOT} td.{ROOT}-n{{text-align:right;font-variant-numeric:tabular-nums}}"
+    f".{ROOT} caption{{text-align:left;font-weight:600;padding:.2em 0}}"
+    f".{ROOT} svg{{display:block;margin:.2em 0 1em}}"
+    f"</style>"
+)
+
+#: Sheets in the workbook's order: name, Dataset attribute.
+_SHEETS = (
+    ("porteurs", "persons"),
+    ("suivis", "events"),
+    ("quartiers", "neighbourhoods"),
+    ("animations", "animations"),
+    ("partenariats", "partnerships"),
+    ("financements", "fundings"),
+    ("textes", "texts"),
+)
+
+
+def _plain_count(value: int) -> str:
+    """``17 168`` with a narrow no-break space, as babel writes it, without loading babel
+    (a plain repr stays instant)."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def _event_span(data: Dataset) -> tuple[dt.date, dt.date] | None:
+    if not data.events:
+        return None
+    days = [event.date for event in data.events]
+    return min(days), max(days)
+
+
+def _scope(data: Dataset) -> str:
+    return " (sous-ensemble de personnes)" if data.is_subset else ""
+
+
+def dataset_repr(data: Dataset) -> str:
+    counts = ", ".join(
+        f"{_plain_count(len(getattr(data, attribute)))} {sheet}"
+        for sheet, attribute in _SHEETS
+        if getattr(data, attribute) or sheet in ("porteurs", "suivis")
+    )
+    span = _event_span(data)
+    dates = f" ; suivis du {span[0].isoformat()} au {span[1].isoformat()}" if span else ""
+    return f"<Dataset « {data.site.name} »{_scope(data)} : {counts}{dates}>"
+
+
+def _wrap(title: str | None, body: str) -> str:
+    head = f'<p class="{ROOT}-title">{escape(title)}</p>' if title else ""
+    return f'<div class="{ROOT}">{_STYLE}{head}{body}</div>'
+
+
+def _note(text: str) -> str:
+    return f'<p class="{ROOT}-note">{escape(text)}</p>'
+
+
+def dataset_html(data: Dataset) -> str:
+    rows = "".join(
+        f'<tr><th scope="row">{sheet}</th>'
+        f'<td class="{ROOT}-n">{french.format_count(len(getattr(data, attribute)))}</td></tr>'
+        for sheet, attribute in _SHEETS
+    )
+    body = (
+        '<table><thead><tr><th scope="col">feuille</th><th scope="col">lignes</th></tr>'
+        f"</thead><tbody>{rows}</tbody></table>"
+    )
+    span = _event_span(data)
+    if span:
+        body += _note(f"Suivis {french.format_period(*span)}.")
+    if data.is_subset:
+        body += _note(
+            "Sous-ensemble de personnes : les animations, partenariats et financements "
+            "sont ceux de tout le site."
+        )
+    return _wrap(f"Données de « {data.site.name} »", body)
+
+
+def bilan_repr(bilan: Bilan) -> str:
+    new = french.format_count(bilan.new)
+    flags = (" public" if bilan.public else "") + (" (sous-ensemble)" if bilan.subset else "")
+    return (
+        f"<Bilan{flags} « {bilan.site} » du {bilan.start.isoformat()} au "
+        f"{bilan.end.isoformat()} : {french.format_count(bilan.accompanied)} accompagnés, "
+        f"{new} nouveaux, {len(bilan.tables)} tableaux, {len(bilan.checks)} constats>"
+    )
+
+
+def table_repr(table: Table) -> str:
+    total = french.format_count(table.total)
+    return f"<Table {table.key} « {table.title} » : {len(table.rows)} lignes, total {total}>"
+
+
+def _table_rows(table: Table) -> str:
+    return "".join(
+        f'<tr><th scope="row">{escape(row.label)}</th><td>{escape(row.code)}</td>'
+        f'<td class="{ROOT}-n">{french.format_count(row.count)}</td>'
+        f'<td class="{ROOT}-n">{french.format_percent(row.share)}</td></tr>'
+        for row in table.rows
+    )
+
+
+def _table_block(table: Table) -> str:
+    total = french.format_count(table.total)
+    return (
+        f"<table><caption>{escape(table.title)} (total {total})</caption>"
+        '<thead><tr><th scope="col">libellé</th><th scope="col">code</th>'
+        '<th scope="col">effectif</th><th scope="col">part</th></tr></thead>'
+        f"<tbody>{_table_rows(table)}</tbody></table>"
+    )
+
+
+_BAR_HEIGHT = 18
+_LABEL_WIDTH = 230
+_BAR_WIDTH = 260
+
+
+def chart_svg(table: Table) -> str:
+    """The table as horizontal bars (one per row, masked rows without a bar), inline SVG."""
+    counts = [row.count or 0 for row in table.rows]
+    top = max(counts, default=0) or 1
+    height = _BAR_HEIGHT * len(table.rows) + 4
+    width = _LABEL_WIDTH + _BAR_WIDTH + 60
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(table.title)}">'
+        f"<title>{escape(table.title)}</title>"
+    ]
+    for index, row in enumerate(table.rows):
+        y = index * _BAR_HEIGHT + 2
+        label = row.label if len(row.label) <= 34 else row.label[:33] + "…"
+        bar = round(_BAR_WIDTH * (row.count or 0) / top)
+        parts.append(
+            f'<text x="{_LABEL_WIDTH - 6}" y="{y + 13}" text-anchor="end" font-size="11" '
+            f'fill="#1e1e1e">{escape(label)}</text>'
+            f'<rect x="{_LABEL_WIDTH}" y="{y + 2}" width="{bar}" height="{_BAR_HEIGHT - 5}" '
+            f'fill="#0b5cad"/>'
+            f'<text x="{_LABEL_WIDTH + bar + 4}" y="{y + 13}" font-size="11" fill="#1e1e1e">'
+            f"{french.format_count(row.count)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def table_html(table: Table) -> str:
+    return _wrap(None, _table_block(table) + chart_svg(table))
+
+
+def bilan_html(bilan: Bilan) -> str:
+    indicators = bilan.indicators
+    figures = (
+        ("Personnes accompagnées", french.format_count(bilan.accompanied)),
+        ("dont nouvelles", french.format_count(bilan.new)),
+        ("Femmes", french.format_count(indicators.women)),
+        ("Résidents QPV", french.format_count(indicators.qpv_residents)),
+        ("Moins de 26 ans", french.format_count(indicators.under_26)),
+        ("Créations", french.format_count(indicators.creations)),
+        ("Sorties positives", french.format_count(indicators.positive_exits)),
+        ("Animations réalisées", french.format_count(indicators.animations_held)),
+        ("Participants aux animations", french.format_count(indicators.animation_participants)),
+    )
+    rows = "".join(
+        f'<tr><th scope="row">{name}</th><td class="{ROOT}-n">{value}</td></tr>'
+        for name, value in figures
+    )
+    body = f"<table><caption>Chiffres clés</caption><tbody>{rows}</tbody></table>"
+    notes = []
+    if bilan.public:
+        notes.append(f"Version publique : effectifs de 1 à {bilan.threshold - 1} masqués (s).")
+    if bilan.subset:
+        notes.append(
+            "Bilan d'un sous-ensemble de personnes : les animations, partenariats et "
+            "financements sont ceux de tout le site."
+        )
+    if bilan.checks:
+        notes.append(f"{french.format_count(len(bilan.checks))} constat(s) : voir bilan.checks.")
+    body += "".join(_note(text) for text in notes)
+    body += "".join(_table_block(table) for table in bilan.tables.values())
+    return _wrap(f"Bilan de « {bilan.site} » {french.format_period(bilan.start, bilan.end)}", body)

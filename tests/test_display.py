@@ -1,0 +1,190 @@
+"""Safe display: short reprs, and no repr or HTML display ever shows an identity or
+free-text value (a saved notebook must not carry personal data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from html.parser import HTMLParser
+
+import attrs
+from hypothesis import given, settings
+
+from citeslab_core import Bilan, Dataset, Person, Table, compute_bilan, load_example
+from citeslab_core._display import ROOT
+from strategies import datasets, secrets
+
+PERIOD = (dt.date(2021, 1, 1), dt.date(2025, 12, 31))
+
+
+def reachable(obj: object) -> Iterator[object]:
+    """``obj`` and every record, row and table inside it (not the values themselves)."""
+    if not isinstance(obj, str | int | dt.date | type(None)):
+        yield obj
+    cls = type(obj)
+    if attrs.has(cls):
+        for field in attrs.fields(cls):
+            yield from reachable(getattr(obj, field.name))
+    elif isinstance(obj, tuple | list):
+        for item in obj:
+            yield from reachable(item)
+    elif isinstance(obj, Mapping):
+        for item in obj.values():
+            yield from reachable(item)
+
+
+def displays(data: Dataset) -> Iterator[str]:
+    yield repr(data)
+    yield data._repr_html_()
+    for part in reachable(data):
+        yield repr(part)
+    for public in (False, True):
+        bilan = compute_bilan(data, *PERIOD, public=public)
+        yield bilan._repr_html_()
+        for part in reachable(bilan):
+            yield repr(part)
+        for table in bilan.tables.values():
+            yield table._repr_html_()
+
+
+@settings(max_examples=40)
+@given(datasets(identity=secrets))
+def test_no_repr_shows_an_identity_or_free_text(data: Dataset) -> None:
+    for subset in (data, data.subset(lambda person: person.sex is None)):
+        for shown in displays(subset):
+            assert "Secret" not in shown
+
+
+def test_the_example_shows_no_identity() -> None:
+    data = load_example()
+    private = {
+        value
+        for person in data.persons
+        for value in (
+            f"{person.first_name} {person.last_name}",
+            person.phone,
+            person.email,
+            person.address,
+            person.comment,
+            person.project_idea,
+        )
+        if value and value != "None None"
+    }
+    private |= {event.comment for event in data.events if event.comment}
+    private |= {referent for event in data.events if (referent := event.referent)}
+    assert private  # the example has names to hide
+    shown = "\n".join(displays(data))
+    assert not [value for value in private if value in shown]
+
+
+def test_a_record_repr_leaves_out_private_fields() -> None:
+    person = Person("P1", last_name="Martin", email="a@b.fr", comment="appeler lundi")
+    assert repr(person).startswith("Person(id='P1', sex=None")
+    assert "Martin" not in repr(person)
+    assert "last_name" not in repr(person)
+
+
+def test_reprs_are_short_summaries() -> None:
+    data = load_example()
+    assert repr(data) == (
+        "<Dataset « CitésLab Brest » : 258 porteurs, 1\u202f602 suivis, 13 quartiers, "
+        "151 animations, 35 partenariats, 14 financements, 18 textes ; "
+        "suivis du 2022-01-03 au 2024-12-12>"
+    )
+    bilan = compute_bilan(data, year=2023)
+    assert repr(bilan) == (
+        "<Bilan « CitésLab Brest » du 2023-01-01 au 2023-12-31 : 118 accompagnés, "
+        "95 nouveaux, 12 tableaux, 9 constats>"
+    )
+    assert repr(bilan.table("sexe")) == (
+        "<Table sexe « Répartition femmes / hommes » : 2 lignes, total 118>"
+    )
+    public = compute_bilan(data, year=2023, public=True)
+    assert repr(public).startswith("<Bilan public « CitésLab Brest »")
+
+
+class _Html(HTMLParser):
+    """Collects tags, attributes and style sheets; checks that tags are balanced."""
+
+    VOID = frozenset({"br", "img", "meta", "hr", "rect", "path", "line", "circle"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.tags: list[str] = []
+        self.attributes: list[str] = []
+        self.styles: list[str] = []
+        self.roots: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.open:
+            self.roots.append((tag, dict(attrs).get("class")))
+        self.tags.append(tag)
+        self.attributes += [name for name, _ in attrs]
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes += [name for name, _ in attrs]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        assert self.open[-1:] == [tag], (self.open, tag)
+        self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.open and self.open[-1] == "style":
+            self.styles.append(data)
+
+
+def check_fragment(html: str) -> _Html:
+    parser = _Html()
+    parser.feed(html)
+    parser.close()
+    assert parser.open == []
+    assert parser.roots == [("div", ROOT)]  # one root element, of our class
+    assert "script" not in parser.tags
+    assert not [name for name in parser.attributes if name.startswith("on")]
+    assert "<link" not in html
+    assert "@import" not in html
+    for sheet in parser.styles:
+        for rule in re.findall(r"([^{}]+)\{[^{}]*\}", sheet):
+            for selector in rule.split(","):
+                assert selector.strip().startswith(f".{ROOT}"), selector
+    return parser
+
+
+def test_html_displays_are_scoped_fragments_without_script() -> None:
+    data = load_example()
+    bilan = compute_bilan(data, year=2023, public=True)
+    table: Table = bilan.table("tranche_age")
+    check_fragment(data._repr_html_())
+    check_fragment(bilan._repr_html_())
+    parsed = check_fragment(table._repr_html_())
+    assert "svg" in parsed.tags
+    assert parsed.tags.count("rect") == len(table.rows)
+
+
+def test_html_display_shows_the_figures() -> None:
+    bilan: Bilan = compute_bilan(load_example(), year=2023)
+    html = bilan._repr_html_()
+    assert "Chiffres clés" in html
+    assert ">118<" in html
+    for table in bilan.tables.values():
+        assert table.title.replace("'", "&#x27;") in html
+    sex = bilan.table("sexe")._repr_html_()
+    assert ">Femmes<" in sex
+    assert ">71<" in sex
+    assert ">60\u00a0%<" in sex
+
+
+def test_a_subset_says_so() -> None:
+    data = load_example().subset(lambda person: person.neighbourhood == "Kerourien")
+    assert "sous-ensemble" in repr(data)
+    bilan = compute_bilan(data, year=2023)
+    assert bilan.subset
+    assert "sous-ensemble" in repr(bilan)
+    assert "tout le site" in bilan._repr_html_()
