@@ -24,6 +24,7 @@ from citeslab_core.model import (
     Funding,
     Neighbourhood,
     Partnership,
+    Permanence,
     Person,
     Site,
     Text,
@@ -47,6 +48,7 @@ from citeslab_core.vocabularies import (
     Sex,
     SituationAtEntry,
     Stage,
+    Weekday,
 )
 
 # Text that may hold anything a user types, formula triggers and odd characters included.
@@ -194,6 +196,55 @@ def budget_lines(
 
 
 @st.composite
+def hours(draw: st.DrawFn) -> tuple[dt.time, dt.time]:
+    """A permanence's hours: a start and a later end, on the quarter hour."""
+    start = draw(st.integers(6 * 4, 20 * 4))
+    length = draw(st.integers(1, 4 * 4))
+    return dt.time(*divmod(start * 15, 60)), dt.time(*divmod(min(start + length, 95) * 15, 60))
+
+
+PLACES = st.sampled_from(
+    ["Médiathèque des Capucins", "Centre social de Kerourien", "Bus Bpifrance"]
+)
+
+
+@st.composite
+def permanences(
+    draw: st.DrawFn,
+    *,
+    first: dt.date = dt.date(2023, 1, 1),
+    last: dt.date = dt.date(2025, 12, 31),
+    places: st.SearchStrategy[str] = PLACES,
+) -> Permanence:
+    """A valid permanence rule: weekdays, hours, a period inside ``[first, last]``, and a
+    few exceptions (days, months, ranges of months) around it."""
+    begin = draw(st.dates(first, last))
+    end = draw(optional(st.dates(begin, min(last, begin + dt.timedelta(days=400)))))
+    start_time, end_time = draw(hours())
+    around = st.dates(begin - dt.timedelta(days=30), begin + dt.timedelta(days=430))
+    exceptions = draw(
+        st.lists(
+            st.one_of(
+                around.map(PartialDate.day),
+                around.map(lambda d: PartialDate.month(d.year, d.month)),
+            ),
+            unique=True,
+            max_size=4,
+        )
+    )
+    return Permanence(
+        draw(places),
+        draw(st.lists(st.sampled_from(Weekday), unique=True, min_size=1, max_size=7).map(tuple)),
+        start_time,
+        end_time,
+        begin,
+        end,
+        draw(optional(st.sampled_from(["Bellevue", "Kerourien", "Pontanézen"]))),
+        tuple(exceptions),
+    )
+
+
+@st.composite
 def datasets(
     draw: st.DrawFn, *, max_persons: int = 12, identity: st.SearchStrategy[str] = texts
 ) -> Dataset:
@@ -257,6 +308,7 @@ def datasets(
         fundings=fundings,
         texts=text_rows,
         budget=draw(budget_lines(max_size=6)),
+        permanences=draw(st.lists(permanences(), max_size=2)),
     )
 
 

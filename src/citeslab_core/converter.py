@@ -7,6 +7,7 @@
 - fields at their default value are left out (a missing key means the default);
 - dates are ISO 8601 strings (``"2023-03-30"``); partial dates keep their precision
   (``"2023-03"``, ``"2023"``, ``"2023-05/2023-09"``);
+- hours (a permanence's) are ``"HH:MM"`` strings (``"09:30"``);
 - amounts and percentages are :class:`~decimal.Decimal` written as strings
   (``"16000.00"``), never floats;
 - vocabulary values are their codes; on reading, a label is accepted too;
@@ -111,6 +112,21 @@ def _read_date(value: Any) -> dt.date:
     return day
 
 
+def _structure_time(value: Any, _: type) -> dt.time:
+    if isinstance(value, str):
+        try:
+            read = dt.time.fromisoformat(value)
+        except ValueError:
+            read = None
+        if read is not None and read.tzinfo is None and len(value) == 5:
+            return read
+    raise CellError(f'« {value} » n\'est pas une heure HH:MM (par exemple "09:30")')
+
+
+def _unstructure_time(value: dt.time) -> str:
+    return value.isoformat(timespec="minutes")
+
+
 def _structure_partial(value: Any, _: type) -> PartialDate:
     if value.__class__ is str:
         read = _READ.get((PartialDate, value))
@@ -189,6 +205,8 @@ def make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_unstructure_hook(dt.time, _unstructure_time)
+    conv.register_structure_hook(dt.time, _structure_time)
     conv.register_unstructure_hook(PartialDate, PartialDate.iso)
     conv.register_structure_hook(PartialDate, _structure_partial)
     conv.register_unstructure_hook(Decimal, str)
@@ -259,12 +277,13 @@ def _column_path(path: str, cls: type) -> str:
     current: Any = cls
     for name in names:
         fields = attrs.fields_dict(current) if attrs.has(current) else {}
+        name, bracket, index = name.partition("[")  # a list's element: jours[1]
         field = fields.get(name)
         if field is None:
-            out.append(name)
+            out.append(name + bracket + index)
             current = None
             continue
-        out.append(str(field.metadata["column"]))
+        out.append(str(field.metadata["column"]) + bracket + index)
         current = field.type if isinstance(field.type, type) else _FIELD_CLASSES.get(name)
     return ".".join(out)
 

@@ -32,6 +32,7 @@ __all__ = [
     "age_on",
     "parse_date",
     "parse_day",
+    "parse_time",
 ]
 
 
@@ -340,3 +341,35 @@ def age_on(birth: PartialDate, on: dt.date) -> int:
     if birth.precision is Precision.DAY:
         return relativedelta(on, birth.start).years
     return on.year - birth.start.year
+
+
+_TIME = re.compile(r"^(\d{1,2})\s*(?:h|:)\s*(\d{2})?(?:\s*(?::)\s*(\d{2}))?$")
+_TIME_HOURS_ONLY = re.compile(r"^(\d{1,2})$")
+
+
+def parse_time(raw: object) -> dt.time:
+    """An hour of the day: ``9h``, ``9h30``, ``09:30``, ``14 h 30``, ``9:30:00``, a
+    whole number of hours (``14``), or a spreadsheet time cell (a :class:`datetime.time`,
+    or the fraction of a day a spreadsheet stores: ``0.375`` is 9h). Refused: what is not
+    an hour of one day (``25h``, ``9h75``, ``midi``)."""
+    if isinstance(raw, dt.datetime):
+        return raw.time().replace(second=0, microsecond=0)
+    if isinstance(raw, dt.time):
+        return raw.replace(second=0, microsecond=0, tzinfo=None)
+    if isinstance(raw, dt.timedelta) and dt.timedelta(0) <= raw < dt.timedelta(days=1):
+        minutes = round(raw.total_seconds() / 60)
+        return dt.time(*divmod(minutes, 60)) if minutes < 24 * 60 else dt.time(23, 59)
+    if isinstance(raw, float) and not raw.is_integer() and 0 < raw < 1:
+        minutes = round(raw * 24 * 60)
+        if minutes < 24 * 60:
+            return dt.time(*divmod(minutes, 60))
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
+        raw = str(int(raw))
+    text = raw.strip().casefold() if isinstance(raw, str) else ""
+    found = _TIME.match(text) or _TIME_HOURS_ONLY.match(text)
+    if found is not None:
+        hour = int(found[1])
+        minute = int(found[2]) if found.lastindex and found.lastindex >= 2 and found[2] else 0
+        if hour < 24 and minute < 60:
+            return dt.time(hour, minute)
+    raise CellError(f"« {raw} » n'est pas une heure (attendu : 9h, 9h30, 09:30 ou 14:00)")

@@ -47,6 +47,7 @@ from citeslab_core.vocabularies import (
     Sex,
     SituationAtEntry,
     Stage,
+    Weekday,
 )
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "Neighbourhood",
     "Partnership",
     "PathwayPolicy",
+    "Permanence",
     "Person",
     "RowOrigins",
     "Site",
@@ -338,6 +340,25 @@ class BudgetLine:
     gap_explanation: str | None = col("ecart_explication", default=None)
 
 
+@attrs.frozen
+class Permanence:
+    """A recurring permanence (``permanences`` sheet): the weekdays, the hours, the
+    place and the period it runs, and the dates (or months) it does not.
+
+    :func:`citeslab_core.calendar.occurrences` expands it into dated occurrences,
+    French public holidays skipped. ``last_day`` ``None``: it runs on.
+    """
+
+    place: str = col("lieu", required=True)
+    days: tuple[Weekday, ...] = col("jours", required=True)
+    start_time: dt.time = col("heure_debut", required=True)
+    end_time: dt.time = col("heure_fin", required=True)
+    first_day: dt.date = col("debut", required=True)
+    last_day: dt.date | None = col("fin", default=None)
+    neighbourhood: str | None = col("quartier", default=None)
+    exceptions: tuple[PartialDate, ...] = col("exceptions", default=())
+
+
 #: The sheets of the workbook: name, record class, whether the workbook must have it.
 TABLES: tuple[tuple[str, type, bool], ...] = (
     ("quartiers", Neighbourhood, False),
@@ -348,6 +369,7 @@ TABLES: tuple[tuple[str, type, bool], ...] = (
     ("financements", Funding, False),
     ("textes", Text, False),
     ("budget", BudgetLine, False),
+    ("permanences", Permanence, False),
 )
 
 #: The Dataset attribute that holds each table's records, by sheet name.
@@ -360,6 +382,7 @@ TABLE_FIELDS: Mapping[str, str] = {
     "financements": "fundings",
     "textes": "texts",
     "budget": "budget",
+    "permanences": "permanences",
 }
 
 
@@ -392,6 +415,7 @@ class Dataset:
     fundings: tuple[Funding, ...] = ()
     texts: tuple[Text, ...] = ()
     budget: tuple[BudgetLine, ...] = ()
+    permanences: tuple[Permanence, ...] = ()
     #: Where each record was read from, per table name (``suivis``…) and record index,
     #: when a reader knows it: messages about a record can then name its file and row.
     #: Not part of the data: equality and the JSON ignore it.
@@ -441,6 +465,7 @@ class Dataset:
         fundings: Iterable[Funding] = (),
         texts: Iterable[Text] = (),
         budget: Iterable[BudgetLine] = (),
+        permanences: Iterable[Permanence] = (),
         origins: Mapping[str, Sequence[Location]] | None = None,
     ) -> Dataset:
         """A checked dataset; residence statuses not given come from the neighbourhood.
@@ -458,6 +483,7 @@ class Dataset:
             fundings=tuple(fundings),
             texts=tuple(texts),
             budget=tuple(budget),
+            permanences=tuple(permanences),
             origins=origins or {},
         )
 
@@ -625,6 +651,7 @@ def check_dataset(data: Dataset) -> list[Issue]:
         if not MIN_YEAR <= funding.year <= MAX_YEAR:
             issues.append(Issue("financements", index, "year", _YEAR_RANGE))
     issues.extend(_budget_issues(data.budget))
+    issues.extend(_permanence_issues(data.permanences))
     for index, hood in enumerate(data.neighbourhoods):
         if hood.population is not None and hood.population < 0:
             issues.append(
@@ -751,6 +778,53 @@ def _date_issues(data: Dataset) -> list[Issue]:
 
 
 _DATE_RANGE = f"une date entre {MIN_YEAR} et {MAX_YEAR} est attendue"
+
+
+def _permanence_issues(permanences: Sequence[Permanence]) -> list[Issue]:
+    """A permanence with no day, hours that end before they start, a period that ends
+    before it starts."""
+    issues: list[Issue] = []
+    low, high = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)
+    for index, permanence in enumerate(permanences):
+        for name in ("first_day", "last_day"):
+            day = getattr(permanence, name)
+            if day is not None and not low <= day <= high:
+                issues.append(Issue("permanences", index, name, _DATE_RANGE))
+        if not permanence.days:
+            issues.append(
+                Issue(
+                    "permanences",
+                    index,
+                    "days",
+                    "aucun jour : écrivez par exemple « mardi, jeudi »",
+                )
+            )
+        if permanence.end_time <= permanence.start_time:
+            issues.append(
+                Issue(
+                    "permanences",
+                    index,
+                    "end_time",
+                    f"l'heure de fin ({_hour(permanence.end_time)}) doit suivre l'heure de "
+                    f"début ({_hour(permanence.start_time)})",
+                )
+            )
+        if permanence.last_day is not None and permanence.last_day < permanence.first_day:
+            issues.append(
+                Issue(
+                    "permanences",
+                    index,
+                    "last_day",
+                    f"la fin ({permanence.last_day:%d/%m/%Y}) précède le début "
+                    f"({permanence.first_day:%d/%m/%Y})",
+                )
+            )
+    return issues
+
+
+def _hour(value: dt.time) -> str:
+    """``9h``, ``14h30``: an hour as a French reader writes it."""
+    return f"{value.hour}h{value.minute:02d}" if value.minute else f"{value.hour}h"
 
 
 def _events_to_check(events: Sequence[Event], persons: Mapping[str, int]) -> list[int]:

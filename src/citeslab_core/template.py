@@ -7,9 +7,9 @@ Its sheets, in order:
 - ``structure``: the keys of the site (``cle``, ``valeur``), the policy keys prefilled
   with their default values, and an ``_explication`` column (ignored when read);
 - one sheet per table (``quartiers``, ``porteurs``, ``suivis``, ``animations``,
-  ``partenariats``, ``financements``, ``textes``) with its headers: the columns' French
-  labels (``Date de naissance``, :mod:`citeslab_core.headers`), which read back like
-  their codes; bold, frozen, sized;
+  ``partenariats``, ``financements``, ``textes``, ``budget``, ``permanences``) with its
+  headers: the columns' French labels (``Date de naissance``,
+  :mod:`citeslab_core.headers`), which read back like their codes; bold, frozen, sized;
 - ``listes`` (hidden): the French labels of every vocabulary, which the drop-down lists
   (data validations of type "list") of the vocabulary columns point to, because Excel
   caps a list written inline at 255 characters.
@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from citeslab_core.accounts import ACCOUNT_CLASSES
+from citeslab_core.dates import PartialDate
 from citeslab_core.french import of
 from citeslab_core.headers import column_label
 from citeslab_core.model import TABLES, BudgetLine, Site
@@ -47,6 +48,7 @@ _PARTIAL = (
     "une date, ou une date partielle : un mois (janvier 2023, 2023-01), une année (2023), "
     "une période de mois (mai à septembre 2023)"
 )
+_TIME = "une heure : 9h, 9h30, 09:30, 14:00 ou une cellule heure"
 _AMOUNT = "un montant en euros : 16000, 16 000, 16 000,00 €, 16000.00 ou une cellule nombre"
 _TEXT = "du texte libre"
 _ACCOUNT = "un compte de deux chiffres ou plus : 60 à 68, 70 à 78, 86, 87, ou un sous-compte (641)"
@@ -75,6 +77,9 @@ SHEET_HELP: dict[str, str] = {
     "de ville (Cerfa n° 15059) : une ligne par année, nature (prévu ou réalisé) et compte du "
     "plan comptable des associations, les subventions (compte 74) une ligne par financeur. "
     "Les comptes utilisables sont expliqués en bas de cette notice.",
+    "permanences": "Les permanences régulières (facultatif) : une ligne par lieu et horaire, "
+    "avec ses jours de la semaine et sa période. Elles donnent les dates du calendrier "
+    "(citeslab export calendrier) ; les jours fériés sont sautés d'office.",
 }
 
 COLUMN_HELP: dict[str, dict[str, str]] = {
@@ -172,6 +177,18 @@ COLUMN_HELP: dict[str, dict[str, str]] = {
         "ecart_explication": "L'explication de l'écart entre prévu et réalisé (l'annexe du "
         "compte rendu financier) : obligatoire au-delà du seuil d'écart de la structure.",
     },
+    "permanences": {
+        "lieu": "Le lieu de la permanence (ex. Médiathèque des Capucins).",
+        "quartier": "Le quartier (voir la feuille quartiers).",
+        "jours": "Les jours de la semaine : un jour de la liste, ou plusieurs séparés par "
+        "des virgules (mardi, jeudi).",
+        "heure_debut": "L'heure de début.",
+        "heure_fin": "L'heure de fin, après l'heure de début.",
+        "debut": "Le premier jour où la permanence a lieu.",
+        "fin": "Le dernier jour possible ; vide : elle continue.",
+        "exceptions": "Les dates sans permanence, séparées par des points-virgules ; un mois "
+        "entier s'écrit août 2024. Les jours fériés sont déjà sautés.",
+    },
 }
 
 STRUCTURE_HELP: dict[str, str] = {
@@ -204,14 +221,27 @@ def _field_type(tp: Any) -> Any:
 
 
 def vocabulary_columns(cls: type) -> dict[str, type[Vocabulary]]:
-    """The columns of a record class that hold a vocabulary value, and its vocabulary."""
+    """The columns of a record class that hold a vocabulary value (or a list of them,
+    as a permanence's ``jours``), and its vocabulary."""
     hints = typing.get_type_hints(cls)
     found: dict[str, type[Vocabulary]] = {}
     for field in attrs.fields(cls):
         tp = _field_type(hints[field.name])
+        if typing.get_origin(tp) is tuple:
+            tp = typing.get_args(tp)[0]
         if isinstance(tp, type) and issubclass(tp, Vocabulary):
             found[str(field.metadata["column"])] = tp
     return found
+
+
+def _list_columns(cls: type) -> list[str]:
+    """The columns that hold several values (a permanence's ``jours``)."""
+    hints = typing.get_type_hints(cls)
+    return [
+        str(f.metadata["column"])
+        for f in attrs.fields(cls)
+        if typing.get_origin(_field_type(hints[f.name])) is tuple
+    ]
 
 
 def _boolean_columns(cls: type) -> list[str]:
@@ -224,11 +254,17 @@ def _boolean_columns(cls: type) -> list[str]:
 def _accepted(cls: type, column: str) -> str:
     """What a column accepts, as the notice says it."""
     vocabularies = vocabulary_columns(cls)
+    tp = _field_type(typing.get_type_hints(cls)[_field_name(cls, column)])
     if column in vocabularies:
         vocabulary = vocabularies[column]
+        if typing.get_origin(tp) is tuple:
+            return "un ou plusieurs libellés ou codes, séparés par des virgules : " + (
+                vocabulary.allowed()
+            )
         return "le libellé ou le code : " + vocabulary.allowed()
-    tp = _field_type(typing.get_type_hints(cls)[_field_name(cls, column)])
     name = getattr(tp, "__name__", "")
+    if name == "time":
+        return _TIME
     if name == "date":
         return _DATE
     if name == "PartialDate":
@@ -239,6 +275,8 @@ def _accepted(cls: type, column: str) -> str:
         return "un nombre entier"
     if tp is bool:
         return "oui ou non (1 / 0, vrai / faux)"
+    if typing.get_origin(tp) is tuple and typing.get_args(tp)[0] is PartialDate:
+        return "des dates ou des mois séparés par ; (25/12/2024 ; août 2024)"
     if typing.get_origin(tp) is tuple:
         return "des noms séparés par , ou ;"
     if cls is BudgetLine and column == "compte":
@@ -350,6 +388,7 @@ def build_template() -> bytes:
         widths = [max(14, len(column_label(table, c)) + 4) for c in columns]
         vocabularies = vocabulary_columns(cls)
         booleans = _boolean_columns(cls)
+        lists = _list_columns(cls)
         for index, column in enumerate(columns):
             letter = column_letter(index)
             list_name = None
@@ -370,6 +409,11 @@ def build_template() -> bytes:
                 errorTitle="Valeur hors liste",
                 error="Choisissez une valeur de la liste (son code est accepté aussi).",
             )
+            if column in lists:  # several values in one cell: the list only suggests
+                validation.errorStyle = "information"
+                validation.error = (
+                    "Plusieurs valeurs s'écrivent séparées par des virgules (mardi, jeudi)."
+                )
             validation.add(f"{letter}2:{letter}1048576")
             ws.add_data_validation(validation)
         _style_header(ws, bold, widths)

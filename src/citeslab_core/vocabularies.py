@@ -41,6 +41,7 @@ __all__ = [
     "SituationAtEntry",
     "Stage",
     "Vocabulary",
+    "Weekday",
     "normalize",
 ]
 
@@ -359,3 +360,24 @@ class BudgetNature(Vocabulary, vocabulary="nature_budget"):
     def funding_nature(self) -> FundingNature:
         """The nature of the ``financements`` rows that this nature's lines agree with."""
         return FundingNature.PREVISIONNEL if self is BudgetNature.PREVU else FundingNature.REALISE
+
+
+class Weekday(Vocabulary, vocabulary="jour_semaine"):
+    """The days of a permanence (``permanences`` sheet, column ``jours``), Monday first:
+    a member's position is the weekday number of :mod:`datetime` and dateutil."""
+
+    LUNDI = ("lundi", "Lundi", "lun")
+    MARDI = ("mardi", "Mardi", "mar")
+    MERCREDI = ("mercredi", "Mercredi", "mer")
+    JEUDI = ("jeudi", "Jeudi", "jeu")
+    VENDREDI = ("vendredi", "Vendredi", "ven")
+    SAMEDI = ("samedi", "Samedi", "sam")
+    DIMANCHE = ("dimanche", "Dimanche", "dim")
+
+    @property
+    def number(self) -> int:
+        """0 for Monday … 6 for Sunday, as :meth:`datetime.date.weekday` counts."""
+        return _WEEKDAY_NUMBERS[self]
+
+
+_WEEKDAY_NUMBERS = {day: number for number, day in enumerate(Weekday)}

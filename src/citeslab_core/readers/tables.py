@@ -43,7 +43,7 @@ from typing import Any
 import attrs
 
 from citeslab_core.amounts import parse_amount, parse_percent
-from citeslab_core.dates import PartialDate, parse_date
+from citeslab_core.dates import PartialDate, parse_date, parse_time
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
 from citeslab_core.files import neutralise
 from citeslab_core.headers import column_label, did_you_mean, sheet_label, suggestion
@@ -261,6 +261,45 @@ def parse_list(raw: object) -> tuple[str, ...]:
     return tuple(part for part in (p.strip() for p in re.split(r"[,;]", parse_text(raw))) if part)
 
 
+_WORDS = re.compile(r"[,;/]|\s+et\s+|\s+")
+
+
+def _members(vocabulary: type[Vocabulary]) -> Parser:
+    """A list of vocabulary values (``mardi, jeudi``, ``mardi et jeudi``): each once, in
+    the order written."""
+
+    def parse(raw: object) -> tuple[Vocabulary, ...]:
+        found: list[Vocabulary] = []
+        for word in _WORDS.split(parse_text(_plain(raw))):
+            if word.strip():
+                member = vocabulary.parse(word)
+                if member not in found:
+                    found.append(member)
+        if not found:
+            raise CellError(f"« {raw} » : aucune valeur de {vocabulary.vocabulary_name}")
+        return tuple(found)
+
+    return parse
+
+
+def _dates(context_year: int | None) -> Parser:
+    """Dates separated by ``;`` or ``,``, each a day or a partial date (a month, a range
+    of months), or one date cell."""
+
+    def parse(raw: object) -> tuple[PartialDate, ...]:
+        raw = _plain(raw)
+        if isinstance(raw, dt.date):
+            return (parse_date(raw),)
+        found = [
+            parse_date(part.strip(), partial=True, context_year=context_year)
+            for part in re.split(r"[;,]", parse_text(raw))
+            if part.strip()
+        ]
+        return tuple(dict.fromkeys(found))
+
+    return parse
+
+
 def _percent(fractions_ambiguous: bool) -> Parser:
     def parse(raw: object) -> Decimal:
         if isinstance(raw, PercentCell):
@@ -336,7 +375,14 @@ def _parser_for(
             return vocabulary.parse(_plain(raw))
 
         return member, next(iter(vocabulary))
+    if tp is dt.time:
+        return parse_time, dt.time()
     if typing.get_origin(tp) is tuple:
+        item = typing.get_args(tp)[0]
+        if isinstance(item, type) and issubclass(item, Vocabulary):
+            return _members(item), ()
+        if item is PartialDate:
+            return _dates(context_year), ()
         return parse_list, ()
     raise TypeError(f"no cell parser for {tp!r}")  # a model field of a new type
 

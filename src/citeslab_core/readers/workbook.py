@@ -316,8 +316,16 @@ def _cell(value: object) -> object:
         return value.start if value.precision is Precision.DAY else value.iso()
     if isinstance(value, (int, Decimal, dt.date)):
         return value
+    if isinstance(value, dt.time):
+        return value
     if isinstance(value, tuple):
-        return protect_text(clean_text(", ".join(value))) if value else None
+        if not value:
+            return None
+        if isinstance(value[0], PartialDate):  # a permanence's exceptions
+            return "; ".join(map(PartialDate.iso, value))
+        if isinstance(value[0], Vocabulary):  # a permanence's days
+            return ", ".join(member.code for member in value)
+        return protect_text(clean_text(", ".join(value)))
     return protect_text(clean_text(str(value)))
 
 
@@ -372,6 +380,8 @@ def write_workbook(data: Dataset) -> bytes:
             cell = WriteOnlyCell(ws, value=_cell(value))  # type: ignore[arg-type]
             if isinstance(cell.value, dt.date):
                 cell.number_format = "DD/MM/YYYY"
+            elif isinstance(cell.value, dt.time):
+                cell.number_format = "HH:MM"
             cells.append(cell)
         ws.append(cells)
 

@@ -1,0 +1,280 @@
+"""The calendar of a period: planned animations and permanence occurrences (DOMAIN.md,
+"The calendar").
+
+- A planned animation (``statut = prevu``) is one entry. Its date may be partial: a day
+  gives an all-day entry, a month ("novembre 2024") a month-long one, a range of months
+  an entry over those months, a year alone an entry *à dater* (kept apart: see
+  :attr:`CalendarEntry.undated`).
+- A permanence (``permanences`` sheet) is expanded into one entry per occurrence with
+  python-dateutil's ``rrule``: each of its weekdays from its first to its last day, less
+  the French public holidays (the ``holidays`` library, metropolitan France) and its
+  exceptions (days, months or ranges of months).
+- An entry belongs to the calendar of ``[start, end]`` when its dates meet the period.
+- Each entry has a stable :attr:`~CalendarEntry.uid` made from the site's name and the
+  entry's own fields (never from its position in a file or in the period), so that the
+  calendar of the next quarter, imported by a partner, updates the events it shares with
+  this one instead of doubling them.
+
+Only places, titles, kinds and dates are kept: nothing about a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+import attrs
+from dateutil.rrule import WEEKLY, rrule, weekday
+
+from citeslab_core.dates import PartialDate, Precision
+from citeslab_core.model import Animation, Dataset, Permanence
+from citeslab_core.vocabularies import AnimationStatus, AnimationType
+
+__all__ = [
+    "Calendar",
+    "CalendarEntry",
+    "EntryKind",
+    "build_calendar",
+    "french_holidays",
+    "occurrences",
+]
+
+#: The calendar's time zone (every CitésLab is in metropolitan France).
+TIME_ZONE = "Europe/Paris"
+
+
+@cache
+def _holidays_of(year: int) -> frozenset[dt.date]:
+    import holidays
+
+    return frozenset(holidays.country_holidays("FR", years=year))
+
+
+def french_holidays(start: dt.date, end: dt.date) -> frozenset[dt.date]:
+    """The French public holidays (metropolitan France) from ``start`` to ``end``."""
+    found: set[dt.date] = set()
+    for year in range(start.year, end.year + 1):
+        found.update(d for d in _holidays_of(year) if start <= d <= end)
+    return frozenset(found)
+
+
+def occurrences(
+    permanence: Permanence, start: dt.date | None = None, end: dt.date | None = None
+) -> list[dt.date]:
+    """The days a permanence is held, between ``start`` and ``end`` (both included, and
+    both optional): its weekdays inside its own period, less the French public holidays
+    and its exceptions. A permanence without an end needs ``end``."""
+    first = permanence.first_day if start is None else max(start, permanence.first_day)
+    last = permanence.last_day
+    if end is not None:
+        last = end if last is None else min(last, end)
+    if last is None:
+        raise ValueError("a permanence without an end needs the end of the period")
+    if last < first or not permanence.days:
+        return []
+    rule = rrule(
+        WEEKLY,
+        dtstart=dt.datetime.combine(first, dt.time()),
+        until=dt.datetime.combine(last, dt.time()),
+        byweekday=[weekday(day.number) for day in permanence.days],
+    )
+    closed = french_holidays(first, last)
+    skipped = [(e.start, e.end) for e in permanence.exceptions]
+    days: list[dt.date] = []
+    for moment in rule:
+        day = moment.date()
+        if day in closed or any(low <= day <= high for low, high in skipped):
+            continue
+        days.append(day)
+    return days
+
+
+class EntryKind:
+    """What an entry comes from (plain strings, for the CSV and the JSON)."""
+
+    ANIMATION = "animation"
+    PERMANENCE = "permanence"
+
+
+@attrs.frozen
+class CalendarEntry:
+    """One event of the calendar.
+
+    ``first_day``/``last_day``: the days it covers (one for a dated animation or a
+    permanence occurrence, a whole month for "novembre 2024"). ``start_time`` and
+    ``end_time`` are given for a permanence occurrence (local time, Europe/Paris) and
+    ``None`` for an all-day entry. ``precision`` is the precision of the animation's
+    date (``day`` for a permanence).
+    """
+
+    uid: str
+    kind: str
+    type: AnimationType
+    summary: str
+    first_day: dt.date
+    last_day: dt.date
+    precision: Precision
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    place: str | None = None
+    neighbourhood: str | None = None
+    partners: tuple[str, ...] = ()
+
+    @property
+    def undated(self) -> bool:
+        """An animation known only by its year: listed apart, as "à dater"."""
+        return self.precision is Precision.YEAR
+
+    @property
+    def timed(self) -> bool:
+        return self.start_time is not None
+
+
+@attrs.frozen
+class Calendar:
+    """The calendar of a site for ``[start, end]``: entries by date, then time, then kind."""
+
+    site: str
+    start: dt.date
+    end: dt.date
+    entries: tuple[CalendarEntry, ...]
+
+    @property
+    def dated(self) -> tuple[CalendarEntry, ...]:
+        """The entries with a day, a month or a range of months."""
+        return tuple(e for e in self.entries if not e.undated)
+
+    @property
+    def undated(self) -> tuple[CalendarEntry, ...]:
+        """The animations known only by their year."""
+        return tuple(e for e in self.entries if e.undated)
+
+
+def _uid(site: str, *parts: str) -> str:
+    """A stable identifier: a digest of the site and the entry's own fields."""
+    text = "\x1f".join((site.strip().casefold(), *parts))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return f"{digest}@citeslab"
+
+
+def _animation_summary(animation: Animation) -> str:
+    label = animation.type.label
+    title = (animation.title or "").strip()
+    if not title or title.casefold() == label.casefold():
+        return label
+    if label.casefold() in title.casefold():
+        return title
+    return f"{label} : {title}"
+
+
+def _animation_entries(site: str, animations: Iterable[Animation]) -> list[CalendarEntry]:
+    entries: list[CalendarEntry] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for animation in animations:
+        if animation.status is not AnimationStatus.PREVU:
+            continue
+        key = (
+            EntryKind.ANIMATION,
+            animation.type.code,
+            animation.date.iso(),
+            (animation.title or "").strip(),
+        )
+        count = seen[key] = seen.get(key, 0) + 1
+        # Two planned animations alike in every field: the second gets its rank.
+        uid = _uid(site, *key, *([str(count)] if count > 1 else []))
+        entries.append(
+            CalendarEntry(
+                uid=uid,
+                kind=EntryKind.ANIMATION,
+                type=animation.type,
+                summary=_animation_summary(animation),
+                first_day=animation.date.start,
+                last_day=animation.date.end,
+                precision=animation.date.precision,
+                place=animation.place,
+                neighbourhood=animation.neighbourhood,
+                partners=animation.partners,
+            )
+        )
+    return entries
+
+
+def permanence_summary(site: str) -> str:
+    """``Permanence CitésLab Brest``."""
+    name = site.strip()
+    return f"Permanence {name}" if name else "Permanence"
+
+
+def _permanence_entries(
+    site: str, permanences: Iterable[Permanence], start: dt.date, end: dt.date
+) -> list[CalendarEntry]:
+    entries: list[CalendarEntry] = []
+    summary = permanence_summary(site)
+    for permanence in permanences:
+        start_text = permanence.start_time.isoformat(timespec="minutes")
+        for day in occurrences(permanence, start, end):
+            entries.append(
+                CalendarEntry(
+                    uid=_uid(
+                        site,
+                        EntryKind.PERMANENCE,
+                        permanence.place.strip().casefold(),
+                        day.isoformat(),
+                        start_text,
+                    ),
+                    kind=EntryKind.PERMANENCE,
+                    type=AnimationType.PERMANENCE,
+                    summary=summary,
+                    first_day=day,
+                    last_day=day,
+                    precision=Precision.DAY,
+                    start_time=permanence.start_time,
+                    end_time=permanence.end_time,
+                    place=permanence.place,
+                    neighbourhood=permanence.neighbourhood,
+                )
+            )
+    return entries
+
+
+def _order(entry: CalendarEntry) -> tuple[object, ...]:
+    return (
+        entry.first_day,
+        entry.last_day - entry.first_day,  # a day before a month starting that day
+        entry.start_time or dt.time(),
+        entry.kind,
+        entry.type.code,
+        entry.summary,
+        entry.uid,
+    )
+
+
+def build_calendar(data: Dataset, start: dt.date, end: dt.date) -> Calendar:
+    """The calendar of ``[start, end]``: the planned animations whose date meets the
+    period and the permanences' occurrences in it (see the module's notes)."""
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    site = data.site.name
+    planned = [
+        e
+        for e in _animation_entries(site, data.animations)
+        if e.first_day <= end and e.last_day >= start
+    ]
+    held = _permanence_entries(site, data.permanences, start, end)
+    entries = sorted([*planned, *held], key=_order)
+    return Calendar(site=site, start=start, end=end, entries=tuple(entries))
+
+
+def entries_between(
+    entries: Sequence[CalendarEntry], start: dt.date, end: dt.date
+) -> list[CalendarEntry]:
+    """The entries that meet ``[start, end]``."""
+    return [e for e in entries if e.first_day <= end and e.last_day >= start]
+
+
+def partial_in(date: PartialDate, start: dt.date, end: dt.date) -> bool:
+    """Whether a (partial) date lies wholly inside ``[start, end]``: a planned animation
+    "dated in the period"."""
+    return start <= date.start and date.end <= end
