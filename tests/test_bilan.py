@@ -33,6 +33,7 @@ from citeslab_core.model import (
     Person,
 )
 from citeslab_core.render.json import render as render_json
+from citeslab_core.render.text import render as render_text
 from citeslab_core.shares import shares_add_up, whole_percentages
 from citeslab_core.vocabularies import (
     AnimationStatus,
@@ -371,6 +372,54 @@ def test_orientation_at_first_meeting() -> None:
         "autre": 3,
     }
     assert bilan.without_orientation == 2  # B (orientation the next day) and E
+
+
+def test_orientations_of_the_period_count_what_the_first_meeting_misses() -> None:
+    # A: two orientations on her first day (emploi, création); C: autre on the first day;
+    # B's orientation is in 2022 (outside the period); weeks later ones count in the period.
+    data = small()
+    late = [
+        ev(
+            "C",
+            D(2023, 6, 20),
+            EventType.ORIENTATION,
+            partner="ADIE",
+            category=OrientationCategory.CREATION,
+        ),
+        ev(
+            "C",
+            D(2023, 7, 20),
+            EventType.ORIENTATION,
+            partner="BGE",
+            category=OrientationCategory.CREATION,
+        ),
+        ev(
+            "D",
+            D(2023, 7, 20),
+            EventType.ORIENTATION,
+            partner="BGE",
+            category=OrientationCategory.EMPLOI,
+        ),
+    ]
+    data = Dataset.build(
+        site=data.site,
+        neighbourhoods=data.neighbourhoods,
+        persons=data.persons,
+        events=[*data.events, *late],
+    )
+    bilan = compute_bilan(data, *Y2023)
+    assert counts(bilan, "orientation_premier_rdv")["creation"] == 0
+    rows = {o.code: (o.persons, o.orientations, o.share) for o in bilan.orientations_period}
+    # 4 accompanied (A, B, C, E); D is not accompanied in 2023: not counted.
+    assert rows == {
+        "creation": (2, 3, 50),  # A once, C twice
+        "emploi": (1, 1, 25),  # A
+        "formation_insertion": (0, 0, 0),
+        "autre": (1, 1, 25),  # C
+    }
+    assert bilan.orientations_period_persons == 2
+    text = render_text(bilan)
+    assert "Orientations de la période (personnes orientées au moins une fois)" in text
 
 
 def test_results_last_exit_and_en_cours() -> None:

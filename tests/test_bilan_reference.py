@@ -14,6 +14,7 @@ import datetime as dt
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -303,6 +304,49 @@ def test_programmes_and_exits_follow_the_definitions(
     assert bool(check) == bool(exits_outside)
     if exits_outside:
         assert check[0].message.startswith(f"{len(exits_outside)} sortie(s)")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messy_datasets(), periods, st.sampled_from([0, 3]))
+def test_orientations_of_the_period_follow_the_definition(
+    data: Dataset, period: tuple[dt.date, dt.date], k: int
+) -> None:
+    # DOMAIN.md: by category, the distinct accompanied persons oriented at least once in the
+    # period and the number of those orientations; the total, the persons oriented at least
+    # once; shares of the accompanied. Messy: several orientations a person and a day,
+    # several categories, orientations outside the period, persons not accompanied.
+    start, end = period
+    accompanied = {
+        e.person
+        for e in data.events
+        if e.type in (EventType.ENTRETIEN, EventType.POINT_ETAPE) and start <= e.date <= end
+    }
+    in_period = [
+        e
+        for e in data.events
+        if e.type is EventType.ORIENTATION and start <= e.date <= end and e.person in accompanied
+    ]
+    public = k > 0
+    if public:
+        data = attrs.evolve(data, site=attrs.evolve(data.site, disclosure_threshold=k))
+    bilan = compute_bilan(data, start, end, public=public)
+    assert [row.code for row in bilan.orientations_period] == [c.code for c in OrientationCategory]
+    for row in bilan.orientations_period:
+        persons = {
+            e.person for e in in_period if e.category is not None and e.category.code == row.code
+        }
+        events = [e for e in in_period if e.category is not None and e.category.code == row.code]
+        if public and 0 < len(persons) < k:
+            assert (row.persons, row.orientations, row.share) == (None, None, None)
+            continue
+        assert row.persons == len(persons)
+        assert row.orientations == len(events)
+        total = len(accompanied)
+        exact = Decimal(100 * len(persons)) / total if total else Decimal(0)
+        assert row.share == int(exact.quantize(Decimal(1), ROUND_HALF_UP))
+    oriented = len({e.person for e in in_period})
+    expected = None if public and 0 < oriented < k else oriented
+    assert bilan.orientations_period_persons == expected
 
 
 @given(

@@ -123,10 +123,18 @@ def check_bpi(document: dict[str, Any], bilan: Bilan) -> None:
         "demandeurs_emploi": shown(ind.job_seekers),
         "minima_sociaux": shown(ind.minimum_benefits),
         **{f"orientation_{r.code}": shown(r.count) for r in ind.orientations},
+        "orientation_periode_personnes": shown(bilan.orientations_period_persons),
+        **{f"orientation_periode_{o.code}": shown(o.persons) for o in bilan.orientations_period},
+        **{
+            f"orientation_periode_{o.code}_nombre": shown(o.orientations)
+            for o in bilan.orientations_period
+        },
         "creations": shown(ind.creations),
+        "sorties_positives": shown(ind.positive_exits),
         "entrees_programme": shown(ind.programme_entries),
         "animations": ind.animations_held,
         "participants_animations": ind.animation_participants,
+        "partenariats": len(bilan.partnerships),
     }
     assert {r["code"]: r["valeur"] for r in lines(document, "indicateurs")} == expected
     assert [

@@ -40,7 +40,7 @@ def test_text_of_the_seed_shows_babel_amounts_and_percentages() -> None:
 
 def test_json_follows_formats_4() -> None:
     data = json.loads(render_json.render(compute_bilan(load_example(), *Y2023)))
-    assert list(data)[:12] == [
+    assert list(data)[:14] == [
         "schema",
         "site",
         "periode",
@@ -52,6 +52,8 @@ def test_json_follows_formats_4() -> None:
         "animations",
         "financement",
         "controles",
+        "orientations_periode",
+        "orientations_periode_personnes",
         "public",
     ]
     assert data["schema"] == "citeslab.bilan/1"

@@ -57,7 +57,7 @@ from citeslab_core.funding import (
 from citeslab_core.model import Animation, Dataset, Event, Person
 from citeslab_core.periods import Period
 from citeslab_core.provenance import Provenance
-from citeslab_core.shares import shares_add_up, whole_percentages
+from citeslab_core.shares import percent_of, shares_add_up, whole_percentages
 from citeslab_core.vocabularies import (
     AgeBracket,
     AnimationStatus,
@@ -81,6 +81,7 @@ from citeslab_core.vocabularies import (
 
 __all__ = [
     "NON_RENSEIGNE",
+    "ORIENTATIONS_PERIOD_TITLE",
     "POSITIVE_EXITS",
     "SEVERITIES",
     "TABLE_KEYS",
@@ -94,6 +95,7 @@ __all__ = [
     "FundingPlanRow",
     "FundingYear",
     "Indicators",
+    "OrientationPeriodRow",
     "PartnershipRow",
     "PersonFigures",
     "Prescriber",
@@ -158,9 +160,12 @@ TABLE_TITLES: Mapping[str, str] = {
     "canal": "Comment le porteur de projet a connu CitésLab",
     "stade_entree": "Stade du projet à l'entrée",
     "secteur": "Nature des projets accompagnés",
-    "orientation_premier_rdv": "Orientation à l'issue du premier rendez-vous",
+    "orientation_premier_rdv": "Orientation au premier rendez-vous (le jour du premier entretien)",
     "resultat": "Résultats (sorties de la période)",
 }
+
+#: The title of the orientations of the period (DOMAIN.md), beside the first meeting's.
+ORIENTATIONS_PERIOD_TITLE = "Orientations de la période (personnes orientées au moins une fois)"
 
 #: The exit results that count as positive exits (FORMATS.md §5).
 POSITIVE_EXITS: tuple[ExitResult, ...] = (
@@ -277,6 +282,24 @@ class Indicators:
     programme_entries: int | None
     animations_held: int
     animation_participants: int
+
+
+@attrs.frozen
+class OrientationPeriodRow:
+    """One orientation category among the orientations of the period (DOMAIN.md).
+
+    ``persons``: the distinct accompanied persons oriented at least once to that category
+    in the period; ``orientations``: those persons' orientation events of that category in
+    the period; ``share``: ``persons`` as a whole percentage of the accompanied (rounded on
+    its own, half up). A person may count in several categories: the rows are not a
+    partition. ``persons``, ``orientations`` and ``share`` are None when masked.
+    """
+
+    code: str
+    label: str
+    persons: int | None
+    orientations: int | None
+    share: int | None
 
 
 @attrs.frozen
@@ -417,7 +440,11 @@ class Bilan:
       (:mod:`citeslab_core.crf`); its findings are among ``checks``;
     - ``subset``: the bilan of some of the site's persons (``Dataset.subset``): the
       persons' figures are theirs, the animations, partnerships and funding the whole
-      site's.
+      site's;
+    - ``orientations_period``: the orientations of the period, one row per orientation
+      category in vocabulary order (:class:`OrientationPeriodRow`);
+      ``orientations_period_persons``: the distinct accompanied persons oriented at least
+      once in the period (the table's total row; None when masked).
     """
 
     site: str
@@ -448,6 +475,8 @@ class Bilan:
     #: where the bilan comes from (citeslab_core.provenance.stamp), None until stamped
     provenance: Provenance | None = None
     subset: bool = False
+    orientations_period: tuple[OrientationPeriodRow, ...] = ()
+    orientations_period_persons: int | None = 0
 
     def table(self, key: TableKey) -> Table:
         """The portrait table ``key`` (typed: a misspelt key is a type checker's error)."""
@@ -538,6 +567,9 @@ def compute_bilan(
             without = None
 
     programmes = _programmes(scan, k)
+    orientations_period, orientations_period_persons = _orientations_period(
+        scan, tally.accompanied, k
+    )
     entries = len(scan.retained_any)
     programme_entries: int | None = entries
     if public and (0 < entries < k or any(p.retained is None for p in programmes)):
@@ -685,6 +717,8 @@ def compute_bilan(
         checks=tuple(checks),
         financial_report=report,
         subset=data.is_subset,
+        orientations_period=orientations_period,
+        orientations_period_persons=orientations_period_persons,
     )
 
 
@@ -774,6 +808,11 @@ class _Scan:
     retained: dict[str, set[str]] = attrs.field(factory=dict)
     retained_any: set[str] = attrs.field(factory=set)
     programme_first: dict[str, dt.date] = attrs.field(factory=dict)
+    #: Orientations of the period of the accompanied: distinct persons and events by
+    #: category, and the persons oriented at least once.
+    orient_persons: Counter[OrientationCategory] = attrs.field(factory=Counter)
+    orient_events: Counter[OrientationCategory] = attrs.field(factory=Counter)
+    orient_any: int = 0
 
 
 def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
@@ -796,6 +835,7 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
         EventType.SORTIE,
     )
     retenu = Decision.RETENU
+    other_category = OrientationCategory.AUTRE
     by_person = data.events_by_person
     # events_by_person has every person, in the order of data.persons: the person of each
     # entry comes with it, without a look-up (checked below; else the look-up).
@@ -810,6 +850,7 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
         last_exit: Event | None = None
         orient_day: dt.date | None = None
         orient_category: OrientationCategory | None = None
+        in_period: list[OrientationCategory] | None = None
         for ev in events:  # by date, same date in input order
             kind = ev.type
             if kind is point:
@@ -827,6 +868,10 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
                 if day != orient_day and (first is None or day == first):
                     orient_day = day
                     orient_category = ev.category
+                if start <= day <= end:
+                    if in_period is None:
+                        in_period = []
+                    in_period.append(ev.category or other_category)
             elif kind is sortie:
                 if start <= ev.date <= end:
                     last_exit = ev  # the last one wins: by date, then the later row
@@ -852,6 +897,10 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
             if last_exit is not None and last_exit.result is not None:
                 exits_outside += 1
             continue
+        if in_period is not None:
+            scan.orient_events.update(in_period)
+            scan.orient_persons.update(set(in_period))
+            scan.orient_any += 1
         if person is None or person.id != pid:  # pragma: no cover (defensive)
             person = data.persons_by_id[pid]
         age_date = first if first is not None else events[0].date
@@ -1206,6 +1255,25 @@ def _programmes(scan: _Scan, k: int) -> tuple[ProgrammeRow, ...]:
         else:
             rows.append(ProgrammeRow(name, oriented, retained))
     return tuple(rows)
+
+
+def _orientations_period(
+    scan: _Scan, accompanied: int, k: int
+) -> tuple[tuple[OrientationPeriodRow, ...], int | None]:
+    """The orientations of the period by category, and the persons oriented at least once.
+
+    In public mode a category's persons from 1 to k−1 are masked with its events and share
+    (the rows overlap, so no row can be worked out from the others and the total)."""
+    rows = []
+    for category in OrientationCategory:
+        persons = scan.orient_persons[category]
+        events = scan.orient_events[category]
+        if mask_value(persons, k) is None:
+            rows.append(OrientationPeriodRow(category.code, category.label, None, None, None))
+            continue
+        share = percent_of(persons, accompanied)
+        rows.append(OrientationPeriodRow(category.code, category.label, persons, events, share))
+    return tuple(rows), mask_value(scan.orient_any, k)
 
 
 def _prescribers(tally: _Tally, tables: dict[str, Table], k: int) -> tuple[Prescriber, ...]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-__all__ = ["largest_remainder", "shares_add_up", "whole_percentages"]
+__all__ = ["largest_remainder", "percent_of", "shares_add_up", "whole_percentages"]
 
 
 def largest_remainder(counts: Sequence[int | Decimal], decimals: int = 0) -> list[Decimal]:
@@ -68,6 +68,14 @@ def whole_percentages(counts: Sequence[int]) -> list[int]:
         return [0] * len(counts)
     double = 2 * whole
     return [(200 * n + whole) // double for n in counts]
+
+
+def percent_of(count: int, total: int) -> int:
+    """``count`` as a whole percentage of ``total``, rounded half up (0 when ``total`` is
+    0): the share of one row, the rule of :func:`whole_percentages`."""
+    if count < 0 or total < 0:
+        raise ValueError("percent_of: les effectifs ne peuvent pas être négatifs")
+    return (200 * count + total) // (2 * total) if total else 0
 
 
 def shares_add_up(shares: Sequence[int | None]) -> bool:

@@ -65,7 +65,10 @@ SHEET_HELP: dict[str, str] = {
     "ils ne sortent dans aucun bilan ni export.",
     "suivis": "Une ligne par événement du parcours d'un porteur (obligatoire) : entretien, "
     "point d'étape, orientation, candidature, décision, changement de stade, passage de "
-    "relais, sortie. Le stade, le référent et le statut d'un porteur se déduisent des suivis.",
+    "relais, sortie. Le stade, le référent et le statut d'un porteur se déduisent des suivis. "
+    "Une orientation compte deux fois dans le bilan : dans « Orientation au premier "
+    "rendez-vous » seulement si elle porte la même date que le premier entretien ; dans "
+    "« Orientations de la période » dès qu'elle est datée de la période.",
     "animations": "Les actions collectives (facultatif) : réalisées (comptées dans le bilan) "
     "ou prévues (le calendrier).",
     "partenariats": "Les partenaires rencontrés et les actions menées avec eux (facultatif).",
@@ -123,7 +126,8 @@ COLUMN_HELP: dict[str, dict[str, str]] = {
         "type": "Le type d'événement.",
         "partenaire": "Le partenaire : obligatoire pour une orientation et un passage de relais.",
         "categorie": "La catégorie du partenaire d'une orientation (obligatoire pour une "
-        "orientation).",
+        "orientation). Datée du jour du premier entretien, l'orientation compte aussi au "
+        "premier rendez-vous.",
         "programme": "Le programme ou l'accélérateur : obligatoire pour une candidature et "
         "une décision.",
         "decision": "La décision du programme (obligatoire pour une décision).",

@@ -5,7 +5,9 @@ A workbook (``xlsx``, the default), or one CSV file per table with its
 
 - ``indicateurs``: the activity indicators (accompanied, new, women, QPV residents, under
   26, job seekers, minimum-benefit recipients, orientations at the first meeting by
-  category, creations, programme entries, animations held and their participants);
+  category, orientations of the period (persons and events by category, persons oriented
+  at least once), creations, positive exits, programme entries, animations held and their
+  participants, partnerships of the period);
 - ``portrait``: every portrait table of the bilan, one row per table and code;
 - ``programmes``: per programme or accelerator, persons oriented and retained;
 - ``animations``: per type of animation, how many were held and their participants;
@@ -96,9 +98,36 @@ def indicators_table(bilan: Bilan) -> Table:
         )
         for row in ind.orientations
     )
+    rows.append(
+        (
+            "orientation_periode_personnes",
+            "Personnes orientées au moins une fois dans la période",
+            count(bilan.orientations_period_persons),
+        )
+    )
+    for row in bilan.orientations_period:
+        rows.append(
+            (
+                f"orientation_periode_{row.code}",
+                f"Orientations de la période, personnes : {row.label}",
+                count(row.persons),
+            )
+        )
+        rows.append(
+            (
+                f"orientation_periode_{row.code}_nombre",
+                f"Orientations de la période, nombre : {row.label}",
+                count(row.orientations),
+            )
+        )
     rows.extend(
         [
             ("creations", "Créations d'entreprise (sorties)", count(ind.creations)),
+            (
+                "sorties_positives",
+                "Sorties positives (création, emploi ou formation, poursuite)",
+                count(ind.positive_exits),
+            ),
             (
                 "entrees_programme",
                 "Entrées en programme ou accélérateur (retenus)",
@@ -106,6 +135,7 @@ def indicators_table(bilan: Bilan) -> Table:
             ),
             ("animations", "Animations réalisées", ind.animations_held),
             ("participants_animations", "Participants aux animations", ind.animation_participants),
+            ("partenariats", "Partenariats et rencontres partenariales", len(bilan.partnerships)),
         ]
     )
     return Table.of("indicateurs", "Indicateurs", INDICATOR_COLUMNS, rows)

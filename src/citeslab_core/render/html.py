@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from citeslab_core.bilan import (
+    ORIENTATIONS_PERIOD_TITLE,
     TEXT_SECTION_TITLES,
     Bilan,
     Check,
@@ -188,6 +189,22 @@ class KeyFigure:
 
 
 @attrs.frozen
+class OrientationLine:
+    label: str
+    persons: str
+    share: str
+    orientations: str
+
+
+@attrs.frozen
+class OrientationsPeriod:
+    title: str
+    rows: tuple[OrientationLine, ...]
+    persons: str
+    notes: tuple[str, ...]
+
+
+@attrs.frozen
 class ReachLine:
     name: str
     population: str
@@ -311,6 +328,7 @@ class Page:
     summary: tuple[str, ...]
     portrait_lead: str
     tables: dict[str, Block]
+    orientations_period: OrientationsPeriod
     reach: Reach
     prescribers: tuple[PrescriberLine, ...]
     programmes: tuple[ProgrammeLine, ...]
@@ -367,6 +385,7 @@ def _page(bilan: Bilan, charts: _Charts) -> Page:
             "arrondie à l'unité, et deux effectifs égaux ont la même part."
         ),
         tables=tables,
+        orientations_period=_orientations_period(bilan),
         reach=_reach(bilan),
         prescribers=tuple(
             PrescriberLine(p.name, format_count(p.count), p.count is None)
@@ -595,6 +614,27 @@ def _block(bilan: Bilan, table: Table, charts: _Charts) -> Block:
         total_share=format_percent(100 if table.total else 0),
         chart=chart,
         notes=tuple(notes),
+    )
+
+
+def _orientations_period(bilan: Bilan) -> OrientationsPeriod:
+    return OrientationsPeriod(
+        title=ORIENTATIONS_PERIOD_TITLE,
+        rows=tuple(
+            OrientationLine(
+                o.label,
+                format_count(o.persons),
+                format_percent(o.share),
+                format_count(o.orientations),
+            )
+            for o in bilan.orientations_period
+        ),
+        persons=format_count(bilan.orientations_period_persons),
+        notes=(
+            "Orientations datées de la période, quel que soit le jour du premier entretien. "
+            "Part : des personnes accompagnées ; une personne orientée vers plusieurs "
+            "catégories compte dans chacune, et une fois dans le total.",
+        ),
     )
 
 

@@ -156,6 +156,17 @@ def to_data(bilan: Bilan) -> dict[str, Any]:
         "controles": [
             {"code": c.code, "gravite": c.severity, "message": c.message} for c in bilan.checks
         ],
+        "orientations_periode": [
+            {
+                "code": o.code,
+                "libelle": o.label,
+                "personnes": _count(o.persons),
+                "orientations": _count(o.orientations),
+                "part": _count(o.share),
+            }
+            for o in bilan.orientations_period
+        ],
+        "orientations_periode_personnes": _count(bilan.orientations_period_persons),
         "public": bilan.public,
         **({"sous_ensemble": True} if bilan.subset else {}),
         "seuil_secret_statistique": bilan.threshold,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from citeslab_core.bilan import TEXT_SECTION_TITLES, Bilan, Table
+from citeslab_core.bilan import ORIENTATIONS_PERIOD_TITLE, TEXT_SECTION_TITLES, Bilan, Table
 from citeslab_core.crf import CrfLine, CrfTotal
 from citeslab_core.french import (
     MASKED,
@@ -72,6 +72,27 @@ def _table_lines(table: Table) -> list[str]:
     lines = _grid(["", "Effectif", "Part"], rows)
     if table.shares_rounded:
         lines.append("  " + rounded_shares_note(r.share for r in table.rows))
+    return lines
+
+
+def _orientations_period_lines(bilan: Bilan) -> list[str]:
+    rows = [
+        [o.label, format_count(o.persons), format_percent(o.share), format_count(o.orientations)]
+        for o in bilan.orientations_period
+    ]
+    rows.append(
+        [
+            "Personnes orientées au moins une fois",
+            format_count(bilan.orientations_period_persons),
+            "",
+            "",
+        ]
+    )
+    lines = _grid(["", "Personnes", "Part", "Orientations"], rows)
+    lines.append(
+        "  Part : des personnes accompagnées ; une personne orientée vers plusieurs "
+        "catégories compte dans chacune."
+    )
     return lines
 
 
@@ -206,6 +227,8 @@ def render(bilan: Bilan) -> str:
                 f"  dont « Autres » sans aucune orientation : "
                 f"{format_count(bilan.without_orientation)}"
             )
+            out += _title(ORIENTATIONS_PERIOD_TITLE)
+            out += _orientations_period_lines(bilan)
 
     out += _title("Programmes et accélérateurs")
     if bilan.programmes:
