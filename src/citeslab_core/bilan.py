@@ -530,6 +530,8 @@ def compute_bilan(
 
     tables, unprotected = _portrait_tables(data, tally, k)
     qpv_rows = _qpv_breakdown(data, tally, tables, k, unprotected)
+    if k > 0:  # linked tables protected together, by the self-audit (citeslab_core.linked)
+        qpv_rows = _secure_linked(data, tally, tables, qpv_rows, k, unprotected)
     for key in unprotected:
         checks.append(
             Check(
@@ -1166,6 +1168,31 @@ def _portrait_tables(data: Dataset, tally: _Tally, k: int) -> tuple[dict[str, Ta
         if exposed:
             unprotected.append(key)
     return tables, unprotected
+
+
+def _true_tables(data: Dataset, tally: _Tally) -> tuple[dict[str, Table], tuple[QpvRow, ...]]:
+    """The tables and QPV rows unmasked: the true counts the self-audit needs."""
+    truth, _ = _portrait_tables(data, tally, 0)
+    return truth, _qpv_breakdown(data, tally, dict(truth), 0, [])
+
+
+def _secure_linked(
+    data: Dataset,
+    tally: _Tally,
+    tables: dict[str, Table],
+    qpv_rows: tuple[QpvRow, ...],
+    k: int,
+    unprotected: list[str],
+) -> tuple[QpvRow, ...]:
+    from citeslab_core.linked import secure
+
+    truth, true_qpv = _true_tables(data, tally)
+    statuses = {
+        h.name: h.residence.code if h.residence is not None else None for h in data.neighbourhoods
+    }
+    rows, limited = secure(tables, truth, qpv_rows, true_qpv, statuses, tally.accompanied, k)
+    unprotected.extend(key for key in limited if key not in unprotected)
+    return rows
 
 
 def _qpv_keys(data: Dataset, tally: _Tally) -> list[tuple[str | None, str | None]]:

@@ -36,7 +36,16 @@ from collections.abc import Sequence
 
 import attrs
 
-__all__ = ["Suppression", "mask_value", "masked_sum", "suppress"]
+__all__ = [
+    "LinkedCells",
+    "Suppression",
+    "exposed_cells",
+    "mask_value",
+    "masked_sum",
+    "protect",
+    "recoverable",
+    "suppress",
+]
 
 
 @attrs.frozen
@@ -109,3 +118,181 @@ def suppress(
         for i in zeros:
             masked[i] = True
     return Suppression(tuple(masked))
+
+
+# -- linked tables: the self-audit ----------------------------------------------------------
+
+#: A linear relation between published cells: ``Σ coefficient × cell = constant``.
+Relation = tuple[tuple[tuple[int, int], ...], int]
+
+
+@attrs.frozen
+class LinkedCells:
+    """Every published cell of a set of linked tables, and the relations between them.
+
+    ``values``: the true counts; ``masked``: which are shown ``s``; ``relations``: linear
+    equalities that hold for the true counts and that a reader can write down from the
+    published tables (each table's total, a total shown in another table, the same figure
+    in two tables); ``labels``: a name per cell, for messages and tests.
+    """
+
+    values: tuple[int, ...]
+    masked: tuple[bool, ...]
+    relations: tuple[Relation, ...]
+    labels: tuple[str, ...]
+
+
+def _propagate(
+    rows: list[tuple[dict[int, int], int]], low: dict[int, int], high: dict[int, int]
+) -> None:
+    """Tighten integer bounds through each equality until nothing changes."""
+    for _ in range(64):
+        changed = False
+        for coefficients, constant in rows:
+            parts = {
+                j: (min(b * low[j], b * high[j]), max(b * low[j], b * high[j]))
+                for j, b in coefficients.items()
+            }
+            all_min = sum(p[0] for p in parts.values())
+            all_max = sum(p[1] for p in parts.values())
+            for i, a in coefficients.items():
+                rest_min = all_min - parts[i][0]
+                rest_max = all_max - parts[i][1]
+                # a * x_i = constant - rest, rest in [rest_min, rest_max]; a is ±1
+                first, second = (constant - rest_max) * a, (constant - rest_min) * a
+                new_low = max(low[i], min(first, second))
+                new_high = min(high[i], max(first, second))
+                if new_low != low[i] or new_high != high[i]:
+                    low[i], high[i] = new_low, new_high
+                    changed = True
+        if not changed:
+            return
+
+
+def _solved_by_elimination(rows: list[tuple[dict[int, int], int]]) -> set[int]:
+    """The unknowns the equalities alone determine: exact Gaussian elimination over the
+    rationals (reduced row echelon form); an unknown is determined when a reduced row
+    holds it alone."""
+    from fractions import Fraction
+
+    columns = sorted({i for coefficients, _ in rows for i in coefficients})
+    where = {c: n for n, c in enumerate(columns)}
+    matrix = []
+    for coefficients, _ in rows:
+        line = [Fraction(0)] * len(columns)
+        for i, a in coefficients.items():
+            line[where[i]] = Fraction(a)
+        matrix.append(line)
+    pivots: list[tuple[int, int]] = []
+    row = 0
+    for col in range(len(columns)):
+        found = next((r for r in range(row, len(matrix)) if matrix[r][col] != 0), None)
+        if found is None:
+            continue
+        matrix[row], matrix[found] = matrix[found], matrix[row]
+        pivot = matrix[row][col]
+        matrix[row] = [v / pivot for v in matrix[row]]
+        for r in range(len(matrix)):
+            if r != row and matrix[r][col] != 0:
+                factor = matrix[r][col]
+                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[row], strict=True)]
+        pivots.append((row, col))
+        row += 1
+        if row == len(matrix):
+            break
+    solved = set()
+    for r, col in pivots:
+        if all(v == 0 for c, v in enumerate(matrix[r]) if c != col):
+            solved.add(columns[col])
+    return solved
+
+
+def recoverable(cells: LinkedCells) -> set[int]:
+    """The masked cells a reader can compute exactly from what is published.
+
+    The reader knows every visible cell, every relation of ``cells``, that a count is a
+    whole number of at least 0, at most the largest total, and at least 1 for a masked
+    cell whose true count is not 0 (zeros are published, so a masked cell is not 0 unless
+    zeros are masked too). Two exact methods are applied in turn until neither finds
+    more: Gaussian elimination over the rationals (a cell determined by the equalities
+    alone) and integer bounds propagated through each equality (a cell whose smallest
+    and largest possible values meet). Both are sound: a cell they report is recoverable.
+    """
+    values, masked = cells.values, cells.masked
+    ceiling = max([abs(c) for _, c in cells.relations] + list(values) + [0])
+    unknown = {i for i, m in enumerate(masked) if m}
+    low = {i: (1 if values[i] > 0 else 0) for i in unknown}
+    high = dict.fromkeys(unknown, ceiling)
+    solved: set[int] = set()
+    while True:
+        rows: list[tuple[dict[int, int], int]] = []
+        for terms, constant in cells.relations:
+            coefficients: dict[int, int] = {}
+            for i, a in terms:
+                if i in unknown and i not in solved:
+                    coefficients[i] = coefficients.get(i, 0) + a
+                else:
+                    constant -= a * values[i]
+            coefficients = {i: a for i, a in coefficients.items() if a}
+            if coefficients:
+                rows.append((coefficients, constant))
+        _propagate(rows, low, high)
+        found = {i for i in unknown - solved if low[i] == high[i]}
+        found |= _solved_by_elimination(rows) - solved
+        if not found:
+            return solved
+        solved |= found
+        for i in found:
+            low[i] = high[i] = values[i]
+
+
+def exposed_cells(cells: LinkedCells, k: int) -> list[int]:
+    """The masked counts from 1 to k−1 a reader can recover exactly, in cell order."""
+    return sorted(i for i in recoverable(cells) if 0 < cells.values[i] < k)
+
+
+def protect(cells: LinkedCells, k: int) -> tuple[tuple[bool, ...], tuple[int, ...]]:
+    """Mask more cells until no count from 1 to k−1 can be recovered (the self-audit).
+
+    While a small masked count is recoverable, the smallest visible non-zero cell of a
+    relation that holds it (else of a relation that holds a recovered cell) is masked; when
+    none is left there, the visible zeros of those relations. Returns the masks and the
+    small counts that stay recoverable however much is masked (to be reported).
+    """
+    masked = list(cells.masked)
+    accepted: set[int] = set()
+    relations_of: dict[int, list[int]] = {}
+    for n, (terms, _) in enumerate(cells.relations):
+        for i, _ in terms:
+            relations_of.setdefault(i, []).append(n)
+    for _ in range(len(masked) + 1):
+        current = attrs.evolve(cells, masked=tuple(masked))
+        solved = recoverable(current)
+        exposed = sorted(i for i in solved if 0 < cells.values[i] < k and i not in accepted)
+        if not exposed:
+            break
+        target = exposed[0]
+        chosen = None
+        for around in ([target], sorted(solved)):
+            members = {
+                i
+                for cell in around
+                for n in relations_of.get(cell, ())
+                for i, _ in cells.relations[n][0]
+                if not masked[i]
+            }
+            nonzero = [i for i in members if cells.values[i] > 0]
+            if nonzero:
+                chosen = [min(nonzero, key=lambda i: (cells.values[i], i))]
+                break
+            zeros = sorted(i for i in members if cells.values[i] == 0)
+            if zeros:
+                chosen = zeros
+                break
+        if chosen is None:
+            accepted.add(target)
+            continue
+        for i in chosen:
+            masked[i] = True
+    final = attrs.evolve(cells, masked=tuple(masked))
+    return tuple(masked), tuple(exposed_cells(final, k))

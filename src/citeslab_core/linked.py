@@ -1,0 +1,195 @@
+"""The linked tables of a public bilan, protected together (DOMAIN.md, "Privacy").
+
+:func:`citeslab_core.disclosure.suppress` protects each table against its own total. The
+tables of a bilan are also linked: the QPV rows of ``quartier`` add up to the ``qpv`` row
+of ``statut_residence`` (and the ``qpv_limite``, ``hors_qpv`` rows likewise) when every
+person's status is their neighbourhood's; a neighbourhood's row in ``quartier`` is its row
+in the per-QPV breakdown; each QPV's sex and age tables add up to its count, and the QPV
+counts to the ``qpv`` row. INSEE's manual of table protection asks that linked tables be
+protected together.
+
+:func:`link_cells` writes every published count of those tables as a cell, with its true
+value and its mask, and every relation that holds for the true counts (a relation that
+does not hold gives a reader a wrong answer, so only those that hold are a risk).
+:func:`secure` runs the self-audit of :func:`citeslab_core.disclosure.protect` on them
+(exact linear algebra: no masked count from 1 to k−1 can be recovered) and writes the
+masks it adds back into the tables; the indicators, the reach and the prescribers are
+computed afterwards from the tables, so they follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from citeslab_core.disclosure import LinkedCells, exposed_cells, protect
+
+if TYPE_CHECKING:
+    from citeslab_core.bilan import QpvRow, Table
+
+__all__ = ["audit", "link_cells", "secure"]
+
+_STATUSES = ("qpv", "qpv_limite", "hors_qpv")
+
+
+@attrs.define
+class _Builder:
+    values: list[int] = attrs.field(factory=list)
+    masked: list[bool] = attrs.field(factory=list)
+    labels: list[str] = attrs.field(factory=list)
+    places: list[tuple[str, ...]] = attrs.field(factory=list)
+    relations: list[tuple[tuple[tuple[int, int], ...], int]] = attrs.field(factory=list)
+
+    def cell(self, value: int, masked: bool, label: str, place: tuple[str, ...]) -> int:
+        self.values.append(value)
+        self.masked.append(masked)
+        self.labels.append(label)
+        self.places.append(place)
+        return len(self.values) - 1
+
+    def relate(self, terms: Sequence[tuple[int, int]], constant: int) -> None:
+        """Add ``Σ a × cell = constant`` if it holds for the true counts."""
+        if terms and sum(a * self.values[i] for i, a in terms) == constant:
+            self.relations.append((tuple(terms), constant))
+
+
+def _table_cells(
+    builder: _Builder, table: Table, truth: Table, place: tuple[str, ...]
+) -> dict[str, int]:
+    cells = {}
+    for row in table.rows:
+        true_row = truth.row(row.code)
+        value = true_row.count if true_row is not None and true_row.count is not None else 0
+        label = f"{'/'.join(place)}[{row.code}]"
+        cells[row.code] = builder.cell(value, row.count is None, label, (*place, row.code))
+    return cells
+
+
+def link_cells(
+    tables: Mapping[str, Table],
+    truth: Mapping[str, Table],
+    qpv_rows: Sequence[QpvRow],
+    true_qpv_rows: Sequence[QpvRow],
+    statuses: Mapping[str, str | None],
+    accompanied: int,
+) -> tuple[LinkedCells, list[tuple[str, ...]]]:
+    """The cells and relations of the linked tables (see the module docstring), and where
+    each cell is: ``("table", key, code)``, ``("qpv", n)``, ``("qpv", n, "sexe"|"tranche_age",
+    code)``. ``statuses``: each declared neighbourhood's residence status code."""
+    builder = _Builder()
+    by_table: dict[str, dict[str, int]] = {}
+    for key, table in tables.items():
+        cells = _table_cells(builder, table, truth[key], ("table", key))
+        by_table[key] = cells
+        builder.relate([(i, 1) for i in cells.values()], accompanied)
+    quartier = by_table.get("quartier", {})
+    residence = by_table.get("statut_residence", {})
+    for status in _STATUSES:
+        if status not in residence:
+            continue
+        hoods = [quartier[name] for name, s in statuses.items() if s == status and name in quartier]
+        if hoods:
+            builder.relate([*((i, 1) for i in hoods), (residence[status], -1)], 0)
+    qpv_cells = []
+    for n, (row, true_row) in enumerate(zip(qpv_rows, true_qpv_rows, strict=True)):
+        value = true_row.accompanied or 0
+        cell = builder.cell(
+            value, row.accompanied is None, f"qpv[{row.neighbourhood}]", ("qpv", str(n))
+        )
+        qpv_cells.append(cell)
+        for part, table, true_table in (
+            ("sexe", row.sex, true_row.sex),
+            ("tranche_age", row.age, true_row.age),
+        ):
+            cells = _table_cells(builder, table, true_table, ("qpv", str(n), part))
+            builder.relate([*((i, 1) for i in cells.values()), (cell, -1)], 0)
+        if row.neighbourhood in quartier:
+            builder.relate([(quartier[row.neighbourhood], 1), (cell, -1)], 0)
+    if qpv_cells and "qpv" in residence:
+        builder.relate([*((i, 1) for i in qpv_cells), (residence["qpv"], -1)], 0)
+    linked = LinkedCells(
+        tuple(builder.values),
+        tuple(builder.masked),
+        tuple(builder.relations),
+        tuple(builder.labels),
+    )
+    return linked, builder.places
+
+
+def _mask_table(table: Table, codes: set[str]) -> Table:
+    if not codes:
+        return table
+    rows = tuple(
+        attrs.evolve(row, count=None, share=None) if row.code in codes else row
+        for row in table.rows
+    )
+    return attrs.evolve(table, rows=rows)
+
+
+def secure(
+    tables: dict[str, Table],
+    truth: Mapping[str, Table],
+    qpv_rows: tuple[QpvRow, ...],
+    true_qpv_rows: Sequence[QpvRow],
+    statuses: Mapping[str, str | None],
+    accompanied: int,
+    k: int,
+) -> tuple[tuple[QpvRow, ...], list[str]]:
+    """Mask more of ``tables`` (in place) and of ``qpv_rows`` until the self-audit passes;
+    the new QPV rows, and the keys of the tables where a small count stays recoverable
+    however much is masked (for the ``secret_statistique_limite`` check)."""
+    cells, places = link_cells(tables, truth, qpv_rows, true_qpv_rows, statuses, accompanied)
+    masked, still = protect(cells, k)
+    added = [
+        places[i]
+        for i, (was, now) in enumerate(zip(cells.masked, masked, strict=True))
+        if now and not was
+    ]
+    by_table: dict[str, set[str]] = {}
+    by_qpv: dict[int, dict[str, set[str]]] = {}
+    for place in added:
+        if place[0] == "table":
+            by_table.setdefault(place[1], set()).add(place[2])
+        else:
+            parts = by_qpv.setdefault(int(place[1]), {})
+            if len(place) == 2:
+                parts.setdefault("", set())
+            else:
+                parts.setdefault(place[2], set()).add(place[3])
+    for key, codes in by_table.items():
+        tables[key] = _mask_table(tables[key], codes)
+    rows = list(qpv_rows)
+    for n, parts in by_qpv.items():
+        row = rows[n]
+        hide = "" in parts or row.accompanied is None
+        sex = _mask_table(row.sex, parts.get("sexe", set()))
+        age = _mask_table(row.age, parts.get("tranche_age", set()))
+        if hide:
+            sex, age = attrs.evolve(sex, total=None), attrs.evolve(age, total=None)
+        rows[n] = attrs.evolve(row, accompanied=None if hide else row.accompanied, sex=sex, age=age)
+    limited = []
+    for i in still:
+        place = places[i]
+        key = place[1] if place[0] == "table" else "quartier"
+        if key not in limited:
+            limited.append(key)
+    return tuple(rows), limited
+
+
+def audit(
+    tables: Mapping[str, Table],
+    truth: Mapping[str, Table],
+    qpv_rows: Sequence[QpvRow],
+    true_qpv_rows: Sequence[QpvRow],
+    statuses: Mapping[str, str | None],
+    accompanied: int,
+    k: int,
+) -> list[str]:
+    """The labels of the masked counts from 1 to k−1 that a reader can recover exactly
+    from a published bilan (its tables and QPV rows) — the self-audit, for tests and
+    reviewers: empty for a bilan :func:`secure` protected, except in tables its
+    ``secret_statistique_limite`` check names."""
+    cells, _ = link_cells(tables, truth, qpv_rows, true_qpv_rows, statuses, accompanied)
+    return [cells.labels[i] for i in exposed_cells(cells, k)]
