@@ -16,10 +16,12 @@ import openpyxl
 import pytest
 
 from citeslab_core.amounts import parse_amount
+from citeslab_core.bilan import compute_bilan
 from citeslab_core.cli import main
 from citeslab_core.converter import loads
 from citeslab_core.dates import PartialDate, parse_date
 from citeslab_core.errors import CellError, InvalidData, Problem
+from citeslab_core.identity import identity_key
 from citeslab_core.limits import MAX_SHARED_STRINGS
 from citeslab_core.model import Dataset, Funding, FundingPolicy, Site
 from citeslab_core.readers import read_input
@@ -435,3 +437,127 @@ def test_a_workbook_too_large_once_uncompressed(
         archive.writestr("xl/media/blank.bin", b"\0" * (2**20 + 1))
     (problem,) = problems(workbook)
     assert "Mio" in problem.message
+
+
+# -- identity by normalised text -----------------------------------------------------------
+
+INVISIBLY_DIFFERENT = [
+    ("P001", "p001"),  # case
+    ("P001", "P\u200b001"),  # zero-width space
+    ("P001", "\ufeffP001"),  # byte order mark
+    ("P001", "P\u00ad001"),  # soft hyphen
+    ("P001", "\uff30\uff10\uff10\uff11"),  # fullwidth
+    ("Pontan\u00e9zen", "Pontane\u0301zen"),  # NFC / NFD
+    ("Saint Marc", " saint  marc\u00a0"),  # spaces
+]
+
+
+@pytest.mark.parametrize(("first", "second"), INVISIBLY_DIFFERENT)
+def test_identity_key_sees_through_invisible_differences(first: str, second: str) -> None:
+    assert identity_key(first) == identity_key(second)
+
+
+def test_identity_key_keeps_accents_and_letters() -> None:
+    assert identity_key("Pontanézen") != identity_key("Pontanezen")
+    assert identity_key("P001") != identity_key("P0001")
+
+
+@pytest.mark.parametrize(("first", "second"), INVISIBLY_DIFFERENT)
+def test_person_ids_that_differ_invisibly_are_one_person(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    folder = csv_folder(
+        tmp_path / "csv",
+        porteurs=f"id\n{first}\n{second}\n",
+        suivis=f"porteur;date;type\n{first};01/03/2023;entretien\n",
+    )
+    (problem,) = problems(folder)
+    assert (problem.location.row, problem.location.column) == (3, "id")
+    assert "en double" in problem.message
+    (problem,) = json_problems(base(porteurs=[{"id": first}, {"id": second}], suivis=[]))
+    assert problem.location.sheet == "porteurs[1]"
+
+
+def test_an_event_names_its_person_as_porteurs_spells_it(tmp_path: Path) -> None:
+    folder = csv_folder(
+        tmp_path / "csv",
+        porteurs="id\nP001\n",
+        suivis="porteur;date;type\n p\u200b001;01/03/2023;entretien\n",
+    )
+    data = read_input(folder)
+    assert [e.person for e in data.events] == ["P001"]
+    assert len(data.events_by_person["P001"]) == 1
+
+
+def test_neighbourhoods_and_programmes_are_matched_and_spelt_once(tmp_path: Path) -> None:
+    folder = csv_folder(
+        tmp_path / "csv",
+        quartiers="quartier;statut_residence\nPontan\u00e9zen;qpv\n",
+        porteurs=(
+            "id;quartier\nP1;Pontane\u0301zen\nP2;pontanézen\u200b\nP3;Bellevue\nP4;BELLEVUE  \n"
+        ),
+        suivis=(
+            "porteur;date;type;programme\nP1;01/03/2023;entretien;\n"
+            "P2;01/03/2023;entretien;\nP3;01/03/2023;entretien;\nP4;01/03/2023;entretien;\n"
+            "P1;02/03/2023;candidature_programme;EITI Sato\n"
+            "P2;02/03/2023;candidature_programme;eiti  sato\n"
+        ),
+        animations="date;type;quartier\n01/03/2023;atelier_thematique;PONTANÉZEN\n",
+    )
+    data = read_input(folder)
+    hoods = [(p.neighbourhood, p.residence and p.residence.code) for p in data.persons]
+    assert hoods == [
+        ("Pontan\u00e9zen", "qpv"),
+        ("Pontan\u00e9zen", "qpv"),
+        ("Bellevue", None),
+        ("Bellevue", None),
+    ]
+    assert {e.programme for e in data.events} == {None, "EITI Sato"}
+    assert data.animations[0].neighbourhood == "Pontan\u00e9zen"
+    bilan = compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    rows = [(r.code, r.count) for r in bilan.table("quartier").rows if r.count]
+    assert rows == [("Pontan\u00e9zen", 2), ("Bellevue", 2)]
+
+
+def test_a_neighbourhood_declared_twice_with_two_statuses_is_an_error(tmp_path: Path) -> None:
+    folder = csv_folder(
+        tmp_path / "csv", quartiers="quartier;statut_residence\nBellevue;qpv\nbellevue ;hors_qpv\n"
+    )
+    (problem,) = problems(folder)
+    assert (problem.location.sheet, problem.location.row) == ("quartiers", 3)
+    assert "déclaré deux fois" in problem.message
+    hoods = [
+        {"quartier": "Bellevue", "statut_residence": "qpv"},
+        {"quartier": "Bellevue", "statut_residence": "hors_qpv"},
+    ]
+    (problem,) = json_problems(base(quartiers=hoods))
+    assert problem.location.sheet == "quartiers[1]"
+
+
+def test_declared_twice_alike_and_duplicate_funding_rows_are_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = csv_folder(
+        tmp_path / "csv",
+        quartiers="quartier;statut_residence\nBellevue;qpv\nBELLEVUE;qpv\n",
+        financements="annee;financeur;montant\n2023;bpi;100\n2023;bpi;100\n2023;bpi;50\n",
+    )
+    data = read_input(folder)
+    assert [(n.location.sheet, n.location.row) for n in data.notes] == [
+        ("quartiers", 3),
+        ("financements", 3),
+    ]
+    assert "additionnent" in data.notes[1].message
+    assert main(["validate", str(folder)]) == 0
+    assert capsys.readouterr().err.count("Avertissement : ") == 2
+
+
+def test_hidden_sheets_are_noted(tmp_path: Path) -> None:
+    workbook = xlsx(tmp_path / "x.xlsx", textes=[["section", "texte"], ["perspectives", "x"]])
+    wb = openpyxl.load_workbook(workbook)
+    wb["textes"].sheet_state = "veryHidden"
+    wb["porteurs"].sheet_state = "hidden"
+    wb.save(workbook)
+    notes = read_input(workbook).notes
+    assert sorted(n.location.sheet or "" for n in notes) == ["porteurs", "textes"]
+    assert any("veryHidden" in n.message for n in notes)

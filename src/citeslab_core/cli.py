@@ -330,6 +330,8 @@ def _load(args: argparse.Namespace) -> Dataset:
         from citeslab_core.readers import read_input
 
         data = read_input(args.input)
+    for note in data.notes:  # warnings about the input (a hidden sheet, a row twice…)
+        print(f"Avertissement : {note}", file=sys.stderr)
     # The records live until the command ends: moving them out of the collector's reach
     # spares every later collection a walk over a network's million objects.
     gc.freeze()

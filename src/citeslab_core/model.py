@@ -14,7 +14,7 @@ their neighbourhood when it is not given.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import cached_property
 from itertools import compress
@@ -27,6 +27,7 @@ from stdnum.fr import siret as stdnum_siret
 from citeslab_core.accounts import SUBSIDY_CLASS, account_problem
 from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
+from citeslab_core.identity import identity_key
 from citeslab_core.limits import MAX_AMOUNT, MAX_COUNT, MAX_YEAR, MIN_YEAR
 from citeslab_core.vocabularies import (
     AnimationStatus,
@@ -423,6 +424,10 @@ class Dataset:
     #: True for what :meth:`subset` returns: some of the site's persons and their events,
     #: with the animations, partnerships and fundings of the whole site.
     is_subset: bool = attrs.field(default=False, kw_only=True)
+    #: Warnings about the input that do not keep it from being a dataset (a hidden sheet,
+    #: a funding row given twice, a neighbourhood declared twice alike), located where the
+    #: reader knows it. Not part of the data: equality and the JSON ignore it.
+    notes: tuple[Problem, ...] = attrs.field(default=(), kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
         issues = check_dataset(self)
@@ -467,24 +472,47 @@ class Dataset:
         budget: Iterable[BudgetLine] = (),
         permanences: Iterable[Permanence] = (),
         origins: Mapping[str, Sequence[Location]] | None = None,
+        notes: Iterable[Problem] = (),
     ) -> Dataset:
         """A checked dataset; residence statuses not given come from the neighbourhood.
 
-        ``origins`` says where the records were read from (see :attr:`origins`).
+        Names are matched by :func:`~citeslab_core.identity.identity_key` (case, invisible
+        characters, Unicode forms and spaces aside), and every reference then takes one
+        spelling: an event's person the id of ``porteurs``, a person's or an animation's
+        neighbourhood the name ``quartiers`` declares (else its first spelling), a
+        programme its first spelling. ``origins`` says where the records were read from
+        (see :attr:`origins`); ``notes`` are the reader's own warnings (see :attr:`notes`).
         """
         hoods = tuple(neighbourhoods)
+        person_list = tuple(persons)
+        event_list = tuple(events)
+        animation_list = tuple(animations)
+        spelling = _spellings(
+            map(_NAME_OF, hoods),
+            map(_NEIGHBOURHOOD_OF, person_list),
+            map(_NEIGHBOURHOOD_OF, animation_list),
+        )
+        if spelling:
+            animation_list = tuple(_respelt(animation_list, "neighbourhood", spelling))
+        event_list = _same_people(event_list, person_list)
+        programmes = _spellings((), map(_PROGRAMME_OF, event_list))
+        if programmes:
+            event_list = tuple(_respelt(event_list, "programme", programmes))
+        funding_list = tuple(fundings)
+        places = origins or {}
         return cls(
             site=site or Site(),
             neighbourhoods=hoods,
-            persons=tuple(derive_residence(persons, hoods)),
-            events=tuple(events),
-            animations=tuple(animations),
+            persons=tuple(derive_residence(person_list, hoods, spelling)),
+            events=event_list,
+            animations=animation_list,
             partnerships=tuple(partnerships),
-            fundings=tuple(fundings),
+            fundings=funding_list,
             texts=tuple(texts),
             budget=tuple(budget),
             permanences=tuple(permanences),
-            origins=origins or {},
+            origins=places,
+            notes=(*notes, *_notes(hoods, funding_list, places)),
         )
 
     def origin(self, table: str, index: int) -> Location | None:
@@ -515,10 +543,20 @@ class Dataset:
 _EVENT_DATE = attrgetter("date")
 
 
-def derive_residence(persons: Iterable[Person], hoods: Sequence[Neighbourhood]) -> Iterable[Person]:
-    """Fill a person's residence status (and QPV code) from their declared neighbourhood."""
-    by_name = {h.name.casefold(): h for h in hoods}
-    if not by_name:
+def derive_residence(
+    persons: Iterable[Person],
+    hoods: Sequence[Neighbourhood],
+    spelling: Mapping[str, str] | None = None,
+) -> Iterable[Person]:
+    """Fill a person's residence status (and QPV code) from their declared neighbourhood,
+    matched by :func:`~citeslab_core.identity.identity_key`; ``spelling`` maps a
+    neighbourhood as written to the one spelling the dataset keeps (see
+    :meth:`Dataset.build`)."""
+    by_name: dict[str, Neighbourhood] = {}
+    for declared in hoods:
+        by_name.setdefault(identity_key(declared.name), declared)
+    spelling = spelling or {}
+    if not by_name and not spelling:
         yield from persons
         return
     hood_of: dict[str, Neighbourhood | None] = {}  # as written → the neighbourhood
@@ -531,18 +569,112 @@ def derive_residence(persons: Iterable[Person], hoods: Sequence[Neighbourhood]) 
             continue
         hood = hood_of.get(name, _UNKNOWN)
         if hood is _UNKNOWN:
-            hood = hood_of[name] = by_name.get(name.casefold())
-        if hood is not None and (
-            person.residence is None or (person.qpv_code is None and hood.qpv_code)
+            hood = hood_of[name] = by_name.get(identity_key(name))
+        respelt = spelling.get(name, name)
+        if respelt != name or (
+            hood is not None
+            and (person.residence is None or (person.qpv_code is None and hood.qpv_code))
         ):
             values = list(values_of(person))
-            values[_RESIDENCE] = person.residence or hood.residence
-            values[_QPV_CODE] = person.qpv_code or hood.qpv_code
+            values[_NEIGHBOURHOOD] = respelt
+            if hood is not None:
+                values[_RESIDENCE] = person.residence or hood.residence
+                values[_QPV_CODE] = person.qpv_code or hood.qpv_code
             person = make(*values)
         yield person
 
 
+def _spellings(declared: Iterable[str], *columns: Iterable[str | None]) -> dict[str, str]:
+    """The names written otherwise than their first spelling (the declared names first),
+    mapped to it: ``{"kerourien\u200b": "Kerourien"}``. Empty when each name has one
+    spelling (the usual case: only distinct values are looked at)."""
+    first: dict[str, str] = {}
+    for spelt in declared:
+        first.setdefault(identity_key(spelt), spelt)
+    changes: dict[str, str] = {}
+    for column in columns:
+        for name in dict.fromkeys(column):
+            if name:
+                kept = first.setdefault(identity_key(name), name)
+                if kept != name:
+                    changes[name] = kept
+    return changes
+
+
+def _respelt(records: Iterable[T], field: str, spelling: Mapping[str, str]) -> Iterator[T]:
+    for record in records:
+        value = getattr(record, field)
+        if value in spelling:
+            record = attrs.evolve(record, **{field: spelling[value]})  # type: ignore[misc]
+        yield record
+
+
+def _same_people(events: tuple[Event, ...], persons: Sequence[Person]) -> tuple[Event, ...]:
+    """Events whose person is written otherwise than the id of ``porteurs`` (``p001`` for
+    ``P001``) take that id."""
+    ids = list(map(_ID_OF, persons))
+    unknown = set(map(_PERSON_OF, events)).difference(ids)
+    if not unknown:
+        return events
+    by_key: dict[str, str] = {}
+    for person_id in ids:
+        by_key.setdefault(identity_key(person_id), person_id)
+    spelling = {
+        name: by_key[key] for name in unknown if (key := identity_key(name)) in by_key and name
+    }
+    return tuple(_respelt(events, "person", spelling)) if spelling else events
+
+
+def _notes(
+    hoods: Sequence[Neighbourhood],
+    fundings: Sequence[Funding],
+    origins: Mapping[str, Sequence[Location]],
+) -> list[Problem]:
+    """Warnings: a neighbourhood declared twice alike, a funding row given twice."""
+
+    def where(table: str, index: int) -> Location:
+        places = origins.get(table)
+        if places is not None and index < len(places):
+            return places[index]
+        return Location(sheet=f"{table}[{index}]")
+
+    notes: list[Problem] = []
+    first_hood: dict[str, int] = {}
+    for index, hood in enumerate(hoods):
+        first = first_hood.setdefault(identity_key(hood.name), index)
+        if first != index and _hood_facts(hoods[first]) == _hood_facts(hood):
+            notes.append(
+                Problem(
+                    where("quartiers", index),
+                    f"quartier « {hood.name} » déclaré deux fois (déjà : "
+                    f"{where('quartiers', first)}) : supprimez le doublon",
+                )
+            )
+    first_funding: dict[Funding, int] = {}
+    for index, funding in enumerate(fundings):
+        first = first_funding.setdefault(funding, index)
+        if first != index:
+            notes.append(
+                Problem(
+                    where("financements", index),
+                    f"financement identique à celui de {where('financements', first)} (même "
+                    "année, financeur, montant et nature) : les deux montants s'additionnent ; "
+                    "supprimez le doublon s'il n'est pas voulu",
+                )
+            )
+    return notes
+
+
+def _hood_facts(hood: Neighbourhood) -> tuple[object, ...]:
+    """What two declarations of one neighbourhood must agree on."""
+    return hood.residence, hood.qpv_code
+
+
 _PERSON_FIELDS = tuple(f.name for f in attrs.fields(Person))
+_NEIGHBOURHOOD = _PERSON_FIELDS.index("neighbourhood")
+_NAME_OF = attrgetter("name")
+_NEIGHBOURHOOD_OF = attrgetter("neighbourhood")
+_PROGRAMME_OF = attrgetter("programme")
 _RESIDENCE = _PERSON_FIELDS.index("residence")
 _QPV_CODE = _PERSON_FIELDS.index("qpv_code")
 _UNKNOWN: Any = object()
@@ -559,24 +691,28 @@ def check_dataset(data: Dataset) -> list[Issue]:
     clean = "" not in ids and all(b is None or b.precision in _BIRTH_PRECISIONS for b in distinct)
     if clean:
         seen = dict(zip(ids, range(len(ids)), strict=True))
-        clean = len(seen) == len(ids)
+        clean = len(seen) == len(ids) and len(set(map(identity_key, ids))) == len(ids)
     if not clean:
         seen = {}
+        seen_keys: dict[str, int] = {}  # ids that differ only invisibly are one id
         for index, person in enumerate(data.persons):
-            if not person.id:
+            key = identity_key(person.id)
+            if not key:
                 issues.append(Issue("porteurs", index, "id", "identifiant vide"))
-            elif person.id in seen:
+            elif key in seen_keys:
+                first = data.persons[seen_keys[key]].id
+                alike = "" if first == person.id else f" (« {first} » : même identifiant)"
                 issues.append(
                     Issue(
                         "porteurs",
                         index,
                         "id",
-                        f"identifiant « {person.id} » en double (déjà à l'élément "
-                        f"{seen[person.id] + 1})",
+                        f"identifiant « {person.id} » en double{alike} (déjà à l'élément "
+                        f"{seen_keys[key] + 1})",
                     )
                 )
             else:
-                seen[person.id] = index
+                seen[person.id] = seen_keys[key] = index
             if person.birth is not None and person.birth.precision not in _BIRTH_PRECISIONS:
                 issues.append(
                     Issue(
@@ -664,7 +800,35 @@ def check_dataset(data: Dataset) -> list[Issue]:
             issues.append(Issue("animations", index, "participants", _TOO_LARGE))
     issues.extend(_site_issues(data.site))
     issues.extend(_date_issues(data))
+    issues.extend(_hood_issues(data.neighbourhoods))
     return issues
+
+
+def _hood_issues(hoods: Sequence[Neighbourhood]) -> list[Issue]:
+    """A neighbourhood declared twice with two statuses (or QPV codes): which one holds
+    cannot be guessed (declared twice alike, it is only a warning: :func:`_notes`)."""
+    issues: list[Issue] = []
+    first: dict[str, int] = {}
+    for index, hood in enumerate(hoods):
+        earlier = first.setdefault(identity_key(hood.name), index)
+        if earlier != index and _hood_facts(hoods[earlier]) != _hood_facts(hood):
+            before = hoods[earlier]
+            issues.append(
+                Issue(
+                    "quartiers",
+                    index,
+                    "name",
+                    f"quartier « {hood.name} » déclaré deux fois, différemment (statut "
+                    f"{_code(before.residence)} puis {_code(hood.residence)}, code QPV "
+                    f"{before.qpv_code or 'aucun'} puis {hood.qpv_code or 'aucun'}) : "
+                    "gardez une seule ligne",
+                )
+            )
+    return issues
+
+
+def _code(value: ResidenceStatus | None) -> str:
+    return value.code if value is not None else "vide"
 
 
 def _budget_issues(lines: Sequence[BudgetLine]) -> list[Issue]:

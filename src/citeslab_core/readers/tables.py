@@ -47,6 +47,7 @@ from citeslab_core.dates import PartialDate, parse_date, parse_time
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
 from citeslab_core.files import neutralise
 from citeslab_core.headers import column_label, did_you_mean, sheet_label, suggestion
+from citeslab_core.identity import identity_key
 from citeslab_core.limits import MAX_COUNT, MAX_TEXT_CHARS, check_length, check_year
 from citeslab_core.model import (
     TABLE_FIELDS,
@@ -1102,18 +1103,26 @@ def build_dataset(
     file: str | None,
     missing_hint: Callable[[str], str] | None = None,
     csv_folder: bool = False,
+    notes: Sequence[Problem] = (),
 ) -> Dataset:
     """The dataset of a file's sheets, or :class:`InvalidData` with every problem.
 
     ``sheets`` may be lazy: each sheet is read once, ``structure`` first if the reader
     yields it first (its ``annee`` is the context year of dates written without a year).
     ``missing_hint`` words the message of a missing required sheet (a CSV folder says
-    which file to add).
+    which file to add). ``notes`` are the reader's warnings (the dataset's
+    :attr:`~citeslab_core.model.Dataset.notes`); it is read once every sheet was read, so
+    a lazy reader may fill it while its sheets are read.
     """
     seen: list[RawSheet] = []
     try:
         return _build(
-            sheets, file=file, missing_hint=missing_hint, csv_folder=csv_folder, seen=seen
+            sheets,
+            file=file,
+            missing_hint=missing_hint,
+            csv_folder=csv_folder,
+            seen=seen,
+            notes=notes,
         )
     finally:
         for sheet in seen:  # release the files the row iterators hold open
@@ -1129,6 +1138,7 @@ def _build(
     missing_hint: Callable[[str], str] | None = None,
     csv_folder: bool = False,
     seen: list[RawSheet],
+    notes: Sequence[Problem] = (),
 ) -> Dataset:
     out = _Collector()
     by_table: dict[str, RawSheet] = {}
@@ -1193,6 +1203,7 @@ def _build(
     try:
         data = Dataset.build(
             site=site,
+            notes=notes,
             origins={t: RowOrigins(read.file, read.sheet, read.rows) for t, read in tables.items()},
             **{TABLE_FIELDS[t]: read.records for t, read in tables.items()},
         )
@@ -1232,15 +1243,18 @@ def _letter_index(letter: str | None) -> int:
 
 def _check_ids(read: _Table, out: _Collector) -> None:
     """Duplicate and empty person ids, named by row (the dataset names elements)."""
-    first_row: dict[str, int] = {}
+    first_row: dict[str, tuple[int, str]] = {}
     letter = read.letters.get("id")
     for person, row in zip(read.records, read.rows, strict=True):
-        if person.id in first_row:
+        key = identity_key(person.id)  # ids that differ only invisibly are one id
+        if key in first_row:
+            before, spelt = first_row[key]
+            alike = "" if spelt == person.id else f" (« {spelt} » : même identifiant)"
             out.add(
                 read.rank,
                 Location(read.file, read.sheet, row, "id", letter),
-                f"identifiant « {person.id} » en double (déjà à la ligne {first_row[person.id]})",
+                f"identifiant « {person.id} » en double{alike} (déjà à la ligne {before})",
                 _letter_index(letter),
             )
         else:
-            first_row[person.id] = row
+            first_row[key] = row, person.id

@@ -53,6 +53,7 @@ from citeslab_core.readers.tables import (
     PercentCell,
     RawSheet,
     build_dataset,
+    is_ignored,
     known_sheet,
     protect_text,
 )
@@ -232,8 +233,9 @@ def read_workbook(path: Path) -> Dataset:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # zip, XML or content-type errors: not a workbook
         raise _not_a_workbook(file, "Excel (.xlsx)") from None
+    notes: list[Problem] = []
     try:
-        return build_dataset(_workbook_sheets(wb, file), file=file)
+        return build_dataset(_workbook_sheets(wb, file, notes), file=file, notes=notes)
     except BeyondLimits as exc:
         raise exc.problem(file) from None
     except UnreadableFile:
@@ -242,12 +244,22 @@ def read_workbook(path: Path) -> Dataset:
         wb.close()
 
 
-def _workbook_sheets(wb: Any, file: str) -> Iterator[RawSheet]:
+def _workbook_sheets(wb: Any, file: str, notes: list[Problem]) -> Iterator[RawSheet]:
     names: list[str] = list(wb.sheetnames)
     # structure first: its year is the context of dates written without one.
     names.sort(key=lambda n: known_sheet(n) != "structure")
     for name in names:
         ws = wb[name]
+        state = getattr(ws, "sheet_state", "visible")
+        if state != "visible" and not is_ignored(name):
+            how = "très masquée (veryHidden)" if state == "veryHidden" else "masquée"
+            notes.append(
+                Problem(
+                    Location(file, name),
+                    f"la feuille est {how} dans le classeur : elle est lue comme les "
+                    "autres ; vérifiez que son contenu est voulu",
+                )
+            )
         if not hasattr(ws, "iter_rows"):  # a chart sheet
             yield RawSheet(name, file, ())
             continue
