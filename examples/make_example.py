@@ -15,7 +15,7 @@ the funding of 2022 to 2024. ``docs/example.md`` says which figure comes from wh
 The script is deterministic: one :class:`random.Random` with a fixed seed, every choice
 drawn from it in a fixed order, no set iteration, no clock. Rerunning it writes the same
 bytes. Before writing, :func:`check_figures` recomputes every seed figure from the records
-(with the definitions of DOMAIN.md, "The annual report") and :func:`check_pathways` checks
+(with the definitions of docs/bilan.md) and :func:`check_pathways` checks
 the référent rules that make a dataset valid, so a change that breaks one fails loudly.
 """
 

@@ -1,5 +1,5 @@
 """The bilan: the seed's published 2023 figures from the bundled example, the definitions
-of DOMAIN.md on small hand-made records, and properties that hold for any dataset."""
+of docs/bilan.md on small hand-made records, and properties that hold for any dataset."""
 
 from __future__ import annotations
 
@@ -577,7 +577,7 @@ def every_table(bilan: Bilan) -> list[Table]:
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(datasets(max_persons=25))
 def test_equal_counts_equal_shares_each_rounded_half_up(data: Dataset) -> None:
-    # DOMAIN.md: shares of persons are whole percentages each rounded on its own (half up),
+    # docs/bilan.md: shares of persons are whole percentages each rounded on its own (half up),
     # so equal counts give equal shares everywhere in a bilan.
     bilan = compute_bilan(data, *Y2023)
     share_of_count: dict[tuple[int, int], int] = {}

@@ -2,7 +2,7 @@
 
 ``compute_bilan`` and ``accompanied_persons`` gather their figures in one tuned pass
 (persons outside the period skipped, tables counted column-wise, ages without
-``relativedelta``). Here each figure is computed again the plain way, from DOMAIN.md's
+``relativedelta``). Here each figure is computed again the plain way, from docs/bilan.md's
 definitions, on messy records (events in any order, persons with no entretien or no event,
 orientations before the entretien of the same day, neighbourhoods and prescribers spelled
 in several ways, births on 29 February or after the first entretien), and both must agree.
@@ -142,7 +142,7 @@ periods = st.one_of(
 
 
 def reference_figures(data: Dataset, start: dt.date, end: dt.date) -> list[PersonFigures]:
-    """Each accompanied person's figures from the definitions (DOMAIN.md), by brute force."""
+    """Each accompanied person's figures from the definitions (docs/bilan.md), by brute force."""
     indexed = {id(e): i for i, e in enumerate(data.events)}
     figures = []
     for person in data.persons:

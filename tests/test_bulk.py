@@ -287,7 +287,8 @@ def test_equal_numbers_of_other_types_are_read_each_as_itself() -> None:
 
 
 def _reference_event_issues(data_persons: Sequence[Person], events: Sequence[Event]) -> list[str]:
-    """Every event problem, event by event (the checks as they read in DOMAIN.md)."""
+    """Every event problem, event by event (the checks as docs/workbook.md and
+    docs/referent-rules.md state them)."""
     from stdnum.fr import siret
 
     known = {p.id for p in data_persons if p.id}

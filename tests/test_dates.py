@@ -1,4 +1,4 @@
-"""Dates: every form VOCABULARY.md lists, partial dates that keep their precision."""
+"""Dates: every form docs/workbook.md lists, partial dates that keep their precision."""
 
 from __future__ import annotations
 

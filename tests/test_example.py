@@ -1,8 +1,8 @@
 """The bundled example: it loads, it is exactly what its script writes, and it holds the
 figures of the seed (the real 2023 bilan of the CitésLab of Brest).
 
-The figures are recomputed here from the records with the definitions of DOMAIN.md ("The
-annual report"), independently of the script's own checks and of the bilan module.
+The figures are recomputed here from the records with the definitions of docs/bilan.md,
+independently of the script's own checks and of the bilan module.
 """
 
 from __future__ import annotations

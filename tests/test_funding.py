@@ -1,4 +1,4 @@
-"""The funding rules of DOMAIN.md: totals, shares to one decimal adding up to 100.0,
+"""The funding rules of docs/funding.md: totals, shares to one decimal adding up to 100.0,
 declared shares flagged beyond half a point, caps, planned against actual."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ PREVU = FundingNature.PREVISIONNEL
 
 
 def seed_rows() -> list[Funding]:
-    """The seed's funding (DOMAIN.md), with the shares it declares."""
+    """The seed's funding (docs/funding.md), with the shares it declares."""
     return [
         Funding(2022, Funder.BPI, D("16000"), REALISE, D("51128.16"), D("31")),
         Funding(2022, Funder.CONTRAT_DE_VILLE, D("10000"), REALISE, D("51128.16"), D("19")),
@@ -62,7 +62,7 @@ def test_seed_2022_shares_and_flags() -> None:
     shares = {c.funder: c.share for c in year.contributions}
     assert shares[Funder.PIC] == D("49.1")
     assert sum(shares.values()) == D("100.0")
-    # PIC declared 50 % for 49,1 % (DOMAIN.md); the contrat de ville's 19 % is also more
+    # PIC declared 50 % for 49,1 % (docs/funding.md); the contrat de ville's 19 % is also more
     # than half a point from 19,6 % (10 000 / 51 128,16 = 19,56 %). BPI 31 % for 31,3 %: ok.
     flagged = {c.funder for c in year.contributions if c.declared_share_flagged}
     assert flagged == {Funder.PIC, Funder.CONTRAT_DE_VILLE}

@@ -1,4 +1,4 @@
-"""Pathways, stages and référents derived from a person's events (DOMAIN.md, R1–R10)."""
+"""Pathways, stages and référents derived from a person's events (docs/referent-rules.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The text and JSON renderers: French forms through babel, FORMATS.md §4 exactly,
+"""The text and JSON renderers: French forms through babel, docs/bilan-json.md exactly,
 masked counts as ``s``, and no private field in any output."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The référent-de-parcours rules as findings (DOMAIN.md « Référent de parcours »)."""
+"""The référent-de-parcours rules as findings (docs/referent-rules.md)."""
 
 from __future__ import annotations
 

@@ -78,7 +78,7 @@ def test_seed_portrait_shares() -> None:
 
 
 def test_seed_funding_shares() -> None:
-    # DOMAIN.md: 2023 amounts give 30,6 / 19,1 / 28,7 / 21,6 %; 2022 PIC is 49,15 %.
+    # docs/funding.md: 2023 amounts give 30,6 / 19,1 / 28,7 / 21,6 %; 2022 PIC is 49,15 %.
     amounts_2023 = [Decimal("16000"), Decimal("10000"), Decimal("15000"), Decimal("11276.49")]
     assert largest_remainder(amounts_2023, 1) == [
         Decimal("30.6"),

@@ -3,9 +3,9 @@
 :func:`compute_bilan` turns a :class:`~citeslab_core.model.Dataset` and a period into a
 :class:`Bilan`, an immutable tree of plain values. Renderers (text, JSON, HTML) and
 exporters (BPI, PIC, contrat de ville) only read it: they compute nothing, so two outputs
-of the same input and period can never disagree (DOMAIN.md, "Consistency").
+of the same input and period can never disagree (docs/bilan.md).
 
-Definitions (DOMAIN.md, "The annual report"; docs/bilan.md has every figure):
+Definitions (docs/bilan.md has every figure):
 
 - **accompagnés**: persons with at least one ``entretien`` or ``point_etape`` dated in the
   period (both ends included); **nouveaux**: those whose first-ever ``entretien`` is in
@@ -132,7 +132,7 @@ TableKey = Literal[
     "resultat",
 ]
 
-#: The portrait tables, in the order of FORMATS.md §4 (the keys of ``Bilan.tables``).
+#: The portrait tables, in the order of docs/bilan-json.md (the keys of ``Bilan.tables``).
 TABLE_KEYS: tuple[TableKey, ...] = (
     "sexe",
     "statut_residence",
@@ -164,10 +164,10 @@ TABLE_TITLES: Mapping[str, str] = {
     "resultat": "Résultats (sorties de la période)",
 }
 
-#: The title of the orientations of the period (DOMAIN.md), beside the first meeting's.
+#: The title of the orientations of the period (docs/bilan.md), beside the first meeting's.
 ORIENTATIONS_PERIOD_TITLE = "Orientations de la période (personnes orientées au moins une fois)"
 
-#: The exit results that count as positive exits (FORMATS.md §5).
+#: The exit results that count as positive exits (docs/exporters.md).
 POSITIVE_EXITS: tuple[ExitResult, ...] = (
     ExitResult.CREATION,
     ExitResult.EMPLOI_FORMATION,
@@ -249,7 +249,7 @@ class Table:
 
 @attrs.frozen
 class Indicators:
-    """The activity indicators of the Bpifrance reporting (FORMATS.md §5), as counts.
+    """The activity indicators of the Bpifrance reporting (docs/exporters.md), as counts.
 
     Each is a number of distinct persons among the accompanied (None when masked),
     except the animations' figures, which count actions and their participants.
@@ -262,7 +262,7 @@ class Indicators:
     - ``orientations``: the rows of the ``orientation_premier_rdv`` table;
     - ``creations``: the ``creation`` row of the results;
     - ``positive_exits``: the results ``creation`` + ``emploi_formation`` + ``poursuite``
-      (:data:`POSITIVE_EXITS`; FORMATS.md §5, the PIC's summary), None when one of them
+      (:data:`POSITIVE_EXITS`; docs/exporters.md, the PIC's summary), None when one of them
       is masked;
     - ``programme_entries``: distinct persons retained by a programme in the period;
     - ``animations_held``, ``animation_participants``: animations held (``realise``) in

@@ -5,7 +5,7 @@ animations may be partial: :class:`PartialDate` is a day, a month, a year or a r
 months, and is never silently turned into the first of the month. Its text form is ISO
 8601: ``2023-03-30``, ``2023-03``, ``2023``, ``2023-05/2023-09``.
 
-:func:`parse_date` reads every form ``VOCABULARY.md`` lists: ISO, ``30/03/2023``,
+:func:`parse_date` reads every form docs/workbook.md lists: ISO, ``30/03/2023``,
 ``30 mars 2023``, ``15-févr`` (the year from the context), ``Janvier 2023``,
 ``janv. 2023``, ``Mai à Septembre 2023``, ``2023``, and spreadsheet date cells.
 """
@@ -336,7 +336,7 @@ def parse_day(raw: object, *, context_year: int | None = None) -> dt.date:
 def age_on(birth: PartialDate, on: dt.date) -> int:
     """Age in whole years on a date.
 
-    With a birth year only, the year is subtracted from ``on``'s year (DOMAIN.md).
+    With a birth year only, the year is subtracted from ``on``'s year (docs/bilan.md).
     """
     if birth.precision is Precision.DAY:
         return relativedelta(on, birth.start).years

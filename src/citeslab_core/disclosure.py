@@ -1,6 +1,6 @@
 """Statistical disclosure control for a bilan meant for publication (``--public``).
 
-DOMAIN.md ("Privacy"): a published report masks small counts (threshold k, the site's
+docs/public-mode.md: a published report masks small counts (threshold k, the site's
 ``seuil_secret_statistique``, default 5) and shows them as ``s``, never as 0, with
 secondary masking so that a masked cell cannot be recomputed from totals.
 

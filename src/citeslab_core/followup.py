@@ -15,8 +15,8 @@ not errors of the list at T (the list can be replayed at a past date): they are 
 the text says so; ``citeslab validate`` reports them (R10).
 
 :func:`render_text` is the référent's own working list: it shows each person's id, name
-(prénom nom), phone and current stage. :func:`render_json` is FORMATS.md §3, a JSON list of
-``{"regle", "gravite", "porteur", "date", "message"}`` with ids only: no name, phone,
+(prénom nom), phone and current stage. :func:`render_json` is the JSON of docs/commands.md,
+a list of ``{"regle", "gravite", "porteur", "date", "message"}`` with ids only: no name, phone,
 e-mail, address or free text.
 """
 
@@ -246,8 +246,8 @@ def render_text(todo: FollowUp) -> str:
 
 
 def render_json(todo: FollowUp) -> str:
-    """FORMATS.md §3: a JSON list of ``{"regle", "gravite", "porteur", "date", "message"}``,
-    ids only (no identity)."""
+    """The JSON of docs/commands.md: a list of ``{"regle", "gravite", "porteur", "date",
+    "message"}``, ids only (no identity)."""
     # What json.dumps(items, ensure_ascii=False, indent=2) writes, each string encoded by
     # json's C encoder: with an indent, json.dumps runs its pure-Python encoder, several
     # times slower on a network's 150 000 findings.

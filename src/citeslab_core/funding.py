@@ -1,4 +1,4 @@
-"""The funding rules (DOMAIN.md, "Funding shares: the rules").
+"""The funding rules (docs/funding.md).
 
 - Amounts are exact :class:`~decimal.Decimal` euros, never floats.
 - A year's total cost (per nature, ``realise`` or ``previsionnel``) is the declared

@@ -1,6 +1,6 @@
 """The records of a CitésLab site, as immutable typed objects.
 
-The classes mirror the workbook (``FORMATS.md`` §1): each field's French column name is in
+The classes mirror the workbook (docs/workbook.md): each field's French column name is in
 its metadata (``column``), which readers, the JSON converter and the template all use, so
 there is one list of columns. Identifiers are English; what people read is French.
 
@@ -179,7 +179,7 @@ def _at_least_one(instance: object, attribute: attrs.Attribute[int], value: int)
 
 @attrs.frozen
 class PathwayPolicy:
-    """The numbers of the référent rules (DOMAIN.md), which a site may change."""
+    """The numbers of the référent rules (docs/referent-rules.md), which a site may change."""
 
     contact_days: int = col("delai_contact_jours", default=60, validator=_at_least_one)
     no_news_days: int = col("delai_sans_nouvelles_jours", default=180, validator=_at_least_one)
@@ -267,7 +267,7 @@ class Event:
     comment: str | None = col("commentaire", default=None, private=True)
 
 
-#: The columns each event type needs (FORMATS.md §1), by field name.
+#: The columns each event type needs (docs/workbook.md), by field name.
 EVENT_NEEDS: Mapping[EventType, tuple[str, ...]] = {
     EventType.ORIENTATION: ("partner", "category"),
     EventType.CANDIDATURE_PROGRAMME: ("programme",),

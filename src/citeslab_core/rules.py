@@ -1,4 +1,4 @@
-"""The référent-de-parcours rules R1 to R10 (DOMAIN.md), as findings at a date.
+"""The référent-de-parcours rules R1 to R10 (docs/referent-rules.md), as findings at a date.
 
 :func:`check` reads each person's events once (:func:`citeslab_core.pathways.derive`) and
 turns what it finds into :class:`Finding` values: the rule, a severity, the person's id

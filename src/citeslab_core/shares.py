@@ -56,7 +56,7 @@ def whole_percentages(counts: Sequence[int]) -> list[int]:
     """The whole percentages of persons: each count's exact share ``100 × count / total``
     rounded on its own, half up (all 0 when the total is 0).
 
-    DOMAIN.md, "The annual report": **equal counts give equal shares** (a table of 4 / 4 / 4
+    docs/bilan.md: **equal counts give equal shares** (a table of 4 / 4 / 4
     reads 33 / 33 / 33), so the shares may add up to 99 or 101 (more with many rows);
     :func:`shares_add_up` tells, and the outputs then say that the shares are rounded. Plain
     integer arithmetic: ``round_half_up(100 n / t) = (200 n + t) // (2 t)``.

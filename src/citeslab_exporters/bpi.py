@@ -1,4 +1,4 @@
-"""``bpi``: the Bpifrance activity reporting of a CitésLab (FORMATS.md §5).
+"""``bpi``: the Bpifrance activity reporting of a CitésLab (docs/exporters.md).
 
 A workbook (``xlsx``, the default), or one CSV file per table with its
 ``datapackage.json`` (``csv``), or one JSON document (``json``), with these tables:

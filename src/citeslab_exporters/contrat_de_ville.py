@@ -1,4 +1,4 @@
-"""``contrat_de_ville``: the politique de la ville report of a CitésLab (FORMATS.md §5).
+"""``contrat_de_ville``: the politique de la ville report of a CitésLab (docs/exporters.md).
 
 A workbook (``xlsx``, the default), CSV files with their ``datapackage.json`` (``csv``) or
 one JSON document (``json``), with these tables:

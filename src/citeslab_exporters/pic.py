@@ -1,6 +1,6 @@
 """``pic``: the PIC participant file (Plan d'investissement dans les compétences).
 
-One row per person accompanied in the period, pseudonymised (FORMATS.md §5), and a
+One row per person accompanied in the period, pseudonymised (docs/exporters.md), and a
 summary, as a workbook (``xlsx``, the default), CSV files with their ``datapackage.json``
 (``csv``) or one JSON document (``json``):
 

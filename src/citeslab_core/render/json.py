@@ -1,7 +1,7 @@
-"""The bilan as JSON, schema ``citeslab.bilan/1`` (FORMATS.md §4; docs/bilan-json.md).
+"""The bilan as JSON, schema ``citeslab.bilan/1`` (docs/bilan-json.md).
 
-The keys of FORMATS.md §4 come first, exactly as specified; the other parts of the bilan
-follow under French keys documented field by field in docs/bilan-json.md. Choices:
+The keys docs/bilan-json.md lists first come first, exactly as specified; the other parts of
+the bilan follow under French keys documented field by field in docs/bilan-json.md. Choices:
 
 - amounts are strings with two decimals (``"16000.00"``), as in the canonical JSON;
 - a whole percentage (``part`` of a table) is an integer, a funding share a number with one
