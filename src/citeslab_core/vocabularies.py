@@ -1,4 +1,4 @@
-"""The coded vocabularies of the CitésLab records (docs/workbook.md, « Valeurs acceptées »).
+"""The coded vocabularies of the CitésLab records (docs/workbook.md lists each column's values).
 
 Each vocabulary is an :class:`enum.Enum` whose value is the stable ASCII code that files
 and JSON carry, with a French :attr:`~Vocabulary.label` for people, and aliases that a
