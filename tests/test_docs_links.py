@@ -17,9 +17,7 @@ HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 #: Pages that pages already in docs/ link to, written by work still in progress (the
 #: notebook guide, the compte rendu financier, the calendar): a link to one of them is
 #: tolerated only while the page does not exist yet. Remove a name once its page is in docs/.
-ANNOUNCED = frozenset(
-    {"docs/notebook.md", "docs/compte-rendu-financier.md", "docs/calendar.md"}
-)
+ANNOUNCED = frozenset({"docs/notebook.md", "docs/compte-rendu-financier.md", "docs/calendar.md"})
 
 
 def slug(heading: str) -> str:
