@@ -311,7 +311,7 @@ def test_programmes_and_exits_follow_the_definitions(
 def test_orientations_of_the_period_follow_the_definition(
     data: Dataset, period: tuple[dt.date, dt.date], k: int
 ) -> None:
-    # DOMAIN.md: by category, the distinct accompanied persons oriented at least once in the
+    # docs/bilan.md: by category, the distinct accompanied persons oriented at least once in the
     # period and the number of those orientations; the total, the persons oriented at least
     # once; shares of the accompanied. Messy: several orientations a person and a day,
     # several categories, orientations outside the period, persons not accompanied.

@@ -286,7 +286,7 @@ class Indicators:
 
 @attrs.frozen
 class OrientationPeriodRow:
-    """One orientation category among the orientations of the period (DOMAIN.md).
+    """One orientation category among the orientations of the period (docs/bilan.md).
 
     ``persons``: the distinct accompanied persons oriented at least once to that category
     in the period; ``orientations``: those persons' orientation events of that category in

@@ -1,5 +1,5 @@
-"""The calendar of a period: planned animations and permanence occurrences (DOMAIN.md,
-"The calendar").
+"""The calendar of a period: planned animations and permanence occurrences (docs/workbook.md,
+the permanences sheet).
 
 - A planned animation (``statut = prevu``) is one entry. Its date may be partial: a day
   gives an all-day entry, a month ("novembre 2024") a month-long one, a range of months

@@ -1,4 +1,4 @@
-"""The linked tables of a public bilan, protected together (DOMAIN.md, "Privacy").
+"""The linked tables of a public bilan, protected together (docs/public-mode.md).
 
 :func:`citeslab_core.disclosure.suppress` protects each table against its own total. The
 tables of a bilan are also linked: the QPV rows of ``quartier`` add up to the ``qpv`` row
