@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         TableRow,
         compute_bilan,
     )
+    from citeslab_core.comparison import Comparison, Evolution, compare
     from citeslab_core.dates import PartialDate, Precision
     from citeslab_core.errors import (
         CellError,
@@ -97,11 +98,13 @@ __all__ = [
     "Channel",
     "Check",
     "CitesLabError",
+    "Comparison",
     "Dataset",
     "Decision",
     "EducationLevel",
     "Event",
     "EventType",
+    "Evolution",
     "ExitResult",
     "ExportFile",
     "ExportOptions",
@@ -143,6 +146,7 @@ __all__ = [
     "Vocabulary",
     "__version__",
     "check_rules",
+    "compare",
     "compute_bilan",
     "compute_followup",
     "load_example",
@@ -159,6 +163,9 @@ _LAZY: dict[str, str] = {
     "TableKey": "citeslab_core.bilan",
     "TableRow": "citeslab_core.bilan",
     "compute_bilan": "citeslab_core.bilan",
+    "Comparison": "citeslab_core.comparison",
+    "Evolution": "citeslab_core.comparison",
+    "compare": "citeslab_core.comparison",
     "PartialDate": "citeslab_core.dates",
     "Precision": "citeslab_core.dates",
     "CellError": "citeslab_core.errors",

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import compress, repeat, starmap
 from operator import attrgetter, is_
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
@@ -78,6 +78,9 @@ from citeslab_core.vocabularies import (
     Stage,
     Vocabulary,
 )
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = [
     "NON_RENSEIGNE",
@@ -491,6 +494,15 @@ class Bilan:
         from citeslab_core._display import bilan_html
 
         return bilan_html(self)
+
+    def to_frame(self) -> DataFrame:
+        """The portrait tables as one tidy pandas DataFrame (``citeslab[pandas]``): a row
+        per table row, columns ``tableau``, ``code``, ``libelle``, ``effectif``, ``part``,
+        ``masque``, ``site``, ``debut``, ``fin``; a masked count or share is missing (NA)
+        and ``masque`` is true."""
+        from citeslab_core._frames import bilan_frame
+
+        return bilan_frame(self)
 
 
 @overload

@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import cached_property
 from itertools import compress
 from operator import attrgetter
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 from stdnum.fr import siret as stdnum_siret
@@ -72,6 +72,9 @@ __all__ = [
     "column_of",
     "private_fields",
 ]
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 T = TypeVar("T")
 
@@ -456,6 +459,20 @@ class Dataset:
         from citeslab_core._subset import subset
 
         return subset(self, persons)
+
+    def to_frames(self, *, private: bool = False, labels: bool = False) -> dict[str, DataFrame]:
+        """pandas DataFrames of the records (needs the ``citeslab[pandas]`` extra).
+
+        One frame per sheet, keyed by the sheet's name (``porteurs``, ``suivis``, …), plus
+        ``parcours`` (one row per pathway): every column present, defaults filled,
+        vocabularies as ordered categoricals of their codes (labels with ``labels=True``),
+        partial dates as three columns (``<col>``, ``<col>_fin``, ``<col>_precision``),
+        amounts as floats. Identity and free-text columns are left out unless
+        ``private=True``. docs/notebook.md lists the columns.
+        """
+        from citeslab_core._frames import dataset_frames
+
+        return dataset_frames(self, private=private, labels=labels)
 
     @classmethod
     def build(

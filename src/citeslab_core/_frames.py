@@ -1,0 +1,279 @@
+"""pandas DataFrames of a dataset and of a bilan (the ``citeslab[pandas]`` extra).
+
+Private: :meth:`Dataset.to_frames <citeslab_core.model.Dataset.to_frames>` and
+:meth:`Bilan.to_frame <citeslab_core.bilan.Bilan.to_frame>` call these. pandas is imported
+here only, when a frame is asked for; without it, a French :class:`UsageError` says how to
+install it.
+
+What a frame holds (docs/notebook.md has the table):
+
+- one frame per sheet, keyed by the sheet's name, columns named as the workbook's, every
+  column present (a column left empty is there, empty), defaults filled (the record's
+  value, which is the default when the cell was empty);
+- vocabulary columns: ordered categoricals of the codes, every code of the vocabulary a
+  category in vocabulary order (labels instead with ``labels=True``);
+- dates: ``datetime64``; partial dates as three columns, ``<col>`` (the first day),
+  ``<col>_fin`` (the last day) and ``<col>_precision`` (``day``, ``month``, ``year``,
+  ``month_range``);
+- amounts (Decimal) as floats; integers that may be empty as ``Int64``; yes/no as
+  ``boolean``; texts as ``string``;
+- identity and free-text columns (names, phone, e-mail, address, project idea, comments,
+  titles, places, actions, the site's texts, explanations) only with ``private=True``;
+- ``parcours``: one row per pathway (person, number, opened, closed, result, référent,
+  stage at entry and at the end).
+
+Columns are built one at a time over the records (each distinct value converted once), not
+record by record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+import typing
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from functools import cache
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from citeslab_core.dates import PartialDate, Precision
+from citeslab_core.errors import UsageError
+from citeslab_core.model import TABLE_FIELDS, TABLES, Dataset
+from citeslab_core.pathways import derive, referent_label
+from citeslab_core.vocabularies import EventType, ExitResult, Stage, Vocabulary
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+    from citeslab_core.bilan import Bilan
+
+__all__ = ["bilan_frame", "dataset_frames", "import_pandas"]
+
+#: Free-text fields that are not marked private (they reach the bilan or the compte
+#: rendu) but are words typed freely: left out of frames unless ``private=True``.
+_FREE_TEXT = frozenset(
+    {
+        ("Animation", "title"),
+        ("Animation", "place"),
+        ("Partnership", "action"),
+        ("Text", "text"),
+        ("BudgetLine", "gap_explanation"),
+    }
+)
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def import_pandas() -> Any:
+    """pandas, or a French error saying how to install it."""
+    try:
+        import pandas
+    except ImportError:
+        raise UsageError(
+            "pandas n'est pas installé : installez citeslab avec l'option pandas "
+            "(pip install 'citeslab[pandas]')"
+        ) from None
+    return pandas
+
+
+def _unwrap(hint: Any) -> tuple[Any, bool]:
+    """The type of a field's hint without ``None``, and whether it may be None."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        optional = len(args) < len(typing.get_args(hint))
+        return (args[0] if len(args) == 1 else object), optional
+    return hint, False
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _left_out(cls: type, field: attrs.Attribute[Any]) -> bool:
+    return bool(field.metadata.get("private")) or (cls.__name__, field.name) in _FREE_TEXT
+
+
+def _by_identity(values: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """``convert`` applied to each value, once per distinct object (readers share them)."""
+    seen: dict[int, Any] = {}
+    out: list[Any] = []
+    append = out.append
+    for value in values:
+        key = id(value)
+        try:
+            append(seen[key])
+        except KeyError:
+            converted = seen[key] = convert(value)
+            append(converted)
+    return out
+
+
+def _datetimes(pd: Any, days: Sequence[dt.date | None]) -> Any:
+    """``datetime64[ns]`` values of dates (None: NaT), through day numbers."""
+    import numpy as np
+
+    ordinals = _by_identity(days, lambda d: -1 if d is None else d.toordinal() - _EPOCH_ORDINAL)
+    numbers = np.asarray(ordinals, dtype=np.int64)
+    out = numbers.astype("datetime64[D]").astype("datetime64[ns]")
+    if None in days:
+        out[np.asarray([d is None for d in days])] = np.datetime64("NaT")
+    return pd.array(out, dtype="datetime64[ns]")
+
+
+def _categorical(pd: Any, members: Iterable[Any], values: Sequence[Any], labels: bool) -> Any:
+    """An ordered categorical of a vocabulary's codes (or labels), in its order."""
+    import numpy as np
+
+    members = list(members)
+    index = {id(member): position for position, member in enumerate(members)}
+    codes = np.asarray([index.get(id(v), -1) for v in values], dtype=np.int64)
+    names = [m.label if labels else m.value for m in members]
+    return pd.Categorical.from_codes(codes, categories=names, ordered=True)
+
+
+def _columns(
+    pd: Any, cls: type, records: Sequence[Any], *, private: bool, labels: bool
+) -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    hints = _hints(cls)
+    for field in attrs.fields(cls):
+        if not private and _left_out(cls, field):
+            continue
+        name = field.metadata.get("column", field.name)
+        kind, optional = _unwrap(hints[field.name])
+        values = list(map(attrgetter(field.name), records))
+        if isinstance(kind, type) and issubclass(kind, Vocabulary):
+            columns[name] = _categorical(pd, kind, values, labels)
+        elif kind is PartialDate:
+            columns[name] = _datetimes(pd, [v and v.start for v in values])
+            columns[f"{name}_fin"] = _datetimes(pd, [v and v.end for v in values])
+            precisions = [v and v.precision for v in values]
+            columns[f"{name}_precision"] = _categorical(pd, Precision, precisions, False)
+        elif kind is dt.date:
+            columns[name] = _datetimes(pd, values)
+        elif kind is Decimal:
+            columns[name] = pd.array(
+                _by_identity(values, lambda v: float("nan") if v is None else float(v)),
+                dtype="float64",
+            )
+        elif kind is bool:
+            columns[name] = pd.array(values, dtype="boolean")
+        elif kind is int:
+            columns[name] = pd.array(values, dtype="Int64" if optional else "int64")
+        elif kind is str:
+            columns[name] = pd.array(values, dtype="string")
+        elif isinstance(kind, type) and issubclass(kind, enum.Enum):
+            columns[name] = _categorical(pd, kind, values, False)
+        else:  # a tuple of partners: kept as it is
+            columns[name] = pd.array(values, dtype=object)
+    return columns
+
+
+def _stage_at(
+    changes: list[tuple[dt.date, Stage]], day: dt.date | None, first: Stage | None
+) -> Stage | None:
+    stage = first
+    for since, value in changes:
+        if day is not None and since > day:
+            break
+        stage = value
+    return stage
+
+
+def _pathway_rows(data: Dataset) -> dict[str, list[Any]]:
+    rows: dict[str, list[Any]] = {
+        key: []
+        for key in (
+            "porteur",
+            "numero",
+            "ouverture",
+            "cloture",
+            "resultat",
+            "referent",
+            "stade_entree",
+            "stade_fin",
+        )
+    }
+    events_by_person = data.events_by_person
+    change = EventType.CHANGEMENT_STADE
+    for person in data.persons:
+        events = events_by_person.get(person.id, ())
+        if not events:
+            continue
+        history = derive(person.id, events, stage_at_entry=person.stage_at_entry, presorted=True)
+        changes = [(e.date, e.stage) for e in events if e.type is change and e.stage is not None]
+        for number, pathway in enumerate(history.pathways, start=1):
+            rows["porteur"].append(person.id)
+            rows["numero"].append(number)
+            rows["ouverture"].append(pathway.opened)
+            rows["cloture"].append(pathway.closed)
+            rows["resultat"].append(pathway.result)
+            rows["referent"].append(referent_label(pathway.referent))
+            rows["stade_entree"].append(_stage_at(changes, pathway.opened, person.stage_at_entry))
+            rows["stade_fin"].append(_stage_at(changes, pathway.closed, person.stage_at_entry))
+    return rows
+
+
+def _pathways_frame(pd: Any, data: Dataset, labels: bool) -> Any:
+    rows = _pathway_rows(data)
+    return pd.DataFrame(
+        {
+            "porteur": pd.array(rows["porteur"], dtype="string"),
+            "numero": pd.array(rows["numero"], dtype="int64"),
+            "ouverture": _datetimes(pd, rows["ouverture"]),
+            "cloture": _datetimes(pd, rows["cloture"]),
+            "resultat": _categorical(pd, ExitResult, rows["resultat"], labels),
+            "referent": pd.array(rows["referent"], dtype="string"),
+            "stade_entree": _categorical(pd, Stage, rows["stade_entree"], labels),
+            "stade_fin": _categorical(pd, Stage, rows["stade_fin"], labels),
+        }
+    )
+
+
+def dataset_frames(data: Dataset, *, private: bool, labels: bool) -> dict[str, DataFrame]:
+    """See :meth:`Dataset.to_frames`."""
+    pd = import_pandas()
+    frames: dict[str, DataFrame] = {}
+    for sheet, cls, _ in TABLES:
+        records = getattr(data, TABLE_FIELDS[sheet])
+        columns = _columns(pd, cls, records, private=private, labels=labels)
+        frames[sheet] = pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
+    frames["parcours"] = _pathways_frame(pd, data, labels)
+    return frames
+
+
+def bilan_frame(bilan: Bilan) -> DataFrame:
+    """See :meth:`Bilan.to_frame`."""
+    pd = import_pandas()
+    keys: list[str] = []
+    codes: list[str] = []
+    labels: list[str] = []
+    counts: list[int | None] = []
+    shares: list[int | None] = []
+    for key, table in bilan.tables.items():
+        for row in table.rows:
+            keys.append(key)
+            codes.append(row.code)
+            labels.append(row.label)
+            counts.append(row.count)
+            shares.append(row.share)
+    size = len(keys)
+    frame: DataFrame = pd.DataFrame(
+        {
+            "tableau": pd.Categorical(keys, categories=list(bilan.tables), ordered=True),
+            "code": pd.array(codes, dtype="string"),
+            "libelle": pd.array(labels, dtype="string"),
+            "effectif": pd.array(counts, dtype="Int64"),
+            "part": pd.array(shares, dtype="Int64"),
+            "masque": pd.array([c is None for c in counts], dtype="bool"),
+            "site": pd.array([bilan.site] * size, dtype="string"),
+            "debut": _datetimes(pd, [bilan.start] * size),
+            "fin": _datetimes(pd, [bilan.end] * size),
+        }
+    )
+    return frame

@@ -1,0 +1,193 @@
+"""Two bilans side by side: the evolution of every table row and indicator.
+
+:func:`compare` takes two bilans (two years, two sites, a site and a subset of it) and
+gives, for each row of each portrait table and for each activity indicator, the count
+before and after and its change, and for table rows the share before and after and its
+change in percentage points. A masked value (public mode) makes its change unknown (None).
+:meth:`Comparison.to_frame` gives it as a pandas DataFrame (``citeslab[pandas]``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+    from citeslab_core.bilan import Bilan, Indicators, Table
+
+__all__ = ["Comparison", "Evolution", "compare"]
+
+#: The indicators compared, as the bilan JSON names them, and their attribute.
+INDICATORS: tuple[tuple[str, str], ...] = (
+    ("accompagnes", "accompanied"),
+    ("nouveaux", "new"),
+    ("femmes", "women"),
+    ("residents_qpv", "qpv_residents"),
+    ("moins_26_ans", "under_26"),
+    ("demandeurs_emploi", "job_seekers"),
+    ("beneficiaires_minima_sociaux", "minimum_benefits"),
+    ("creations", "creations"),
+    ("sorties_positives", "positive_exits"),
+    ("entrees_programmes", "programme_entries"),
+    ("animations_realisees", "animations_held"),
+    ("participants_animations", "animation_participants"),
+)
+
+
+def _difference(before: int | None, after: int | None) -> int | None:
+    return None if before is None or after is None else after - before
+
+
+@attrs.frozen
+class Evolution:
+    """One compared figure: a table row (``table`` and its ``code``) or an indicator
+    (``table`` is ``"indicateurs"``, ``code`` its name).
+
+    ``count_change`` is ``count_after - count_before``; ``share_change`` the change of the
+    share in percentage points (None for an indicator). A value missing from one bilan
+    (a row the other has not, a masked count) makes its change None.
+    """
+
+    table: str
+    code: str
+    label: str
+    count_before: int | None
+    count_after: int | None
+    share_before: int | None
+    share_after: int | None
+
+    @property
+    def count_change(self) -> int | None:
+        return _difference(self.count_before, self.count_after)
+
+    @property
+    def share_change(self) -> int | None:
+        return _difference(self.share_before, self.share_after)
+
+
+@attrs.frozen(repr=False)
+class Comparison:
+    """The evolution from ``before`` to ``after`` (two bilans' periods and sites), table
+    rows first (tables in the bilan's order, rows in the table's order), then the
+    indicators."""
+
+    site_before: str
+    site_after: str
+    period_before: tuple[str, str]
+    period_after: tuple[str, str]
+    rows: tuple[Evolution, ...]
+
+    def __iter__(self) -> Iterator[Evolution]:
+        return iter(self.rows)
+
+    def row(self, table: str, code: str) -> Evolution | None:
+        """The evolution of one table row (or of an indicator: ``table="indicateurs"``)."""
+        for row in self.rows:
+            if row.table == table and row.code == code:
+                return row
+        return None
+
+    def __repr__(self) -> str:
+        before, after = self.period_before, self.period_after
+        return (
+            f"<Comparison du {before[0]} au {before[1]} → du {after[0]} au {after[1]} : "
+            f"{len(self.rows)} lignes>"
+        )
+
+    def to_frame(self) -> DataFrame:
+        """The comparison as a pandas DataFrame (``citeslab[pandas]``): columns
+        ``tableau``, ``code``, ``libelle``, ``effectif_avant``, ``effectif_apres``,
+        ``evolution``, ``part_avant``, ``part_apres``, ``evolution_points``."""
+        from citeslab_core._frames import import_pandas
+
+        pd = import_pandas()
+
+        def column(values: list[int | None]) -> object:
+            return pd.array(values, dtype="Int64")
+
+        rows = self.rows
+        frame: DataFrame = pd.DataFrame(
+            {
+                "tableau": pd.array([r.table for r in rows], dtype="string"),
+                "code": pd.array([r.code for r in rows], dtype="string"),
+                "libelle": pd.array([r.label for r in rows], dtype="string"),
+                "effectif_avant": column([r.count_before for r in rows]),
+                "effectif_apres": column([r.count_after for r in rows]),
+                "evolution": column([r.count_change for r in rows]),
+                "part_avant": column([r.share_before for r in rows]),
+                "part_apres": column([r.share_after for r in rows]),
+                "evolution_points": column([r.share_change for r in rows]),
+            }
+        )
+        return frame
+
+
+def _table_rows(key: str, before: Table | None, after: Table | None) -> Iterator[Evolution]:
+    old = {row.code: row for row in before.rows} if before is not None else {}
+    new = {row.code: row for row in after.rows} if after is not None else {}
+    codes = list(new) + [code for code in old if code not in new]
+    for code in codes:
+        was, now = old.get(code), new.get(code)
+        label = (now or was).label  # type: ignore[union-attr]  # one of them has the code
+        yield Evolution(
+            key,
+            code,
+            label,
+            was.count if was is not None else None,
+            now.count if now is not None else None,
+            was.share if was is not None else None,
+            now.share if now is not None else None,
+        )
+
+
+_INDICATOR_LABELS = {
+    "accompagnes": "Personnes accompagnées",
+    "nouveaux": "Nouvelles personnes",
+    "femmes": "Femmes",
+    "residents_qpv": "Résidents QPV",
+    "moins_26_ans": "Moins de 26 ans",
+    "demandeurs_emploi": "Demandeurs d'emploi",
+    "beneficiaires_minima_sociaux": "Bénéficiaires de minima sociaux",
+    "creations": "Créations",
+    "sorties_positives": "Sorties positives",
+    "entrees_programmes": "Entrées en programme",
+    "animations_realisees": "Animations réalisées",
+    "participants_animations": "Participants aux animations",
+}
+
+
+def _indicator(indicators: Indicators, attribute: str) -> int | None:
+    value: int | None = getattr(indicators, attribute)
+    return value
+
+
+def compare(before: Bilan, after: Bilan) -> Comparison:
+    """The evolution of every portrait table row and activity indicator from ``before``
+    to ``after``: counts, and shares in percentage points."""
+    rows: list[Evolution] = []
+    keys = list(after.tables) + [key for key in before.tables if key not in after.tables]
+    for key in keys:
+        rows.extend(_table_rows(key, before.tables.get(key), after.tables.get(key)))
+    for name, attribute in INDICATORS:
+        rows.append(
+            Evolution(
+                "indicateurs",
+                name,
+                _INDICATOR_LABELS[name],
+                _indicator(before.indicators, attribute),
+                _indicator(after.indicators, attribute),
+                None,
+                None,
+            )
+        )
+    return Comparison(
+        site_before=before.site,
+        site_after=after.site,
+        period_before=(before.start.isoformat(), before.end.isoformat()),
+        period_after=(after.start.isoformat(), after.end.isoformat()),
+        rows=tuple(rows),
+    )

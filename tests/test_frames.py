@@ -1,0 +1,229 @@
+"""DataFrames of a dataset and of a bilan (FORMATS §6): citeslab[pandas]."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import typing
+from decimal import Decimal
+
+import attrs
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+
+from citeslab_core import (
+    Dataset,
+    Funder,
+    Funding,
+    FundingNature,
+    Sex,
+    Stage,
+    Vocabulary,
+    compute_bilan,
+    load_example,
+)
+from citeslab_core.model import TABLE_FIELDS, TABLES
+from citeslab_core.render.json import render as render_json
+from strategies import datasets, secrets
+
+PRIVATE_COLUMNS = {
+    "porteurs": {"nom", "prenom", "telephone", "email", "adresse", "idee_projet", "commentaire"},
+    "suivis": {"commentaire"},
+    "animations": {"titre", "lieu"},
+    "partenariats": {"action"},
+    "textes": {"texte"},
+    "budget": {"ecart_explication"},
+}
+
+
+def expected_columns(cls: type, *, private: bool) -> list[str]:
+    """The columns FORMATS §6 asks for: the workbook's, partial dates as three."""
+    hints = typing.get_type_hints(cls)
+    columns: list[str] = []
+    for field in attrs.fields(cls):
+        name = field.metadata["column"]
+        if not private and name in PRIVATE_COLUMNS.get(_sheet(cls), set()):
+            continue
+        if "PartialDate" in str(hints[field.name]):
+            columns += [name, f"{name}_fin", f"{name}_precision"]
+        else:
+            columns.append(name)
+    return columns
+
+
+def _sheet(cls: type) -> str:
+    return next(sheet for sheet, c, _ in TABLES if c is cls)
+
+
+def vocabulary_of(cls: type, field_name: str) -> type[Vocabulary] | None:
+    hint = typing.get_type_hints(cls)[field_name]
+    for arg in (hint, *typing.get_args(hint)):
+        if isinstance(arg, type) and issubclass(arg, Vocabulary):
+            return arg
+    return None
+
+
+@settings(max_examples=30)
+@given(datasets(identity=secrets))
+def test_frames_have_a_row_per_record_and_vocabularies_in_order(data: Dataset) -> None:
+    frames = data.to_frames()
+    assert list(frames) == [sheet for sheet, _, _ in TABLES] + ["parcours"]
+    for sheet, cls, _ in TABLES:
+        frame = frames[sheet]
+        records = getattr(data, TABLE_FIELDS[sheet])
+        assert len(frame) == len(records)
+        assert list(frame.columns) == expected_columns(cls, private=False)
+        for field in attrs.fields(cls):
+            vocabulary = vocabulary_of(cls, field.name)
+            if vocabulary is None or field.metadata["column"] not in frame:
+                continue
+            column = frame[field.metadata["column"]]
+            assert isinstance(column.dtype, pd.CategoricalDtype)
+            assert column.cat.ordered
+            assert list(column.cat.categories) == [m.code for m in vocabulary]
+            values = [getattr(r, field.name) for r in records]
+            assert [None if pd.isna(v) else v for v in column] == [
+                None if v is None else v.code for v in values
+            ]
+    # no identity or free text, anywhere
+    for frame in frames.values():
+        assert "Secret" not in frame.to_csv()
+    # unless asked for
+    if any(p.last_name for p in data.persons):
+        assert "Secret" in data.to_frames(private=True)["porteurs"].to_csv()
+
+
+def test_frames_of_the_example() -> None:
+    data = load_example()
+    frames = data.to_frames()
+    persons = frames["porteurs"]
+    assert persons["sexe"].dtype == pd.CategoricalDtype(["F", "H"], ordered=True)
+    assert str(persons["date_naissance"].dtype) == "datetime64[ns]"
+    born = data.persons[0].birth
+    assert born is not None
+    assert persons["date_naissance"][0] == pd.Timestamp(born.start)
+    assert persons["date_naissance_fin"][0] == pd.Timestamp(born.end)
+    assert persons["date_naissance_precision"][0] == born.precision.value
+    # defaults filled: every funding has its nature, 2022's actual rows included
+    fundings = frames["financements"]
+    assert fundings["nature"].notna().all()
+    assert fundings["montant"].dtype == "float64"
+    actual_2022 = fundings[(fundings.annee == 2022) & (fundings.nature == "realise")]
+    assert len(actual_2022) == sum(
+        1 for f in data.fundings if f.year == 2022 and f.nature is FundingNature.REALISE
+    )
+    assert actual_2022["montant"].sum() == pytest.approx(
+        float(sum(f.amount for f in data.fundings if f.year == 2022 and f.nature.code == "realise"))
+    )
+    # sorts and groups by vocabulary order
+    counts = persons.groupby("sexe", observed=False).size()
+    assert list(counts.index) == ["F", "H"]
+    assert counts["F"] == sum(1 for p in data.persons if p.sex is Sex.F)
+    labelled = data.to_frames(labels=True)["porteurs"]
+    assert list(labelled["sexe"].cat.categories) == [m.label for m in Sex]
+    assert set(persons.columns).isdisjoint(PRIVATE_COLUMNS["porteurs"])
+    private = data.to_frames(private=True)["porteurs"]
+    assert list(private.columns) == expected_columns(type(data.persons[0]), private=True)
+
+
+def test_pathways_frame() -> None:
+    data = load_example()
+    pathways = data.to_frames()["parcours"]
+    assert list(pathways.columns) == [
+        "porteur",
+        "numero",
+        "ouverture",
+        "cloture",
+        "resultat",
+        "referent",
+        "stade_entree",
+        "stade_fin",
+    ]
+    assert list(pathways["stade_entree"].cat.categories) == [s.code for s in Stage]
+    closed = pathways[pathways.cloture.notna()]
+    assert closed["resultat"].notna().all()
+    assert pathways[pathways.cloture.isna()]["resultat"].isna().all()
+    assert (closed.cloture >= closed.ouverture).all()
+    # every person with an entretien has a first pathway
+    assert set(pathways[pathways.numero == 1].porteur) <= {p.id for p in data.persons}
+
+
+def test_bilan_frame_equals_the_bilan_json() -> None:
+    for public in (False, True):
+        bilan = compute_bilan(load_example(), year=2023, public=public)
+        frame = bilan.to_frame()
+        document = json.loads(render_json(bilan))
+        assert list(frame.columns) == [
+            "tableau",
+            "code",
+            "libelle",
+            "effectif",
+            "part",
+            "masque",
+            "site",
+            "debut",
+            "fin",
+        ]
+        rebuilt: dict[str, list[dict[str, object]]] = {}
+        for row in frame.to_dict("records"):
+            rebuilt.setdefault(str(row["tableau"]), []).append(
+                {
+                    "code": row["code"],
+                    "libelle": row["libelle"],
+                    "effectif": "s" if pd.isna(row["effectif"]) else int(row["effectif"]),
+                    "part": "s" if pd.isna(row["part"]) else int(row["part"]),
+                }
+            )
+            assert row["masque"] == pd.isna(row["effectif"])
+            assert row["site"] == document["site"]
+            assert row["debut"] == pd.Timestamp(document["periode"]["debut"])
+            assert row["fin"] == pd.Timestamp(document["periode"]["fin"])
+        assert rebuilt == document["tables"]
+    assert frame["masque"].any()  # the public one masks something
+
+
+def test_a_funding_left_at_its_default_nature_is_realise() -> None:
+    data = Dataset.build(fundings=[Funding(2022, Funder.BPI, Decimal("10"))])
+    frame = data.to_frames()["financements"]
+    assert frame["nature"].tolist() == ["realise"]
+
+
+def test_without_pandas_a_french_error() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['pandas'] = None\n"
+        "from citeslab_core import load_example, UsageError\n"
+        "try:\n"
+        "    load_example().to_frames()\n"
+        "except UsageError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "pip install 'citeslab[pandas]'" in result.stdout
+    assert "pandas n'est pas installé" in result.stdout
+
+
+def test_pandas_is_imported_only_for_frames() -> None:
+    code = (
+        "import sys\n"
+        "from citeslab_core import load_example, compute_bilan\n"
+        "b = compute_bilan(load_example(), year=2023)\n"
+        "repr(b); b._repr_html_()\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_dates_are_days() -> None:
+    frame = load_example().to_frames()["suivis"]
+    assert frame["date"][0] == pd.Timestamp(load_example().events[0].date)
+    assert (frame["date"].dt.normalize() == frame["date"]).all()
+    assert frame["date"].min() >= pd.Timestamp(dt.date(2022, 1, 1))
