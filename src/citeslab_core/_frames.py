@@ -136,6 +136,18 @@ def _categorical(pd: Any, members: Iterable[Any], values: Sequence[Any], labels:
     return pd.Categorical.from_codes(codes, categories=names, ordered=True)
 
 
+def _plain(value: Any, labels: bool) -> Any:
+    """A cell's value without enum members or partial dates: codes (labels) and ISO
+    forms, inside tuples too (so that a column sorts and groups)."""
+    if isinstance(value, tuple):
+        return tuple(_plain(item, labels) for item in value)
+    if isinstance(value, Vocabulary):
+        return value.label if labels else value.code
+    if isinstance(value, PartialDate):
+        return value.iso()
+    return value
+
+
 def _columns(
     pd: Any, cls: type, records: Sequence[Any], *, private: bool, labels: bool
 ) -> dict[str, Any]:
@@ -169,8 +181,10 @@ def _columns(
             columns[name] = pd.array(values, dtype="string")
         elif isinstance(kind, type) and issubclass(kind, enum.Enum):
             columns[name] = _categorical(pd, kind, values, False)
-        else:  # a tuple of partners: kept as it is
-            columns[name] = pd.array(values, dtype=object)
+        else:  # a tuple (partners, weekdays, exceptions), a time: plain values in a cell
+            columns[name] = pd.array(
+                _by_identity(values, lambda v: _plain(v, labels)), dtype=object
+            )
     return columns
 
 
