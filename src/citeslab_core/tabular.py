@@ -75,6 +75,7 @@ __all__ = [
     "count",
     "datapackage",
     "export_tables",
+    "info_table",
     "period_slug",
     "to_csv",
     "to_json",
@@ -514,20 +515,11 @@ INDICATOR_COLUMNS: Final = (
 )
 
 
-def bilan_files(
-    bilan: Bilan,
-    tables: Sequence[Table],
-    options: ExportOptions,
-    *,
-    exporter: str,
-    title: str,
-    notes: Sequence[tuple[str, str]] = (),
-    private: bool = False,
-) -> list[ExportFile]:
-    """The files of an exporter of ``bilan``: its ``tables`` and an ``informations`` table
-    (site, its host structure and territory when known, period, public or not,
-    ``notes``), named ``{exporter}_{period}…``, in the
-    format of ``options``. The JSON document carries the same information as keys."""
+def info_table(
+    bilan: Bilan, *, exporter: str, title: str, notes: Sequence[tuple[str, str]] = ()
+) -> Table:
+    """The ``informations`` table of an export: site, its host structure and territory
+    when known, period, document, public or not, ``notes``, the exporter."""
     public = (
         f"oui : effectifs de 1 à {bilan.threshold - 1} masqués (s), avec masquage secondaire"
         if bilan.public
@@ -550,7 +542,24 @@ def bilan_files(
             ("Généré le", made.generated_text),
             ("Empreinte des données (SHA-256)", made.dataset_sha256 or "non disponible"),
         ]
-    info = Table.of("informations", "Informations", INFO_COLUMNS, about)
+    return Table.of("informations", "Informations", INFO_COLUMNS, about)
+
+
+def bilan_files(
+    bilan: Bilan,
+    tables: Sequence[Table],
+    options: ExportOptions,
+    *,
+    exporter: str,
+    title: str,
+    notes: Sequence[tuple[str, str]] = (),
+    private: bool = False,
+) -> list[ExportFile]:
+    """The files of an exporter of ``bilan``: its ``tables`` and an ``informations`` table
+    (:func:`info_table`), named ``{exporter}_{period}…``, in the
+    format of ``options``. The JSON document carries the same information as keys."""
+    info = info_table(bilan, exporter=exporter, title=title, notes=notes)
+    made = bilan.provenance
     metadata: dict[str, Any] = {
         "schema": "citeslab.export/1",
         "exportateur": exporter,

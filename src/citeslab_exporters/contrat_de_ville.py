@@ -11,7 +11,20 @@ one JSON document (``json``), with these tables:
   in percent of planned, whether the gap is above the site's threshold and must be
   explained, and each funder's share of the planned and of the actual funding (the
   contrat de ville share is the ``contrat_de_ville`` row); a last row for the total;
+- ``crf_charges``, ``crf_produits``: the compte rendu financier (Cerfa n° 15059) from the
+  ``budget`` sheet, one line per account (a subsidy, class 74: one line per funder):
+  ``compte``, ``libelle``, ``financeur`` (a subsidy's funder code), ``prevu``,
+  ``realise``, ``ecart`` (actual − planned), ``ecart_pourcentage`` (of planned), then a
+  line ``compte`` = ``total`` that adds up every line, the contributions volontaires
+  (86, 87) included, as the Cerfa's final TOTAL; empty when the budget has no line for
+  the period's last year;
 - ``informations``: site, period, public or not, the gap threshold.
+
+Formats: ``xlsx`` (the default), ``ods`` (the same sheets, written with odfpy), ``csv``,
+``json``. In ``xlsx`` and ``ods``, when the bilan holds a compte rendu financier, a second
+file ``compte_rendu_financier_<year>.xlsx`` (``.ods``) is shaped like the Cerfa: the bilan
+qualitatif, the table of charges and produits side by side, the annex of explanations
+(:mod:`citeslab_exporters._cerfa`).
 
 Every figure is read from the bilan; nothing is computed here. In public mode the masked
 counts of the bilan are written ``s``.
@@ -21,15 +34,41 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import attrs
 
 from citeslab_core.bilan import NON_RENSEIGNE, Bilan, QpvRow
 from citeslab_core.bilan import Table as BilanTable
+from citeslab_core.crf import CrfLine, CrfTotal
 from citeslab_core.french import format_rate
 from citeslab_core.funding import FundingPlanRow, FundingYear
-from citeslab_core.tabular import Cell, Column, ColumnType, Table, TableExporter, count
+from citeslab_core.plugins import ExportFile, ExportOptions
+from citeslab_core.tabular import (
+    Cell,
+    Column,
+    ColumnType,
+    Table,
+    TableExporter,
+    count,
+    info_table,
+    period_slug,
+)
 from citeslab_core.vocabularies import AgeBracket, Funder, FundingNature, Sex
+from citeslab_exporters._cerfa import cerfa_sheets, tables_to_ods, to_ods, to_xlsx
 
-__all__ = ["animations_table", "exporter", "finance_table", "qpv_table"]
+if TYPE_CHECKING:
+    from citeslab_core.privacy import ParticipantRow
+
+__all__ = [
+    "ContratDeVilleExporter",
+    "animations_table",
+    "crf_charges_table",
+    "crf_produits_table",
+    "exporter",
+    "finance_table",
+    "qpv_table",
+]
 
 _SEXES = [(s.code, s.label) for s in Sex] + [NON_RENSEIGNE]
 _AGES = [(a.code, a.label) for a in AgeBracket] + [NON_RENSEIGNE]
@@ -138,6 +177,50 @@ def finance_table(bilan: Bilan) -> Table:
     return Table.of("compte_rendu_financier", "Compte rendu financier", _FINANCE_COLUMNS, rows)
 
 
+_CRF_COLUMNS = (
+    Column("compte", "Compte", ColumnType.STRING, "compte du plan comptable des associations"),
+    Column("libelle", "Libellé", ColumnType.STRING),
+    Column("financeur", "Financeur", ColumnType.STRING, "code du financeur d'une subvention (74)"),
+    Column("prevu", "Prévu (€)", ColumnType.AMOUNT),
+    Column("realise", "Réalisé (€)", ColumnType.AMOUNT),
+    Column("ecart", "Écart (€)", ColumnType.AMOUNT, "réalisé moins prévu"),
+    Column("ecart_pourcentage", "Écart (%)", ColumnType.PERCENT, "écart en % du prévu"),
+)
+
+
+def _crf_table(name: str, title: str, lines: Sequence[CrfLine]) -> Table:
+    rows: list[tuple[Cell, ...]] = [
+        (
+            x.account,
+            x.label,
+            x.funder.code if x.funder is not None else None,
+            x.planned,
+            x.actual,
+            x.gap,
+            x.gap_percent,
+        )
+        for x in lines
+    ]
+    if lines:
+        total = CrfTotal(
+            sum((x.planned for x in lines), Decimal(0)), sum((x.actual for x in lines), Decimal(0))
+        )
+        rows.append(
+            ("total", "Total", None, total.planned, total.actual, total.gap, total.gap_percent)
+        )
+    return Table.of(name, title, _CRF_COLUMNS, rows)
+
+
+def crf_charges_table(bilan: Bilan) -> Table:
+    report = bilan.financial_report
+    return _crf_table("crf_charges", "CRF - Charges", report.charges if report else ())
+
+
+def crf_produits_table(bilan: Bilan) -> Table:
+    report = bilan.financial_report
+    return _crf_table("crf_produits", "CRF - Produits", report.produits if report else ())
+
+
 def _notes(bilan: Bilan) -> list[tuple[str, str]]:
     plan = bilan.funding_plan
     if plan is None:
@@ -153,18 +236,80 @@ def _notes(bilan: Bilan) -> list[tuple[str, str]]:
     ]
 
 
-#: The object the ``contrat_de_ville`` entry point names.
-exporter = TableExporter(
+_TABLES = TableExporter(
     name="contrat_de_ville",
     title="Contrat de ville : bilan de l'action CitésLab",
     api_version=1,
-    tables=(qpv_table, animations_table, finance_table),
+    tables=(qpv_table, animations_table, finance_table, crf_charges_table, crf_produits_table),
     notes=_notes,
-    description=(
+)
+
+_MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+@attrs.frozen
+class ContratDeVilleExporter:
+    """The ``contrat_de_ville`` exporter: its tables (see the module docstring), and in
+    ``xlsx`` and ``ods`` the compte rendu financier shaped like Cerfa n° 15059."""
+
+    name: str = _TABLES.name
+    title: str = _TABLES.title
+    api_version: int = 1
+    formats: tuple[str, ...] = ("xlsx", "ods", "csv", "json")
+    needs_participants: bool = False
+    description: str = (
         "Le bilan de l'action pour le contrat de ville (politique de la ville) : les\n"
         "accompagnés de chaque quartier prioritaire (QPV) par sexe et tranche d'âge, les\n"
         "animations tenues en QPV et leurs participants, et le compte rendu financier :\n"
         "pour chaque financeur le prévu, le réalisé et l'écart, les écarts au-delà du seuil\n"
-        "de la structure signalés. Aucun nom ni aucune donnée personnelle."
-    ),
-)
+        "de la structure signalés ; avec une feuille budget, le compte rendu financier par\n"
+        "compte (tableaux crf_charges et crf_produits) et, en xlsx et ods, le fichier\n"
+        "compte_rendu_financier_ANNEE mis en forme comme le Cerfa n° 15059.\n"
+        "Aucun nom ni aucune donnée personnelle."
+    )
+    file_help: tuple[str, ...] = (
+        "contrat_de_ville_PERIODE.xlsx (ou .ods) : un classeur, une feuille par tableau",
+        "compte_rendu_financier_ANNEE.xlsx (ou .ods) : le compte rendu financier du Cerfa "
+        "n° 15059 (bilan qualitatif, charges et produits, annexe des écarts), quand la "
+        "feuille budget a des lignes pour l'année",
+        "contrat_de_ville_PERIODE_TABLEAU.csv : un fichier CSV par tableau, et "
+        "datapackage.json qui décrit leurs colonnes",
+        "contrat_de_ville_PERIODE.json : un document JSON avec tous les tableaux",
+    )
+
+    def export(
+        self,
+        bilan: Bilan,
+        options: ExportOptions,
+        participants: Sequence[ParticipantRow] | None,
+    ) -> list[ExportFile]:
+        """The files of ``bilan`` in the format of ``options``."""
+        fmt = options.format
+        if fmt == "ods":
+            tables = [make(bilan) for make in _TABLES.tables]
+            info = info_table(bilan, exporter=self.name, title=self.title, notes=_notes(bilan))
+            data = tables_to_ods([*tables, info], title=f"{self.title} - {bilan.site}")
+            slug = period_slug(bilan.start, bilan.end)
+            files = [ExportFile(f"{self.name}_{slug}.ods", _MEDIA["ods"], data)]
+        else:
+            files = _TABLES.export(bilan, options, participants)
+        report = bilan.financial_report
+        if report is not None and fmt in _MEDIA:
+            sheets = cerfa_sheets(bilan)
+            title = f"Compte rendu financier {report.year} - {bilan.site}"
+            writer = to_xlsx if fmt == "xlsx" else to_ods
+            files.append(
+                ExportFile(
+                    f"compte_rendu_financier_{report.year}.{fmt}",
+                    _MEDIA[fmt],
+                    writer(sheets, title=title),
+                )
+            )
+        return files
+
+
+#: The object the ``contrat_de_ville`` entry point names.
+exporter = ContratDeVilleExporter()
