@@ -82,7 +82,7 @@ def test_every_export_carries_it(exporter: str, tmp_path: Path) -> None:
         argv = ["export", exporter, "--example", "--year", "2023", "--format", fmt]
         assert main([*argv, "-o", str(out)]) == 0
         if fmt == "xlsx":
-            (path,) = out.glob("*.xlsx")
+            (path,) = out.glob(f"{exporter}_*.xlsx")
             book = load_workbook(path)
             rows = {
                 row[0]: row[1]

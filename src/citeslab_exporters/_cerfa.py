@@ -22,6 +22,7 @@ percent, ``-50.0``, shown ``-50,0 %``), every text goes through
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 from decimal import Decimal
@@ -252,6 +253,9 @@ def _quality_sheet(bilan: Bilan, year: int) -> Sheet:
     if bilan.territory:
         rows.append((_t("Territoire", "bold"), _t(bilan.territory)))
     rows.append((_t("Période", "bold"), _t(format_period(bilan.start, bilan.end))))
+    made = bilan.provenance
+    if made is not None:
+        rows.append((_t("Provenance", "bold"), Cell(made.describe(), "note", _TEXT_SPAN)))
     rows.append(())
     rows.append((_t("1. Bilan qualitatif de l'action", "heading"),))
     if not bilan.texts:
@@ -307,7 +311,7 @@ _EURO_XLSX = '#,##0.00\\ "€";-#,##0.00\\ "€"'
 _PERCENT_XLSX = '0.0\\ "%"'
 
 
-def to_xlsx(sheets: Sequence[Sheet], *, title: str) -> bytes:
+def to_xlsx(sheets: Sequence[Sheet], *, title: str, created: dt.datetime | None = None) -> bytes:
     """The sheets as an XLSX workbook (openpyxl), A4, one page wide."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -320,6 +324,9 @@ def to_xlsx(sheets: Sequence[Sheet], *, title: str) -> bytes:
     book.properties.creator = "citeslab"
     book.properties.lastModifiedBy = "citeslab"
     book.properties.title = cell_text(title)
+    if created is not None:  # the bilan's provenance: the same file for the same input
+        naive = created.astimezone(dt.UTC).replace(tzinfo=None)
+        book.properties.created = book.properties.modified = naive
     fonts = {
         "title": Font(bold=True, size=14),
         "heading": Font(bold=True, size=12),

@@ -300,14 +300,14 @@ class ContratDeVilleExporter:
         if report is not None and fmt in _MEDIA:
             sheets = cerfa_sheets(bilan)
             title = f"Compte rendu financier {report.year} - {bilan.site}"
-            writer = to_xlsx if fmt == "xlsx" else to_ods
-            files.append(
-                ExportFile(
-                    f"compte_rendu_financier_{report.year}.{fmt}",
-                    _MEDIA[fmt],
-                    writer(sheets, title=title),
-                )
-            )
+            if fmt == "xlsx":
+                made = bilan.provenance
+                created = made.generated if made is not None else None
+                data = to_xlsx(sheets, title=title, created=created)
+            else:
+                data = to_ods(sheets, title=title)
+            name = f"compte_rendu_financier_{report.year}.{fmt}"
+            files.append(ExportFile(name, _MEDIA[fmt], data))
         return files
 
 
