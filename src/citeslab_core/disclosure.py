@@ -171,40 +171,36 @@ def _propagate(
 
 def _solved_by_elimination(rows: list[tuple[dict[int, int], int]]) -> set[int]:
     """The unknowns the equalities alone determine: exact Gaussian elimination over the
-    rationals (reduced row echelon form); an unknown is determined when a reduced row
-    holds it alone."""
+    rationals (reduced row echelon form, rows kept sparse); an unknown is determined when
+    a reduced row holds it alone."""
     from fractions import Fraction
 
-    columns = sorted({i for coefficients, _ in rows for i in coefficients})
-    where = {c: n for n, c in enumerate(columns)}
-    matrix = []
-    for coefficients, _ in rows:
-        line = [Fraction(0)] * len(columns)
-        for i, a in coefficients.items():
-            line[where[i]] = Fraction(a)
-        matrix.append(line)
-    pivots: list[tuple[int, int]] = []
-    row = 0
-    for col in range(len(columns)):
-        found = next((r for r in range(row, len(matrix)) if matrix[r][col] != 0), None)
+    matrix: list[dict[int, Fraction]] = [
+        {i: Fraction(a) for i, a in coefficients.items()} for coefficients, _ in rows
+    ]
+    pivots: list[tuple[dict[int, Fraction], int]] = []
+    remaining = matrix
+    for col in sorted({i for line in matrix for i in line}):
+        found = next((line for line in remaining if col in line), None)
         if found is None:
             continue
-        matrix[row], matrix[found] = matrix[found], matrix[row]
-        pivot = matrix[row][col]
-        matrix[row] = [v / pivot for v in matrix[row]]
-        for r in range(len(matrix)):
-            if r != row and matrix[r][col] != 0:
-                factor = matrix[r][col]
-                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[row], strict=True)]
-        pivots.append((row, col))
-        row += 1
-        if row == len(matrix):
-            break
-    solved = set()
-    for r, col in pivots:
-        if all(v == 0 for c, v in enumerate(matrix[r]) if c != col):
-            solved.add(columns[col])
-    return solved
+        remaining = [line for line in remaining if line is not found]
+        pivot = found[col]
+        if pivot != 1:
+            found = {i: v / pivot for i, v in found.items()}
+        for group in (remaining, [p for p, _ in pivots]):
+            for line in group:
+                factor = line.get(col)
+                if factor is None:
+                    continue
+                for i, v in found.items():
+                    value = line.get(i, Fraction(0)) - factor * v
+                    if value:
+                        line[i] = value
+                    else:
+                        line.pop(i, None)
+        pivots.append((found, col))
+    return {col for line, col in pivots if len(line) == 1}
 
 
 def recoverable(cells: LinkedCells) -> set[int]:
