@@ -45,6 +45,7 @@ from citeslab_core.model import (
     Funding,
     Neighbourhood,
     Partnership,
+    Permanence,
     Person,
     Site,
     Text,
@@ -69,6 +70,7 @@ from citeslab_core.vocabularies import (
     Sex,
     SituationAtEntry,
     Stage,
+    Weekday,
 )
 
 SEED = 20230330
@@ -1987,6 +1989,67 @@ def calendar_2024() -> list[Animation]:
     return planned
 
 
+# The seed's "environ 6 permanences par semaine" (2024, "calendrier trimestriel à faire"),
+# in its places: the médiathèque des Capucins, the neighbourhood structures, the Bpifrance
+# bus at the markets and car parks. Six a week from January to December, none in August
+# (the summer break, one month-long exception) nor on public holidays (skipped anyway).
+W = Weekday
+SUMMER = PartialDate.month(2024, 8)
+PERMANENCES_2024 = (
+    Permanence(
+        "Médiathèque des Capucins",
+        (W.MARDI, W.JEUDI),
+        dt.time(9, 30),
+        dt.time(12, 30),
+        D(2024, 1, 9),
+        D(2024, 12, 20),
+        "Recouvrance",
+        # No permanence on the day of the Capucins' atelier thématique (7 November).
+        (SUMMER, PartialDate.day(D(2024, 11, 7))),
+    ),
+    Permanence(
+        "Centre social de Kerourien",
+        (W.LUNDI,),
+        dt.time(14),
+        dt.time(17),
+        D(2024, 1, 8),
+        D(2024, 12, 20),
+        "Kerourien",
+        (SUMMER,),
+    ),
+    Permanence(
+        "Bus Bpifrance, parking du centre commercial de Bellevue",
+        (W.MERCREDI,),
+        dt.time(9, 30),
+        dt.time(12, 30),
+        D(2024, 1, 10),
+        D(2024, 12, 18),
+        "Bellevue",
+        (SUMMER,),
+    ),
+    Permanence(
+        "Maison de quartier de Lambézellec",
+        (W.JEUDI,),
+        dt.time(14),
+        dt.time(17),
+        D(2024, 1, 11),
+        D(2024, 12, 19),
+        "Lambézellec Bourg",
+        (SUMMER,),
+    ),
+    Permanence(
+        "Bus Bpifrance, marché de Pontanézen",
+        (W.VENDREDI,),
+        dt.time(9),
+        dt.time(12),
+        D(2024, 1, 12),
+        D(2024, 12, 20),
+        "Pontanézen",
+        (SUMMER,),
+    ),
+)
+
+
 # -- the whole dataset ---------------------------------------------------------------------
 
 
@@ -2015,6 +2078,7 @@ def build(seed: int = SEED, *, lively: bool = True) -> Dataset:
         fundings=fundings(),
         texts=[Text(section, text) for section, text in TEXTS],
         budget=budget(),
+        permanences=PERMANENCES_2024,
     )
     check_pathways(data)
     check_figures(data)

@@ -106,6 +106,14 @@ def _cases() -> list[Case]:
                 "dir",
             )
         )
+    for fmt in ("ics", "html", "csv"):  # the example's 2024 plan and permanences, T2
+        cases.append(
+            Case(
+                f"example-export-calendrier-{fmt}",
+                ("export", "calendrier", "--example", "--quarter", "2024-T2", "--format", fmt),
+                "dir",
+            )
+        )
     return cases
 
 

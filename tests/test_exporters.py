@@ -157,6 +157,9 @@ def check_bpi(document: dict[str, Any], bilan: Bilan) -> None:
     assert [(r["code"], r["nombre"], r["participants"]) for r in lines(document, "animations")] == [
         (a.code, a.number, a.participants) for a in bilan.animations
     ]
+    assert [
+        (r["code"], r["prevues"], r["realisees"]) for r in lines(document, "animations_prevues")
+    ] == [(a.code, a.planned, a.held) for a in bilan.planned_animations]
     funding = lines(document, "financement")
     if bilan.funding is None:
         assert funding == []
@@ -445,6 +448,7 @@ def test_cli_export_bpi_writes_the_workbook(tmp_path: Path) -> None:
         "Portrait",
         "Programmes",
         "Animations",
+        "Animations prévues",
         "Financement",
         "Informations",
     ]

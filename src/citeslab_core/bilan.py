@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
+from citeslab_core.calendar import Calendar, EntryKind, build_calendar, partial_in
 from citeslab_core.crf import FinancialReport, budget_findings, financial_report
 from citeslab_core.dates import PartialDate, Precision, age_on
 from citeslab_core.disclosure import mask_value, masked_sum, suppress
@@ -331,6 +332,25 @@ class AnimationRow:
 
 
 @attrs.frozen
+class PlannedRow:
+    """Animations of one type planned against held in the period (DOMAIN.md, "The
+    calendar": the bilan compares planned and held).
+
+    Every type of the vocabulary, in its order, zeros included. ``planned``: the
+    ``prevu`` animations whose date lies wholly in the period ("novembre 2024" is in 2024
+    and in its fourth quarter, not in November's first half), and for the ``permanence``
+    row also the occurrences of the ``permanences`` sheet in the period; ``held``: the
+    ``realise`` animations of the period (the ``number`` of the animations' row). Two
+    counts, summed by ``code`` over a network like the animations' rows.
+    """
+
+    code: str
+    label: str
+    planned: int
+    held: int
+
+
+@attrs.frozen
 class QpvAnimationRow:
     """Animations held in the period in one declared QPV neighbourhood (contrat de ville)."""
 
@@ -441,6 +461,10 @@ class Bilan:
     - ``financial_report``: the compte rendu financier (Cerfa n° 15059) of the period's
       last year from the ``budget`` sheet, None when the budget has no line for that year
       (:mod:`citeslab_core.crf`); its findings are among ``checks``;
+    - ``planned_animations``: per type of animation, planned and held in the period
+      (:class:`PlannedRow`);
+    - ``calendar``: the period's calendar (:mod:`citeslab_core.calendar`), for the
+      ``calendrier`` exporter; not part of the figures;
     - ``subset``: the bilan of some of the site's persons (``Dataset.subset``): the
       persons' figures are theirs, the animations, partnerships and funding the whole
       site's;
@@ -475,6 +499,12 @@ class Bilan:
     texts: tuple[TextRow, ...]
     checks: tuple[Check, ...]
     financial_report: FinancialReport | None = None
+    #: planned against held, per type of animation (:class:`PlannedRow`)
+    planned_animations: tuple[PlannedRow, ...] = ()
+    #: the calendar of the period (planned animations, permanence occurrences) for the
+    #: ``calendrier`` exporter: not a figure, so neither compared nor written in the JSON;
+    #: None in a bilan read back from its JSON or summed over a network
+    calendar: Calendar | None = attrs.field(default=None, eq=False)
     #: where the bilan comes from (citeslab_core.provenance.stamp), None until stamped
     provenance: Provenance | None = None
     subset: bool = False
@@ -591,6 +621,7 @@ def compute_bilan(
 
     animations, held, participants, no_participants = _animations(data, start, end)
     animations_in_qpv = _animations_in_qpv(data, start, end)
+    calendar = build_calendar(data, start, end)
     if no_participants:
         checks.append(
             Check(
@@ -730,6 +761,8 @@ def compute_bilan(
         texts=tuple(TextRow(t.section, t.text) for t in data.texts),
         checks=tuple(checks),
         financial_report=report,
+        planned_animations=_planned(data, animations, calendar),
+        calendar=calendar,
         subset=data.is_subset,
         orientations_period=orientations_period,
         orientations_period_persons=orientations_period_persons,
@@ -1372,6 +1405,21 @@ def _animations(
             people[animation.type] += animation.participants
     rows = tuple(AnimationRow(t.code, t.label, numbers[t], people[t]) for t in AnimationType)
     return rows, sum(numbers.values()), sum(people.values()), unknown
+
+
+def _planned(
+    data: Dataset, held: tuple[AnimationRow, ...], calendar: Calendar
+) -> tuple[PlannedRow, ...]:
+    start, end = calendar.start, calendar.end
+    planned: Counter[str] = Counter(
+        a.type.code
+        for a in data.animations
+        if a.status is AnimationStatus.PREVU and partial_in(a.date, start, end)
+    )
+    planned[AnimationType.PERMANENCE.code] += sum(
+        1 for e in calendar.entries if e.kind == EntryKind.PERMANENCE
+    )
+    return tuple(PlannedRow(row.code, row.label, planned[row.code], row.number) for row in held)
 
 
 def _animations_in_qpv(data: Dataset, start: dt.date, end: dt.date) -> tuple[QpvAnimationRow, ...]:

@@ -13,7 +13,10 @@ the permanences sheet).
 - Each entry has a stable :attr:`~CalendarEntry.uid` made from the site's name and the
   entry's own fields (never from its position in a file or in the period), so that the
   calendar of the next quarter, imported by a partner, updates the events it shares with
-  this one instead of doubling them.
+  this one instead of doubling them: a planned animation's from its type, date and title
+  (with a rank when two are alike in all three), a permanence occurrence's from its
+  place, day and start time (two rows giving the same place, day and time give one
+  occurrence).
 
 Only places, titles, kinds and dates are kept: nothing about a person.
 """
@@ -211,19 +214,24 @@ def _permanence_entries(
     site: str, permanences: Iterable[Permanence], start: dt.date, end: dt.date
 ) -> list[CalendarEntry]:
     entries: list[CalendarEntry] = []
+    seen: set[str] = set()
     summary = permanence_summary(site)
     for permanence in permanences:
         start_text = permanence.start_time.isoformat(timespec="minutes")
         for day in occurrences(permanence, start, end):
+            uid = _uid(
+                site,
+                EntryKind.PERMANENCE,
+                permanence.place.strip().casefold(),
+                day.isoformat(),
+                start_text,
+            )
+            if uid in seen:  # two rows for one place, day and hour: one permanence
+                continue
+            seen.add(uid)
             entries.append(
                 CalendarEntry(
-                    uid=_uid(
-                        site,
-                        EntryKind.PERMANENCE,
-                        permanence.place.strip().casefold(),
-                        day.isoformat(),
-                        start_text,
-                    ),
+                    uid=uid,
                     kind=EntryKind.PERMANENCE,
                     type=AnimationType.PERMANENCE,
                     summary=summary,

@@ -125,6 +125,33 @@ def _add_period(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--to", dest="end", type=_date, metavar="DATE", help="fin de la période (incluse)"
     )
+    parser.add_argument(
+        "--quarter",
+        metavar="TRIMESTRE",
+        help="un trimestre au lieu de --year : 2024-T2 (avril à juin 2024)",
+    )
+
+
+def _quarter(text: str) -> tuple[dt.date, dt.date]:
+    """``2024-T2`` (or ``2024T2``, ``T2-2024``, ``2024-Q2``): that quarter's first and last day."""
+    import re
+
+    from citeslab_core.errors import UsageError
+    from citeslab_core.periods import Period
+
+    cleaned = text.strip().upper().replace(" ", "")
+    found = re.fullmatch(r"(\d{4})-?[TQ]([1-4])", cleaned) or re.fullmatch(
+        r"[TQ]([1-4])-?(\d{4})", cleaned
+    )
+    if found is None:
+        raise UsageError(
+            f"--quarter « {text} » : un trimestre s'écrit ANNEE-Tn, par exemple 2024-T2"
+        )
+    year, number = (found[1], found[2]) if len(found[1]) == 4 else (found[2], found[1])
+    if not 1900 <= int(year) <= 2100:
+        raise UsageError(f"--quarter {text} : une année entre 1900 et 2100 est attendue")
+    period = Period.quarter(int(year), int(number))
+    return period.start, period.end
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -341,6 +368,11 @@ def _load(args: argparse.Namespace) -> Dataset:
 def _period(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
     from citeslab_core.errors import UsageError
 
+    quarter = getattr(args, "quarter", None)
+    if quarter is not None:
+        if args.year is not None or args.start or args.end:
+            raise UsageError("--quarter ne va pas avec --year ni --from / --to")
+        return _quarter(quarter)
     if args.year is not None:
         if args.start or args.end:
             raise UsageError("--year ne va pas avec --from / --to")
@@ -351,7 +383,9 @@ def _period(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
         if args.end < args.start:
             raise UsageError("--to précède --from")
         return args.start, args.end
-    raise UsageError("indiquez la période : --year ANNEE, ou --from DATE --to DATE")
+    raise UsageError(
+        "indiquez la période : --year ANNEE, --quarter ANNEE-Tn, ou --from DATE --to DATE"
+    )
 
 
 def _today() -> dt.date:

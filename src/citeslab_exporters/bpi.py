@@ -11,6 +11,8 @@ A workbook (``xlsx``, the default), or one CSV file per table with its
 - ``portrait``: every portrait table of the bilan, one row per table and code;
 - ``programmes``: per programme or accelerator, persons oriented and retained;
 - ``animations``: per type of animation, how many were held and their participants;
+- ``animations_prevues``: per type of animation, how many were planned in the period
+  (``prevu`` rows dated in it, and the permanences' occurrences) and how many were held;
 - ``financement``: the year's actual funding, per funder, amount and share (the BPI share
   is the ``bpi`` row), with the declared share and whether it is flagged;
 - ``informations``: site, period, public or not.
@@ -38,6 +40,7 @@ __all__ = [
     "exporter",
     "funding_table",
     "indicators_table",
+    "planned_table",
     "portrait_table",
     "programmes_table",
 ]
@@ -161,6 +164,24 @@ def animations_table(bilan: Bilan) -> Table:
     return Table.of("animations", "Animations", _ANIMATION_COLUMNS, rows)
 
 
+_PLANNED_COLUMNS = (
+    Column("code", "Code", ColumnType.STRING),
+    Column("type", "Type d'animation", ColumnType.STRING),
+    Column(
+        "prevues",
+        "Prévues",
+        ColumnType.INTEGER,
+        "animations au statut prévu datées dans la période, et permanences du calendrier",
+    ),
+    Column("realisees", "Réalisées", ColumnType.INTEGER),
+)
+
+
+def planned_table(bilan: Bilan) -> Table:
+    rows = [(a.code, a.label, a.planned, a.held) for a in bilan.planned_animations]
+    return Table.of("animations_prevues", "Animations prévues", _PLANNED_COLUMNS, rows)
+
+
 def funding_table(bilan: Bilan) -> Table:
     funding = bilan.funding
     rows: list[tuple[Cell, ...]] = []
@@ -197,7 +218,14 @@ exporter = TableExporter(
     name="bpi",
     title="Bpifrance : reporting d'activité CitésLab",
     api_version=1,
-    tables=(indicators_table, portrait_table, programmes_table, animations_table, funding_table),
+    tables=(
+        indicators_table,
+        portrait_table,
+        programmes_table,
+        animations_table,
+        planned_table,
+        funding_table,
+    ),
     notes=_bpi_note,
     description=(
         "Le reporting d'activité demandé par Bpifrance : les indicateurs de l'année\n"

@@ -240,11 +240,20 @@ class AnimationLine:
 
 
 @attrs.frozen
+class PlannedLine:
+    label: str
+    planned: str
+    held: str
+
+
+@attrs.frozen
 class Animations:
     rows: tuple[AnimationLine, ...]
     number: str
     participants: str
     notes: tuple[str, ...]
+    #: planned against held, the types with one or the other (empty: nothing planned)
+    planned: tuple[PlannedLine, ...] = ()
 
 
 @attrs.frozen
@@ -661,11 +670,17 @@ def _animations(bilan: Bilan) -> Animations:
         "Actions réalisées dans la période ; les actions prévues forment le "
         "calendrier, pas le bilan. Un nombre de participants inconnu compte 0.",
     )
+    planned = tuple(
+        PlannedLine(a.label, format_count(a.planned), format_count(a.held))
+        for a in bilan.planned_animations
+        if a.planned or a.held
+    )
     return Animations(
         rows=held,
         number=format_count(bilan.indicators.animations_held),
         participants=format_count(bilan.indicators.animation_participants),
         notes=notes,
+        planned=planned if any(a.planned for a in bilan.planned_animations) else (),
     )
 
 

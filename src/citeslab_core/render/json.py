@@ -187,6 +187,10 @@ def to_data(bilan: Bilan) -> dict[str, Any]:
             "animations_realisees": ind.animations_held,
             "participants_animations": ind.animation_participants,
         },
+        "animations_prevues": [
+            {"code": a.code, "libelle": a.label, "prevues": a.planned, "realisees": a.held}
+            for a in bilan.planned_animations
+        ],
         "animations_qpv": [
             {
                 "quartier": a.neighbourhood,

@@ -247,6 +247,17 @@ def render(bilan: Bilan) -> str:
         ["Type", "Nombre", "Participants"],
         [[a.label, format_count(a.number), format_count(a.participants)] for a in bilan.animations],
     )
+    planned = [a for a in bilan.planned_animations if a.planned or a.held]
+    if any(a.planned for a in planned):
+        out += _title("Animations prévues et réalisées")
+        out += _grid(
+            ["Type", "Prévues", "Réalisées"],
+            [[a.label, format_count(a.planned), format_count(a.held)] for a in planned],
+        )
+        out.append(
+            "  Prévues : les animations au statut prévu datées dans la période, et les "
+            "permanences du calendrier."
+        )
     if bilan.animations_in_qpv:
         out += _title("Animations dans les quartiers prioritaires")
         out += _grid(

@@ -1,0 +1,583 @@
+"""``calendrier``: the calendar of a period, for partners' diaries and for print
+(FORMATS.md §5, DOMAIN.md "The calendar").
+
+It writes the period's calendar that the bilan carries (:attr:`Bilan.calendar
+<citeslab_core.bilan.Bilan.calendar>`, made by :func:`citeslab_core.calendar.build_calendar`
+from the planned animations and the permanences): nothing is computed here.
+
+- ``ics`` (the default): an iCalendar file (RFC 5545, through the ``icalendar``
+  library), one ``VEVENT`` per planned animation and per permanence occurrence. A
+  permanence is timed in Europe/Paris (its ``VTIMEZONE`` is in the file); an animation is
+  an all-day event, a month-long one for "novembre 2024", spanning its months for a range
+  of months. Summaries and places are French; each event's ``UID`` is stable (made from
+  the site and the event's own fields), so that a partner who imports next quarter's file
+  gets updates, not duplicates. Animations known only by their year ("date à venir") are
+  left out of it (a year-long event would cover every day of a diary): the HTML and CSV
+  list them.
+- ``html``: a printable French calendar, self-contained (no script, no external file): a
+  month grid per month, the kinds of animation in colour with a legend (and their names in
+  words), then the month's permanences week by week; A4 when printed.
+- ``csv``: one row per event (``calendrier_PERIODE_evenements.csv``), with the
+  ``informations`` file and the ``datapackage.json`` of every CSV export.
+
+No personal data: only kinds, titles, places, neighbourhoods, partners and dates.
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from citeslab_core.calendar import TIME_ZONE, Calendar, CalendarEntry, EntryKind
+from citeslab_core.dates import Precision
+from citeslab_core.errors import UsageError
+from citeslab_core.french import format_day, format_period
+from citeslab_core.plugins import ExportFile, ExportOptions
+from citeslab_core.tabular import Column, ColumnType, Table, bilan_files, period_slug
+from citeslab_core.vocabularies import AnimationType
+
+if TYPE_CHECKING:
+    from citeslab_core.bilan import Bilan
+    from citeslab_core.privacy import ParticipantRow
+
+__all__ = ["CalendarExporter", "events_table", "exporter", "to_html", "to_ics"]
+
+TITLE: Final = "Calendrier des animations et des permanences"
+
+
+def _calendar_of(bilan: Bilan) -> Calendar:
+    found = bilan.calendar
+    if found is None:
+        raise UsageError(
+            "ce bilan n'a pas de calendrier (un bilan relu d'un JSON, ou celui d'un réseau) : "
+            "exportez le calendrier à partir des données du site"
+        )
+    return found
+
+
+def _hour(value: dt.time) -> str:
+    """``9h``, ``9h30``."""
+    return f"{value.hour}h{value.minute:02d}" if value.minute else f"{value.hour}h"
+
+
+def _place(entry: CalendarEntry) -> str:
+    parts = [p for p in (entry.place, entry.neighbourhood) if p]
+    if len(parts) == 2 and parts[1].casefold() in parts[0].casefold():
+        parts = parts[:1]
+    return ", ".join(parts)
+
+
+def _when(entry: CalendarEntry) -> str:
+    """When, in French words: ``mardi 2 avril 2024, 9h30–12h``, ``novembre 2024 (jour à
+    préciser)``."""
+    from babel.dates import format_date
+
+    if entry.precision is Precision.DAY:
+        day = (
+            format_date(entry.first_day, "EEEE", locale="fr_FR") + " " + format_day(entry.first_day)
+        )
+        if entry.start_time is not None and entry.end_time is not None:
+            return f"{day}, {_hour(entry.start_time)}–{_hour(entry.end_time)}"
+        return day
+    if entry.precision is Precision.MONTH:
+        month = format_date(entry.first_day, "LLLL y", locale="fr_FR")
+        return f"{month} (jour à préciser)"
+    if entry.precision is Precision.MONTH_RANGE:
+        first = format_date(entry.first_day, "LLLL y", locale="fr_FR")
+        last = format_date(entry.last_day, "LLLL y", locale="fr_FR")
+        return f"de {first} à {last} (dates à préciser)"
+    return f"{entry.first_day.year} (date à venir)"
+
+
+def _description(entry: CalendarEntry, site: str) -> str:
+    lines = [f"{entry.type.label} — {site}", _when(entry)]
+    if entry.partners:
+        lines.append("Partenaires : " + ", ".join(entry.partners))
+    return "\n".join(lines)
+
+
+# -- iCalendar ------------------------------------------------------------------------------
+
+
+def to_ics(calendar: Calendar, *, stamp: dt.datetime) -> bytes:
+    """The calendar as an iCalendar file (see the module's notes); ``stamp`` is every
+    event's ``DTSTAMP`` (when the file was made, UTC)."""
+    import zoneinfo
+
+    import icalendar
+
+    zone = zoneinfo.ZoneInfo(TIME_ZONE)
+    ics = icalendar.Calendar()
+    ics.add("prodid", "-//citeslab//calendrier//FR")
+    ics.add("version", "2.0")
+    ics.add("calscale", "GREGORIAN")
+    ics.add("method", "PUBLISH")
+    name = f"{calendar.site} : animations et permanences"
+    ics.add("name", name)
+    ics.add("x-wr-calname", name)
+    ics.add("x-wr-timezone", TIME_ZONE)
+    ics.add(
+        "description",
+        f"Calendrier {format_period(calendar.start, calendar.end)}, fait par citeslab",
+    )
+    timed = False
+    for entry in calendar.dated:
+        event = icalendar.Event()
+        event.add("uid", entry.uid)
+        event.add("dtstamp", stamp.astimezone(dt.UTC))
+        if entry.start_time is not None and entry.end_time is not None:
+            timed = True
+            event.add("dtstart", dt.datetime.combine(entry.first_day, entry.start_time, zone))
+            event.add("dtend", dt.datetime.combine(entry.last_day, entry.end_time, zone))
+        else:
+            event.add("dtstart", entry.first_day)
+            event.add("dtend", entry.last_day + dt.timedelta(days=1))
+            event.add("transp", "TRANSPARENT")
+        event.add("summary", entry.summary)
+        place = _place(entry)
+        if place:
+            event.add("location", place)
+        event.add("description", _description(entry, calendar.site))
+        event.add("categories", [entry.type.label])
+        event.add("status", "CONFIRMED" if entry.kind == EntryKind.PERMANENCE else "TENTATIVE")
+        ics.add_component(event)
+    if timed:
+        first = dt.date(calendar.start.year, 1, 1)
+        last = dt.date(calendar.end.year, 12, 31)
+        timezone = icalendar.Timezone.from_tzinfo(zone, first_date=first, last_date=last)
+        timezone.pop("COMMENT", None)  # English, and only about the years covered
+        ics.subcomponents.insert(0, timezone)
+    return bytes(ics.to_ical())
+
+
+# -- CSV --------------------------------------------------------------------------------------
+
+_PRECISIONS: Final = {
+    Precision.DAY: "jour",
+    Precision.MONTH: "mois",
+    Precision.MONTH_RANGE: "mois (période)",
+    Precision.YEAR: "année",
+}
+
+_EVENT_COLUMNS: Final = (
+    Column("date_debut", "Date de début", ColumnType.DATE),
+    Column("date_fin", "Date de fin", ColumnType.DATE, "le même jour pour un événement d'un jour"),
+    Column("heure_debut", "Heure de début", ColumnType.STRING, "HH:MM, heure de Paris"),
+    Column("heure_fin", "Heure de fin", ColumnType.STRING, "HH:MM, heure de Paris"),
+    Column(
+        "precision",
+        "Précision de la date",
+        ColumnType.STRING,
+        "jour, mois (jour à préciser), mois (période), année (date à venir)",
+    ),
+    Column("origine", "Origine", ColumnType.STRING, "animation prévue ou permanence"),
+    Column("type", "Code du type", ColumnType.STRING),
+    Column("type_libelle", "Type", ColumnType.STRING),
+    Column("intitule", "Intitulé", ColumnType.STRING),
+    Column("lieu", "Lieu", ColumnType.STRING),
+    Column("quartier", "Quartier", ColumnType.STRING),
+    Column("partenaires", "Partenaires", ColumnType.STRING),
+    Column("uid", "Identifiant", ColumnType.STRING, "l'UID de l'événement dans le fichier .ics"),
+)
+
+
+def events_table(calendar: Calendar) -> Table:
+    """One row per event of the calendar, in its order."""
+    rows = [
+        (
+            e.first_day,
+            e.last_day,
+            e.start_time.isoformat(timespec="minutes") if e.start_time else None,
+            e.end_time.isoformat(timespec="minutes") if e.end_time else None,
+            _PRECISIONS[e.precision],
+            "permanence" if e.kind == EntryKind.PERMANENCE else "animation prévue",
+            e.type.code,
+            e.type.label,
+            e.summary,
+            e.place,
+            e.neighbourhood,
+            ", ".join(e.partners) or None,
+            e.uid,
+        )
+        for e in calendar.entries
+    ]
+    return Table.of("evenements", "Événements", _EVENT_COLUMNS, rows)
+
+
+# -- HTML -------------------------------------------------------------------------------------
+
+#: A colour per kind of animation (a light background, a dark border), each readable with
+#: dark text (WCAG AA contrast) and named in words beside it: colour is never the only sign.
+_COLOURS: Final = {
+    AnimationType.ATELIER_THEMATIQUE: ("#dbeafe", "#1d4ed8"),
+    AnimationType.CAFE_CREATEUR: ("#fde68a", "#92400e"),
+    AnimationType.RENCONTRE_CREATEURS: ("#fce7f3", "#9d174d"),
+    AnimationType.PETIT_DEJEUNER_CREATEURS: ("#ffedd5", "#9a3412"),
+    AnimationType.MARCHE_CREATEURS: ("#dcfce7", "#166534"),
+    AnimationType.GRAND_EVENEMENT: ("#ede9fe", "#5b21b6"),
+    AnimationType.SENSIBILISATION: ("#cffafe", "#155e75"),
+    AnimationType.PERMANENCE: ("#f1f5f9", "#334155"),
+    AnimationType.WEBINAIRE: ("#e0e7ff", "#3730a3"),
+    AnimationType.FORUM: ("#fef9c3", "#854d0e"),
+    AnimationType.REUNION_PARTENARIALE: ("#f5f5f4", "#44403c"),
+}
+
+_WEEKDAYS: Final = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+@attrs.frozen
+class _Item:
+    kind: str  # the type code: the CSS class
+    text: str
+    time: str
+    place: str
+
+
+@attrs.frozen
+class _Day:
+    day: int | None  # None: a cell outside the month
+    label: str  # "mardi 2 avril 2024", for screen readers and the narrow layout
+    items: tuple[_Item, ...]
+    css: str
+
+
+@attrs.frozen
+class _Week:
+    label: str
+    items: tuple[tuple[str, tuple[_Item, ...]], ...]  # (day, its permanences)
+
+
+@attrs.frozen
+class _Month:
+    id: str
+    title: str
+    weeks: tuple[tuple[_Day, ...], ...]
+    whole: tuple[_Item, ...]  # month-long and multi-month entries
+    permanences: tuple[_Week, ...]
+
+
+def _item(entry: CalendarEntry, *, short: bool = False) -> _Item:
+    time = ""
+    if entry.start_time is not None and entry.end_time is not None:
+        time = f"{_hour(entry.start_time)}–{_hour(entry.end_time)}"
+    text = entry.summary
+    if short and entry.kind == EntryKind.PERMANENCE:
+        text = "Permanence"
+    return _Item(entry.type.code, text, time, _place(entry))
+
+
+def _day_label(day: dt.date) -> str:
+    return f"{_WEEKDAYS[day.weekday()]} {format_day(day)}"
+
+
+def _months(calendar: Calendar) -> list[_Month]:
+    from babel.dates import format_date
+
+    months: list[_Month] = []
+    year, month = calendar.start.year, calendar.start.month
+    dated = calendar.dated
+    while (year, month) <= (calendar.end.year, calendar.end.month):
+        first = dt.date(year, month, 1)
+        last = dt.date(year, month, month_calendar.monthrange(year, month)[1])
+        by_day: dict[dt.date, list[CalendarEntry]] = {}
+        whole: list[_Item] = []
+        for entry in dated:
+            if entry.last_day < first or entry.first_day > last:
+                continue
+            if entry.precision is Precision.DAY:
+                by_day.setdefault(entry.first_day, []).append(entry)
+            else:
+                whole.append(_item(entry))
+        weeks: list[tuple[_Day, ...]] = []
+        for week in month_calendar.Calendar().monthdatescalendar(year, month):
+            cells = []
+            for day in week:
+                inside = day.month == month and calendar.start <= day <= calendar.end
+                items = tuple(_item(e, short=True) for e in by_day.get(day, ())) if inside else ()
+                cells.append(
+                    _Day(
+                        day.day if day.month == month else None,
+                        _day_label(day),
+                        items,
+                        "" if inside else "out",
+                    )
+                )
+            weeks.append(tuple(cells))
+        perms: list[_Week] = []
+        for week in month_calendar.Calendar().monthdatescalendar(year, month):
+            days = []
+            for day in week:
+                if day.month != month:
+                    continue
+                found = tuple(
+                    _item(e) for e in by_day.get(day, ()) if e.kind == EntryKind.PERMANENCE
+                )
+                if found:
+                    days.append((_day_label(day), found))
+            if days:
+                shown = [d for d in week if d.month == month]
+                perms.append(
+                    _Week(
+                        f"Semaine du {format_day(shown[0])} au {format_day(shown[-1])}", tuple(days)
+                    )
+                )
+        months.append(
+            _Month(
+                f"mois-{year}-{month:02d}",
+                str(format_date(first, "LLLL y", locale="fr_FR")).capitalize(),
+                tuple(weeks),
+                tuple(whole),
+                tuple(perms),
+            )
+        )
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+_TEMPLATE: Final = """<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }} — {{ site }}</title>
+<style>
+@page { size: A4 portrait; margin: 10mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #1f2937;
+  margin: 0 auto; padding: 1rem; max-width: 72rem; line-height: 1.35; font-size: 0.95rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.25rem; margin: 1.5rem 0 .5rem; }
+h3 { font-size: 1rem; margin: 1rem 0 .4rem; }
+p { margin: .3rem 0; }
+.intro { color: #374151; }
+.legend { display: flex; flex-wrap: wrap; gap: .35rem .6rem; padding: 0; list-style: none;
+  margin: .6rem 0; }
+.legend li { display: flex; align-items: center; gap: .35rem; }
+.swatch { display: inline-block; width: 1rem; height: 1rem; border-radius: 3px;
+  border: 2px solid; flex: none; }
+table.grid { width: 100%; border-collapse: collapse; table-layout: fixed; }
+.grid th { font-size: .8rem; font-weight: 600; padding: .2rem; border: 1px solid #9ca3af;
+  background: #f3f4f6; }
+.grid td { vertical-align: top; border: 1px solid #9ca3af; height: 5.2rem; padding: .15rem;
+  overflow-wrap: anywhere; }
+.grid td.out { background: #f9fafb; }
+.num { display: block; font-weight: 700; font-size: .8rem; }
+.ev { display: block; margin: .1rem 0; padding: .05rem .2rem; border-left: 4px solid;
+  border-radius: 2px; font-size: .72rem; line-height: 1.2; overflow-wrap: anywhere; }
+.ev .t { font-weight: 600; }
+.whole { margin: .4rem 0; padding: 0; list-style: none; }
+.whole li { margin: .2rem 0; }
+.weeks { margin: 0; padding: 0; list-style: none; }
+.weeks > li { margin: .3rem 0; }
+.weeks ul { margin: .1rem 0 .1rem 1.2rem; padding: 0; }
+.day-name { display: none; }
+.undated li { margin: .2rem 0; }
+footer { margin-top: 2rem; font-size: .8rem; color: #4b5563; }
+{% for kind in kinds -%}
+.k-{{ kind.code }} { background: {{ kind.back }}; border-color: {{ kind.border }}; }
+{% endfor -%}
+@media (max-width: 40rem) {
+  body { padding: .6rem; }
+  table.grid, .grid thead, .grid tbody, .grid tr, .grid td { display: block; width: 100%; }
+  .grid thead { display: none; }
+  .grid td { height: auto; border: 0; border-top: 1px solid #d1d5db; padding: .3rem 0; }
+  .grid td.empty { display: none; }
+  .grid .num { display: none; }
+  .grid .day-name { font-weight: 700; font-size: .85rem; display: block; }
+  .ev { font-size: .85rem; }
+}
+@media print {
+  body { max-width: none; padding: 0; font-size: 9pt; }
+  section.month { break-before: page; }
+  section.month:first-of-type { break-before: auto; }
+  .grid td { height: 20mm; }
+  .ev { font-size: 6.5pt; }
+  .permanences { break-inside: avoid-page; }
+  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+}
+</style>
+</head>
+<body>
+<header>
+<h1>{{ title }}</h1>
+<p class="intro"><strong>{{ site }}</strong> — {{ period }}.
+{{ counts }}</p>
+<h2 id="legende">Légende</h2>
+<ul class="legend" aria-labelledby="legende">
+{%- for kind in kinds %}
+<li><span class="swatch k-{{ kind.code }}" aria-hidden="true"></span>{{ kind.label }}</li>
+{%- endfor %}
+</ul>
+<p>Les permanences figurent dans la grille et, sous chaque mois, semaine par semaine ; les
+jours fériés n'en ont pas. Un événement dont le jour n'est pas encore fixé est indiqué en
+tête du mois.</p>
+{%- if undated %}
+<h2>À dater</h2>
+<ul class="undated">
+{%- for item in undated %}
+<li><span class="ev k-{{ item.kind }}"><span class="t">{{ item.text }}</span>
+{%- if item.place %} — {{ item.place }}{% endif %}</span></li>
+{%- endfor %}
+</ul>
+{%- endif %}
+</header>
+<main>
+{%- for month in months %}
+<section class="month" aria-labelledby="{{ month.id }}">
+<h2 id="{{ month.id }}">{{ month.title }}</h2>
+{%- if month.whole %}
+<ul class="whole">
+{%- for item in month.whole %}
+<li><span class="ev k-{{ item.kind }}"><span class="t">{{ item.text }}</span>
+{{- " — dans le mois, jour à préciser" }}
+{%- if item.place %} — {{ item.place }}{% endif %}</span></li>
+{%- endfor %}
+</ul>
+{%- endif %}
+<table class="grid" aria-labelledby="{{ month.id }}">
+<thead><tr>{% for name in weekdays %}<th scope="col">{{ name }}</th>{% endfor %}</tr></thead>
+<tbody>
+{%- for week in month.weeks %}
+<tr>
+{%- for cell in week %}
+<td class="{{ cell.css }}{% if not cell.items %} empty{% endif %}">
+{%- if cell.day is not none %}<span class="num">{{ cell.day }}</span>
+{%- if cell.items %}<span class="day-name">{{ cell.label }}</span>{% endif %}{% endif %}
+{%- for item in cell.items %}
+<span class="ev k-{{ item.kind }}">{% if item.time %}{{ item.time }} {% endif %}
+{%- if item.time %}<span class="t">{{ item.text }}</span>{% else %}{{ item.text }}{% endif %}
+{%- if item.place %}<br>{{ item.place }}{% endif %}</span>
+{%- endfor -%}
+</td>
+{%- endfor %}
+</tr>
+{%- endfor %}
+</tbody>
+</table>
+{%- if month.permanences %}
+<div class="permanences">
+<h3>Permanences de {{ month.title | lower }}, semaine par semaine</h3>
+<ul class="weeks">
+{%- for week in month.permanences %}
+<li><strong>{{ week.label }}</strong>
+<ul>
+{%- for day, items in week.items %}
+{%- for item in items %}
+<li>{{ day }}, {{ item.time }} : {{ item.place }}</li>
+{%- endfor %}
+{%- endfor %}
+</ul></li>
+{%- endfor %}
+</ul>
+</div>
+{%- endif %}
+</section>
+{%- endfor %}
+</main>
+<footer><p>{{ footer }}</p></footer>
+</body>
+</html>
+"""
+
+
+def to_html(calendar: Calendar, *, footer: str = "") -> str:
+    """The printable French calendar (see the module's notes)."""
+    import jinja2
+
+    environment = jinja2.Environment(autoescape=True, trim_blocks=False)
+    template = environment.from_string(_TEMPLATE)
+    present = {e.type for e in calendar.entries}
+    kinds = [
+        {"code": t.code, "label": t.label, "back": _COLOURS[t][0], "border": _COLOURS[t][1]}
+        for t in AnimationType
+        if t in present
+    ]
+    permanences = sum(1 for e in calendar.entries if e.kind == EntryKind.PERMANENCE)
+    animations = len(calendar.entries) - permanences
+    counts = (
+        f"{animations} animation{'s' if animations > 1 else ''} prévue"
+        f"{'s' if animations > 1 else ''}, {permanences} permanence"
+        f"{'s' if permanences > 1 else ''}."
+    )
+    return template.render(
+        title=TITLE,
+        site=calendar.site,
+        period=format_period(calendar.start, calendar.end),
+        counts=counts,
+        kinds=kinds,
+        weekdays=_WEEKDAYS,
+        months=_months(calendar),
+        undated=[_item(e) for e in calendar.undated],
+        footer=footer or "Fait par citeslab.",
+    )
+
+
+# -- the exporter -----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class CalendarExporter:
+    """The ``calendrier`` exporter (see the module's notes)."""
+
+    name: str = "calendrier"
+    title: str = TITLE
+    formats: tuple[str, ...] = ("ics", "html", "csv")
+    api_version: int = 1
+    needs_participants: bool = False
+    description: str = (
+        "Le calendrier de la période : les animations prévues (statut prévu) et les "
+        "permanences, jours fériés sautés. Un fichier .ics à importer dans un agenda "
+        "(Outlook, Google Agenda, Thunderbird), une page à imprimer, ou un tableau."
+    )
+    file_help: tuple[str, ...] = (
+        "calendrier_PERIODE.ics : le calendrier iCalendar (--format ics, par défaut)",
+        "calendrier_PERIODE.html : le calendrier à imprimer, un mois par page (--format html)",
+        "calendrier_PERIODE_evenements.csv : un événement par ligne, avec "
+        "calendrier_PERIODE_informations.csv et datapackage.json (--format csv)",
+    )
+
+    def export(
+        self,
+        bilan: Bilan,
+        options: ExportOptions,
+        participants: Sequence[ParticipantRow] | None,
+    ) -> list[ExportFile]:
+        calendar = _calendar_of(bilan)
+        prefix = f"{self.name}_{period_slug(bilan.start, bilan.end)}"
+        made = bilan.provenance
+        if options.format == "ics":
+            stamp = (
+                made.generated
+                if made is not None
+                else dt.datetime.combine(bilan.start, dt.time(), dt.UTC)
+            )
+            return [ExportFile(f"{prefix}.ics", "text/calendar", to_ics(calendar, stamp=stamp))]
+        if options.format == "html":
+            footer = "Fait par citeslab"
+            if made is not None:
+                footer += f" {made.version}, le {made.generated_text}"
+            html = to_html(calendar, footer=footer + ".")
+            return [ExportFile(f"{prefix}.html", "text/html", html.encode("utf-8"))]
+        if options.format == "csv":
+            return bilan_files(
+                bilan,
+                [events_table(calendar)],
+                options,
+                exporter=self.name,
+                title=self.title,
+                notes=[
+                    (
+                        "Jours fériés",
+                        "sautés : pas de permanence un jour férié (France métropolitaine)",
+                    )
+                ],
+            )
+        raise UsageError(f"format « {options.format} » inconnu (formats : ics, html, csv)")
+
+
+#: The object the ``calendrier`` entry point names.
+exporter = CalendarExporter()
