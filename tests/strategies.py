@@ -388,3 +388,111 @@ def messy_datasets(
     events = [e for p in people for e in draw(messy_histories(p.id))]
     events = draw(st.permutations(events))
     return Dataset.build(site=Site(name="CitésLab Test"), persons=people, events=events)
+
+
+# -- hostile inputs (tests/test_fuzz.py) ----------------------------------------------------
+
+#: Characters a careless copy or an attacker brings: controls, format characters
+#: (zero-width, BOM, soft hyphen, bidirectional marks), non-characters, fullwidth forms.
+ODD_CHARACTERS = (
+    "\x00\x01\x07\x1b\x7f\x85\u200b\u200d\u200e\u202e\u2028\ufeff\u00ad"
+    "\ufffe\uffff\uff10\uff30\u0301\u00a0\u202f=+-@'\"\t\r\n;,"
+)
+
+_hostile_texts = st.one_of(
+    st.text(alphabet=st.sampled_from(ODD_CHARACTERS) | st.characters(codec="utf-8"), max_size=12),
+    st.integers(1, 40_000).map(lambda n: "x" * n),  # up to past Excel's cell limit
+    st.integers(30, 6_000).map(lambda n: "9" * n),  # numbers of thousands of digits
+    st.sampled_from(
+        [
+            "1e30",
+            "1e308",
+            "-1e30",
+            "NaN",
+            "inf",
+            "-0",
+            "1,5,5",
+            "16.000",
+            "0.30000000000000004",
+            "99999999999",
+            "31/02/2023",
+            "15/06/85",
+            "0000",
+            "10000",
+            "-5",
+            "mars",
+            "2023-13",
+            "1" * 27,
+            "P1",
+            "p1",
+            "P\u200b1",
+            "entretien",
+            "qpv",
+            "bpi",
+            "oui",
+            "2023-03-01",
+        ]
+    ),
+)
+
+#: A cell of a CSV file: anything typed.
+hostile_texts = _hostile_texts
+
+#: A cell of a workbook: a text, or a number of any size, or nothing.
+hostile_cells: st.SearchStrategy[object] = st.one_of(
+    st.none(),
+    _hostile_texts,
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([1e308, -5.0, 0.1 + 0.2, 1e26, 2023.0]),
+    st.booleans(),
+)
+
+#: A value of a JSON document: the right types and every wrong one, deep nesting too.
+hostile_json: st.SearchStrategy[object] = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**30), 10**30),
+        st.floats(allow_nan=False, allow_infinity=False),
+        _hostile_texts,
+    ),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(["id", "date", "x", "type"]), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+#: The sheets and columns the fuzzers fill (the readers' own names).
+FUZZ_SHEETS: dict[str, tuple[str, ...]] = {
+    "structure": ("cle", "valeur"),
+    "quartiers": ("quartier", "statut_residence", "code_qpv", "population"),
+    "porteurs": ("id", "sexe", "date_naissance", "quartier", "niveau_formation", "rqth"),
+    "suivis": ("porteur", "date", "type", "partenaire", "categorie", "programme", "siret"),
+    "animations": ("date", "type", "quartier", "participants", "statut"),
+    "financements": ("annee", "financeur", "montant", "cout_total", "part_declaree"),
+}
+_FUZZ_KEYS = ("annee", "nom", "seuil_ecart_financement", "plafond_bpi", "delai_contact_jours")
+
+
+@st.composite
+def hostile_sheets(
+    draw: st.DrawFn, cells: st.SearchStrategy[object]
+) -> dict[str, list[list[object]]]:
+    """Sheets with their headers and a few rows of ``cells``, some plausible values
+    among them so that rows get past the first checks."""
+    sheets: dict[str, list[list[object]]] = {}
+    for name, columns in FUZZ_SHEETS.items():
+        if name not in ("porteurs", "suivis") and not draw(st.booleans()):
+            continue
+        rows: list[list[object]] = [list(columns)]
+        for index in range(draw(st.integers(0, 3))):
+            row = [draw(cells) for _ in columns]
+            if name == "structure":
+                row[0] = draw(st.sampled_from(_FUZZ_KEYS))
+            elif name in ("porteurs", "suivis") and draw(st.booleans()):
+                row[0] = f"P{index}"
+            rows.append(row)
+        sheets[name] = rows
+    return sheets
