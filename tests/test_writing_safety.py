@@ -325,3 +325,17 @@ def test_export_with_a_fifo_key_ends_with_exit_1(
     assert code == 1
     assert "pas un fichier ordinaire" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("module", ["text", "json", "html"])
+def test_renderers_never_return_what_an_encoder_refuses(module: str) -> None:
+    import importlib
+
+    render = importlib.import_module(f"citeslab_core.render.{module}").render
+    data = attrs.evolve(
+        load_example(), site=attrs.evolve(load_example().site, name="Cités\ud800Lab\uffff")
+    )
+    text = render(compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
+    text.encode("utf-8")
+    assert "\uffff" not in text
+    assert "Cités\ufffdLab\ufffd" in text

@@ -128,7 +128,10 @@ def render(bilan: Bilan) -> str:
         keep_trailing_newline=True,
     )
     page = _page(bilan, _Charts())
-    return env.get_template("bilan.html").render(page=page)
+    from citeslab_core.files import clean_text
+
+    # What no encoder or HTML parser accepts (a lone surrogate, U+FFFF) never leaves.
+    return clean_text(env.get_template("bilan.html").render(page=page))
 
 
 # --- French formatting: citeslab_core.french, and the page's own period heading ---------

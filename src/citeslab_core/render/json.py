@@ -266,4 +266,6 @@ def render(bilan: Bilan) -> str:
     provenance = provenance_data(bilan)
     if provenance is not None:
         document["provenance"] = provenance
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    from citeslab_core.files import clean_text
+
+    return clean_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

@@ -389,7 +389,9 @@ def render(bilan: Bilan) -> str:
         out.append("  Aucune remarque.")
     if bilan.provenance is not None:
         out += ["", bilan.provenance.describe() + "."]
-    return "\n".join(out) + "\n"
+    from citeslab_core.files import clean_text
+
+    return clean_text("\n".join(out) + "\n")
 
 
 def _per_thousand(accompanied: int | None, value: Decimal | None) -> str:
