@@ -561,3 +561,52 @@ def test_hidden_sheets_are_noted(tmp_path: Path) -> None:
     notes = read_input(workbook).notes
     assert sorted(n.location.sheet or "" for n in notes) == ["porteurs", "textes"]
     assert any("veryHidden" in n.message for n in notes)
+
+
+def _repeated_ods(path: Path, porteurs_rows: str) -> Path:
+    """An ``.ods`` whose ``porteurs`` sheet holds the rows ``porteurs_rows`` (XML)."""
+    from test_readers import ods
+
+    ods(path, {"porteurs": [["id"]], "suivis": [["porteur", "date", "type"]]})
+    return _rewrite(
+        path,
+        "content.xml",
+        lambda x: x.replace(
+            "</table:table-row></table:table>",
+            "</table:table-row>" + porteurs_rows + "</table:table>",
+            1,
+        ),
+    )
+
+
+CELL = '<table:table-cell office:value-type="string"><text:p>P1</text:p></table:table-cell>'
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        f'<table:table-row table:number-rows-repeated="1000000000">{CELL}</table:table-row>',
+        f'<table:table-row><table:table-cell table:number-columns-repeated="100000"/>{CELL}'
+        "</table:table-row>",
+        f'<table:table-row table:number-rows-repeated="100000">{CELL}'
+        f'<table:table-cell table:number-columns-repeated="1000"/>{CELL}</table:table-row>',
+    ],
+)
+def test_repeated_ods_rows_and_columns_are_refused_at_once(tmp_path: Path, rows: str) -> None:
+    path = _repeated_ods(tmp_path / "x.ods", rows)
+    assert path.stat().st_size < 2_000
+    started = time.perf_counter()
+    (problem,) = problems(path)
+    assert time.perf_counter() - started < 5
+    assert problem.location.sheet == "porteurs"
+
+
+def test_empty_repeated_ods_rows_are_fine(tmp_path: Path) -> None:
+    # what LibreOffice writes after a sheet's last row: empty rows, repeated to the end
+    empty = (
+        '<table:table-row table:number-rows-repeated="1048570">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    path = _repeated_ods(tmp_path / "x.ods", f"<table:table-row>{CELL}</table:table-row>{empty}")
+    data = read_input(path)
+    assert [p.id for p in data.persons] == ["P1"]

@@ -268,6 +268,100 @@ def _workbook_sheets(wb: Any, file: str, notes: list[Problem]) -> Iterator[RawSh
         yield RawSheet(name, file, _guarded(rows))
 
 
+#: The tags of an OpenDocument sheet that place its cells.
+_ODS_TAG = re.compile(
+    rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>"
+)
+_ODS_ROWS = re.compile(rb'number-rows-repeated="(\d{1,12})"')
+_ODS_COLUMNS = re.compile(rb'number-columns-repeated="(\d{1,12})"')
+_ODS_NAME = re.compile(rb'name="([^"]*)"')
+#: The most cells (rows times columns, empty ones between included) an ``.ods`` sheet
+#: may span: calamine holds a sheet as one grid of that many cells.
+MAX_ODS_CELLS = 20_000_000
+
+
+def check_ods_content(path: Path) -> None:
+    """Refuse an OpenDocument sheet whose repeated rows or columns (``<table:table-row
+    table:number-rows-repeated="1000000000">``, a few bytes) would span more than Excel's
+    rows or columns, or a grid of more than :data:`MAX_ODS_CELLS` cells. Only repeats of
+    cells that hold a value count: the empty rows a spreadsheet writes at a sheet's end
+    are fine."""
+    try:
+        archive = zipfile.ZipFile(path)
+        info = archive.getinfo("content.xml")
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return  # the reader says what is wrong
+    with archive, archive.open(info) as stream:
+        state = _OdsScan()
+        tail = b""
+        try:
+            while chunk := stream.read(1 << 20):
+                data = tail + chunk
+                cut = data.rfind(b"<")
+                if cut < 0:
+                    tail = b""
+                    continue
+                for match in _ODS_TAG.finditer(data, 0, cut):
+                    state.tag(match)
+                tail = data[cut:]
+            for match in _ODS_TAG.finditer(tail):
+                state.tag(match)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return
+
+
+class _OdsScan:
+    """Where the cells of the sheet being scanned go (see :func:`check_ods_content`)."""
+
+    def __init__(self) -> None:
+        self.sheet = ""
+        self.row = self.row_repeat = self.column = self.last_row = self.last_column = 0
+        self.row_has_value = False
+
+    def tag(self, match: re.Match[bytes]) -> None:
+        closing, name, attributes, empty = match.groups()
+        if name == b"table":
+            if not closing:
+                found = _ODS_NAME.search(attributes)
+                self.sheet = found[1].decode("utf-8", "replace") if found else ""
+                self.row = self.last_row = self.last_column = 0
+            return
+        if name == b"table-row":
+            if not closing:
+                found = _ODS_ROWS.search(attributes)
+                self.row_repeat = int(found[1]) if found else 1
+                self.column, self.row_has_value = 0, False
+            if closing or empty:
+                if self.row_has_value:
+                    self.last_row = self.row + self.row_repeat
+                    self._check()
+                self.row += self.row_repeat
+            return
+        if closing:
+            return
+        found = _ODS_COLUMNS.search(attributes)
+        repeat = int(found[1]) if found else 1
+        if b"value-type=" in attributes:
+            self.row_has_value = True
+            self.last_column = max(self.last_column, self.column + repeat)
+        self.column += repeat
+
+    def _check(self) -> None:
+        if self.last_row > MAX_ROWS or self.last_column > MAX_COLUMNS:
+            raise BeyondLimits(
+                f"des cellules jusqu'à la ligne {_number(self.last_row)} et la colonne "
+                f"{_number(self.last_column)} : au-delà de la dernière ligne "
+                f"({_number(MAX_ROWS)}) ou colonne ({_number(MAX_COLUMNS)}) d'un tableur",
+                self.sheet,
+            )
+        if self.last_row * self.last_column > MAX_ODS_CELLS:
+            raise BeyondLimits(
+                f"{_number(self.last_row)} lignes de {_number(self.last_column)} colonnes : "
+                f"plus de {_number(MAX_ODS_CELLS)} cellules, ce n'est pas un classeur de site",
+                self.sheet,
+            )
+
+
 def read_ods(path: Path) -> Dataset:
     """The dataset of an OpenDocument spreadsheet (``.ods``), read with python-calamine."""
     return _read_calamine(path, "OpenDocument (.ods)")
@@ -286,6 +380,7 @@ def _read_calamine(path: Path, kind: str) -> Dataset:
     file = path.name
     try:
         check_archive(path)
+        check_ods_content(path)
     except BeyondLimits as exc:
         raise exc.problem(file) from None
     try:
