@@ -216,3 +216,25 @@ def test_validate_names_the_json_element_of_a_rule_error(
     path.write_text(json.dumps(document), encoding="utf-8")
     assert main(["validate", str(path), "--on", "2023-12-31"]) == 1
     assert "- d.json, suivis[3] : Suivi après la sortie, sans entretien" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "html"])
+def test_report_without_checks_leaves_them_out(tmp_path: Path, fmt: str) -> None:
+    # FORMATS §3: --without-checks leaves the checks out of a bilan meant for funders; the
+    # default report keeps them.
+    both = {}
+    for flag in ([], ["--without-checks"]):
+        target = tmp_path / f"bilan{len(flag)}.{fmt}"
+        argv = ["report", "--example", "--year", "2023", "--format", fmt, "-o", str(target)]
+        assert main([*argv, *flag]) == 0
+        both[bool(flag)] = target.read_text(encoding="utf-8")
+    with_checks, without = both[False], both[True]
+    if fmt == "json":
+        assert "controles" in json.loads(with_checks)
+        assert "controles" not in json.loads(without)
+    else:
+        assert "Contrôles" in with_checks
+        assert "Contrôles" not in without
+        assert "constat" not in without
+    # Everything else is the same report.
+    assert len(without) < len(with_checks)

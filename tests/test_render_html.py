@@ -231,9 +231,12 @@ def test_funding_amounts_and_shares_exactly_as_babel_writes_them(html: str, page
         "",
     ] in rows
     assert ["Coût total", f"52{NNBSP}276,49{NBSP}€", f"100,0{NBSP}%", "", ""] in rows
-    assert ["Coût total", f"51{NNBSP}128,16{NBSP}€", f"100,0{NBSP}%", "", ""] in rows
-    assert ["Coût total", f"56{NNBSP}466,00{NBSP}€", f"100,0{NBSP}%", "", ""] in rows
-    assert "Prévisionnel et réalisé 2023" in html
+    # The other years of the convention: the section « Financements pluriannuels », funders
+    # in rows, (year, nature) in columns, as in the text report.
+    (total,) = [r for r in page.rows["pluriannuels"] if r[0] == "Total"]
+    assert f"51{NNBSP}128,16{NBSP}€" in total
+    assert f"56{NNBSP}466,00{NBSP}€" in total
+    assert f"Prévu et réalisé 2023 (seuil d&#39;écart : 10{NBSP}%)" in html
     assert [
         "PIC (Plan d'investissement dans les compétences)",
         f"30{NNBSP}000,00{NBSP}€",
@@ -241,11 +244,11 @@ def test_funding_amounts_and_shares_exactly_as_babel_writes_them(html: str, page
         f"-15{NNBSP}000,00{NBSP}€",
         f"-50,0{NBSP}%",
         "à expliquer",
-    ] in page.rows["ecarts"]
+    ] in page.rows["prevu_realise"]
 
 
 def test_reach_prescribers_partnerships_texts_checks(bilan: Bilan, html: str, page: Page) -> None:
-    assert row(page, "rayonnement", "Bellevue (QP029903)")[1] == f"7{NNBSP}120"
+    assert row(page, "portee", "Bellevue (QP029903)")[1] == f"7{NNBSP}120"
     assert page.rows["prescripteurs"][1][0] == bilan.prescribers[0].name
     dates = {r[2] for r in page.rows["partenariats"] if len(r) == 3}
     assert {"janvier 2023", "mai à septembre 2023", "2023"} <= dates

@@ -197,6 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--public", action="store_true", help="masquer les petits effectifs (diffusion publique)"
     )
+    report.add_argument(
+        "--without-checks",
+        action="store_true",
+        help="laisser les contrôles hors du bilan (version pour les financeurs ; ils restent "
+        "dans validate et dans le bilan par défaut)",
+    )
     report.add_argument("--force", action="store_true", help="remplacer le fichier existant")
 
     followup = commands.add_parser(
@@ -555,7 +561,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         from citeslab_core.render.html import render
     else:
         from citeslab_core.render.text import render
-    _emit(render(bilan), args.output, force=args.force)
+    _emit(render(bilan, checks=not args.without_checks), args.output, force=args.force)
     return EXIT_OK
 
 

@@ -58,7 +58,8 @@ from citeslab_core.french import (
     format_years,
     rounded_shares_note,
 )
-from citeslab_core.vocabularies import FundingNature, PartnershipCategory
+from citeslab_core.outline import outline, summary
+from citeslab_core.vocabularies import Funder, FundingNature, PartnershipCategory
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -117,8 +118,9 @@ FONT = '"DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif'
 _BULLET = re.compile(r"^\s*(?:[-–—•*➢>·]\s*)+")
 
 
-def render(bilan: Bilan) -> str:
-    """The bilan as one self-contained HTML page (a ``str``, UTF-8 when written)."""
+def render(bilan: Bilan, *, checks: bool = True) -> str:
+    """The bilan as one self-contained HTML page (a ``str``, UTF-8 when written);
+    ``checks=False`` leaves the section « Contrôles » out (``report --without-checks``)."""
     import jinja2
 
     env = jinja2.Environment(
@@ -127,7 +129,7 @@ def render(bilan: Bilan) -> str:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    page = _page(bilan, _Charts())
+    page = _page(bilan, _Charts(), with_checks=checks)
     from citeslab_core.files import clean_text
 
     # What no encoder or HTML parser accepts (a lone surrogate, U+FFFF) never leaves.
@@ -350,6 +352,8 @@ class Page:
     other_fundings: tuple[FundingTable, ...]
     gaps: Gaps | None
     texts: tuple[TextGroup, ...]
+    chapters: tuple[ChapterView, ...]
+    with_checks: bool
     checks: tuple[CheckLine, ...]
     checks_lead: str
     colophon: str
@@ -369,7 +373,7 @@ def _version() -> str:
         return "dev"
 
 
-def _page(bilan: Bilan, charts: _Charts) -> Page:
+def _page(bilan: Bilan, charts: _Charts, *, with_checks: bool = True) -> Page:
     years = format_years(bilan.start, bilan.end)
     title = f"Bilan {years} — {bilan.site}"
     tables = {key: _block(bilan, table, charts) for key, table in bilan.tables.items()}
@@ -390,7 +394,7 @@ def _page(bilan: Bilan, charts: _Charts) -> Page:
         footer_css=charts.markup(css_string(title)),
         accompanied=format_count(bilan.accompanied),
         key_figures=_key_figures(bilan),
-        summary=_summary(bilan),
+        summary=summary(bilan),
         portrait_lead=(
             f"{format_count(bilan.accompanied)} personnes accompagnées sur la période : chaque "
             f"tableau les compte une fois (total {format_percent(100)}) ; chaque part est "
@@ -417,6 +421,8 @@ def _page(bilan: Bilan, charts: _Charts) -> Page:
         other_fundings=_other_fundings(bilan),
         gaps=_gaps(bilan),
         texts=_texts(bilan.texts, bilan.end.year),
+        chapters=_chapters(bilan, tables, checks=with_checks),
+        with_checks=with_checks,
         checks=tuple(_check(c) for c in bilan.checks),
         checks_lead=_checks_lead(bilan),
         colophon=(
@@ -516,47 +522,6 @@ def _results_detail(results: Table | None) -> str:
         return ""
     follow = results.row("poursuite")
     return "" if follow is None else f"{format_count(follow.count)} poursuites du parcours"
-
-
-def _summary(bilan: Bilan) -> tuple[str, ...]:
-    lines = []
-    sex = bilan.tables.get("sexe")
-    line = f"{format_count(bilan.accompanied)} personnes accompagnées (référent de parcours)"
-    if sex is not None:
-        parts = [f"{r.label.lower()} : {format_count(r.count)}" for r in sex.rows]
-        line += " — " + ", ".join(parts)
-    lines.append(line + ".")
-    results = bilan.tables.get("resultat")
-    if results is not None:
-        parts = [
-            f"{r.label.lower()} : {format_count(r.count)}" for r in results.rows if r.count != 0
-        ]
-        lines.append("Suite aux entretiens — " + " ; ".join(parts) + ".")
-    held = [a for a in bilan.animations if a.number]
-    if held:
-        parts = [f"{a.label.lower()} : {format_count(a.number)}" for a in held]
-        lines.append(
-            f"{format_count(bilan.indicators.animations_held)} actions collectives réalisées, "
-            f"{format_count(bilan.indicators.animation_participants)} participants — "
-            + " ; ".join(parts)
-            + "."
-        )
-    if bilan.programmes:
-        lines.append(
-            "Orientation vers les programmes et accélérateurs : "
-            + " ; ".join(
-                f"{p.programme} ({format_count(p.oriented)} orientés, "
-                f"{format_count(p.retained)} retenus)"
-                for p in bilan.programmes
-            )
-            + "."
-        )
-    if bilan.partnerships:
-        lines.append(
-            f"{format_count(len(bilan.partnerships))} partenariats et rencontres "
-            "partenariales dans la période."
-        )
-    return tuple(lines)
 
 
 def slice_colours(table: Table) -> dict[str, str]:
@@ -1018,3 +983,350 @@ class _SvgCleaner:
         root.attrib["role"] = "img"
         root.attrib["aria-label"] = self.title
         return root
+
+
+# --- The sections, in the order and under the titles of citeslab_core.outline ------------
+
+
+@attrs.frozen
+class GridRow:
+    """A row of a plain table: its cells (the first is the row's heading)."""
+
+    cells: tuple[str, ...]
+    masked: bool = False
+    #: A heading row spanning the table (a group of the rows below).
+    group: bool = False
+    #: The cells shown as a warning flag (indexes).
+    flags: tuple[int, ...] = ()
+
+
+@attrs.frozen
+class Grid:
+    """A plain table: headings, alignment (``l`` or ``r`` per column), rows, total rows,
+    notes; ``empty`` is shown instead when there is no row. A table of four columns or more
+    is stacked on narrow screens (each row a block, each cell with its heading)."""
+
+    heads: tuple[str, ...]
+    align: str
+    rows: tuple[GridRow, ...]
+    foot: tuple[GridRow, ...] = ()
+    notes: tuple[str, ...] = ()
+    empty: str = ""
+
+    @property
+    def stack(self) -> bool:
+        return len(self.heads) >= 4
+
+
+@attrs.frozen
+class SectionView:
+    """One section of the outline: ``kind`` names the template's macro (``figure``,
+    ``grid``, ``list``, ``checks``) and ``body`` is what it draws."""
+
+    key: str
+    anchor: str
+    title: str
+    kind: str
+    body: Any
+
+
+@attrs.frozen
+class ChapterView:
+    key: str
+    number: str
+    title: str
+    sections: tuple[SectionView, ...]
+
+
+def _anchor(key: str) -> str:
+    """A section's id: its key (``texte:perspectives`` gives ``texte-perspectives``); the
+    chapters' ids start with ``chapitre-``, so that they never meet."""
+    return re.sub(r"[^a-z0-9_]+", "-", key.lower()).strip("-")
+
+
+def _chapters(bilan: Bilan, blocks: dict[str, Block], *, checks: bool) -> tuple[ChapterView, ...]:
+    chapters = []
+    for chapter in outline(bilan, checks=checks):
+        sections = []
+        for section in chapter.sections:
+            kind, body = _section_body(bilan, blocks, section.key)
+            sections.append(
+                SectionView(section.key, _anchor(section.key), section.title, kind, body)
+            )
+        chapters.append(ChapterView(chapter.key, chapter.number, chapter.title, tuple(sections)))
+    return tuple(chapters)
+
+
+def _section_body(bilan: Bilan, blocks: dict[str, Block], key: str) -> tuple[str, Any]:
+    if key in blocks:
+        return "figure", blocks[key]
+    if key.startswith("texte:"):
+        items: list[str] = []
+        for text in bilan.texts:
+            if text.section == key[len("texte:") :]:
+                for line in text.text.splitlines():
+                    cleaned = _BULLET.sub("", line).strip()
+                    if cleaned:
+                        items.append(cleaned)
+        return "list", tuple(items)
+    if key == "resume":
+        return "list", summary(bilan)
+    if key == "controles":
+        return "checks", (_checks_lead(bilan), tuple(_check(c) for c in bilan.checks))
+    return "grid", _GRIDS[key](bilan)
+
+
+def _indicators_grid(bilan: Bilan) -> Grid:
+    ind = bilan.indicators
+    rows = [
+        ("Personnes accompagnées", ind.accompanied),
+        ("dont nouvelles", ind.new),
+        ("Femmes", ind.women),
+        ("Résidents d'un quartier prioritaire", ind.qpv_residents),
+        ("Moins de 26 ans", ind.under_26),
+        ("Demandeurs d'emploi", ind.job_seekers),
+        ("Bénéficiaires de minima sociaux", ind.minimum_benefits),
+        ("Créations", ind.creations),
+        ("Sorties positives (création, emploi ou formation, poursuite)", ind.positive_exits),
+        ("Entrées en programme (personnes retenues)", ind.programme_entries),
+        ("Animations réalisées", ind.animations_held),
+        ("Participants aux animations", ind.animation_participants),
+    ]
+    return Grid(
+        ("Indicateur", "Valeur"),
+        "lr",
+        tuple(GridRow((label, format_count(value)), value is None) for label, value in rows),
+    )
+
+
+def _reach_grid(bilan: Bilan) -> Grid:
+    return Grid(
+        ("Quartier", "Habitants", "Accompagnés", "Pour 1 000 habitants"),
+        "lrrr",
+        tuple(GridRow((r.name, r.population, r.count, r.per_thousand)) for r in _reach(bilan).rows),
+        notes=(
+            "Personnes accompagnées pour 1 000 habitants des quartiers dont la population "
+            "est déclarée.",
+        ),
+    )
+
+
+def _prescribers_grid(bilan: Bilan) -> Grid:
+    return Grid(
+        ("Prescripteur", "Personnes"),
+        "lr",
+        tuple(GridRow((p.name, format_count(p.count)), p.count is None) for p in bilan.prescribers),
+        notes=("Personnes venues par un partenaire, le plus fréquent d’abord.",),
+    )
+
+
+def _orientations_grid(bilan: Bilan) -> Grid:
+    view = _orientations_period(bilan)
+    return Grid(
+        ("Orientation", "Personnes", "Part", "Orientations"),
+        "lrrr",
+        tuple(GridRow((r.label, r.persons, r.share, r.orientations)) for r in view.rows),
+        foot=(GridRow(("Personnes orientées au moins une fois", view.persons, "", "")),),
+        notes=view.notes,
+    )
+
+
+def _programmes_grid(bilan: Bilan) -> Grid:
+    return Grid(
+        ("Programme ou accélérateur", "Personnes orientées", "Personnes retenues"),
+        "lrr",
+        tuple(
+            GridRow((p.programme, format_count(p.oriented), format_count(p.retained)))
+            for p in bilan.programmes
+        ),
+        empty="Aucune candidature ni décision dans la période.",
+    )
+
+
+def _animations_grid(bilan: Bilan) -> Grid:
+    view = _animations(bilan)
+    return Grid(
+        ("Action", "Nombre", "Participants"),
+        "lrr",
+        tuple(GridRow((r.label, r.number, r.participants)) for r in view.rows),
+        foot=(GridRow(("Total", view.number, view.participants)),),
+        notes=view.notes,
+        empty="Aucune action collective réalisée sur la période.",
+    )
+
+
+def _animations_planned_grid(bilan: Bilan) -> Grid:
+    return Grid(
+        ("Action", "Prévues", "Réalisées"),
+        "lrr",
+        tuple(GridRow((r.label, r.planned, r.held)) for r in _animations(bilan).planned),
+        notes=(
+            "Prévues : les animations au statut prévu datées dans la période, et les "
+            "permanences du calendrier.",
+        ),
+    )
+
+
+def _animations_qpv_grid(bilan: Bilan) -> Grid:
+    return Grid(
+        ("Quartier", "Code QPV", "Nombre", "Participants"),
+        "llrr",
+        tuple(
+            GridRow(
+                (
+                    a.neighbourhood,
+                    a.qpv_code or "",
+                    format_count(a.number),
+                    format_count(a.participants),
+                )
+            )
+            for a in bilan.animations_in_qpv
+        ),
+    )
+
+
+def _qpv_grid(bilan: Bilan) -> Grid:
+    sex_labels = [r.label for r in bilan.qpv_breakdown[0].sex.rows]
+    age_labels = [r.label for r in bilan.qpv_breakdown[0].age.rows]
+    rows = []
+    for q in bilan.qpv_breakdown:
+        name = f"{q.neighbourhood} ({q.qpv_code})" if q.qpv_code else q.neighbourhood
+        by_sex = {r.label: format_count(r.count) for r in q.sex.rows}
+        by_age = {r.label: format_count(r.count) for r in q.age.rows}
+        rows.append(
+            GridRow(
+                (
+                    name,
+                    format_count(q.accompanied),
+                    *(by_sex.get(label, "0") for label in sex_labels),
+                    *(by_age.get(label, "0") for label in age_labels),
+                ),
+                q.accompanied is None,
+            )
+        )
+    heads = ("Quartier", "Total", *sex_labels, *age_labels)
+    return Grid(heads, "l" + "r" * (len(heads) - 1), tuple(rows))
+
+
+def _partnerships_grid(bilan: Bilan) -> Grid:
+    rows: list[GridRow] = []
+    for group in _partnerships(bilan.partnerships):
+        rows.append(GridRow((group.title,), group=True))
+        rows += [GridRow((r.partner, r.action, r.date)) for r in group.rows]
+    return Grid(
+        ("Partenaire", "Action", "Date"),
+        "llr",
+        tuple(rows),
+        empty="Aucun partenariat daté dans la période.",
+    )
+
+
+def _funding_grid(table: FundingTable) -> Grid:
+    return Grid(
+        ("Financeur", "Montant", "Part", "Part déclarée", "Contrôle"),
+        "lrrrl",
+        tuple(
+            GridRow((r.funder, r.amount, r.share, r.declared, r.flag), flags=(4,))
+            for r in table.rows
+        ),
+        foot=(
+            GridRow(
+                ("Coût total", table.total, table.total_share, "", table.total_flag), flags=(4,)
+            ),
+        ),
+        notes=table.notes,
+    )
+
+
+def _year_funding_grid(bilan: Bilan) -> Grid:
+    if bilan.funding is None:
+        return Grid((), "", (), empty="Aucun financement réalisé saisi pour l'année.")
+    return _funding_grid(_funding_table(bilan.funding, _nature_title(bilan.funding)))
+
+
+def _gaps_grid(bilan: Bilan) -> Grid:
+    gaps = _gaps(bilan)
+    if gaps is None:  # pragma: no cover - the outline has no such section then
+        return Grid((), "", ())
+
+    def row(line: GapLine) -> GridRow:
+        cells = (line.funder, line.planned, line.actual, line.gap, line.gap_percent, line.flag)
+        return GridRow(cells, flags=(5,))
+
+    return Grid(
+        ("Financeur", "Prévu", "Réalisé", "Écart", "Écart (%)", "À expliquer"),
+        "lrrrrl",
+        tuple(row(r) for r in gaps.rows),
+        foot=(row(gaps.total),) if gaps.total is not None else (),
+        notes=gaps.notes,
+    )
+
+
+def _years_grid(bilan: Bilan) -> Grid:
+    years = bilan.funding_years
+    funders = [f for f in Funder if any(c.funder is f for y in years for c in y.contributions)]
+    rows = []
+    for funder in funders:
+        cells = [funder.label]
+        for year in years:
+            found = next((c for c in year.contributions if c.funder is funder), None)
+            cells.append(
+                ""
+                if found is None
+                else f"{format_amount(found.amount)} ({format_share(found.share)})"
+            )
+        rows.append(GridRow(tuple(cells)))
+    heads = ("Financeur", *(f"{y.year} {y.nature.label.lower()}" for y in years))
+    return Grid(
+        heads,
+        "l" + "r" * len(years),
+        tuple(rows),
+        foot=(GridRow(("Total", *(format_amount(y.total) for y in years))),),
+        notes=("Montant et part de chaque financeur, par année et nature.",),
+    )
+
+
+def _crf_grid(bilan: Bilan) -> Grid:
+    report = bilan.financial_report
+    if report is None:  # pragma: no cover - the outline has no such section then
+        return Grid((), "", ())
+
+    def row(account: str, label: str, line: Any, total: bool = False) -> GridRow:
+        percent = line.gap_percent
+        return GridRow(
+            (
+                f"{account} {label}".strip(),
+                format_amount(line.planned, missing=NONE),
+                format_amount(line.actual, missing=NONE),
+                format_signed_amount(line.gap),
+                format_signed_share(percent) if percent is not None else NONE,
+            )
+        )
+
+    rows = [
+        *(row(x.account, x.label, x) for x in report.charges),
+        row("", "Total des charges (60 à 68)", report.charges_total),
+        row("", "Total (avec 86)", report.charges_grand_total),
+        *(row(x.account, x.label, x) for x in report.produits),
+        row("", "Total des produits (70 à 78)", report.produits_total),
+        row("", "Total (avec 87)", report.produits_grand_total),
+    ]
+    return Grid(("Compte", "Prévu", "Réalisé", "Écart", "Écart (%)"), "lrrrr", tuple(rows))
+
+
+_GRIDS: dict[str, Callable[[Bilan], Grid]] = {
+    "indicateurs": _indicators_grid,
+    "portee": _reach_grid,
+    "prescripteurs": _prescribers_grid,
+    "orientations_periode": _orientations_grid,
+    "programmes": _programmes_grid,
+    "animations": _animations_grid,
+    "animations_prevues": _animations_planned_grid,
+    "animations_qpv": _animations_qpv_grid,
+    "qpv": _qpv_grid,
+    "partenariats": _partnerships_grid,
+    "financement": _year_funding_grid,
+    "prevu_realise": _gaps_grid,
+    "pluriannuels": _years_grid,
+    "compte_rendu_financier": _crf_grid,
+}

@@ -128,11 +128,13 @@ def _crf(report: FinancialReport | None) -> dict[str, Any] | None:
     }
 
 
-def to_data(bilan: Bilan) -> dict[str, Any]:
-    """The JSON document as Python data (dicts, lists, str, int, float, bool, None)."""
+def to_data(bilan: Bilan, *, checks: bool = True) -> dict[str, Any]:
+    """The JSON document as Python data (dicts, lists, str, int, float, bool, None).
+
+    ``checks=False`` (``report --without-checks``) leaves the ``controles`` key out."""
     ind = bilan.indicators
     plan = bilan.funding_plan
-    return {
+    data: dict[str, Any] = {
         "schema": SCHEMA,
         "site": bilan.site,
         "periode": {"debut": bilan.start.isoformat(), "fin": bilan.end.isoformat()},
@@ -244,6 +246,9 @@ def to_data(bilan: Bilan) -> dict[str, Any]:
         "textes": [{"section": t.section, "texte": t.text} for t in bilan.texts],
         "compte_rendu_financier": _crf(bilan.financial_report),
     }
+    if not checks:
+        del data["controles"]
+    return data
 
 
 def provenance_data(bilan: Bilan) -> dict[str, Any] | None:
@@ -259,10 +264,10 @@ def provenance_data(bilan: Bilan) -> dict[str, Any] | None:
     }
 
 
-def render(bilan: Bilan) -> str:
+def render(bilan: Bilan, *, checks: bool = True) -> str:
     """The bilan as a JSON document (see the module docstring); a stamped bilan ends with
-    its ``provenance``."""
-    document = to_data(bilan)
+    its ``provenance``; ``checks=False`` leaves the checks out (``report --without-checks``)."""
+    document = to_data(bilan, checks=checks)
     provenance = provenance_data(bilan)
     if provenance is not None:
         document["provenance"] = provenance

@@ -8,10 +8,10 @@ count is ``s``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from citeslab_core.bilan import ORIENTATIONS_PERIOD_TITLE, TEXT_SECTION_TITLES, Bilan, Table
+from citeslab_core.bilan import Bilan, Table
 from citeslab_core.crf import CrfLine, CrfTotal
 from citeslab_core.french import (
     MASKED,
@@ -21,13 +21,13 @@ from citeslab_core.french import (
     format_partial_date,
     format_percent,
     format_period,
-    format_rate,
     format_share,
     format_signed_amount,
     format_signed_share,
     rounded_shares_note,
 )
 from citeslab_core.funding import FundingPlanRow, FundingYear
+from citeslab_core.outline import outline, summary
 from citeslab_core.vocabularies import Funder
 
 __all__ = ["MASKED", "render"]
@@ -174,8 +174,12 @@ SUBSET_NOTE = (
 )
 
 
-def render(bilan: Bilan) -> str:
-    """The bilan as aligned French text (see the module docstring)."""
+def render(bilan: Bilan, *, checks: bool = True) -> str:
+    """The bilan as aligned French text (see the module docstring); ``checks=False``
+    leaves the section « Contrôles » out (``report --without-checks``).
+
+    The chapters and sections, their order and titles, are :func:`~citeslab_core.outline.
+    outline`'s, as in the HTML page."""
     out: list[str] = []
     head = f"Bilan {bilan.site} {format_period(bilan.start, bilan.end)}"
     out += [head, "=" * len(head)]
@@ -195,10 +199,43 @@ def render(bilan: Bilan) -> str:
     out.append(
         f"Nouvelles personnes (premier entretien dans la période) : {format_count(bilan.new)}"
     )
+    for chapter in outline(bilan, checks=checks):
+        heading = f"{chapter.number} — {chapter.title}" if chapter.number else chapter.title
+        out += ["", "", heading, "=" * len(heading)]
+        for section in chapter.sections:
+            out += _title(section.title)
+            out += _section(bilan, section.key)
+    if bilan.provenance is not None:
+        out += ["", bilan.provenance.describe() + "."]
+    from citeslab_core.files import clean_text
 
+    return clean_text("\n".join(out) + "\n")
+
+
+def _section(bilan: Bilan, key: str) -> list[str]:
+    """The lines of the section ``key`` (a key of :func:`~citeslab_core.outline.outline`)."""
+    if key in bilan.tables:
+        lines = _table_lines(bilan.tables[key])
+        if key == "orientation_premier_rdv":
+            lines.append(
+                f"  dont « Autres » sans aucune orientation : "
+                f"{format_count(bilan.without_orientation)}"
+            )
+        return lines
+    if key.startswith("texte:"):
+        lines = []
+        for row in bilan.texts:
+            if row.section == key[len("texte:") :]:
+                paragraph = row.text.splitlines() or [""]
+                lines.append(f"  - {paragraph[0]}")
+                lines += [f"    {line}" for line in paragraph[1:]]
+        return lines
+    return _SECTIONS[key](bilan)
+
+
+def _indicators(bilan: Bilan) -> list[str]:
     ind = bilan.indicators
-    out += _title("Indicateurs d'activité")
-    out += _grid(
+    return _grid(
         ["", ""],
         [
             ["Personnes accompagnées", format_count(ind.accompanied)],
@@ -219,179 +256,181 @@ def render(bilan: Bilan) -> str:
         ],
     )
 
-    for table in bilan.tables.values():
-        out += _title(table.title)
-        out += _table_lines(table)
-        if table.key == "orientation_premier_rdv":
-            out.append(
-                f"  dont « Autres » sans aucune orientation : "
-                f"{format_count(bilan.without_orientation)}"
-            )
-            out += _title(ORIENTATIONS_PERIOD_TITLE)
-            out += _orientations_period_lines(bilan)
 
-    out += _title("Programmes et accélérateurs")
-    if bilan.programmes:
-        out += _grid(
-            ["Programme", "Personnes orientées", "Personnes retenues"],
-            [
-                [p.programme, format_count(p.oriented), format_count(p.retained)]
-                for p in bilan.programmes
-            ],
-        )
-    else:
-        out.append("  Aucune candidature ni décision dans la période.")
+def _summary(bilan: Bilan) -> list[str]:
+    return [f"  - {line}" for line in summary(bilan)]
 
-    out += _title("Animations réalisées")
-    out += _grid(
+
+def _programmes(bilan: Bilan) -> list[str]:
+    if not bilan.programmes:
+        return ["  Aucune candidature ni décision dans la période."]
+    return _grid(
+        ["Programme", "Personnes orientées", "Personnes retenues"],
+        [
+            [p.programme, format_count(p.oriented), format_count(p.retained)]
+            for p in bilan.programmes
+        ],
+    )
+
+
+def _animations(bilan: Bilan) -> list[str]:
+    return _grid(
         ["Type", "Nombre", "Participants"],
         [[a.label, format_count(a.number), format_count(a.participants)] for a in bilan.animations],
     )
+
+
+def _animations_planned(bilan: Bilan) -> list[str]:
     planned = [a for a in bilan.planned_animations if a.planned or a.held]
-    if any(a.planned for a in planned):
-        out += _title("Animations prévues et réalisées")
-        out += _grid(
-            ["Type", "Prévues", "Réalisées"],
-            [[a.label, format_count(a.planned), format_count(a.held)] for a in planned],
-        )
-        out.append(
-            "  Prévues : les animations au statut prévu datées dans la période, et les "
-            "permanences du calendrier."
-        )
-    if bilan.animations_in_qpv:
-        out += _title("Animations dans les quartiers prioritaires")
-        out += _grid(
-            ["Quartier", "Code QPV", "Nombre", "Participants"],
+    lines = _grid(
+        ["Type", "Prévues", "Réalisées"],
+        [[a.label, format_count(a.planned), format_count(a.held)] for a in planned],
+    )
+    lines.append(
+        "  Prévues : les animations au statut prévu datées dans la période, et les "
+        "permanences du calendrier."
+    )
+    return lines
+
+
+def _animations_qpv(bilan: Bilan) -> list[str]:
+    return _grid(
+        ["Quartier", "Code QPV", "Nombre", "Participants"],
+        [
             [
-                [
-                    a.neighbourhood,
-                    a.qpv_code or "",
-                    format_count(a.number),
-                    format_count(a.participants),
-                ]
-                for a in bilan.animations_in_qpv
-            ],
-            align="llrr",
-        )
+                a.neighbourhood,
+                a.qpv_code or "",
+                format_count(a.number),
+                format_count(a.participants),
+            ]
+            for a in bilan.animations_in_qpv
+        ],
+        align="llrr",
+    )
 
-    out += _title("Partenariats, maillages et échanges de réseaux")
-    if bilan.partnerships:
-        out += _grid(
-            ["Partenaire", "Catégorie", "Action", "Date"],
+
+def _partnerships(bilan: Bilan) -> list[str]:
+    if not bilan.partnerships:
+        return ["  Aucun partenariat daté dans la période."]
+    return _grid(
+        ["Partenaire", "Catégorie", "Action", "Date"],
+        [
             [
-                [
-                    p.partner,
-                    p.category.label if p.category is not None else "",
-                    p.action or "",
-                    format_partial_date(p.date),
-                ]
-                for p in bilan.partnerships
-            ],
-            align="llll",
-        )
-    else:
-        out.append("  Aucun partenariat daté dans la période.")
+                p.partner,
+                p.category.label if p.category is not None else "",
+                p.action or "",
+                format_partial_date(p.date),
+            ]
+            for p in bilan.partnerships
+        ],
+        align="llll",
+    )
 
-    if bilan.reach:
-        out += _title("Portée dans les quartiers (pour 1 000 habitants)")
-        out += _grid(
-            ["Quartier", "Habitants", "Accompagnés", "Pour 1 000 habitants"],
+
+def _reach(bilan: Bilan) -> list[str]:
+    return _grid(
+        ["Quartier", "Habitants", "Accompagnés", "Pour 1 000 habitants"],
+        [
             [
-                [
-                    r.neighbourhood,
-                    format_count(r.population),
-                    format_count(r.accompanied),
-                    _per_thousand(r.accompanied, r.per_thousand),
-                ]
-                for r in bilan.reach
-            ],
-        )
+                r.neighbourhood,
+                format_count(r.population),
+                format_count(r.accompanied),
+                _per_thousand(r.accompanied, r.per_thousand),
+            ]
+            for r in bilan.reach
+        ],
+    )
 
-    if bilan.qpv_breakdown:
-        out += _title("Personnes accompagnées par quartier prioritaire")
-        sex_labels = [r.label for r in bilan.qpv_breakdown[0].sex.rows]
-        age_labels = [r.label for r in bilan.qpv_breakdown[0].age.rows]
-        rows = []
-        for q in bilan.qpv_breakdown:
-            name = f"{q.neighbourhood} ({q.qpv_code})" if q.qpv_code else q.neighbourhood
-            by_sex = {r.label: format_count(r.count) for r in q.sex.rows}
-            by_age = {r.label: format_count(r.count) for r in q.age.rows}
-            rows.append(
-                [
-                    name,
-                    format_count(q.accompanied),
-                    *(by_sex.get(label, "0") for label in sex_labels),
-                    *(by_age.get(label, "0") for label in age_labels),
-                ]
-            )
-        out += _grid(["Quartier", "Total", *sex_labels, *age_labels], rows)
 
-    if bilan.prescribers:
-        out += _title("Prescripteurs (personnes venues par un partenaire)")
-        out += _grid(
-            ["Prescripteur", "Personnes"],
-            [[p.name, format_count(p.count)] for p in bilan.prescribers],
+def _qpv(bilan: Bilan) -> list[str]:
+    sex_labels = [r.label for r in bilan.qpv_breakdown[0].sex.rows]
+    age_labels = [r.label for r in bilan.qpv_breakdown[0].age.rows]
+    rows = []
+    for q in bilan.qpv_breakdown:
+        name = f"{q.neighbourhood} ({q.qpv_code})" if q.qpv_code else q.neighbourhood
+        by_sex = {r.label: format_count(r.count) for r in q.sex.rows}
+        by_age = {r.label: format_count(r.count) for r in q.age.rows}
+        rows.append(
+            [
+                name,
+                format_count(q.accompanied),
+                *(by_sex.get(label, "0") for label in sex_labels),
+                *(by_age.get(label, "0") for label in age_labels),
+            ]
         )
+    return _grid(["Quartier", "Total", *sex_labels, *age_labels], rows)
 
-    out += _title("Financement de l'année")
-    if bilan.funding is not None:
-        out.append(f"  {bilan.funding.year}, réalisé")
-        out += _funding_lines(bilan.funding)
-    else:
-        out.append("  Aucun financement réalisé saisi pour l'année.")
-    if bilan.funding_plan is not None:
-        plan = bilan.funding_plan
-        out += _title(
-            f"Prévu et réalisé {plan.year} (seuil d'écart : {format_rate(plan.threshold)})"
-        )
-        out += _grid(
-            ["Financeur", "Prévu", "Réalisé", "Écart", "Écart (%)", ""],
-            [_plan_cells(r) for r in (*plan.rows, plan.total)],
-            align="lrrrrl",
-        )
-    if bilan.funding_years:
-        out += _title("Financements pluriannuels")
-        out += _years_lines(bilan.funding_years)
 
+def _prescribers(bilan: Bilan) -> list[str]:
+    return _grid(
+        ["Prescripteur", "Personnes"],
+        [[p.name, format_count(p.count)] for p in bilan.prescribers],
+    )
+
+
+def _funding(bilan: Bilan) -> list[str]:
+    if bilan.funding is None:
+        return ["  Aucun financement réalisé saisi pour l'année."]
+    return [f"  {bilan.funding.year}, réalisé", *_funding_lines(bilan.funding)]
+
+
+def _plan(bilan: Bilan) -> list[str]:
+    plan = bilan.funding_plan
+    if plan is None:  # pragma: no cover - the outline has no such section then
+        return []
+    return _grid(
+        ["Financeur", "Prévu", "Réalisé", "Écart", "Écart (%)", ""],
+        [_plan_cells(r) for r in (*plan.rows, plan.total)],
+        align="lrrrrl",
+    )
+
+
+def _years(bilan: Bilan) -> list[str]:
+    return _years_lines(bilan.funding_years)
+
+
+def _financial_report(bilan: Bilan) -> list[str]:
     report = bilan.financial_report
-    if report is not None:
-        out += _title(
-            f"Compte rendu financier {report.year} (Cerfa n° 15059, "
-            f"seuil d'écart : {format_rate(report.threshold)})"
-        )
-        out += _grid(
-            ["Compte", "Libellé", "Prévu", "Réalisé", "Écart", "Écart (%)"],
-            [
-                *(_crf_cells(x.account, x.label, x) for x in report.charges),
-                _crf_cells("", "Total des charges (60 à 68)", report.charges_total),
-                _crf_cells("", "Total (avec 86)", report.charges_grand_total),
-                *(_crf_cells(x.account, x.label, x) for x in report.produits),
-                _crf_cells("", "Total des produits (70 à 78)", report.produits_total),
-                _crf_cells("", "Total (avec 87)", report.produits_grand_total),
-            ],
-            align="llrrrr",
-        )
+    if report is None:  # pragma: no cover - the outline has no such section then
+        return []
+    return _grid(
+        ["Compte", "Libellé", "Prévu", "Réalisé", "Écart", "Écart (%)"],
+        [
+            *(_crf_cells(x.account, x.label, x) for x in report.charges),
+            _crf_cells("", "Total des charges (60 à 68)", report.charges_total),
+            _crf_cells("", "Total (avec 86)", report.charges_grand_total),
+            *(_crf_cells(x.account, x.label, x) for x in report.produits),
+            _crf_cells("", "Total des produits (70 à 78)", report.produits_total),
+            _crf_cells("", "Total (avec 87)", report.produits_grand_total),
+        ],
+        align="llrrrr",
+    )
 
-    sections: dict[str, list[str]] = {}
-    for row in bilan.texts:
-        sections.setdefault(row.section, []).append(row.text)
-    for section, texts in sections.items():
-        out += _title(TEXT_SECTION_TITLES.get(section, section))
-        for paragraph in texts:
-            lines = paragraph.splitlines() or [""]
-            out.append(f"  - {lines[0]}")
-            out += [f"    {line}" for line in lines[1:]]
 
-    out += _title("Contrôles")
-    if bilan.checks:
-        out += [f"  [{c.severity}] {c.message}" for c in bilan.checks]
-    else:
-        out.append("  Aucune remarque.")
-    if bilan.provenance is not None:
-        out += ["", bilan.provenance.describe() + "."]
-    from citeslab_core.files import clean_text
+def _checks(bilan: Bilan) -> list[str]:
+    if not bilan.checks:
+        return ["  Aucune remarque."]
+    return [f"  [{c.severity}] {c.message}" for c in bilan.checks]
 
-    return clean_text("\n".join(out) + "\n")
+
+_SECTIONS: dict[str, Callable[[Bilan], list[str]]] = {
+    "indicateurs": _indicators,
+    "resume": _summary,
+    "portee": _reach,
+    "prescripteurs": _prescribers,
+    "orientations_periode": _orientations_period_lines,
+    "programmes": _programmes,
+    "animations": _animations,
+    "animations_prevues": _animations_planned,
+    "animations_qpv": _animations_qpv,
+    "qpv": _qpv,
+    "partenariats": _partnerships,
+    "financement": _funding,
+    "prevu_realise": _plan,
+    "pluriannuels": _years,
+    "compte_rendu_financier": _financial_report,
+    "controles": _checks,
+}
 
 
 def _per_thousand(accompanied: int | None, value: Decimal | None) -> str:
