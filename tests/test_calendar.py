@@ -359,9 +359,12 @@ def test_planned_against_held_in_the_text_and_html_bilans(tmp_path: Path) -> Non
     assert "Animations prévues et réalisées" in text
     assert "  Marché de créateurs             3          0" in text
     html = render_html(bilan)
-    assert "Prévu et réalisé" in html
+    # The same section title in the page as in the text (one outline for both).
+    assert "Animations prévues et réalisées" in html
     # Nothing planned in 2023: no comparison to show.
-    assert "Prévu et réalisé" not in render_html(compute_bilan(load_example(), year=2023))
+    assert "Animations prévues et réalisées" not in render_html(
+        compute_bilan(load_example(), year=2023)
+    )
 
 
 def test_planned_against_held_sums_over_sites_by_code() -> None:
