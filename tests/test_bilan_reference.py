@@ -303,7 +303,8 @@ def test_programmes_and_exits_follow_the_definitions(
     check = [c for c in bilan.checks if c.code == "sortie_sans_contact"]
     assert bool(check) == bool(exits_outside)
     if exits_outside:
-        assert check[0].message.startswith(f"{len(exits_outside)} sortie(s)")
+        n = len(exits_outside)
+        assert check[0].message.startswith(f"{n} sortie datée" if n == 1 else f"{n} sorties")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -44,7 +44,7 @@ from citeslab_core.crf import FinancialReport, budget_findings, financial_report
 from citeslab_core.dates import PartialDate, Precision, age_on
 from citeslab_core.disclosure import mask_value, masked_sum, suppress
 from citeslab_core.errors import UsageError
-from citeslab_core.french import format_count
+from citeslab_core.french import format_count, is_singular
 from citeslab_core.funding import (
     Contribution,
     FundingPlan,
@@ -627,8 +627,13 @@ def compute_bilan(
             Check(
                 "animation_sans_participants",
                 "info",
-                f"{format_count(no_participants)} animation(s) réalisée(s) sans nombre de "
-                "participants : comptée(s) pour 0 participant.",
+                _agree(
+                    no_participants,
+                    "{n} animation réalisée sans nombre de participants : comptée pour 0 "
+                    "participant.",
+                    "{n} animations réalisées sans nombre de participants : comptées pour 0 "
+                    "participant.",
+                ),
             )
         )
 
@@ -667,34 +672,47 @@ def compute_bilan(
 
     under_18 = tally.counters["tranche_age"][AgeBracket.UNDER_18.code]
     if under_18:
-        who = _how_many(cell("tranche_age", AgeBracket.UNDER_18.code), "personne(s)")
         checks.append(
             Check(
                 "age_moins_18",
                 "avertissement",
-                f"{who} accompagnée(s) avai(en)t moins de 18 ans au premier entretien : "
-                "vérifiez les dates de naissance.",
+                _agree(
+                    cell("tranche_age", AgeBracket.UNDER_18.code),
+                    "{n} personne accompagnée avait moins de 18 ans au premier entretien : "
+                    "vérifiez sa date de naissance.",
+                    "{n} personnes accompagnées avaient moins de 18 ans au premier entretien : "
+                    "vérifiez les dates de naissance.",
+                ),
             )
         )
     if tally.no_entretien:
-        who = _how_many(mask_value(tally.no_entretien, k), "personne(s)")
         checks.append(
             Check(
                 "sans_premier_entretien",
                 "avertissement",
-                f"{who} accompagnée(s) n'ont aucun entretien individuel : leur âge est pris à "
-                "leur premier suivi et leur orientation au premier rendez-vous comptée en "
-                "« Autres ».",
+                _agree(
+                    mask_value(tally.no_entretien, k),
+                    "{n} personne accompagnée n'a aucun entretien individuel : son âge est pris "
+                    "à son premier suivi et son orientation au premier rendez-vous comptée en "
+                    "« Autres ».",
+                    "{n} personnes accompagnées n'ont aucun entretien individuel : leur âge est "
+                    "pris à leur premier suivi et leur orientation au premier rendez-vous "
+                    "comptée en « Autres ».",
+                ),
             )
         )
     if scan.exits_outside:
-        who = _how_many(mask_value(scan.exits_outside, k), "sortie(s)")
         checks.append(
             Check(
                 "sortie_sans_contact",
                 "info",
-                f"{who} datée(s) de la période concernent des personnes sans entretien ni point "
-                "d'étape dans la période : elles ne sont pas dans les résultats.",
+                _agree(
+                    mask_value(scan.exits_outside, k),
+                    "{n} sortie datée de la période concerne une personne sans entretien ni "
+                    "point d'étape dans la période : elle n'est pas dans les résultats.",
+                    "{n} sorties datées de la période concernent des personnes sans entretien "
+                    "ni point d'étape dans la période : elles ne sont pas dans les résultats.",
+                ),
             )
         )
 
@@ -704,7 +722,11 @@ def compute_bilan(
             Check(
                 "partenariat_sans_date",
                 "info",
-                f"{format_count(undated)} partenariat(s) sans date : absent(s) du bilan.",
+                _agree(
+                    undated,
+                    "{n} partenariat sans date : absent du bilan.",
+                    "{n} partenariats sans date : absents du bilan.",
+                ),
             )
         )
 
@@ -1122,12 +1144,14 @@ def _tally(data: Dataset, rows: list[_Row]) -> _Tally:
     return tally
 
 
-def _how_many(count: int | None, noun: str) -> str:
-    """The subject of a check's message: ``3 personne(s)``, or ``Des personnes`` (``Des
-    sorties``) when the count is masked (``k`` is 0 outside public mode: nothing is)."""
+def _agree(count: int | None, singular: str, plural: str) -> str:
+    """A check's message agreeing with ``count`` (babel's French plural rules:
+    :func:`~citeslab_core.french.is_singular`); ``{n}`` is the count, or « Des » when it
+    is masked (``k`` is 0 outside public mode: nothing is)."""
     if count is None:
-        return "Des " + noun.replace("(s)", "s")
-    return f"{format_count(count)} {noun}"
+        return plural.replace("{n}", "Des")
+    text = singular if is_singular(count) else plural
+    return text.replace("{n}", format_count(count))
 
 
 # -- tables --------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ everywhere:
 - :func:`format_partial_date`: ``janvier 2023``, ``mai à septembre 2023``, ``2023``;
 - :func:`format_period`: ``du 1er janvier 2023 au 31 décembre 2023``;
 - :func:`format_years`: ``2023``, ``2022–2023``;
+- :func:`counted`: « 1 création », « 2 créations » (babel's plural rules; every counted
+  phrase is in :data:`COUNTED`);
 - :func:`rounded_shares_note`: « Parts arrondies chacune à l'unité : leur somme fait
   101 %. », under a table whose shares do not add up to 100.
 
@@ -46,8 +48,10 @@ if TYPE_CHECKING:
     from citeslab_core.dates import PartialDate
 
 __all__ = [
+    "COUNTED",
     "LOCALE",
     "MASKED",
+    "counted",
     "format_amount",
     "format_count",
     "format_day",
@@ -60,6 +64,8 @@ __all__ = [
     "format_signed_amount",
     "format_signed_share",
     "format_years",
+    "is_singular",
+    "noun",
     "of",
     "rounded_shares_note",
 ]
@@ -142,6 +148,59 @@ def format_decimal(value: Decimal | None, *, decimals: int = 1) -> str:
 
     pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
     return str(babel_decimal(value, format=pattern, locale=LOCALE))
+
+
+#: Every counted phrase a person reads: key -> (singular, plural). French agreement by
+#: babel's plural rules (CLDR: 0 and 1 take the singular, « 0 création », « 1 création »,
+#: « 2 créations »; a masked count takes the plural).
+COUNTED: Final[dict[str, tuple[str, str]]] = {
+    "personne": ("personne", "personnes"),
+    "personne_accompagnee": ("personne accompagnée", "personnes accompagnées"),
+    "nouvelle_personne": ("nouvelle personne", "nouvelles personnes"),
+    "femme": ("femme", "femmes"),
+    "homme": ("homme", "hommes"),
+    "habitant_qpv": ("habitant des QPV", "habitants des QPV"),
+    "demandeur_emploi": ("demandeur d’emploi", "demandeurs d’emploi"),
+    "creation": ("création", "créations"),
+    "poursuite": ("poursuite du parcours", "poursuites du parcours"),
+    "entree_programme": ("entrée en programme", "entrées en programme"),
+    "programme": ("programme ou accélérateur", "programmes ou accélérateurs"),
+    "action_collective": ("action collective", "actions collectives"),
+    "action_collective_realisee": ("action collective réalisée", "actions collectives réalisées"),
+    "participant": ("participant", "participants"),
+    "permanence": ("permanence", "permanences"),
+    "reunion_partenariale": ("réunion partenariale", "réunions partenariales"),
+    "oriente": ("orienté", "orientés"),
+    "retenu": ("retenu", "retenus"),
+    "partenariat": (
+        "partenariat ou rencontre partenariale",
+        "partenariats et rencontres partenariales",
+    ),
+    "constat": ("constat", "constats"),
+    "sortie": ("sortie", "sorties"),
+    "animation": ("animation", "animations"),
+}
+
+
+def is_singular(count: int | None) -> bool:
+    """Whether French writes ``count``'s noun in the singular (babel's plural rules for
+    fr_FR: 0 and 1); a masked count (None) is read as a plural."""
+    if count is None:
+        return False
+    from babel import Locale
+
+    return bool(Locale.parse(LOCALE).plural_form(abs(count)) == "one")
+
+
+def noun(count: int | None, key: str) -> str:
+    """The noun of the counted phrase ``key`` (:data:`COUNTED`) agreeing with ``count``."""
+    singular, plural = COUNTED[key]
+    return singular if is_singular(count) else plural
+
+
+def counted(count: int | None, key: str) -> str:
+    """``count`` and its noun, agreeing: « 1 création », « 2 créations », « s créations »."""
+    return f"{format_count(count)} {noun(count, key)}"
 
 
 def rounded_shares_note(shares: Iterable[int | None]) -> str:

@@ -22,7 +22,7 @@ from citeslab_core.bilan import (
     TEXT_SECTION_TITLES,
     Bilan,
 )
-from citeslab_core.french import format_count, format_rate, format_years
+from citeslab_core.french import counted, format_count, format_rate, format_years
 
 __all__ = ["Chapter", "Section", "outline", "summary"]
 
@@ -136,7 +136,7 @@ def summary(bilan: Bilan) -> tuple[str, ...]:
     """« L'année en résumé »: a few French sentences, the same in the text and HTML."""
     lines = []
     sex = bilan.tables.get("sexe")
-    line = f"{format_count(bilan.accompanied)} personnes accompagnées (référent de parcours)"
+    line = f"{counted(bilan.accompanied, 'personne_accompagnee')} (référent de parcours)"
     if sex is not None:
         parts = [f"{r.label.lower()} : {format_count(r.count)}" for r in sex.rows]
         line += " — " + ", ".join(parts)
@@ -151,8 +151,8 @@ def summary(bilan: Bilan) -> tuple[str, ...]:
     if held:
         parts = [f"{a.label.lower()} : {format_count(a.number)}" for a in held]
         lines.append(
-            f"{format_count(bilan.indicators.animations_held)} actions collectives réalisées, "
-            f"{format_count(bilan.indicators.animation_participants)} participants — "
+            f"{counted(bilan.indicators.animations_held, 'action_collective_realisee')}, "
+            f"{counted(bilan.indicators.animation_participants, 'participant')} — "
             + " ; ".join(parts)
             + "."
         )
@@ -160,15 +160,11 @@ def summary(bilan: Bilan) -> tuple[str, ...]:
         lines.append(
             "Orientation vers les programmes et accélérateurs : "
             + " ; ".join(
-                f"{p.programme} ({format_count(p.oriented)} orientés, "
-                f"{format_count(p.retained)} retenus)"
+                f"{p.programme} ({counted(p.oriented, 'oriente')}, {counted(p.retained, 'retenu')})"
                 for p in bilan.programmes
             )
             + "."
         )
     if bilan.partnerships:
-        lines.append(
-            f"{format_count(len(bilan.partnerships))} partenariats et rencontres "
-            "partenariales dans la période."
-        )
+        lines.append(f"{counted(len(bilan.partnerships), 'partenariat')} dans la période.")
     return tuple(lines)

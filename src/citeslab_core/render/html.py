@@ -45,6 +45,7 @@ from citeslab_core.bilan import (
 )
 from citeslab_core.french import (
     MASKED,
+    counted,
     format_amount,
     format_count,
     format_decimal,
@@ -56,6 +57,7 @@ from citeslab_core.french import (
     format_signed_amount,
     format_signed_share,
     format_years,
+    noun,
     rounded_shares_note,
 )
 from citeslab_core.outline import outline, summary
@@ -95,7 +97,7 @@ TABLE_HEADS = {
     "resultat": "Résultat",
 }
 #: Animation types the key figure names apart (the seed counts them apart from workshops).
-ANIMATION_PLURALS = {"permanence": "permanences", "reunion_partenariale": "réunions partenariales"}
+ANIMATION_NOUNS = {"permanence": "permanence", "reunion_partenariale": "reunion_partenariale"}
 SEVERITY_LABELS = {"erreur": "Erreur", "avertissement": "Avertissement", "info": "Information"}
 
 #: Chart colours: readable on screen, distinct in grey when printed in black and white.
@@ -396,7 +398,7 @@ def _page(bilan: Bilan, charts: _Charts, *, with_checks: bool = True) -> Page:
         key_figures=_key_figures(bilan),
         summary=summary(bilan),
         portrait_lead=(
-            f"{format_count(bilan.accompanied)} personnes accompagnées sur la période : chaque "
+            f"{counted(bilan.accompanied, 'personne_accompagnee')} sur la période : chaque "
             f"tableau les compte une fois (total {format_percent(100)}) ; chaque part est "
             "arrondie à l'unité, et deux effectifs égaux ont la même part."
         ),
@@ -460,20 +462,22 @@ def _key_figures(bilan: Bilan) -> tuple[KeyFigure, ...]:
     figures = [
         KeyFigure(
             format_count(bilan.accompanied),
-            "personnes accompagnées",
+            noun(bilan.accompanied, "personne_accompagnee"),
             "CitésLab référent de parcours",
         ),
         KeyFigure(
-            format_count(bilan.new), "nouvelles personnes", "premier entretien dans la période"
+            format_count(bilan.new),
+            noun(bilan.new, "nouvelle_personne"),
+            "premier entretien dans la période",
         ),
         KeyFigure(
             format_count(ind.women),
-            "femmes",
-            _join(_share_of(women), f"{format_count(men.count)} hommes" if men else ""),
+            noun(ind.women, "femme"),
+            _join(_share_of(women), counted(men.count, "homme") if men else ""),
         ),
         KeyFigure(
             format_count(ind.qpv_residents),
-            "habitants des QPV",
+            noun(ind.qpv_residents, "habitant_qpv"),
             _join(
                 _share_of(qpv),
                 f"{format_count(limit.count)} en limite de quartier" if limit else "",
@@ -481,19 +485,21 @@ def _key_figures(bilan: Bilan) -> tuple[KeyFigure, ...]:
         ),
         KeyFigure(
             format_count(ind.job_seekers),
-            "demandeurs d’emploi",
+            noun(ind.job_seekers, "demandeur_emploi"),
             f"{format_count(ind.minimum_benefits)} aux minima sociaux",
         ),
-        KeyFigure(format_count(ind.creations), "créations", _results_detail(results)),
+        KeyFigure(
+            format_count(ind.creations), noun(ind.creations, "creation"), _results_detail(results)
+        ),
         KeyFigure(
             format_count(ind.programme_entries),
-            "entrées en programme",
-            f"{format_count(len(bilan.programmes))} programmes ou accélérateurs",
+            noun(ind.programme_entries, "entree_programme"),
+            counted(len(bilan.programmes), "programme"),
         ),
         KeyFigure(
             format_count(ind.animations_held),
-            "actions collectives",
-            _join(f"{format_count(ind.animation_participants)} participants", _apart(bilan)),
+            noun(ind.animations_held, "action_collective"),
+            _join(counted(ind.animation_participants, "participant"), _apart(bilan)),
         ),
     ]
     return tuple(figures)
@@ -502,9 +508,9 @@ def _key_figures(bilan: Bilan) -> tuple[KeyFigure, ...]:
 def _apart(bilan: Bilan) -> str:
     """``dont 22 permanences et 24 réunions partenariales``, from the animations' rows."""
     parts = [
-        f"{format_count(a.number)} {ANIMATION_PLURALS[a.code]}"
+        counted(a.number, ANIMATION_NOUNS[a.code])
         for a in bilan.animations
-        if a.code in ANIMATION_PLURALS and a.number
+        if a.code in ANIMATION_NOUNS and a.number
     ]
     return "dont " + " et ".join(parts) if parts else ""
 
@@ -521,7 +527,7 @@ def _results_detail(results: Table | None) -> str:
     if results is None:
         return ""
     follow = results.row("poursuite")
-    return "" if follow is None else f"{format_count(follow.count)} poursuites du parcours"
+    return "" if follow is None else counted(follow.count, "poursuite")
 
 
 def slice_colours(table: Table) -> dict[str, str]:
@@ -568,7 +574,7 @@ def _block(bilan: Bilan, table: Table, charts: _Charts) -> Block:
             )
     if table.key == "orientation_premier_rdv" and bilan.without_orientation is not None:
         notes.append(
-            f"Dont {format_count(bilan.without_orientation)} personnes sans "
+            f"Dont {counted(bilan.without_orientation, 'personne')} sans "
             "orientation le jour du premier entretien (comptées dans «\u00a0Autres\u00a0») : "
             "le projet poursuit sa maturation avec CitésLab."
         )
@@ -781,12 +787,10 @@ def _checks_lead(bilan: Bilan) -> str:
     if not bilan.checks:
         return (
             f"Aucune incohérence relevée : chaque tableau totalise les "
-            f"{format_count(bilan.accompanied)} personnes accompagnées."
+            f"{counted(bilan.accompanied, 'personne_accompagnee')}."
         )
-    count = len(bilan.checks)
-    plural = "s" if count > 1 else ""
     return (
-        f"{format_count(count)} constat{plural} du contrôle de cohérence du bilan, à "
+        f"{counted(len(bilan.checks), 'constat')} du contrôle de cohérence du bilan, à "
         "vérifier avant de l’envoyer aux financeurs."
     )
 
