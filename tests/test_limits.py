@@ -610,3 +610,12 @@ def test_empty_repeated_ods_rows_are_fine(tmp_path: Path) -> None:
     path = _repeated_ods(tmp_path / "x.ods", f"<table:table-row>{CELL}</table:table-row>{empty}")
     data = read_input(path)
     assert [p.id for p in data.persons] == ["P1"]
+
+
+def test_an_id_of_invisible_characters_only_is_empty(tmp_path: Path) -> None:
+    folder = csv_folder(tmp_path / "csv", porteurs="id\nP1\n\u200b\ufeff\n")
+    (problem,) = problems(folder)
+    assert (problem.location.row, problem.location.column) == (3, "id")
+    assert "identifiant vide" in problem.message
+    (problem,) = json_problems(base(porteurs=[{"id": "P1"}, {"id": "\u200b"}]))
+    assert problem.location.sheet == "porteurs[1]"

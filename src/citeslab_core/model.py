@@ -708,7 +708,8 @@ def check_dataset(data: Dataset) -> list[Issue]:
     clean = "" not in ids and all(b is None or b.precision in _BIRTH_PRECISIONS for b in distinct)
     if clean:
         seen = dict(zip(ids, range(len(ids)), strict=True))
-        clean = len(seen) == len(ids) and len(set(map(identity_key, ids))) == len(ids)
+        keys = set(map(identity_key, ids))
+        clean = len(seen) == len(ids) == len(keys) and "" not in keys
     if not clean:
         seen = {}
         seen_keys: dict[str, int] = {}  # ids that differ only invisibly are one id

@@ -1247,7 +1247,14 @@ def _check_ids(read: _Table, out: _Collector) -> None:
     letter = read.letters.get("id")
     for person, row in zip(read.records, read.rows, strict=True):
         key = identity_key(person.id)  # ids that differ only invisibly are one id
-        if key in first_row:
+        if not key:
+            out.add(
+                read.rank,
+                Location(read.file, read.sheet, row, "id", letter),
+                "identifiant vide (seulement des caractères invisibles)",
+                _letter_index(letter),
+            )
+        elif key in first_row:
             before, spelt = first_row[key]
             alike = "" if spelt == person.id else f" (« {spelt} » : même identifiant)"
             out.add(
