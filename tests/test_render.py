@@ -129,3 +129,21 @@ def test_no_private_field_leaves_in_text_or_json(data: Dataset) -> None:
         outputs = render_text.render(bilan) + render_json.render(bilan)
         for secret in planted:
             assert str(secret) not in outputs
+
+
+def test_text_report_fits_100_columns() -> None:
+    # Long cells (partnerships' actions, the QPV table's columns, checks) wrap inside their
+    # column: no line wider than a 100-column terminal, nothing lost.
+    from citeslab_core.render.text import WIDTH
+
+    assert WIDTH == 100
+    for public in (False, True):
+        for year in (2022, 2023, 2024):
+            text = render_text.render(compute_bilan(load_example(), year=year, public=public))
+            wide = [line for line in text.splitlines() if len(line) > WIDTH]
+            assert wide == [], wide[:3]
+    text = render_text.render(compute_bilan(load_example(), *Y2023))
+    # A long action, once 200 characters on one line, still has every word.
+    words = set(text.split())
+    for p in compute_bilan(load_example(), *Y2023).partnerships:
+        assert set((p.action or "").split()) <= words

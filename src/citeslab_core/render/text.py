@@ -33,6 +33,12 @@ from citeslab_core.vocabularies import Funder
 __all__ = ["MASKED", "render"]
 
 
+#: The widest line of the text report: it reads in a terminal of 100 columns.
+WIDTH = 100
+#: The narrowest a wrapped text column gets.
+_MIN_COLUMN = 12
+
+
 def _grid(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -40,19 +46,63 @@ def _grid(
     indent: str = "  ",
 ) -> list[str]:
     """Rows aligned in columns. ``align`` has one letter per column, ``l`` or ``r``;
-    by default the first column is left-aligned and the others (figures) right-aligned."""
+    by default the first column is left-aligned and the others (figures) right-aligned.
+
+    No line is wider than :data:`WIDTH`: when the columns would be, the widest text
+    (left-aligned) columns are narrowed and their long cells wrap onto more lines, inside
+    their column (figures never wrap)."""
     align = align or "l" + "r" * (len(headers) - 1)
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    room = WIDTH - len(indent) - 2 * (len(widths) - 1)
+    if sum(widths) > room:
+        # Narrow the widest column one character at a time, down to its longest word (a
+        # figure never splits; a text column may cut a word longer than _MIN_COLUMN).
+        table = [headers, *rows]
+        mins = []
+        for i in range(len(widths)):
+            longest = max(len(word) for row in table for word in [*row[i].split(" "), ""])
+            mins.append(longest if align[i] == "r" else min(longest, _MIN_COLUMN))
+        while sum(widths) > room:
+            narrowable = [i for i, w in enumerate(widths) if w > mins[i]]
+            if not narrowable:
+                break
+            widths[max(narrowable, key=lambda i: (widths[i], align[i] == "l"))] -= 1
     lines = []
     for row in [headers, *rows]:
-        cells = [
-            cell.ljust(widths[i]) if align[i] == "l" else cell.rjust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        lines.append((indent + "  ".join(cells)).rstrip())
+        parts = [_wrap(cell, widths[i]) for i, cell in enumerate(row)]
+        for n in range(max(len(p) for p in parts)):
+            cells = [
+                (p[n] if n < len(p) else "").ljust(widths[i])
+                if align[i] == "l"
+                else (p[n] if n < len(p) else "").rjust(widths[i])
+                for i, p in enumerate(parts)
+            ]
+            lines.append((indent + "  ".join(cells)).rstrip())
     return lines
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` on lines of at most ``width`` characters (words cut only when longer)."""
+    if len(text) <= width:
+        return [text]
+    import textwrap
+
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+
+
+def _lines(text: str, indent: str) -> list[str]:
+    """A long sentence (a check, a note) wrapped to :data:`WIDTH`, continued under itself."""
+    import textwrap
+
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=" " * len(indent),
+        break_on_hyphens=False,
+    ) or [indent.rstrip()]
 
 
 def _title(text: str) -> list[str]:
@@ -89,9 +139,10 @@ def _orientations_period_lines(bilan: Bilan) -> list[str]:
         ]
     )
     lines = _grid(["", "Personnes", "Part", "Orientations"], rows)
-    lines.append(
-        "  Part : des personnes accompagnées ; une personne orientée vers plusieurs "
-        "catégories compte dans chacune."
+    lines += _lines(
+        "Part : des personnes accompagnées ; une personne orientée vers plusieurs "
+        "catégories compte dans chacune.",
+        "  ",
     )
     return lines
 
@@ -206,7 +257,7 @@ def render(bilan: Bilan, *, checks: bool = True) -> str:
             out += _title(section.title)
             out += _section(bilan, section.key)
     if bilan.provenance is not None:
-        out += ["", bilan.provenance.describe() + "."]
+        out += ["", *_lines(bilan.provenance.describe() + ".", "")]
     from citeslab_core.files import clean_text
 
     return clean_text("\n".join(out) + "\n")
@@ -227,8 +278,9 @@ def _section(bilan: Bilan, key: str) -> list[str]:
         for row in bilan.texts:
             if row.section == key[len("texte:") :]:
                 paragraph = row.text.splitlines() or [""]
-                lines.append(f"  - {paragraph[0]}")
-                lines += [f"    {line}" for line in paragraph[1:]]
+                lines += _lines(paragraph[0], "  - ")
+                for line in paragraph[1:]:
+                    lines += _lines(line, "    ")
         return lines
     return _SECTIONS[key](bilan)
 
@@ -258,7 +310,7 @@ def _indicators(bilan: Bilan) -> list[str]:
 
 
 def _summary(bilan: Bilan) -> list[str]:
-    return [f"  - {line}" for line in summary(bilan)]
+    return [wrapped for line in summary(bilan) for wrapped in _lines(line, "  - ")]
 
 
 def _programmes(bilan: Bilan) -> list[str]:
@@ -410,7 +462,7 @@ def _financial_report(bilan: Bilan) -> list[str]:
 def _checks(bilan: Bilan) -> list[str]:
     if not bilan.checks:
         return ["  Aucune remarque."]
-    return [f"  [{c.severity}] {c.message}" for c in bilan.checks]
+    return [line for c in bilan.checks for line in _lines(f"[{c.severity}] {c.message}", "  ")]
 
 
 _SECTIONS: dict[str, Callable[[Bilan], list[str]]] = {
