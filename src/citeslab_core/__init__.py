@@ -153,6 +153,10 @@ __all__ = [
     "read_input",
 ]
 
+# A new public name goes in four places: the TYPE_CHECKING imports, __all__, _LAZY and
+# docs/api.md; tests/test_api.py checks that they agree (network_bilan, read_bilan and
+# read_inputs join them when the network module is on main).
+
 #: Where each public name lives: ``module`` or ``module:attribute`` when it is renamed.
 _LAZY: dict[str, str] = {
     "TABLE_KEYS": "citeslab_core.bilan",
