@@ -158,7 +158,8 @@ class Calendar:
 def _uid(site: str, *parts: str) -> str:
     """A stable identifier: a digest of the site and the entry's own fields."""
     text = "\x1f".join((site.strip().casefold(), *parts))
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a lone surrogate (a record built in Python) hashes, never raises
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return f"{digest}@citeslab"
 
 
