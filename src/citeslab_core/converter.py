@@ -34,7 +34,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from citeslab_core.dates import PartialDate
-from citeslab_core.errors import CellError, InvalidData, Location, Problem
+from citeslab_core.errors import CellError, DuplicateKey, InvalidData, Location, Problem
 from citeslab_core.limits import (
     MAX_AMOUNT,
     MAX_COUNT,
@@ -400,7 +400,7 @@ def _loads(text: str | bytes, *, file: str | None) -> Dataset:
                 )
             ]
         ) from None
-    except _DuplicateKey as exc:
+    except DuplicateKey as exc:
         raise InvalidData(
             [Problem(Location(file=file), f"clé « {_shown(exc.key)} » en double dans un objet")]
         ) from None
@@ -426,11 +426,6 @@ def _loads(text: str | bytes, *, file: str | None) -> Dataset:
         ) from None
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object; a key given twice is refused (json would keep the last silently)."""
     found = dict(pairs)
@@ -438,7 +433,7 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise _DuplicateKey(key)
+                raise DuplicateKey(key)
             seen.add(key)
     return found
 

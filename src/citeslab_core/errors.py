@@ -3,20 +3,34 @@
 Modelled on python-stdnum's ``exceptions`` module: callers catch :class:`CitesLabError`
 to handle anything the library refuses, or a subclass for one kind of refusal.
 Every message is French, because it is read by a chef de projet, not by a developer.
+
+Every exception class of the library is defined here, under :class:`CitesLabError`
+(``tests/test_errors.py`` checks it); the modules that raise them re-export them, so
+``from citeslab_core.plugins import PluginError`` keeps working.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
+if TYPE_CHECKING:
+    from citeslab_core.model import Issue
+
 __all__ = [
+    "BeyondLimits",
     "CellError",
     "CitesLabError",
+    "DuplicateKey",
     "InvalidData",
+    "InvalidDataset",
     "Location",
+    "PluginError",
     "Problem",
+    "PseudonymKeyError",
+    "UnreadableFile",
     "UsageError",
 ]
 
@@ -90,3 +104,48 @@ class InvalidData(CitesLabError):
         count = len(self.problems)
         head = f"{count} erreur{'s' if count > 1 else ''} dans les données"
         return head + "\n" + "\n".join(f"- {p}" for p in self.problems)
+
+
+class InvalidDataset(InvalidData):
+    """A dataset refused: :attr:`issues` keeps each problem's table and element index, so
+    that a reader can name the row of its file."""
+
+    def __init__(self, issues: Sequence[Issue]) -> None:
+        from citeslab_core.model import issue_problem  # model imports this module
+
+        self.issues = tuple(issues)
+        super().__init__(issue_problem(i) for i in self.issues)
+
+
+class PseudonymKeyError(CitesLabError):
+    """No usable pseudonym key: the participant file cannot be written."""
+
+
+class PluginError(CitesLabError):
+    """An exporter that cannot be loaded, or that returned something the library refuses."""
+
+
+class UnreadableFile(CitesLabError):
+    """The file is not a workbook, or is damaged (raised while streaming its rows).
+
+    Internal to the workbook readers, which turn it into :class:`InvalidData`.
+    """
+
+
+class BeyondLimits(UnreadableFile):
+    """The file is a workbook no site keeps (see :mod:`citeslab_core.limits`)."""
+
+    def __init__(self, message: str, sheet: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.sheet = message, sheet
+
+    def problem(self, file: str) -> InvalidData:
+        return InvalidData([Problem(Location(file, self.sheet), self.message)])
+
+
+class DuplicateKey(CitesLabError):
+    """A JSON object with a key given twice (internal: the JSON reader turns it into
+    :class:`InvalidData`)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key

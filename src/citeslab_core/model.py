@@ -26,7 +26,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from citeslab_core.accounts import SUBSIDY_CLASS, account_problem
 from citeslab_core.dates import PartialDate, Precision
-from citeslab_core.errors import CellError, InvalidData, Location, Problem
+from citeslab_core.errors import CellError, InvalidDataset, Location, Problem
 from citeslab_core.identity import identity_key
 from citeslab_core.limits import MAX_AMOUNT, MAX_COUNT, MAX_YEAR, MIN_YEAR
 from citeslab_core.vocabularies import (
@@ -408,6 +408,11 @@ class Dataset:
     :class:`~citeslab_core.errors.InvalidData` with every problem found.
     ``repr()`` is a short summary (site, rows per sheet, dates of the events), which never
     shows a record's content.
+
+    Two datasets are equal only if they are the same object (``eq=False``; a dataset
+    hashes by identity): to know whether two hold the same data, compare their records
+    (``a.persons == b.persons``…) or their canonical JSON
+    (:func:`~citeslab_core.converter.dumps`).
     """
 
     site: Site = attrs.field(factory=Site)
@@ -422,14 +427,14 @@ class Dataset:
     permanences: tuple[Permanence, ...] = ()
     #: Where each record was read from, per table name (``suivis``…) and record index,
     #: when a reader knows it: messages about a record can then name its file and row.
-    #: Not part of the data: equality and the JSON ignore it.
+    #: Not part of the data: the JSON leaves it out.
     origins: Mapping[str, Sequence[Location]] = attrs.field(factory=dict, kw_only=True, repr=False)
     #: True for what :meth:`subset` returns: some of the site's persons and their events,
     #: with the animations, partnerships and fundings of the whole site.
     is_subset: bool = attrs.field(default=False, kw_only=True)
     #: Warnings about the input that do not keep it from being a dataset (a hidden sheet,
     #: a funding row given twice, a neighbourhood declared twice alike), located where the
-    #: reader knows it. Not part of the data: equality and the JSON ignore it.
+    #: reader knows it. Not part of the data: the JSON leaves it out.
     notes: tuple[Problem, ...] = attrs.field(default=(), kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -1073,15 +1078,6 @@ class RowOrigins(Sequence[Location]):
         if isinstance(index, slice):
             return [self._at(row) for row in self.rows[index]]
         return self._at(self.rows[index])
-
-
-class InvalidDataset(InvalidData):
-    """A dataset refused: :attr:`issues` keeps each problem's table and element index, so
-    that a reader can name the row of its file."""
-
-    def __init__(self, issues: Sequence[Issue]) -> None:
-        self.issues = tuple(issues)
-        super().__init__(issue_problem(i) for i in self.issues)
 
 
 _CLASS_OF_TABLE = {name: cls for name, cls, _ in TABLES}

@@ -108,7 +108,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 import attrs
 
-from citeslab_core.errors import CitesLabError, UsageError
+from citeslab_core.errors import PluginError, UsageError
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -190,10 +190,6 @@ class Exporter(Protocol):
         options: ExportOptions,
         participants: Sequence[ParticipantRow] | None,
     ) -> Sequence[ExportFile]: ...
-
-
-class PluginError(CitesLabError):
-    """An exporter that cannot be loaded, or that returned something the library refuses."""
 
 
 @attrs.frozen

@@ -35,7 +35,7 @@ from typing import Final
 import attrs
 
 from citeslab_core.bilan import accompanied_persons
-from citeslab_core.errors import CitesLabError
+from citeslab_core.errors import PseudonymKeyError
 from citeslab_core.files import system_reason
 from citeslab_core.model import Dataset
 from citeslab_core.vocabularies import (
@@ -69,10 +69,6 @@ KEY_ENV: Final = "CITESLAB_PSEUDO_KEY"
 #: The shortest key accepted, in bytes (UTF-8): a short key could be guessed.
 MIN_KEY_BYTES: Final = 16
 _DOMAIN: Final = b"citeslab/pseudonyme/v1"
-
-
-class PseudonymKeyError(CitesLabError):
-    """No usable pseudonym key: the participant file cannot be written."""
 
 
 #: The largest key file accepted, in bytes: a key is a line, not a file of data.

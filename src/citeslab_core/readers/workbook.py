@@ -37,7 +37,9 @@ from typing import Any
 import attrs
 
 from citeslab_core.dates import PartialDate, Precision
+from citeslab_core.errors import BeyondLimits as BeyondLimits  # re-exported: its old home
 from citeslab_core.errors import InvalidData, Location, Problem
+from citeslab_core.errors import UnreadableFile as UnreadableFile  # re-exported: its old home
 from citeslab_core.files import clean_text
 from citeslab_core.limits import (
     MAX_COLUMNS,
@@ -63,21 +65,6 @@ __all__ = ["read_ods", "read_workbook", "read_xls", "write_workbook"]
 
 #: Sheets holding percentages: their cells' number formats are looked at.
 _PERCENT_SHEETS = frozenset({"structure", "financements"})
-
-
-class UnreadableFile(Exception):
-    """The file is not a workbook, or is damaged (raised while streaming its rows)."""
-
-
-class BeyondLimits(UnreadableFile):
-    """The file is a workbook no site keeps (see :mod:`citeslab_core.limits`)."""
-
-    def __init__(self, message: str, sheet: str | None = None) -> None:
-        super().__init__(message)
-        self.message, self.sheet = message, sheet
-
-    def problem(self, file: str) -> InvalidData:
-        return InvalidData([Problem(Location(file, self.sheet), self.message)])
 
 
 def _number(value: int) -> str:
