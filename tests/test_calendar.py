@@ -378,3 +378,19 @@ def test_planned_against_held_sums_over_sites_by_code() -> None:
         for r in (*one.planned_animations, *two.planned_animations)
     )
     assert one == compute_bilan(load_example(), year=2024)  # the calendar is not compared
+
+
+def test_hostile_titles_give_well_formed_files() -> None:
+    hostile = '=HYPERLINK("x")\ud800\x07 fin'
+    data = _site(
+        Animation(PartialDate.day(D(2024, 5, 2)), AT.FORUM, hostile, hostile, hostile,
+                  (hostile,), status=AnimationStatus.PREVU),
+    )  # fmt: skip
+    bilan = compute_bilan(data, D(2024, 1, 1), D(2024, 12, 31))
+    files = {f.name: f.data for fmt in exporter.formats
+             for f in exporter.export(bilan, ExportOptions(fmt), None)}  # fmt: skip
+    (event,) = _events(files["calendrier_2024.ics"])
+    assert str(event["summary"]) == 'Forum : =HYPERLINK("x")\ufffd\ufffd fin'
+    files["calendrier_2024.html"].decode("utf-8")
+    table = files["calendrier_2024_evenements.csv"].decode("utf-8-sig")
+    assert ";'=HYPERLINK" in table or ";\"'=HYPERLINK" in table  # neutralised

@@ -35,6 +35,7 @@ import attrs
 from citeslab_core.calendar import TIME_ZONE, Calendar, CalendarEntry, EntryKind
 from citeslab_core.dates import Precision
 from citeslab_core.errors import UsageError
+from citeslab_core.files import clean_text
 from citeslab_core.french import format_day, format_period
 from citeslab_core.plugins import ExportFile, ExportOptions
 from citeslab_core.tabular import Column, ColumnType, Table, bilan_files, period_slug
@@ -116,7 +117,7 @@ def to_ics(calendar: Calendar, *, stamp: dt.datetime) -> bytes:
     ics.add("version", "2.0")
     ics.add("calscale", "GREGORIAN")
     ics.add("method", "PUBLISH")
-    name = f"{calendar.site} : animations et permanences"
+    name = clean_text(f"{calendar.site} : animations et permanences")
     ics.add("name", name)
     ics.add("x-wr-calname", name)
     ics.add("x-wr-timezone", TIME_ZONE)
@@ -137,11 +138,11 @@ def to_ics(calendar: Calendar, *, stamp: dt.datetime) -> bytes:
             event.add("dtstart", entry.first_day)
             event.add("dtend", entry.last_day + dt.timedelta(days=1))
             event.add("transp", "TRANSPARENT")
-        event.add("summary", entry.summary)
+        event.add("summary", clean_text(entry.summary))
         place = _place(entry)
         if place:
-            event.add("location", place)
-        event.add("description", _description(entry, calendar.site))
+            event.add("location", clean_text(place))
+        event.add("description", clean_text(_description(entry, calendar.site)))
         event.add("categories", [entry.type.label])
         event.add("status", "CONFIRMED" if entry.kind == EntryKind.PERMANENCE else "TENTATIVE")
         ics.add_component(event)
@@ -503,16 +504,18 @@ def to_html(calendar: Calendar, *, footer: str = "") -> str:
         f"{'s' if animations > 1 else ''}, {permanences} permanence"
         f"{'s' if permanences > 1 else ''}."
     )
-    return template.render(
-        title=TITLE,
-        site=calendar.site,
-        period=format_period(calendar.start, calendar.end),
-        counts=counts,
-        kinds=kinds,
-        weekdays=_WEEKDAYS,
-        months=_months(calendar),
-        undated=[_item(e) for e in calendar.undated],
-        footer=footer or "Fait par citeslab.",
+    return clean_text(
+        template.render(
+            title=TITLE,
+            site=calendar.site,
+            period=format_period(calendar.start, calendar.end),
+            counts=counts,
+            kinds=kinds,
+            weekdays=_WEEKDAYS,
+            months=_months(calendar),
+            undated=[_item(e) for e in calendar.undated],
+            footer=footer or "Fait par citeslab.",
+        )
     )
 
 
