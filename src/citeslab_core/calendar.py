@@ -101,7 +101,7 @@ class EntryKind:
     PERMANENCE = "permanence"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CalendarEntry:
     """One event of the calendar.
 
@@ -125,6 +125,13 @@ class CalendarEntry:
     neighbourhood: str | None = None
     partners: tuple[str, ...] = ()
 
+    def __repr__(self) -> str:
+        # Titles, places and partners are the site's own words: no repr shows them.
+        return (
+            f"<CalendarEntry {self.kind} {self.type.code} {self.first_day.isoformat()}"
+            f"..{self.last_day.isoformat()}>"
+        )
+
     @property
     def undated(self) -> bool:
         """An animation known only by its year: listed apart, as "à dater"."""
@@ -135,7 +142,7 @@ class CalendarEntry:
         return self.start_time is not None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Calendar:
     """The calendar of a site for ``[start, end]``: entries by date, then time, then kind."""
 
@@ -143,6 +150,12 @@ class Calendar:
     start: dt.date
     end: dt.date
     entries: tuple[CalendarEntry, ...]
+
+    def __repr__(self) -> str:
+        return (
+            f"<Calendar {self.start.isoformat()}..{self.end.isoformat()}: "
+            f"{len(self.entries)} events>"
+        )
 
     @property
     def dated(self) -> tuple[CalendarEntry, ...]:
