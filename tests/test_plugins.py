@@ -411,6 +411,13 @@ def test_third_party_example_runs_through_citeslab_export(
         == 0
     )
     assert (out / "datapackage.json").exists()
+    # its own help, read through the isolation like every other attribute
+    with pytest.raises(SystemExit):
+        main(["export", "region_bretagne", "--help"])
+    help_text = capsys.readouterr().out
+    assert "Exportateur « region_bretagne » : Région Bretagne" in help_text
+    assert "les secteurs des projets et la part de la Région" in help_text.replace("\n", " ")
+    assert "region_bretagne_PERIODE_TABLEAU.csv" in help_text
 
 
 @pytest.mark.usefixtures("region")

@@ -74,6 +74,19 @@ def test_describe_gives_the_rule_the_severity_and_the_id_never_the_name() -> Non
     assert "Diallo" not in line
 
 
+def test_every_rule_that_finds_has_a_name_in_words() -> None:
+    from citeslab_core.followup import followup, render_text
+    from citeslab_core.rules import RULE_TITLES, rule_name
+
+    assert rule_name("R3") == "passage de relais vers un partenaire jamais orienté (règle R3)"
+    data = dataset(ev(DAY0, ENTRETIEN), ev(after(5), EventType.PASSAGE_RELAIS, partner="ADIE"))
+    found = {f.rule for f in check(data, after(400))}
+    assert found <= set(RULE_TITLES)
+    text = render_text(followup(data, after(10)))
+    assert "Erreurs à corriger dans les suivis (règles R3, R8, R10) : 1" in text
+    assert "    Passage de relais vers un partenaire jamais orienté (règle R3) : " in text
+
+
 # -- the delays at their boundaries (R5: 60, R6: 180, R7: 30) -----------------------------
 
 

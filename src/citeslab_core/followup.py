@@ -229,7 +229,8 @@ def render_text(todo: FollowUp) -> str:
                 lines.append(f"  - {_who(finding.person, todo.contacts.get(finding.person))}")
                 previous = finding.person
             if group.action is Action.CORRECT:
-                lines.append(f"    {rule_name(finding.rule).capitalize()} : {finding.message}")
+                name = rule_name(finding.rule)
+                lines.append(f"    {name[:1].upper()}{name[1:]} : {finding.message}")
             else:
                 lines.append(f"    {finding.message}")
     if todo.later_events:

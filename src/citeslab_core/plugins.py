@@ -216,6 +216,9 @@ class ExporterInfo:
     formats: tuple[str, ...]
     api_version: int
     needs_participants: bool
+    #: The optional help of ``citeslab export NAME --help`` ("" and () when not given).
+    description: str = ""
+    file_help: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -224,6 +227,8 @@ class ExporterInfo:
             "formats": list(self.formats),
             "api_version": self.api_version,
             "needs_participants": self.needs_participants,
+            "description": self.description,
+            "file_help": list(self.file_help),
         }
 
     @classmethod
@@ -240,6 +245,7 @@ class ExporterInfo:
             tuple(value["formats"]),
             value["api_version"],
             value["needs_participants"],
+            *_help_values(value),
         )
 
 
@@ -336,6 +342,38 @@ def _check_values(values: Mapping[str, object], name: str) -> str | None:
     return None
 
 
+def _help_values(values: Mapping[str, object]) -> tuple[str, tuple[str, ...]]:
+    """The optional help attributes, kept only when of the right type (an older plug-in's
+    attribute of that name that means something else is ignored, never refused)."""
+    description = values.get("description", "")
+    file_help = values.get("file_help", ())
+    lines: tuple[str, ...] = ()
+    if (
+        isinstance(file_help, Sequence | list)
+        and not isinstance(file_help, str | bytes)
+        and all(isinstance(line, str) for line in file_help)
+    ):
+        lines = tuple(cast("Sequence[str]", file_help))
+    return (description if isinstance(description, str) else ""), lines
+
+
+def _read_help(obj: object) -> dict[str, object]:
+    """The optional help attributes of ``obj``, each read inside the containment; one that
+    fails is left out."""
+    found: dict[str, object] = {}
+    for attribute in ("description", "file_help"):
+        try:
+            value = getattr(obj, attribute)
+            if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+                value = list(value)
+        except KeyboardInterrupt:
+            raise
+        except BaseException:  # absent, or a property that fails: no help, no harm
+            continue
+        found[attribute] = value
+    return found
+
+
 def read_info(obj: object, name: str) -> ExporterInfo | str:
     """The checked attributes of ``obj`` registered as ``name``, or why it is not an
     exporter. Every access to ``obj`` is contained (see the module docstring)."""
@@ -364,6 +402,7 @@ def read_info(obj: object, name: str) -> ExporterInfo | str:
         cast("tuple[str, ...]", values["formats"]),
         cast("int", values["api_version"]),
         cast("bool", values["needs_participants"]),
+        *_help_values(_read_help(obj)),
     )
 
 
@@ -799,19 +838,12 @@ _DEFAULT_FILES = {
 }
 
 
-def _files_lines(exporter: Exporter) -> list[str]:
-    declared = getattr(exporter, "file_help", ())
-    if (
-        declared
-        and isinstance(declared, Sequence)
-        and not isinstance(declared, str | bytes)
-        and all(isinstance(line, str) for line in declared)
-    ):
-        return list(declared)
-    prefix = f"{exporter.name}_PERIODE"
+def _files_lines(info: ExporterInfo) -> list[str]:
+    if info.file_help:
+        return list(info.file_help)
+    prefix = f"{info.name}_PERIODE"
     return [
-        _DEFAULT_FILES.get(f, "{p}." + f + " : format " + f).format(p=prefix)
-        for f in exporter.formats
+        _DEFAULT_FILES.get(f, "{p}." + f + " : format " + f).format(p=prefix) for f in info.formats
     ]
 
 
@@ -822,14 +854,13 @@ def exporter_help(name: str, registry: Registry | None = None) -> str:
     An unknown name or an exporter that does not load gives the reason, in French."""
     registry = registry if registry is not None else Registry.from_entry_points()
     try:
-        exporter = registry.get(name)
+        info = registry.load(name).info
     except (UsageError, PluginError) as exc:
         return f"{exc}"
-    lines = [f"Exportateur « {exporter.name} » : {exporter.title}"]
-    description = getattr(exporter, "description", "")
-    if isinstance(description, str) and description.strip():
-        lines += ["", *description.strip().splitlines()]
-    formats = list(exporter.formats)
+    lines = [f"Exportateur « {info.name} » : {info.title}"]
+    if info.description.strip():
+        lines += ["", *info.description.strip().splitlines()]
+    formats = list(info.formats)
     lines += [
         "",
         "Formats : " + ", ".join(formats) + f" (par défaut : {formats[0]})",
@@ -837,13 +868,13 @@ def exporter_help(name: str, registry: Registry | None = None) -> str:
         "Fichiers écrits (PERIODE : l'année, ou les dates de --from et --to) :",
         *(
             textwrap.fill(line, 88, initial_indent="  ", subsequent_indent="      ")
-            for line in _files_lines(exporter)
+            for line in _files_lines(info)
         ),
         "",
         "Options :",
         f"  --format FORMAT      le format des fichiers : {', '.join(formats)}",
     ]
-    if exporter.needs_participants:
+    if info.needs_participants:
         lines += [
             "  --key-file FICHIER   la clé de pseudonymisation de la structure (obligatoire,",
             "                       ou la variable CITESLAB_PSEUDO_KEY) ; pour la créer une",
@@ -856,7 +887,7 @@ def exporter_help(name: str, registry: Registry | None = None) -> str:
     lines += [
         "  --force              remplacer les fichiers qui existent déjà",
         "",
-        f"Exemple : citeslab export {exporter.name} mon-classeur.xlsx --year 2023 -o envoi"
-        + (" --key-file cle.txt" if exporter.needs_participants else ""),
+        f"Exemple : citeslab export {info.name} mon-classeur.xlsx --year 2023 -o envoi"
+        + (" --key-file cle.txt" if info.needs_participants else ""),
     ]
     return "\n".join(lines)

@@ -107,7 +107,8 @@ class Finding:
     def describe(self) -> str:
         """One French line, with the person's id and never their name: ``Passage de
         relais vers un partenaire jamais orienté (règle R3, erreur), porteur P1 : …``."""
-        title = RULE_TITLES.get(self.rule, "règle").capitalize()
+        title = RULE_TITLES.get(self.rule, "règle")
+        title = title[:1].upper() + title[1:]
         severity = self.severity.label.lower()
         return f"{title} (règle {self.rule}, {severity}), porteur {self.person} : {self.message}"
 
