@@ -859,7 +859,8 @@ def exporter_help(name: str, registry: Registry | None = None) -> str:
         return f"{exc}"
     lines = [f"Exportateur « {info.name} » : {info.title}"]
     if info.description.strip():
-        lines += ["", *info.description.strip().splitlines()]
+        lines.append("")
+        lines += [textwrap.fill(line, 88) or "" for line in info.description.strip().splitlines()]
     formats = list(info.formats)
     lines += [
         "",
