@@ -9,6 +9,7 @@ tests can plant random identities and free text and look for them in every outpu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TypeVar
 
@@ -193,6 +194,7 @@ def budget_lines(
             )
         )
     return lines
+HOOD_NAMES = ("Bellevue", "Kerourien", "Pontanézen", "Keredern", "Centre")
 
 
 @st.composite
@@ -246,26 +248,31 @@ def permanences(
 
 @st.composite
 def datasets(
-    draw: st.DrawFn, *, max_persons: int = 12, identity: st.SearchStrategy[str] = texts
+    draw: st.DrawFn,
+    *,
+    max_persons: int = 12,
+    identity: st.SearchStrategy[str] = texts,
+    site: Site | None = None,
+    pool: Sequence[Neighbourhood] | None = None,
 ) -> Dataset:
-    """A valid dataset. ``identity`` draws every identity and free-text value."""
-    hood_names = draw(
-        st.lists(
-            st.sampled_from(["Bellevue", "Kerourien", "Pontanézen", "Keredern", "Centre"]),
-            unique=True,
-            max_size=4,
-        )
-    )
-    hoods = [
-        Neighbourhood(
-            name,
-            draw(st.sampled_from(ResidenceStatus)),
-            draw(optional(st.sampled_from(["QN02901M", "QP029001"]))),
-            "Brest",
-            draw(optional(st.integers(0, 10000))),
-        )
-        for name in hood_names
-    ]
+    """A valid dataset. ``identity`` draws every identity and free-text value; ``site``
+    replaces the default structure; ``pool``: the neighbourhoods it may declare (by
+    default, drawn at random)."""
+    if pool is not None:
+        hoods = draw(st.lists(st.sampled_from(pool), unique_by=lambda h: h.name, max_size=4))
+        hood_names = [h.name for h in hoods]
+    else:
+        hood_names = draw(st.lists(st.sampled_from(HOOD_NAMES), unique=True, max_size=4))
+        hoods = [
+            Neighbourhood(
+                name,
+                draw(st.sampled_from(ResidenceStatus)),
+                draw(optional(st.sampled_from(["QN02901M", "QP029001"]))),
+                "Brest",
+                draw(optional(st.integers(0, 10000))),
+            )
+            for name in hood_names
+        ]
     count = draw(st.integers(0, max_persons))
     people = [draw(persons(f"P{i:03d}", hood_names, identity)) for i in range(count)]
     events = [e for p in people for e in draw(histories(p.id, identity))]
@@ -299,7 +306,7 @@ def datasets(
         for _ in range(draw(st.integers(0, 2)))
     ]
     return Dataset.build(
-        site=Site(name="CitésLab Test"),
+        site=site or Site(name="CitésLab Test"),
         neighbourhoods=hoods,
         persons=people,
         events=events,
@@ -310,6 +317,29 @@ def datasets(
         budget=draw(budget_lines(max_size=6)),
         permanences=draw(st.lists(permanences(), max_size=2)),
     )
+
+
+@st.composite
+def networks(draw: st.DrawFn, *, max_sites: int = 4, max_persons: int = 8) -> list[Dataset]:
+    """The datasets of 1 to ``max_sites`` sites, named « Site 0 », « Site 1 »…, with the same
+    person ids in every site, declaring neighbourhoods of one pool (a name is the same
+    neighbourhood, with the same QPV code and population, in every site)."""
+    codes = draw(st.permutations(["QN02901M", "QP029001", "QN02902M", "QP029003", None, None]))
+    pool = [
+        Neighbourhood(
+            name,
+            draw(st.sampled_from(ResidenceStatus)),
+            code,
+            "Brest",
+            draw(optional(st.integers(0, 10000))),
+        )
+        for name, code in zip(HOOD_NAMES, codes, strict=False)
+    ]
+    count = draw(st.integers(1, max_sites))
+    return [
+        draw(datasets(max_persons=max_persons, site=Site(name=f"Site {i}"), pool=pool))
+        for i in range(count)
+    ]
 
 
 # -- pathways and référent rules (tests/test_pathways.py, test_rules.py, test_followup.py) --

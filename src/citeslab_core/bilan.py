@@ -471,7 +471,9 @@ class Bilan:
     - ``orientations_period``: the orientations of the period, one row per orientation
       category in vocabulary order (:class:`OrientationPeriodRow`);
       ``orientations_period_persons``: the distinct accompanied persons oriented at least
-      once in the period (the table's total row; None when masked).
+      once in the period (the table's total row; None when masked);
+    - ``sites``: empty for a site; for a network bilan (:func:`citeslab_core.network.
+      network_bilan`), every site's own bilan, in the order given.
     """
 
     site: str
@@ -510,6 +512,7 @@ class Bilan:
     subset: bool = False
     orientations_period: tuple[OrientationPeriodRow, ...] = ()
     orientations_period_persons: int | None = 0
+    sites: tuple[Bilan, ...] = ()
 
     def table(self, key: TableKey) -> Table:
         """The portrait table ``key`` (typed: a misspelt key is a type checker's error)."""

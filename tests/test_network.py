@@ -1,0 +1,194 @@
+"""The network bilan: the sum of the sites' bilans equals the bilan of their merged records
+(with distinct person ids), whatever the order of the sites; refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from citeslab_core.bilan import Bilan, compute_bilan
+from citeslab_core.errors import InvalidData
+from citeslab_core.example import load_example
+from citeslab_core.model import Dataset, Event, Neighbourhood, Person
+from citeslab_core.network import mask_bilan, network_bilan
+from citeslab_core.render.json import render as render_json
+from strategies import networks
+
+START, END = dt.date(2023, 1, 1), dt.date(2023, 12, 31)
+
+#: The fields of a network bilan that are not the bilan of the merged records: the name,
+#: host and territory (the network's), the sites' texts and checks (kept in each site's
+#: bilan; the network's checks prefix them), and ``sites`` itself.
+NOT_SUMMED = frozenset({"site", "host", "territory", "texts", "checks", "sites"})
+
+
+def merged(sites: list[Dataset]) -> Dataset:
+    """The sites' records as one dataset, each person id prefixed by its site's number."""
+    persons: list[Person] = []
+    events: list[Event] = []
+    hoods: dict[str, Neighbourhood] = {}
+    for i, data in enumerate(sites):
+        persons.extend(attrs.evolve(p, id=f"{i}/{p.id}") for p in data.persons)
+        events.extend(attrs.evolve(e, person=f"{i}/{e.person}") for e in data.events)
+        for h in data.neighbourhoods:
+            hoods.setdefault(h.name, h)
+    return Dataset.build(
+        neighbourhoods=hoods.values(),
+        persons=persons,
+        events=events,
+        animations=[a for d in sites for a in d.animations],
+        partnerships=[p for d in sites for p in d.partnerships],
+        fundings=[f for d in sites for f in d.fundings],
+    )
+
+
+def comparable(bilan: Bilan) -> dict[str, Any]:
+    """Every field of ``bilan`` but :data:`NOT_SUMMED`; programmes and partnerships as
+    multisets (a site orders its programmes by dates its bilan does not keep)."""
+    fields: dict[str, Any] = {
+        f.name: getattr(bilan, f.name) for f in attrs.fields(Bilan) if f.name not in NOT_SUMMED
+    }
+    fields["programmes"] = Counter(fields["programmes"])
+    fields["partnerships"] = Counter(fields["partnerships"])
+    return fields
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks(), st.randoms(use_true_random=False))
+def test_network_equals_the_bilan_of_the_merged_records(sites: list[Dataset], rnd: Any) -> None:
+    bilans = [compute_bilan(d, START, END) for d in sites]
+    expected = compute_bilan(merged(sites), START, END)
+    network = network_bilan(bilans)
+    assert comparable(network) == comparable(expected)
+    assert network.sites == tuple(bilans)
+    assert network.site == f"{len(sites)} site{'s' if len(sites) > 1 else ''}"
+    # Every site's checks, prefixed by its name.
+    for b in bilans:
+        for c in b.checks:
+            assert attrs.evolve(c, message=f"{b.site} : {c.message}") in network.checks
+    # Independent of the order of the sites (but ``sites`` keeps the order given).
+    shuffled = list(bilans)
+    rnd.shuffle(shuffled)
+    other = network_bilan(shuffled)
+    assert attrs.evolve(other, sites=()) == attrs.evolve(network, sites=())
+    assert other.sites == tuple(shuffled)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks(max_sites=3))
+def test_public_network_is_masked_after_summing(sites: list[Dataset]) -> None:
+    bilans = [compute_bilan(d, START, END) for d in sites]
+    public = network_bilan(bilans, public=True)
+    plain = network_bilan(bilans)
+    assert public.public
+    assert all(s.public for s in public.sites)
+    # A single site's bilan masked after the fact is the one compute_bilan masks.
+    for data, b in zip(sites, bilans, strict=True):
+        assert render_json(mask_bilan(b)) == render_json(
+            compute_bilan(data, START, END, public=True)
+        )
+    # The masked network is the plain one masked (not the sum of masked sites).
+    assert public.accompanied == plain.accompanied
+    for key, table in public.tables.items():
+        full = {row.code: row.count for row in plain.tables[key].rows}
+        for row in table.rows:
+            assert row.count is None or row.count == full.get(row.code, 0)
+            assert row.count is None or not 0 < row.count < public.threshold
+
+
+def test_example_network_of_three_sites() -> None:
+    data = load_example()
+    sites = [
+        attrs.evolve(data, site=attrs.evolve(data.site, name=name))
+        for name in ("CitésLab Brest", "CitésLab Quimper", "CitésLab Morlaix")
+    ]
+    bilans = [compute_bilan(d, START, END) for d in sites]
+    network = network_bilan(bilans)
+    assert network.site == "3 sites"
+    assert network.accompanied == 3 * bilans[0].accompanied
+    assert network.host == "DEFIS Emploi"
+    funding = network.funding
+    assert funding is not None
+    assert bilans[0].funding is not None
+    assert funding.total == 3 * bilans[0].funding.total
+    assert [c.share for c in funding.contributions] == [
+        c.share for c in bilans[0].funding.contributions
+    ]
+    # Shares recomputed from the summed counts: three times the counts, the same shares.
+    for key, table in network.tables.items():
+        site_table = bilans[0].tables[key]
+        assert [r.count for r in table.rows] == [3 * (r.count or 0) for r in site_table.rows]
+        assert [r.share for r in table.rows] == [r.share for r in site_table.rows]
+
+
+def test_refusals_name_the_site() -> None:
+    data = load_example()
+    brest = compute_bilan(data, START, END)
+    with pytest.raises(InvalidData, match="donné deux fois"):
+        network_bilan([brest, brest])
+    other = compute_bilan(
+        attrs.evolve(data, site=attrs.evolve(data.site, name="Autre")),
+        dt.date(2022, 1, 1),
+        dt.date(2022, 12, 31),
+    )
+    with pytest.raises(InvalidData, match="période"):
+        network_bilan([brest, other])
+    public = compute_bilan(data, START, END, public=True)
+    with pytest.raises(InvalidData, match="bilan public"):
+        network_bilan([public])
+
+
+def test_a_network_among_the_inputs_stands_for_its_sites() -> None:
+    data = load_example()
+    names = ("A", "B", "C")
+    bilans = [
+        compute_bilan(attrs.evolve(data, site=attrs.evolve(data.site, name=n)), START, END)
+        for n in names
+    ]
+    nested = network_bilan([network_bilan(bilans[:2]), bilans[2]])
+    assert nested == network_bilan(bilans)
+
+
+def test_same_qpv_code_under_two_names_is_one_neighbourhood() -> None:
+    data = load_example()
+    renamed = attrs.evolve(
+        data,
+        site=attrs.evolve(data.site, name="Autre"),
+    )
+    a = compute_bilan(data, START, END)
+    b = compute_bilan(renamed, START, END)
+    # The same QPV, spelt differently in the second site's bilan.
+    reach = tuple(attrs.evolve(r, neighbourhood=r.neighbourhood.upper()) for r in b.reach)
+    rows = tuple(
+        attrs.evolve(row, code=row.code.upper(), label=row.label.upper())
+        if any(r.neighbourhood == row.code for r in b.reach)
+        else row
+        for row in b.tables["quartier"].rows
+    )
+    tables = {**b.tables, "quartier": attrs.evolve(b.tables["quartier"], rows=rows)}
+    qpv = tuple(
+        attrs.evolve(q, neighbourhood=q.neighbourhood.upper())
+        if any(r.neighbourhood == q.neighbourhood for r in b.reach)
+        else q
+        for q in b.qpv_breakdown
+    )
+    animations = tuple(
+        attrs.evolve(x, neighbourhood=x.neighbourhood.upper())
+        if any(r.neighbourhood == x.neighbourhood for r in b.reach)
+        else x
+        for x in b.animations_in_qpv
+    )
+    b = attrs.evolve(b, reach=reach, tables=tables, qpv_breakdown=qpv, animations_in_qpv=animations)
+    network = network_bilan([a, b])
+    assert [r.neighbourhood.casefold() for r in network.reach] == [
+        r.neighbourhood.casefold() for r in a.reach
+    ]
+    for net, site in zip(network.reach, a.reach, strict=True):
+        assert net.population == site.population  # once per distinct QPV
+        assert net.accompanied == 2 * (site.accompanied or 0)
