@@ -194,6 +194,8 @@ def budget_lines(
             )
         )
     return lines
+
+
 HOOD_NAMES = ("Bellevue", "Kerourien", "Pontanézen", "Keredern", "Centre")
 
 

@@ -45,6 +45,7 @@ def merged(sites: list[Dataset]) -> Dataset:
         animations=[a for d in sites for a in d.animations],
         partnerships=[p for d in sites for p in d.partnerships],
         fundings=[f for d in sites for f in d.fundings],
+        budget=[line for d in sites for line in d.budget],
     )
 
 

@@ -216,7 +216,9 @@ class FinancialReport:
                 if known is None:
                     lines[key] = attrs.evolve(line, rows=())
                     continue
-                notes = [n for n in (known.explanation, line.explanation) if n]
+                # Joined without repeating one (as one site's rows are joined).
+                notes = (known.explanation or "").splitlines()
+                notes += [n for n in (line.explanation or "").splitlines() if n not in notes]
                 lines[key] = attrs.evolve(
                     known,
                     planned=known.planned + line.planned,
