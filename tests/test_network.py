@@ -18,6 +18,7 @@ from citeslab_core.example import load_example
 from citeslab_core.model import Dataset, Event, Neighbourhood, Person
 from citeslab_core.network import mask_bilan, network_bilan
 from citeslab_core.render.json import render as render_json
+from citeslab_core.vocabularies import ResidenceStatus
 from strategies import networks
 
 START, END = dt.date(2023, 1, 1), dt.date(2023, 12, 31)
@@ -89,8 +90,12 @@ def test_public_network_is_masked_after_summing(sites: list[Dataset]) -> None:
     plain = network_bilan(bilans)
     assert public.public
     assert all(s.public for s in public.sites)
-    # A single site's bilan masked after the fact is the one compute_bilan masks.
+    # A single site's bilan masked after the fact is the one compute_bilan masks, when
+    # the bilan tells every neighbourhood's declared status (a bilan file tells only the
+    # QPV ones: docs/network.md).
     for data, b in zip(sites, bilans, strict=True):
+        if any(h.residence not in (None, ResidenceStatus.QPV) for h in data.neighbourhoods):
+            continue
         assert render_json(mask_bilan(b)) == render_json(
             compute_bilan(data, START, END, public=True)
         )

@@ -54,6 +54,7 @@ from citeslab_core.bilan import (
     Bilan,
     Check,
     Indicators,
+    OrientationPeriodRow,
     PartnershipRow,
     ProgrammeRow,
     QpvAnimationRow,
@@ -66,7 +67,7 @@ from citeslab_core.errors import InvalidData, Location, Problem, UsageError
 from citeslab_core.french import format_count
 from citeslab_core.funding import Contribution, FundingYear, funding_plan
 from citeslab_core.model import Dataset, FundingPolicy, Neighbourhood, Site
-from citeslab_core.shares import largest_remainder
+from citeslab_core.shares import largest_remainder, percent_of
 from citeslab_core.vocabularies import (
     AgeBracket,
     ExitResult,
@@ -388,6 +389,8 @@ _HANDLED = frozenset(
         "financial_report",
         "provenance",
         "subset",
+        "orientations_period",
+        "orientations_period_persons",
         "sites",
     }
 )
@@ -446,6 +449,8 @@ def _sum(bilans: Sequence[Bilan], k: int) -> Bilan:
 
     tables, unprotected = _bilan._portrait_tables(source, tally, k)
     qpv_rows = _bilan._qpv_breakdown(source, tally, tables, k, unprotected)
+    if k > 0:  # linked tables protected together, as compute_bilan does
+        qpv_rows = _bilan._secure_linked(source, tally, tables, qpv_rows, k, unprotected)
     checks = [
         Check(
             "secret_statistique_limite",
@@ -525,6 +530,10 @@ def _sum(bilans: Sequence[Bilan], k: int) -> Bilan:
         ),
         "provenance": None,  # the network's own, when stamped (no dataset behind it)
         "subset": any(b.subset for b in bilans),
+        "orientations_period": _orientations_period(bilans, tally.accompanied, k),
+        "orientations_period_persons": mask_value(
+            sum(b.orientations_period_persons or 0 for b in bilans), k
+        ),
         "sites": (),
     }
     for field in attrs.fields(Bilan):
@@ -582,6 +591,29 @@ def _indicators(
         animations_held=sum(a.number for a in animations),
         animation_participants=sum(a.participants for a in animations),
     )
+
+
+def _orientations_period(
+    bilans: Sequence[Bilan], accompanied: int, k: int
+) -> tuple[OrientationPeriodRow, ...]:
+    """By category: persons and orientations summed, the share of the accompanied
+    recomputed by the bilan's own rule; masked as ``compute_bilan`` masks them."""
+    persons: Counter[str] = Counter()
+    events: Counter[str] = Counter()
+    labels: dict[str, str] = {}
+    for b in bilans:
+        for row in b.orientations_period:
+            labels.setdefault(row.code, row.label)
+            persons[row.code] += row.persons or 0
+            events[row.code] += row.orientations or 0
+    rows = []
+    for code, label in labels.items():
+        if mask_value(persons[code], k) is None:
+            rows.append(OrientationPeriodRow(code, label, None, None, None))
+        else:
+            share = percent_of(persons[code], accompanied)
+            rows.append(OrientationPeriodRow(code, label, persons[code], events[code], share))
+    return tuple(rows)
 
 
 def _programmes(bilans: Sequence[Bilan], k: int) -> tuple[ProgrammeRow, ...]:

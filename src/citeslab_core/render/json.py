@@ -245,6 +245,12 @@ def to_data(bilan: Bilan, *, checks: bool = True) -> dict[str, Any]:
         "financements_pluriannuels": [_funding(y) for y in bilan.funding_years],
         "textes": [{"section": t.section, "texte": t.text} for t in bilan.texts],
         "compte_rendu_financier": _crf(bilan.financial_report),
+        # A network bilan (docs/network.md): every site's own, in the order given.
+        **(
+            {"sites": [_document(site, checks=checks) for site in bilan.sites]}
+            if bilan.sites
+            else {}
+        ),
     }
     if not checks:
         del data["controles"]
@@ -264,13 +270,19 @@ def provenance_data(bilan: Bilan) -> dict[str, Any] | None:
     }
 
 
-def render(bilan: Bilan, *, checks: bool = True) -> str:
-    """The bilan as a JSON document (see the module docstring); a stamped bilan ends with
-    its ``provenance``; ``checks=False`` leaves the checks out (``report --without-checks``)."""
+def _document(bilan: Bilan, *, checks: bool = True) -> dict[str, Any]:
     document = to_data(bilan, checks=checks)
     provenance = provenance_data(bilan)
     if provenance is not None:
         document["provenance"] = provenance
+    return document
+
+
+def render(bilan: Bilan, *, checks: bool = True) -> str:
+    """The bilan as a JSON document (see the module docstring); a stamped bilan ends with
+    its ``provenance``; ``checks=False`` leaves the checks out (``report --without-checks``)."""
     from citeslab_core.files import clean_text
 
-    return clean_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    document = _document(bilan, checks=checks)
+    return clean_text(json.dumps(document, ensure_ascii=False, indent=2) + "
+")

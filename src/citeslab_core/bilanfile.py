@@ -1,0 +1,411 @@
+"""Bilan files: a ``citeslab.bilan/1`` JSON document read back into a :class:`Bilan`.
+
+A bilan file holds no personal data (FORMATS.md §4; docs/bilan-json.md), so a region
+can collect its sites' files and sum them (:func:`citeslab_core.network.network_bilan`)
+without ever seeing a record. :func:`read_bilan` is the inverse of
+:func:`citeslab_core.render.json.render`: every renderer gives the same output for the
+bilan read back as for the original (``tests/test_bilanfile.py``).
+
+Refused, with a French message naming the file
+(:class:`~citeslab_core.errors.InvalidData`):
+
+- a file that is not a bilan (not JSON, another document, a dataset's canonical JSON);
+- a public bilan (``"public": true``, masked cells ``"s"``): a masked cell cannot be
+  summed exactly, and masking applies after summing;
+- a bilan whose content cannot be read (a key missing, a value of the wrong kind).
+
+:func:`read_inputs` reads several sites' inputs, records (workbook, CSV folder, canonical
+JSON) or bilan files mixed, and gathers every file's errors at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from citeslab_core.bilan import (
+    TABLE_TITLES,
+    AnimationRow,
+    Bilan,
+    Check,
+    Indicators,
+    OrientationPeriodRow,
+    PartnershipRow,
+    Prescriber,
+    ProgrammeRow,
+    QpvAnimationRow,
+    QpvRow,
+    ReachRow,
+    Table,
+    TableRow,
+    TextRow,
+)
+from citeslab_core.crf import CrfLine, FinancialReport
+from citeslab_core.dates import PartialDate
+from citeslab_core.errors import InvalidData, Location, Problem, UsageError
+from citeslab_core.funding import Contribution, FundingPlan, FundingPlanRow, FundingYear
+from citeslab_core.provenance import Provenance
+from citeslab_core.vocabularies import Funder, FundingNature, PartnershipCategory, Vocabulary
+
+if TYPE_CHECKING:
+    from citeslab_core.model import Dataset
+
+V = TypeVar("V", bound=Vocabulary)
+
+__all__ = ["SCHEMA", "from_data", "is_bilan_file", "read_bilan", "read_inputs"]
+
+SCHEMA = "citeslab.bilan/1"
+MASKED = "s"
+
+
+class _Masked(Exception):
+    """A masked cell: the bilan is a public one."""
+
+
+class _Unreadable(Exception):
+    """Something in the document is not what a bilan holds."""
+
+
+def is_bilan_file(path: Path) -> bool:
+    """A ``.json`` file whose first key is ``"schema": "citeslab.bilan/…"`` (as the JSON
+    renderer writes it), read from its first bytes only."""
+    if path.is_dir() or path.suffix.lower() != ".json":
+        return False
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(256).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return '"schema"' in head and '"citeslab.bilan/' in head.split(",", 1)[0]
+
+
+def _problem(path: Path, message: str) -> InvalidData:
+    return InvalidData([Problem(Location(file=str(path)), message)])
+
+
+def read_bilan(path: Path) -> Bilan:
+    """The bilan held by the ``citeslab.bilan/1`` JSON file at ``path`` (see the module
+    docstring for what is refused)."""
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"{path} n'existe pas (attendu : un bilan JSON)")
+    raw = path.read_bytes()
+    try:
+        document = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise _problem(
+            path, "ce fichier n'est pas un bilan citeslab : ce n'est pas du JSON lisible"
+        ) from None
+    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
+        if isinstance(document, dict) and "schema_version" in document:
+            what = "c'est un jeu de données (JSON canonique des fiches), pas un bilan"
+        elif isinstance(document, dict) and str(document.get("schema", "")).startswith(
+            "citeslab.bilan/"
+        ):
+            what = (
+                f"schéma « {document['schema']} » inconnu de cette version de citeslab "
+                f"(attendu : {SCHEMA})"
+            )
+        else:
+            what = f"ce fichier n'est pas un bilan citeslab (schéma {SCHEMA} attendu)"
+        raise _problem(path, what)
+    try:
+        return from_data(document)
+    except _Masked:
+        raise _problem(
+            path,
+            "bilan public (petits effectifs masqués « s ») : ses cases masquées ne peuvent "
+            "pas être additionnées exactement. Demandez au site son bilan complet (citeslab "
+            "report … --format json, sans --public) ; le bilan du réseau se masque après "
+            "la somme (--public).",
+        ) from None
+    except (_Unreadable, KeyError, TypeError, ValueError, ArithmeticError) as exc:
+        detail = f"clé « {exc.args[0]} » manquante" if isinstance(exc, KeyError) else str(exc)
+        raise _problem(
+            path, f"bilan illisible ({detail}) : le fichier a-t-il été modifié à la main ?"
+        ) from None
+
+
+def read_inputs(paths: Iterable[Path]) -> list[Dataset | Bilan]:
+    """Each input read: a bilan file (:func:`is_bilan_file`) into a :class:`Bilan`, any
+    other path (workbook, CSV folder, canonical JSON) into a
+    :class:`~citeslab_core.model.Dataset` (:func:`citeslab_core.readers.read_input`).
+    Every file's data errors are gathered into one
+    :class:`~citeslab_core.errors.InvalidData`."""
+    from citeslab_core.readers import read_input
+
+    results: list[Dataset | Bilan] = []
+    problems: list[Problem] = []
+    for path in map(Path, paths):
+        try:
+            results.append(read_bilan(path) if is_bilan_file(path) else read_input(path))
+        except InvalidData as exc:
+            problems.extend(
+                p if p.location.file else Problem(_with_file(p.location, path), p.message)
+                for p in exc.problems
+            )
+    if problems:
+        raise InvalidData(problems)
+    return results
+
+
+def _with_file(location: Location, path: Path) -> Location:
+    return Location(
+        str(path), location.sheet, location.row, location.column, location.column_letter
+    )
+
+
+# -- the document, part by part -----------------------------------------------------------
+
+
+def _code(vocabulary: type[V], code: Any) -> V:
+    for member in vocabulary:
+        if member.code == code:
+            return member
+    raise _Unreadable(f"code {code!r} inconnu")
+
+
+def _count(value: Any) -> int:
+    if value == MASKED:
+        raise _Masked
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _Unreadable(f"effectif {value!r} : un nombre entier est attendu")
+    return value
+
+
+def _opt_count(value: Any) -> int | None:
+    return None if value is None else _count(value)
+
+
+def _decimal(value: Any) -> Decimal:
+    if value == MASKED:
+        raise _Masked
+    if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
+        raise _Unreadable(f"nombre {value!r} illisible")
+    return Decimal(value)
+
+
+def _opt_decimal(value: Any) -> Decimal | None:
+    return None if value is None else _decimal(value)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Unreadable(f"texte attendu, pas {value!r}")
+    return value
+
+
+def _opt_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _rows(items: Sequence[dict[str, Any]]) -> tuple[TableRow, ...]:
+    return tuple(
+        TableRow(_text(r["code"]), _text(r["libelle"]), _count(r["effectif"]), _count(r["part"]))
+        for r in items
+    )
+
+
+def _table(key: str, items: Sequence[dict[str, Any]], total: int | None = None) -> Table:
+    rows = _rows(items)
+    counted = sum(r.count or 0 for r in rows)
+    return Table(key, TABLE_TITLES.get(key, key), rows, counted if total is None else total)
+
+
+def _contribution(c: dict[str, Any]) -> Contribution:
+    return Contribution(
+        funder=_code(Funder, c["financeur"]),
+        amount=_decimal(c["montant"]),
+        share=_decimal(c["part"]),
+        declared_share=_opt_decimal(c["part_declaree"]),
+        declared_share_flagged=bool(c["part_declaree_signalee"]),
+        cap=_opt_decimal(c["plafond"]),
+        cap_exceeded=bool(c["plafond_depasse"]),
+    )
+
+
+def _funding(y: dict[str, Any] | None) -> FundingYear | None:
+    if y is None:
+        return None
+    return FundingYear(
+        year=int(y["annee"]),
+        nature=_code(FundingNature, y["nature"]),
+        total=_decimal(y["cout_total"]),
+        contributions_sum=_decimal(y["somme_contributions"]),
+        declared_total=_opt_decimal(y["cout_total_declare"]),
+        total_mismatch=bool(y["cout_total_incoherent"]),
+        contributions=tuple(_contribution(c) for c in y["contributions"]),
+    )
+
+
+def _plan_row(r: dict[str, Any]) -> FundingPlanRow:
+    return FundingPlanRow(
+        funder=None if r["financeur"] is None else _code(Funder, r["financeur"]),
+        planned=_opt_decimal(r["prevu"]),
+        actual=_opt_decimal(r["realise"]),
+        gap=_decimal(r["ecart"]),
+        gap_percent=_opt_decimal(r["ecart_pourcentage"]),
+        flagged=bool(r["signale"]),
+    )
+
+
+def _crf(report: dict[str, Any] | None) -> FinancialReport | None:
+    if report is None:
+        return None
+    from citeslab_core.crf import _order
+
+    lines = [
+        CrfLine(
+            account=_text(x["compte"]),
+            label=_text(x["libelle"]),
+            funder=None if x["financeur"] is None else _code(Funder, x["financeur"]),
+            planned=_decimal(x["prevu"]),
+            actual=_decimal(x["realise"]),
+            explanation=_opt_text(x["ecart_explication"]),
+        )
+        for x in [*report["charges"], *report["produits"]]
+    ]
+    return FinancialReport(
+        year=int(report["annee"]),
+        threshold=_decimal(report["seuil_ecart"]),
+        has_planned=bool(report["prevu_saisi"]),
+        has_actual=bool(report["realise_saisi"]),
+        lines=tuple(sorted(lines, key=_order)),
+    )
+
+
+def _provenance(made: dict[str, Any] | None) -> Provenance | None:
+    if made is None:
+        return None
+    generated = dt.datetime.strptime(_text(made["genere_le"]), "%Y-%m-%dT%H:%M:%SZ")
+    return Provenance(
+        _text(made["citeslab"]),
+        generated.replace(tzinfo=dt.UTC),
+        _opt_text(made["donnees_sha256"]),
+    )
+
+
+def from_data(d: dict[str, Any]) -> Bilan:
+    """The bilan of a parsed ``citeslab.bilan/1`` document (floats read as Decimal)."""
+    if d.get("public") is True:
+        raise _Masked
+    ind = d["indicateurs"]
+    plan = d["financement_prevu_realise"]
+    return Bilan(
+        site=_text(d["site"]),
+        host=_opt_text(d["structure_porteuse"]),
+        territory=_opt_text(d["territoire"]),
+        start=dt.date.fromisoformat(d["periode"]["debut"]),
+        end=dt.date.fromisoformat(d["periode"]["fin"]),
+        public=False,
+        threshold=_count(d["seuil_secret_statistique"]),
+        accompanied=_count(d["accompagnes"]),
+        new=_count(d["nouveaux"]),
+        tables={key: _table(key, rows) for key, rows in d["tables"].items()},
+        without_orientation=_count(d["orientation_premier_rdv_sans_orientation"]),
+        indicators=Indicators(
+            accompanied=_count(ind["accompagnes"]),
+            new=_count(ind["nouveaux"]),
+            women=_count(ind["femmes"]),
+            qpv_residents=_count(ind["residents_qpv"]),
+            under_26=_count(ind["moins_26_ans"]),
+            job_seekers=_count(ind["demandeurs_emploi"]),
+            minimum_benefits=_count(ind["beneficiaires_minima_sociaux"]),
+            orientations=_rows(ind["orientations_premier_rdv"]),
+            creations=_count(ind["creations"]),
+            positive_exits=_count(ind["sorties_positives"]),
+            programme_entries=_count(ind["entrees_programmes"]),
+            animations_held=_count(ind["animations_realisees"]),
+            animation_participants=_count(ind["participants_animations"]),
+        ),
+        programmes=tuple(
+            ProgrammeRow(_text(p["programme"]), _count(p["orientes"]), _count(p["retenus"]))
+            for p in d["programmes"]
+        ),
+        animations=tuple(
+            AnimationRow(
+                _text(a["code"]),
+                _text(a["libelle"]),
+                _count(a["nombre"]),
+                _count(a["participants"]),
+            )
+            for a in d["animations"]
+        ),
+        animations_in_qpv=tuple(
+            QpvAnimationRow(
+                _text(a["quartier"]),
+                _opt_text(a["code_qpv"]),
+                _count(a["nombre"]),
+                _count(a["participants"]),
+            )
+            for a in d["animations_qpv"]
+        ),
+        partnerships=tuple(
+            PartnershipRow(
+                _text(p["partenaire"]),
+                None if p["categorie"] is None else _code(PartnershipCategory, p["categorie"]),
+                _opt_text(p["action"]),
+                None if p["date"] is None else PartialDate.from_iso(p["date"]),
+            )
+            for p in d["partenariats"]
+        ),
+        reach=tuple(
+            ReachRow(
+                _text(r["quartier"]),
+                _opt_text(r["code_qpv"]),
+                _count(r["population"]),
+                _count(r["accompagnes"]),
+                _opt_decimal(r["pour_mille"]),
+            )
+            for r in d["portee"]
+        ),
+        qpv_breakdown=tuple(
+            QpvRow(
+                _text(q["quartier"]),
+                _opt_text(q["code_qpv"]),
+                _count(q["accompagnes"]),
+                _table("sexe", q["sexe"], _count(q["accompagnes"])),
+                _table("tranche_age", q["tranche_age"], _count(q["accompagnes"])),
+            )
+            for q in d["qpv"]
+        ),
+        prescribers=tuple(
+            Prescriber(_text(p["prescripteur"]), _count(p["effectif"])) for p in d["prescripteurs"]
+        ),
+        funding=_funding(d["financement"]),
+        funding_plan=None
+        if plan is None
+        else FundingPlan(
+            year=int(plan["annee"]),
+            threshold=_decimal(plan["seuil_ecart"]),
+            rows=tuple(_plan_row(r) for r in plan["lignes"]),
+            total=_plan_row(plan["total"]),
+        ),
+        funding_years=tuple(
+            y for y in map(_funding, d["financements_pluriannuels"]) if y is not None
+        ),
+        texts=tuple(TextRow(_text(t["section"]), _text(t["texte"])) for t in d["textes"]),
+        checks=tuple(
+            Check(_text(c["code"]), _text(c["gravite"]), _text(c["message"]))
+            for c in d["controles"]
+        ),
+        financial_report=_crf(d.get("compte_rendu_financier")),
+        provenance=_provenance(d.get("provenance")),
+        subset=d.get("sous_ensemble") is True,
+        orientations_period=tuple(
+            OrientationPeriodRow(
+                _text(o["code"]),
+                _text(o["libelle"]),
+                _count(o["personnes"]),
+                _count(o["orientations"]),
+                _count(o["part"]),
+            )
+            for o in d["orientations_periode"]
+        ),
+        orientations_period_persons=_count(d["orientations_periode_personnes"]),
+        sites=tuple(from_data(site) for site in d.get("sites", ())),
+    )
