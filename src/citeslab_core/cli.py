@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from citeslab_core.bilan import Bilan
     from citeslab_core.errors import Location
     from citeslab_core.model import Dataset
 
@@ -98,14 +99,24 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _add_input(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "input",
-        nargs="?",
-        type=Path,
-        metavar="ENTREE",
-        help="classeur (.xlsx), dossier de fichiers CSV ou JSON canonique",
-    )
+def _add_input(parser: argparse.ArgumentParser, *, several: bool = False) -> None:
+    if several:  # several sites: the network (docs/network.md)
+        parser.add_argument(
+            "inputs",
+            nargs="*",
+            type=Path,
+            metavar="ENTREE",
+            help="classeur (.xlsx), dossier de fichiers CSV ou JSON canonique ; plusieurs "
+            "sites (fiches ou bilans JSON) donnent le bilan du réseau",
+        )
+    else:
+        parser.add_argument(
+            "input",
+            nargs="?",
+            type=Path,
+            metavar="ENTREE",
+            help="classeur (.xlsx), dossier de fichiers CSV ou JSON canonique",
+        )
     parser.add_argument(
         "--example",
         action="store_true",
@@ -179,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report", help="le bilan d'une période", description="Calcule le bilan de la période."
     )
-    _add_input(report)
+    _add_input(report, several=True)
     _add_period(report)
     report.add_argument(
         "--format",
@@ -229,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
         "période et écrit ses fichiers dans le dossier.",
     )
     export.add_argument("name", metavar="NOM", help="l'exportateur (voir citeslab exporters)")
-    _add_input(export)
+    _add_input(export, several=True)
     _add_period(export)
     export.add_argument(
         "-o",
@@ -542,19 +553,41 @@ def _budget_findings(data: Dataset) -> bool:
     return found_error
 
 
+def _network(args: argparse.Namespace) -> bool:
+    """Several inputs, or one bilan file: the network's path (citeslab_core.network)."""
+    inputs: list[Path] = args.inputs
+    args.input = inputs[0] if len(inputs) == 1 else None
+    if len(inputs) > 1 and args.example:
+        from citeslab_core.errors import UsageError
+
+        raise UsageError("donnez ENTREE ou --example, pas les deux")
+    if len(inputs) == 1:
+        from citeslab_core.bilanfile import is_bilan_file
+
+        return is_bilan_file(inputs[0])
+    return len(inputs) > 1
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     start, end = _period(args)
     if args.output is not None:
         from citeslab_core.files import check_writable
 
         check_writable(args.output, force=args.force)
-    data = _load(args)
-    from citeslab_core.bilan import compute_bilan
-
-    bilan = compute_bilan(data, start, end, public=args.public)
     from citeslab_core.provenance import generation_time, stamp
 
-    bilan = stamp(bilan, data, generated=generation_time(os.environ))
+    if _network(args):
+        from citeslab_core.network import network_of_inputs
+
+        made = network_of_inputs(args.inputs, start, end, public=args.public).bilan
+        gc.freeze()
+        data = None
+    else:
+        data = _load(args)
+        from citeslab_core.bilan import compute_bilan
+
+        made = compute_bilan(data, start, end, public=args.public)
+    bilan = stamp(made, data, generated=generation_time(os.environ))
     if args.format == "json":
         from citeslab_core.render.json import render
     elif args.format == "html":
@@ -579,7 +612,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from citeslab_core.plugins import run_export_command
 
     start, end = _period(args)
+    network = None
+    if _network(args):
+        from citeslab_core.network import network_of_inputs
+
+        def network() -> tuple[Bilan, tuple[Dataset | None, ...]]:
+            made = network_of_inputs(args.inputs, start, end, public=args.public)
+            return made.bilan, made.records
+
     return run_export_command(
+        network=network,
         name=args.name,
         load=lambda: _load(args),
         start=start,

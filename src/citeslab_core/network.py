@@ -64,7 +64,7 @@ from citeslab_core.bilan import (
 from citeslab_core.crf import FinancialReport
 from citeslab_core.disclosure import mask_value, masked_sum
 from citeslab_core.errors import InvalidData, Location, Problem, UsageError
-from citeslab_core.french import format_count
+from citeslab_core.french import format_count, format_period
 from citeslab_core.funding import Contribution, FundingYear, funding_plan
 from citeslab_core.model import Dataset, FundingPolicy, Neighbourhood, Site
 from citeslab_core.shares import largest_remainder, percent_of
@@ -80,7 +80,15 @@ from citeslab_core.vocabularies import (
     SituationAtEntry,
 )
 
-__all__ = ["mask_bilan", "network_bilan", "network_name", "site_key"]
+__all__ = [
+    "NetworkInputs",
+    "check_sites",
+    "mask_bilan",
+    "network_bilan",
+    "network_name",
+    "network_of_inputs",
+    "site_key",
+]
 
 _CENT = Decimal("0.01")
 
@@ -121,10 +129,9 @@ def check_sites(bilans: Sequence[Bilan]) -> list[str]:
     for b in bilans[1:]:
         if (b.start, b.end) != (first.start, first.end):
             problems.append(
-                f"« {b.site} » : période du {b.start.isoformat()} au {b.end.isoformat()}, "
-                f"différente de celle de « {first.site} » (du {first.start.isoformat()} au "
-                f"{first.end.isoformat()}) : un bilan de réseau additionne des bilans de la "
-                "même période."
+                f"« {b.site} » : bilan {format_period(b.start, b.end)}, période différente de "
+                f"celle de « {first.site} » ({format_period(first.start, first.end)}) : un "
+                "bilan de réseau additionne des bilans de la même période."
             )
     seen: dict[str, Bilan] = {}
     for b in bilans:
@@ -794,3 +801,84 @@ def _generic_rows(field: str, values: Sequence[Any], key_fields: Sequence[str] |
                 summed[f.name] = _generic(f"{field}.{f.name}", [getattr(r, f.name) for r in rows])
         result.append(kind(**summed))
     return tuple(result)
+
+
+# -- several inputs: records and bilan files ---------------------------------------------------
+
+
+@attrs.frozen
+class NetworkInputs:
+    """What :func:`network_of_inputs` read and made: the bilan (a network's, or one
+    site's when one bilan file was given) and each input's records (None for a bilan
+    file), in the order given."""
+
+    bilan: Bilan
+    records: tuple[Dataset | None, ...]
+
+
+def network_of_inputs(
+    paths: Sequence[Any], start: Any, end: Any, *, public: bool = False
+) -> NetworkInputs:
+    """The bilan of several sites' inputs, records (workbook, CSV folder, canonical JSON)
+    and bilan files mixed (:func:`citeslab_core.bilanfile.read_inputs`), for the period
+    from ``start`` to ``end``. Refused with :class:`~citeslab_core.errors.InvalidData`,
+    each message naming its file: what :func:`~citeslab_core.bilanfile.read_bilan`
+    refuses, a bilan file of another period, the same site twice. In public mode the
+    sum is masked, and each site's bilan: from its records by ``compute_bilan``, from a
+    bilan file by :func:`mask_bilan`."""
+    from pathlib import Path
+
+    from citeslab_core.bilanfile import read_inputs
+
+    files = [Path(p) for p in paths]
+    items = read_inputs(files)
+    problems: list[Problem] = []
+    sites: list[tuple[Path, Bilan, Dataset | None]] = []
+    for path, item in zip(files, items, strict=True):
+        where = Location(file=str(path))
+        if isinstance(item, Bilan):
+            if (item.start, item.end) != (start, end):
+                problems.append(
+                    Problem(
+                        where,
+                        f"bilan {format_period(item.start, item.end)}, pas de la période "
+                        f"demandée ({format_period(start, end)}) : un bilan de réseau "
+                        "additionne des bilans de la même période.",
+                    )
+                )
+            sites.extend((path, site, None) for site in _flatten([item]))
+        else:
+            sites.append((path, _bilan.compute_bilan(item, start, end), item))
+    seen: dict[str, Path] = {}
+    for path, site, _ in sites:
+        key = site_key(site.site)
+        if key in seen:
+            first = seen[key]
+            also = "" if first == path else f" (déjà dans « {first} »)"
+            problems.append(
+                Problem(
+                    Location(file=str(path)),
+                    f"le site « {site.site} » est donné deux fois pour la même période{also} ; "
+                    "chaque site ne compte qu'une fois dans le réseau (donnez des noms "
+                    "distincts aux sites dans la feuille structure, clé « nom »).",
+                )
+            )
+        else:
+            seen[key] = path
+    if problems:
+        raise InvalidData(problems)
+    records = tuple(None if isinstance(item, Bilan) else item for item in items)
+    if len(files) == 1 and isinstance(items[0], Bilan) and not items[0].sites:
+        return NetworkInputs(mask_bilan(items[0]) if public else items[0], (None,))
+    network = network_bilan([site for _, site, _ in sites], public=public)
+    if public:
+        network = attrs.evolve(
+            network,
+            sites=tuple(
+                _bilan.compute_bilan(data, start, end, public=True)
+                if data is not None
+                else mask_bilan(site)
+                for _, site, data in sites
+            ),
+        )
+    return NetworkInputs(network, records)

@@ -719,8 +719,13 @@ def run_export_command(
     key_file: Path | None,
     environ: Mapping[str, str],
     registry: Registry | None = None,
+    network: Callable[[], tuple[Bilan, Sequence[Dataset | None]]] | None = None,
 ) -> int:
     """``citeslab export``: run one exporter on the period's bilan and write its files.
+
+    ``network``, when given, replaces ``load``: it makes the bilan of several sites (and
+    gives each input's records, None for a bilan file); participant rows are then
+    pseudonymised with each site's name keyed in (docs/network.md).
 
     Everything that can be refused is refused before the data is read: the exporter's
     name, the format, ``--public`` for a participant-level exporter, the pseudonym key,
@@ -758,6 +763,10 @@ def run_export_command(
             return 1
     _check_output_folder(output)
 
+    if network is not None:
+        return _export_network(
+            network, loaded, name, start, end, output, chosen, public, force, key, environ
+        )
     data = load()
     from citeslab_core.bilan import compute_bilan
     from citeslab_core.provenance import generation_time, stamp
@@ -794,6 +803,68 @@ def run_export_command(
         [(output / f.name, f.data, f.private) for f in files],
         force=force,
     )
+    for f in files:
+        print(f"Écrit : {output / f.name}", file=sys.stderr)
+    return 0
+
+
+def _export_network(
+    network: Callable[[], tuple[Bilan, Sequence[Dataset | None]]],
+    loaded: LoadedExporter,
+    name: str,
+    start: dt.date,
+    end: dt.date,
+    output: Path,
+    chosen: str,
+    public: bool,
+    force: bool,
+    key: bytes | None,
+    environ: Mapping[str, str],
+) -> int:
+    """``citeslab export`` on a network's bilan: participant rows of every site's
+    records, each site's name keyed into the pseudonyms."""
+    from citeslab_core.provenance import generation_time, stamp
+
+    made, records = network()
+    bilan = stamp(made, None, generated=generation_time(environ))
+    participants = None
+    if key is not None:
+        if any(data is None for data in records):
+            raise UsageError(
+                f"l'exportateur « {name} » écrit un fichier par personne : il lui faut les "
+                "fiches de chaque site (classeur, dossier CSV ou JSON canonique), pas leurs "
+                "bilans JSON"
+            )
+        from citeslab_core.privacy import build_participants
+
+        participants = sorted(
+            (
+                row
+                for data in records
+                if data is not None
+                for row in build_participants(
+                    data, start, end, key=key, exporter=name, site=data.site.name
+                )
+            ),
+            key=lambda row: (row.entry_date or start.min, row.pseudonym),
+        )
+    options = ExportOptions(format=chosen, public=public)
+    try:
+        files = export_contained(loaded, bilan, options, participants)
+    except PluginError as exc:
+        print(f"citeslab : erreur : {exc}", file=sys.stderr)
+        return 1
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from citeslab_core.files import system_reason
+
+        raise UsageError(
+            f"impossible de créer le dossier {output} : {system_reason(exc)}"
+        ) from None
+    from citeslab_core.files import write_all_atomic
+
+    write_all_atomic([(output / f.name, f.data, f.private) for f in files], force=force)
     for f in files:
         print(f"Écrit : {output / f.name}", file=sys.stderr)
     return 0

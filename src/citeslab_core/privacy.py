@@ -197,14 +197,18 @@ def write_new_key(path: Path) -> None:
         raise
 
 
-def pseudonym(key: bytes, exporter: str, person_id: str) -> str:
+def pseudonym(key: bytes, exporter: str, person_id: str, site: str | None = None) -> str:
     """The pseudonym of a person in one exporter's files.
 
     ``P`` and the first 128 bits, in hexadecimal, of HMAC-SHA256 under ``key`` of the
     exporter's name and the person's id (the ``P`` keeps a spreadsheet from reading it
-    as a number).
+    as a number). In a network's file, ``site`` (the site's name) is keyed too: the same
+    id in two sites is two persons, with two pseudonyms.
     """
-    message = b"\x00".join((_DOMAIN, exporter.encode("utf-8"), person_id.encode("utf-8")))
+    parts = [_DOMAIN, exporter.encode("utf-8")]
+    if site is not None:
+        parts.append(b"site:" + site.encode("utf-8"))
+    message = b"\x00".join((*parts, person_id.encode("utf-8")))
     return "P" + hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
@@ -250,7 +254,13 @@ def _order(row: ParticipantRow) -> tuple[dt.date, str]:
 
 
 def build_participants(
-    data: Dataset, start: dt.date, end: dt.date, *, key: bytes, exporter: str
+    data: Dataset,
+    start: dt.date,
+    end: dt.date,
+    *,
+    key: bytes,
+    exporter: str,
+    site: str | None = None,
 ) -> list[ParticipantRow]:
     """The rows of the persons accompanied from ``start`` to ``end`` (both included),
     pseudonymised for ``exporter``, by entry date then pseudonym (an order that says
@@ -258,10 +268,11 @@ def build_participants(
 
     The persons and their figures are the bilan's own
     (:func:`citeslab_core.bilan.accompanied_persons`): the file always agrees with it.
+    ``site``: keyed into the pseudonyms (a network's file, :func:`pseudonym`).
     """
     rows = [
         ParticipantRow(
-            pseudonym=pseudonym(key, exporter, figures.person.id),
+            pseudonym=pseudonym(key, exporter, figures.person.id, site),
             sex=figures.person.sex,
             age_bracket=figures.age_bracket,
             education=figures.person.education,

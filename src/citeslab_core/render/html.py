@@ -189,6 +189,20 @@ class Block:
 
 
 @attrs.frozen
+class SiteLine:
+    """A site of a network: its key figures, formatted."""
+
+    name: str
+    accompanied: str
+    new: str
+    women: str
+    qpv_residents: str
+    creations: str
+    animations: str
+    funding: str
+
+
+@attrs.frozen
 class KeyFigure:
     value: str
     label: str
@@ -359,6 +373,9 @@ class Page:
     checks: tuple[CheckLine, ...]
     checks_lead: str
     colophon: str
+    #: a network bilan: the key figures of each site, and each site's funding
+    sites: tuple[SiteLine, ...] = ()
+    site_fundings: tuple[FundingTable, ...] = ()
 
 
 def provenance_text(bilan: Bilan) -> str:
@@ -433,6 +450,29 @@ def _page(bilan: Bilan, charts: _Charts, *, with_checks: bool = True) -> Page:
             "texte, le JSON et les fichiers des financeurs donnent les mêmes."
             + provenance_text(bilan)
         ),
+        sites=tuple(_site_line(site) for site in (*bilan.sites, bilan)) if bilan.sites else (),
+        site_fundings=tuple(
+            _funding_table(site.funding, f"{site.site} : {_nature_title(site.funding).lower()}")
+            for site in bilan.sites
+            if site.funding is not None
+        ),
+    )
+
+
+def _site_line(bilan: Bilan) -> SiteLine:
+    """One row of the network's « Par site » table (the network's own row last)."""
+    ind = bilan.indicators
+    return SiteLine(
+        name=bilan.site,
+        accompanied=format_count(bilan.accompanied),
+        new=format_count(bilan.new),
+        women=format_count(ind.women),
+        qpv_residents=format_count(ind.qpv_residents),
+        creations=format_count(ind.creations),
+        animations=format_count(ind.animations_held),
+        funding=format_amount(bilan.funding.total, missing=NONE)
+        if bilan.funding is not None
+        else NONE,
     )
 
 

@@ -284,5 +284,4 @@ def render(bilan: Bilan, *, checks: bool = True) -> str:
     from citeslab_core.files import clean_text
 
     document = _document(bilan, checks=checks)
-    return clean_text(json.dumps(document, ensure_ascii=False, indent=2) + "
-")
+    return clean_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
