@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from citeslab_core.bilan import Bilan, compute_bilan
 from citeslab_core.errors import InvalidData
 from citeslab_core.example import load_example
-from citeslab_core.model import Dataset, Event, Neighbourhood, Person
+from citeslab_core.model import TABLE_FIELDS, Dataset, Event, Neighbourhood, Person
 from citeslab_core.network import mask_bilan, network_bilan
 from citeslab_core.render.json import render as render_json
 from citeslab_core.vocabularies import ResidenceStatus
@@ -25,8 +25,9 @@ START, END = dt.date(2023, 1, 1), dt.date(2023, 12, 31)
 
 #: The fields of a network bilan that are not the bilan of the merged records: the name,
 #: host and territory (the network's), the sites' texts and checks (kept in each site's
-#: bilan; the network's checks prefix them), and ``sites`` itself.
-NOT_SUMMED = frozenset({"site", "host", "territory", "texts", "checks", "sites"})
+#: bilan; the network's checks prefix them), ``sites`` itself and the calendar (each
+#: site's own, not a figure).
+NOT_SUMMED = frozenset({"site", "host", "territory", "texts", "checks", "sites", "calendar"})
 
 
 def merged(sites: list[Dataset]) -> Dataset:
@@ -39,15 +40,14 @@ def merged(sites: list[Dataset]) -> Dataset:
         events.extend(attrs.evolve(e, person=f"{i}/{e.person}") for e in data.events)
         for h in data.neighbourhoods:
             hoods.setdefault(h.name, h)
-    return Dataset.build(
-        neighbourhoods=hoods.values(),
-        persons=persons,
-        events=events,
-        animations=[a for d in sites for a in d.animations],
-        partnerships=[p for d in sites for p in d.partnerships],
-        fundings=[f for d in sites for f in d.fundings],
-        budget=[line for d in sites for line in d.budget],
-    )
+    # Every other table (animations, partnerships, fundings, budget, permanences…) is
+    # the sites' rows together.
+    others: dict[str, Any] = {
+        field: [row for d in sites for row in getattr(d, field)]
+        for field in TABLE_FIELDS.values()
+        if field not in ("neighbourhoods", "persons", "events", "texts")
+    }
+    return Dataset.build(neighbourhoods=hoods.values(), persons=persons, events=events, **others)
 
 
 def comparable(bilan: Bilan) -> dict[str, Any]:

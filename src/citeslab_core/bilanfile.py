@@ -35,6 +35,7 @@ from citeslab_core.bilan import (
     Indicators,
     OrientationPeriodRow,
     PartnershipRow,
+    PlannedRow,
     Prescriber,
     ProgrammeRow,
     QpvAnimationRow,
@@ -334,6 +335,15 @@ def from_data(d: dict[str, Any]) -> Bilan:
                 _count(a["participants"]),
             )
             for a in d["animations"]
+        ),
+        planned_animations=tuple(
+            PlannedRow(
+                _text(a["code"]),
+                _text(a["libelle"]),
+                _count(a["prevues"]),
+                _count(a["realisees"]),
+            )
+            for a in d["animations_prevues"]
         ),
         animations_in_qpv=tuple(
             QpvAnimationRow(

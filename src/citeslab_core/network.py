@@ -204,6 +204,8 @@ def mask_bilan(bilan: Bilan) -> Bilan:
         funding_plan=bilan.funding_plan,
         funding_years=bilan.funding_years,
         financial_report=bilan.financial_report,
+        planned_animations=bilan.planned_animations,
+        calendar=bilan.calendar,
         provenance=bilan.provenance,
         subset=bilan.subset,
         texts=bilan.texts,
@@ -398,6 +400,8 @@ _HANDLED = frozenset(
         "subset",
         "orientations_period",
         "orientations_period_persons",
+        "planned_animations",
+        "calendar",
         "sites",
     }
 )
@@ -537,6 +541,8 @@ def _sum(bilans: Sequence[Bilan], k: int) -> Bilan:
         ),
         "provenance": None,  # the network's own, when stamped (no dataset behind it)
         "subset": any(b.subset for b in bilans),
+        "planned_animations": _sum_rows(bilans, "planned_animations", ("code", "label")),
+        "calendar": None,  # each site's own (the calendrier exporter), not summed
         "orientations_period": _orientations_period(bilans, tally.accompanied, k),
         "orientations_period_persons": mask_value(
             sum(b.orientations_period_persons or 0 for b in bilans), k
