@@ -172,6 +172,15 @@ def check_bpi(document: dict[str, Any], bilan: Bilan) -> None:
 
 def check_contrat_de_ville(document: dict[str, Any], bilan: Bilan) -> None:
     qpv = lines(document, "qpv")
+    if bilan.qpv_breakdown:
+        # The last row is the total: each column's sum, or "s" when a cell is masked.
+        *qpv, total = qpv
+        assert total["quartier"] == "Total QPV"
+        for key, value in total.items():
+            if key in ("quartier", "code_qpv"):
+                continue
+            column = [line[key] for line in qpv]
+            assert value == (S if S in column else sum(column))
     assert len(qpv) == len(bilan.qpv_breakdown)
     for line, row in zip(qpv, bilan.qpv_breakdown, strict=True):
         assert (line["quartier"], line["code_qpv"], line["accompagnes"]) == (
@@ -302,6 +311,9 @@ def _cell(value: object, field: dict[str, Any]) -> object:
     if kind == "date":
         assert isinstance(value, dt.datetime)
         return value.date()
+    if kind == "boolean":
+        # « oui » / « non » as text in the workbook too (docs/decisions.md).
+        return {"oui": True, "non": False}[str(value)]
     return value
 
 

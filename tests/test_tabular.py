@@ -195,7 +195,7 @@ def test_xlsx_keeps_types_formats_bold_frozen_header() -> None:
     assert row[2].number_format == "#,##0.00"
     assert row[5].value == dt.datetime(2023, 3, 9)
     assert row[5].number_format == "dd/mm/yyyy"
-    assert row[6].value is True
+    assert row[6].value == "oui"  # yes/no as text, as in the CSV
     assert sheet["B3"].value == "s"
     width = sheet.column_dimensions["A"].width
     assert width is not None
@@ -269,6 +269,10 @@ def _parse_xlsx_cell(value: Any, kind: ColumnType) -> Cell:
         return None
     if kind.numeric and value == "s":
         return MASKED
+    if kind is ColumnType.BOOLEAN:
+        # Written « oui » / « non » as text, as in the CSV (docs/decisions.md).
+        assert value in ("oui", "non")
+        return bool(value == "oui")
     if kind is ColumnType.INTEGER:
         assert isinstance(value, int)
         return value
@@ -278,9 +282,6 @@ def _parse_xlsx_cell(value: Any, kind: ColumnType) -> Cell:
     if kind is ColumnType.DATE:
         assert isinstance(value, dt.datetime)
         return value.date()
-    if kind is ColumnType.BOOLEAN:
-        assert isinstance(value, bool)
-        return value
     assert isinstance(value, str)
     return value
 

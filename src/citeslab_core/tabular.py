@@ -325,6 +325,10 @@ _MAX_WIDTH = 60
 
 
 def _xlsx_cell(value: Cell) -> Any:
+    if isinstance(value, bool):
+        # « oui » / « non » as text, as in the CSV: a boolean cell reads TRUE/FALSE (VRAI/
+        # FAUX) and no number format can make Excel or LibreOffice show it as oui/non.
+        return TRUE_TEXT if value else FALSE_TEXT
     if isinstance(value, str):
         return cell_text(value)
     if isinstance(value, Masked):

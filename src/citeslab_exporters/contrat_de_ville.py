@@ -45,6 +45,7 @@ from citeslab_core.french import format_rate
 from citeslab_core.funding import FundingPlanRow, FundingYear
 from citeslab_core.plugins import ExportFile, ExportOptions
 from citeslab_core.tabular import (
+    MASKED,
     Cell,
     Column,
     ColumnType,
@@ -127,9 +128,19 @@ def _qpv_row(row: QpvRow) -> tuple[Cell, ...]:
 
 
 def qpv_table(bilan: Bilan) -> Table:
-    return Table.of(
-        "qpv", "Accompagnés par QPV", _QPV_COLUMNS, [_qpv_row(r) for r in bilan.qpv_breakdown]
-    )
+    """One row per QPV, then the total row « Total QPV » (the sum of each column; ``s``
+    when one of its cells is masked), which the contrat de ville asks for."""
+    rows = [_qpv_row(r) for r in bilan.qpv_breakdown]
+    if rows:
+        totals: list[Cell] = ["Total QPV", None]
+        for column in range(2, len(rows[0])):
+            values = [row[column] for row in rows]
+            if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+                totals.append(sum(v for v in values if isinstance(v, int)))
+            else:
+                totals.append(MASKED)
+        rows.append(tuple(totals))
+    return Table.of("qpv", "Accompagnés par QPV", _QPV_COLUMNS, rows)
 
 
 def animations_table(bilan: Bilan) -> Table:
