@@ -339,3 +339,26 @@ def test_renderers_never_return_what_an_encoder_refuses(module: str) -> None:
     text.encode("utf-8")
     assert "\uffff" not in text
     assert "Cités\ufffdLab\ufffd" in text
+
+
+@pytest.mark.parametrize("fmt", ["ics", "html", "csv"])
+def test_the_calendar_holds_no_character_its_format_refuses(fmt: str) -> None:
+    from citeslab_core.dates import PartialDate
+    from citeslab_core.model import Animation
+    from citeslab_core.vocabularies import AnimationStatus, AnimationType
+    from citeslab_exporters.calendrier import exporter as calendrier
+
+    data = load_example()
+    hostile = Animation(
+        PartialDate.day(dt.date(2024, 3, 14)),
+        AnimationType.ATELIER_THEMATIQUE,
+        title="Atelier\x01\x0b créer\uffff",
+        place="Salle\x02 B",
+        status=AnimationStatus.PREVU,
+    )
+    data = attrs.evolve(data, animations=(*data.animations, hostile))
+    bilan = compute_bilan(data, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    files = calendrier.export(bilan, ExportOptions(fmt), None)
+    for f in files:
+        text = f.data.decode("utf-8-sig")
+        assert not any(c in text for c in "\x01\x02\x0b\uffff"), f.name
