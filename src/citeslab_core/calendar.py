@@ -115,13 +115,13 @@ class CalendarEntry:
     uid: str
     kind: str
     type: AnimationType
-    summary: str
+    summary: str = attrs.field(repr=False)  # an animation's title: free text, never in a repr
     first_day: dt.date
     last_day: dt.date
     precision: Precision
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    place: str | None = None
+    place: str | None = attrs.field(default=None, repr=False)
     neighbourhood: str | None = None
     partners: tuple[str, ...] = ()
 
