@@ -152,8 +152,6 @@ def to_ics(calendar: Calendar, *, stamp: dt.datetime) -> bytes:
         timezone = icalendar.Timezone.from_tzinfo(zone, first_date=first, last_date=last)
         timezone.pop("COMMENT", None)  # English, and only about the years covered
         ics.subcomponents.insert(0, timezone)
-    from citeslab_core.files import clean_text
-
     # RFC 5545 TEXT holds no control character: the one cleaner of every writer.
     return clean_text(bytes(ics.to_ical()).decode("utf-8")).encode("utf-8")
 
@@ -563,8 +561,6 @@ class CalendarExporter:
             )
             return [ExportFile(f"{prefix}.ics", "text/calendar", to_ics(calendar, stamp=stamp))]
         if options.format == "html":
-            from citeslab_core.files import clean_text
-
             footer = "Fait par citeslab"
             if made is not None:
                 footer += f" {made.version}, le {made.generated_text}"
