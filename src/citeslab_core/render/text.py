@@ -257,7 +257,8 @@ def render(bilan: Bilan, *, checks: bool = True) -> str:
             out += _title(section.title)
             out += _section(bilan, section.key)
     if bilan.provenance is not None:
-        out += ["", *_lines(bilan.provenance.describe() + ".", "")]
+        # One line per part (« ; »), so that the fingerprint stays whole on its line.
+        out += ["", *(bilan.provenance.describe() + ".").replace(" ; ", " ;\n").split("\n")]
     from citeslab_core.files import clean_text
 
     return clean_text("\n".join(out) + "\n")
