@@ -47,7 +47,14 @@ from citeslab_core.bilan import (
 )
 from citeslab_core.crf import CrfLine, FinancialReport
 from citeslab_core.dates import PartialDate
-from citeslab_core.errors import InvalidData, Location, Problem, UsageError
+from citeslab_core.errors import (
+    BilanFileMasked,
+    BilanFileUnreadable,
+    InvalidData,
+    Location,
+    Problem,
+    UsageError,
+)
 from citeslab_core.funding import Contribution, FundingPlan, FundingPlanRow, FundingYear
 from citeslab_core.provenance import Provenance
 from citeslab_core.vocabularies import Funder, FundingNature, PartnershipCategory, Vocabulary
@@ -61,14 +68,6 @@ __all__ = ["SCHEMA", "from_data", "is_bilan_file", "read_bilan", "read_inputs"]
 
 SCHEMA = "citeslab.bilan/1"
 MASKED = "s"
-
-
-class _Masked(Exception):
-    """A masked cell: the bilan is a public one."""
-
-
-class _Unreadable(Exception):
-    """Something in the document is not what a bilan holds."""
 
 
 def is_bilan_file(path: Path) -> bool:
@@ -116,7 +115,7 @@ def read_bilan(path: Path) -> Bilan:
         raise _problem(path, what)
     try:
         return from_data(document)
-    except _Masked:
+    except BilanFileMasked:
         raise _problem(
             path,
             "bilan public (petits effectifs masqués « s ») : ses cases masquées ne peuvent "
@@ -124,7 +123,7 @@ def read_bilan(path: Path) -> Bilan:
             "report … --format json, sans --public) ; le bilan du réseau se masque après "
             "la somme (--public).",
         ) from None
-    except (_Unreadable, KeyError, TypeError, ValueError, ArithmeticError) as exc:
+    except (BilanFileUnreadable, KeyError, TypeError, ValueError, ArithmeticError) as exc:
         detail = f"clé « {exc.args[0]} » manquante" if isinstance(exc, KeyError) else str(exc)
         raise _problem(
             path, f"bilan illisible ({detail}) : le fichier a-t-il été modifié à la main ?"
@@ -167,14 +166,14 @@ def _code(vocabulary: type[V], code: Any) -> V:
     for member in vocabulary:
         if member.code == code:
             return member
-    raise _Unreadable(f"code {code!r} inconnu")
+    raise BilanFileUnreadable(f"code {code!r} inconnu")
 
 
 def _count(value: Any) -> int:
     if value == MASKED:
-        raise _Masked
+        raise BilanFileMasked
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _Unreadable(f"effectif {value!r} : un nombre entier est attendu")
+        raise BilanFileUnreadable(f"effectif {value!r} : un nombre entier est attendu")
     return value
 
 
@@ -184,9 +183,9 @@ def _opt_count(value: Any) -> int | None:
 
 def _decimal(value: Any) -> Decimal:
     if value == MASKED:
-        raise _Masked
+        raise BilanFileMasked
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
-        raise _Unreadable(f"nombre {value!r} illisible")
+        raise BilanFileUnreadable(f"nombre {value!r} illisible")
     return Decimal(value)
 
 
@@ -196,7 +195,7 @@ def _opt_decimal(value: Any) -> Decimal | None:
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise _Unreadable(f"texte attendu, pas {value!r}")
+        raise BilanFileUnreadable(f"texte attendu, pas {value!r}")
     return value
 
 
@@ -293,7 +292,7 @@ def _provenance(made: dict[str, Any] | None) -> Provenance | None:
 def from_data(d: dict[str, Any]) -> Bilan:
     """The bilan of a parsed ``citeslab.bilan/1`` document (floats read as Decimal)."""
     if d.get("public") is True:
-        raise _Masked
+        raise BilanFileMasked
     ind = d["indicateurs"]
     plan = d["financement_prevu_realise"]
     return Bilan(

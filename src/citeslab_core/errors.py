@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BeyondLimits",
+    "BilanFileMasked",
+    "BilanFileUnreadable",
     "CellError",
     "CitesLabError",
     "DuplicateKey",
@@ -149,3 +151,13 @@ class DuplicateKey(CitesLabError):
 
     def __init__(self, key: str) -> None:
         self.key = key
+
+
+class BilanFileMasked(CitesLabError):
+    """A masked cell in a bilan file: the bilan is a public one (internal: ``read_bilan``
+    turns it into :class:`InvalidData`)."""
+
+
+class BilanFileUnreadable(CitesLabError):
+    """Something in a bilan file is not what a bilan holds (internal: ``read_bilan`` turns
+    it into :class:`InvalidData`)."""
