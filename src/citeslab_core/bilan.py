@@ -679,12 +679,8 @@ def compute_bilan(
             Check(
                 "age_moins_18",
                 "avertissement",
-                _agree(
-                    cell("tranche_age", AgeBracket.UNDER_18.code),
-                    "{n} personne accompagnée avait moins de 18 ans au premier entretien : "
-                    "vérifiez sa date de naissance.",
-                    "{n} personnes accompagnées avaient moins de 18 ans au premier entretien : "
-                    "vérifiez les dates de naissance.",
+                counted_check_message(
+                    "age_moins_18", cell("tranche_age", AgeBracket.UNDER_18.code)
                 ),
             )
         )
@@ -693,15 +689,7 @@ def compute_bilan(
             Check(
                 "sans_premier_entretien",
                 "avertissement",
-                _agree(
-                    mask_value(tally.no_entretien, k),
-                    "{n} personne accompagnée n'a aucun entretien individuel : son âge est pris "
-                    "à son premier suivi et son orientation au premier rendez-vous comptée en "
-                    "« Autres ».",
-                    "{n} personnes accompagnées n'ont aucun entretien individuel : leur âge est "
-                    "pris à leur premier suivi et leur orientation au premier rendez-vous "
-                    "comptée en « Autres ».",
-                ),
+                counted_check_message("sans_premier_entretien", mask_value(tally.no_entretien, k)),
             )
         )
     if scan.exits_outside:
@@ -709,13 +697,7 @@ def compute_bilan(
             Check(
                 "sortie_sans_contact",
                 "info",
-                _agree(
-                    mask_value(scan.exits_outside, k),
-                    "{n} sortie datée de la période concerne une personne sans entretien ni "
-                    "point d'étape dans la période : elle n'est pas dans les résultats.",
-                    "{n} sorties datées de la période concernent des personnes sans entretien "
-                    "ni point d'étape dans la période : elles ne sont pas dans les résultats.",
-                ),
+                counted_check_message("sortie_sans_contact", mask_value(scan.exits_outside, k)),
             )
         )
 
@@ -1145,6 +1127,39 @@ def _tally(data: Dataset, rows: list[_Row]) -> _Tally:
         else:
             tally.prescribers[None] += n
     return tally
+
+
+#: The checks whose message starts with a count of persons (or exits), masked in public
+#: mode: their singular and plural wording, in one place for compute_bilan and for
+#: masking a computed bilan (network.mask_bilan).
+COUNTED_CHECKS: dict[str, tuple[str, str]] = {
+    "age_moins_18": (
+        "{n} personne accompagnée avait moins de 18 ans au premier entretien : "
+        "vérifiez sa date de naissance.",
+        "{n} personnes accompagnées avaient moins de 18 ans au premier entretien : "
+        "vérifiez les dates de naissance.",
+    ),
+    "sans_premier_entretien": (
+        "{n} personne accompagnée n'a aucun entretien individuel : son âge est pris "
+        "à son premier suivi et son orientation au premier rendez-vous comptée en "
+        "« Autres ».",
+        "{n} personnes accompagnées n'ont aucun entretien individuel : leur âge est "
+        "pris à leur premier suivi et leur orientation au premier rendez-vous "
+        "comptée en « Autres ».",
+    ),
+    "sortie_sans_contact": (
+        "{n} sortie datée de la période concerne une personne sans entretien ni "
+        "point d'étape dans la période : elle n'est pas dans les résultats.",
+        "{n} sorties datées de la période concernent des personnes sans entretien "
+        "ni point d'étape dans la période : elles ne sont pas dans les résultats.",
+    ),
+}
+
+
+def counted_check_message(code: str, count: int | None) -> str:
+    """The message of the counted check ``code`` for ``count`` (None: masked, « Des … »)."""
+    singular, plural = COUNTED_CHECKS[code]
+    return _agree(count, singular, plural)
 
 
 def _agree(count: int | None, singular: str, plural: str) -> str:

@@ -189,7 +189,7 @@ def mask_bilan(bilan: Bilan) -> Bilan:
         return bilan
     masked = _sum([bilan], bilan.threshold)
     checks = tuple(
-        attrs.evolve(c, message=_masked_message(c.message, bilan.threshold))
+        _masked_check(c, bilan.threshold, masked)
         for c in bilan.checks
         if c.code != "secret_statistique_limite"
     )
@@ -216,18 +216,24 @@ def mask_bilan(bilan: Bilan) -> Bilan:
     )
 
 
-_COUNT_SUBJECT = re.compile(r"^\d[\d\s\u202f\u00a0]* (personne|sortie)\(s\)")
+_LEADING_COUNT = re.compile(r"^\d[\d\s\u202f\u00a0]*")
 
 
-def _masked_message(message: str, k: int) -> str:
-    """A check's message with its leading count of persons (or exits) masked when it is
-    from 1 to k−1, as ``compute_bilan(public=True)`` writes it."""
-
-    def subject(found: re.Match[str]) -> str:
-        count = int(re.sub(r"\D", "", found.group(0)))
-        return f"Des {found.group(1)}s" if 0 < count < k else found.group(0)
-
-    return _COUNT_SUBJECT.sub(subject, message)
+def _masked_check(check: Check, k: int, masked: Bilan) -> Check:
+    """A counted check (bilan.COUNTED_CHECKS) worded as ``compute_bilan(public=True)``
+    words it: « Des … » when its count is masked, from the bilan's own wording."""
+    if check.code not in _bilan.COUNTED_CHECKS:
+        return check
+    found = _LEADING_COUNT.match(check.message)
+    if found is None:  # already masked
+        return check
+    count: int | None = int(re.sub(r"\D", "", found.group(0)))
+    if check.code == "age_moins_18":  # the table's cell, secondary masking included
+        row = masked.tables["tranche_age"].row(AgeBracket.UNDER_18)
+        count = None if row is None else row.count
+    else:
+        count = mask_value(count, k) if count is not None else None
+    return attrs.evolve(check, message=_bilan.counted_check_message(check.code, count))
 
 
 def _common(values: Iterable[str | None]) -> str | None:
