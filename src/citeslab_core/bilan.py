@@ -640,34 +640,10 @@ def compute_bilan(
             )
         )
 
-    def cell(key: str, code: str) -> int | None:
-        row = tables[key].row(code)
-        return row.count if row is not None else 0
-
-    indicators = Indicators(
+    indicators = indicators_from_tables(
+        tables,
         accompanied=accompanied,
         new=new,
-        women=cell("sexe", Sex.F.code),
-        qpv_residents=cell("statut_residence", ResidenceStatus.QPV.code),
-        under_26=masked_sum(
-            [
-                cell("tranche_age", AgeBracket.UNDER_18.code),
-                cell("tranche_age", AgeBracket.A18_25.code),
-            ]
-        ),
-        job_seekers=masked_sum(
-            [cell("situation_entree", s.code) for s in SituationAtEntry if s.job_seeker]
-        ),
-        minimum_benefits=masked_sum(
-            [
-                cell("minima_sociaux", b.code)
-                for b in MinimumBenefit
-                if b is not MinimumBenefit.AUCUN
-            ]
-        ),
-        orientations=tables["orientation_premier_rdv"].rows,
-        creations=cell("resultat", ExitResult.CREATION.code),
-        positive_exits=masked_sum([cell("resultat", r.code) for r in POSITIVE_EXITS]),
         programme_entries=programme_entries,
         animations_held=held,
         animation_participants=participants,
@@ -680,7 +656,7 @@ def compute_bilan(
                 "age_moins_18",
                 "avertissement",
                 counted_check_message(
-                    "age_moins_18", cell("tranche_age", AgeBracket.UNDER_18.code)
+                    "age_moins_18", _table_cell(tables, "tranche_age", AgeBracket.UNDER_18.code)
                 ),
             )
         )
@@ -1154,6 +1130,57 @@ COUNTED_CHECKS: dict[str, tuple[str, str]] = {
         "ni point d'étape dans la période : elles ne sont pas dans les résultats.",
     ),
 }
+
+
+def _table_cell(tables: Mapping[str, Table], key: str, code: str) -> int | None:
+    """The count of row ``code`` of table ``key`` (None when masked, 0 when absent)."""
+    row = tables[key].row(code)
+    return row.count if row is not None else 0
+
+
+def indicators_from_tables(
+    tables: Mapping[str, Table],
+    *,
+    accompanied: int | None,
+    new: int | None,
+    programme_entries: int | None,
+    animations_held: int,
+    animation_participants: int,
+) -> Indicators:
+    """The activity indicators read from a bilan's (masked or not) tables: one definition
+    for a site's bilan and a network's (:class:`Indicators` says what each one counts)."""
+
+    def cell(key: str, code: str) -> int | None:
+        return _table_cell(tables, key, code)
+
+    return Indicators(
+        accompanied=accompanied,
+        new=new,
+        women=cell("sexe", Sex.F.code),
+        qpv_residents=cell("statut_residence", ResidenceStatus.QPV.code),
+        under_26=masked_sum(
+            [
+                cell("tranche_age", AgeBracket.UNDER_18.code),
+                cell("tranche_age", AgeBracket.A18_25.code),
+            ]
+        ),
+        job_seekers=masked_sum(
+            [cell("situation_entree", s.code) for s in SituationAtEntry if s.job_seeker]
+        ),
+        minimum_benefits=masked_sum(
+            [
+                cell("minima_sociaux", b.code)
+                for b in MinimumBenefit
+                if b is not MinimumBenefit.AUCUN
+            ]
+        ),
+        orientations=tables["orientation_premier_rdv"].rows,
+        creations=cell("resultat", ExitResult.CREATION.code),
+        positive_exits=masked_sum([cell("resultat", r.code) for r in POSITIVE_EXITS]),
+        programme_entries=programme_entries,
+        animations_held=animations_held,
+        animation_participants=animation_participants,
+    )
 
 
 def counted_check_message(code: str, count: int | None) -> str:

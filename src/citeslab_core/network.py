@@ -62,7 +62,7 @@ from citeslab_core.bilan import (
     TableRow,
 )
 from citeslab_core.crf import FinancialReport
-from citeslab_core.disclosure import mask_value, masked_sum
+from citeslab_core.disclosure import mask_value
 from citeslab_core.errors import InvalidData, Location, Problem, UsageError
 from citeslab_core.french import format_count, format_period
 from citeslab_core.funding import Contribution, FundingYear, funding_plan
@@ -70,14 +70,10 @@ from citeslab_core.model import Dataset, FundingPolicy, Neighbourhood, Site
 from citeslab_core.shares import largest_remainder, percent_of
 from citeslab_core.vocabularies import (
     AgeBracket,
-    ExitResult,
     Funder,
     FundingNature,
-    MinimumBenefit,
     OrientationCategory,
     ResidenceStatus,
-    Sex,
-    SituationAtEntry,
 )
 
 __all__ = [
@@ -578,34 +574,10 @@ def _indicators(
 ) -> Indicators:
     """The activity indicators, from the network's tables as ``compute_bilan`` makes them."""
 
-    def cell(key: str, code: str) -> int | None:
-        row = tables[key].row(code)
-        return row.count if row is not None else 0
-
-    return Indicators(
+    return _bilan.indicators_from_tables(
+        tables,
         accompanied=tally.accompanied,
         new=mask_value(tally.new, k),
-        women=cell("sexe", Sex.F.code),
-        qpv_residents=cell("statut_residence", ResidenceStatus.QPV.code),
-        under_26=masked_sum(
-            [
-                cell("tranche_age", AgeBracket.UNDER_18.code),
-                cell("tranche_age", AgeBracket.A18_25.code),
-            ]
-        ),
-        job_seekers=masked_sum(
-            [cell("situation_entree", s.code) for s in SituationAtEntry if s.job_seeker]
-        ),
-        minimum_benefits=masked_sum(
-            [
-                cell("minima_sociaux", b.code)
-                for b in MinimumBenefit
-                if b is not MinimumBenefit.AUCUN
-            ]
-        ),
-        orientations=tables["orientation_premier_rdv"].rows,
-        creations=cell("resultat", ExitResult.CREATION.code),
-        positive_exits=masked_sum([cell("resultat", r.code) for r in _bilan.POSITIVE_EXITS]),
         programme_entries=programme_entries,
         animations_held=sum(a.number for a in animations),
         animation_participants=sum(a.participants for a in animations),
