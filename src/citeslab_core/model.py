@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import cached_property
 from itertools import compress
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import attrs
 from stdnum.fr import siret as stdnum_siret
@@ -55,6 +55,7 @@ __all__ = [
     "TABLE_FIELDS",
     "Animation",
     "BudgetLine",
+    "Columns",
     "Dataset",
     "Event",
     "Funding",
@@ -390,6 +391,52 @@ TABLE_FIELDS: Mapping[str, str] = {
 }
 
 
+@attrs.frozen(eq=False, repr=False)
+class Columns(Generic[T]):
+    """One sheet's records as columns, in record order: ``cols["date"][i]`` is
+    ``records[i].date``.
+
+    Computations read the few columns they need instead of every record; the values are
+    the ones the records hold (enum members, dates, :class:`~decimal.Decimal`…).
+    ``repr()`` gives the sheet's size and fields, never a value.
+    """
+
+    record: type[T]
+    values: Mapping[str, Sequence[Any]]
+    length: int
+
+    @classmethod
+    def of_records(cls, record: type[T], records: Sequence[T]) -> Columns[T]:
+        """The columns of ``records``, instances of ``record``."""
+        names = [f.name for f in attrs.fields(record)]
+        if not records:
+            return cls(record, dict.fromkeys(names, ()), 0)
+        columns = (
+            zip(*map(attrgetter(*names), records), strict=True)
+            if len(names) > 1
+            else (tuple(map(attrgetter(names[0]), records)),)
+        )
+        return cls(record, dict(zip(names, columns, strict=True)), len(records))
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, field: str) -> Sequence[Any]:
+        return self.values[field]
+
+    def records(self) -> tuple[T, ...]:
+        """The records, built from the columns."""
+        names = [f.name for f in attrs.fields(self.record)]
+        make = self.record
+        return tuple(
+            make(**dict(zip(names, row, strict=True)))
+            for row in zip(*(self.values[name] for name in names), strict=True)
+        )
+
+    def __repr__(self) -> str:
+        return f"<Columns of {self.record.__name__}: {self.length} rows, {len(self.values)} fields>"
+
+
 @attrs.frozen
 class Issue:
     """A problem found while checking a dataset: table, element index, field, message."""
@@ -541,6 +588,20 @@ class Dataset:
         """Where record ``index`` of ``table`` was read from, if known."""
         places = self.origins.get(table)
         return places[index] if places is not None and index < len(places) else None
+
+    def columns(self, sheet: str) -> Columns[Any]:
+        """The records of ``sheet`` (``porteurs``, ``suivis``…) as :class:`Columns`."""
+        cache = self._columns
+        found = cache.get(sheet)
+        if found is None:
+            found = cache[sheet] = Columns.of_records(
+                _CLASS_OF_TABLE[sheet], getattr(self, TABLE_FIELDS[sheet])
+            )
+        return found
+
+    @cached_property
+    def _columns(self) -> dict[str, Columns[Any]]:
+        return {}
 
     @cached_property
     def persons_by_id(self) -> Mapping[str, Person]:
