@@ -391,6 +391,10 @@ TABLE_FIELDS: Mapping[str, str] = {
 }
 
 
+def _field_names(record: type) -> list[str]:
+    return [f.name for f in attrs.fields(record)]
+
+
 @attrs.frozen(eq=False, repr=False)
 class Columns(Generic[T]):
     """One sheet's records as columns, in record order: ``cols["date"][i]`` is
@@ -408,7 +412,7 @@ class Columns(Generic[T]):
     @classmethod
     def of_records(cls, record: type[T], records: Sequence[T]) -> Columns[T]:
         """The columns of ``records``, instances of ``record``."""
-        names = [f.name for f in attrs.fields(record)]
+        names = _field_names(record)
         if not records:
             return cls(record, dict.fromkeys(names, ()), 0)
         columns = (
@@ -426,7 +430,7 @@ class Columns(Generic[T]):
 
     def records(self) -> tuple[T, ...]:
         """The records, built from the columns."""
-        names = [f.name for f in attrs.fields(self.record)]
+        names = _field_names(self.record)
         make = self.record
         return tuple(
             make(**dict(zip(names, row, strict=True)))
