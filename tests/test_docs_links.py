@@ -14,10 +14,6 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 LINK = re.compile(r"!?\[(?:[^\[\]]|\n)*?\]\(([^()\s]+)(?:\s+\"[^\"]*\")?\)")
 FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
-#: Pages that pages already in docs/ link to, written by work still in progress (the
-#: notebook guide, the calendar): a link to one of them is
-#: tolerated only while the page does not exist yet. Remove a name once its page is in docs/.
-ANNOUNCED = frozenset({"docs/notebook.md", "docs/calendar.md"})
 
 
 def slug(heading: str) -> str:
@@ -63,10 +59,7 @@ def test_every_relative_link_resolves(page: Path) -> None:
         path, _, anchor = target.partition("#")
         destination = (page.parent / path).resolve() if path else page
         if not destination.exists():
-            if not (
-                destination.is_relative_to(ROOT) and str(destination.relative_to(ROOT)) in ANNOUNCED
-            ):
-                broken.append(f"{target}: no such file")
+            broken.append(f"{target}: no such file")
             continue
         if not destination.is_relative_to(ROOT):
             broken.append(f"{target}: outside the repository")
