@@ -37,7 +37,7 @@ of the same account and funder are added, explanations kept side by side.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import attrs
@@ -325,8 +325,6 @@ def _amount_of(line: CrfLine, nature: BudgetNature) -> Decimal:
 
 def budget_findings(report: FinancialReport, fundings: Sequence[Funding]) -> list[BudgetFinding]:
     """The findings of one year's compte rendu financier (see the module docstring)."""
-    findings: list[BudgetFinding] = []
-    head = f"Compte rendu financier {report.year}"
     natures = [
         n
         for n, present in (
@@ -335,83 +333,98 @@ def budget_findings(report: FinancialReport, fundings: Sequence[Funding]) -> lis
         )
         if present
     ]
+    findings: list[BudgetFinding] = []
     for nature in natures:
-        word = _NATURE_WORDS[nature]
-        pairs = (
-            (Side.CHARGES, Side.PRODUITS, "le total des charges", "celui des produits"),
-            (
-                Side.CHARGES_VOLUNTARY,
-                Side.PRODUITS_VOLUNTARY,
-                "les emplois des contributions volontaires (86)",
-                "les contributions volontaires en nature (87)",
-            ),
-        )
-        for left, right, left_words, right_words in pairs:
-            charges = sum((_amount_of(x, nature) for x in report.side(left)), _ZERO)
-            produits = sum((_amount_of(x, nature) for x in report.side(right)), _ZERO)
-            if charges != produits:
-                findings.append(
-                    BudgetFinding(
-                        "crf_desequilibre",
-                        "erreur",
-                        f"{head}, {word} : {left_words} ({format_amount(charges)}) n'est pas "
-                        f"égal à {right_words} ({format_amount(produits)}), écart de "
-                        f"{format_signed_amount(produits - charges)} : le budget doit être "
-                        "équilibré.",
-                        tuple(i for x in report.side(left) + report.side(right) for i in x.rows),
-                    )
-                )
+        findings.extend(_balance_findings(report, nature))
     for nature in natures:
-        word = _NATURE_WORDS[nature]
-        declared = _funding_amounts(fundings, report.year, nature)
-        subsidies: dict[Funder, Decimal] = defaultdict(Decimal)
-        rows: dict[Funder, list[int]] = defaultdict(list)
-        for line in report.lines:
-            if line.funder is not None and line.account.startswith(SUBSIDY_CLASS):
-                subsidies[line.funder] += _amount_of(line, nature)
-                rows[line.funder].extend(line.rows)
-        for funder in Funder:
-            if funder is Funder.AUTOFINANCEMENT or (
-                funder not in subsidies and funder not in declared
-            ):
-                continue
-            budgeted = subsidies.get(funder, _ZERO)
-            funded = declared.get(funder, _ZERO)
-            if budgeted != funded:
-                findings.append(
-                    BudgetFinding(
-                        "crf_subvention_incoherente",
-                        "erreur",
-                        f"{head}, {word} : la subvention {of(funder.label)} au compte 74 "
-                        f"({format_amount(budgeted)}) diffère de son montant dans la feuille "
-                        f"financements ({format_amount(funded)}, "
-                        f"{nature.funding_nature.label.lower()} {report.year}).",
-                        tuple(rows.get(funder, ())),
-                    )
-                )
+        findings.extend(_subsidy_findings(report, fundings, nature))
     if report.has_planned and report.has_actual:
-        for line in report.lines:
-            if line.explanation or not line.above(report.threshold):
-                continue
-            percent = line.gap_percent
-            detail = (
-                f"{_signed_share(percent)} du prévu"
-                if percent is not None
-                else "rien n'était prévu"
-            )
-            findings.append(
-                BudgetFinding(
-                    "crf_ecart_non_explique",
-                    "avertissement",
-                    f"{head}, compte {line.account} ({line.label}) : écart entre prévu "
-                    f"({format_amount(line.planned)}) et réalisé ({format_amount(line.actual)}) "
-                    f"de {format_signed_amount(line.gap)} ({detail}), au-delà du seuil de "
-                    f"{format_rate(report.threshold)} : expliquez-le dans la colonne "
-                    "ecart_explication de la feuille budget.",
-                    line.rows,
-                )
-            )
+        findings.extend(_gap_findings(report))
     return findings
+
+
+#: The two balances a budget must keep: the sides compared and how a message names them.
+_BALANCES = (
+    (Side.CHARGES, Side.PRODUITS, "le total des charges", "celui des produits"),
+    (
+        Side.CHARGES_VOLUNTARY,
+        Side.PRODUITS_VOLUNTARY,
+        "les emplois des contributions volontaires (86)",
+        "les contributions volontaires en nature (87)",
+    ),
+)
+
+
+def _head(report: FinancialReport) -> str:
+    return f"Compte rendu financier {report.year}"
+
+
+def _balance_findings(report: FinancialReport, nature: BudgetNature) -> Iterator[BudgetFinding]:
+    """Charges equal to produits, and the voluntary contributions' two sides alike."""
+    word = _NATURE_WORDS[nature]
+    for left, right, left_words, right_words in _BALANCES:
+        charges = sum((_amount_of(x, nature) for x in report.side(left)), _ZERO)
+        produits = sum((_amount_of(x, nature) for x in report.side(right)), _ZERO)
+        if charges != produits:
+            yield BudgetFinding(
+                "crf_desequilibre",
+                "erreur",
+                f"{_head(report)}, {word} : {left_words} ({format_amount(charges)}) n'est pas "
+                f"égal à {right_words} ({format_amount(produits)}), écart de "
+                f"{format_signed_amount(produits - charges)} : le budget doit être "
+                "équilibré.",
+                tuple(i for x in report.side(left) + report.side(right) for i in x.rows),
+            )
+
+
+def _subsidy_findings(
+    report: FinancialReport, fundings: Sequence[Funding], nature: BudgetNature
+) -> Iterator[BudgetFinding]:
+    """Each funder's subsidy (account 74) equal to its amount in the financements sheet."""
+    word = _NATURE_WORDS[nature]
+    declared = _funding_amounts(fundings, report.year, nature)
+    subsidies: dict[Funder, Decimal] = defaultdict(Decimal)
+    rows: dict[Funder, list[int]] = defaultdict(list)
+    for line in report.lines:
+        if line.funder is not None and line.account.startswith(SUBSIDY_CLASS):
+            subsidies[line.funder] += _amount_of(line, nature)
+            rows[line.funder].extend(line.rows)
+    for funder in Funder:
+        if funder is Funder.AUTOFINANCEMENT or (funder not in subsidies and funder not in declared):
+            continue
+        budgeted = subsidies.get(funder, _ZERO)
+        funded = declared.get(funder, _ZERO)
+        if budgeted != funded:
+            yield BudgetFinding(
+                "crf_subvention_incoherente",
+                "erreur",
+                f"{_head(report)}, {word} : la subvention {of(funder.label)} au compte 74 "
+                f"({format_amount(budgeted)}) diffère de son montant dans la feuille "
+                f"financements ({format_amount(funded)}, "
+                f"{nature.funding_nature.label.lower()} {report.year}).",
+                tuple(rows.get(funder, ())),
+            )
+
+
+def _gap_findings(report: FinancialReport) -> Iterator[BudgetFinding]:
+    """Each gap between planned and actual beyond the threshold that is not explained."""
+    for line in report.lines:
+        if line.explanation or not line.above(report.threshold):
+            continue
+        percent = line.gap_percent
+        detail = (
+            f"{_signed_share(percent)} du prévu" if percent is not None else "rien n'était prévu"
+        )
+        yield BudgetFinding(
+            "crf_ecart_non_explique",
+            "avertissement",
+            f"{_head(report)}, compte {line.account} ({line.label}) : écart entre prévu "
+            f"({format_amount(line.planned)}) et réalisé ({format_amount(line.actual)}) "
+            f"de {format_signed_amount(line.gap)} ({detail}), au-delà du seuil de "
+            f"{format_rate(report.threshold)} : expliquez-le dans la colonne "
+            "ecart_explication de la feuille budget.",
+            line.rows,
+        )
 
 
 def budget_years(data: Dataset) -> list[int]:
