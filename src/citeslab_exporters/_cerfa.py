@@ -378,103 +378,110 @@ def to_xlsx(sheets: Sequence[Sheet], *, title: str, created: dt.datetime | None 
 _LOEXT = "urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0"
 
 
+#: The cell styles of the ODS file, by name (the order they are declared in).
+_ODS_CELL_STYLES: dict[str, dict[str, Any]] = {
+    "text": {},
+    "title": {"bold": True, "size": "14pt"},
+    "heading": {"bold": True, "size": "12pt"},
+    "bold": {"bold": True},
+    "note": {"wrap": True},
+    "header": {"bold": True, "wrap": True},
+    "amount": {"data": "N_EUR"},
+    "amount_bold": {"data": "N_EUR", "bold": True},
+    "percent": {"data": "N_PCT"},
+    "percent_bold": {"data": "N_PCT", "bold": True},
+    "count": {"data": "N_INT"},
+}
+
+
 class _Ods:
     """An OpenDocument spreadsheet being written with odfpy, with the styles it needs."""
 
     def __init__(self, title: str) -> None:
         from odf.dc import Title
-        from odf.number import CurrencyStyle, CurrencySymbol, Number, NumberStyle
-        from odf.number import Text as NumberText
         from odf.opendocument import OpenDocumentSpreadsheet
-        from odf.style import (
-            MasterPage,
-            PageLayout,
-            PageLayoutProperties,
-            ParagraphProperties,
-            Style,
-            TableCellProperties,
-            TableProperties,
-            TextProperties,
-        )
 
         doc = self.doc = OpenDocumentSpreadsheet()
         doc.meta.addElement(Title(text=cell_text(title)))
+        self.styles: dict[str, Any] = {}
+        self.tables: dict[bool, Any] = {}
+        self.columns: dict[int, Any] = {}
+        self.rows: dict[float, Any] = {}
+        self._number_styles()
+        for name, options in _ODS_CELL_STYLES.items():
+            self._cell_style(name, **options)
+        for landscape in (False, True):
+            self.tables[landscape] = self._page_style(landscape)
+
+    def _number_styles(self) -> None:
+        """Euros (2 decimals, grouped), percents (1 decimal) and counts, the French way."""
+        from odf.number import CurrencyStyle, CurrencySymbol, Number, NumberStyle
+        from odf.number import Text as NumberText
+
         euro = CurrencyStyle(name="N_EUR", language="fr", country="FR")
         euro.addElement(Number(decimalplaces="2", minintegerdigits="1", grouping="true"))
         euro.addElement(NumberText(text="\u00a0"))
         euro.addElement(CurrencySymbol(language="fr", country="FR", text="€"))
-        doc.styles.addElement(euro)
+        self.doc.styles.addElement(euro)
         percent = NumberStyle(name="N_PCT", language="fr", country="FR")
         percent.addElement(Number(decimalplaces="1", minintegerdigits="1"))
         percent.addElement(NumberText(text="\u00a0%"))
-        doc.styles.addElement(percent)
+        self.doc.styles.addElement(percent)
         integer = NumberStyle(name="N_INT")
         integer.addElement(Number(decimalplaces="0", minintegerdigits="1", grouping="true"))
-        doc.styles.addElement(integer)
-        self.styles: dict[str, Any] = {}
+        self.doc.styles.addElement(integer)
 
-        def cell_style(
-            name: str,
-            *,
-            data: str | None = None,
-            bold: bool = False,
-            size: str | None = None,
-            wrap: bool = False,
-        ) -> None:
-            style = Style(
-                name=name, family="table-cell", **({"datastylename": data} if data else {})
-            )
-            if bold or size:
-                props: dict[str, str] = {}
-                if bold:
-                    props.update(
-                        fontweight="bold", fontweightasian="bold", fontweightcomplex="bold"
-                    )
-                if size:
-                    props["fontsize"] = size
-                style.addElement(TextProperties(**props))
-            if wrap:
-                style.addElement(TableCellProperties(wrapoption="wrap", verticalalign="top"))
-                style.addElement(ParagraphProperties())
-            doc.automaticstyles.addElement(style)
-            self.styles[name] = style
+    def _cell_style(
+        self,
+        name: str,
+        *,
+        data: str | None = None,
+        bold: bool = False,
+        size: str | None = None,
+        wrap: bool = False,
+    ) -> None:
+        from odf.style import ParagraphProperties, Style, TableCellProperties, TextProperties
 
-        cell_style("text")
-        cell_style("title", bold=True, size="14pt")
-        cell_style("heading", bold=True, size="12pt")
-        cell_style("bold", bold=True)
-        cell_style("note", wrap=True)
-        cell_style("header", bold=True, wrap=True)
-        cell_style("amount", data="N_EUR")
-        cell_style("amount_bold", data="N_EUR", bold=True)
-        cell_style("percent", data="N_PCT")
-        cell_style("percent_bold", data="N_PCT", bold=True)
-        cell_style("count", data="N_INT")
-        self.tables: dict[bool, Any] = {}
-        for landscape in (False, True):
-            name = "A4_paysage" if landscape else "A4_portrait"
-            layout = PageLayout(name=f"PL_{name}")
-            props = PageLayoutProperties(
-                pagewidth="29.7cm" if landscape else "21cm",
-                pageheight="21cm" if landscape else "29.7cm",
-                printorientation="landscape" if landscape else "portrait",
-                margintop="1.5cm",
-                marginbottom="1.5cm",
-                marginleft="1.2cm",
-                marginright="1.2cm",
-            )
-            props.setAttrNS(_LOEXT, "scale-to-X", "1")
-            props.setAttrNS(_LOEXT, "scale-to-Y", "0")
-            layout.addElement(props)
-            doc.automaticstyles.addElement(layout)
-            master = MasterPage(name=name, pagelayoutname=layout)
-            doc.masterstyles.addElement(master)
-            table_style = Style(name=f"T_{name}", family="table", masterpagename=master)
-            table_style.addElement(TableProperties(display="true"))
-            doc.automaticstyles.addElement(table_style)
-            self.tables[landscape] = table_style
-        self.columns: dict[int, Any] = {}
-        self.rows: dict[float, Any] = {}
+        style = Style(name=name, family="table-cell", **({"datastylename": data} if data else {}))
+        if bold or size:
+            props: dict[str, str] = {}
+            if bold:
+                props.update(fontweight="bold", fontweightasian="bold", fontweightcomplex="bold")
+            if size:
+                props["fontsize"] = size
+            style.addElement(TextProperties(**props))
+        if wrap:
+            style.addElement(TableCellProperties(wrapoption="wrap", verticalalign="top"))
+            style.addElement(ParagraphProperties())
+        self.doc.automaticstyles.addElement(style)
+        self.styles[name] = style
+
+    def _page_style(self, landscape: bool) -> Any:
+        """The table style of an A4 page, portrait or landscape, fitted to its width."""
+        from odf.style import MasterPage, PageLayout, PageLayoutProperties, Style, TableProperties
+
+        doc = self.doc
+        name = "A4_paysage" if landscape else "A4_portrait"
+        layout = PageLayout(name=f"PL_{name}")
+        props = PageLayoutProperties(
+            pagewidth="29.7cm" if landscape else "21cm",
+            pageheight="21cm" if landscape else "29.7cm",
+            printorientation="landscape" if landscape else "portrait",
+            margintop="1.5cm",
+            marginbottom="1.5cm",
+            marginleft="1.2cm",
+            marginright="1.2cm",
+        )
+        props.setAttrNS(_LOEXT, "scale-to-X", "1")
+        props.setAttrNS(_LOEXT, "scale-to-Y", "0")
+        layout.addElement(props)
+        doc.automaticstyles.addElement(layout)
+        master = MasterPage(name=name, pagelayoutname=layout)
+        doc.masterstyles.addElement(master)
+        table_style = Style(name=f"T_{name}", family="table", masterpagename=master)
+        table_style.addElement(TableProperties(display="true"))
+        doc.automaticstyles.addElement(table_style)
+        return table_style
 
     def row_style(self, height: float) -> Any:
         from odf.style import Style, TableRowProperties
