@@ -4,7 +4,9 @@
 as ``stdout.txt``), for the bundled example and for two small generated sites kept in
 ``tests/golden/inputs/``. Workbooks (``.xlsx``) are compared through a canonical JSON
 dump of their cells and number formats (``<name>.xlsx.json``): the zip itself carries
-timestamps. ``tests/test_golden.py`` runs every case into a temporary folder and compares.
+timestamps. OpenDocument files (``.ods``) are compared through their ``content.xml`` and
+``styles.xml`` (``<name>.ods.xml``): ``meta.xml`` carries the time of writing.
+``tests/test_golden.py`` runs every case into a temporary folder and compares.
 
 To change a golden output on purpose (and say so in the commit)::
 
@@ -22,6 +24,7 @@ import json
 import os
 import shutil
 import sys
+import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -106,6 +109,13 @@ def _cases() -> list[Case]:
                 "dir",
             )
         )
+    cases.append(  # the one exporter that writes OpenDocument (and the compte rendu)
+        Case(
+            "example-export-contrat_de_ville-ods",
+            ("export", "contrat_de_ville", "--example", "--year", "2023", "--format", "ods"),
+            "dir",
+        )
+    )
     for fmt in ("ics", "html", "csv"):  # the example's 2024 plan and permanences, T2
         cases.append(
             Case(
@@ -145,6 +155,12 @@ def workbook_dump(path: Path) -> str:
 #: A fixed generation time (2024-01-01T00:00:00Z): the provenance every bilan and export
 #: carries is then the same on every run.
 SOURCE_DATE_EPOCH = "1704067200"
+
+
+def opendocument_dump(path: Path) -> bytes:
+    """The content and styles of an OpenDocument file, one after the other."""
+    with zipfile.ZipFile(path) as archive:
+        return b"\n".join(archive.read(name) for name in ("content.xml", "styles.xml"))
 
 
 @contextlib.contextmanager
@@ -188,6 +204,8 @@ def run_case(case: Case, target: Path) -> None:
     for path in sorted(work.iterdir()):
         if path.suffix == ".xlsx":
             (target / (path.name + ".json")).write_text(workbook_dump(path), encoding="utf-8")
+        elif path.suffix == ".ods":
+            (target / (path.name + ".xml")).write_bytes(opendocument_dump(path))
         else:
             shutil.copyfile(path, target / path.name)
     shutil.rmtree(work)
