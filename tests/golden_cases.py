@@ -93,6 +93,13 @@ def _cases() -> list[Case]:
         ),
         Case("site_b-report-json", ("report", site_b, "--year", "2023", "--format", "json")),
     ]
+    for fmt in ("text", "json", "html"):  # the network of the two sites
+        cases.append(
+            Case(
+                f"network-report-{fmt}",
+                ("report", site_a, site_b, "--year", "2023", "--format", fmt),
+            )
+        )
     for exporter in ("bpi", "contrat_de_ville", "pic"):
         for fmt in ("xlsx", "csv", "json"):
             cases.append(
