@@ -1,6 +1,6 @@
 """Bilan files: a ``citeslab.bilan/1`` JSON document read back into a :class:`Bilan`.
 
-A bilan file holds no personal data (FORMATS.md §4; docs/bilan-json.md), so a region
+A bilan file holds no personal data (docs/bilan-json.md), so a region
 can collect its sites' files and sum them (:func:`citeslab_core.network.network_bilan`)
 without ever seeing a record. :func:`read_bilan` is the inverse of
 :func:`citeslab_core.render.json.render`: every renderer gives the same output for the

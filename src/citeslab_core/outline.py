@@ -2,7 +2,7 @@
 
 The text report and the HTML page take their sections, in this order and under these
 titles, from :func:`outline`, so that the page has every section of the text report under
-the same title, and a new section lands in both (DOMAIN.md, "Consistency"). A renderer
+the same title, and a new section lands in both (docs/bilan.md). A renderer
 draws each section in its own way (aligned columns, tables and charts) but never adds,
 drops or retitles one; ``tests/test_outline.py`` checks both against this list.
 

@@ -1,5 +1,5 @@
 """``calendrier``: the calendar of a period, for partners' diaries and for print
-(FORMATS.md §5, DOMAIN.md "The calendar").
+(docs/calendar.md).
 
 It writes the period's calendar that the bilan carries (:attr:`Bilan.calendar
 <citeslab_core.bilan.Bilan.calendar>`, made by :func:`citeslab_core.calendar.build_calendar`
