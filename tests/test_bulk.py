@@ -37,6 +37,7 @@ from citeslab_core.model import (
 from citeslab_core.readers import csvdir, tables
 from citeslab_core.readers.csvdir import CsvRows
 from citeslab_core.readers.tables import RawSheet, RowBlock, build_dataset
+from citeslab_core.render.followup import render_json
 from citeslab_core.vocabularies import EventType
 from strategies import datasets, messy_datasets
 
@@ -352,7 +353,7 @@ def test_followup_json_is_what_json_dumps_writes(data: Dataset, on: dt.date) -> 
         }
         for f in todo.findings
     ]
-    assert followup.render_json(todo) == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    assert render_json(todo) == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
 def test_followup_json_escapes_what_json_escapes() -> None:
@@ -360,9 +361,9 @@ def test_followup_json_escapes_what_json_escapes() -> None:
         persons=[Person('P"1\\\n\u2028é')],
         events=[Event('P"1\\\n\u2028é', dt.date(2023, 1, 2), EventType.POINT_ETAPE)],
     )
-    text = followup.render_json(followup.followup(data, dt.date(2023, 3, 1)))
+    text = render_json(followup.followup(data, dt.date(2023, 3, 1)))
     assert json.loads(text)[0]["porteur"] == 'P"1\\\n\u2028é'
-    assert followup.render_json(followup.followup(Dataset.build(), dt.date(2023, 3, 1))) == "[]\n"
+    assert render_json(followup.followup(Dataset.build(), dt.date(2023, 3, 1))) == "[]\n"
 
 
 @FAST

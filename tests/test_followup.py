@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from citeslab_core.cli import main
 from citeslab_core.converter import dumps
-from citeslab_core.followup import Action, followup, render_json, render_text
+from citeslab_core.followup import Action, followup
 from citeslab_core.model import Dataset, Event, PathwayPolicy, Person, Site
 from citeslab_core.pathways import state_on
+from citeslab_core.render.followup import render_json, render_text
 from citeslab_core.rules import Severity, check
 from citeslab_core.vocabularies import EventType, ExitResult, OrientationCategory, Stage
 from strategies import messy_datasets, secrets
@@ -246,3 +247,17 @@ def test_caseload_counts_each_open_pathway_once(data: Dataset, on: dt.date) -> N
         assert len(people) == len(set(people))
         overdue = [f.days_overdue or 0 for f in todo.group(action).findings]
         assert overdue == sorted(overdue, reverse=True)
+
+
+@pytest.mark.parametrize("name", ["render_text", "render_json"])
+def test_the_old_rendering_path_warns_and_still_works(name: str) -> None:
+    """followup.render_text/render_json moved to citeslab_core.render.followup (issue 16):
+    the old path gives the same function for one release, with a DeprecationWarning."""
+    import citeslab_core.followup as domain
+    from citeslab_core.render import followup as rendering
+
+    with pytest.warns(DeprecationWarning, match=f"render.followup.{name}"):
+        moved = getattr(domain, name)
+    assert moved is getattr(rendering, name)
+    with pytest.raises(AttributeError):
+        domain.no_such_name  # noqa: B018

@@ -75,7 +75,8 @@ def test_describe_gives_the_rule_the_severity_and_the_id_never_the_name() -> Non
 
 
 def test_every_rule_that_finds_has_a_name_in_words() -> None:
-    from citeslab_core.followup import followup, render_text
+    from citeslab_core.followup import followup
+    from citeslab_core.render.followup import render_text
     from citeslab_core.rules import RULE_TITLES, rule_name
 
     assert rule_name("R3") == "passage de relais vers un partenaire jamais orienté (règle R3)"

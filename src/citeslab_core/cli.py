@@ -600,10 +600,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_followup(args: argparse.Namespace) -> int:
     data = _load(args)
-    from citeslab_core import followup
+    from citeslab_core.followup import followup
+    from citeslab_core.render.followup import render_json, render_text
 
-    todo = followup.followup(data, args.on or _today())
-    text = followup.render_json(todo) if args.format == "json" else followup.render_text(todo)
+    todo = followup(data, args.on or _today())
+    text = render_json(todo) if args.format == "json" else render_text(todo)
     _emit(text, None, force=False)
     return EXIT_OK
 

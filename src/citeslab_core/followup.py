@@ -14,24 +14,21 @@ days without news, the action is to close (after a last try). Events dated after
 not errors of the list at T (the list can be replayed at a past date): they are counted and
 the text says so; ``citeslab validate`` reports them (R10).
 
-:func:`render_text` is the référent's own working list: it shows each person's id, name
-(prénom nom), phone and current stage. :func:`render_json` is the JSON of docs/commands.md,
-a list of ``{"regle", "gravite", "porteur", "date", "message"}`` with ids only: no name, phone,
-e-mail, address or free text.
+The list is rendered by :mod:`citeslab_core.render.followup` (the référent's working text,
+which names people, and the JSON, ids only).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import attrs
 
 from citeslab_core.model import Dataset, PathwayPolicy, Person
 from citeslab_core.pathways import referent_label
-from citeslab_core.rules import Finding, Severity, assess, rule_name, rule_number
+from citeslab_core.rules import Finding, Severity, assess, rule_number
 from citeslab_core.vocabularies import Stage, normalize
 
 __all__ = [
@@ -41,8 +38,6 @@ __all__ = [
     "Contact",
     "FollowUp",
     "followup",
-    "render_json",
-    "render_text",
 ]
 
 
@@ -192,76 +187,19 @@ def _followup(data: Dataset, on: dt.date, policy: PathwayPolicy | None) -> Follo
     return FollowUp(on, data.site.name, groups, caseload, contacts, later)
 
 
-# -- rendering ----------------------------------------------------------------------------
+def __getattr__(name: str) -> object:
+    """``followup.render_text`` and ``followup.render_json``, moved to
+    :mod:`citeslab_core.render.followup`: still found here for one release, with a warning."""
+    if name in ("render_text", "render_json"):
+        import warnings
 
+        from citeslab_core.render import followup as rendering
 
-def _count(value: int) -> str:
-    from citeslab_core.french import format_count
-
-    return format_count(value)
-
-
-def _who(person: str, contact: Contact | None) -> str:
-    who = [person]
-    if contact is not None:
-        who.append(contact.name or "(nom non renseigné)")
-        who.append(contact.phone or "(pas de téléphone)")
-        who.append(contact.stage.label if contact.stage else "(stade non renseigné)")
-    return " · ".join(who)
-
-
-def render_text(todo: FollowUp) -> str:
-    """The référent's working list, in French, with names and phones (not for sharing)."""
-    from citeslab_core.rules import french_date
-
-    day = french_date(todo.on)
-    lines = [f"Suivi des parcours — {todo.site} — au {day}", ""]
-    lines.append(f"Parcours ouverts : {_count(todo.open_pathways)}")
-    for load in todo.caseload:
-        lines.append(f"  {load.label} : {_count(load.count)}")
-    for group in todo.groups:
-        lines += ["", f"{group.action.label} : {_count(len(group.findings))}"]
-        if not group.findings:
-            lines.append("  (rien à faire)")
-        previous: str | None = None
-        for finding in group.findings:
-            if finding.person != previous:
-                lines.append(f"  - {_who(finding.person, todo.contacts.get(finding.person))}")
-                previous = finding.person
-            if group.action is Action.CORRECT:
-                name = rule_name(finding.rule)
-                lines.append(f"    {name[:1].upper()}{name[1:]} : {finding.message}")
-            else:
-                lines.append(f"    {finding.message}")
-    if todo.later_events:
-        plural = todo.later_events > 1
-        verb = "ne sont" if plural else "n'est"
-        lines += [
-            "",
-            f"{_count(todo.later_events)} suivi{'s' if plural else ''} "
-            f"daté{'s' if plural else ''} après le {day} "
-            f"{verb} pas pris en compte "
-            "(une date dans le futur est une erreur : voir citeslab validate).",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def render_json(todo: FollowUp) -> str:
-    """The JSON of docs/commands.md: a list of ``{"regle", "gravite", "porteur", "date",
-    "message"}``, ids only (no identity)."""
-    # What json.dumps(items, ensure_ascii=False, indent=2) writes, each string encoded by
-    # json's C encoder: with an indent, json.dumps runs its pure-Python encoder, several
-    # times slower on a network's 150 000 findings.
-    if not todo.findings:
-        return "[]\n"
-    quote = _encode_string
-    items = [
-        f'  {{\n    "regle": {quote(f.rule)},\n    "gravite": {quote(f.severity.value)},\n'
-        f'    "porteur": {quote(f.person)},\n    "date": "{f.date.isoformat()}",\n'
-        f'    "message": {quote(f.message)}\n  }}'
-        for f in todo.findings
-    ]
-    return "[\n" + ",\n".join(items) + "\n]\n"
-
-
-_encode_string: Callable[[str], str] = json.encoder.encode_basestring
+        warnings.warn(
+            f"citeslab_core.followup.{name} a déménagé : utilisez "
+            f"citeslab_core.render.followup.{name}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(rendering, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,87 @@
+"""The référent's follow-up list (:class:`~citeslab_core.followup.FollowUp`) as text and JSON
+(``citeslab followup``).
+
+:func:`render_text` is the référent's own working list: it shows each person's id, name
+(prénom nom), phone and current stage, never for sharing. :func:`render_json` is the JSON of
+docs/commands.md, a list of ``{"regle", "gravite", "porteur", "date", "message"}`` with ids
+only: no name, phone, e-mail, address or free text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from citeslab_core.followup import Action, Contact, FollowUp
+from citeslab_core.french import format_count, format_day
+from citeslab_core.rules import rule_name
+
+__all__ = ["render_json", "render_text"]
+
+
+def _who(person: str, contact: Contact | None) -> str:
+    who = [person]
+    if contact is not None:
+        who.append(contact.name or "(nom non renseigné)")
+        who.append(contact.phone or "(pas de téléphone)")
+        who.append(contact.stage.label if contact.stage else "(stade non renseigné)")
+    return " · ".join(who)
+
+
+def render_text(todo: FollowUp) -> str:
+    """The référent's working list, in French, with names and phones (not for sharing)."""
+    day = format_day(todo.on)
+    lines = [f"Suivi des parcours — {todo.site} — au {day}", ""]
+    lines.append(f"Parcours ouverts : {format_count(todo.open_pathways)}")
+    for load in todo.caseload:
+        lines.append(f"  {load.label} : {format_count(load.count)}")
+    for group in todo.groups:
+        lines += ["", f"{group.action.label} : {format_count(len(group.findings))}"]
+        if not group.findings:
+            lines.append("  (rien à faire)")
+        previous: str | None = None
+        for finding in group.findings:
+            if finding.person != previous:
+                lines.append(f"  - {_who(finding.person, todo.contacts.get(finding.person))}")
+                previous = finding.person
+            if group.action is Action.CORRECT:
+                name = rule_name(finding.rule)
+                lines.append(f"    {name[:1].upper()}{name[1:]} : {finding.message}")
+            else:
+                lines.append(f"    {finding.message}")
+    if todo.later_events:
+        lines += ["", _later_events(todo.later_events, day)]
+    return "\n".join(lines) + "\n"
+
+
+def _later_events(count: int, day: str) -> str:
+    """The line that says how many events after the list's date were left out."""
+    plural = count > 1
+    verb = "ne sont" if plural else "n'est"
+    return (
+        f"{format_count(count)} suivi{'s' if plural else ''} "
+        f"daté{'s' if plural else ''} après le {day} "
+        f"{verb} pas pris en compte "
+        "(une date dans le futur est une erreur : voir citeslab validate)."
+    )
+
+
+def render_json(todo: FollowUp) -> str:
+    """The JSON of docs/commands.md: a list of ``{"regle", "gravite", "porteur", "date",
+    "message"}``, ids only (no identity)."""
+    # What json.dumps(items, ensure_ascii=False, indent=2) writes, each string encoded by
+    # json's C encoder: with an indent, json.dumps runs its pure-Python encoder, several
+    # times slower on a network's 150 000 findings.
+    if not todo.findings:
+        return "[]\n"
+    quote = _encode_string
+    items = [
+        f'  {{\n    "regle": {quote(f.rule)},\n    "gravite": {quote(f.severity.value)},\n'
+        f'    "porteur": {quote(f.person)},\n    "date": "{f.date.isoformat()}",\n'
+        f'    "message": {quote(f.message)}\n  }}'
+        for f in todo.findings
+    ]
+    return "[\n" + ",\n".join(items) + "\n]\n"
+
+
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
