@@ -1,6 +1,6 @@
 """The network-scale paths give exactly what the plain paths give.
 
-Reading a network (docs/performance.md) takes shortcuts: records built by
+Reading a network (docs/performance.md) takes shortcuts: derived records built by
 ``record_maker``, CSV text split without ``csv.reader``, cells read column by column,
 the dataset's checks run on the suspect events only. Each shortcut is compared here with
 the plain path it stands for, on data made to hit every corner (quotes, line breaks,
@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citeslab_core import followup
+from citeslab_core._twins import record_maker
 from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import (
@@ -32,7 +33,6 @@ from citeslab_core.model import (
     InvalidDataset,
     Person,
     column_of,
-    record_maker,
 )
 from citeslab_core.readers import csvdir, tables
 from citeslab_core.readers.csvdir import CsvRows

@@ -40,15 +40,15 @@ _STYLE = (
     f"</style>"
 )
 
-#: Sheets in the workbook's order: name, Dataset attribute.
+#: Sheets in the order they are shown.
 _SHEETS = (
-    ("porteurs", "persons"),
-    ("suivis", "events"),
-    ("quartiers", "neighbourhoods"),
-    ("animations", "animations"),
-    ("partenariats", "partnerships"),
-    ("financements", "fundings"),
-    ("textes", "texts"),
+    "porteurs",
+    "suivis",
+    "quartiers",
+    "animations",
+    "partenariats",
+    "financements",
+    "textes",
 )
 
 
@@ -59,9 +59,9 @@ def _plain_count(value: int) -> str:
 
 
 def _event_span(data: Dataset) -> tuple[dt.date, dt.date] | None:
-    if not data.events:
+    days = data.columns("suivis")["date"]  # no record built for a repr
+    if not days:
         return None
-    days = [event.date for event in data.events]
     return min(days), max(days)
 
 
@@ -71,9 +71,9 @@ def _scope(data: Dataset) -> str:
 
 def dataset_repr(data: Dataset) -> str:
     counts = ", ".join(
-        f"{_plain_count(len(getattr(data, attribute)))} {sheet}"
-        for sheet, attribute in _SHEETS
-        if getattr(data, attribute) or sheet in ("porteurs", "suivis")
+        f"{_plain_count(len(data.columns(sheet)))} {sheet}"
+        for sheet in _SHEETS
+        if len(data.columns(sheet)) or sheet in ("porteurs", "suivis")
     )
     span = _event_span(data)
     dates = f" ; suivis du {span[0].isoformat()} au {span[1].isoformat()}" if span else ""
@@ -92,8 +92,8 @@ def _note(text: str) -> str:
 def dataset_html(data: Dataset) -> str:
     rows = "".join(
         f'<tr><th scope="row">{sheet}</th>'
-        f'<td class="{ROOT}-n">{french.format_count(len(getattr(data, attribute)))}</td></tr>'
-        for sheet, attribute in _SHEETS
+        f'<td class="{ROOT}-n">{french.format_count(len(data.columns(sheet)))}</td></tr>'
+        for sheet in _SHEETS
     )
     body = (
         '<table><thead><tr><th scope="col">feuille</th><th scope="col">lignes</th></tr>'

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress
+from typing import Any
 
 from citeslab_core.errors import Location, UsageError
-from citeslab_core.model import Dataset, Person, RowOrigins
+from citeslab_core.model import Columns, Dataset, Person, RowOrigins
 
 
 def _kept_origins(places: Sequence[Location], kept: list[int]) -> Sequence[Location]:
@@ -18,32 +19,30 @@ def _kept_origins(places: Sequence[Location], kept: list[int]) -> Sequence[Locat
 
 def subset(data: Dataset, persons: Iterable[str] | Callable[[Person], bool]) -> Dataset:
     """See :meth:`Dataset.subset`."""
+    ids = data.columns("porteurs")["id"]
     if callable(persons):
         keep = list(map(persons, data.persons))
     else:
         wanted = {persons} if isinstance(persons, str) else set(persons)
-        unknown = wanted.difference(data.persons_by_id)
+        unknown = wanted.difference(ids)
         if unknown:
             shown = ", ".join(f"« {name} »" for name in sorted(unknown)[:10])
             more = f" (et {len(unknown) - 10} autres)" if len(unknown) > 10 else ""
             raise UsageError(f"identifiant(s) inconnu(s) dans porteurs : {shown}{more}")
-        keep = [person.id in wanted for person in data.persons]
-    kept_ids = {person.id for person in compress(data.persons, keep)}
-    person_rows = list(compress(range(len(data.persons)), keep))
-    event_rows = [i for i, event in enumerate(data.events) if event.person in kept_ids]
+        keep = list(map(wanted.__contains__, ids))
+    kept_ids = set(compress(ids, keep))
+    person_rows = list(compress(range(len(ids)), keep))
+    events = data.columns("suivis")
+    event_rows = list(compress(range(len(events)), map(kept_ids.__contains__, events["person"])))
     origins = dict(data.origins)
     for table, rows in (("porteurs", person_rows), ("suivis", event_rows)):
         if table in origins:
             origins[table] = _kept_origins(origins[table], rows)
-    return Dataset(
-        site=data.site,
-        neighbourhoods=data.neighbourhoods,
-        persons=tuple(data.persons[i] for i in person_rows),
-        events=tuple(data.events[i] for i in event_rows),
-        animations=data.animations,
-        partnerships=data.partnerships,
-        fundings=data.fundings,
-        texts=data.texts,
-        origins=origins,
-        is_subset=True,
-    )
+    tables: dict[str, Columns[Any]] = {
+        "porteurs": data.columns("porteurs").take(person_rows),
+        "suivis": events.take(event_rows),
+        # as before the columnar core: a subset leaves out the budget and the permanences
+        "budget": data.columns("budget").take(()),
+        "permanences": data.columns("permanences").take(()),
+    }
+    return data._restricted(tables, origins)

@@ -37,7 +37,8 @@ from collections.abc import Sequence
 
 import attrs
 
-from citeslab_core.model import Event, Person, record_maker
+from citeslab_core._twins import record_maker
+from citeslab_core.model import Event, Person
 from citeslab_core.vocabularies import EventType, ExitResult, Stage, normalize
 
 __all__ = [

@@ -37,7 +37,7 @@ import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import islice
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import attrs
@@ -52,6 +52,7 @@ from citeslab_core.limits import MAX_COUNT, MAX_TEXT_CHARS, check_length, check_
 from citeslab_core.model import (
     TABLE_FIELDS,
     TABLES,
+    Columns,
     Dataset,
     FundingPolicy,
     InvalidDataset,
@@ -59,7 +60,6 @@ from citeslab_core.model import (
     RowOrigins,
     Site,
     column_of,
-    record_maker,
 )
 from citeslab_core.vocabularies import Funder, Vocabulary, normalize
 
@@ -445,9 +445,10 @@ def _header(
 
 @attrs.frozen
 class _Table:
-    """A sheet read into records, with where each came from."""
+    """A sheet read into columns (one list per field of the record class), with where
+    each row came from."""
 
-    records: list[Any]
+    columns: dict[str, list[Any]]
     rows: list[int]
     letters: dict[str, str]
     sheet: str
@@ -629,7 +630,14 @@ def _read_rows(
     a header, a short or long row) goes through the row-wise pass, :func:`read_row`, which
     is the reference: it reports each problem in place.
     """
-    records, numbers, bad = table.records, table.rows, table.bad_cells
+    numbers, bad = table.rows, table.bad_cells
+    columns_out = list(table.columns.values())
+    getters = [attrgetter(name) for name in table.columns]
+
+    def add_record(record: object) -> None:
+        for column, get in zip(columns_out, getters, strict=True):
+            column.append(get(record))
+
     letters = table.letters
     sheet, file = table.sheet, table.file
     specs_by_name = {s.name: s for _, s in columns}
@@ -695,7 +703,7 @@ def _read_rows(
         if not filled:
             return
         if failed is None and required_names <= kwargs.keys():
-            records.append(cls(**kwargs))
+            add_record(cls(**kwargs))
             numbers.append(number)
             return
         failed = failed or set()
@@ -715,8 +723,8 @@ def _read_rows(
             kwargs[spec.name] = spec.placeholder
             failed.add(spec.name)  # the placeholder's own checks say nothing more
         for name in failed:
-            bad.add((len(records), name))
-        records.append(cls(**kwargs))
+            bad.add((len(numbers), name))
+        add_record(cls(**kwargs))
         numbers.append(number)
 
     plan = _column_plan(cls, columns)
@@ -724,7 +732,6 @@ def _read_rows(
         for number, values in rows:
             read_row(number, values)
         return
-    make: Callable[..., Any] = record_maker(cls)
     inner_blank = list(blank_headers)  # headerless columns inside the header's span
     for block in _blocks(rows, span):
         odd_rows = set(block.odd)
@@ -738,7 +745,8 @@ def _read_rows(
         begin = 0
         for i in sorted(odd_rows):
             if i > begin:
-                records.extend(map(make, *(values[begin:i] for values in fields)))
+                for column, values in zip(columns_out, fields, strict=True):
+                    column.extend(values[begin:i])
                 numbers.extend(row_numbers[begin:i])
             read_row(row_numbers[i], block.row(i))
             begin = i + 1
@@ -746,7 +754,8 @@ def _read_rows(
             if begin:
                 fields = [values[begin:] for values in fields]
                 row_numbers = row_numbers[begin:]
-            records.extend(map(make, *fields))
+            for column, values in zip(columns_out, fields, strict=True):
+                column.extend(values)
             numbers.extend(row_numbers)
 
 
@@ -852,11 +861,11 @@ def _read_records(
         cls, context_year=context_year, fractions_ambiguous=sheet.fractions_ambiguous
     )
     rows = iter(sheet.rows)
-    records: list[Any] = []
+    values: dict[str, list[Any]] = {field.name: [] for field in attrs.fields(cls)}
     numbers: list[int] = []
     letters: dict[str, str] = {}
     bad: set[tuple[int, str]] = set()
-    result = _Table(records, numbers, letters, sheet.name, sheet.file, rank, bad)
+    result = _Table(values, numbers, letters, sheet.name, sheet.file, rank, bad)
     found = _header(sheet, rows)
     if found is None:
         if sheet_required:
@@ -1201,11 +1210,13 @@ def _build(
     if "porteurs" in tables:
         _check_ids(tables["porteurs"], out)
     try:
-        data = Dataset.build(
+        data = Dataset.from_columns(
             site=site,
             notes=notes,
             origins={t: RowOrigins(read.file, read.sheet, read.rows) for t, read in tables.items()},
-            **{TABLE_FIELDS[t]: read.records for t, read in tables.items()},
+            tables={
+                t: Columns(_CLASS_OF[t], read.columns, len(read.rows)) for t, read in tables.items()
+            },
         )
     except InvalidDataset as exc:
         for issue in exc.issues:
@@ -1245,8 +1256,8 @@ def _check_ids(read: _Table, out: _Collector) -> None:
     """Duplicate and empty person ids, named by row (the dataset names elements)."""
     first_row: dict[str, tuple[int, str]] = {}
     letter = read.letters.get("id")
-    for person, row in zip(read.records, read.rows, strict=True):
-        key = identity_key(person.id)  # ids that differ only invisibly are one id
+    for person_id, row in zip(read.columns["id"], read.rows, strict=True):
+        key = identity_key(person_id)  # ids that differ only invisibly are one id
         if not key:
             out.add(
                 read.rank,
@@ -1256,12 +1267,12 @@ def _check_ids(read: _Table, out: _Collector) -> None:
             )
         elif key in first_row:
             before, spelt = first_row[key]
-            alike = "" if spelt == person.id else f" (« {spelt} » : même identifiant)"
+            alike = "" if spelt == person_id else f" (« {spelt} » : même identifiant)"
             out.add(
                 read.rank,
                 Location(read.file, read.sheet, row, "id", letter),
-                f"identifiant « {person.id} » en double{alike} (déjà à la ligne {before})",
+                f"identifiant « {person_id} » en double{alike} (déjà à la ligne {before})",
                 _letter_index(letter),
             )
         else:
-            first_row[key] = row, person.id
+            first_row[key] = row, person_id

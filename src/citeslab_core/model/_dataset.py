@@ -1,0 +1,427 @@
+"""The :class:`Dataset`: every sheet of one site, held as columns, valid by construction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from citeslab_core.errors import InvalidDataset, Location, Problem
+from citeslab_core.identity import identity_key
+from citeslab_core.model._checks import check_tables, hood_facts
+from citeslab_core.model._columns import Columns
+from citeslab_core.model._records import (
+    TABLE_FIELDS,
+    TABLES,
+    Animation,
+    BudgetLine,
+    Event,
+    Funding,
+    Neighbourhood,
+    Partnership,
+    Permanence,
+    Person,
+    Site,
+    Text,
+)
+from citeslab_core.vocabularies import ResidenceStatus
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+__all__ = ["Dataset"]
+
+_CLASS_OF_TABLE: Mapping[str, type] = {name: cls for name, cls, _ in TABLES}
+_EMPTY: Mapping[str, Columns[Any]] = {name: Columns.of_records(cls, ()) for name, cls, _ in TABLES}
+
+
+@attrs.frozen(eq=False, repr=False, init=False, slots=False)
+class Dataset:
+    """All the records of one site: valid by construction.
+
+    Use :meth:`build`; the constructor checks and raises
+    :class:`~citeslab_core.errors.InvalidData` with every problem found.
+    ``repr()`` is a short summary (site, rows per sheet, dates of the events), which never
+    shows a record's content.
+
+    The sheets are held as columns (:meth:`columns`); the records (:attr:`persons`,
+    :attr:`events`…) are built from them the first time they are asked for, then kept.
+    A dataset is immutable; ``attrs.evolve(data, events=…)`` gives a changed copy,
+    checked again.
+
+    Two datasets are equal only if they are the same object (``eq=False``; a dataset
+    hashes by identity): to know whether two hold the same data, compare their records
+    (``a.persons == b.persons``…) or their canonical JSON
+    (:func:`~citeslab_core.converter.dumps`).
+    """
+
+    site: Site = attrs.field(factory=Site)
+    # The records of each sheet: properties over the columns (set below the class).
+    neighbourhoods: tuple[Neighbourhood, ...] = ()
+    persons: tuple[Person, ...] = ()
+    events: tuple[Event, ...] = ()
+    animations: tuple[Animation, ...] = ()
+    partnerships: tuple[Partnership, ...] = ()
+    fundings: tuple[Funding, ...] = ()
+    texts: tuple[Text, ...] = ()
+    budget: tuple[BudgetLine, ...] = ()
+    permanences: tuple[Permanence, ...] = ()
+    #: Where each record was read from, per table name (``suivis``…) and record index,
+    #: when a reader knows it: messages about a record can then name its file and row.
+    #: Not part of the data: the JSON leaves it out.
+    origins: Mapping[str, Sequence[Location]] = attrs.field(factory=dict, kw_only=True)
+    #: True for what :meth:`subset` returns: some of the site's persons and their events,
+    #: with the animations, partnerships and fundings of the whole site.
+    is_subset: bool = attrs.field(default=False, kw_only=True)
+    #: Warnings about the input that do not keep it from being a dataset (a hidden sheet,
+    #: a funding row given twice, a neighbourhood declared twice alike), located where the
+    #: reader knows it. Not part of the data: the JSON leaves it out.
+    notes: tuple[Problem, ...] = attrs.field(default=(), kw_only=True)
+
+    def __init__(
+        self,
+        site: Site | None = None,
+        neighbourhoods: Iterable[Neighbourhood] = (),
+        persons: Iterable[Person] = (),
+        events: Iterable[Event] = (),
+        animations: Iterable[Animation] = (),
+        partnerships: Iterable[Partnership] = (),
+        fundings: Iterable[Funding] = (),
+        texts: Iterable[Text] = (),
+        budget: Iterable[BudgetLine] = (),
+        permanences: Iterable[Permanence] = (),
+        *,
+        origins: Mapping[str, Sequence[Location]] | None = None,
+        is_subset: bool = False,
+        notes: Iterable[Problem] = (),
+    ) -> None:
+        given = (
+            neighbourhoods,
+            persons,
+            events,
+            animations,
+            partnerships,
+            fundings,
+            texts,
+            budget,
+            permanences,
+        )
+        tables = {
+            name: Columns.of_records(cls, records)
+            for (name, cls, _), records in zip(TABLES, given, strict=True)
+        }
+        self._set(site or Site(), tables, origins or {}, is_subset, tuple(notes))
+
+    def _set(
+        self,
+        site: Site,
+        tables: Mapping[str, Columns[Any]],
+        origins: Mapping[str, Sequence[Location]],
+        is_subset: bool,
+        notes: tuple[Problem, ...],
+    ) -> None:
+        """Hold the sheets, once checked."""
+        issues = check_tables(site, tables)
+        if issues:
+            raise InvalidDataset(issues)
+        store = object.__setattr__
+        store(self, "site", site)
+        store(self, "_sheets", {name: tables.get(name, _EMPTY[name]) for name in _EMPTY})
+        store(self, "origins", origins)
+        store(self, "is_subset", is_subset)
+        store(self, "notes", notes)
+
+    @property
+    def _tables(self) -> Mapping[str, Columns[Any]]:
+        return self.__dict__["_sheets"]  # type: ignore[no-any-return]
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        site: Site | None = None,
+        neighbourhoods: Iterable[Neighbourhood] = (),
+        persons: Iterable[Person] = (),
+        events: Iterable[Event] = (),
+        animations: Iterable[Animation] = (),
+        partnerships: Iterable[Partnership] = (),
+        fundings: Iterable[Funding] = (),
+        texts: Iterable[Text] = (),
+        budget: Iterable[BudgetLine] = (),
+        permanences: Iterable[Permanence] = (),
+        origins: Mapping[str, Sequence[Location]] | None = None,
+        notes: Iterable[Problem] = (),
+    ) -> Dataset:
+        """A checked dataset; residence statuses not given come from the neighbourhood.
+
+        Names are matched by :func:`~citeslab_core.identity.identity_key` (case, invisible
+        characters, Unicode forms and spaces aside), and every reference then takes one
+        spelling: an event's person the id of ``porteurs``, a person's or an animation's
+        neighbourhood the name ``quartiers`` declares (else its first spelling), a
+        programme its first spelling. ``origins`` says where the records were read from
+        (see :attr:`origins`); ``notes`` are the reader's own warnings (see :attr:`notes`).
+        """
+        given = (
+            neighbourhoods,
+            persons,
+            events,
+            animations,
+            partnerships,
+            fundings,
+            texts,
+            budget,
+            permanences,
+        )
+        tables = {
+            name: Columns.of_records(record, records)
+            for (name, record, _), records in zip(TABLES, given, strict=True)
+        }
+        return cls.from_columns(site=site, tables=tables, origins=origins, notes=notes)
+
+    @classmethod
+    def from_columns(
+        cls,
+        *,
+        site: Site | None = None,
+        tables: Mapping[str, Columns[Any]],
+        origins: Mapping[str, Sequence[Location]] | None = None,
+        notes: Iterable[Problem] = (),
+    ) -> Dataset:
+        """:meth:`build` from sheets already held as columns (what the readers make),
+        by sheet name (``porteurs``…; a sheet left out is empty)."""
+        tables = _respelt_tables({**_EMPTY, **tables})
+        places = origins or {}
+        found = (*notes, *_notes(tables["quartiers"].records(), tables["financements"], places))
+        data: Dataset = object.__new__(cls)
+        data._set(site or Site(), tables, places, False, found)
+        return data
+
+    def __repr__(self) -> str:
+        from citeslab_core._display import dataset_repr
+
+        return dataset_repr(self)
+
+    def _repr_html_(self) -> str:
+        from citeslab_core._display import dataset_html
+
+        return dataset_html(self)
+
+    def columns(self, sheet: str) -> Columns[Any]:
+        """The records of ``sheet`` (``porteurs``, ``suivis``…) as :class:`Columns`."""
+        return self._tables[sheet]
+
+    def subset(self, persons: Iterable[str] | Callable[[Person], bool]) -> Dataset:
+        """The same site restricted to some persons: those whose id is in ``persons``, or
+        for whom ``persons(person)`` is true, with their events (a bilan per référent or
+        per neighbourhood).
+
+        The neighbourhoods, animations, partnerships, fundings and texts stay the whole
+        site's: :attr:`is_subset` is set, and a bilan of the result says so. An id that
+        is not in the dataset is a :class:`~citeslab_core.errors.UsageError`.
+        """
+        from citeslab_core._subset import subset
+
+        return subset(self, persons)
+
+    def _restricted(
+        self, tables: Mapping[str, Columns[Any]], origins: Mapping[str, Sequence[Location]]
+    ) -> Dataset:
+        """The same site with some sheets replaced (:meth:`subset`), checked again."""
+        data: Dataset = object.__new__(type(self))
+        data._set(self.site, {**self._tables, **tables}, origins, True, ())
+        return data
+
+    def to_frames(self, *, private: bool = False, labels: bool = False) -> dict[str, DataFrame]:
+        """pandas DataFrames of the records (needs the ``citeslab[pandas]`` extra).
+
+        One frame per sheet, keyed by the sheet's name (``porteurs``, ``suivis``, …), plus
+        ``parcours`` (one row per pathway): every column present, defaults filled,
+        vocabularies as ordered categoricals of their codes (labels with ``labels=True``),
+        partial dates as three columns (``<col>``, ``<col>_fin``, ``<col>_precision``),
+        amounts as floats. Identity and free-text columns are left out unless
+        ``private=True``. docs/notebook.md lists the columns.
+        """
+        from citeslab_core._frames import dataset_frames
+
+        return dataset_frames(self, private=private, labels=labels)
+
+    def origin(self, table: str, index: int) -> Location | None:
+        """Where record ``index`` of ``table`` was read from, if known."""
+        places = self.origins.get(table)
+        return places[index] if places is not None and index < len(places) else None
+
+    @cached_property
+    def persons_by_id(self) -> Mapping[str, Person]:
+        return dict(zip(self._tables["porteurs"]["id"], self.persons, strict=True))
+
+    @cached_property
+    def events_by_person(self) -> Mapping[str, Sequence[Event]]:
+        """Each person's events, by date, rows of the same date in their input order."""
+        events = self._tables["suivis"]
+        dates = events["date"]
+        order = sorted(range(len(events)), key=dates.__getitem__)  # stable: input order kept
+        grouped: dict[str, list[Event]] = {person: [] for person in self._tables["porteurs"]["id"]}
+        records = self.events
+        people = events["person"]
+        for index in order:
+            grouped[people[index]].append(records[index])
+        return grouped
+
+    @cached_property
+    def neighbourhoods_by_name(self) -> Mapping[str, Neighbourhood]:
+        return {n.name: n for n in self.neighbourhoods}
+
+
+def _records_of(sheet: str) -> property:
+    def records(data: Dataset) -> tuple[Any, ...]:
+        return data.columns(sheet).records()
+
+    return property(records, doc=f"The records of the ``{sheet}`` sheet (built once, kept).")
+
+
+for _sheet, _attribute in TABLE_FIELDS.items():
+    setattr(Dataset, _attribute, _records_of(_sheet))
+
+
+# -- one spelling per name, residence statuses derived ------------------------------------
+
+
+def _respelt_tables(tables: dict[str, Columns[Any]]) -> dict[str, Columns[Any]]:
+    """Every reference takes one spelling (see :meth:`Dataset.build`); persons take the
+    residence status and QPV code of their declared neighbourhood when not given."""
+    hoods, persons = tables["quartiers"], tables["porteurs"]
+    events, animations = tables["suivis"], tables["animations"]
+    spelling = _spellings(hoods["name"], persons["neighbourhood"], animations["neighbourhood"])
+    if spelling:
+        tables["animations"] = animations.replace(
+            neighbourhood=_respelt(animations["neighbourhood"], spelling)
+        )
+    people = _same_people(events["person"], persons["id"])
+    programmes = _spellings((), events["programme"])
+    if people is not None or programmes:
+        changed: dict[str, Sequence[Any]] = {}
+        if people is not None:
+            changed["person"] = people
+        if programmes:
+            changed["programme"] = _respelt(events["programme"], programmes)
+        tables["suivis"] = events.replace(**changed)
+    tables["porteurs"] = _derive_residence(persons, hoods, spelling)
+    return tables
+
+
+def _derive_residence(
+    persons: Columns[Person], hoods: Columns[Neighbourhood], spelling: Mapping[str, str]
+) -> Columns[Person]:
+    """Fill a person's residence status (and QPV code) from their declared neighbourhood,
+    matched by :func:`~citeslab_core.identity.identity_key`; ``spelling`` maps a
+    neighbourhood as written to the one spelling the dataset keeps. Each distinct
+    neighbourhood is looked up once."""
+    by_name: dict[str, Neighbourhood] = {}
+    for declared in hoods.records():
+        by_name.setdefault(identity_key(declared.name), declared)
+    if not by_name and not spelling:
+        return persons
+    names: Sequence[str | None] = persons["neighbourhood"]
+    hood_of = {name: by_name.get(identity_key(name)) for name in dict.fromkeys(names) if name}
+    statuses: Sequence[ResidenceStatus | None] = persons["residence"]
+    codes: Sequence[str | None] = persons["qpv_code"]
+    new_statuses = list(statuses)
+    new_codes = list(codes)
+    changed = False
+    for index, name in enumerate(names):
+        hood = hood_of.get(name) if name else None
+        if hood is None:
+            continue
+        status, code = statuses[index], codes[index]
+        if name in spelling or status is None or (code is None and hood.qpv_code):
+            new_statuses[index] = status or hood.residence
+            new_codes[index] = code or hood.qpv_code
+            changed = True
+    respelt = _respelt(names, spelling) if spelling else None
+    if not changed and respelt is None:
+        return persons
+    columns: dict[str, Sequence[Any]] = {"residence": new_statuses, "qpv_code": new_codes}
+    if respelt is not None:
+        columns["neighbourhood"] = respelt
+    return persons.replace(**columns)
+
+
+def _spellings(declared: Iterable[str], *columns: Iterable[str | None]) -> dict[str, str]:
+    """The names written otherwise than their first spelling (the declared names first),
+    mapped to it: ``{"kerourien\u200b": "Kerourien"}``. Empty when each name has one
+    spelling (the usual case: only distinct values are looked at)."""
+    first: dict[str, str] = {}
+    for spelt in declared:
+        first.setdefault(identity_key(spelt), spelt)
+    changes: dict[str, str] = {}
+    for column in columns:
+        for name in dict.fromkeys(column):
+            if name:
+                kept = first.setdefault(identity_key(name), name)
+                if kept != name:
+                    changes[name] = kept
+    return changes
+
+
+def _respelt(column: Sequence[Any], spelling: Mapping[str, str]) -> tuple[Any, ...]:
+    """The column with each value of ``spelling`` spelt its one way."""
+    get = spelling.get
+    return tuple(map(get, column, column))
+
+
+def _same_people(people: Sequence[str], ids: Sequence[str]) -> tuple[str, ...] | None:
+    """Events' persons written otherwise than the id of ``porteurs`` (``p001`` for
+    ``P001``) take that id; ``None`` when there is none."""
+    unknown = set(people).difference(ids)
+    if not unknown:
+        return None
+    by_key: dict[str, str] = {}
+    for person_id in ids:
+        by_key.setdefault(identity_key(person_id), person_id)
+    spelling = {
+        name: by_key[key] for name in unknown if (key := identity_key(name)) in by_key and name
+    }
+    return _respelt(people, spelling) if spelling else None
+
+
+def _notes(
+    hoods: Sequence[Neighbourhood],
+    fundings: Columns[Funding],
+    origins: Mapping[str, Sequence[Location]],
+) -> list[Problem]:
+    """Warnings: a neighbourhood declared twice alike, a funding row given twice."""
+
+    def where(table: str, index: int) -> Location:
+        places = origins.get(table)
+        if places is not None and index < len(places):
+            return places[index]
+        return Location(sheet=f"{table}[{index}]")
+
+    notes: list[Problem] = []
+    first_hood: dict[str, int] = {}
+    for index, hood in enumerate(hoods):
+        first = first_hood.setdefault(identity_key(hood.name), index)
+        if first != index and hood_facts(hoods[first]) == hood_facts(hood):
+            notes.append(
+                Problem(
+                    where("quartiers", index),
+                    f"quartier « {hood.name} » déclaré deux fois (déjà : "
+                    f"{where('quartiers', first)}) : supprimez le doublon",
+                )
+            )
+    first_funding: dict[tuple[Any, ...], int] = {}
+    rows = zip(*(fundings[name] for name in fundings.fields), strict=True)
+    for index, funding in enumerate(rows):
+        first = first_funding.setdefault(funding, index)
+        if first != index:
+            notes.append(
+                Problem(
+                    where("financements", index),
+                    f"financement identique à celui de {where('financements', first)} (même "
+                    "année, financeur, montant et nature) : les deux montants s'additionnent ; "
+                    "supprimez le doublon s'il n'est pas voulu",
+                )
+            )
+    return notes
