@@ -45,7 +45,7 @@ def test_the_scan_sees_the_command_line() -> None:
     cli = (SRC / "citeslab_core" / "cli.py").read_text(encoding="utf-8")
     assert "gc.disable()" in cli
     assert SRC / "citeslab_core" / "cli.py" not in _library_modules()
-    assert SRC / "citeslab_core" / "bilan.py" in _library_modules()
+    assert SRC / "citeslab_core" / "bilan" / "_compute.py" in _library_modules()
 
 
 def test_the_command_line_leaves_the_collector_as_it_found_it() -> None:

@@ -1,0 +1,198 @@
+"""The site's activity in the period: programmes, orientations of the period, animations
+(held, planned, in QPV), partnerships, and the activity indicators read from the tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+
+from citeslab_core.bilan._results import (
+    POSITIVE_EXITS,
+    AnimationRow,
+    Indicators,
+    OrientationPeriodRow,
+    PartnershipRow,
+    PlannedRow,
+    ProgrammeRow,
+    QpvAnimationRow,
+    Table,
+)
+from citeslab_core.bilan._scan import (
+    _Scan,
+)
+from citeslab_core.calendar import Calendar, EntryKind, partial_in
+from citeslab_core.disclosure import mask_value, masked_sum
+from citeslab_core.model import Animation, Dataset
+from citeslab_core.shares import percent_of
+from citeslab_core.vocabularies import (
+    AgeBracket,
+    AnimationStatus,
+    AnimationType,
+    ExitResult,
+    MinimumBenefit,
+    OrientationCategory,
+    ResidenceStatus,
+    Sex,
+    SituationAtEntry,
+)
+
+
+def _table_cell(tables: Mapping[str, Table], key: str, code: str) -> int | None:
+    """The count of row ``code`` of table ``key`` (None when masked, 0 when absent)."""
+    row = tables[key].row(code)
+    return row.count if row is not None else 0
+
+
+def indicators_from_tables(
+    tables: Mapping[str, Table],
+    *,
+    accompanied: int | None,
+    new: int | None,
+    programme_entries: int | None,
+    animations_held: int,
+    animation_participants: int,
+) -> Indicators:
+    """The activity indicators read from a bilan's (masked or not) tables: one definition
+    for a site's bilan and a network's (:class:`Indicators` says what each one counts)."""
+
+    def cell(key: str, code: str) -> int | None:
+        return _table_cell(tables, key, code)
+
+    return Indicators(
+        accompanied=accompanied,
+        new=new,
+        women=cell("sexe", Sex.F.code),
+        qpv_residents=cell("statut_residence", ResidenceStatus.QPV.code),
+        under_26=masked_sum(
+            [
+                cell("tranche_age", AgeBracket.UNDER_18.code),
+                cell("tranche_age", AgeBracket.A18_25.code),
+            ]
+        ),
+        job_seekers=masked_sum(
+            [cell("situation_entree", s.code) for s in SituationAtEntry if s.job_seeker]
+        ),
+        minimum_benefits=masked_sum(
+            [
+                cell("minima_sociaux", b.code)
+                for b in MinimumBenefit
+                if b is not MinimumBenefit.AUCUN
+            ]
+        ),
+        orientations=tables["orientation_premier_rdv"].rows,
+        creations=cell("resultat", ExitResult.CREATION.code),
+        positive_exits=masked_sum([cell("resultat", r.code) for r in POSITIVE_EXITS]),
+        programme_entries=programme_entries,
+        animations_held=animations_held,
+        animation_participants=animation_participants,
+    )
+
+
+def _programmes(scan: _Scan, k: int) -> tuple[ProgrammeRow, ...]:
+    names = sorted(scan.programme_first, key=lambda p: (scan.programme_first[p], p))
+    rows = []
+    for name in names:
+        oriented = len(scan.oriented.get(name, ()))
+        retained = len(scan.retained.get(name, ()))
+        if k > 0:
+            rows.append(ProgrammeRow(name, mask_value(oriented, k), mask_value(retained, k)))
+        else:
+            rows.append(ProgrammeRow(name, oriented, retained))
+    return tuple(rows)
+
+
+def _orientations_period(
+    scan: _Scan, accompanied: int, k: int
+) -> tuple[tuple[OrientationPeriodRow, ...], int | None]:
+    """The orientations of the period by category, and the persons oriented at least once.
+
+    In public mode a category's persons from 1 to k−1 are masked with its events and share
+    (the rows overlap, so no row can be worked out from the others and the total)."""
+    rows = []
+    for category in OrientationCategory:
+        persons = scan.orient_persons[category]
+        events = scan.orient_events[category]
+        if mask_value(persons, k) is None:
+            rows.append(OrientationPeriodRow(category.code, category.label, None, None, None))
+            continue
+        share = percent_of(persons, accompanied)
+        rows.append(OrientationPeriodRow(category.code, category.label, persons, events, share))
+    return tuple(rows), mask_value(scan.orient_any, k)
+
+
+def _held(animation: Animation, start: dt.date, end: dt.date) -> bool:
+    return animation.status is AnimationStatus.REALISE and start <= animation.date.start <= end
+
+
+def _animations(
+    data: Dataset, start: dt.date, end: dt.date
+) -> tuple[tuple[AnimationRow, ...], int, int, int]:
+    numbers: Counter[AnimationType] = Counter()
+    people: Counter[AnimationType] = Counter()
+    unknown = 0
+    for animation in data.animations:
+        if not _held(animation, start, end):
+            continue
+        numbers[animation.type] += 1
+        if animation.participants is None:
+            unknown += 1
+        else:
+            people[animation.type] += animation.participants
+    rows = tuple(AnimationRow(t.code, t.label, numbers[t], people[t]) for t in AnimationType)
+    return rows, sum(numbers.values()), sum(people.values()), unknown
+
+
+def _planned(
+    data: Dataset, held: tuple[AnimationRow, ...], calendar: Calendar
+) -> tuple[PlannedRow, ...]:
+    start, end = calendar.start, calendar.end
+    planned: Counter[str] = Counter(
+        a.type.code
+        for a in data.animations
+        if a.status is AnimationStatus.PREVU and partial_in(a.date, start, end)
+    )
+    planned[AnimationType.PERMANENCE.code] += sum(
+        1 for e in calendar.entries if e.kind == EntryKind.PERMANENCE
+    )
+    return tuple(PlannedRow(row.code, row.label, planned[row.code], row.number) for row in held)
+
+
+def _animations_in_qpv(data: Dataset, start: dt.date, end: dt.date) -> tuple[QpvAnimationRow, ...]:
+    qpv = [h for h in data.neighbourhoods if h.residence is ResidenceStatus.QPV]
+    by_key = {h.name.casefold(): h.name for h in qpv}
+    numbers: Counter[str] = Counter()
+    people: Counter[str] = Counter()
+    for animation in data.animations:
+        if not animation.neighbourhood or not _held(animation, start, end):
+            continue
+        name = by_key.get(animation.neighbourhood.casefold())
+        if name is None:
+            continue
+        numbers[name] += 1
+        people[name] += animation.participants or 0
+    return tuple(QpvAnimationRow(h.name, h.qpv_code, numbers[h.name], people[h.name]) for h in qpv)
+
+
+def _partnerships(
+    data: Dataset, start: dt.date, end: dt.date
+) -> tuple[tuple[PartnershipRow, ...], int]:
+    rows = []
+    undated = 0
+    for p in data.partnerships:
+        if p.date is None:
+            undated += 1
+        elif p.date.overlaps(start, end):
+            rows.append(PartnershipRow(p.partner, p.category, p.action, p.date))
+    rows.sort(
+        key=lambda r: (
+            r.date.start if r.date else start,
+            r.date.end if r.date else start,
+            r.partner.casefold(),
+            r.partner,
+            r.category.code if r.category else "",
+            r.action or "",
+        )
+    )
+    return tuple(rows), undated

@@ -1,0 +1,263 @@
+"""The portrait tables of the accompanied: rows, shares, masking (primary and secondary,
+:mod:`citeslab_core.disclosure`), linked tables protected together
+(:mod:`citeslab_core.linked`), the QPV breakdown, the prescribers and the reach of the
+declared neighbourhoods.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
+
+import attrs
+
+from citeslab_core.bilan._results import (
+    EN_COURS,
+    NON_RENSEIGNE,
+    TABLE_KEYS,
+    TABLE_TITLES,
+    Prescriber,
+    QpvRow,
+    ReachRow,
+    Table,
+    TableRow,
+)
+from citeslab_core.bilan._scan import (
+    _Tally,
+)
+from citeslab_core.disclosure import suppress
+from citeslab_core.model import Dataset
+from citeslab_core.shares import whole_percentages
+from citeslab_core.vocabularies import (
+    AgeBracket,
+    Channel,
+    EducationLevel,
+    ExitResult,
+    MinimumBenefit,
+    OrientationCategory,
+    ResidenceStatus,
+    Sector,
+    Sex,
+    SituationAtEntry,
+    Stage,
+    Vocabulary,
+)
+
+_TENTH = Decimal("0.1")
+
+
+def _vocabulary_rows(vocabulary: type[Vocabulary]) -> list[tuple[str, str]]:
+    return [(m.code, m.label) for m in vocabulary]
+
+
+def _row_codes(data: Dataset, tally: _Tally) -> dict[str, list[tuple[str, str]]]:
+    """Every table's rows (code, label) before the ``non_renseigne`` row."""
+    declared = [h.name for h in data.neighbourhoods]
+    declared_set = set(declared)
+    others = sorted(tally.other_hoods - declared_set, key=lambda n: (n.casefold(), n))
+    return {
+        "sexe": _vocabulary_rows(Sex),
+        "statut_residence": _vocabulary_rows(ResidenceStatus),
+        "quartier": [(n, n) for n in [*declared, *others]],
+        "tranche_age": _vocabulary_rows(AgeBracket),
+        "niveau_formation": _vocabulary_rows(EducationLevel),
+        "situation_entree": _vocabulary_rows(SituationAtEntry),
+        "minima_sociaux": _vocabulary_rows(MinimumBenefit),
+        "canal": _vocabulary_rows(Channel),
+        "stade_entree": _vocabulary_rows(Stage),
+        "secteur": _vocabulary_rows(Sector),
+        "orientation_premier_rdv": _vocabulary_rows(OrientationCategory),
+        "resultat": [*_vocabulary_rows(ExitResult), EN_COURS],
+    }
+
+
+#: Tables in which every person has a value: no ``non_renseigne`` row.
+_ALWAYS_FILLED = frozenset({"orientation_premier_rdv", "resultat", "minima_sociaux"})
+
+
+def _make_table(
+    key: str,
+    title: str,
+    codes: list[tuple[str, str]],
+    counter: Counter[str] | Counter[str | None],
+    k: int,
+    *,
+    with_non_renseigne: bool = True,
+    forced: dict[str, bool] | None = None,
+    total_masked: bool = False,
+) -> tuple[Table, bool]:
+    """A table from its rows and counter, masked when ``k`` > 0; also "unprotected"."""
+    rows = list(codes)
+    if with_non_renseigne:
+        rows.append(NON_RENSEIGNE)
+    counts = [counter.get(code, 0) for code, _ in rows]
+    shares = whole_percentages(counts)
+    masked: tuple[bool, ...] = (False,) * len(rows)
+    unprotected = False
+    if k > 0:
+        forced_list = [bool(forced and forced.get(code)) for code, _ in rows]
+        suppression = suppress(counts, k, forced_list, total_masked=total_masked)
+        masked, unprotected = suppression.masked, suppression.unprotected
+    table_rows = []
+    for (code, label), count, share, hidden in zip(rows, counts, shares, masked, strict=True):
+        if code == NON_RENSEIGNE[0] and with_non_renseigne and count == 0 and not hidden:
+            continue
+        table_rows.append(
+            TableRow(code, label, None if hidden else count, None if hidden else share)
+        )
+    total = sum(counts)
+    return Table(key, title, tuple(table_rows), total), unprotected
+
+
+def _portrait_tables(data: Dataset, tally: _Tally, k: int) -> tuple[dict[str, Table], list[str]]:
+    codes = _row_codes(data, tally)
+    tables: dict[str, Table] = {}
+    unprotected: list[str] = []
+    for key in TABLE_KEYS:
+        table, exposed = _make_table(
+            key,
+            TABLE_TITLES[key],
+            codes[key],
+            tally.counters[key],
+            k,
+            with_non_renseigne=key not in _ALWAYS_FILLED,
+        )
+        tables[key] = table
+        if exposed:
+            unprotected.append(key)
+    return tables, unprotected
+
+
+def _true_tables(data: Dataset, tally: _Tally) -> tuple[dict[str, Table], tuple[QpvRow, ...]]:
+    """The tables and QPV rows unmasked: the true counts the self-audit needs."""
+    truth, _ = _portrait_tables(data, tally, 0)
+    return truth, _qpv_breakdown(data, tally, dict(truth), 0, [])
+
+
+def _secure_linked(
+    data: Dataset,
+    tally: _Tally,
+    tables: dict[str, Table],
+    qpv_rows: tuple[QpvRow, ...],
+    k: int,
+    unprotected: list[str],
+) -> tuple[QpvRow, ...]:
+    from citeslab_core.linked import secure
+
+    truth, true_qpv = _true_tables(data, tally)
+    statuses = {
+        h.name: h.residence.code if h.residence is not None else None for h in data.neighbourhoods
+    }
+    rows, limited = secure(tables, truth, qpv_rows, true_qpv, statuses, tally.accompanied, k)
+    unprotected.extend(key for key in limited if key not in unprotected)
+    return rows
+
+
+def _qpv_keys(data: Dataset, tally: _Tally) -> list[tuple[str | None, str | None]]:
+    """The QPV rows: declared QPV neighbourhoods, then others by name, then unnamed."""
+    declared = [
+        (h.name, h.qpv_code) for h in data.neighbourhoods if h.residence is ResidenceStatus.QPV
+    ]
+    seen = set(declared)
+    others = sorted(
+        (key for key in tally.qpv if key not in seen),
+        key=lambda key: (key[0] is None, (key[0] or "").casefold(), key[0] or "", key[1] or ""),
+    )
+    return [*declared, *others]
+
+
+def _qpv_breakdown(
+    data: Dataset, tally: _Tally, tables: dict[str, Table], k: int, unprotected: list[str]
+) -> tuple[QpvRow, ...]:
+    """The per-QPV rows; may mask more of the ``quartier`` table (and say so in
+    ``unprotected`` when that table can no longer be protected)."""
+    keys = _qpv_keys(data, tally)
+    counts = [sum(tally.qpv[key][0].values()) if key in tally.qpv else 0 for key in keys]
+    masked: tuple[bool, ...] = (False,) * len(keys)
+    if k > 0:
+        # A neighbourhood masked in the quartier table stays masked here, and the other
+        # way round, until both agree (the two tables often show the same figure).
+        quartier = tables["quartier"]
+        codes = _row_codes(data, tally)["quartier"]
+        qpv_total = tables["statut_residence"].row(ResidenceStatus.QPV.code)
+        total_masked = qpv_total is not None and qpv_total.count is None
+        for _ in range(len(keys) + 2):
+            hidden_hoods = {row.code for row in quartier.rows if row.count is None}
+            forced = [
+                (key[0] if key[0] is not None else NON_RENSEIGNE[0]) in hidden_hoods for key in keys
+            ]
+            masked = suppress(counts, k, forced, total_masked=total_masked).masked
+            names = {
+                (key[0] if key[0] is not None else NON_RENSEIGNE[0])
+                for key, hide in zip(keys, masked, strict=True)
+                if hide
+            }
+            if names <= hidden_hoods:
+                break
+            quartier, exposed = _make_table(
+                "quartier",
+                TABLE_TITLES["quartier"],
+                codes,
+                tally.counters["quartier"],
+                k,
+                forced=dict.fromkeys(names | hidden_hoods, True),
+            )
+            tables["quartier"] = quartier
+            if exposed and "quartier" not in unprotected:
+                unprotected.append("quartier")
+    rows = []
+    age_codes = _vocabulary_rows(AgeBracket)
+    sex_codes = _vocabulary_rows(Sex)
+    for key, count, hide in zip(keys, counts, masked, strict=True):
+        sexes, ages = tally.qpv.get(key, (Counter(), Counter()))
+        name = key[0] if key[0] is not None else NON_RENSEIGNE[1]
+        sex_table, _ = _make_table(
+            "sexe", TABLE_TITLES["sexe"], sex_codes, sexes, k, total_masked=hide
+        )
+        age_table, _ = _make_table(
+            "tranche_age", TABLE_TITLES["tranche_age"], age_codes, ages, k, total_masked=hide
+        )
+        rows.append(
+            QpvRow(
+                name,
+                key[1],
+                None if hide else count,
+                attrs.evolve(sex_table, total=None if hide else count),
+                attrs.evolve(age_table, total=None if hide else count),
+            )
+        )
+    return tuple(rows)
+
+
+def _prescribers(tally: _Tally, tables: dict[str, Table], k: int) -> tuple[Prescriber, ...]:
+    named = [key for key in tally.prescribers if key is not None]
+    spelling = {key: min(tally.prescriber_spellings[key]) for key in named}
+    named.sort(key=lambda key: (-tally.prescribers[key], spelling[key].casefold(), spelling[key]))
+    keys: list[str | None] = [*named]
+    if tally.prescribers.get(None):
+        keys.append(None)
+    counts = [tally.prescribers[key] for key in keys]
+    masked: tuple[bool, ...] = (False,) * len(keys)
+    if k > 0:
+        partner = tables["canal"].row(Channel.PARTENAIRE.code)
+        masked = suppress(
+            counts, k, total_masked=partner is not None and partner.count is None
+        ).masked
+    return tuple(
+        Prescriber(spelling[key] if key is not None else NON_RENSEIGNE[1], None if hide else count)
+        for key, count, hide in zip(keys, counts, masked, strict=True)
+    )
+
+
+def _reach(data: Dataset, quartier: Table) -> tuple[ReachRow, ...]:
+    rows = []
+    for hood in data.neighbourhoods:
+        if hood.population is None:
+            continue
+        row = quartier.row(hood.name)
+        count = row.count if row is not None else 0
+        per_thousand = None
+        if count is not None and hood.population > 0:
+            per_thousand = (Decimal(count) * 1000 / hood.population).quantize(_TENTH, ROUND_HALF_UP)
+        rows.append(ReachRow(hood.name, hood.qpv_code, hood.population, count, per_thousand))
+    return tuple(rows)

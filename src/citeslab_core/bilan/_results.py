@@ -1,0 +1,463 @@
+"""The bilan's results: frozen trees of plain values that renderers and exporters read.
+
+:class:`Bilan` and its parts (:class:`Table`, :class:`TableRow`, :class:`Indicators`, the
+row classes, :class:`Check`), and the keys and French titles of the portrait tables. No
+computation here: :mod:`citeslab_core.bilan._compute` builds them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from citeslab_core.calendar import Calendar
+from citeslab_core.crf import FinancialReport
+from citeslab_core.dates import PartialDate
+from citeslab_core.funding import (
+    FundingPlan,
+    FundingYear,
+)
+from citeslab_core.provenance import Provenance
+from citeslab_core.shares import shares_add_up
+from citeslab_core.vocabularies import (
+    ExitResult,
+    PartnershipCategory,
+    Vocabulary,
+)
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+
+#: The code and label of the row of persons with no value.
+NON_RENSEIGNE = ("non_renseigne", "Non renseigné")
+
+
+#: The code and label of a result row for persons with no exit in the period.
+EN_COURS = ("en_cours", "En cours")
+
+
+#: The key of a portrait table (``Bilan.table(key)``): a type checker catches a misspelt one.
+TableKey = Literal[
+    "sexe",
+    "statut_residence",
+    "quartier",
+    "tranche_age",
+    "niveau_formation",
+    "situation_entree",
+    "minima_sociaux",
+    "canal",
+    "stade_entree",
+    "secteur",
+    "orientation_premier_rdv",
+    "resultat",
+]
+
+
+#: The portrait tables, in the order of docs/bilan-json.md (the keys of ``Bilan.tables``).
+TABLE_KEYS: tuple[TableKey, ...] = (
+    "sexe",
+    "statut_residence",
+    "quartier",
+    "tranche_age",
+    "niveau_formation",
+    "situation_entree",
+    "minima_sociaux",
+    "canal",
+    "stade_entree",
+    "secteur",
+    "orientation_premier_rdv",
+    "resultat",
+)
+
+
+#: The French title of each table.
+TABLE_TITLES: Mapping[str, str] = {
+    "sexe": "Répartition femmes / hommes",
+    "statut_residence": "Répartition par statut de résidence",
+    "quartier": "Répartition par quartier",
+    "tranche_age": "Répartition par âge (au premier entretien)",
+    "niveau_formation": "Niveau de formation",
+    "situation_entree": "Situation à l'entrée",
+    "minima_sociaux": "Minima sociaux",
+    "canal": "Comment le porteur de projet a connu CitésLab",
+    "stade_entree": "Stade du projet à l'entrée",
+    "secteur": "Nature des projets accompagnés",
+    "orientation_premier_rdv": "Orientation au premier rendez-vous (le jour du premier entretien)",
+    "resultat": "Résultats (sorties de la période)",
+}
+
+
+#: The title of the orientations of the period (docs/bilan.md), beside the first meeting's.
+ORIENTATIONS_PERIOD_TITLE = "Orientations de la période (personnes orientées au moins une fois)"
+
+
+#: The exit results that count as positive exits (docs/exporters.md).
+POSITIVE_EXITS: tuple[ExitResult, ...] = (
+    ExitResult.CREATION,
+    ExitResult.EMPLOI_FORMATION,
+    ExitResult.POURSUITE,
+)
+
+
+#: The French title of the site's text sections that the ``textes`` sheet names by a code
+#: (the seed's words); any other section is titled by its own name.
+TEXT_SECTION_TITLES: Mapping[str, str] = {
+    "points_forts": "Les points forts du dispositif",
+    "points_amelioration": "Les points d’amélioration pour faire perdurer le dispositif",
+    "perspectives": "Perspectives",
+}
+
+
+#: Severities of a check, most serious first.
+SEVERITIES: tuple[str, ...] = ("erreur", "avertissement", "info")
+
+
+@attrs.frozen
+class TableRow:
+    """One row of a table: a vocabulary code and its French label.
+
+    ``count`` is the number of persons; ``share`` their whole percentage of the table's
+    population. Both are None when masked in public mode (shown ``s``).
+    """
+
+    code: str
+    label: str
+    count: int | None
+    share: int | None
+
+
+@attrs.frozen(repr=False)
+class Table:
+    """A table of persons: rows in vocabulary order, then ``non_renseigne`` if not 0.
+
+    ``total`` is the table's population (the accompanied for the portrait tables; for a
+    sub-table, e.g. one QPV's persons by sex, that QPV's persons). It is None only when a
+    sub-table's population is itself masked in public mode. The rows' counts add up to
+    ``total``; their shares are each rounded on their own, half up (equal counts, equal
+    shares), so they add up to 100, or to 99 or 101 (:attr:`shares_rounded`); all 0 when
+    ``total`` is 0.
+    """
+
+    key: str
+    title: str
+    rows: tuple[TableRow, ...]
+    total: int | None
+
+    def row(self, code: str | Vocabulary) -> TableRow | None:
+        """The row of ``code`` (a code, or a member of the table's vocabulary such as
+        ``Sex.F``), None when the table has none."""
+        if isinstance(code, Vocabulary):
+            code = code.code
+        for row in self.rows:
+            if row.code == code:
+                return row
+        return None
+
+    @property
+    def shares_rounded(self) -> bool:
+        """The rows' shares, each rounded on its own, add up to 99, 101 or another figure
+        than 100: the outputs say « parts arrondies » (see
+        :func:`~citeslab_core.shares.shares_add_up`)."""
+        return not shares_add_up([row.share for row in self.rows])
+
+    def __repr__(self) -> str:
+        from citeslab_core._display import table_repr
+
+        return table_repr(self)
+
+    def _repr_html_(self) -> str:
+        from citeslab_core._display import table_html
+
+        return table_html(self)
+
+
+@attrs.frozen
+class Indicators:
+    """The activity indicators of the Bpifrance reporting (docs/exporters.md), as counts.
+
+    Each is a number of distinct persons among the accompanied (None when masked),
+    except the animations' figures, which count actions and their participants.
+
+    - ``accompanied``, ``new``: as in :class:`Bilan`;
+    - ``women``: sex F; ``qpv_residents``: residence status ``qpv`` (not ``qpv_limite``);
+    - ``under_26``: age brackets ``moins_18`` + ``18_25``;
+    - ``job_seekers``: situation at entry ``de_non_indemnise`` + ``de_indemnise``;
+    - ``minimum_benefits``: ``rsa`` + ``ass`` + ``aah``;
+    - ``orientations``: the rows of the ``orientation_premier_rdv`` table;
+    - ``creations``: the ``creation`` row of the results;
+    - ``positive_exits``: the results ``creation`` + ``emploi_formation`` + ``poursuite``
+      (:data:`POSITIVE_EXITS`; docs/exporters.md, the PIC's summary), None when one of them
+      is masked;
+    - ``programme_entries``: distinct persons retained by a programme in the period;
+    - ``animations_held``, ``animation_participants``: animations held (``realise``) in
+      the period, all types, and their participants (None participants count 0).
+    """
+
+    accompanied: int | None
+    new: int | None
+    women: int | None
+    qpv_residents: int | None
+    under_26: int | None
+    job_seekers: int | None
+    minimum_benefits: int | None
+    orientations: tuple[TableRow, ...]
+    creations: int | None
+    positive_exits: int | None
+    programme_entries: int | None
+    animations_held: int
+    animation_participants: int
+
+
+@attrs.frozen
+class OrientationPeriodRow:
+    """One orientation category among the orientations of the period (docs/bilan.md).
+
+    ``persons``: the distinct accompanied persons oriented at least once to that category
+    in the period; ``orientations``: those persons' orientation events of that category in
+    the period; ``share``: ``persons`` as a whole percentage of the accompanied (rounded on
+    its own, half up). A person may count in several categories: the rows are not a
+    partition. ``persons``, ``orientations`` and ``share`` are None when masked.
+    """
+
+    code: str
+    label: str
+    persons: int | None
+    orientations: int | None
+    share: int | None
+
+
+@attrs.frozen
+class ProgrammeRow:
+    """A programme or accelerator: distinct persons who applied in the period
+    (``oriented``) and who had a ``retenu`` decision in the period (``retained``)."""
+
+    programme: str
+    oriented: int | None
+    retained: int | None
+
+
+@attrs.frozen
+class AnimationRow:
+    """Animations of one type held (``realise``) in the period: how many, participants.
+
+    Every type of the vocabulary, in its order, zeros included. ``participants`` adds up
+    the participants of each animation (an unknown number counts 0). Permanences are the
+    ``permanence`` row.
+    """
+
+    code: str
+    label: str
+    number: int
+    participants: int
+
+
+@attrs.frozen
+class PlannedRow:
+    """Animations of one type planned against held in the period (DOMAIN.md, "The
+    calendar": the bilan compares planned and held).
+
+    Every type of the vocabulary, in its order, zeros included. ``planned``: the
+    ``prevu`` animations whose date lies wholly in the period ("novembre 2024" is in 2024
+    and in its fourth quarter, not in November's first half), and for the ``permanence``
+    row also the occurrences of the ``permanences`` sheet in the period; ``held``: the
+    ``realise`` animations of the period (the ``number`` of the animations' row). Two
+    counts, summed by ``code`` over a network like the animations' rows.
+    """
+
+    code: str
+    label: str
+    planned: int
+    held: int
+
+
+@attrs.frozen
+class QpvAnimationRow:
+    """Animations held in the period in one declared QPV neighbourhood (contrat de ville)."""
+
+    neighbourhood: str
+    qpv_code: str | None
+    number: int
+    participants: int
+
+
+@attrs.frozen
+class PartnershipRow:
+    """A partnership or partner meeting whose (possibly partial) date overlaps the period."""
+
+    partner: str
+    category: PartnershipCategory | None
+    action: str | None = attrs.field(repr=False)  # free text
+    date: PartialDate | None
+
+
+@attrs.frozen
+class ReachRow:
+    """Reach of one declared neighbourhood with a population.
+
+    ``accompanied``: accompanied persons living there (the ``quartier`` table's count);
+    ``per_thousand``: accompanied per 1 000 inhabitants, one decimal (None when masked
+    or when the population is 0).
+    """
+
+    neighbourhood: str
+    qpv_code: str | None
+    population: int
+    accompanied: int | None
+    per_thousand: Decimal | None
+
+
+@attrs.frozen
+class QpvRow:
+    """Accompanied persons of one QPV (residence status ``qpv``), by sex and age bracket.
+
+    Rows: the declared neighbourhoods whose status is ``qpv`` in declared order, zeros
+    included, then other neighbourhoods of QPV residents alphabetically, then QPV
+    residents with no neighbourhood (``neighbourhood`` "Non renseigné").
+    ``sex`` and ``age`` are tables whose ``total`` is ``accompanied``.
+    """
+
+    neighbourhood: str
+    qpv_code: str | None
+    accompanied: int | None
+    sex: Table
+    age: Table
+
+
+@attrs.frozen
+class Prescriber:
+    """A prescribing partner of persons whose channel is ``partenaire``."""
+
+    name: str
+    count: int | None
+
+
+@attrs.frozen
+class TextRow:
+    """A text of the site's own (``textes`` sheet), for publication."""
+
+    section: str
+    text: str = attrs.field(repr=False)  # free text
+
+
+@attrs.frozen
+class Check:
+    """A consistency finding of the bilan: code, severity (``erreur``,
+    ``avertissement`` or ``info``) and a French message."""
+
+    code: str
+    severity: str
+    message: str
+
+
+@attrs.frozen(repr=False)
+class Bilan:
+    """The computed bilan of one site for one period. See the module docstring.
+
+    - ``site``: the site's name; ``host``, ``territory``: its host structure and its
+      territory (the ``structure`` sheet's ``porteur`` and ``territoire``), None when not
+      given; ``start``, ``end``: the period, both included;
+    - ``public``: masked for publication; ``threshold``: k, counts 1 … k−1 are masked;
+    - ``accompanied`` (never masked: it is every table's total), ``new``;
+    - ``tables``: the portrait tables, keys :data:`TABLE_KEYS` in that order;
+    - ``without_orientation``: how many of ``orientation_premier_rdv``'s ``autre`` had
+      no orientation at all on the day of their first entretien;
+    - ``indicators``: the Bpifrance activity indicators;
+    - ``programmes``: by the date of the first candidature or decision in the period,
+      then by name (an order that does not depend on the order of the rows);
+    - ``animations``: every animation type, held in the period;
+    - ``animations_in_qpv``: per declared QPV neighbourhood;
+    - ``partnerships``: by date, then partner;
+    - ``reach``: declared neighbourhoods with a population, in declared order;
+    - ``qpv_breakdown``: accompanied QPV residents per QPV by sex and age bracket;
+    - ``prescribers``: most frequent first, ties by name;
+    - ``funding``: the actual (``realise``) funding of the period's last year, or None;
+    - ``funding_plan``: planned against actual for that year, or None;
+    - ``funding_years``: every (year, nature) from two years before the period's first
+      year to two years after its last year present in the records (a convention spans
+      three years), by year then nature;
+    - ``texts``: the site's texts, in their order;
+    - ``checks``: the findings, errors first then warnings then information, each group
+      in the order found;
+    - ``financial_report``: the compte rendu financier (Cerfa n° 15059) of the period's
+      last year from the ``budget`` sheet, None when the budget has no line for that year
+      (:mod:`citeslab_core.crf`); its findings are among ``checks``;
+    - ``planned_animations``: per type of animation, planned and held in the period
+      (:class:`PlannedRow`);
+    - ``calendar``: the period's calendar (:mod:`citeslab_core.calendar`), for the
+      ``calendrier`` exporter; not part of the figures;
+    - ``subset``: the bilan of some of the site's persons (``Dataset.subset``): the
+      persons' figures are theirs, the animations, partnerships and funding the whole
+      site's;
+    - ``orientations_period``: the orientations of the period, one row per orientation
+      category in vocabulary order (:class:`OrientationPeriodRow`);
+      ``orientations_period_persons``: the distinct accompanied persons oriented at least
+      once in the period (the table's total row; None when masked);
+    - ``sites``: empty for a site; for a network bilan (:func:`citeslab_core.network.
+      network_bilan`), every site's own bilan, in the order given.
+    """
+
+    site: str
+    host: str | None
+    territory: str | None
+    start: dt.date
+    end: dt.date
+    public: bool
+    threshold: int
+    accompanied: int
+    new: int | None
+    tables: Mapping[str, Table]
+    without_orientation: int | None
+    indicators: Indicators
+    programmes: tuple[ProgrammeRow, ...]
+    animations: tuple[AnimationRow, ...]
+    animations_in_qpv: tuple[QpvAnimationRow, ...]
+    partnerships: tuple[PartnershipRow, ...]
+    reach: tuple[ReachRow, ...]
+    qpv_breakdown: tuple[QpvRow, ...]
+    prescribers: tuple[Prescriber, ...]
+    funding: FundingYear | None
+    funding_plan: FundingPlan | None
+    funding_years: tuple[FundingYear, ...]
+    texts: tuple[TextRow, ...]
+    checks: tuple[Check, ...]
+    financial_report: FinancialReport | None = None
+    #: planned against held, per type of animation (:class:`PlannedRow`)
+    planned_animations: tuple[PlannedRow, ...] = ()
+    #: the calendar of the period (planned animations, permanence occurrences) for the
+    #: ``calendrier`` exporter: not a figure, so neither compared nor written in the JSON;
+    #: None in a bilan read back from its JSON or summed over a network
+    calendar: Calendar | None = attrs.field(default=None, eq=False)
+    #: where the bilan comes from (citeslab_core.provenance.stamp), None until stamped
+    provenance: Provenance | None = None
+    subset: bool = False
+    orientations_period: tuple[OrientationPeriodRow, ...] = ()
+    orientations_period_persons: int | None = 0
+    sites: tuple[Bilan, ...] = ()
+
+    def table(self, key: TableKey) -> Table:
+        """The portrait table ``key`` (typed: a misspelt key is a type checker's error)."""
+        return self.tables[key]
+
+    def __repr__(self) -> str:
+        from citeslab_core._display import bilan_repr
+
+        return bilan_repr(self)
+
+    def _repr_html_(self) -> str:
+        from citeslab_core._display import bilan_html
+
+        return bilan_html(self)
+
+    def to_frame(self) -> DataFrame:
+        """The portrait tables as one tidy pandas DataFrame (``citeslab[pandas]``): a row
+        per table row, columns ``tableau``, ``code``, ``libelle``, ``effectif``, ``part``,
+        ``masque``, ``site``, ``debut``, ``fin``; a masked count or share is missing (NA)
+        and ``masque`` is true."""
+        from citeslab_core._frames import bilan_frame
+
+        return bilan_frame(self)
