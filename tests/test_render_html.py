@@ -16,10 +16,10 @@ from markupsafe import escape
 from citeslab_core.bilan import Bilan, compute_bilan
 from citeslab_core.dates import PartialDate
 from citeslab_core.example import load_example
+from citeslab_core.french import MASKED
 from citeslab_core.model import Dataset, Partnership, Text
 from citeslab_core.render.html import (
     BAR_TABLES,
-    MASKED,
     PIE_TABLES,
     css_string,
     render,

@@ -55,6 +55,7 @@ from citeslab_core.errors import (
     Problem,
     UsageError,
 )
+from citeslab_core.french import MASKED
 from citeslab_core.funding import Contribution, FundingPlan, FundingPlanRow, FundingYear
 from citeslab_core.provenance import Provenance
 from citeslab_core.vocabularies import Funder, FundingNature, PartnershipCategory, Vocabulary
@@ -67,7 +68,6 @@ V = TypeVar("V", bound=Vocabulary)
 __all__ = ["SCHEMA", "from_data", "is_bilan_file", "read_bilan", "read_inputs"]
 
 SCHEMA = "citeslab.bilan/1"
-MASKED = "s"
 
 
 def is_bilan_file(path: Path) -> bool:

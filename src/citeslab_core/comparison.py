@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from citeslab_core.render.labels import INDICATORS as LABELS
+
 if TYPE_CHECKING:
     from pandas import DataFrame
 
@@ -22,20 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["Comparison", "Evolution", "compare"]
 
 #: The indicators compared, as the bilan JSON names them, and their attribute.
-INDICATORS: tuple[tuple[str, str], ...] = (
-    ("accompagnes", "accompanied"),
-    ("nouveaux", "new"),
-    ("femmes", "women"),
-    ("residents_qpv", "qpv_residents"),
-    ("moins_26_ans", "under_26"),
-    ("demandeurs_emploi", "job_seekers"),
-    ("beneficiaires_minima_sociaux", "minimum_benefits"),
-    ("creations", "creations"),
-    ("sorties_positives", "positive_exits"),
-    ("entrees_programmes", "programme_entries"),
-    ("animations_realisees", "animations_held"),
-    ("participants_animations", "animation_participants"),
-)
+INDICATORS: tuple[tuple[str, str], ...] = tuple((i.key, i.attribute) for i in LABELS)
 
 
 def _difference(before: int | None, after: int | None) -> int | None:
@@ -144,20 +133,7 @@ def _table_rows(key: str, before: Table | None, after: Table | None) -> Iterator
         )
 
 
-_INDICATOR_LABELS = {
-    "accompagnes": "Personnes accompagnées",
-    "nouveaux": "Nouvelles personnes",
-    "femmes": "Femmes",
-    "residents_qpv": "Résidents QPV",
-    "moins_26_ans": "Moins de 26 ans",
-    "demandeurs_emploi": "Demandeurs d'emploi",
-    "beneficiaires_minima_sociaux": "Bénéficiaires de minima sociaux",
-    "creations": "Créations",
-    "sorties_positives": "Sorties positives",
-    "entrees_programmes": "Entrées en programme",
-    "animations_realisees": "Animations réalisées",
-    "participants_animations": "Participants aux animations",
-}
+_INDICATOR_LABELS = {i.key: i.short for i in LABELS}
 
 
 def _indicator(indicators: Indicators, attribute: str) -> int | None:

@@ -160,7 +160,7 @@ COUNTED: Final[dict[str, tuple[str, str]]] = {
     "femme": ("femme", "femmes"),
     "homme": ("homme", "hommes"),
     "habitant_qpv": ("habitant des QPV", "habitants des QPV"),
-    "demandeur_emploi": ("demandeur d’emploi", "demandeurs d’emploi"),
+    "demandeur_emploi": ("demandeur d'emploi", "demandeurs d'emploi"),
     "creation": ("création", "créations"),
     "poursuite": ("poursuite du parcours", "poursuites du parcours"),
     "entree_programme": ("entrée en programme", "entrées en programme"),

@@ -86,7 +86,7 @@ __all__ = [
 class Masked(enum.Enum):
     """The type of :data:`MASKED`: a count hidden by statistical secrecy."""
 
-    MASKED = "s"
+    MASKED = french.MASKED
 
     def __repr__(self) -> str:
         return "MASKED"

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from citeslab_core.bilan import TABLE_KEYS, Bilan
 from citeslab_core.french import format_share
+from citeslab_core.render.labels import indicator
 from citeslab_core.tabular import (
     INDICATOR_COLUMNS,
     Cell,
@@ -78,21 +79,35 @@ _FUNDING_COLUMNS = (
 )
 
 
+#: The indicators' codes in the file (its own, documented in docs/exporters.md) and their
+#: :class:`~citeslab_core.bilan.Indicators` attribute; their labels are the report's
+#: (:mod:`citeslab_core.render.labels`).
+_PORTRAIT_CODES = (
+    ("accompagnes", "accompanied"),
+    ("nouveaux", "new"),
+    ("femmes", "women"),
+    ("residents_qpv", "qpv_residents"),
+    ("moins_26", "under_26"),
+    ("demandeurs_emploi", "job_seekers"),
+    ("minima_sociaux", "minimum_benefits"),
+)
+_RESULT_CODES = (
+    ("creations", "creations"),
+    ("sorties_positives", "positive_exits"),
+    ("entrees_programme", "programme_entries"),
+    ("animations", "animations_held"),
+    ("participants_animations", "animation_participants"),
+)
+
+
+def _indicator_rows(bilan: Bilan, codes: tuple[tuple[str, str], ...]) -> list[tuple[Cell, ...]]:
+    ind = bilan.indicators
+    return [(code, indicator(name).label, count(getattr(ind, name))) for code, name in codes]
+
+
 def indicators_table(bilan: Bilan) -> Table:
     ind = bilan.indicators
-    rows: list[tuple[Cell, ...]] = [
-        ("accompagnes", "Personnes accompagnées", count(ind.accompanied)),
-        ("nouveaux", "dont nouvelles (premier entretien dans la période)", count(ind.new)),
-        ("femmes", "Femmes", count(ind.women)),
-        ("residents_qpv", "Résidents d'un quartier prioritaire (QPV)", count(ind.qpv_residents)),
-        ("moins_26", "Moins de 26 ans (au premier entretien)", count(ind.under_26)),
-        ("demandeurs_emploi", "Demandeurs d'emploi à l'entrée", count(ind.job_seekers)),
-        (
-            "minima_sociaux",
-            "Bénéficiaires de minima sociaux (RSA, ASS, AAH)",
-            count(ind.minimum_benefits),
-        ),
-    ]
+    rows = _indicator_rows(bilan, _PORTRAIT_CODES)
     rows.extend(
         (
             f"orientation_{row.code}",
@@ -123,23 +138,9 @@ def indicators_table(bilan: Bilan) -> Table:
                 count(row.orientations),
             )
         )
-    rows.extend(
-        [
-            ("creations", "Créations d'entreprise (sorties)", count(ind.creations)),
-            (
-                "sorties_positives",
-                "Sorties positives (création, emploi ou formation, poursuite)",
-                count(ind.positive_exits),
-            ),
-            (
-                "entrees_programme",
-                "Entrées en programme ou accélérateur (retenus)",
-                count(ind.programme_entries),
-            ),
-            ("animations", "Animations réalisées", ind.animations_held),
-            ("participants_animations", "Participants aux animations", ind.animation_participants),
-            ("partenariats", "Partenariats et rencontres partenariales", len(bilan.partnerships)),
-        ]
+    rows += _indicator_rows(bilan, _RESULT_CODES)
+    rows.append(
+        ("partenariats", "Partenariats et rencontres partenariales", len(bilan.partnerships))
     )
     return Table.of("indicateurs", "Indicateurs", INDICATOR_COLUMNS, rows)
 

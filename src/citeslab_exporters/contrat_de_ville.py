@@ -44,6 +44,7 @@ from citeslab_core.crf import CrfLine, CrfTotal
 from citeslab_core.french import format_rate
 from citeslab_core.funding import FundingPlanRow, FundingYear
 from citeslab_core.plugins import ExportFile, ExportOptions
+from citeslab_core.render.labels import indicator
 from citeslab_core.tabular import (
     MASKED,
     Cell,
@@ -77,7 +78,7 @@ _AGES = [(a.code, a.label) for a in AgeBracket] + [NON_RENSEIGNE]
 _QPV_COLUMNS = (
     Column("quartier", "Quartier", ColumnType.STRING),
     Column("code_qpv", "Code QPV", ColumnType.STRING),
-    Column("accompagnes", "Personnes accompagnées", ColumnType.INTEGER),
+    Column("accompagnes", indicator("accompanied").short, ColumnType.INTEGER),
     *(Column(f"sexe_{code}", f"Sexe : {label}", ColumnType.INTEGER) for code, label in _SEXES),
     *(Column(f"age_{code}", f"Âge : {label}", ColumnType.INTEGER) for code, label in _AGES),
 )
@@ -85,7 +86,7 @@ _QPV_COLUMNS = (
 _ANIMATION_COLUMNS = (
     Column("quartier", "Quartier", ColumnType.STRING),
     Column("code_qpv", "Code QPV", ColumnType.STRING),
-    Column("animations", "Animations réalisées", ColumnType.INTEGER),
+    Column("animations", indicator("animations_held").short, ColumnType.INTEGER),
     Column("participants", "Participants", ColumnType.INTEGER),
 )
 

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 from citeslab_core.bilan import EN_COURS, Bilan
 from citeslab_core.privacy import ParticipantRow
+from citeslab_core.render.labels import indicator
 from citeslab_core.tabular import (
     INDICATOR_COLUMNS,
     Cell,
@@ -86,7 +87,7 @@ def participants_table(rows: Sequence[ParticipantRow]) -> Table:
 
 def summary_table(bilan: Bilan) -> Table:
     rows: list[tuple[Cell, ...]] = [
-        ("accompagnes", "Personnes accompagnées", bilan.accompanied),
+        ("accompagnes", indicator("accompanied").label, bilan.accompanied),
         ("entrees", "Entrées (premier entretien dans la période)", count(bilan.new)),
     ]
     rows.extend(
@@ -102,7 +103,7 @@ def summary_table(bilan: Bilan) -> Table:
     rows.append(
         (
             "sorties_positives",
-            "Sorties positives (création, emploi ou formation, poursuite)",
+            indicator("positive_exits").label,
             count(bilan.indicators.positive_exits),
         )
     )

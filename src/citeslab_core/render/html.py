@@ -61,12 +61,22 @@ from citeslab_core.french import (
     rounded_shares_note,
 )
 from citeslab_core.outline import outline, summary
+from citeslab_core.render.labels import (
+    COLUMNS,
+    CRF_TOTALS,
+    EMPTY,
+    INDICATORS,
+    NOTES,
+    ORIENTED_AT_LEAST_ONCE,
+    SUBSET_NOTE,
+    TO_EXPLAIN,
+)
 from citeslab_core.vocabularies import Funder, FundingNature, PartnershipCategory
 
 if TYPE_CHECKING:
     from markupsafe import Markup
 
-__all__ = ["MASKED", "render"]
+__all__ = ["render"]
 
 #: How a value that does not exist (no declared share, nothing planned) is shown.
 NONE = "—"
@@ -399,7 +409,7 @@ def _page(bilan: Bilan, charts: _Charts, *, with_checks: bool = True) -> Page:
     return Page(
         version=_version(),
         title=title,
-        kicker="Bilan d’activité CitésLab",
+        kicker="Bilan d'activité CitésLab",
         period=period_heading(bilan.start, bilan.end),
         year_label=years,
         site_lines=_site_lines(bilan),
@@ -484,9 +494,7 @@ def _site_lines(bilan: Bilan) -> tuple[str, ...]:
     if bilan.territory:
         lines.append(f"Territoire : {bilan.territory}")
     if bilan.subset:
-        lines.append(
-            "Sous-ensemble de personnes (animations, partenariats et financements de tout le site)"
-        )
+        lines.append(SUBSET_NOTE)
     return tuple(lines)
 
 
@@ -743,7 +751,7 @@ def _funding_table(year: FundingYear, title: str) -> FundingTable:
     if any(c.declared_share_flagged for c in year.contributions):
         notes.append(
             "Parts calculées à partir des montants, à un chiffre après la virgule ; "
-            "une part déclarée qui s’en écarte de plus d’un demi-point est signalée."
+            "une part déclarée qui s'en écarte de plus d'un demi-point est signalée."
         )
     return FundingTable(
         title=title,
@@ -777,7 +785,7 @@ def _gap_line(row: FundingPlanRow, label: str) -> GapLine:
         actual=format_amount(row.actual, missing=NONE),
         gap=format_signed_amount(row.gap),
         gap_percent=format_signed_share(row.gap_percent),
-        flag="à expliquer" if row.flagged else "",
+        flag=TO_EXPLAIN if row.flagged else "",
     )
 
 
@@ -831,7 +839,7 @@ def _checks_lead(bilan: Bilan) -> str:
         )
     return (
         f"{counted(len(bilan.checks), 'constat')} du contrôle de cohérence du bilan, à "
-        "vérifier avant de l’envoyer aux financeurs."
+        "vérifier avant de l'envoyer aux financeurs."
     )
 
 
@@ -1122,22 +1130,9 @@ def _section_body(bilan: Bilan, blocks: dict[str, Block], key: str) -> tuple[str
 
 def _indicators_grid(bilan: Bilan) -> Grid:
     ind = bilan.indicators
-    rows = [
-        ("Personnes accompagnées", ind.accompanied),
-        ("dont nouvelles", ind.new),
-        ("Femmes", ind.women),
-        ("Résidents d'un quartier prioritaire", ind.qpv_residents),
-        ("Moins de 26 ans", ind.under_26),
-        ("Demandeurs d'emploi", ind.job_seekers),
-        ("Bénéficiaires de minima sociaux", ind.minimum_benefits),
-        ("Créations", ind.creations),
-        ("Sorties positives (création, emploi ou formation, poursuite)", ind.positive_exits),
-        ("Entrées en programme (personnes retenues)", ind.programme_entries),
-        ("Animations réalisées", ind.animations_held),
-        ("Participants aux animations", ind.animation_participants),
-    ]
+    rows = [(i.label, getattr(ind, i.attribute)) for i in INDICATORS]
     return Grid(
-        ("Indicateur", "Valeur"),
+        COLUMNS["indicateurs"],
         "lr",
         tuple(GridRow((label, format_count(value)), value is None) for label, value in rows),
     )
@@ -1145,7 +1140,7 @@ def _indicators_grid(bilan: Bilan) -> Grid:
 
 def _reach_grid(bilan: Bilan) -> Grid:
     return Grid(
-        ("Quartier", "Habitants", "Accompagnés", "Pour 1 000 habitants"),
+        COLUMNS["portee"],
         "lrrr",
         tuple(GridRow((r.name, r.population, r.count, r.per_thousand)) for r in _reach(bilan).rows),
         notes=(
@@ -1157,40 +1152,40 @@ def _reach_grid(bilan: Bilan) -> Grid:
 
 def _prescribers_grid(bilan: Bilan) -> Grid:
     return Grid(
-        ("Prescripteur", "Personnes"),
+        COLUMNS["prescripteurs"],
         "lr",
         tuple(GridRow((p.name, format_count(p.count)), p.count is None) for p in bilan.prescribers),
-        notes=("Personnes venues par un partenaire, le plus fréquent d’abord.",),
+        notes=("Personnes venues par un partenaire, le plus fréquent d'abord.",),
     )
 
 
 def _orientations_grid(bilan: Bilan) -> Grid:
     view = _orientations_period(bilan)
     return Grid(
-        ("Orientation", "Personnes", "Part", "Orientations"),
+        COLUMNS["orientations_periode"],
         "lrrr",
         tuple(GridRow((r.label, r.persons, r.share, r.orientations)) for r in view.rows),
-        foot=(GridRow(("Personnes orientées au moins une fois", view.persons, "", "")),),
+        foot=(GridRow((ORIENTED_AT_LEAST_ONCE, view.persons, "", "")),),
         notes=view.notes,
     )
 
 
 def _programmes_grid(bilan: Bilan) -> Grid:
     return Grid(
-        ("Programme ou accélérateur", "Personnes orientées", "Personnes retenues"),
+        COLUMNS["programmes"],
         "lrr",
         tuple(
             GridRow((p.programme, format_count(p.oriented), format_count(p.retained)))
             for p in bilan.programmes
         ),
-        empty="Aucune candidature ni décision dans la période.",
+        empty=EMPTY["programmes"],
     )
 
 
 def _animations_grid(bilan: Bilan) -> Grid:
     view = _animations(bilan)
     return Grid(
-        ("Action", "Nombre", "Participants"),
+        COLUMNS["animations"],
         "lrr",
         tuple(GridRow((r.label, r.number, r.participants)) for r in view.rows),
         foot=(GridRow(("Total", view.number, view.participants)),),
@@ -1201,19 +1196,16 @@ def _animations_grid(bilan: Bilan) -> Grid:
 
 def _animations_planned_grid(bilan: Bilan) -> Grid:
     return Grid(
-        ("Action", "Prévues", "Réalisées"),
+        COLUMNS["animations_prevues"],
         "lrr",
         tuple(GridRow((r.label, r.planned, r.held)) for r in _animations(bilan).planned),
-        notes=(
-            "Prévues : les animations au statut prévu datées dans la période, et les "
-            "permanences du calendrier.",
-        ),
+        notes=(NOTES["animations_prevues"],),
     )
 
 
 def _animations_qpv_grid(bilan: Bilan) -> Grid:
     return Grid(
-        ("Quartier", "Code QPV", "Nombre", "Participants"),
+        COLUMNS["animations_qpv"],
         "llrr",
         tuple(
             GridRow(
@@ -1261,7 +1253,7 @@ def _partnerships_grid(bilan: Bilan) -> Grid:
         ("Partenaire", "Action", "Date"),
         "llr",
         tuple(rows),
-        empty="Aucun partenariat daté dans la période.",
+        empty=EMPTY["partenariats"],
     )
 
 
@@ -1284,7 +1276,7 @@ def _funding_grid(table: FundingTable) -> Grid:
 
 def _year_funding_grid(bilan: Bilan) -> Grid:
     if bilan.funding is None:
-        return Grid((), "", (), empty="Aucun financement réalisé saisi pour l'année.")
+        return Grid((), "", (), empty=EMPTY["financement"])
     return _funding_grid(_funding_table(bilan.funding, _nature_title(bilan.funding)))
 
 
@@ -1298,7 +1290,7 @@ def _gaps_grid(bilan: Bilan) -> Grid:
         return GridRow(cells, flags=(5,))
 
     return Grid(
-        ("Financeur", "Prévu", "Réalisé", "Écart", "Écart (%)", "À expliquer"),
+        (*COLUMNS["prevu_realise"], "À expliquer"),
         "lrrrrl",
         tuple(row(r) for r in gaps.rows),
         foot=(row(gaps.total),) if gaps.total is not None else (),
@@ -1320,7 +1312,7 @@ def _years_grid(bilan: Bilan) -> Grid:
                 else f"{format_amount(found.amount)} ({format_share(found.share)})"
             )
         rows.append(GridRow(tuple(cells)))
-    heads = ("Financeur", *(f"{y.year} {y.nature.label.lower()}" for y in years))
+    heads = (*COLUMNS["pluriannuels"], *(f"{y.year} {y.nature.label.lower()}" for y in years))
     return Grid(
         heads,
         "l" + "r" * len(years),
@@ -1349,11 +1341,11 @@ def _crf_grid(bilan: Bilan) -> Grid:
 
     rows = [
         *(row(x.account, x.label, x) for x in report.charges),
-        row("", "Total des charges (60 à 68)", report.charges_total),
-        row("", "Total (avec 86)", report.charges_grand_total),
+        row("", CRF_TOTALS[0], report.charges_total),
+        row("", CRF_TOTALS[1], report.charges_grand_total),
         *(row(x.account, x.label, x) for x in report.produits),
-        row("", "Total des produits (70 à 78)", report.produits_total),
-        row("", "Total (avec 87)", report.produits_grand_total),
+        row("", CRF_TOTALS[2], report.produits_total),
+        row("", CRF_TOTALS[3], report.produits_grand_total),
     ]
     return Grid(("Compte", "Prévu", "Réalisé", "Écart", "Écart (%)"), "lrrrr", tuple(rows))
 

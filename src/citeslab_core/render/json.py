@@ -26,7 +26,7 @@ from citeslab_core.crf import CrfLine, CrfTotal, FinancialReport
 from citeslab_core.french import MASKED
 from citeslab_core.funding import Contribution, FundingPlanRow, FundingYear
 
-__all__ = ["MASKED", "SCHEMA", "render", "to_data"]
+__all__ = ["SCHEMA", "render", "to_data"]
 
 SCHEMA = "citeslab.bilan/1"
 

@@ -28,9 +28,19 @@ from citeslab_core.french import (
 )
 from citeslab_core.funding import FundingPlanRow, FundingYear
 from citeslab_core.outline import outline, summary
+from citeslab_core.render.labels import (
+    COLUMNS,
+    CRF_TOTALS,
+    EMPTY,
+    INDICATORS,
+    NOTES,
+    ORIENTED_AT_LEAST_ONCE,
+    SUBSET_NOTE,
+    TO_EXPLAIN,
+)
 from citeslab_core.vocabularies import Funder
 
-__all__ = ["MASKED", "render"]
+__all__ = ["render"]
 
 
 #: The widest line of the text report: it reads in a terminal of 100 columns.
@@ -130,15 +140,8 @@ def _orientations_period_lines(bilan: Bilan) -> list[str]:
         [o.label, format_count(o.persons), format_percent(o.share), format_count(o.orientations)]
         for o in bilan.orientations_period
     ]
-    rows.append(
-        [
-            "Personnes orientées au moins une fois",
-            format_count(bilan.orientations_period_persons),
-            "",
-            "",
-        ]
-    )
-    lines = _grid(["", "Personnes", "Part", "Orientations"], rows)
+    rows.append([ORIENTED_AT_LEAST_ONCE, format_count(bilan.orientations_period_persons), "", ""])
+    lines = _grid(COLUMNS["orientations_periode"], rows)
     lines += _lines(
         "Part : des personnes accompagnées ; une personne orientée vers plusieurs "
         "catégories compte dans chacune.",
@@ -183,7 +186,7 @@ def _plan_cells(row: FundingPlanRow) -> list[str]:
         format_amount(row.actual) or "—",
         format_amount(row.gap),
         gap_percent,
-        "à expliquer" if row.flagged else "",
+        TO_EXPLAIN if row.flagged else "",
     ]
 
 
@@ -203,7 +206,7 @@ def _years_lines(years: Sequence[FundingYear]) -> list[str]:
             )
         rows.append(cells)
     rows.append(["Total", *(format_amount(y.total) for y in years)])
-    return _grid(["Financeur", *columns], rows)
+    return _grid([*COLUMNS["pluriannuels"], *columns], rows)
 
 
 def _crf_cells(account: str, label: str, row: CrfLine | CrfTotal) -> list[str]:
@@ -216,13 +219,6 @@ def _crf_cells(account: str, label: str, row: CrfLine | CrfTotal) -> list[str]:
         format_signed_amount(row.gap),
         format_signed_share(gap_percent) if gap_percent is not None else "—",
     ]
-
-
-#: The line of a bilan of some of the site's persons (``Dataset.subset``).
-SUBSET_NOTE = (
-    "Sous-ensemble de personnes : les animations, partenariats et financements sont ceux "
-    "de tout le site."
-)
 
 
 def render(bilan: Bilan, *, checks: bool = True) -> str:
@@ -290,23 +286,7 @@ def _indicators(bilan: Bilan) -> list[str]:
     ind = bilan.indicators
     return _grid(
         ["", ""],
-        [
-            ["Personnes accompagnées", format_count(ind.accompanied)],
-            ["dont nouvelles", format_count(ind.new)],
-            ["Femmes", format_count(ind.women)],
-            ["Résidents d'un quartier prioritaire", format_count(ind.qpv_residents)],
-            ["Moins de 26 ans", format_count(ind.under_26)],
-            ["Demandeurs d'emploi", format_count(ind.job_seekers)],
-            ["Bénéficiaires de minima sociaux", format_count(ind.minimum_benefits)],
-            ["Créations", format_count(ind.creations)],
-            [
-                "Sorties positives (création, emploi ou formation, poursuite)",
-                format_count(ind.positive_exits),
-            ],
-            ["Entrées en programme (personnes retenues)", format_count(ind.programme_entries)],
-            ["Animations réalisées", format_count(ind.animations_held)],
-            ["Participants aux animations", format_count(ind.animation_participants)],
-        ],
+        [[i.label, format_count(getattr(ind, i.attribute))] for i in INDICATORS],
     )
 
 
@@ -316,9 +296,9 @@ def _summary(bilan: Bilan) -> list[str]:
 
 def _programmes(bilan: Bilan) -> list[str]:
     if not bilan.programmes:
-        return ["  Aucune candidature ni décision dans la période."]
+        return ["  " + EMPTY["programmes"]]
     return _grid(
-        ["Programme", "Personnes orientées", "Personnes retenues"],
+        COLUMNS["programmes"],
         [
             [p.programme, format_count(p.oriented), format_count(p.retained)]
             for p in bilan.programmes
@@ -328,7 +308,7 @@ def _programmes(bilan: Bilan) -> list[str]:
 
 def _animations(bilan: Bilan) -> list[str]:
     return _grid(
-        ["Type", "Nombre", "Participants"],
+        COLUMNS["animations"],
         [[a.label, format_count(a.number), format_count(a.participants)] for a in bilan.animations],
     )
 
@@ -336,19 +316,16 @@ def _animations(bilan: Bilan) -> list[str]:
 def _animations_planned(bilan: Bilan) -> list[str]:
     planned = [a for a in bilan.planned_animations if a.planned or a.held]
     lines = _grid(
-        ["Type", "Prévues", "Réalisées"],
+        COLUMNS["animations_prevues"],
         [[a.label, format_count(a.planned), format_count(a.held)] for a in planned],
     )
-    lines.append(
-        "  Prévues : les animations au statut prévu datées dans la période, et les "
-        "permanences du calendrier."
-    )
+    lines += _lines(NOTES["animations_prevues"], "  ")
     return lines
 
 
 def _animations_qpv(bilan: Bilan) -> list[str]:
     return _grid(
-        ["Quartier", "Code QPV", "Nombre", "Participants"],
+        COLUMNS["animations_qpv"],
         [
             [
                 a.neighbourhood,
@@ -364,7 +341,7 @@ def _animations_qpv(bilan: Bilan) -> list[str]:
 
 def _partnerships(bilan: Bilan) -> list[str]:
     if not bilan.partnerships:
-        return ["  Aucun partenariat daté dans la période."]
+        return ["  " + EMPTY["partenariats"]]
     return _grid(
         ["Partenaire", "Catégorie", "Action", "Date"],
         [
@@ -382,7 +359,7 @@ def _partnerships(bilan: Bilan) -> list[str]:
 
 def _reach(bilan: Bilan) -> list[str]:
     return _grid(
-        ["Quartier", "Habitants", "Accompagnés", "Pour 1 000 habitants"],
+        COLUMNS["portee"],
         [
             [
                 r.neighbourhood,
@@ -416,14 +393,14 @@ def _qpv(bilan: Bilan) -> list[str]:
 
 def _prescribers(bilan: Bilan) -> list[str]:
     return _grid(
-        ["Prescripteur", "Personnes"],
+        COLUMNS["prescripteurs"],
         [[p.name, format_count(p.count)] for p in bilan.prescribers],
     )
 
 
 def _funding(bilan: Bilan) -> list[str]:
     if bilan.funding is None:
-        return ["  Aucun financement réalisé saisi pour l'année."]
+        return ["  " + EMPTY["financement"]]
     return [f"  {bilan.funding.year}, réalisé", *_funding_lines(bilan.funding)]
 
 
@@ -432,7 +409,7 @@ def _plan(bilan: Bilan) -> list[str]:
     if plan is None:  # pragma: no cover - the outline has no such section then
         return []
     return _grid(
-        ["Financeur", "Prévu", "Réalisé", "Écart", "Écart (%)", ""],
+        [*COLUMNS["prevu_realise"], ""],
         [_plan_cells(r) for r in (*plan.rows, plan.total)],
         align="lrrrrl",
     )
@@ -450,11 +427,11 @@ def _financial_report(bilan: Bilan) -> list[str]:
         ["Compte", "Libellé", "Prévu", "Réalisé", "Écart", "Écart (%)"],
         [
             *(_crf_cells(x.account, x.label, x) for x in report.charges),
-            _crf_cells("", "Total des charges (60 à 68)", report.charges_total),
-            _crf_cells("", "Total (avec 86)", report.charges_grand_total),
+            _crf_cells("", CRF_TOTALS[0], report.charges_total),
+            _crf_cells("", CRF_TOTALS[1], report.charges_grand_total),
             *(_crf_cells(x.account, x.label, x) for x in report.produits),
-            _crf_cells("", "Total des produits (70 à 78)", report.produits_total),
-            _crf_cells("", "Total (avec 87)", report.produits_grand_total),
+            _crf_cells("", CRF_TOTALS[2], report.produits_total),
+            _crf_cells("", CRF_TOTALS[3], report.produits_grand_total),
         ],
         align="llrrrr",
     )

@@ -1,0 +1,179 @@
+"""The words of the outputs, written once: the one table of wording.
+
+The text report (:mod:`citeslab_core.render.text`), the HTML page
+(:mod:`citeslab_core.render.html`), the notebook views, the comparison of two bilans and
+the bundled exporters (``bpi``, ``pic``, ``contrat_de_ville``) name the same things. Each
+name is written here, once, and they all read it from here, so that an indicator is worded
+the same in the report and in the funder's file (before this table, « Demandeurs
+d'emploi » in the report was « Demandeurs d'emploi à l'entrée » in the Bpifrance file and
+« demandeurs d'emploi » with a typographic apostrophe on the page).
+
+- :data:`INDICATORS`: the activity indicators, in their order, each with its key in the
+  bilan JSON (``indicateurs.<key>``), its :class:`~citeslab_core.bilan.Indicators`
+  attribute, its label (report, page, funders' files) and its short label (where room is
+  short: the comparison of two bilans);
+- :data:`COLUMNS`: the column headings of the report's sections that the text and the page
+  both draw as a table, by section key (:func:`citeslab_core.outline.outline`);
+- the sentences both say: :data:`EMPTY` (a section with nothing), :data:`NOTES`,
+  :data:`SUBSET_NOTE`, the compte rendu financier's totals (:data:`CRF_TOTALS`).
+
+What is not here, and where it is: how a figure, a date or a masked count (``s``,
+:data:`citeslab_core.french.MASKED`) is written and the counted nouns (« 2 créations »):
+:mod:`citeslab_core.french`; the vocabularies' labels (« Femmes », « Acteurs de l'emploi »):
+:mod:`citeslab_core.vocabularies`; the portrait tables' and the texts' titles, computed with
+the bilan: :mod:`citeslab_core.bilan`; the sections' titles and order:
+:mod:`citeslab_core.outline`; a check's message: where the check is made.
+
+Typography: the apostrophe is the ASCII ``'`` everywhere (as in the vocabularies and the
+workbook's columns), never the typographic U+2019.
+
+This module imports nothing: importing it costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final, NamedTuple
+
+__all__ = [
+    "COLUMNS",
+    "CRF_TOTALS",
+    "EMPTY",
+    "INDICATORS",
+    "NOTES",
+    "ORIENTED_AT_LEAST_ONCE",
+    "SUBSET_NOTE",
+    "TO_EXPLAIN",
+    "IndicatorLabel",
+    "indicator",
+]
+
+
+class IndicatorLabel(NamedTuple):
+    """How an activity indicator is named."""
+
+    #: its key in the bilan JSON (``indicateurs.<key>``) and in the comparison
+    key: str
+    #: its :class:`~citeslab_core.bilan.Indicators` attribute
+    attribute: str
+    #: in the report (text and HTML) and the funders' files
+    label: str
+    #: where room is short (the comparison of two bilans)
+    short: str
+
+
+#: The activity indicators of the Bpifrance reporting, in the order every output lists them.
+INDICATORS: Final[tuple[IndicatorLabel, ...]] = (
+    IndicatorLabel(
+        "accompagnes", "accompanied", "Personnes accompagnées", "Personnes accompagnées"
+    ),
+    IndicatorLabel(
+        "nouveaux",
+        "new",
+        "dont nouvelles (premier entretien dans la période)",
+        "Nouvelles personnes",
+    ),
+    IndicatorLabel("femmes", "women", "Femmes", "Femmes"),
+    IndicatorLabel(
+        "residents_qpv",
+        "qpv_residents",
+        "Résidents d'un quartier prioritaire (QPV)",
+        "Résidents QPV",
+    ),
+    IndicatorLabel(
+        "moins_26_ans", "under_26", "Moins de 26 ans (au premier entretien)", "Moins de 26 ans"
+    ),
+    IndicatorLabel(
+        "demandeurs_emploi",
+        "job_seekers",
+        "Demandeurs d'emploi à l'entrée",
+        "Demandeurs d'emploi",
+    ),
+    IndicatorLabel(
+        "beneficiaires_minima_sociaux",
+        "minimum_benefits",
+        "Bénéficiaires de minima sociaux (RSA, ASS, AAH)",
+        "Bénéficiaires de minima sociaux",
+    ),
+    IndicatorLabel("creations", "creations", "Créations d'entreprise (sorties)", "Créations"),
+    IndicatorLabel(
+        "sorties_positives",
+        "positive_exits",
+        "Sorties positives (création, emploi ou formation, poursuite)",
+        "Sorties positives",
+    ),
+    IndicatorLabel(
+        "entrees_programmes",
+        "programme_entries",
+        "Entrées en programme ou accélérateur (retenus)",
+        "Entrées en programme",
+    ),
+    IndicatorLabel(
+        "animations_realisees", "animations_held", "Animations réalisées", "Animations réalisées"
+    ),
+    IndicatorLabel(
+        "participants_animations",
+        "animation_participants",
+        "Participants aux animations",
+        "Participants aux animations",
+    ),
+)
+
+_BY_ATTRIBUTE: Final = {i.attribute: i for i in INDICATORS}
+
+
+def indicator(attribute: str) -> IndicatorLabel:
+    """The wording of the indicator held in :class:`~citeslab_core.bilan.Indicators`'
+    ``attribute`` (``"job_seekers"``); a ``KeyError`` for an unknown one."""
+    return _BY_ATTRIBUTE[attribute]
+
+
+#: The column headings of the sections the text report and the HTML page both draw as a
+#: table (section keys of :func:`citeslab_core.outline.outline`).
+COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
+    "indicateurs": ("Indicateur", "Valeur"),
+    "portee": ("Quartier", "Habitants", "Accompagnés", "Pour 1 000 habitants"),
+    "prescripteurs": ("Prescripteur", "Personnes"),
+    "orientations_periode": ("Orientation", "Personnes", "Part", "Orientations"),
+    "programmes": ("Programme ou accélérateur", "Personnes orientées", "Personnes retenues"),
+    "animations": ("Type d'animation", "Nombre", "Participants"),
+    "animations_prevues": ("Type d'animation", "Prévues", "Réalisées"),
+    "animations_qpv": ("Quartier", "Code QPV", "Nombre", "Participants"),
+    "prevu_realise": ("Financeur", "Prévu", "Réalisé", "Écart", "Écart (%)"),
+    "pluriannuels": ("Financeur",),
+}
+
+#: What a section shows when it has no row.
+EMPTY: Final[Mapping[str, str]] = {
+    "programmes": "Aucune candidature ni décision dans la période.",
+    "partenariats": "Aucun partenariat daté dans la période.",
+    "financement": "Aucun financement réalisé saisi pour l'année.",
+}
+
+#: The notes under a section, the same in the text and on the page.
+NOTES: Final[Mapping[str, str]] = {
+    "animations_prevues": (
+        "Prévues : les animations au statut prévu datées dans la période, et les "
+        "permanences du calendrier."
+    ),
+}
+
+#: The total row of the orientations of the period.
+ORIENTED_AT_LEAST_ONCE: Final = "Personnes orientées au moins une fois"
+#: The flag of a funder's gap above the site's threshold (planned against actual).
+TO_EXPLAIN: Final = "à expliquer"
+
+#: The line of a bilan of some of the site's persons (``Dataset.subset``).
+SUBSET_NOTE: Final = (
+    "Sous-ensemble de personnes : les animations, partenariats et financements sont ceux "
+    "de tout le site."
+)
+
+#: The total lines of the compte rendu financier (Cerfa n° 15059), in the order shown:
+#: charges (60 to 68), charges with 86, produits (70 to 78), produits with 87.
+CRF_TOTALS: Final = (
+    "Total des charges (60 à 68)",
+    "Total (avec 86)",
+    "Total des produits (70 à 78)",
+    "Total (avec 87)",
+)
