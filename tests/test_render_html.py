@@ -18,12 +18,8 @@ from citeslab_core.dates import PartialDate
 from citeslab_core.example import load_example
 from citeslab_core.french import MASKED
 from citeslab_core.model import Dataset, Partnership, Text
-from citeslab_core.render.html import (
-    BAR_TABLES,
-    PIE_TABLES,
-    css_string,
-    render,
-)
+from citeslab_core.render._html_charts import BAR_TABLES, PIE_TABLES
+from citeslab_core.render.html import css_string, render
 from citeslab_core.vocabularies import PartnershipCategory
 from strategies import datasets
 

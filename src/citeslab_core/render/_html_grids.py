@@ -1,0 +1,279 @@
+"""The plain tables of the HTML page's sections (private to :mod:`citeslab_core.render.html`):
+one function per section key of :func:`citeslab_core.outline.outline` that is drawn as a
+grid (:data:`GRIDS`), with the headings of :data:`citeslab_core.render.labels.COLUMNS`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from citeslab_core.bilan import Bilan
+from citeslab_core.french import (
+    format_amount,
+    format_count,
+    format_share,
+    format_signed_amount,
+    format_signed_share,
+)
+from citeslab_core.render._html_parts import (
+    NONE,
+    nature_title,
+    view_animations,
+    view_funding_table,
+    view_gaps,
+    view_orientations_period,
+    view_partnerships,
+    view_reach,
+)
+from citeslab_core.render._html_view import FundingTable, GapLine, Grid, GridRow
+from citeslab_core.render.labels import (
+    COLUMNS,
+    CRF_TOTALS,
+    EMPTY,
+    INDICATORS,
+    NOTES,
+    ORIENTED_AT_LEAST_ONCE,
+)
+from citeslab_core.vocabularies import Funder
+
+
+def _indicators_grid(bilan: Bilan) -> Grid:
+    ind = bilan.indicators
+    rows = [(i.label, getattr(ind, i.attribute)) for i in INDICATORS]
+    return Grid(
+        COLUMNS["indicateurs"],
+        "lr",
+        tuple(GridRow((label, format_count(value)), value is None) for label, value in rows),
+    )
+
+
+def _reach_grid(bilan: Bilan) -> Grid:
+    return Grid(
+        COLUMNS["portee"],
+        "lrrr",
+        tuple(
+            GridRow((r.name, r.population, r.count, r.per_thousand)) for r in view_reach(bilan).rows
+        ),
+        notes=(
+            "Personnes accompagnées pour 1 000 habitants des quartiers dont la population "
+            "est déclarée.",
+        ),
+    )
+
+
+def _prescribers_grid(bilan: Bilan) -> Grid:
+    return Grid(
+        COLUMNS["prescripteurs"],
+        "lr",
+        tuple(GridRow((p.name, format_count(p.count)), p.count is None) for p in bilan.prescribers),
+        notes=("Personnes venues par un partenaire, le plus fréquent d'abord.",),
+    )
+
+
+def _orientations_grid(bilan: Bilan) -> Grid:
+    view = view_orientations_period(bilan)
+    return Grid(
+        COLUMNS["orientations_periode"],
+        "lrrr",
+        tuple(GridRow((r.label, r.persons, r.share, r.orientations)) for r in view.rows),
+        foot=(GridRow((ORIENTED_AT_LEAST_ONCE, view.persons, "", "")),),
+        notes=view.notes,
+    )
+
+
+def _programmes_grid(bilan: Bilan) -> Grid:
+    return Grid(
+        COLUMNS["programmes"],
+        "lrr",
+        tuple(
+            GridRow((p.programme, format_count(p.oriented), format_count(p.retained)))
+            for p in bilan.programmes
+        ),
+        empty=EMPTY["programmes"],
+    )
+
+
+def _animations_grid(bilan: Bilan) -> Grid:
+    view = view_animations(bilan)
+    return Grid(
+        COLUMNS["animations"],
+        "lrr",
+        tuple(GridRow((r.label, r.number, r.participants)) for r in view.rows),
+        foot=(GridRow(("Total", view.number, view.participants)),),
+        notes=view.notes,
+        empty="Aucune action collective réalisée sur la période.",
+    )
+
+
+def _animations_planned_grid(bilan: Bilan) -> Grid:
+    return Grid(
+        COLUMNS["animations_prevues"],
+        "lrr",
+        tuple(GridRow((r.label, r.planned, r.held)) for r in view_animations(bilan).planned),
+        notes=(NOTES["animations_prevues"],),
+    )
+
+
+def _animations_qpv_grid(bilan: Bilan) -> Grid:
+    return Grid(
+        COLUMNS["animations_qpv"],
+        "llrr",
+        tuple(
+            GridRow(
+                (
+                    a.neighbourhood,
+                    a.qpv_code or "",
+                    format_count(a.number),
+                    format_count(a.participants),
+                )
+            )
+            for a in bilan.animations_in_qpv
+        ),
+    )
+
+
+def _qpv_grid(bilan: Bilan) -> Grid:
+    sex_labels = [r.label for r in bilan.qpv_breakdown[0].sex.rows]
+    age_labels = [r.label for r in bilan.qpv_breakdown[0].age.rows]
+    rows = []
+    for q in bilan.qpv_breakdown:
+        name = f"{q.neighbourhood} ({q.qpv_code})" if q.qpv_code else q.neighbourhood
+        by_sex = {r.label: format_count(r.count) for r in q.sex.rows}
+        by_age = {r.label: format_count(r.count) for r in q.age.rows}
+        rows.append(
+            GridRow(
+                (
+                    name,
+                    format_count(q.accompanied),
+                    *(by_sex.get(label, "0") for label in sex_labels),
+                    *(by_age.get(label, "0") for label in age_labels),
+                ),
+                q.accompanied is None,
+            )
+        )
+    heads = ("Quartier", "Total", *sex_labels, *age_labels)
+    return Grid(heads, "l" + "r" * (len(heads) - 1), tuple(rows))
+
+
+def _partnerships_grid(bilan: Bilan) -> Grid:
+    rows: list[GridRow] = []
+    for group in view_partnerships(bilan.partnerships):
+        rows.append(GridRow((group.title,), group=True))
+        rows += [GridRow((r.partner, r.action, r.date)) for r in group.rows]
+    return Grid(
+        ("Partenaire", "Action", "Date"),
+        "llr",
+        tuple(rows),
+        empty=EMPTY["partenariats"],
+    )
+
+
+def _funding_grid(table: FundingTable) -> Grid:
+    return Grid(
+        ("Financeur", "Montant", "Part", "Part déclarée", "Contrôle"),
+        "lrrrl",
+        tuple(
+            GridRow((r.funder, r.amount, r.share, r.declared, r.flag), flags=(4,))
+            for r in table.rows
+        ),
+        foot=(
+            GridRow(
+                ("Coût total", table.total, table.total_share, "", table.total_flag), flags=(4,)
+            ),
+        ),
+        notes=table.notes,
+    )
+
+
+def _year_funding_grid(bilan: Bilan) -> Grid:
+    if bilan.funding is None:
+        return Grid((), "", (), empty=EMPTY["financement"])
+    return _funding_grid(view_funding_table(bilan.funding, nature_title(bilan.funding)))
+
+
+def _gaps_grid(bilan: Bilan) -> Grid:
+    gaps = view_gaps(bilan)
+    if gaps is None:  # pragma: no cover - the outline has no such section then
+        return Grid((), "", ())
+
+    def row(line: GapLine) -> GridRow:
+        cells = (line.funder, line.planned, line.actual, line.gap, line.gap_percent, line.flag)
+        return GridRow(cells, flags=(5,))
+
+    return Grid(
+        (*COLUMNS["prevu_realise"], "À expliquer"),
+        "lrrrrl",
+        tuple(row(r) for r in gaps.rows),
+        foot=(row(gaps.total),) if gaps.total is not None else (),
+        notes=gaps.notes,
+    )
+
+
+def _years_grid(bilan: Bilan) -> Grid:
+    years = bilan.funding_years
+    funders = [f for f in Funder if any(c.funder is f for y in years for c in y.contributions)]
+    rows = []
+    for funder in funders:
+        cells = [funder.label]
+        for year in years:
+            found = next((c for c in year.contributions if c.funder is funder), None)
+            cells.append(
+                ""
+                if found is None
+                else f"{format_amount(found.amount)} ({format_share(found.share)})"
+            )
+        rows.append(GridRow(tuple(cells)))
+    heads = (*COLUMNS["pluriannuels"], *(f"{y.year} {y.nature.label.lower()}" for y in years))
+    return Grid(
+        heads,
+        "l" + "r" * len(years),
+        tuple(rows),
+        foot=(GridRow(("Total", *(format_amount(y.total) for y in years))),),
+        notes=("Montant et part de chaque financeur, par année et nature.",),
+    )
+
+
+def _crf_grid(bilan: Bilan) -> Grid:
+    report = bilan.financial_report
+    if report is None:  # pragma: no cover - the outline has no such section then
+        return Grid((), "", ())
+
+    def row(account: str, label: str, line: Any, total: bool = False) -> GridRow:
+        percent = line.gap_percent
+        return GridRow(
+            (
+                f"{account} {label}".strip(),
+                format_amount(line.planned, missing=NONE),
+                format_amount(line.actual, missing=NONE),
+                format_signed_amount(line.gap),
+                format_signed_share(percent) if percent is not None else NONE,
+            )
+        )
+
+    rows = [
+        *(row(x.account, x.label, x) for x in report.charges),
+        row("", CRF_TOTALS[0], report.charges_total),
+        row("", CRF_TOTALS[1], report.charges_grand_total),
+        *(row(x.account, x.label, x) for x in report.produits),
+        row("", CRF_TOTALS[2], report.produits_total),
+        row("", CRF_TOTALS[3], report.produits_grand_total),
+    ]
+    return Grid(("Compte", "Prévu", "Réalisé", "Écart", "Écart (%)"), "lrrrr", tuple(rows))
+
+
+GRIDS: dict[str, Callable[[Bilan], Grid]] = {
+    "indicateurs": _indicators_grid,
+    "portee": _reach_grid,
+    "prescripteurs": _prescribers_grid,
+    "orientations_periode": _orientations_grid,
+    "programmes": _programmes_grid,
+    "animations": _animations_grid,
+    "animations_prevues": _animations_planned_grid,
+    "animations_qpv": _animations_qpv_grid,
+    "qpv": _qpv_grid,
+    "partenariats": _partnerships_grid,
+    "financement": _year_funding_grid,
+    "prevu_realise": _gaps_grid,
+    "pluriannuels": _years_grid,
+    "compte_rendu_financier": _crf_grid,
+}
