@@ -132,9 +132,28 @@ def to_data(bilan: Bilan, *, checks: bool = True) -> dict[str, Any]:
     """The JSON document as Python data (dicts, lists, str, int, float, bool, None).
 
     ``checks=False`` (``report --without-checks``) leaves the ``controles`` key out."""
-    ind = bilan.indicators
-    plan = bilan.funding_plan
     data: dict[str, Any] = {
+        **_documented_first(bilan),
+        **_portrait(bilan),
+        **_activity(bilan),
+        **_funding_parts(bilan),
+        "textes": [{"section": t.section, "texte": t.text} for t in bilan.texts],
+        "compte_rendu_financier": _crf(bilan.financial_report),
+        # A network bilan (docs/network.md): every site's own, in the order given.
+        **(
+            {"sites": [_document(site, checks=checks) for site in bilan.sites]}
+            if bilan.sites
+            else {}
+        ),
+    }
+    if not checks:
+        del data["controles"]
+    return data
+
+
+def _documented_first(bilan: Bilan) -> dict[str, Any]:
+    """The keys docs/bilan-json.md lists first, in its order."""
+    return {
         "schema": SCHEMA,
         "site": bilan.site,
         "periode": {"debut": bilan.start.isoformat(), "fin": bilan.end.isoformat()},
@@ -158,6 +177,14 @@ def to_data(bilan: Bilan, *, checks: bool = True) -> dict[str, Any]:
         "controles": [
             {"code": c.code, "gravite": c.severity, "message": c.message} for c in bilan.checks
         ],
+    }
+
+
+def _portrait(bilan: Bilan) -> dict[str, Any]:
+    """The orientations of the period, the public mode, the site's identity, the
+    indicators."""
+    ind = bilan.indicators
+    return {
         "orientations_periode": [
             {
                 "code": o.code,
@@ -189,6 +216,12 @@ def to_data(bilan: Bilan, *, checks: bool = True) -> dict[str, Any]:
             "animations_realisees": ind.animations_held,
             "participants_animations": ind.animation_participants,
         },
+    }
+
+
+def _activity(bilan: Bilan) -> dict[str, Any]:
+    """Animations planned and in QPV, partnerships, reach, QPV tables, prescribers."""
+    return {
         "animations_prevues": [
             {"code": a.code, "libelle": a.label, "prevues": a.planned, "realisees": a.held}
             for a in bilan.planned_animations
@@ -234,6 +267,13 @@ def to_data(bilan: Bilan, *, checks: bool = True) -> dict[str, Any]:
         "prescripteurs": [
             {"prescripteur": p.name, "effectif": _count(p.count)} for p in bilan.prescribers
         ],
+    }
+
+
+def _funding_parts(bilan: Bilan) -> dict[str, Any]:
+    """The funding plan against actual, and every year's funding."""
+    plan = bilan.funding_plan
+    return {
         "financement_prevu_realise": None
         if plan is None
         else {
@@ -243,18 +283,7 @@ def to_data(bilan: Bilan, *, checks: bool = True) -> dict[str, Any]:
             "total": _plan_row(plan.total),
         },
         "financements_pluriannuels": [_funding(y) for y in bilan.funding_years],
-        "textes": [{"section": t.section, "texte": t.text} for t in bilan.texts],
-        "compte_rendu_financier": _crf(bilan.financial_report),
-        # A network bilan (docs/network.md): every site's own, in the order given.
-        **(
-            {"sites": [_document(site, checks=checks) for site in bilan.sites]}
-            if bilan.sites
-            else {}
-        ),
     }
-    if not checks:
-        del data["controles"]
-    return data
 
 
 def provenance_data(bilan: Bilan) -> dict[str, Any] | None:
