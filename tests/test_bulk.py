@@ -28,15 +28,17 @@ from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import (
     EVENT_NEEDS,
+    TABLE_FIELDS,
     Dataset,
     Event,
     InvalidDataset,
     Person,
     column_of,
 )
-from citeslab_core.readers import csvdir, tables
+from citeslab_core.readers import _columns, csvdir
+from citeslab_core.readers._columns import RowBlock
 from citeslab_core.readers.csvdir import CsvRows
-from citeslab_core.readers.tables import RawSheet, RowBlock, build_dataset
+from citeslab_core.readers.tables import RawSheet, build_dataset
 from citeslab_core.render.followup import render_json
 from citeslab_core.vocabularies import EventType
 from strategies import datasets, messy_datasets
@@ -141,8 +143,7 @@ def _flatten(blocks: Iterator[Any]) -> Iterator[tuple[int, list[Any]]]:
             for i, number in enumerate(block.numbers):
                 yield number, block.flat[i * width : (i + 1) * width]
         else:
-            numbers, rows = block
-            yield from zip(numbers, (list(row) for row in rows), strict=True)
+            yield from zip(block.numbers, (list(row) for row in block.rows), strict=True)
 
 
 @FAST
@@ -210,16 +211,12 @@ def _outcome(rows: Sequence[Sequence[object]], *, csv_text: bool, row_wise: bool
         RawSheet("porteurs", None, list(enumerate(PORTEURS, start=1))),
         RawSheet("suivis", None, suivis),
     ]
-    old_plan = tables._column_plan
-    if row_wise:
-        tables._column_plan = lambda cls, columns: None
     try:
-        data = build_dataset(sheets, file="test")
+        data = build_dataset(sheets, file="test", row_wise=row_wise)
     except InvalidData as exc:
         return [(p.location, p.message) for p in exc.problems]
-    finally:
-        tables._column_plan = old_plan
-    return data.persons, data.events
+    columns = [tuple(data.columns(t)[f] for f in data.columns(t).fields) for t in TABLE_FIELDS]
+    return data.persons, data.events, columns
 
 
 #: Rows that read cleanly, in the forms a person types them.
@@ -255,13 +252,13 @@ def test_column_wise_reading_equals_row_wise(
             for i, row in enumerate(body)
         ]
     rows: list[list[object]] = [list(HEADERS), *body]
-    old = tables.CHUNK_ROWS, csvdir.BLOCK_CHARS
-    tables.CHUNK_ROWS, csvdir.BLOCK_CHARS = chunk, chunk * 20
+    old = _columns.CHUNK_ROWS, csvdir.BLOCK_CHARS
+    _columns.CHUNK_ROWS, csvdir.BLOCK_CHARS = chunk, chunk * 20
     try:
         fast = _outcome(rows, csv_text=csv_text, row_wise=False)
         slow = _outcome(rows, csv_text=csv_text, row_wise=True)
     finally:
-        tables.CHUNK_ROWS, csvdir.BLOCK_CHARS = old
+        _columns.CHUNK_ROWS, csvdir.BLOCK_CHARS = old
     assert fast == slow
 
 

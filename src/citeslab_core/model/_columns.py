@@ -56,7 +56,10 @@ class Columns(Generic[T]):
     ) -> None:
         self.record = record
         self.length = length
-        self._values: dict[str, Sequence[Any]] = dict(values)
+        self._values: dict[str, Sequence[Any]] = {
+            name: column if column.__class__ is tuple else tuple(column)
+            for name, column in values.items()
+        }
         self._loaders = dict(loaders or {})
         self._records = records
         missing = set(field_names(record)).difference(self._values, self._loaders)

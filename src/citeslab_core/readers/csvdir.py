@@ -21,14 +21,8 @@ from pathlib import Path
 
 from citeslab_core.errors import InvalidData, Location, Problem
 from citeslab_core.model import Dataset
-from citeslab_core.readers.tables import (
-    CHUNK_ROWS,
-    RawSheet,
-    RowBlock,
-    build_dataset,
-    is_ignored,
-    known_sheet,
-)
+from citeslab_core.readers._columns import CHUNK_ROWS, RaggedBlock, RowBlock
+from citeslab_core.readers.tables import RawSheet, build_dataset, is_ignored, known_sheet
 
 __all__ = ["CsvRows", "decode", "read_csv_folder", "sniff_delimiter"]
 
@@ -59,7 +53,7 @@ class CsvRows:
     """The records of a CSV text, numbered from 1, as ``csv.reader`` reads them.
 
     Iterating gives ``(number, cells)`` pairs. After the header, :meth:`blocks` gives the
-    rest a block at a time (:class:`~citeslab_core.readers.tables.RowBlock`): where a block
+    rest a block at a time (:class:`~citeslab_core.readers._columns.BlockRows`): where a block
     of the text has no quote and every line as many separators, its cells are one
     ``str.split`` of the block, without a list per row; a block with quotes, and everything
     after it (a quoted cell may hold line breaks), is read by ``csv.reader``.
@@ -101,7 +95,7 @@ class CsvRows:
         self._number += 1
         return number, line.split(self._sep) if line else []
 
-    def blocks(self) -> Iterator[RowBlock | tuple[list[int], list[Sequence[object]]]]:
+    def blocks(self) -> Iterator[RowBlock | RaggedBlock]:
         """The remaining rows, a block at a time."""
         text, sep = self._text, self._sep
         count_sep = methodcaller("count", sep)
@@ -128,10 +122,12 @@ class CsvRows:
                 width = counts.pop() + 1
                 yield RowBlock(numbers, chunk.replace("\n", sep).split(sep), width)
             else:  # rows of different widths (or empty lines)
-                yield numbers, [line.split(sep) if line else [] for line in lines]
+                yield RaggedBlock(numbers, [line.split(sep) if line else [] for line in lines])
         reader = self._fall_back()
         while chunk_rows := list(islice(reader, CHUNK_ROWS)):
-            yield list(map(itemgetter(0), chunk_rows)), list(map(itemgetter(1), chunk_rows))
+            yield RaggedBlock(
+                list(map(itemgetter(0), chunk_rows)), list(map(itemgetter(1), chunk_rows))
+            )
 
 
 def _rows(text: str) -> CsvRows:

@@ -49,8 +49,8 @@ from citeslab_core.limits import (
     MAX_TOTAL_BYTES,
 )
 from citeslab_core.model import TABLES, Dataset, Site
+from citeslab_core.readers._structure import structure_rows
 from citeslab_core.readers.tables import (
-    STRUCTURE_KEYS,
     TABLE_FIELDS,
     PercentCell,
     RawSheet,
@@ -424,21 +424,7 @@ def _cell(value: object) -> object:
 
 
 def _site_rows(site: Site) -> list[tuple[str, object]]:
-    values: dict[str, object] = {
-        "nom": site.name,
-        "porteur": site.host,
-        "territoire": site.territory,
-        "referent": site.referent,
-        "annee": site.year,
-        "delai_contact_jours": site.pathway_policy.contact_days,
-        "delai_sans_nouvelles_jours": site.pathway_policy.no_news_days,
-        "delai_retour_orientation_jours": site.pathway_policy.orientation_reply_days,
-        "seuil_ecart_financement": site.funding_policy.gap_threshold,
-        "seuil_secret_statistique": site.disclosure_threshold,
-    }
-    rows: list[tuple[str, object]] = [(key, values[key]) for key in STRUCTURE_KEYS]
-    rows.extend((f"plafond_{funder.code}", cap) for funder, cap in site.funding_policy.caps.items())
-    return rows
+    return structure_rows(site)
 
 
 def write_workbook(data: Dataset) -> bytes:

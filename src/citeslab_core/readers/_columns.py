@@ -1,0 +1,308 @@
+"""The column-wise reading of a sheet's rows: each distinct cell of a column parsed once.
+
+Rows come in blocks (:data:`CHUNK_ROWS` rows, or the blocks a :class:`BlockRows` source
+hands over: a CSV file without quotes is one ``str.split`` per block). Each column keeps a
+memo *raw cell → value*; the values of the rows whose every cell reads cleanly go straight
+into the sheet's columns, any other row goes through the row-wise reading
+(:class:`~citeslab_core.readers._rows.RowReader`), the reference, which names each problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from itertools import islice
+from operator import itemgetter
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+
+from citeslab_core.limits import MAX_TEXT_CHARS
+from citeslab_core.readers._cells import (
+    EMPTY,
+    MISSING,
+    Failure,
+    FieldSpec,
+    Parser,
+    PercentCell,
+    cell_value,
+    is_empty,
+    parse_text,
+)
+from citeslab_core.readers._rows import Collector, RowReader, SheetColumns
+
+__all__ = ["CHUNK_ROWS", "BlockRows", "RaggedBlock", "RowBlock", "read_rows"]
+
+#: Rows read at a time: the column-wise pass holds this many rows' raw cells at once.
+CHUNK_ROWS = 50_000
+
+
+#: A cell the column-wise pass leaves to the row-wise pass: it does not read, or it is an
+#: empty cell of a required column.
+_ODD: Any = object()
+#: Cell types whose values compare equal across types (``1 == 1.0 == True``): a column
+#: holding one of them is looked up by (type, value), never by value alone.
+_NUMBERS = frozenset({bool, int, float, Decimal, PercentCell})
+#: The most distinct values a column remembers; beyond, it starts again (memory bound).
+_MEMO_LIMIT = 250_000
+
+
+@attrs.define
+class _Column:
+    """One model field as the column-wise pass reads it."""
+
+    index: int  # in the sheet; -1: the column is absent, every row gets ``default``
+    parse: Parser | None  # None: text
+    required: bool
+    default: object
+    memo: dict[object, object] = attrs.field(factory=dict)  # raw cell → value, or _ODD
+    has_odd: bool = False  # whether the memo holds _ODD
+
+    def values(self, block: _Block, odd_rows: set[int]) -> list[object]:
+        """The column's values in ``block``; rows it cannot read go to ``odd_rows``."""
+        if self.index < 0:
+            return [self.default] * block.count
+        raw = block.column(self.index)
+        memo = self.memo
+        if block.text_only:
+            # Cells already seen (after the first block, nearly all of them in a column of
+            # codes or dates) are looked up in one pass; a new one stops it at once.
+            try:
+                values = list(map(memo.__getitem__, raw))
+            except KeyError:
+                self._learn(set(raw))
+                values = list(map(memo.__getitem__, raw))
+        else:
+            distinct = set(raw)
+            if not _NUMBERS.isdisjoint(map(type, distinct)):
+                return self._typed(raw, odd_rows)
+            self._learn(distinct)
+            values = list(map(memo.__getitem__, raw))
+        if self.has_odd:
+            odd_rows.update(i for i, value in enumerate(values) if value is _ODD)
+        return values
+
+    def _learn(self, distinct: set[object]) -> None:
+        """Read the cells of ``distinct`` not read yet."""
+        memo = self.memo
+        new = distinct.difference(memo)
+        if not new:
+            return
+        if len(memo) + len(new) > _MEMO_LIMIT:
+            memo.clear()
+            new = distinct
+        parse = self.parse
+        for cell in new:
+            if (
+                parse is None
+                and cell.__class__ is str
+                and cell
+                and cell[0] != "'"
+                and len(cell) <= MAX_TEXT_CHARS
+            ):
+                value = cell.strip() or EMPTY  # a text
+            else:
+                value = cell_value(cell, parse)
+            if value.__class__ is Failure or (value is EMPTY and self.required):
+                value = _ODD
+                self.has_odd = True
+            elif value is EMPTY:
+                value = self.default
+            memo[cell] = value
+
+    def _typed(self, raw: list[object], odd_rows: set[int]) -> list[object]:
+        """Cells of mixed types (a workbook): looked up by type and value, cell by cell."""
+        memo: dict[tuple[type, object], object] = {}
+        values: list[object] = []
+        for i, cell in enumerate(raw):
+            key = (cell.__class__, cell)
+            value = memo.get(key, MISSING)
+            if value is MISSING:
+                value = memo[key] = cell_value(cell, self.parse)
+            if value is EMPTY or value.__class__ is Failure:
+                if value is not EMPTY or self.required:
+                    odd_rows.add(i)
+                value = self.default
+            values.append(value)
+        return values
+
+
+def _column_plan(cls: type, columns: list[tuple[int, FieldSpec]]) -> list[_Column] | None:
+    """The column-wise reading of ``cls``'s fields, or ``None`` when ``cls`` cannot be
+    built from positional values alone (then every row is read row-wise)."""
+    index_of = {spec.name: (index, spec) for index, spec in columns}
+    plan: list[_Column] = []
+    if not any(spec.required for _, spec in columns):
+        return None  # empty rows are recognised by their empty required cells
+    for field in attrs.fields(cls):
+        if not field.init or field.kw_only or isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            return None
+        index, spec = index_of.get(field.name, (-1, None))
+        if spec is None:
+            if field.default is attrs.NOTHING:
+                return None
+            plan.append(_Column(-1, None, False, field.default))
+            continue
+        parse = None if spec.parse is parse_text else spec.parse
+        plan.append(_Column(index, parse, spec.required, field.default))
+    return plan
+
+
+def read_rows(
+    rank: int,
+    rows: Iterator[tuple[int, Sequence[object]]],
+    columns: list[tuple[int, FieldSpec]],
+    blank_headers: list[int],
+    span: int,
+    table: SheetColumns,
+    out: Collector,
+    *,
+    row_wise: bool = False,
+) -> None:
+    """Read the data rows of a sheet into ``table``, problems into ``out``.
+
+    Rows are read :data:`CHUNK_ROWS` at a time, column by column: each distinct raw value
+    of a column is parsed once (dates, codes and names repeat massively), and the values
+    of the rows whose every cell reads cleanly go into the table's columns. Any other row
+    (a cell that does not read, an empty required cell, an empty row, a value without a
+    header, a short or long row) goes through the row-wise reading,
+    :class:`~citeslab_core.readers._rows.RowReader`, which is the reference: it reports
+    each problem in place. With ``row_wise``, every row does.
+    """
+    reader = RowReader(rank, columns, blank_headers, span, table, out)
+    plan = None if row_wise else _column_plan(table.record, columns)
+    if plan is None:
+        for number, values in rows:
+            reader.read(number, values)
+        return
+    numbers = table.rows
+    columns_out = list(table.columns.values())
+    inner_blank = list(blank_headers)  # headerless columns inside the header's span
+    for block in _blocks(rows, span):
+        odd_rows = set(block.odd)
+        for blank in (*inner_blank, *range(span, block.width)):
+            raw = block.column(blank)
+            filled = {cell for cell in set(raw) if not is_empty(cell)}
+            if filled:
+                odd_rows.update(i for i, cell in enumerate(raw) if cell in filled)
+        fields = [column.values(block, odd_rows) for column in plan]
+        row_numbers = block.numbers
+        begin = 0
+        for i in sorted(odd_rows):
+            if i > begin:
+                for column, values in zip(columns_out, fields, strict=True):
+                    column.extend(values[begin:i])
+                numbers.extend(row_numbers[begin:i])
+            reader.read(row_numbers[i], block.row(i))
+            begin = i + 1
+        if begin < block.count:
+            if begin:
+                fields = [values[begin:] for values in fields]
+                row_numbers = row_numbers[begin:]
+            for column, values in zip(columns_out, fields, strict=True):
+                column.extend(values)
+            numbers.extend(row_numbers)
+
+
+@attrs.frozen
+class RowBlock:
+    """Consecutive rows of text cells, stored row after row in one list: the cell of row
+    ``i`` and column ``j`` is ``flat[i * width + j]`` (a CSV file without quotes, read
+    without one list per row)."""
+
+    numbers: list[int]
+    flat: list[str]
+    width: int
+
+
+@attrs.frozen
+class RaggedBlock:
+    """Consecutive rows of any width, one sequence of cells a row."""
+
+    numbers: list[int]
+    rows: list[Sequence[object]]
+
+
+@runtime_checkable
+class BlockRows(Protocol):
+    """A sheet's rows that can also be handed over in blocks: once the header row was
+    read from the iterator, :meth:`blocks` yields the rest of the rows."""
+
+    def __iter__(self) -> Iterator[tuple[int, Sequence[object]]]: ...
+
+    def __next__(self) -> tuple[int, Sequence[object]]: ...
+
+    def blocks(self) -> Iterator[RowBlock | RaggedBlock]: ...
+
+
+class _Block:
+    """Rows read at once, as the column-wise pass sees them: every row ``width`` cells wide
+    (short rows padded, long rows cut to the header's span, and marked ``odd`` when they
+    hold something beyond it)."""
+
+    __slots__ = ("_cells", "_flat", "_rows", "count", "numbers", "odd", "text_only", "width")
+
+    def __init__(
+        self,
+        numbers: list[int],
+        *,
+        rows: list[Sequence[object]] | None = None,
+        flat: list[str] | None = None,
+        width: int = 0,
+        span: int = 0,
+    ) -> None:
+        self.numbers = numbers
+        self.count = len(numbers)
+        self.odd: set[int] = set()
+        self._rows = rows
+        self._flat = flat
+        self.width = width
+        self._cells: list[Sequence[object]] = []
+        self.text_only = flat is not None  # every cell a str
+        if rows is None:
+            return
+        self.width = span
+        cells = rows
+        if set(map(len, rows)) != {span}:
+            cells = list(rows)
+            padding = (None,) * span
+            for i, values in enumerate(rows):
+                size = len(values)
+                if size < span:
+                    cells[i] = (*values, *padding[size:])
+                    if not size:
+                        self.odd.add(i)
+                elif size > span:
+                    if any(not is_empty(v) for v in values[span:]):
+                        self.odd.add(i)
+                    cells[i] = values[:span]
+        self._cells = cells
+
+    def column(self, index: int) -> list[object]:
+        """The cells of a column, one a row (``None`` beyond a row's end)."""
+        if self._flat is not None:
+            if index >= self.width:
+                return [None] * self.count
+            return self._flat[index :: self.width]  # type: ignore[return-value]
+        return list(map(itemgetter(index), self._cells))
+
+    def row(self, i: int) -> Sequence[object]:
+        """A row's cells as the file holds them."""
+        if self._rows is not None:
+            return self._rows[i]
+        assert self._flat is not None
+        return self._flat[i * self.width : (i + 1) * self.width]
+
+
+def _blocks(rows: Iterator[tuple[int, Sequence[object]]], span: int) -> Iterator[_Block]:
+    if isinstance(rows, BlockRows):
+        for block in rows.blocks():
+            if isinstance(block, RowBlock):
+                yield _Block(block.numbers, flat=block.flat, width=block.width)
+            else:
+                yield _Block(block.numbers, rows=block.rows, span=span)
+        return
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        yield _Block(
+            list(map(itemgetter(0), chunk)), rows=list(map(itemgetter(1), chunk)), span=span
+        )

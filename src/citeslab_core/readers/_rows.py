@@ -1,0 +1,223 @@
+"""A sheet's rows, and the row-wise reading: the reference every faster path is held to.
+
+:class:`RawSheet` is what every reader (workbook, ODS, CSV folder) hands over.
+:class:`RowReader` reads one row cell by cell and names each problem by file, sheet, row
+and column; the column-wise reading (:mod:`._columns`) sends it every row it cannot read
+cleanly, and with ``row_wise`` every row (tests compare the two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import attrs
+
+from citeslab_core.errors import Location, Problem
+from citeslab_core.readers._cells import (
+    EMPTY,
+    MISSING,
+    Failure,
+    FieldSpec,
+    cell_value,
+    column_letter,
+    is_empty,
+    letter_index,
+    parse_text,
+    plain,
+)
+
+__all__ = ["Collector", "RawSheet", "RowReader", "SheetColumns", "header_row"]
+
+
+@attrs.frozen
+class RawSheet:
+    """One sheet as a reader found it: its name and its rows of raw cell values.
+
+    ``rows`` yields ``(row_number, values)`` with 1-based row numbers as a spreadsheet
+    shows them; it may be a lazy iterator (it is read once). Empty cells are ``None`` or
+    ``""``. ``fractions_ambiguous`` says that percentage-formatted cells cannot be told
+    apart from plain numbers (ODS read through calamine): a share between 0 and 1 is then
+    refused rather than guessed. A ``rows`` object may also hand the rows after the header
+    over in blocks (:class:`~citeslab_core.readers._columns.BlockRows`).
+    """
+
+    name: str
+    file: str | None
+    rows: Iterable[tuple[int, Sequence[object]]]
+    fractions_ambiguous: bool = False
+
+
+@attrs.define
+class Collector:
+    """The problems found so far, each with a key that sorts them as the file reads."""
+
+    problems: list[tuple[tuple[int, int, int], Problem]] = attrs.field(factory=list)
+
+    def add(self, rank: int, location: Location, message: str, column_index: int = -1) -> None:
+        self.problems.append(((rank, location.row or 0, column_index), Problem(location, message)))
+
+    def sorted(self) -> list[Problem]:
+        return [p for _, p in sorted(self.problems, key=lambda item: item[0])]
+
+
+def header_row(
+    sheet: RawSheet, rows: Iterator[tuple[int, Sequence[object]]]
+) -> tuple[int, list[str]] | None:
+    for number, values in rows:
+        if any(not is_empty(v) for v in values):
+            return number, [parse_text(plain(v)).strip() if not is_empty(v) else "" for v in values]
+    return None
+
+
+@attrs.frozen
+class SheetColumns:
+    """A sheet read into columns (one list per field of the record class), with where
+    each row came from."""
+
+    record: type
+    columns: dict[str, list[Any]]
+    rows: list[int]
+    letters: dict[str, str]
+    sheet: str
+    file: str | None
+    rank: int
+    #: Cells that did not read, by row index and field: the dataset's checks of their
+    #: stand-in values say nothing more.
+    bad_cells: set[tuple[int, str]]
+    #: The records themselves, kept instead of the columns by the row-wise reference.
+    records: list[Any] | None = None
+
+    def add(self, record: object, number: int) -> None:
+        """A row read by :class:`RowReader`."""
+        if self.records is not None:
+            self.records.append(record)
+        else:
+            for name, column in self.columns.items():
+                column.append(getattr(record, name))
+        self.rows.append(number)
+
+
+_BLANK_HEADER = (
+    "valeur dans une colonne sans en-tête (donnez-lui un nom, ou un nom commençant par _ "
+    "pour qu'elle soit ignorée)"
+)
+
+
+class RowReader:
+    """The rows of a sheet read one at a time, cell by cell: the reference reading, which
+    reports every problem where it is (into ``out``) and adds the rows that make a record
+    to ``table``."""
+
+    def __init__(
+        self,
+        rank: int,
+        columns: list[tuple[int, FieldSpec]],
+        blank_headers: list[int],
+        span: int,
+        table: SheetColumns,
+        out: Collector,
+    ) -> None:
+        self.rank, self.table, self.out, self.span = rank, table, out, span
+        #: Headerless columns (inside the header's span, then beyond it as found).
+        self.blank_headers = blank_headers
+        self.reported_blank: set[int] = set()
+        self.specs = {s.name: s for _, s in columns}
+        self.required = [s for _, s in columns if s.required]
+        self.plan = [(i, s.name, None if s.parse is parse_text else s.parse) for i, s in columns]
+        self.memos: dict[str, dict[tuple[type, object], object]] = {s.name: {} for _, s in columns}
+
+    def read(self, number: int, values: Sequence[object]) -> None:
+        """One row: its record added to the table, its problems reported."""
+        if not values:
+            return
+        kwargs: dict[str, object] = {}
+        failed: set[str] = set()
+        filled = self._cells(number, values, kwargs, failed)
+        filled = self._blank_cells(number, values) or filled
+        if not filled:
+            return
+        table = self.table
+        if not failed and all(spec.name in kwargs for spec in self.required):
+            table.add(table.record(**kwargs), number)
+            return
+        for spec in self.required:
+            if spec.name in kwargs:
+                continue
+            if spec.name not in failed:
+                letter = table.letters[spec.name]
+                self.out.add(
+                    self.rank,
+                    Location(table.file, table.sheet, number, spec.column, letter),
+                    f"la colonne {spec.column} est obligatoire",
+                    letter_index(letter),
+                )
+            if spec.placeholder is MISSING:
+                return
+            kwargs[spec.name] = spec.placeholder
+            failed.add(spec.name)  # the placeholder's own checks say nothing more
+        for name in failed:
+            table.bad_cells.add((len(table.rows), name))
+        table.add(table.record(**kwargs), number)
+
+    def _cells(
+        self, number: int, values: Sequence[object], kwargs: dict[str, object], failed: set[str]
+    ) -> bool:
+        """The row's values into ``kwargs``, the fields whose cell does not read into
+        ``failed`` (each reported); whether any cell holds something."""
+        width = len(values)
+        filled = False
+        table = self.table
+        for index, name, parse in self.plan:
+            if index >= width:
+                continue
+            raw = values[index]
+            if raw is None or raw == "":
+                continue
+            memo = self.memos[name]
+            key = (raw.__class__, raw)
+            value = memo.get(key, MISSING)
+            if value is MISSING:
+                value = memo[key] = cell_value(raw, parse)
+            if value is EMPTY:
+                continue
+            filled = True
+            if value.__class__ is not Failure:
+                kwargs[name] = value
+                continue
+            failed.add(name)
+            self.out.add(
+                self.rank,
+                Location(
+                    table.file, table.sheet, number, self.specs[name].column, column_letter(index)
+                ),
+                value.message,
+                index,
+            )
+        return filled
+
+    def _blank_cells(self, number: int, values: Sequence[object]) -> bool:
+        """Whether a headerless column holds something (the first such cell of each
+        column reported)."""
+        width, span = len(values), self.span
+        blank, reported = self.blank_headers, self.reported_blank
+        if width > span and any(values[span:]):
+            # Cells right of the last header: checked only when something is there.
+            blank.extend(
+                i for i in range(span, width) if not is_empty(values[i]) and i not in reported
+            )
+        filled = False
+        for index in blank:
+            if index < width and not is_empty(values[index]):
+                filled = True
+                if index not in reported:
+                    reported.add(index)
+                    self.out.add(
+                        self.rank,
+                        Location(
+                            self.table.file, self.table.sheet, number, None, column_letter(index)
+                        ),
+                        _BLANK_HEADER,
+                        index,
+                    )
+        return filled
