@@ -336,19 +336,27 @@ def _dataset(
     out: Collector,
 ) -> Dataset:
     """The checked dataset of the sheets read; its problems mapped back to their rows."""
-    origins = {t: RowOrigins(read.file, read.sheet, read.rows) for t, read in tables.items()}
+    origins = {
+        t: RowOrigins(read.file, read.sheet, _compact(read.rows)) for t, read in tables.items()
+    }
+    row_wise = any(read.records is not None for read in tables.values())
+    columns: dict[str, Columns[Any]] = {}
+    if not row_wise:
+        columns = {
+            t: Columns(read.record, _frozen(read.columns), len(read.rows))
+            for t, read in tables.items()
+        }
     try:
-        if any(read.records is not None for read in tables.values()):  # the row-wise reference
+        if row_wise:  # the reference
             records = {TABLE_FIELDS[t]: read.records or () for t, read in tables.items()}
             data = Dataset.build(site=site, notes=notes, origins=origins, **records)
         else:
-            columns: dict[str, Columns[Any]] = {
-                t: Columns(read.record, read.columns, len(read.rows)) for t, read in tables.items()
-            }
             data = Dataset.from_columns(site=site, notes=notes, origins=origins, tables=columns)
     except InvalidDataset as exc:
         if any(i.table == "porteurs" and i.field == "id" for i in exc.issues):
-            _check_ids(tables["porteurs"], out)  # the same problems, named by row
+            persons = tables["porteurs"]
+            ids = columns["porteurs"]["id"] if columns else [p.id for p in persons.records or ()]
+            _check_ids(persons, ids, out)  # the same problems, named by row
         for issue in exc.issues:
             read = tables.get(issue.table)
             if read is None or issue.index >= len(read.rows):  # pragma: no cover - safety
@@ -372,11 +380,28 @@ def _dataset(
     return data
 
 
-def _check_ids(read: SheetColumns, out: Collector) -> None:
+def _compact(rows: list[int]) -> Sequence[int]:
+    """Row numbers, as a ``range`` when they follow each other (a file without empty
+    rows: 750 000 numbers then take no memory)."""
+    if rows and rows[-1] - rows[0] == len(rows) - 1:  # increasing, so consecutive
+        return range(rows[0], rows[-1] + 1)
+    return rows
+
+
+def _frozen(columns: dict[str, list[Any]]) -> dict[str, tuple[Any, ...]]:
+    """The columns as tuples, each list emptied as soon as its tuple is made (the
+    sheet's columns are never held twice)."""
+    frozen: dict[str, tuple[Any, ...]] = {}
+    for name, column in columns.items():
+        frozen[name] = tuple(column)
+        column.clear()
+    return frozen
+
+
+def _check_ids(read: SheetColumns, ids: Sequence[str], out: Collector) -> None:
     """Duplicate and empty person ids, named by row (the dataset names elements)."""
     first_row: dict[str, tuple[int, str]] = {}
     letter = read.letters.get("id")
-    ids = read.columns["id"] if read.records is None else [p.id for p in read.records]
     for person_id, row in zip(ids, read.rows, strict=True):
         key = identity_key(person_id)  # ids that differ only invisibly are one id
         if not key:
