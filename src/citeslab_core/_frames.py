@@ -22,8 +22,8 @@ What a frame holds (docs/notebook.md has the table):
 - ``parcours``: one row per pathway (person, number, opened, closed, result, référent,
   stage at entry and at the end).
 
-Columns are built one at a time over the records (each distinct value converted once), not
-record by record.
+Columns are built one at a time from the dataset's own columns (each distinct value
+converted once), not record by record.
 """
 
 from __future__ import annotations
@@ -35,14 +35,13 @@ import typing
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from functools import cache
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import UsageError
-from citeslab_core.model import TABLE_FIELDS, TABLES, Dataset
+from citeslab_core.model import TABLES, Columns, Dataset
 from citeslab_core.pathways import derive, referent_label
 from citeslab_core.vocabularies import EventType, ExitResult, Stage, Vocabulary
 
@@ -148,17 +147,16 @@ def _plain(value: Any, labels: bool) -> Any:
     return value
 
 
-def _columns(
-    pd: Any, cls: type, records: Sequence[Any], *, private: bool, labels: bool
-) -> dict[str, Any]:
+def _columns(pd: Any, sheet: Columns[Any], *, private: bool, labels: bool) -> dict[str, Any]:
     columns: dict[str, Any] = {}
+    cls: type = sheet.record
     hints = _hints(cls)
     for field in attrs.fields(cls):
         if not private and _left_out(cls, field):
             continue
         name = field.metadata.get("column", field.name)
         kind, optional = _unwrap(hints[field.name])
-        values = list(map(attrgetter(field.name), records))
+        values = sheet[field.name]  # the dataset's column: no record built
         if isinstance(kind, type) and issubclass(kind, Vocabulary):
             columns[name] = _categorical(pd, kind, values, labels)
         elif kind is PartialDate:
@@ -253,10 +251,10 @@ def dataset_frames(data: Dataset, *, private: bool, labels: bool) -> dict[str, D
     """See :meth:`Dataset.to_frames`."""
     pd = import_pandas()
     frames: dict[str, DataFrame] = {}
-    for sheet, cls, _ in TABLES:
-        records = getattr(data, TABLE_FIELDS[sheet])
-        columns = _columns(pd, cls, records, private=private, labels=labels)
-        frames[sheet] = pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
+    for sheet, _, _ in TABLES:
+        found = data.columns(sheet)
+        columns = _columns(pd, found, private=private, labels=labels)
+        frames[sheet] = pd.DataFrame(columns, index=pd.RangeIndex(len(found)))
     frames["parcours"] = _pathways_frame(pd, data, labels)
     return frames
 
