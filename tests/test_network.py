@@ -31,7 +31,8 @@ NOT_SUMMED = frozenset({"site", "host", "territory", "texts", "checks", "sites",
 
 
 def merged(sites: list[Dataset]) -> Dataset:
-    """The sites' records as one dataset, each person id prefixed by its site's number."""
+    """The sites' records as one dataset, each person id (and permanence place) prefixed by
+    its site's number."""
     persons: list[Person] = []
     events: list[Event] = []
     hoods: dict[str, Neighbourhood] = {}
@@ -47,6 +48,11 @@ def merged(sites: list[Dataset]) -> Dataset:
         for field in TABLE_FIELDS.values()
         if field not in ("neighbourhoods", "persons", "events", "texts")
     }
+    # Two sites' permanences at one place, day and hour are two permanences (one site's
+    # are one: calendar.md), as the persons' ids are made distinct.
+    others["permanences"] = [
+        attrs.evolve(p, place=f"{i}/{p.place}") for i, d in enumerate(sites) for p in d.permanences
+    ]
     return Dataset.build(neighbourhoods=hoods.values(), persons=persons, events=events, **others)
 
 

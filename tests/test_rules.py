@@ -59,6 +59,7 @@ def test_severity_codes_and_labels() -> None:
         ("erreur", "Erreur"),
         ("avertissement", "Avertissement"),
         ("rappel", "Rappel"),
+        ("info", "Information"),  # the bilan's checks (citeslab_core.checks)
     ]
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         compute_bilan,
     )
     from citeslab_core.bilanfile import read_bilan, read_inputs
+    from citeslab_core.checks import CheckCode
     from citeslab_core.comparison import Comparison, Evolution, compare
     from citeslab_core.dates import PartialDate, Precision
     from citeslab_core.errors import (
@@ -99,6 +100,7 @@ __all__ = [
     "CellError",
     "Channel",
     "Check",
+    "CheckCode",
     "CitesLabError",
     "Comparison",
     "Dataset",
@@ -172,6 +174,7 @@ _LAZY: dict[str, str] = {
     "TableRow": "citeslab_core.bilan",
     "compute_bilan": "citeslab_core.bilan",
     "read_bilan": "citeslab_core.bilanfile",
+    "CheckCode": "citeslab_core.checks",
     "read_inputs": "citeslab_core.bilanfile",
     "Comparison": "citeslab_core.comparison",
     "Evolution": "citeslab_core.comparison",

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from citeslab_core.bilan import (
+    SEVERITIES,
     TABLE_TITLES,
     AnimationRow,
     Bilan,
@@ -45,6 +46,7 @@ from citeslab_core.bilan import (
     TableRow,
     TextRow,
 )
+from citeslab_core.checks import Severity
 from citeslab_core.crf import CrfLine, FinancialReport
 from citeslab_core.dates import PartialDate
 from citeslab_core.errors import (
@@ -197,6 +199,13 @@ def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise BilanFileUnreadable(f"texte attendu, pas {value!r}")
     return value
+
+
+def _severity(value: Any) -> Severity:
+    text = _text(value)
+    if text not in SEVERITIES:
+        raise BilanFileUnreadable(f"gravité inconnue : {text!r}")
+    return Severity(text)
 
 
 def _opt_text(value: Any) -> str | None:
@@ -399,7 +408,7 @@ def from_data(d: dict[str, Any]) -> Bilan:
         ),
         texts=tuple(TextRow(_text(t["section"]), _text(t["texte"])) for t in d["textes"]),
         checks=tuple(
-            Check(_text(c["code"]), _text(c["gravite"]), _text(c["message"]))
+            Check(_text(c["code"]), _severity(c["gravite"]), _text(c["message"]))
             for c in d["controles"]
         ),
         financial_report=_crf(d.get("compte_rendu_financier")),

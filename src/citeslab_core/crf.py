@@ -43,6 +43,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import attrs
 
 from citeslab_core.accounts import SUBSIDY_CLASS, AccountClass, Side, account_class
+from citeslab_core.checks import CheckCode
 from citeslab_core.french import format_amount, format_rate, format_signed_amount, of
 from citeslab_core.french import format_signed_share as _signed_share
 from citeslab_core.model import BudgetLine, Dataset, Funding
@@ -367,8 +368,8 @@ def _balance_findings(report: FinancialReport, nature: BudgetNature) -> Iterator
         produits = sum((_amount_of(x, nature) for x in report.side(right)), _ZERO)
         if charges != produits:
             yield BudgetFinding(
-                "crf_desequilibre",
-                "erreur",
+                CheckCode.BUDGET_UNBALANCED,
+                CheckCode.BUDGET_UNBALANCED.severity,
                 f"{_head(report)}, {word} : {left_words} ({format_amount(charges)}) n'est pas "
                 f"égal à {right_words} ({format_amount(produits)}), écart de "
                 f"{format_signed_amount(produits - charges)} : le budget doit être "
@@ -396,8 +397,8 @@ def _subsidy_findings(
         funded = declared.get(funder, _ZERO)
         if budgeted != funded:
             yield BudgetFinding(
-                "crf_subvention_incoherente",
-                "erreur",
+                CheckCode.SUBSIDY_MISMATCH,
+                CheckCode.SUBSIDY_MISMATCH.severity,
                 f"{_head(report)}, {word} : la subvention {of(funder.label)} au compte 74 "
                 f"({format_amount(budgeted)}) diffère de son montant dans la feuille "
                 f"financements ({format_amount(funded)}, "
@@ -416,8 +417,8 @@ def _gap_findings(report: FinancialReport) -> Iterator[BudgetFinding]:
             f"{_signed_share(percent)} du prévu" if percent is not None else "rien n'était prévu"
         )
         yield BudgetFinding(
-            "crf_ecart_non_explique",
-            "avertissement",
+            CheckCode.UNEXPLAINED_GAP,
+            CheckCode.UNEXPLAINED_GAP.severity,
             f"{_head(report)}, compte {line.account} ({line.label}) : écart entre prévu "
             f"({format_amount(line.planned)}) et réalisé ({format_amount(line.actual)}) "
             f"de {format_signed_amount(line.gap)} ({detail}), au-delà du seuil de "

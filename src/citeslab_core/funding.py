@@ -28,6 +28,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import attrs
 
+from citeslab_core.checks import Check, CheckCode
 from citeslab_core.french import (
     format_amount,
     format_rate,
@@ -132,13 +133,8 @@ class FundingPlan:
     total: FundingPlanRow
 
 
-@attrs.frozen
-class FundingCheck:
-    """A funding finding, turned into a :class:`~citeslab_core.bilan.Check` by the bilan."""
-
-    code: str
-    severity: str
-    message: str
+#: The former name of a funding finding: it is a :class:`~citeslab_core.checks.Check`.
+FundingCheck = Check
 
 
 def funding_year(
@@ -251,15 +247,14 @@ def funding_plan(
     return FundingPlan(actual.year, threshold, rows, total)
 
 
-def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[FundingCheck]:
+def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[Check]:
     """The findings of one year's funding (and of its plan, when given), in French."""
-    checks: list[FundingCheck] = []
+    checks: list[Check] = []
     what = f"financement {year.nature.label.lower()} {year.year}"
     if year.total_mismatch and year.declared_total is not None:
         checks.append(
-            FundingCheck(
-                "cout_total_incoherent",
-                "avertissement",
+            Check.of(
+                CheckCode.TOTAL_COST_MISMATCH,
                 f"{what} : le coût total déclaré ({format_amount(year.declared_total)}) "
                 f"diffère de la somme des financements ({format_amount(year.contributions_sum)}) "
                 "; les parts sont calculées sur la somme des financements.",
@@ -268,9 +263,8 @@ def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[F
     if year.conflicting_totals:
         listed = ", ".join(format_amount(t) for t in year.conflicting_totals)
         checks.append(
-            FundingCheck(
-                "cout_total_contradictoire",
-                "avertissement",
+            Check.of(
+                CheckCode.CONFLICTING_TOTAL_COSTS,
                 f"{what} : plusieurs coûts totaux différents sont déclarés ({listed}) ; "
                 "le plus grand est retenu.",
             )
@@ -278,9 +272,8 @@ def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[F
     for c in year.contributions:
         if c.declared_share_flagged and c.declared_share is not None:
             checks.append(
-                FundingCheck(
-                    "part_declaree_incoherente",
-                    "avertissement",
+                Check.of(
+                    CheckCode.DECLARED_SHARE_MISMATCH,
                     f"{what} : la part déclarée {of(c.funder.label)} "
                     f"({format_rate(c.declared_share)}) diffère de plus d'un demi-point de la "
                     "part calculée d'après les montants "
@@ -290,9 +283,8 @@ def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[F
             )
         if c.cap_exceeded and c.cap is not None:
             checks.append(
-                FundingCheck(
-                    "plafond_depasse",
-                    "avertissement",
+                Check.of(
+                    CheckCode.CAP_EXCEEDED,
                     f"{what} : la part {of(c.funder.label)} ({format_rate(c.share)}) dépasse son "
                     f"plafond ({format_rate(c.cap)}).",
                 )
@@ -308,9 +300,8 @@ def funding_checks(year: FundingYear, plan: FundingPlan | None = None) -> list[F
                 else "rien n'était prévu"
             )
             checks.append(
-                FundingCheck(
-                    "ecart_financement",
-                    "avertissement",
+                Check.of(
+                    CheckCode.FUNDING_GAP,
                     f"financement {plan.year}, {name} : écart entre prévu "
                     f"({format_amount(row.planned or Decimal(0))}) et réalisé "
                     f"({format_amount(row.actual or Decimal(0))}) "

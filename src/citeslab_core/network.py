@@ -48,8 +48,6 @@ import attrs
 from citeslab_core import bilan as _bilan
 from citeslab_core.bilan import (
     NON_RENSEIGNE,
-    SEVERITIES,
-    TABLE_TITLES,
     AnimationRow,
     Bilan,
     Check,
@@ -61,6 +59,8 @@ from citeslab_core.bilan import (
     Table,
     TableRow,
 )
+from citeslab_core.bilan._checks import disclosure_checks, sorted_checks
+from citeslab_core.checks import CheckCode
 from citeslab_core.crf import FinancialReport
 from citeslab_core.disclosure import mask_value
 from citeslab_core.errors import InvalidData, Location, Problem, UsageError
@@ -206,7 +206,7 @@ def mask_bilan(bilan: Bilan) -> Bilan:
         subset=bilan.subset,
         texts=bilan.texts,
         checks=_sorted_checks(
-            [*(c for c in masked.checks if c.code == "secret_statistique_limite"), *checks]
+            [*(c for c in masked.checks if c.code == CheckCode.DISCLOSURE_LIMIT), *checks]
         ),
         sites=tuple(mask_bilan(s) for s in bilan.sites),
     )
@@ -238,7 +238,7 @@ def _common(values: Iterable[str | None]) -> str | None:
 
 
 def _sorted_checks(checks: Iterable[Check]) -> tuple[Check, ...]:
-    return tuple(sorted(checks, key=lambda c: SEVERITIES.index(c.severity)))
+    return sorted_checks(checks)
 
 
 # -- neighbourhoods -------------------------------------------------------------------------
@@ -356,9 +356,8 @@ class _Hoods:
             if len(hood.populations) > 1:
                 listed = ", ".join(format_count(p) for p in sorted(hood.populations))
                 found.append(
-                    Check(
-                        "population_incoherente",
-                        "avertissement",
+                    Check.of(
+                        CheckCode.POPULATION_MISMATCH,
                         f"Quartier « {self.names[key]} » : les sites déclarent des populations "
                         f"différentes ({listed} habitants) ; la plus grande est retenue pour "
                         "la portée du réseau.",
@@ -464,16 +463,7 @@ def _sum(bilans: Sequence[Bilan], k: int) -> Bilan:
     qpv_rows = _bilan._qpv_breakdown(source, tally, tables, k, unprotected)
     if k > 0:  # linked tables protected together, as compute_bilan does
         qpv_rows = _bilan._secure_linked(source, tally, tables, qpv_rows, k, unprotected)
-    checks = [
-        Check(
-            "secret_statistique_limite",
-            "info",
-            f"Tableau « {TABLE_TITLES[key]} » : toutes ses cases sont masquées, mais une "
-            "case masquée reste déductible du total publié (chaque ligne compte une "
-            "personne, ou le tableau n'a qu'une ligne) : ne publiez pas ce tableau.",
-        )
-        for key in unprotected
-    ]
+    checks = disclosure_checks(unprotected)
     checks.extend(hoods.checks())
 
     without: int | None = tally.without_orientation

@@ -28,12 +28,12 @@ the last event for R6, the orientation for R7, the faulty event for R3, R8, R10)
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import attrs
 
+from citeslab_core.checks import Severity
 from citeslab_core.errors import Location
 from citeslab_core.model import Dataset, Event, PathwayPolicy, Person
 from citeslab_core.pathways import Oddity, OddityKind, PersonState, derive
@@ -49,25 +49,6 @@ __all__ = [
     "rule_number",
     "sources",
 ]
-
-
-class Severity(enum.Enum):
-    """How serious a finding is; the value is the code JSON carries."""
-
-    ERROR = "erreur"
-    WARNING = "avertissement"
-    REMINDER = "rappel"
-
-    @property
-    def label(self) -> str:
-        return _SEVERITY_LABELS[self]
-
-
-_SEVERITY_LABELS = {
-    Severity.ERROR: "Erreur",
-    Severity.WARNING: "Avertissement",
-    Severity.REMINDER: "Rappel",
-}
 
 
 #: Each rule that yields findings, in words (what a person reads beside its number).

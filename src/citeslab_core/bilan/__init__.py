@@ -59,7 +59,6 @@ from citeslab_core.bilan._results import (
     TEXT_SECTION_TITLES,
     AnimationRow,
     Bilan,
-    Check,
     Indicators,
     OrientationPeriodRow,
     PartnershipRow,
@@ -79,6 +78,7 @@ from citeslab_core.bilan._scan import _age_bracket as _age_bracket
 from citeslab_core.bilan._scan import _scan_persons as _scan_persons
 from citeslab_core.bilan._scan import _Tally as _Tally
 from citeslab_core.bilan._scan import _tally as _tally
+from citeslab_core.checks import Check
 from citeslab_core.funding import Contribution, FundingPlan, FundingPlanRow, FundingYear
 
 # Besides these, the names imported ``as`` themselves above are private: other modules of

@@ -196,3 +196,12 @@ def _partnerships(
         )
     )
     return tuple(rows), undated
+
+
+def _programme_entries(scan: _Scan, programmes: tuple[ProgrammeRow, ...], k: int) -> int | None:
+    """The distinct persons retained by a programme in the period; None in public mode
+    when from 1 to k−1, or when a programme's ``retained`` is masked."""
+    entries = len(scan.retained_any)
+    if k > 0 and (0 < entries < k or any(p.retained is None for p in programmes)):
+        return None
+    return entries

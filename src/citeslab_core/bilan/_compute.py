@@ -13,47 +13,27 @@ from citeslab_core.bilan._activity import (
     _orientations_period,
     _partnerships,
     _planned,
+    _programme_entries,
     _programmes,
-    _table_cell,
     indicators_from_tables,
 )
-from citeslab_core.bilan._checks import _agree, counted_check_message
-from citeslab_core.bilan._portrait import (
-    _portrait_tables,
-    _prescribers,
-    _qpv_breakdown,
-    _reach,
-    _secure_linked,
+from citeslab_core.bilan._checks import (
+    animation_checks,
+    disclosure_checks,
+    partnership_checks,
+    person_checks,
+    sorted_checks,
+    table_checks,
 )
-from citeslab_core.bilan._results import (
-    SEVERITIES,
-    TABLE_TITLES,
-    Bilan,
-    Check,
-    TextRow,
-)
-from citeslab_core.bilan._scan import (
-    _scan_persons,
-    _tally,
-)
+from citeslab_core.bilan._funding import _funding
+from citeslab_core.bilan._portrait import _portrait, _prescribers, _reach, _without_orientation
+from citeslab_core.bilan._results import Bilan, TextRow
+from citeslab_core.bilan._scan import _scan_persons, _tally
 from citeslab_core.calendar import build_calendar
-from citeslab_core.crf import budget_findings, financial_report
 from citeslab_core.disclosure import mask_value
 from citeslab_core.errors import UsageError
-from citeslab_core.french import format_count
-from citeslab_core.funding import (
-    funding_checks,
-    funding_plan,
-    funding_year,
-    funding_years,
-)
 from citeslab_core.model import Dataset
 from citeslab_core.periods import Period
-from citeslab_core.vocabularies import (
-    AgeBracket,
-    FundingNature,
-    OrientationCategory,
-)
 
 
 @overload
@@ -95,153 +75,31 @@ def compute_bilan(
     k = site.disclosure_threshold if public else 0
     scan = _scan_persons(data, start, end)
     tally = _tally(data, scan.rows)
-    checks: list[Check] = []
-
-    tables, unprotected = _portrait_tables(data, tally, k)
-    qpv_rows = _qpv_breakdown(data, tally, tables, k, unprotected)
-    if k > 0:  # linked tables protected together, by the self-audit (citeslab_core.linked)
-        qpv_rows = _secure_linked(data, tally, tables, qpv_rows, k, unprotected)
-    for key in unprotected:
-        checks.append(
-            Check(
-                "secret_statistique_limite",
-                "info",
-                f"Tableau « {TABLE_TITLES[key]} » : toutes ses cases sont masquées, mais une "
-                "case masquée reste déductible du total publié (chaque ligne compte une "
-                "personne, ou le tableau n'a qu'une ligne) : ne publiez pas ce tableau.",
-            )
-        )
-
-    accompanied = tally.accompanied
-    for key, table in tables.items():
-        true_total = sum(tally.counters[key].values())
-        if true_total != accompanied:  # pragma: no cover (defensive: cannot happen)
-            checks.append(
-                Check(
-                    "table_incoherente",
-                    "erreur",
-                    f"Tableau « {table.title} » : {format_count(true_total)} personnes pour "
-                    f"{format_count(accompanied)} accompagnées.",
-                )
-            )
-
+    portrait = _portrait(data, tally, k)
+    tables = portrait.tables
     new = mask_value(tally.new, k)
-    autre = tables["orientation_premier_rdv"].row(OrientationCategory.AUTRE.code)
-    without: int | None = tally.without_orientation
-    if public:
-        with_other = (
-            autre.count - tally.without_orientation
-            if autre is not None and autre.count is not None
-            else 0
-        )
-        if 0 < tally.without_orientation < k or 0 < with_other < k:
-            without = None
-
     programmes = _programmes(scan, k)
-    orientations_period, orientations_period_persons = _orientations_period(
-        scan, tally.accompanied, k
-    )
-    entries = len(scan.retained_any)
-    programme_entries: int | None = entries
-    if public and (0 < entries < k or any(p.retained is None for p in programmes)):
-        programme_entries = None
-
+    orientations, oriented = _orientations_period(scan, tally.accompanied, k)
     animations, held, participants, no_participants = _animations(data, start, end)
-    animations_in_qpv = _animations_in_qpv(data, start, end)
     calendar = build_calendar(data, start, end)
-    if no_participants:
-        checks.append(
-            Check(
-                "animation_sans_participants",
-                "info",
-                _agree(
-                    no_participants,
-                    "{n} animation réalisée sans nombre de participants : comptée pour 0 "
-                    "participant.",
-                    "{n} animations réalisées sans nombre de participants : comptées pour 0 "
-                    "participant.",
-                ),
-            )
-        )
-
+    partnerships, undated = _partnerships(data, start, end)
+    funding = _funding(data, start, end)
+    checks = [
+        *disclosure_checks(portrait.unprotected),
+        *table_checks(tables, tally),
+        *animation_checks(no_participants),
+        *person_checks(tally, scan.exits_outside, tables, k),
+        *partnership_checks(undated),
+        *funding.checks,
+    ]
     indicators = indicators_from_tables(
         tables,
-        accompanied=accompanied,
+        accompanied=tally.accompanied,
         new=new,
-        programme_entries=programme_entries,
+        programme_entries=_programme_entries(scan, programmes, k),
         animations_held=held,
         animation_participants=participants,
     )
-
-    under_18 = tally.counters["tranche_age"][AgeBracket.UNDER_18.code]
-    if under_18:
-        checks.append(
-            Check(
-                "age_moins_18",
-                "avertissement",
-                counted_check_message(
-                    "age_moins_18", _table_cell(tables, "tranche_age", AgeBracket.UNDER_18.code)
-                ),
-            )
-        )
-    if tally.no_entretien:
-        checks.append(
-            Check(
-                "sans_premier_entretien",
-                "avertissement",
-                counted_check_message("sans_premier_entretien", mask_value(tally.no_entretien, k)),
-            )
-        )
-    if scan.exits_outside:
-        checks.append(
-            Check(
-                "sortie_sans_contact",
-                "info",
-                counted_check_message("sortie_sans_contact", mask_value(scan.exits_outside, k)),
-            )
-        )
-
-    partnerships, undated = _partnerships(data, start, end)
-    if undated:
-        checks.append(
-            Check(
-                "partenariat_sans_date",
-                "info",
-                _agree(
-                    undated,
-                    "{n} partenariat sans date : absent du bilan.",
-                    "{n} partenariats sans date : absents du bilan.",
-                ),
-            )
-        )
-
-    policy = site.funding_policy
-    year = end.year
-    funding = funding_year(data.fundings, year, FundingNature.REALISE, policy)
-    planned = funding_year(data.fundings, year, FundingNature.PREVISIONNEL, policy)
-    plan = funding_plan(planned, funding, policy)
-    years = funding_years(data.fundings, range(start.year - 2, end.year + 3), policy)
-    for entry in years:
-        # The year's own plan is checked with its actual funding (``funding`` is in
-        # ``years``: its year is always in the window).
-        is_actual = entry.year == year and entry.nature is FundingNature.REALISE
-        checks.extend(
-            Check(c.code, c.severity, c.message)
-            for c in funding_checks(entry, plan if is_actual else None)
-        )
-    report = financial_report(data.budget, year, policy.gap_threshold)
-    if report is not None:
-        checks.extend(
-            Check(f.code, f.severity, f.message) for f in budget_findings(report, data.fundings)
-        )
-    if funding is None:
-        checks.append(
-            Check(
-                "financement_absent", "info", f"Aucun financement réalisé n'est saisi pour {year}."
-            )
-        )
-
-    checks.sort(key=lambda c: SEVERITIES.index(c.severity))
     return Bilan(
         site=site.name,
         host=site.host,
@@ -250,29 +108,29 @@ def compute_bilan(
         end=end,
         public=public,
         threshold=site.disclosure_threshold,
-        accompanied=accompanied,
+        accompanied=tally.accompanied,
         new=new,
         tables=tables,
-        without_orientation=without,
+        without_orientation=_without_orientation(tally, tables, k),
         indicators=indicators,
         programmes=programmes,
         animations=animations,
-        animations_in_qpv=animations_in_qpv,
+        animations_in_qpv=_animations_in_qpv(data, start, end),
         partnerships=partnerships,
         reach=_reach(data, tables["quartier"]),
-        qpv_breakdown=qpv_rows,
+        qpv_breakdown=portrait.qpv_rows,
         prescribers=_prescribers(tally, tables, k),
-        funding=funding,
-        funding_plan=plan,
-        funding_years=years,
+        funding=funding.actual,
+        funding_plan=funding.plan,
+        funding_years=funding.years,
         texts=tuple(TextRow(t.section, t.text) for t in data.texts),
-        checks=tuple(checks),
-        financial_report=report,
+        checks=sorted_checks(checks),
+        financial_report=funding.report,
         planned_animations=_planned(data, animations, calendar),
         calendar=calendar,
         subset=data.is_subset,
-        orientations_period=orientations_period,
-        orientations_period_persons=orientations_period_persons,
+        orientations_period=orientations,
+        orientations_period_persons=oriented,
     )
 
 

@@ -7,6 +7,7 @@ declared neighbourhoods.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
@@ -261,3 +262,36 @@ def _reach(data: Dataset, quartier: Table) -> tuple[ReachRow, ...]:
             per_thousand = (Decimal(count) * 1000 / hood.population).quantize(_TENTH, ROUND_HALF_UP)
         rows.append(ReachRow(hood.name, hood.qpv_code, hood.population, count, per_thousand))
     return tuple(rows)
+
+
+@attrs.frozen
+class _Portrait:
+    """The portrait tables (masked when ``k`` > 0), the QPV rows, and the tables that
+    masking cannot protect, by key."""
+
+    tables: dict[str, Table]
+    qpv_rows: tuple[QpvRow, ...]
+    unprotected: tuple[str, ...]
+
+
+def _portrait(data: Dataset, tally: _Tally, k: int) -> _Portrait:
+    """The tables, then the QPV breakdown (which may mask more of ``quartier``), then, in
+    public mode, the linked tables protected together by the self-audit
+    (:mod:`citeslab_core.linked`)."""
+    tables, unprotected = _portrait_tables(data, tally, k)
+    qpv_rows = _qpv_breakdown(data, tally, tables, k, unprotected)
+    if k > 0:
+        qpv_rows = _secure_linked(data, tally, tables, qpv_rows, k, unprotected)
+    return _Portrait(tables, qpv_rows, tuple(unprotected))
+
+
+def _without_orientation(tally: _Tally, tables: Mapping[str, Table], k: int) -> int | None:
+    """How many of ``orientation_premier_rdv``'s ``autre`` had no orientation at all; None
+    in public mode when it, or the rest of ``autre``, is from 1 to k−1."""
+    without = tally.without_orientation
+    if k > 0:
+        autre = tables["orientation_premier_rdv"].row(OrientationCategory.AUTRE.code)
+        with_other = autre.count - without if autre is not None and autre.count is not None else 0
+        if 0 < without < k or 0 < with_other < k:
+            return None
+    return without

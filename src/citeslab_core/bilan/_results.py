@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from citeslab_core.calendar import Calendar
+from citeslab_core.checks import Check, Severity
 from citeslab_core.crf import FinancialReport
 from citeslab_core.dates import PartialDate
 from citeslab_core.funding import (
@@ -113,8 +114,8 @@ TEXT_SECTION_TITLES: Mapping[str, str] = {
 }
 
 
-#: Severities of a check, most serious first.
-SEVERITIES: tuple[str, ...] = ("erreur", "avertissement", "info")
+#: Severities of a check, most serious first (:class:`~citeslab_core.checks.Severity`).
+SEVERITIES: tuple[Severity, ...] = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
 @attrs.frozen
@@ -342,16 +343,6 @@ class TextRow:
 
     section: str
     text: str = attrs.field(repr=False)  # free text
-
-
-@attrs.frozen
-class Check:
-    """A consistency finding of the bilan: code, severity (``erreur``,
-    ``avertissement`` or ``info``) and a French message."""
-
-    code: str
-    severity: str
-    message: str
 
 
 @attrs.frozen(repr=False)

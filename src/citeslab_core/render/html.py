@@ -34,7 +34,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from citeslab_core.bilan import Bilan, Check
+from citeslab_core.bilan import SEVERITIES, Bilan, Check
 from citeslab_core.french import (
     MASKED,
     counted,
@@ -77,7 +77,7 @@ from citeslab_core.render.labels import SUBSET_NOTE
 __all__ = ["render"]
 
 
-SEVERITY_LABELS = {"erreur": "Erreur", "avertissement": "Avertissement", "info": "Information"}
+SEVERITY_LABELS = {s.value: s.label for s in SEVERITIES}
 
 
 def render(bilan: Bilan, *, checks: bool = True) -> str:
