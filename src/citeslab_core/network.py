@@ -187,7 +187,7 @@ def mask_bilan(bilan: Bilan) -> Bilan:
     checks = tuple(
         _masked_check(c, bilan.threshold, masked)
         for c in bilan.checks
-        if c.code != "secret_statistique_limite"
+        if c.code != CheckCode.DISCLOSURE_LIMIT
     )
     return attrs.evolve(
         masked,
