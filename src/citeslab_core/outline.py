@@ -54,6 +54,27 @@ def outline(bilan: Bilan, *, checks: bool = True) -> tuple[Chapter, ...]:
     """The chapters and sections of ``bilan``'s report, in order (see the module docstring).
 
     ``checks=False`` (``report --without-checks``) leaves the chapter « Contrôles » out."""
+    chapters = [
+        Chapter(
+            "en-bref",
+            "1",
+            "En bref",
+            (
+                Section("indicateurs", "Indicateurs d'activité"),
+                Section("resume", "L'année en résumé"),
+            ),
+        ),
+        Chapter("bilan", "2", f"Bilan {format_years(bilan.start, bilan.end)}", _portrait(bilan)),
+        Chapter("financement", "3", "Financement", _funding(bilan)),
+        Chapter("perspectives", "4", "Perspectives", _texts(bilan)),
+    ]
+    if checks:
+        chapters.append(Chapter("controles", "", "Contrôles", (Section("controles", "Contrôles"),)))
+    return tuple(chapters)
+
+
+def _portrait(bilan: Bilan) -> tuple[Section, ...]:
+    """The sections of the chapter « Bilan »: the portrait and the activity."""
     portrait: list[Section] = [_table("sexe"), _table("statut_residence"), _table("quartier")]
     if bilan.reach:
         portrait.append(Section("portee", "Portée dans les quartiers (pour 1 000 habitants)"))
@@ -84,7 +105,11 @@ def outline(bilan: Bilan, *, checks: bool = True) -> tuple[Chapter, ...]:
     if bilan.qpv_breakdown:
         portrait.append(Section("qpv", "Personnes accompagnées par quartier prioritaire"))
     portrait.append(Section("partenariats", "Partenariats, maillages et échanges de réseaux"))
+    return tuple(portrait)
 
+
+def _funding(bilan: Bilan) -> tuple[Section, ...]:
+    """The sections of the chapter « Financement »."""
     funding = [Section("financement", "Financement de l'année")]
     plan = bilan.funding_plan
     if plan is not None:
@@ -105,31 +130,18 @@ def outline(bilan: Bilan, *, checks: bool = True) -> tuple[Chapter, ...]:
                 f"seuil d'écart : {format_rate(report.threshold)})",
             )
         )
+    return tuple(funding)
 
+
+def _texts(bilan: Bilan) -> tuple[Section, ...]:
+    """The sections of the chapter « Perspectives »: the site's texts, in their order."""
     texts: list[Section] = []
     for section in dict.fromkeys(t.section for t in bilan.texts):
         title = TEXT_SECTION_TITLES.get(section, section)
         if section == "perspectives":
             title = f"{title} {bilan.end.year + 1}"
         texts.append(Section(f"texte:{section}", title))
-
-    chapters = [
-        Chapter(
-            "en-bref",
-            "1",
-            "En bref",
-            (
-                Section("indicateurs", "Indicateurs d'activité"),
-                Section("resume", "L'année en résumé"),
-            ),
-        ),
-        Chapter("bilan", "2", f"Bilan {format_years(bilan.start, bilan.end)}", tuple(portrait)),
-        Chapter("financement", "3", "Financement", tuple(funding)),
-        Chapter("perspectives", "4", "Perspectives", tuple(texts)),
-    ]
-    if checks:
-        chapters.append(Chapter("controles", "", "Contrôles", (Section("controles", "Contrôles"),)))
-    return tuple(chapters)
+    return tuple(texts)
 
 
 def summary(bilan: Bilan) -> tuple[str, ...]:
