@@ -45,9 +45,12 @@ def test_the_report_the_page_and_the_bpi_file_word_an_indicator_alike() -> None:
         assert i.label in bpi_labels, i
 
 
-def test_the_exporters_and_the_comparison_read_the_table() -> None:
+def test_the_exporters_the_comparison_and_the_notebook_read_the_table() -> None:
     summary = {row[0]: row[1] for row in pic.summary_table(BILAN).rows}
     assert summary["sorties_positives"] == indicator("positive_exits").label
+    notebook = BILAN._repr_html_()
+    for name in ("new", "qpv_residents", "positive_exits"):
+        assert f'<th scope="row">{indicator(name).short}</th>' in notebook
     evolution = compare(BILAN, BILAN)
     for i in INDICATORS:
         row = evolution.row("indicateurs", i.key)

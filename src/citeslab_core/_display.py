@@ -182,16 +182,21 @@ def table_html(table: Table) -> str:
 
 def bilan_html(bilan: Bilan) -> str:
     indicators = bilan.indicators
-    figures = (
-        ("Personnes accompagnées", french.format_count(bilan.accompanied)),
-        ("dont nouvelles", french.format_count(bilan.new)),
-        ("Femmes", french.format_count(indicators.women)),
-        ("Résidents QPV", french.format_count(indicators.qpv_residents)),
-        ("Moins de 26 ans", french.format_count(indicators.under_26)),
-        ("Créations", french.format_count(indicators.creations)),
-        ("Sorties positives", french.format_count(indicators.positive_exits)),
-        ("Animations réalisées", french.format_count(indicators.animations_held)),
-        ("Participants aux animations", french.format_count(indicators.animation_participants)),
+    from citeslab_core.render.labels import indicator
+
+    shown = (
+        "accompanied",
+        "new",
+        "women",
+        "qpv_residents",
+        "under_26",
+        "creations",
+        "positive_exits",
+        "animations_held",
+        "animation_participants",
+    )
+    figures = tuple(
+        (indicator(name).short, french.format_count(getattr(indicators, name))) for name in shown
     )
     rows = "".join(
         f'<tr><th scope="row">{name}</th><td class="{ROOT}-n">{value}</td></tr>'
