@@ -170,7 +170,7 @@ def _partnerships_grid(bilan: Bilan) -> Grid:
 
 def _funding_grid(table: FundingTable) -> Grid:
     return Grid(
-        ("Financeur", "Montant", "Part", "Part déclarée", "Contrôle"),
+        (*COLUMNS["financement"], "Contrôle"),
         "lrrrl",
         tuple(
             GridRow((r.funder, r.amount, r.share, r.declared, r.flag), flags=(4,))

@@ -72,7 +72,7 @@ from citeslab_core.render._html_view import (
     SectionView,
     SiteLine,
 )
-from citeslab_core.render.labels import SUBSET_NOTE
+from citeslab_core.render.labels import COLUMNS, HOST, SUBSET_NOTE, TERRITORY
 
 __all__ = ["render"]
 
@@ -95,7 +95,7 @@ def render(bilan: Bilan, *, checks: bool = True) -> str:
     from citeslab_core.files import clean_text
 
     # What no encoder or HTML parser accepts (a lone surrogate, U+FFFF) never leaves.
-    return clean_text(env.get_template("bilan.html").render(page=page))
+    return clean_text(env.get_template("bilan.html").render(page=page, columns=COLUMNS))
 
 
 def period_heading(start: dt.date, end: dt.date) -> str:
@@ -220,9 +220,9 @@ def _site_lines(bilan: Bilan) -> tuple[str, ...]:
     """The header's lines after the period: the host structure and the territory."""
     lines = []
     if bilan.host:
-        lines.append(f"Structure porteuse : {bilan.host}")
+        lines.append(f"{HOST} : {bilan.host}")
     if bilan.territory:
-        lines.append(f"Territoire : {bilan.territory}")
+        lines.append(f"{TERRITORY} : {bilan.territory}")
     if bilan.subset:
         lines.append(SUBSET_NOTE)
     return tuple(lines)

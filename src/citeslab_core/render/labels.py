@@ -15,7 +15,10 @@ d'emploi » in the report was « Demandeurs d'emploi à l'entrée » in the Bpif
 - :data:`COLUMNS`: the column headings of the report's sections that the text and the page
   both draw as a table, by section key (:func:`citeslab_core.outline.outline`);
 - the sentences both say: :data:`EMPTY` (a section with nothing), :data:`NOTES`,
-  :data:`SUBSET_NOTE`, the compte rendu financier's totals (:data:`CRF_TOTALS`).
+  :data:`SUBSET_NOTE`, the compte rendu financier's totals (:data:`CRF_TOTALS`), the site's
+  lines (:data:`HOST`, :data:`TERRITORY`).
+
+The HTML template (``templates/bilan.html``) receives :data:`COLUMNS` as ``columns``.
 
 What is not here, and where it is: how a figure, a date or a masked count (``s``,
 :data:`citeslab_core.french.MASKED`) is written and the counted nouns (« 2 créations »):
@@ -39,10 +42,12 @@ __all__ = [
     "COLUMNS",
     "CRF_TOTALS",
     "EMPTY",
+    "HOST",
     "INDICATORS",
     "NOTES",
     "ORIENTED_AT_LEAST_ONCE",
     "SUBSET_NOTE",
+    "TERRITORY",
     "TO_EXPLAIN",
     "IndicatorLabel",
     "indicator",
@@ -132,6 +137,8 @@ def indicator(attribute: str) -> IndicatorLabel:
 #: table (section keys of :func:`citeslab_core.outline.outline`).
 COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
     "indicateurs": ("Indicateur", "Valeur"),
+    # a portrait table, after its rows' heading (the page's TABLE_HEADS, blank in the text)
+    "portrait": ("Effectif", "Part"),
     "portee": ("Quartier", "Habitants", "Accompagnés", "Pour 1 000 habitants"),
     "prescripteurs": ("Prescripteur", "Personnes"),
     "orientations_periode": ("Orientation", "Personnes", "Part", "Orientations"),
@@ -139,6 +146,8 @@ COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
     "animations": ("Type d'animation", "Nombre", "Participants"),
     "animations_prevues": ("Type d'animation", "Prévues", "Réalisées"),
     "animations_qpv": ("Quartier", "Code QPV", "Nombre", "Participants"),
+    # the year's funding, before the last column (the text's cap, the page's flags)
+    "financement": ("Financeur", "Montant", "Part", "Part déclarée"),
     "prevu_realise": ("Financeur", "Prévu", "Réalisé", "Écart", "Écart (%)"),
     "pluriannuels": ("Financeur",),
 }
@@ -162,6 +171,10 @@ NOTES: Final[Mapping[str, str]] = {
 ORIENTED_AT_LEAST_ONCE: Final = "Personnes orientées au moins une fois"
 #: The flag of a funder's gap above the site's threshold (planned against actual).
 TO_EXPLAIN: Final = "à expliquer"
+
+#: The site's lines under the report's title (« Structure porteuse : … »).
+HOST: Final = "Structure porteuse"
+TERRITORY: Final = "Territoire"
 
 #: The line of a bilan of some of the site's persons (``Dataset.subset``).
 SUBSET_NOTE: Final = (

@@ -32,10 +32,12 @@ from citeslab_core.render.labels import (
     COLUMNS,
     CRF_TOTALS,
     EMPTY,
+    HOST,
     INDICATORS,
     NOTES,
     ORIENTED_AT_LEAST_ONCE,
     SUBSET_NOTE,
+    TERRITORY,
     TO_EXPLAIN,
 )
 from citeslab_core.vocabularies import Funder
@@ -129,7 +131,7 @@ def _table_lines(table: Table) -> list[str]:
             format_percent(total_share if table.total is not None else None),
         ]
     )
-    lines = _grid(["", "Effectif", "Part"], rows)
+    lines = _grid(["", *COLUMNS["portrait"]], rows)
     if table.shares_rounded:
         lines.append("  " + rounded_shares_note(r.share for r in table.rows))
     return lines
@@ -169,7 +171,7 @@ def _funding_lines(year: FundingYear) -> list[str]:
             "",
         ]
     )
-    lines = _grid(["Financeur", "Montant", "Part", "Part déclarée", "Plafond"], rows)
+    lines = _grid([*COLUMNS["financement"], "Plafond"], rows)
     declared = ""
     if year.declared_total is not None:
         declared = f" (déclaré : {format_amount(year.declared_total)})"
@@ -231,9 +233,9 @@ def render(bilan: Bilan, *, checks: bool = True) -> str:
     head = f"Bilan {bilan.site} {format_period(bilan.start, bilan.end)}"
     out += [head, "=" * len(head)]
     if bilan.host:
-        out.append(f"Structure porteuse : {bilan.host}")
+        out.append(f"{HOST} : {bilan.host}")
     if bilan.territory:
-        out.append(f"Territoire : {bilan.territory}")
+        out.append(f"{TERRITORY} : {bilan.territory}")
     if bilan.public:
         out.append(
             f"Version publique : les effectifs de 1 à {format_count(bilan.threshold - 1)} "
