@@ -55,7 +55,7 @@ from citeslab_core.render._html_view import (
     ReachLine,
     TextGroup,
 )
-from citeslab_core.render.labels import TO_EXPLAIN
+from citeslab_core.render.labels import NOTES, TO_EXPLAIN
 from citeslab_core.vocabularies import FundingNature, PartnershipCategory
 
 if TYPE_CHECKING:
@@ -241,11 +241,7 @@ def view_orientations_period(bilan: Bilan) -> OrientationsPeriod:
             for o in bilan.orientations_period
         ),
         persons=format_count(bilan.orientations_period_persons),
-        notes=(
-            "Orientations datées de la période, quel que soit le jour du premier entretien. "
-            "Part : des personnes accompagnées ; une personne orientée vers plusieurs "
-            "catégories compte dans chacune, et une fois dans le total.",
-        ),
+        notes=(NOTES["orientations_periode"],),
     )
 
 

@@ -161,6 +161,11 @@ EMPTY: Final[Mapping[str, str]] = {
 
 #: The notes under a section, the same in the text and on the page.
 NOTES: Final[Mapping[str, str]] = {
+    "orientations_periode": (
+        "Orientations datées de la période, quel que soit le jour du premier entretien. "
+        "Part : des personnes accompagnées ; une personne orientée vers plusieurs "
+        "catégories compte dans chacune, et une fois dans le total."
+    ),
     "animations_prevues": (
         "Prévues : les animations au statut prévu datées dans la période, et les "
         "permanences du calendrier."

@@ -144,11 +144,7 @@ def _orientations_period_lines(bilan: Bilan) -> list[str]:
     ]
     rows.append([ORIENTED_AT_LEAST_ONCE, format_count(bilan.orientations_period_persons), "", ""])
     lines = _grid(COLUMNS["orientations_periode"], rows)
-    lines += _lines(
-        "Part : des personnes accompagnées ; une personne orientée vers plusieurs "
-        "catégories compte dans chacune.",
-        "  ",
-    )
+    lines += _lines(NOTES["orientations_periode"], "  ")
     return lines
 
 
