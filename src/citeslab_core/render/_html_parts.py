@@ -55,7 +55,7 @@ from citeslab_core.render._html_view import (
     ReachLine,
     TextGroup,
 )
-from citeslab_core.render.labels import NOTES, TO_EXPLAIN
+from citeslab_core.render.labels import NOTES, TABLE_HEADS, TO_EXPLAIN
 from citeslab_core.vocabularies import FundingNature, PartnershipCategory
 
 if TYPE_CHECKING:
@@ -64,23 +64,6 @@ if TYPE_CHECKING:
 
 #: How a value that does not exist (no declared share, nothing planned) is shown.
 NONE = "—"
-
-
-#: The first column's heading of each table.
-TABLE_HEADS = {
-    "sexe": "Sexe",
-    "statut_residence": "Résidence",
-    "quartier": "Quartier",
-    "tranche_age": "Âge",
-    "niveau_formation": "Niveau de formation",
-    "situation_entree": "Situation",
-    "minima_sociaux": "Minima sociaux",
-    "canal": "Canal",
-    "stade_entree": "Stade",
-    "secteur": "Secteur",
-    "orientation_premier_rdv": "Orientation",
-    "resultat": "Résultat",
-}
 
 
 #: Animation types the key figure names apart (the seed counts them apart from workshops).

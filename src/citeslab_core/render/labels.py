@@ -47,6 +47,7 @@ __all__ = [
     "NOTES",
     "ORIENTED_AT_LEAST_ONCE",
     "SUBSET_NOTE",
+    "TABLE_HEADS",
     "TERRITORY",
     "TO_EXPLAIN",
     "IndicatorLabel",
@@ -150,6 +151,23 @@ COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
     "financement": ("Financeur", "Montant", "Part", "Part déclarée"),
     "prevu_realise": ("Financeur", "Prévu", "Réalisé", "Écart", "Écart (%)"),
     "pluriannuels": ("Financeur",),
+}
+
+#: The heading of a portrait table's rows on the page, by table key ("Catégorie" for
+#: another); the text report leaves it blank.
+TABLE_HEADS: Final[Mapping[str, str]] = {
+    "sexe": "Sexe",
+    "statut_residence": "Résidence",
+    "quartier": "Quartier",
+    "tranche_age": "Âge",
+    "niveau_formation": "Niveau de formation",
+    "situation_entree": "Situation",
+    "minima_sociaux": "Minima sociaux",
+    "canal": "Canal",
+    "stade_entree": "Stade",
+    "secteur": "Secteur",
+    "orientation_premier_rdv": "Orientation",
+    "resultat": "Résultat",
 }
 
 #: What a section shows when it has no row.
