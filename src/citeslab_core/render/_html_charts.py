@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 #: Portrait tables drawn as parts of a whole (pies); the other tables as bars.
 PIE_TABLES = ("sexe", "statut_residence", "niveau_formation", "secteur")
 
-
 BAR_TABLES = (
     "quartier",
     "tranche_age",
@@ -31,7 +30,6 @@ BAR_TABLES = (
     "orientation_premier_rdv",
     "resultat",
 )
-
 
 #: Chart colours: readable on screen, distinct in grey when printed in black and white.
 PALETTE = (
@@ -47,13 +45,11 @@ PALETTE = (
     "#5b6b8c",
 )
 
-
 GREY = "#9aa4b1"
 
 
 #: The slice that groups masked rows in public mode.
 MASKED_GREY = "#dde2e8"
-
 
 FONT = '"DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif'
 

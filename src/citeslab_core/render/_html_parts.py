@@ -65,10 +65,8 @@ if TYPE_CHECKING:
 #: How a value that does not exist (no declared share, nothing planned) is shown.
 NONE = "—"
 
-
 #: Animation types the key figure names apart (the seed counts them apart from workshops).
 ANIMATION_NOUNS = {"permanence": "permanence", "reunion_partenariale": "reunion_partenariale"}
-
 
 BULLET = re.compile(r"^\s*(?:[-–—•*➢>·]\s*)+")
 
