@@ -302,8 +302,11 @@ def from_data(d: dict[str, Any]) -> Bilan:
     """The bilan of a parsed ``citeslab.bilan/1`` document (floats read as Decimal)."""
     if d.get("public") is True:
         raise BilanFileMasked
-    ind = d["indicateurs"]
     plan = d["financement_prevu_realise"]
+    rows: dict[str, Any] = {
+        field: tuple(_record(make, readers, row) for row in d[key])
+        for field, (key, make, readers) in _ROW_LISTS.items()
+    }
     return Bilan(
         site=_text(d["site"]),
         host=_opt_text(d["structure_porteuse"]),
@@ -316,84 +319,8 @@ def from_data(d: dict[str, Any]) -> Bilan:
         new=_count(d["nouveaux"]),
         tables={key: _table(key, rows) for key, rows in d["tables"].items()},
         without_orientation=_count(d["orientation_premier_rdv_sans_orientation"]),
-        indicators=Indicators(
-            accompanied=_count(ind["accompagnes"]),
-            new=_count(ind["nouveaux"]),
-            women=_count(ind["femmes"]),
-            qpv_residents=_count(ind["residents_qpv"]),
-            under_26=_count(ind["moins_26_ans"]),
-            job_seekers=_count(ind["demandeurs_emploi"]),
-            minimum_benefits=_count(ind["beneficiaires_minima_sociaux"]),
-            orientations=_rows(ind["orientations_premier_rdv"]),
-            creations=_count(ind["creations"]),
-            positive_exits=_count(ind["sorties_positives"]),
-            programme_entries=_count(ind["entrees_programmes"]),
-            animations_held=_count(ind["animations_realisees"]),
-            animation_participants=_count(ind["participants_animations"]),
-        ),
-        programmes=tuple(
-            ProgrammeRow(_text(p["programme"]), _count(p["orientes"]), _count(p["retenus"]))
-            for p in d["programmes"]
-        ),
-        animations=tuple(
-            AnimationRow(
-                _text(a["code"]),
-                _text(a["libelle"]),
-                _count(a["nombre"]),
-                _count(a["participants"]),
-            )
-            for a in d["animations"]
-        ),
-        planned_animations=tuple(
-            PlannedRow(
-                _text(a["code"]),
-                _text(a["libelle"]),
-                _count(a["prevues"]),
-                _count(a["realisees"]),
-            )
-            for a in d["animations_prevues"]
-        ),
-        animations_in_qpv=tuple(
-            QpvAnimationRow(
-                _text(a["quartier"]),
-                _opt_text(a["code_qpv"]),
-                _count(a["nombre"]),
-                _count(a["participants"]),
-            )
-            for a in d["animations_qpv"]
-        ),
-        partnerships=tuple(
-            PartnershipRow(
-                _text(p["partenaire"]),
-                None if p["categorie"] is None else _code(PartnershipCategory, p["categorie"]),
-                _opt_text(p["action"]),
-                None if p["date"] is None else PartialDate.from_iso(p["date"]),
-            )
-            for p in d["partenariats"]
-        ),
-        reach=tuple(
-            ReachRow(
-                _text(r["quartier"]),
-                _opt_text(r["code_qpv"]),
-                _count(r["population"]),
-                _count(r["accompagnes"]),
-                _opt_decimal(r["pour_mille"]),
-            )
-            for r in d["portee"]
-        ),
-        qpv_breakdown=tuple(
-            QpvRow(
-                _text(q["quartier"]),
-                _opt_text(q["code_qpv"]),
-                _count(q["accompagnes"]),
-                _table("sexe", q["sexe"], _count(q["accompagnes"])),
-                _table("tranche_age", q["tranche_age"], _count(q["accompagnes"])),
-            )
-            for q in d["qpv"]
-        ),
-        prescribers=tuple(
-            Prescriber(_text(p["prescripteur"]), _count(p["effectif"])) for p in d["prescripteurs"]
-        ),
+        indicators=_indicators(d["indicateurs"]),
+        qpv_breakdown=tuple(map(_qpv_row, d["qpv"])),
         funding=_funding(d["financement"]),
         funding_plan=None
         if plan is None
@@ -406,24 +333,126 @@ def from_data(d: dict[str, Any]) -> Bilan:
         funding_years=tuple(
             y for y in map(_funding, d["financements_pluriannuels"]) if y is not None
         ),
-        texts=tuple(TextRow(_text(t["section"]), _text(t["texte"])) for t in d["textes"]),
-        checks=tuple(
-            Check(_text(c["code"]), _severity(c["gravite"]), _text(c["message"]))
-            for c in d["controles"]
-        ),
         financial_report=_crf(d.get("compte_rendu_financier")),
         provenance=_provenance(d.get("provenance")),
         subset=d.get("sous_ensemble") is True,
-        orientations_period=tuple(
-            OrientationPeriodRow(
-                _text(o["code"]),
-                _text(o["libelle"]),
-                _count(o["personnes"]),
-                _count(o["orientations"]),
-                _count(o["part"]),
-            )
-            for o in d["orientations_periode"]
-        ),
         orientations_period_persons=_count(d["orientations_periode_personnes"]),
         sites=tuple(from_data(site) for site in d.get("sites", ())),
+        **rows,
     )
+
+
+def _indicators(ind: dict[str, Any]) -> Indicators:
+    return Indicators(
+        accompanied=_count(ind["accompagnes"]),
+        new=_count(ind["nouveaux"]),
+        women=_count(ind["femmes"]),
+        qpv_residents=_count(ind["residents_qpv"]),
+        under_26=_count(ind["moins_26_ans"]),
+        job_seekers=_count(ind["demandeurs_emploi"]),
+        minimum_benefits=_count(ind["beneficiaires_minima_sociaux"]),
+        orientations=_rows(ind["orientations_premier_rdv"]),
+        creations=_count(ind["creations"]),
+        positive_exits=_count(ind["sorties_positives"]),
+        programme_entries=_count(ind["entrees_programmes"]),
+        animations_held=_count(ind["animations_realisees"]),
+        animation_participants=_count(ind["participants_animations"]),
+    )
+
+
+def _qpv_row(q: dict[str, Any]) -> QpvRow:
+    accompanied = _count(q["accompagnes"])
+    return QpvRow(
+        _text(q["quartier"]),
+        _opt_text(q["code_qpv"]),
+        accompanied,
+        _table("sexe", q["sexe"], accompanied),
+        _table("tranche_age", q["tranche_age"], accompanied),
+    )
+
+
+def _record(make: Any, readers: Sequence[tuple[str, Any]], row: dict[str, Any]) -> Any:
+    """``make`` called with each key of ``row`` read by its reader, in order."""
+    return make(*(read(row[key]) for key, read in readers))
+
+
+def _partnership_category(value: object) -> PartnershipCategory | None:
+    return None if value is None else _code(PartnershipCategory, value)
+
+
+def _opt_partial_date(value: object) -> PartialDate | None:
+    return None if value is None else PartialDate.from_iso(_text(value))
+
+
+#: The bilan's lists of rows: the Bilan field, its JSON key, the row class, and the
+#: JSON keys of the row's fields in order, each with how it is read.
+_ROW_LISTS: dict[str, tuple[str, Any, tuple[tuple[str, Any], ...]]] = {
+    "programmes": (
+        "programmes",
+        ProgrammeRow,
+        (("programme", _text), ("orientes", _count), ("retenus", _count)),
+    ),
+    "animations": (
+        "animations",
+        AnimationRow,
+        (("code", _text), ("libelle", _text), ("nombre", _count), ("participants", _count)),
+    ),
+    "planned_animations": (
+        "animations_prevues",
+        PlannedRow,
+        (("code", _text), ("libelle", _text), ("prevues", _count), ("realisees", _count)),
+    ),
+    "animations_in_qpv": (
+        "animations_qpv",
+        QpvAnimationRow,
+        (
+            ("quartier", _text),
+            ("code_qpv", _opt_text),
+            ("nombre", _count),
+            ("participants", _count),
+        ),
+    ),
+    "partnerships": (
+        "partenariats",
+        PartnershipRow,
+        (
+            ("partenaire", _text),
+            ("categorie", _partnership_category),
+            ("action", _opt_text),
+            ("date", _opt_partial_date),
+        ),
+    ),
+    "reach": (
+        "portee",
+        ReachRow,
+        (
+            ("quartier", _text),
+            ("code_qpv", _opt_text),
+            ("population", _count),
+            ("accompagnes", _count),
+            ("pour_mille", _opt_decimal),
+        ),
+    ),
+    "prescribers": (
+        "prescripteurs",
+        Prescriber,
+        (("prescripteur", _text), ("effectif", _count)),
+    ),
+    "texts": ("textes", TextRow, (("section", _text), ("texte", _text))),
+    "checks": (
+        "controles",
+        Check,
+        (("code", _text), ("gravite", _severity), ("message", _text)),
+    ),
+    "orientations_period": (
+        "orientations_periode",
+        OrientationPeriodRow,
+        (
+            ("code", _text),
+            ("libelle", _text),
+            ("personnes", _count),
+            ("orientations", _count),
+            ("part", _count),
+        ),
+    ),
+}
