@@ -83,15 +83,11 @@ def test_the_wording_uses_the_ascii_apostrophe() -> None:
     """The spec, the vocabularies and the workbook write d'emploi: the outputs' own words
     never mix in U+2019 (the page had « Bilan d\u2019activité » above « Indicateurs
     d'activité »)."""
-    sources = [
-        *(SRC / "citeslab_core" / "render").glob("*.py"),
-        SRC / "citeslab_core" / "french.py",
-        SRC / "citeslab_core" / "outline.py",
-        SRC / "citeslab_core" / "templates" / "bilan.html",
-        *(SRC / "citeslab_exporters").glob("*.py"),
-    ]
-    for path in sources:
-        assert "\u2019" not in path.read_text(encoding="utf-8"), path
+    for path in [*SRC.rglob("*.py"), *SRC.rglob("*.html")]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            # vocabularies.normalize reads either apostrophe in a workbook's cells
+            if "\u2019" in line and not line.startswith("_SEPARATORS = "):
+                pytest.fail(f"{path.relative_to(SRC)}:{number}: {line.strip()}")
     assert not any("\u2019" in form for forms in french.COUNTED.values() for form in forms)
 
 

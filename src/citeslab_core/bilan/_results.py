@@ -109,7 +109,7 @@ POSITIVE_EXITS: tuple[ExitResult, ...] = (
 #: (the seed's words); any other section is titled by its own name.
 TEXT_SECTION_TITLES: Mapping[str, str] = {
     "points_forts": "Les points forts du dispositif",
-    "points_amelioration": "Les points d’amélioration pour faire perdurer le dispositif",
+    "points_amelioration": "Les points d'amélioration pour faire perdurer le dispositif",
     "perspectives": "Perspectives",
 }
 
