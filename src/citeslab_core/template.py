@@ -298,18 +298,29 @@ def _field_name(cls: type, column: str) -> str:
 def build_template() -> bytes:
     """The empty workbook, as ``.xlsx`` bytes (see the module's notes)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
     wb = Workbook()
     notice = wb.active
     assert notice is not None  # a new workbook has one sheet
     notice.title = "notice"
-
-    # -- the lists (their sheet is written last): the drop-downs point to them -----------
+    # The lists (their sheet is written last): the drop-downs point to them.
+    list_columns = _drop_down_lists()
     list_ranges: dict[str, str] = {}
+    for index, (name, labels) in enumerate(list_columns):
+        letter = column_letter(index)
+        list_ranges[name] = f"{_LIST_SHEET}!${letter}$2:${letter}${len(labels) + 1}"
+    _write_notice(notice)
+    _write_structure(wb.create_sheet("structure", 1))
+    for table, cls, _ in TABLES:
+        _write_table_sheet(wb.create_sheet(table), table, cls, list_ranges)
+    _write_lists(wb.create_sheet(_LIST_SHEET), list_columns)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _drop_down_lists() -> list[tuple[str, list[str]]]:
+    """Each vocabulary's labels (once, in the order of the tables), then oui/non."""
     list_columns: list[tuple[str, list[str]]] = []
     seen: set[str] = set()
     for _, cls, _ in TABLES:
@@ -318,11 +329,13 @@ def build_template() -> bytes:
                 seen.add(vocabulary.vocabulary_name)
                 list_columns.append((vocabulary.vocabulary_name, [m.label for m in vocabulary]))
     list_columns.append(("oui_non", list(_BOOLEAN_LIST)))
-    for index, (name, labels) in enumerate(list_columns):
-        letter = column_letter(index)
-        list_ranges[name] = f"{_LIST_SHEET}!${letter}$2:${letter}${len(labels) + 1}"
+    return list_columns
 
-    # -- the notice ---------------------------------------------------------------------
+
+def _write_notice(notice: Any) -> None:
+    """The first sheet: how to fill the workbook, then every sheet and column explained."""
+    from openpyxl.styles import Alignment, Font
+
     notice.append(["Modèle de classeur CitésLab"])
     notice["A1"].font = Font(bold=True, size=14)
     notice.append(
@@ -339,7 +352,7 @@ def build_template() -> bytes:
     notice.append([])
     notice.append(["feuille", "colonne", "code", "obligatoire", "contenu", "valeurs acceptées"])
     for cell in notice[4]:
-        cell.font = bold
+        cell.font = Font(bold=True)
     notice.append(["structure", "", "", "non", SHEET_HELP["structure"], ""])
     for key in (*STRUCTURE_KEYS, "plafond"):
         notice.append(["structure", key, key, "non", STRUCTURE_HELP[key], ""])
@@ -360,13 +373,17 @@ def build_template() -> bytes:
     _account_notice(notice)
     for letter, width in zip("ABCDEF", (14, 26, 20, 12, 70, 70), strict=True):
         notice.column_dimensions[letter].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row in notice.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = wrap
     notice.freeze_panes = "A5"
 
-    # -- structure ----------------------------------------------------------------------
-    structure = wb.create_sheet("structure", 1)
+
+def _write_structure(structure: Any) -> None:
+    """The ``structure`` sheet: every key, the policies' defaults filled in."""
+    from openpyxl.styles import Font
+
     structure.append(
         [column_label("structure", "cle"), column_label("structure", "valeur"), "_explication"]
     )
@@ -382,55 +399,61 @@ def build_template() -> bytes:
         structure.append([key, defaults.get(key), STRUCTURE_HELP[key]])
     for funder in Funder:
         structure.append([f"plafond_{funder.code}", None, f"plafond {of(funder.label)} (%)"])
-    _style_header(structure, bold, (34, 30, 80))
+    _style_header(structure, Font(bold=True), (34, 30, 80))
 
-    # -- one sheet per table ------------------------------------------------------------
-    for table, cls, _ in TABLES:
-        ws = wb.create_sheet(table)
-        columns = [str(f.metadata["column"]) for f in attrs.fields(cls)]
-        ws.append([column_label(table, c) for c in columns])
-        widths = [max(14, len(column_label(table, c)) + 4) for c in columns]
-        vocabularies = vocabulary_columns(cls)
-        booleans = _boolean_columns(cls)
-        lists = _list_columns(cls)
-        for index, column in enumerate(columns):
-            letter = column_letter(index)
-            list_name = None
-            if column in vocabularies:
-                list_name = vocabularies[column].vocabulary_name
-                widths[index] = max(widths[index], 28)
-            elif column in booleans:
-                list_name = "oui_non"
-            if list_name is None:
-                continue
-            validation = DataValidation(
-                type="list",
-                formula1=list_ranges[list_name],
-                allow_blank=True,
-                showDropDown=False,  # False shows the arrow (the XML flag's odd meaning)
-                showErrorMessage=True,
-                errorStyle="warning",
-                errorTitle="Valeur hors liste",
-                error="Choisissez une valeur de la liste (son code est accepté aussi).",
+
+def _write_table_sheet(ws: Any, table: str, cls: type, list_ranges: dict[str, str]) -> None:
+    """One table's sheet: its headers, a drop-down on each vocabulary or yes/no column."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    columns = [str(f.metadata["column"]) for f in attrs.fields(cls)]
+    ws.append([column_label(table, c) for c in columns])
+    widths = [max(14, len(column_label(table, c)) + 4) for c in columns]
+    vocabularies = vocabulary_columns(cls)
+    booleans = _boolean_columns(cls)
+    lists = _list_columns(cls)
+    for index, column in enumerate(columns):
+        letter = column_letter(index)
+        list_name = None
+        if column in vocabularies:
+            list_name = vocabularies[column].vocabulary_name
+            widths[index] = max(widths[index], 28)
+        elif column in booleans:
+            list_name = "oui_non"
+        if list_name is None:
+            continue
+        validation = DataValidation(
+            type="list",
+            formula1=list_ranges[list_name],
+            allow_blank=True,
+            showDropDown=False,  # False shows the arrow (the XML flag's odd meaning)
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle="Valeur hors liste",
+            error="Choisissez une valeur de la liste (son code est accepté aussi).",
+        )
+        if column in lists:  # several values in one cell: the list only suggests
+            validation.errorStyle = "information"
+            validation.error = (
+                "Plusieurs valeurs s'écrivent séparées par des virgules (mardi, jeudi)."
             )
-            if column in lists:  # several values in one cell: the list only suggests
-                validation.errorStyle = "information"
-                validation.error = (
-                    "Plusieurs valeurs s'écrivent séparées par des virgules (mardi, jeudi)."
-                )
-            validation.add(f"{letter}2:{letter}1048576")
-            ws.add_data_validation(validation)
-        _style_header(ws, bold, widths)
-    lists = wb.create_sheet(_LIST_SHEET)
+        validation.add(f"{letter}2:{letter}1048576")
+        ws.add_data_validation(validation)
+    _style_header(ws, Font(bold=True), widths)
+
+
+def _write_lists(lists: Any, list_columns: list[tuple[str, list[str]]]) -> None:
+    """The hidden sheet of the drop-downs' labels, one column per list."""
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
     for index, (name, labels) in enumerate(list_columns):
         lists.cell(1, index + 1, name).font = bold
         for offset, label in enumerate(labels, start=2):
             lists.cell(offset, index + 1, label)
         lists.column_dimensions[column_letter(index)].width = 40
     lists.sheet_state = "hidden"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _account_notice(notice: Any) -> None:
