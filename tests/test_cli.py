@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from citeslab_core.cli import COMMANDS, main
+from citeslab_core.cli import main
+from citeslab_core.cli._main import COMMANDS
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:

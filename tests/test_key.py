@@ -14,12 +14,12 @@ import pytest
 
 from citeslab_core.bilan import Bilan
 from citeslab_core.cli import main
+from citeslab_core.cli._exporter_help import exporter_help
 from citeslab_core.plugins import (
     EXPORTER_API_VERSION,
     ExportFile,
     ExportOptions,
     Registry,
-    exporter_help,
 )
 from citeslab_core.privacy import KEY_ENV, NEW_KEY_BYTES, ParticipantRow, load_key
 

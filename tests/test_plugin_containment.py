@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from citeslab_core.cli import main
+from citeslab_core.cli._export import run_export_command
+from citeslab_core.cli._exporter_help import describe_exporters
 from citeslab_core.example import load_example
 from citeslab_core.plugins import (
     IsolatedExporter,
     PluginError,
     Registry,
-    describe_exporters,
-    run_export_command,
 )
 from citeslab_core.privacy import KEY_ENV
 

@@ -18,6 +18,8 @@ from openpyxl import load_workbook
 
 from citeslab_core.bilan import Bilan
 from citeslab_core.cli import main
+from citeslab_core.cli._export import run_export_command
+from citeslab_core.cli._exporter_help import describe_exporters
 from citeslab_core.errors import UsageError
 from citeslab_core.model import Dataset
 from citeslab_core.plugins import (
@@ -27,8 +29,6 @@ from citeslab_core.plugins import (
     PluginError,
     Registry,
     check_file_name,
-    describe_exporters,
-    run_export_command,
 )
 from citeslab_core.privacy import KEY_ENV, ParticipantRow
 

@@ -1,4 +1,4 @@
-"""The exporter plug-in contract, the registry that finds plug-ins, and the export command.
+"""The exporter plug-in contract and the registry that finds plug-ins.
 
 The contract
 ============
@@ -23,7 +23,7 @@ period) into files. It is any object with these attributes (:class:`Exporter` is
     returns a sequence of :class:`ExportFile`. It is pure: no file system, no network, no
     clock needed. ``participants`` is ``None`` unless ``needs_participants``.
 
-Two optional attributes feed ``citeslab export NAME --help`` (:func:`exporter_help`).
+Two optional attributes feed ``citeslab export NAME --help`` (the command line shows them).
 An exporter without them keeps working, and one whose attribute of that name holds
 something else (not a text, not a list of texts) is not refused: its help just leaves
 that part out.
@@ -100,10 +100,7 @@ process); ``Registry.from_entry_points(isolate=False)`` runs every plug-in in-pr
 from __future__ import annotations
 
 import os
-import sys
-import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
 import attrs
@@ -111,11 +108,9 @@ import attrs
 from citeslab_core.errors import PluginError, UsageError
 
 if TYPE_CHECKING:
-    import datetime as dt
     from importlib.metadata import EntryPoint
 
     from citeslab_core.bilan import Bilan
-    from citeslab_core.model import Dataset
     from citeslab_core.privacy import ParticipantRow
 
 __all__ = [
@@ -686,280 +681,3 @@ def export_contained(
     except BaseException as exc:  # a plug-in's bug or exit: name it, go on
         raise PluginError(f"l'exportateur « {name} » a échoué : {exception_text(exc)}") from None
 
-
-def _warn(message: str) -> None:
-    print(f"citeslab : attention : {message}", file=sys.stderr)
-
-
-def _check_output_folder(output: Path) -> None:
-    """Refuse now (before any computation) a folder that cannot be created or written."""
-    if output.exists():
-        if not output.is_dir():
-            raise UsageError(f"{output} existe et n'est pas un dossier")
-        if not os.access(output, os.W_OK | os.X_OK):
-            raise UsageError(f"le dossier {output} n'est pas accessible en écriture")
-        return
-    parent = output.absolute().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise UsageError(f"impossible de créer le dossier {output} ({parent} non modifiable)")
-
-
-def run_export_command(
-    *,
-    name: str,
-    load: Callable[[], Dataset],
-    start: dt.date,
-    end: dt.date,
-    output: Path,
-    format: str | None,
-    public: bool,
-    force: bool,
-    key_file: Path | None,
-    environ: Mapping[str, str],
-    registry: Registry | None = None,
-    network: Callable[[], tuple[Bilan, Sequence[Dataset | None]]] | None = None,
-) -> int:
-    """``citeslab export``: run one exporter on the period's bilan and write its files.
-
-    ``network``, when given, replaces ``load``: it makes the bilan of several sites (and
-    gives each input's records, None for a bilan file); participant rows are then
-    pseudonymised with each site's name keyed in (docs/network.md).
-
-    Everything that can be refused is refused before the data is read: the exporter's
-    name, the format, ``--public`` for a participant-level exporter, the pseudonym key,
-    the output folder. Returns the exit code; usage errors raise
-    :class:`~citeslab_core.errors.UsageError`, data errors
-    :class:`~citeslab_core.errors.InvalidData`.
-    """
-    registry = registry if registry is not None else Registry.from_entry_points()
-    try:
-        loaded = registry.load(name)
-    except PluginError as exc:
-        raise UsageError(str(exc)) from None
-    info = loaded.info
-    formats = list(info.formats)
-    chosen = format if format is not None else formats[0]
-    if chosen not in formats:
-        raise UsageError(
-            f"l'exportateur « {name} » n'écrit pas le format « {chosen} ». "
-            f"Formats possibles : {', '.join(formats)}"
-        )
-    if public and info.needs_participants:
-        raise UsageError(
-            f"l'exportateur « {name} » écrit un fichier par personne, qui n'est pas un "
-            "document public : --public n'a pas de sens ici. Transmettez ce fichier au seul "
-            "financeur, sans --public."
-        )
-    key: bytes | None = None
-    if info.needs_participants:
-        from citeslab_core.privacy import PseudonymKeyError, load_key
-
-        try:
-            key = load_key(key_file, environ, warn=_warn)
-        except PseudonymKeyError as exc:
-            print(f"citeslab : erreur : {exc}", file=sys.stderr)
-            return 1
-    _check_output_folder(output)
-
-    if network is not None:
-        return _export_network(
-            network, loaded, name, start, end, output, chosen, public, force, key, environ
-        )
-    data = load()
-    from citeslab_core.bilan import compute_bilan
-    from citeslab_core.provenance import generation_time, stamp
-
-    bilan = stamp(
-        compute_bilan(data, start, end, public=public),
-        data,
-        generated=generation_time(environ),
-    )
-    participants = None
-    if key is not None:
-        from citeslab_core.privacy import build_participants
-
-        participants = build_participants(data, start, end, key=key, exporter=name)
-    del data  # the records are not needed any more, and never given to the plug-in
-    options = ExportOptions(format=chosen, public=public)
-    try:
-        files = export_contained(loaded, bilan, options, participants)
-    except PluginError as exc:
-        print(f"citeslab : erreur : {exc}", file=sys.stderr)
-        return 1
-
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        from citeslab_core.files import system_reason
-
-        raise UsageError(
-            f"impossible de créer le dossier {output} : {system_reason(exc)}"
-        ) from None
-    from citeslab_core.files import write_all_atomic
-
-    write_all_atomic(
-        [(output / f.name, f.data, f.private) for f in files],
-        force=force,
-    )
-    for f in files:
-        print(f"Écrit : {output / f.name}", file=sys.stderr)
-    return 0
-
-
-def _export_network(
-    network: Callable[[], tuple[Bilan, Sequence[Dataset | None]]],
-    loaded: LoadedExporter,
-    name: str,
-    start: dt.date,
-    end: dt.date,
-    output: Path,
-    chosen: str,
-    public: bool,
-    force: bool,
-    key: bytes | None,
-    environ: Mapping[str, str],
-) -> int:
-    """``citeslab export`` on a network's bilan: participant rows of every site's
-    records, each site's name keyed into the pseudonyms."""
-    from citeslab_core.provenance import generation_time, stamp
-
-    made, records = network()
-    bilan = stamp(made, None, generated=generation_time(environ))
-    participants = None
-    if key is not None:
-        if any(data is None for data in records):
-            raise UsageError(
-                f"l'exportateur « {name} » écrit un fichier par personne : il lui faut les "
-                "fiches de chaque site (classeur, dossier CSV ou JSON canonique), pas leurs "
-                "bilans JSON"
-            )
-        from citeslab_core.privacy import build_participants
-
-        participants = sorted(
-            (
-                row
-                for data in records
-                if data is not None
-                for row in build_participants(
-                    data, start, end, key=key, exporter=name, site=data.site.name
-                )
-            ),
-            key=lambda row: (row.entry_date or start.min, row.pseudonym),
-        )
-    options = ExportOptions(format=chosen, public=public)
-    try:
-        files = export_contained(loaded, bilan, options, participants)
-    except PluginError as exc:
-        print(f"citeslab : erreur : {exc}", file=sys.stderr)
-        return 1
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        from citeslab_core.files import system_reason
-
-        raise UsageError(
-            f"impossible de créer le dossier {output} : {system_reason(exc)}"
-        ) from None
-    from citeslab_core.files import write_all_atomic
-
-    write_all_atomic([(output / f.name, f.data, f.private) for f in files], force=force)
-    for f in files:
-        print(f"Écrit : {output / f.name}", file=sys.stderr)
-    return 0
-
-
-def describe_exporters(registry: Registry | None = None) -> str:
-    """``citeslab exporters``: the installed exporters and every load error, in French."""
-    registry = registry if registry is not None else Registry.from_entry_points()
-    loaded, failures = registry.load_all()
-    lines: list[str] = []
-    if loaded:
-        lines.append("Exportateurs installés :")
-        for item in loaded:
-            info = item.info
-            lines.append(f"- {info.name} : {info.title}")
-            lines.append(f"  formats : {', '.join(info.formats)}")
-            lines.append(f"  {_origin(item.distribution, item.version)}")
-            if info.needs_participants:
-                lines.append(
-                    "  fichier par personne : pseudonymes, clé requise "
-                    "(CITESLAB_PSEUDO_KEY ou --key-file)"
-                )
-    else:
-        lines.append("Aucun exportateur installé.")
-    if failures:
-        lines.append("")
-        lines.append("Exportateurs qui n'ont pas pu être chargés :")
-        for failure in failures:
-            lines.append(f"- {failure.name} ({failure.target})")
-            lines.append(f"  {_origin(failure.distribution, failure.version)}")
-            lines.append(f"  erreur : {failure.error}")
-    return "\n".join(lines)
-
-
-#: What each format's files are, for an exporter that does not say (``{p}``: the prefix).
-_DEFAULT_FILES = {
-    "xlsx": "{p}.xlsx : un classeur Excel, une feuille par tableau et une feuille « informations »",
-    "ods": "{p}.ods : un classeur OpenDocument (LibreOffice), une feuille par tableau",
-    "csv": "{p}_TABLEAU.csv : un fichier CSV par tableau (séparateur ;, pour Excel), et "
-    "datapackage.json qui décrit leurs colonnes",
-    "json": "{p}.json : un document JSON avec tous les tableaux",
-}
-
-
-def _files_lines(info: ExporterInfo) -> list[str]:
-    if info.file_help:
-        return list(info.file_help)
-    prefix = f"{info.name}_PERIODE"
-    return [
-        _DEFAULT_FILES.get(f, "{p}." + f + " : format " + f).format(p=prefix) for f in info.formats
-    ]
-
-
-def exporter_help(name: str, registry: Registry | None = None) -> str:
-    """``citeslab export NAME --help``: what this exporter writes, in which formats, with
-    which options, from the plug-in itself (so a third party's exporter has its own help).
-
-    An unknown name or an exporter that does not load gives the reason, in French."""
-    registry = registry if registry is not None else Registry.from_entry_points()
-    try:
-        info = registry.load(name).info
-    except (UsageError, PluginError) as exc:
-        return f"{exc}"
-    lines = [f"Exportateur « {info.name} » : {info.title}"]
-    if info.description.strip():
-        lines.append("")
-        lines += [textwrap.fill(line, 88) or "" for line in info.description.strip().splitlines()]
-    formats = list(info.formats)
-    lines += [
-        "",
-        "Formats : " + ", ".join(formats) + f" (par défaut : {formats[0]})",
-        "",
-        "Fichiers écrits (PERIODE : l'année, ou les dates de --from et --to) :",
-        *(
-            textwrap.fill(line, 88, initial_indent="  ", subsequent_indent="      ")
-            for line in _files_lines(info)
-        ),
-        "",
-        "Options :",
-        f"  --format FORMAT      le format des fichiers : {', '.join(formats)}",
-    ]
-    if info.needs_participants:
-        lines += [
-            "  --key-file FICHIER   la clé de pseudonymisation de la structure (obligatoire,",
-            "                       ou la variable CITESLAB_PSEUDO_KEY) ; pour la créer une",
-            "                       fois pour toutes : citeslab cle FICHIER",
-            "  --public             refusé : un fichier par personne n'est pas un document",
-            "                       public ; il est écrit lisible par vous seul",
-        ]
-    else:
-        lines.append("  --public             masquer les petits effectifs (document à diffuser)")
-    lines += [
-        "  --force              remplacer les fichiers qui existent déjà",
-        "",
-        f"Exemple : citeslab export {info.name} mon-classeur.xlsx --year 2023 -o envoi"
-        + (" --key-file cle.txt" if info.needs_participants else ""),
-    ]
-    return "\n".join(lines)
