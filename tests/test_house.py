@@ -12,11 +12,7 @@ GC_CALLS = {"disable", "enable", "freeze", "unfreeze", "collect", "set_threshold
 
 
 def _library_modules() -> list[Path]:
-    return [
-        path
-        for path in sorted(SRC.rglob("*.py"))
-        if COMMAND_LINE not in path.parents
-    ]
+    return [path for path in sorted(SRC.rglob("*.py")) if COMMAND_LINE not in path.parents]
 
 
 def test_no_library_module_touches_the_garbage_collector() -> None:

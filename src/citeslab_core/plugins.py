@@ -680,4 +680,3 @@ def export_contained(
         raise UsageError(exception_message(exc)) from None
     except BaseException as exc:  # a plug-in's bug or exit: name it, go on
         raise PluginError(f"l'exportateur « {name} » a échoué : {exception_text(exc)}") from None
-
