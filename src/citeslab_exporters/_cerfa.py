@@ -564,11 +564,25 @@ class _Ods:
 
 
 def to_ods(sheets: Sequence[Sheet], *, title: str) -> bytes:
-    """The sheets as an OpenDocument spreadsheet (odfpy), A4, one page wide."""
-    ods = _Ods(title)
-    for sheet in sheets:
-        ods.add(sheet)
-    return ods.bytes()
+    """The sheets as an OpenDocument spreadsheet (odfpy), A4, one page wide.
+
+    The file declares its own namespaces only: odfpy keeps one table of the namespaces
+    any element of the process has used (a document read before, by pandas say, adds
+    chart and draw), so the table is emptied for the writing and put back after; the
+    same sheets give the same bytes whatever the process did before.
+    """
+    from odf.element import Element
+
+    seen = dict(Element.namespaces)
+    Element.namespaces.clear()
+    try:
+        ods = _Ods(title)
+        for sheet in sheets:
+            ods.add(sheet)
+        return ods.bytes()
+    finally:
+        Element.namespaces.clear()
+        Element.namespaces.update(seen)
 
 
 def tables_to_ods(tables: Sequence[DataTable], *, title: str) -> bytes:
