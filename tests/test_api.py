@@ -49,8 +49,7 @@ def documented() -> dict[str, set[str]]:
 def test_the_page_documents_the_package_and_the_plugin_kit() -> None:
     assert set(documented()) == {
         "citeslab_core",
-        "citeslab_core.plugins",
-        "citeslab_core.tabular",
+        "citeslab_core.exporting",
         "citeslab_core.privacy",
     }
 

@@ -22,8 +22,8 @@ from citeslab_core.calendar import Calendar, build_calendar
 from citeslab_core.cli import main
 from citeslab_core.dates import PartialDate
 from citeslab_core.example import load_example
+from citeslab_core.exporting import ExportOptions, Registry
 from citeslab_core.model import Animation, Dataset, Event, Permanence, Person
-from citeslab_core.plugins import ExportOptions, Registry
 from citeslab_core.render.json import render as render_json
 from citeslab_core.vocabularies import AnimationStatus, AnimationType, EventType, Weekday
 from citeslab_exporters.calendrier import events_table, exporter, to_html, to_ics

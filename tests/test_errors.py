@@ -79,7 +79,7 @@ def test_every_error_is_a_citeslab_error(name: str) -> None:
 @pytest.mark.parametrize(
     ("module", "name"),
     [
-        ("citeslab_core.plugins", "PluginError"),
+        ("citeslab_core.exporting", "PluginError"),
         ("citeslab_core.privacy", "PseudonymKeyError"),
         ("citeslab_core.model", "InvalidDataset"),
         ("citeslab_core.readers.workbook", "UnreadableFile"),

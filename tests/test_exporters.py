@@ -22,8 +22,8 @@ from openpyxl import load_workbook
 from citeslab_core.bilan import TABLE_KEYS, Bilan, compute_bilan
 from citeslab_core.cli import main
 from citeslab_core.errors import UsageError
+from citeslab_core.exporting import Exporter, ExportFile, ExportOptions
 from citeslab_core.model import Dataset, Event, Neighbourhood, Person, private_fields
-from citeslab_core.plugins import Exporter, ExportFile, ExportOptions
 from citeslab_core.privacy import KEY_ENV, build_participants
 from citeslab_core.vocabularies import EventType, ExitResult, Funder, ResidenceStatus
 from citeslab_exporters import bpi, contrat_de_ville, pic

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from citeslab_core import french, tabular
+from citeslab_core import exporting, french
 from citeslab_core.bilan import Indicators, compute_bilan
 from citeslab_core.comparison import compare
 from citeslab_core.example import load_example
@@ -92,8 +92,8 @@ def test_the_wording_uses_the_ascii_apostrophe() -> None:
 
 
 def test_a_masked_count_is_written_from_one_definition() -> None:
-    """french.MASKED is the one ``s``; tabular's cell value and every reader refer to it."""
-    assert tabular.MASKED.value == tabular.MASKED_TEXT == french.MASKED == "s"
+    """french.MASKED is the one ``s``; the export cell value and every reader refer to it."""
+    assert exporting.MASKED.value == exporting.MASKED_TEXT == french.MASKED == "s"
     found = []
     for path in SRC.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

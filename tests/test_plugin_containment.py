@@ -16,11 +16,7 @@ from citeslab_core.cli import main
 from citeslab_core.cli._export import run_export_command
 from citeslab_core.cli._exporter_help import describe_exporters
 from citeslab_core.example import load_example
-from citeslab_core.plugins import (
-    IsolatedExporter,
-    PluginError,
-    Registry,
-)
+from citeslab_core.exporting import IsolatedExporter, PluginError, Registry
 from citeslab_core.privacy import KEY_ENV
 
 KEY = "une clé de test suffisamment longue"
@@ -30,7 +26,7 @@ import gc
 import os
 import sys
 
-from citeslab_core.plugins import ExportFile
+from citeslab_core.exporting import ExportFile
 
 
 class Base:

@@ -21,8 +21,7 @@ from citeslab_core.cli import main
 from citeslab_core.cli._export import run_export_command
 from citeslab_core.cli._exporter_help import describe_exporters
 from citeslab_core.errors import UsageError
-from citeslab_core.model import Dataset
-from citeslab_core.plugins import (
+from citeslab_core.exporting import (
     EXPORTER_API_VERSION,
     ExportFile,
     ExportOptions,
@@ -30,6 +29,7 @@ from citeslab_core.plugins import (
     Registry,
     check_file_name,
 )
+from citeslab_core.model import Dataset
 from citeslab_core.privacy import KEY_ENV, ParticipantRow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,7 +139,7 @@ def test_a_duplicate_name_is_reported_and_the_first_kept() -> None:
 FAKE_MODULES = ("fake_boom", "fake_shapes", "fake_absent_module")
 
 FAKE_SHAPES = """
-from citeslab_core.plugins import ExportFile
+from citeslab_core.exporting import ExportFile
 
 class Good:
     name = "good"

@@ -21,16 +21,15 @@ from openpyxl import load_workbook
 from citeslab_core.bilan import Bilan, compute_bilan
 from citeslab_core.errors import UsageError
 from citeslab_core.example import load_example
-from citeslab_core.files import neutralise
-from citeslab_core.plugins import ExportOptions, Registry, check_exporter
-from citeslab_core.privacy import ParticipantRow, build_participants
-from citeslab_core.tabular import (
+from citeslab_core.exporting import (
     INDICATOR_COLUMNS,
     MASKED,
     Cell,
     Column,
     ColumnType,
+    ExportOptions,
     Masked,
+    Registry,
     Table,
     TableExporter,
     cell_text,
@@ -40,6 +39,9 @@ from citeslab_core.tabular import (
     to_json,
     to_xlsx,
 )
+from citeslab_core.exporting._contract import check_exporter
+from citeslab_core.files import neutralise
+from citeslab_core.privacy import ParticipantRow, build_participants
 from strategies import texts
 
 # -- neutralise -------------------------------------------------------------------------

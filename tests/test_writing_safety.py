@@ -23,9 +23,9 @@ from citeslab_core.bilan import compute_bilan
 from citeslab_core.cli import main
 from citeslab_core.errors import UsageError
 from citeslab_core.example import load_example
+from citeslab_core.exporting import ExportOptions
 from citeslab_core.files import check_writable, clean_text, write_atomic
 from citeslab_core.model import Dataset
-from citeslab_core.plugins import ExportOptions
 from citeslab_core.privacy import (
     KEY_ENV,
     MAX_KEY_FILE_BYTES,

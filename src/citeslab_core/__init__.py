@@ -39,6 +39,13 @@ if TYPE_CHECKING:
         UsageError,
     )
     from citeslab_core.example import load_example
+    from citeslab_core.exporting import (
+        Exporter,
+        ExportFile,
+        ExportOptions,
+        PluginError,
+        Registry,
+    )
     from citeslab_core.followup import FollowUp
     from citeslab_core.followup import followup as compute_followup
     from citeslab_core.model import (
@@ -56,13 +63,6 @@ if TYPE_CHECKING:
     )
     from citeslab_core.network import network_bilan
     from citeslab_core.periods import Period
-    from citeslab_core.plugins import (
-        Exporter,
-        ExportFile,
-        ExportOptions,
-        PluginError,
-        Registry,
-    )
     from citeslab_core.readers import read_input
     from citeslab_core.rules import Finding, Severity
     from citeslab_core.rules import check as check_rules
@@ -205,11 +205,11 @@ _LAZY: dict[str, str] = {
     "Text": "citeslab_core.model",
     "network_bilan": "citeslab_core.network",
     "Period": "citeslab_core.periods",
-    "ExportFile": "citeslab_core.plugins",
-    "Exporter": "citeslab_core.plugins",
-    "ExportOptions": "citeslab_core.plugins",
-    "PluginError": "citeslab_core.plugins",
-    "Registry": "citeslab_core.plugins",
+    "ExportFile": "citeslab_core.exporting",
+    "Exporter": "citeslab_core.exporting",
+    "ExportOptions": "citeslab_core.exporting",
+    "PluginError": "citeslab_core.exporting",
+    "Registry": "citeslab_core.exporting",
     "read_input": "citeslab_core.readers",
     "Finding": "citeslab_core.rules",
     "Severity": "citeslab_core.rules",

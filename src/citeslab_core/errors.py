@@ -6,7 +6,7 @@ Every message is French, because it is read by a chef de projet, not by a develo
 
 Every exception class of the library is defined here, under :class:`CitesLabError`
 (``tests/test_errors.py`` checks it); the modules that raise them re-export them, so
-``from citeslab_core.plugins import PluginError`` keeps working.
+``from citeslab_core.exporting import PluginError`` (the plug-in kit) works too.
 """
 
 from __future__ import annotations

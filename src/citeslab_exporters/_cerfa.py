@@ -16,7 +16,7 @@ cells:
 
 Amounts are number cells with a euro format, gaps in percent number cells (a number of
 percent, ``-50.0``, shown ``-50,0 %``), every text goes through
-:func:`citeslab_core.tabular.cell_text` (formula injection), and each sheet prints on A4
+:func:`citeslab_core.exporting.cell_text` (formula injection), and each sheet prints on A4
 (landscape), one page wide.
 """
 
@@ -30,13 +30,22 @@ from typing import Any
 
 import attrs
 
-from citeslab_core.accounts import Side
-from citeslab_core.bilan import NON_RENSEIGNE, TEXT_SECTION_TITLES, Bilan
-from citeslab_core.crf import CrfLine, CrfTotal, FinancialReport
-from citeslab_core.french import format_period, format_rate
-from citeslab_core.tabular import MASKED_TEXT, cell_text
-from citeslab_core.tabular import Table as DataTable
-from citeslab_core.vocabularies import AgeBracket, Sex
+from citeslab_core.exporting import (
+    MASKED_TEXT,
+    NON_RENSEIGNE,
+    TEXT_SECTION_TITLES,
+    AgeBracket,
+    Bilan,
+    CrfLine,
+    CrfTotal,
+    FinancialReport,
+    Sex,
+    Side,
+    cell_text,
+    format_period,
+    format_rate,
+)
+from citeslab_core.exporting import Table as DataTable
 
 __all__ = ["Cell", "Sheet", "cerfa_sheets", "tables_to_ods", "to_ods", "to_xlsx"]
 
@@ -530,7 +539,7 @@ class _Ods:
         from odf.table import TableCell
         from odf.text import P
 
-        from citeslab_core.french import format_amount, format_count, format_decimal
+        from citeslab_core.exporting import format_amount, format_count, format_decimal
 
         value = cell.value
         if value is None:
@@ -588,7 +597,7 @@ def to_ods(sheets: Sequence[Sheet], *, title: str) -> bytes:
 def tables_to_ods(tables: Sequence[DataTable], *, title: str) -> bytes:
     """Export tables as an OpenDocument spreadsheet: one sheet per table, the header row
     bold, numbers as numbers (amounts in euros), a masked count written ``s``."""
-    from citeslab_core.tabular import ColumnType, Masked
+    from citeslab_core.exporting import ColumnType, Masked
 
     sheets = []
     for table in tables:

@@ -23,17 +23,18 @@ counts of the bilan are written ``s``.
 
 from __future__ import annotations
 
-from citeslab_core.bilan import TABLE_KEYS, Bilan
-from citeslab_core.french import format_share
-from citeslab_core.render.labels import indicator
-from citeslab_core.tabular import (
+from citeslab_core.exporting import (
     INDICATOR_COLUMNS,
+    TABLE_KEYS,
+    Bilan,
     Cell,
     Column,
     ColumnType,
     Table,
     TableExporter,
     count,
+    format_share,
+    indicator,
 )
 
 __all__ = [

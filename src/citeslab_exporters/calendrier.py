@@ -32,18 +32,28 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from citeslab_core.calendar import TIME_ZONE, Calendar, CalendarEntry, EntryKind
-from citeslab_core.dates import Precision
-from citeslab_core.errors import UsageError
-from citeslab_core.files import clean_text
-from citeslab_core.french import format_day, format_period
-from citeslab_core.plugins import ExportFile, ExportOptions
-from citeslab_core.tabular import Column, ColumnType, Table, bilan_files, period_slug
-from citeslab_core.vocabularies import AnimationType
+from citeslab_core.exporting import (
+    TIME_ZONE,
+    AnimationType,
+    Calendar,
+    CalendarEntry,
+    Column,
+    ColumnType,
+    EntryKind,
+    ExportFile,
+    ExportOptions,
+    Precision,
+    Table,
+    UsageError,
+    bilan_files,
+    clean_text,
+    format_day,
+    format_period,
+    period_slug,
+)
 
 if TYPE_CHECKING:
-    from citeslab_core.bilan import Bilan
-    from citeslab_core.privacy import ParticipantRow
+    from citeslab_core.exporting import Bilan, ParticipantRow
 
 __all__ = ["CalendarExporter", "events_table", "exporter", "to_html", "to_ics"]
 

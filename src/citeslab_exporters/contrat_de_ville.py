@@ -38,29 +38,37 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from citeslab_core.bilan import NON_RENSEIGNE, Bilan, QpvRow
-from citeslab_core.bilan import Table as BilanTable
-from citeslab_core.crf import CrfLine, CrfTotal
-from citeslab_core.french import format_rate
-from citeslab_core.funding import FundingPlanRow, FundingYear
-from citeslab_core.plugins import ExportFile, ExportOptions
-from citeslab_core.render.labels import indicator
-from citeslab_core.tabular import (
+from citeslab_core.exporting import (
     MASKED,
+    NON_RENSEIGNE,
+    AgeBracket,
+    Bilan,
     Cell,
     Column,
     ColumnType,
+    CrfLine,
+    CrfTotal,
+    ExportFile,
+    ExportOptions,
+    Funder,
+    FundingNature,
+    FundingPlanRow,
+    FundingYear,
+    QpvRow,
+    Sex,
     Table,
     TableExporter,
     count,
+    format_rate,
+    indicator,
     info_table,
     period_slug,
 )
-from citeslab_core.vocabularies import AgeBracket, Funder, FundingNature, Sex
+from citeslab_core.exporting import PortraitTable as PortraitTable
 from citeslab_exporters._cerfa import cerfa_sheets, tables_to_ods, to_ods, to_xlsx
 
 if TYPE_CHECKING:
-    from citeslab_core.privacy import ParticipantRow
+    from citeslab_core.exporting import ParticipantRow
 
 __all__ = [
     "ContratDeVilleExporter",
@@ -108,7 +116,7 @@ _FINANCE_COLUMNS = (
 )
 
 
-def _cells(table: BilanTable, codes: Sequence[tuple[str, str]]) -> list[Cell]:
+def _cells(table: PortraitTable, codes: Sequence[tuple[str, str]]) -> list[Cell]:
     """The counts of ``codes`` in a bilan table: a code with no row counts 0 (the bilan
     lists every code, and ``non_renseigne`` only when it is not 0)."""
     cells: list[Cell] = []

@@ -24,17 +24,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from citeslab_core.bilan import EN_COURS, Bilan
-from citeslab_core.privacy import ParticipantRow
-from citeslab_core.render.labels import indicator
-from citeslab_core.tabular import (
+from citeslab_core.exporting import (
+    EN_COURS,
     INDICATOR_COLUMNS,
+    Bilan,
     Cell,
     Column,
     ColumnType,
+    ParticipantRow,
     Table,
     TableExporter,
     count,
+    indicator,
 )
 
 __all__ = ["exporter", "participants_table", "summary_table"]

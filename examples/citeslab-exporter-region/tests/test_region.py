@@ -6,9 +6,8 @@ import datetime as dt
 import io
 from importlib.metadata import entry_points
 
-from citeslab_core.bilan import compute_bilan
-from citeslab_core.example import load_example
-from citeslab_core.plugins import EXPORTER_API_VERSION, ExportOptions, Registry
+from citeslab_core import compute_bilan, load_example
+from citeslab_core.exporting import EXPORTER_API_VERSION, ExportOptions, Registry
 from openpyxl import load_workbook
 
 from citeslab_exporter_region import exporter

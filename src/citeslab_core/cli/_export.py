@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from citeslab_core.bilan import Bilan
+    from citeslab_core.exporting import ExportFile, LoadedExporter, Registry
     from citeslab_core.model import Dataset
-    from citeslab_core.plugins import ExportFile, LoadedExporter, Registry
     from citeslab_core.privacy import ParticipantRow
 
 __all__ = ["cmd_export", "cmd_exporters", "run_export_command"]
@@ -137,7 +137,8 @@ def run_export_command(
     :class:`~citeslab_core.errors.InvalidData`.
     """
     from citeslab_core.errors import PluginError
-    from citeslab_core.plugins import Registry, export_contained
+    from citeslab_core.exporting import Registry
+    from citeslab_core.exporting._contract import export_contained
     from citeslab_core.provenance import generation_time, stamp
 
     registry = registry if registry is not None else Registry.from_entry_points()
@@ -164,7 +165,7 @@ def run_export_command(
         bilan = stamp(made, data, generated=generation_time(environ))
         participants = _participants(data, name, start, end, key)
         del data  # the records are not needed any more, and never given to the plug-in
-    from citeslab_core.plugins import ExportOptions
+    from citeslab_core.exporting import ExportOptions
 
     try:
         options = ExportOptions(format=chosen, public=public)

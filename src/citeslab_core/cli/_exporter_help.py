@@ -7,10 +7,11 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from citeslab_core.errors import PluginError, UsageError
-from citeslab_core.plugins import Registry, _origin
+from citeslab_core.exporting import Registry
+from citeslab_core.exporting._contract import origin
 
 if TYPE_CHECKING:
-    from citeslab_core.plugins import ExporterInfo
+    from citeslab_core.exporting import ExporterInfo
 
 __all__ = ["describe_exporters", "exporter_help"]
 
@@ -26,7 +27,7 @@ def describe_exporters(registry: Registry | None = None) -> str:
             info = item.info
             lines.append(f"- {info.name} : {info.title}")
             lines.append(f"  formats : {', '.join(info.formats)}")
-            lines.append(f"  {_origin(item.distribution, item.version)}")
+            lines.append(f"  {origin(item.distribution, item.version)}")
             if info.needs_participants:
                 lines.append(
                     "  fichier par personne : pseudonymes, clé requise "
@@ -39,7 +40,7 @@ def describe_exporters(registry: Registry | None = None) -> str:
         lines.append("Exportateurs qui n'ont pas pu être chargés :")
         for failure in failures:
             lines.append(f"- {failure.name} ({failure.target})")
-            lines.append(f"  {_origin(failure.distribution, failure.version)}")
+            lines.append(f"  {origin(failure.distribution, failure.version)}")
             lines.append(f"  erreur : {failure.error}")
     return "\n".join(lines)
 

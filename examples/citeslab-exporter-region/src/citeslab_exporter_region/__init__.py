@@ -14,17 +14,17 @@ files of the same period. It is registered in ``pyproject.toml``::
 
 from __future__ import annotations
 
-from citeslab_core.bilan import Bilan
-from citeslab_core.tabular import (
+from citeslab_core.exporting import (
     INDICATOR_COLUMNS,
+    Bilan,
     Cell,
     Column,
     ColumnType,
+    Funder,
     Table,
     TableExporter,
     count,
 )
-from citeslab_core.vocabularies import Funder
 
 __all__ = ["exporter", "indicators", "region_funding", "sectors"]
 

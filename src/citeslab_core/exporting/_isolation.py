@@ -1,8 +1,8 @@
-"""Third-party exporters in a separate process (see :mod:`citeslab_core.plugins`,
+"""Third-party exporters in a separate process (see :mod:`citeslab_core.exporting`,
 "Isolation").
 
 The parent (:func:`describe_isolated`, :func:`export_isolated`) starts
-``python -m citeslab_core._isolation`` and writes one pickled request on its standard
+``python -m citeslab_core.exporting._isolation`` and writes one pickled request on its standard
 input: the entry point to load (group, name, target), the parent's ``sys.path`` (so a
 plug-in installed anywhere the parent sees is found), and for an export the bilan, the
 options and the pseudonymised participant rows: nothing else. The child answers with one
@@ -26,18 +26,17 @@ import tempfile
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from citeslab_core.errors import UsageError
-from citeslab_core.plugins import (
+from citeslab_core.errors import PluginError, UsageError
+from citeslab_core.exporting._contract import (
     ExporterInfo,
     ExportFile,
     ExportOptions,
-    IsolatedExporter,
-    PluginError,
     check_files,
     exception_message,
     exception_text,
     read_info,
 )
+from citeslab_core.exporting._registry import IsolatedExporter
 
 if TYPE_CHECKING:
     from citeslab_core.bilan import Bilan
@@ -62,7 +61,7 @@ def _ask(request: dict[str, Any], name: str) -> dict[str, Any]:
     payload = pickle.dumps({**request, "path": list(sys.path)}, protocol=pickle.HIGHEST_PROTOCOL)
     with tempfile.TemporaryDirectory(prefix="citeslab-greffon-") as folder:
         process = subprocess.run(  # our own interpreter and module
-            [sys.executable, "-m", "citeslab_core._isolation"],
+            [sys.executable, "-m", "citeslab_core.exporting._isolation"],
             input=payload,
             stdout=subprocess.PIPE,
             env=_child_environment(),
