@@ -1,0 +1,176 @@
+"""The network's bilan: the checks that the sites can be summed, :func:`network_bilan`
+(the sum, then masked in public mode), :func:`mask_bilan` (a computed bilan masked as
+``compute_bilan(public=True)`` would mask it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from citeslab_core import bilan as _bilan
+from citeslab_core.bilan import (
+    Bilan,
+    Check,
+)
+from citeslab_core.checks import CheckCode
+from citeslab_core.disclosure import mask_value
+from citeslab_core.errors import InvalidData, Location, Problem, UsageError
+from citeslab_core.french import format_count, format_period
+from citeslab_core.network._sum import (
+    _sorted_checks,
+    _sum,
+)
+from citeslab_core.vocabularies import (
+    AgeBracket,
+)
+
+
+def network_name(count: int) -> str:
+    """The ``site`` of a network bilan: ``3 sites`` (``1 site``)."""
+    return f"{format_count(count)} site{'s' if count > 1 else ''}"
+
+
+def site_key(name: str) -> str:
+    """What makes two bilans the same site: the name, case and spacing ignored."""
+    return " ".join(name.split()).casefold()
+
+
+def _refuse(messages: Iterable[str]) -> InvalidData:
+    return InvalidData(Problem(Location(), message) for message in messages)
+
+
+def _flatten(bilans: Iterable[Bilan]) -> list[Bilan]:
+    """The sites' bilans, a network bilan given as an input standing for its sites."""
+    sites: list[Bilan] = []
+    for b in bilans:
+        sites.extend(_flatten(b.sites) if b.sites else [b])
+    return sites
+
+
+def check_sites(bilans: Sequence[Bilan]) -> list[str]:
+    """Why these bilans cannot be summed (French messages), none when they can."""
+    problems: list[str] = []
+    for b in bilans:
+        if b.public:
+            problems.append(
+                f"« {b.site} » : bilan public (petits effectifs masqués) : ses cases masquées "
+                "ne peuvent pas être additionnées exactement. Donnez le bilan complet (sans "
+                "--public) ; le bilan du réseau se masque après la somme."
+            )
+    first = bilans[0]
+    for b in bilans[1:]:
+        if (b.start, b.end) != (first.start, first.end):
+            problems.append(
+                f"« {b.site} » : bilan {format_period(b.start, b.end)}, période différente de "
+                f"celle de « {first.site} » ({format_period(first.start, first.end)}) : un "
+                "bilan de réseau additionne des bilans de la même période."
+            )
+    seen: dict[str, Bilan] = {}
+    for b in bilans:
+        key = site_key(b.site)
+        if key in seen:
+            problems.append(
+                f"« {b.site} » : ce site est donné deux fois pour la même période ; chaque "
+                "site ne compte qu'une fois dans le réseau (donnez des noms distincts aux "
+                "sites dans la feuille structure, clé « nom »)."
+            )
+        else:
+            seen[key] = b
+    return problems
+
+
+def network_bilan(
+    bilans: Iterable[Bilan], *, public: bool = False, name: str | None = None
+) -> Bilan:
+    """The bilan of the network of ``bilans`` (see the module docstring).
+
+    A network bilan given among ``bilans`` stands for its own sites. Refused with
+    :class:`~citeslab_core.errors.InvalidData` (French messages): a public bilan, two
+    periods, the same site twice. ``public=True`` masks the sum (and each site's bilan
+    under ``sites``); ``name`` replaces the default ``site`` (``3 sites``).
+    """
+    given = _flatten(bilans)
+    if not given:
+        raise UsageError("un bilan de réseau a besoin d'au moins un site")
+    problems = check_sites(given)
+    if problems:
+        raise _refuse(problems)
+    k = max(b.threshold for b in given) if public else 0
+    total = _sum(sorted(given, key=lambda b: (site_key(b.site), b.site)), k)
+    total = attrs.evolve(
+        total,
+        site=name if name is not None else network_name(len(given)),
+        host=_common(b.host for b in given),
+        territory=_common(b.territory for b in given),
+        threshold=max(b.threshold for b in given),
+        public=public,
+    )
+    sites = tuple(mask_bilan(b) for b in given) if public else tuple(given)
+    return attrs.evolve(total, sites=sites)
+
+
+def mask_bilan(bilan: Bilan) -> Bilan:
+    """A complete (unmasked) bilan masked for publication, at its own threshold.
+
+    The counts go through the bilan's own disclosure control as in
+    ``compute_bilan(public=True)``; the site's funding and texts are kept as they are
+    (they are not counts of persons), and the checks that count persons say
+    « Des personnes » instead of their number.
+    """
+    if bilan.public:
+        return bilan
+    masked = _sum([bilan], bilan.threshold)
+    checks = tuple(
+        _masked_check(c, bilan.threshold, masked)
+        for c in bilan.checks
+        if c.code != CheckCode.DISCLOSURE_LIMIT
+    )
+    return attrs.evolve(
+        masked,
+        site=bilan.site,
+        host=bilan.host,
+        territory=bilan.territory,
+        public=True,
+        threshold=bilan.threshold,
+        funding=bilan.funding,
+        funding_plan=bilan.funding_plan,
+        funding_years=bilan.funding_years,
+        financial_report=bilan.financial_report,
+        planned_animations=bilan.planned_animations,
+        calendar=bilan.calendar,
+        provenance=bilan.provenance,
+        subset=bilan.subset,
+        texts=bilan.texts,
+        checks=_sorted_checks(
+            [*(c for c in masked.checks if c.code == CheckCode.DISCLOSURE_LIMIT), *checks]
+        ),
+        sites=tuple(mask_bilan(s) for s in bilan.sites),
+    )
+
+
+_LEADING_COUNT = re.compile(r"^\d[\d\s\u202f\u00a0]*")
+
+
+def _masked_check(check: Check, k: int, masked: Bilan) -> Check:
+    """A counted check (bilan.COUNTED_CHECKS) worded as ``compute_bilan(public=True)``
+    words it: « Des … » when its count is masked, from the bilan's own wording."""
+    if check.code not in _bilan.COUNTED_CHECKS:
+        return check
+    found = _LEADING_COUNT.match(check.message)
+    if found is None:  # already masked
+        return check
+    count: int | None = int(re.sub(r"\D", "", found.group(0)))
+    if check.code == "age_moins_18":  # the table's cell, secondary masking included
+        row = masked.tables["tranche_age"].row(AgeBracket.UNDER_18)
+        count = None if row is None else row.count
+    else:
+        count = mask_value(count, k) if count is not None else None
+    return attrs.evolve(check, message=_bilan.counted_check_message(check.code, count))
+
+
+def _common(values: Iterable[str | None]) -> str | None:
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None
