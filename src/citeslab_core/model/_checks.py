@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from itertools import compress
+from itertools import compress, repeat
+from operator import is_
 from typing import Any
 
 import attrs
@@ -427,11 +428,11 @@ def _events_to_check(events: Columns[Event], persons: Mapping[str, int]) -> list
     unknown = set(people).difference(persons)
     if unknown:
         suspects.update(compress(rows, map(unknown.__contains__, people)))
-    # enum members looked up by identity: ``Enum.__hash__`` is written in Python
-    kinds = list(map(id, events["type"]))
-    for name, needing in _TYPES_NEEDING.items():
-        typed = list(compress(rows, map(needing.__contains__, kinds)))
-        if typed:
+    # the events of each type, compared by identity (``Enum.__hash__`` is written in Python)
+    types = events["type"]
+    for kind, names in EVENT_NEEDS.items():
+        typed = list(compress(rows, map(is_, types, repeat(kind))))
+        for name in names:
             column = events[name]
             values = map(column.__getitem__, typed)
             suspects.update(i for i, v in zip(typed, values, strict=True) if v is None or v == "")
@@ -439,11 +440,6 @@ def _events_to_check(events: Columns[Event], persons: Mapping[str, int]) -> list
     return sorted(suspects)
 
 
-#: The ``id()`` of the event types that need each column.
-_TYPES_NEEDING: dict[str, frozenset[int]] = {
-    name: frozenset(id(kind) for kind, names in EVENT_NEEDS.items() if name in names)
-    for name in dict.fromkeys(n for names in EVENT_NEEDS.values() for n in names)
-}
 _BIRTH_PRECISIONS = (Precision.DAY, Precision.YEAR)
 _CLASS_OF_TABLE = {name: cls for name, cls, _ in TABLES}
 _EMPTY_TABLES: Mapping[str, Columns[Any]] = {

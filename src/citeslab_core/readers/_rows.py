@@ -8,6 +8,7 @@ cleanly, and with ``row_wise`` every row (tests compare the two).
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -77,7 +78,8 @@ class SheetColumns:
 
     record: type
     columns: dict[str, list[Any]]
-    rows: list[int]
+    #: The row number of each record (an array: 750 000 numbers take 6 MB, not 27).
+    rows: array[int]
     letters: dict[str, str]
     sheet: str
     file: str | None

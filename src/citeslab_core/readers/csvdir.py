@@ -123,7 +123,9 @@ class CsvRows:
                 yield RowBlock(numbers, chunk.replace("\n", sep).split(sep), width)
             else:  # rows of different widths (or empty lines)
                 yield RaggedBlock(numbers, [line.split(sep) if line else [] for line in lines])
-        reader = self._fall_back()
+        reader = self._fall_back()  # holds what is left of the text, if anything
+        self._text = ""
+        del text  # the file's text is released
         while chunk_rows := list(islice(reader, CHUNK_ROWS)):
             yield RaggedBlock(
                 list(map(itemgetter(0), chunk_rows)), list(map(itemgetter(1), chunk_rows))

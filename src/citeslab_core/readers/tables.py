@@ -30,6 +30,7 @@ the rest, the same way for every format:
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -99,7 +100,7 @@ def _read_records(
     result = SheetColumns(
         cls,
         {field.name: [] for field in attrs.fields(cls)},
-        [],
+        array("l"),
         {},
         sheet.name,
         sheet.file,
@@ -380,7 +381,7 @@ def _dataset(
     return data
 
 
-def _compact(rows: list[int]) -> Sequence[int]:
+def _compact(rows: array[int]) -> Sequence[int]:
     """Row numbers, as a ``range`` when they follow each other (a file without empty
     rows: 750 000 numbers then take no memory)."""
     if rows and rows[-1] - rows[0] == len(rows) - 1:  # increasing, so consecutive
