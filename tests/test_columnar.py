@@ -20,6 +20,7 @@ import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from citeslab_core.errors import InvalidData
 from citeslab_core.model import TABLE_FIELDS, TABLES, Columns, Dataset
 from citeslab_core.readers import _columns, csvdir
 from citeslab_core.readers.csvdir import CsvRows
@@ -113,3 +114,52 @@ def test_columns_built_from_records_give_them_back(data: Dataset) -> None:
             assert tuple(cols[field]) == tuple(getattr(r, field) for r in records)
         rebuilt = Columns(cols.record, {f: cols[f] for f in cols.fields}, len(cols))
         assert rebuilt.records() == records == getattr(data, attribute)
+
+
+NAMES: list[object] = ["", "  Dupont ", "'=SOMME(A1)", "'  espacé ", "Le Gall", 12.0, None, "x"]
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(["F", "H", "", "?"])), max_size=8),
+    st.booleans(),
+    st.booleans(),
+    st.integers(1, 3),
+)
+def test_free_text_read_on_demand_equals_the_row_by_row_reading(
+    rows: list[tuple[object, str]], as_text: bool, too_long: bool, chunk: int
+) -> None:
+    """Names are read only when asked for (deferred columns): the same values, or the same
+    problems (a text too long, a cell that does not read beside them), as row by row."""
+    from citeslab_core.limits import MAX_TEXT_CHARS
+
+    body: list[list[object]] = [[f"P{i}", name, sex] for i, (name, sex) in enumerate(rows)]
+    if too_long and body:
+        body[-1][1] = "n" * (MAX_TEXT_CHARS + 1)
+
+    def sheets() -> list[RawSheet]:
+        table: list[list[object]] = [["id", "nom", "sexe"], *body]
+        if as_text:
+            handle = io.StringIO()
+            csv.writer(handle, delimiter=";", lineterminator="\n").writerows(
+                [_text(v) for v in row] for row in table
+            )
+            porteurs: Any = CsvRows(handle.getvalue(), ";")
+        else:
+            porteurs = list(enumerate(table, start=1))
+        suivis = RawSheet("suivis", None, [(1, ["porteur", "date", "type"])])
+        return [RawSheet("porteurs", None, porteurs), suivis]
+
+    def outcome(row_wise: bool) -> object:
+        try:
+            data = build_dataset(sheets(), file="x", row_wise=row_wise)
+        except InvalidData as exc:
+            return exc.problems
+        return _contents(data)
+
+    old = _columns.CHUNK_ROWS, csvdir.BLOCK_CHARS
+    _columns.CHUNK_ROWS, csvdir.BLOCK_CHARS = chunk, chunk * 20
+    try:
+        assert outcome(False) == outcome(True)
+    finally:
+        _columns.CHUNK_ROWS, csvdir.BLOCK_CHARS = old

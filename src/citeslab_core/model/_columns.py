@@ -105,10 +105,12 @@ class Columns(Generic[T]):
         return self._records
 
     def replace(self, **columns: Sequence[Any]) -> Columns[T]:
-        """The same sheet with some columns replaced (records built anew when asked)."""
-        values = {name: self[name] for name in self.fields if name not in columns}
+        """The same sheet with some columns replaced (records built anew when asked; a
+        column not made yet stays so)."""
+        values = {n: v for n, v in self._values.items() if n not in columns}
         values.update((name, tuple(column)) for name, column in columns.items())
-        return Columns(self.record, values, self.length)
+        loaders = {n: load for n, load in self._loaders.items() if n not in columns}
+        return Columns(self.record, values, self.length, loaders=loaders)
 
     def take(self, rows: Sequence[int]) -> Columns[T]:
         """The rows ``rows`` (indexes, in that order) of the sheet."""

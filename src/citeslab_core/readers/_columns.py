@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from itertools import islice
 from operator import itemgetter
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 import attrs
 
@@ -29,9 +29,9 @@ from citeslab_core.readers._cells import (
     is_empty,
     parse_text,
 )
-from citeslab_core.readers._rows import Collector, RowReader, SheetColumns
+from citeslab_core.readers._rows import Collector, Parsed, RowReader, SheetColumns
 
-__all__ = ["CHUNK_ROWS", "BlockRows", "RaggedBlock", "RowBlock", "read_rows"]
+__all__ = ["CHUNK_ROWS", "BlockRows", "RaggedBlock", "RowBlock", "load_text", "read_rows"]
 
 #: Rows read at a time: the column-wise pass holds this many rows' raw cells at once.
 CHUNK_ROWS = 50_000
@@ -57,12 +57,25 @@ class _Column:
     default: object
     memo: dict[object, object] = attrs.field(factory=dict)  # raw cell → value, or _ODD
     has_odd: bool = False  # whether the memo holds _ODD
+    #: A free-text column (names, phone, comments): its cells are kept as they are and
+    #: read when the column is first asked for (:func:`load_text`); nothing computes on it.
+    deferred: bool = False
 
     def values(self, block: _Block, odd_rows: set[int]) -> list[object]:
-        """The column's values in ``block``; rows it cannot read go to ``odd_rows``."""
+        """The column's values in ``block``; rows it cannot read go to ``odd_rows``. A
+        deferred column gives its cells as they are (only texts of a fitting length, which
+        always read), or each value wrapped in :class:`Parsed`."""
         if self.index < 0:
             return [self.default] * block.count
         raw = block.column(self.index)
+        if self.deferred:
+            texts = cast("list[str]", raw)  # when the block is text_only
+            if block.text_only and max(map(len, texts), default=0) <= MAX_TEXT_CHARS:
+                return raw
+            return list(map(Parsed, self._values(raw, block, odd_rows)))
+        return self._values(raw, block, odd_rows)
+
+    def _values(self, raw: list[object], block: _Block, odd_rows: set[int]) -> list[object]:
         memo = self.memo
         if block.text_only:
             # Cells already seen (after the first block, nearly all of them in a column of
@@ -144,8 +157,26 @@ def _column_plan(cls: type, columns: list[tuple[int, FieldSpec]]) -> list[_Colum
             plan.append(_Column(-1, None, False, field.default))
             continue
         parse = None if spec.parse is parse_text else spec.parse
-        plan.append(_Column(index, parse, spec.required, field.default))
+        deferred = parse is None and not spec.required and bool(field.metadata.get("private"))
+        plan.append(_Column(index, parse, spec.required, field.default, deferred=deferred))
     return plan
+
+
+def load_text(stored: Sequence[object], default: object) -> list[object]:
+    """A deferred text column's values from what the reading stored: cells as they are
+    (read now, as :func:`~citeslab_core.readers._cells.cell_value` reads a text) or
+    :class:`Parsed` values."""
+    values: list[object] = []
+    append = values.append
+    for cell in stored:
+        if cell.__class__ is Parsed:
+            append(cell.value)
+        elif cell.__class__ is str and cell and cell[0] != "'":
+            append(cell.strip() or default)
+        else:
+            value = cell_value(cell, None)
+            append(default if value is EMPTY else value)
+    return values
 
 
 def read_rows(
@@ -175,6 +206,9 @@ def read_rows(
         for number, values in rows:
             reader.read(number, values)
         return
+    for name, planned in zip(table.columns, plan, strict=True):
+        if planned.deferred:
+            table.deferred[name] = planned.default
     numbers = table.rows
     columns_out = list(table.columns.values())
     inner_blank = list(blank_headers)  # headerless columns inside the header's span

@@ -28,7 +28,7 @@ from citeslab_core.readers._cells import (
     plain,
 )
 
-__all__ = ["Collector", "RawSheet", "RowReader", "SheetColumns", "header_row"]
+__all__ = ["Collector", "Parsed", "RawSheet", "RowReader", "SheetColumns", "header_row"]
 
 
 @attrs.frozen
@@ -89,6 +89,9 @@ class SheetColumns:
     bad_cells: set[tuple[int, str]]
     #: The records themselves, kept instead of the columns by the row-wise reference.
     records: list[Any] | None = None
+    #: The deferred columns (free text, read when first asked for) and their default:
+    #: they hold cells as they are, or values wrapped (see ``_columns.load_text``).
+    deferred: dict[str, object] = attrs.field(factory=dict)
 
     def add(self, record: object, number: int) -> None:
         """A row read by :class:`RowReader`."""
@@ -96,8 +99,16 @@ class SheetColumns:
             self.records.append(record)
         else:
             for name, column in self.columns.items():
-                column.append(getattr(record, name))
+                value = getattr(record, name)
+                column.append(Parsed(value) if name in self.deferred else value)
         self.rows.append(number)
+
+
+@attrs.frozen
+class Parsed:
+    """A deferred column's value already read (an odd row, a block of other cells)."""
+
+    value: object
 
 
 _BLANK_HEADER = (

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 import attrs
@@ -57,7 +58,7 @@ from citeslab_core.readers._cells import (
     field_parsers,
     letter_index,
 )
-from citeslab_core.readers._columns import read_rows
+from citeslab_core.readers._columns import load_text, read_rows
 from citeslab_core.readers._quoting import needs_quote, protect_text, unquote
 from citeslab_core.readers._rows import Collector, RawSheet, SheetColumns, header_row
 from citeslab_core.readers._structure import STRUCTURE_KEYS, read_site
@@ -343,10 +344,7 @@ def _dataset(
     row_wise = any(read.records is not None for read in tables.values())
     columns: dict[str, Columns[Any]] = {}
     if not row_wise:
-        columns = {
-            t: Columns(read.record, _frozen(read.columns), len(read.rows))
-            for t, read in tables.items()
-        }
+        columns = {t: _columns_of(read) for t, read in tables.items()}
     try:
         if row_wise:  # the reference
             records = {TABLE_FIELDS[t]: read.records or () for t, read in tables.items()}
@@ -389,14 +387,18 @@ def _compact(rows: array[int]) -> Sequence[int]:
     return rows
 
 
-def _frozen(columns: dict[str, list[Any]]) -> dict[str, tuple[Any, ...]]:
-    """The columns as tuples, each list emptied as soon as its tuple is made (the
-    sheet's columns are never held twice)."""
+def _columns_of(read: SheetColumns) -> Columns[Any]:
+    """The sheet's :class:`~citeslab_core.model.Columns`: each list made a tuple and
+    emptied at once (the sheet is never held twice), the deferred ones read on demand."""
     frozen: dict[str, tuple[Any, ...]] = {}
-    for name, column in columns.items():
-        frozen[name] = tuple(column)
+    loaders: dict[str, Callable[[], Sequence[Any]]] = {}
+    for name, column in read.columns.items():
+        if name in read.deferred:
+            loaders[name] = partial(load_text, tuple(column), read.deferred[name])
+        else:
+            frozen[name] = tuple(column)
         column.clear()
-    return frozen
+    return Columns(read.record, frozen, len(read.rows), loaders=loaders)
 
 
 def _check_ids(read: SheetColumns, ids: Sequence[str], out: Collector) -> None:
