@@ -123,13 +123,13 @@ def _table_rows(key: str, before: Table | None, after: Table | None) -> Iterator
         was, now = old.get(code), new.get(code)
         label = (now or was).label  # type: ignore[union-attr]  # one of them has the code
         yield Evolution(
-            key,
-            code,
-            label,
-            was.count if was is not None else None,
-            now.count if now is not None else None,
-            was.share if was is not None else None,
-            now.share if now is not None else None,
+            table=key,
+            code=code,
+            label=label,
+            count_before=was.count if was is not None else None,
+            count_after=now.count if now is not None else None,
+            share_before=was.share if was is not None else None,
+            share_after=now.share if now is not None else None,
         )
 
 
@@ -151,13 +151,13 @@ def compare(before: Bilan, after: Bilan) -> Comparison:
     for name, attribute in INDICATORS:
         rows.append(
             Evolution(
-                "indicateurs",
-                name,
-                _INDICATOR_LABELS[name],
-                _indicator(before.indicators, attribute),
-                _indicator(after.indicators, attribute),
-                None,
-                None,
+                table="indicateurs",
+                code=name,
+                label=_INDICATOR_LABELS[name],
+                count_before=_indicator(before.indicators, attribute),
+                count_after=_indicator(after.indicators, attribute),
+                share_before=None,
+                share_after=None,
             )
         )
     return Comparison(
