@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Dataset"]
 
+_DATE_OF = attrgetter("date")
 _CLASS_OF_TABLE: Mapping[str, type] = {name: cls for name, cls, _ in TABLES}
 _EMPTY: Mapping[str, Columns[Any]] = {name: Columns.of_records(cls, ()) for name, cls, _ in TABLES}
 
@@ -259,14 +261,14 @@ class Dataset:
     @cached_property
     def events_by_person(self) -> Mapping[str, Sequence[Event]]:
         """Each person's events, by date, rows of the same date in their input order."""
-        events = self._tables["suivis"]
-        dates = events["date"]
-        order = sorted(range(len(events)), key=dates.__getitem__)  # stable: input order kept
         grouped: dict[str, list[Event]] = {person: [] for person in self._tables["porteurs"]["id"]}
-        records = self.events
-        people = events["person"]
-        for index in order:
-            grouped[people[index]].append(records[index])
+        for events, event in zip(
+            map(grouped.__getitem__, self._tables["suivis"]["person"]), self.events, strict=True
+        ):
+            events.append(event)
+        for events in grouped.values():
+            if len(events) > 1:
+                events.sort(key=_DATE_OF)  # stable: rows of one date keep their order
         return grouped
 
     @cached_property
