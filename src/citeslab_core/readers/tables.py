@@ -14,12 +14,14 @@ the rest, the same way for every format:
 - rows whose cells are all empty are skipped;
 - each column is read by a parser chosen once per sheet from the model field's type and
   metadata (see :func:`field_parsers`);
-- rows are read a block at a time and column by column: each distinct cell of a column is
-  parsed once, and the records of the rows that read cleanly are built from positional
-  values (:func:`~citeslab_core.model.record_maker`); any other row goes through the
-  row-wise reading, the reference, which names each problem (docs/performance.md);
-- the ``structure`` sheet (``cle``, ``valeur``) becomes the :class:`~citeslab_core.model.Site`;
-  its ``annee`` is the year of dates written without one (``15-févr``);
+- rows are read a block at a time and column by column (:mod:`._columns`): each distinct
+  cell of a column is parsed once, and the values of the rows that read cleanly go into
+  the sheet's columns (the :class:`~citeslab_core.model.Dataset` holds columns); any other
+  row goes through the row-wise reading (:mod:`._rows`), the reference, which names each
+  problem (docs/performance.md);
+- the ``structure`` sheet (``cle``, ``valeur``) becomes the :class:`~citeslab_core.model.Site`
+  (:mod:`._structure`); its ``annee`` is the year of dates written without one
+  (``15-févr``);
 - a text cell that starts with ``'`` followed by something a spreadsheet would take for a
   formula (or by a text with leading or trailing spaces) loses that one ``'``: it is the
   protection :func:`~citeslab_core.files.neutralise` added when the file was written, so
