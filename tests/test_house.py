@@ -56,3 +56,24 @@ def test_the_command_line_leaves_the_collector_as_it_found_it() -> None:
     assert gc.isenabled()
     assert main(["report", "/nonexistent/folder", "--year", "2023"]) != 0
     assert gc.isenabled()
+
+
+#: Rooms already laid out small (issue 16): each module at most ~600 lines, each
+#: function at most ~80; a module that grows past them is split, not stretched.
+SMALL_ROOMS = (COMMAND_LINE, SRC / "citeslab_core" / "exporting")
+
+
+def test_the_command_line_and_the_plugin_kit_stay_small() -> None:
+    too_long = []
+    for room in SMALL_ROOMS:
+        for path in sorted(room.glob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            if len(text.splitlines()) > 600:
+                too_long.append(f"{path.relative_to(SRC)}: {len(text.splitlines())} lines")
+            for node in ast.walk(ast.parse(text)):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    length = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if length > 80:
+                        too_long.append(f"{path.relative_to(SRC)}:{node.lineno}: {node.name}")
+    assert too_long == []
+    assert len(list(SRC.joinpath("citeslab_core", "exporting").glob("_*.py"))) >= 5
