@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import types
 import typing
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -41,7 +40,7 @@ import attrs
 
 from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import UsageError
-from citeslab_core.model import TABLES, Columns, Dataset
+from citeslab_core.model import TABLES, Columns, Dataset, field_type
 from citeslab_core.pathways import derive, referent_label
 from citeslab_core.vocabularies import EventType, ExitResult, Stage, Vocabulary
 
@@ -77,15 +76,6 @@ def import_pandas() -> Any:
             "(pip install 'citeslab[pandas]')"
         ) from None
     return pandas
-
-
-def _unwrap(hint: Any) -> tuple[Any, bool]:
-    """The type of a field's hint without ``None``, and whether it may be None."""
-    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        optional = len(args) < len(typing.get_args(hint))
-        return (args[0] if len(args) == 1 else object), optional
-    return hint, False
 
 
 @cache
@@ -155,7 +145,7 @@ def _columns(pd: Any, sheet: Columns[Any], *, private: bool, labels: bool) -> di
         if not private and _left_out(cls, field):
             continue
         name = field.metadata.get("column", field.name)
-        kind, optional = _unwrap(hints[field.name])
+        kind, optional = field_type(hints[field.name])
         values = sheet[field.name]  # the dataset's column: no record built
         if isinstance(kind, type) and issubclass(kind, Vocabulary):
             columns[name] = _categorical(pd, kind, values, labels)

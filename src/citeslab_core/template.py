@@ -31,7 +31,7 @@ from citeslab_core.accounts import ACCOUNT_CLASSES
 from citeslab_core.dates import PartialDate
 from citeslab_core.french import of
 from citeslab_core.headers import column_label
-from citeslab_core.model import TABLES, BudgetLine, Site
+from citeslab_core.model import TABLES, BudgetLine, Site, field_type
 from citeslab_core.readers.tables import STRUCTURE_KEYS, column_letter
 from citeslab_core.vocabularies import Funder, Vocabulary
 
@@ -219,18 +219,13 @@ _LIST_SHEET = "listes"
 _BOOLEAN_LIST = ("oui", "non")
 
 
-def _field_type(tp: Any) -> Any:
-    args = [a for a in typing.get_args(tp) if a is not type(None)]
-    return args[0] if len(args) == 1 else tp
-
-
 def vocabulary_columns(cls: type) -> dict[str, type[Vocabulary]]:
     """The columns of a record class that hold a vocabulary value (or a list of them,
     as a permanence's ``jours``), and its vocabulary."""
     hints = typing.get_type_hints(cls)
     found: dict[str, type[Vocabulary]] = {}
     for field in attrs.fields(cls):
-        tp = _field_type(hints[field.name])
+        tp = field_type(hints[field.name])[0]
         if typing.get_origin(tp) is tuple:
             tp = typing.get_args(tp)[0]
         if isinstance(tp, type) and issubclass(tp, Vocabulary):
@@ -244,21 +239,21 @@ def _list_columns(cls: type) -> list[str]:
     return [
         str(f.metadata["column"])
         for f in attrs.fields(cls)
-        if typing.get_origin(_field_type(hints[f.name])) is tuple
+        if typing.get_origin(field_type(hints[f.name])[0]) is tuple
     ]
 
 
 def _boolean_columns(cls: type) -> list[str]:
     hints = typing.get_type_hints(cls)
     return [
-        str(f.metadata["column"]) for f in attrs.fields(cls) if _field_type(hints[f.name]) is bool
+        str(f.metadata["column"]) for f in attrs.fields(cls) if field_type(hints[f.name])[0] is bool
     ]
 
 
 def _accepted(cls: type, column: str) -> str:
     """What a column accepts, as the notice says it."""
     vocabularies = vocabulary_columns(cls)
-    tp = _field_type(typing.get_type_hints(cls)[_field_name(cls, column)])
+    tp = field_type(typing.get_type_hints(cls)[_field_name(cls, column)])[0]
     if column in vocabularies:
         vocabulary = vocabularies[column]
         if typing.get_origin(tp) is tuple:

@@ -44,6 +44,7 @@ from citeslab_core.model._records import (
 )
 from citeslab_core.model._records import TABLES as TABLES
 from citeslab_core.model._records import col as col
+from citeslab_core.model._records import field_type as field_type
 
 __all__ = [
     "TABLE_FIELDS",
@@ -68,5 +69,6 @@ __all__ = [
     "private_fields",
 ]
 
-# ``EVENT_NEEDS``, ``TABLES``, ``check_tables``, ``col`` and ``issue_problem`` are used
+# ``EVENT_NEEDS``, ``TABLES``, ``check_tables``, ``col``, ``field_type`` and
+# ``issue_problem`` are used
 # across the package, not promised to plug-ins (not in ``__all__``).

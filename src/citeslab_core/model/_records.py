@@ -8,6 +8,8 @@ English; what people read is French.
 from __future__ import annotations
 
 import datetime as dt
+import types
+import typing
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -55,6 +57,16 @@ def col(
     if private:
         kwargs.setdefault("repr", False)
     return attrs.field(default=default, metadata=metadata, **kwargs)
+
+
+def field_type(hint: Any) -> tuple[Any, bool]:
+    """The type a field holds, from its type hint: ``X | None`` is ``X``, which may be
+    ``None`` (the second item); a hint of several types besides ``None`` is ``object``."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        optional = len(args) < len(typing.get_args(hint))
+        return (args[0] if len(args) == 1 else object), optional
+    return hint, False
 
 
 def column_of(cls: type, field_name: str) -> str:

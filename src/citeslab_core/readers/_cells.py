@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import types
 import typing
 from collections.abc import Callable
 from decimal import Decimal
@@ -22,6 +21,7 @@ from citeslab_core.amounts import parse_amount, parse_percent
 from citeslab_core.dates import PartialDate, parse_date, parse_time
 from citeslab_core.errors import CellError
 from citeslab_core.limits import MAX_COUNT, MAX_TEXT_CHARS, check_length
+from citeslab_core.model import field_type
 from citeslab_core.readers._quoting import unquote
 from citeslab_core.vocabularies import Vocabulary, normalize
 
@@ -228,15 +228,6 @@ class FieldSpec:
     placeholder: object
 
 
-def _field_type(tp: Any) -> Any:
-    """``X | None`` → ``X``."""
-    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            return args[0]
-    return tp
-
-
 def _parser_for(
     column: str, tp: Any, context_year: int | None, fractions_ambiguous: bool
 ) -> tuple[Parser, object]:
@@ -300,7 +291,7 @@ def field_parsers(
     for field in attrs.fields(cls):
         column = str(field.metadata["column"])
         parse, placeholder = _parser_for(
-            column, _field_type(hints[field.name]), context_year, fractions_ambiguous
+            column, field_type(hints[field.name])[0], context_year, fractions_ambiguous
         )
         specs[normalize(column)] = FieldSpec(
             field.name, column, bool(field.metadata["required"]), parse, placeholder
