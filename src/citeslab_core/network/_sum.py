@@ -27,17 +27,17 @@ from citeslab_core.bilan import (
     TableRow,
 )
 from citeslab_core.bilan._checks import disclosure_checks, sorted_checks
+from citeslab_core.bilan._portrait import _portrait, _without_orientation
 from citeslab_core.crf import FinancialReport
 from citeslab_core.disclosure import mask_value
 from citeslab_core.errors import UsageError
-from citeslab_core.funding import Contribution, FundingYear, funding_plan
+from citeslab_core.funding import Contribution, FundingPlan, FundingYear, funding_plan
 from citeslab_core.model import Dataset, FundingPolicy, Site
 from citeslab_core.network._hoods import _Hoods
 from citeslab_core.shares import largest_remainder, percent_of
 from citeslab_core.vocabularies import (
     Funder,
     FundingNature,
-    OrientationCategory,
     ResidenceStatus,
 )
 
@@ -104,7 +104,71 @@ def _sum(bilans: Sequence[Bilan], k: int) -> Bilan:
     # The bilan's own builders (tables, shares, masking, QPV rows, prescribers, reach)
     # run over the summed counts and the network's declared neighbourhoods.
     source = Dataset.build(site=Site(name=first.site), neighbourhoods=hoods.declared())
-    tally = _bilan._Tally(counters={key: Counter() for key in first.tables})
+    tally = _summed_tally(bilans, hoods, source)
+    portrait = _portrait(source, tally, k)  # linked tables protected as compute_bilan does
+    tables = portrait.tables
+    checks = [*disclosure_checks(portrait.unprotected), *hoods.checks()]
+    programmes = _programmes(bilans, k)
+    animations = _sum_rows(bilans, "animations", ("code", "label"))
+    funding_years = _funding_years(bilans)
+    funding, plan = _last_year_funding(bilans, funding_years)
+    entries = _programme_entries(bilans, programmes, k)
+    values: dict[str, Any] = {
+        "site": first.site,
+        "host": None,
+        "territory": None,
+        "start": first.start,
+        "end": first.end,
+        "public": k > 0,
+        "threshold": k,
+        "accompanied": tally.accompanied,
+        "new": mask_value(tally.new, k),
+        "tables": tables,
+        "without_orientation": _without_orientation(tally, tables, k),
+        "indicators": _indicators(tables, tally, k, entries, animations),
+        "programmes": programmes,
+        "animations": animations,
+        "animations_in_qpv": _animations_in_qpv(bilans, hoods, source),
+        "partnerships": _partnerships(bilans),
+        "reach": _bilan._reach(source, tables["quartier"]),
+        "qpv_breakdown": portrait.qpv_rows,
+        "prescribers": _bilan._prescribers(tally, tables, k),
+        "funding": funding,
+        "funding_plan": plan,
+        "funding_years": funding_years,
+        "texts": (),
+        "checks": (),
+        "financial_report": FinancialReport.combine(
+            [b.financial_report for b in bilans if b.financial_report is not None]
+        ),
+        "provenance": None,  # the network's own, when stamped (no dataset behind it)
+        "subset": any(b.subset for b in bilans),
+        "planned_animations": _sum_rows(bilans, "planned_animations", ("code", "label")),
+        "calendar": None,  # each site's own (the calendrier exporter), not summed
+        "orientations_period": _orientations_period(bilans, tally.accompanied, k),
+        "orientations_period_persons": mask_value(
+            sum(b.orientations_period_persons or 0 for b in bilans), k
+        ),
+        "sites": (),
+    }
+    for field in attrs.fields(Bilan):
+        if field.name not in _HANDLED:
+            if k > 0:
+                raise UsageError(
+                    f"le bilan public d'un réseau ne sait pas encore masquer « {field.name} »"
+                )
+            values[field.name] = _generic(field.name, [getattr(b, field.name) for b in bilans])
+    site_checks = [
+        Check(c.code, c.severity, f"{b.site} : {c.message}") for b in bilans for c in b.checks
+    ]
+    values["checks"] = _sorted_checks([*site_checks, *checks])
+    return Bilan(**values)
+
+
+def _summed_tally(bilans: Sequence[Bilan], hoods: _Hoods, source: Dataset) -> _bilan._Tally:
+    """The sites' true counts added up as one tally (neighbourhoods by the network's
+    names), for the bilan's own table builders."""
+    tally = _bilan._Tally(counters={key: Counter() for key in bilans[0].tables})
     for i, b in enumerate(bilans):
         tally.accompanied += b.accompanied
         tally.new += b.new or 0
@@ -138,101 +202,39 @@ def _sum(bilans: Sequence[Bilan], k: int) -> Bilan:
         if code != NON_RENSEIGNE[0] and code not in declared
     }
     tally.qpv = {key: value for key, value in tally.qpv.items() if sum(value[0].values())}
+    return tally
 
-    tables, unprotected = _bilan._portrait_tables(source, tally, k)
-    qpv_rows = _bilan._qpv_breakdown(source, tally, tables, k, unprotected)
-    if k > 0:  # linked tables protected together, as compute_bilan does
-        qpv_rows = _bilan._secure_linked(source, tally, tables, qpv_rows, k, unprotected)
-    checks = disclosure_checks(unprotected)
-    checks.extend(hoods.checks())
 
-    without: int | None = tally.without_orientation
-    if k > 0:
-        autre = tables["orientation_premier_rdv"].row(OrientationCategory.AUTRE.code)
-        true_without = tally.without_orientation
-        with_other = (
-            autre.count - true_without if autre is not None and autre.count is not None else 0
-        )
-        if 0 < true_without < k or 0 < with_other < k:
-            without = None
-    programmes = _programmes(bilans, k)
+def _programme_entries(
+    bilans: Sequence[Bilan], programmes: tuple[ProgrammeRow, ...], k: int
+) -> int | None:
+    """The sites' programme entries added up; None in public mode when from 1 to k−1, or
+    when a programme's ``retained`` is masked."""
     entries = sum(b.indicators.programme_entries or 0 for b in bilans)
-    programme_entries: int | None = entries
     if k > 0 and (0 < entries < k or any(p.retained is None for p in programmes)):
-        programme_entries = None
-    animations = _sum_rows(bilans, "animations", ("code", "label"))
-    funding_years = _funding_years(bilans)
+        return None
+    return entries
+
+
+def _last_year_funding(
+    bilans: Sequence[Bilan], funding_years: tuple[FundingYear, ...]
+) -> tuple[FundingYear | None, FundingPlan | None]:
+    """The network's actual funding of the period's last year, and its plan (the sites'
+    gap threshold when they share one, else the default)."""
+    year = bilans[0].end.year
     funding = next(
-        (
-            y
-            for y in funding_years
-            if y.year == first.end.year and y.nature is FundingNature.REALISE
-        ),
+        (y for y in funding_years if y.year == year and y.nature is FundingNature.REALISE),
         None,
     )
     planned = next(
-        (
-            y
-            for y in funding_years
-            if y.year == first.end.year and y.nature is FundingNature.PREVISIONNEL
-        ),
+        (y for y in funding_years if y.year == year and y.nature is FundingNature.PREVISIONNEL),
         None,
     )
     thresholds = {b.funding_plan.threshold for b in bilans if b.funding_plan is not None}
     policy = (
         FundingPolicy(gap_threshold=thresholds.pop()) if len(thresholds) == 1 else FundingPolicy()
     )
-
-    values: dict[str, Any] = {
-        "site": first.site,
-        "host": None,
-        "territory": None,
-        "start": first.start,
-        "end": first.end,
-        "public": k > 0,
-        "threshold": k,
-        "accompanied": tally.accompanied,
-        "new": mask_value(tally.new, k),
-        "tables": tables,
-        "without_orientation": without,
-        "indicators": _indicators(tables, tally, k, programme_entries, animations),
-        "programmes": programmes,
-        "animations": animations,
-        "animations_in_qpv": _animations_in_qpv(bilans, hoods, source),
-        "partnerships": _partnerships(bilans),
-        "reach": _bilan._reach(source, tables["quartier"]),
-        "qpv_breakdown": qpv_rows,
-        "prescribers": _bilan._prescribers(tally, tables, k),
-        "funding": funding,
-        "funding_plan": funding_plan(planned, funding, policy),
-        "funding_years": funding_years,
-        "texts": (),
-        "checks": (),
-        "financial_report": FinancialReport.combine(
-            [b.financial_report for b in bilans if b.financial_report is not None]
-        ),
-        "provenance": None,  # the network's own, when stamped (no dataset behind it)
-        "subset": any(b.subset for b in bilans),
-        "planned_animations": _sum_rows(bilans, "planned_animations", ("code", "label")),
-        "calendar": None,  # each site's own (the calendrier exporter), not summed
-        "orientations_period": _orientations_period(bilans, tally.accompanied, k),
-        "orientations_period_persons": mask_value(
-            sum(b.orientations_period_persons or 0 for b in bilans), k
-        ),
-        "sites": (),
-    }
-    for field in attrs.fields(Bilan):
-        if field.name not in _HANDLED:
-            if k > 0:
-                raise UsageError(
-                    f"le bilan public d'un réseau ne sait pas encore masquer « {field.name} »"
-                )
-            values[field.name] = _generic(field.name, [getattr(b, field.name) for b in bilans])
-    site_checks = [
-        Check(c.code, c.severity, f"{b.site} : {c.message}") for b in bilans for c in b.checks
-    ]
-    values["checks"] = _sorted_checks([*site_checks, *checks])
-    return Bilan(**values)
+    return funding, funding_plan(planned, funding, policy)
 
 
 def _indicators(
