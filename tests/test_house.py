@@ -77,3 +77,31 @@ def test_the_command_line_and_the_plugin_kit_stay_small() -> None:
                         too_long.append(f"{path.relative_to(SRC)}:{node.lineno}: {node.name}")
     assert too_long == []
     assert len(list(SRC.joinpath("citeslab_core", "exporting").glob("_*.py"))) >= 5
+
+
+#: The bilan and the network laid out in modules of one job (issue 16), and the checks.
+BILAN_ROOMS = (SRC / "citeslab_core" / "bilan", SRC / "citeslab_core" / "network")
+#: Functions of those rooms allowed over 80 lines, each with its written reason.
+LONG_FUNCTIONS = {
+    "citeslab_core/bilan/_scan.py:_scan_persons": (
+        "the one pass over each person's events: one loop, no call per event, for speed "
+        "(docs/performance.md, « The bilan »)"
+    ),
+}
+
+
+def test_the_bilan_and_the_network_stay_small() -> None:
+    too_long = []
+    paths = [p for room in BILAN_ROOMS for p in sorted(room.glob("*.py"))]
+    for path in [*paths, SRC / "citeslab_core" / "checks.py"]:
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(SRC).as_posix()
+        if len(text.splitlines()) > 600:
+            too_long.append(f"{name}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > 80 and f"{name}:{node.name}" not in LONG_FUNCTIONS:
+                    too_long.append(f"{name}:{node.lineno}: {node.name} ({length} lines)")
+    assert too_long == []
+    assert len(paths) >= 10
