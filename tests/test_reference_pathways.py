@@ -1,0 +1,61 @@
+"""The pathways, rules and follow-up list computed from the dataset's columns, by index,
+equal the record-based definition (tests/reference_pathways.py) for any dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import reference_pathways as reference
+from citeslab_core.example import load_example
+from citeslab_core.followup import followup
+from citeslab_core.model import Dataset, Event
+from citeslab_core.pathways import derive, pathways_of, state_on
+from citeslab_core.rules import assess, check
+from citeslab_core.vocabularies import Stage
+from strategies import messy_datasets, messy_histories
+
+ON_DATES = st.dates(dt.date(2022, 12, 1), dt.date(2024, 3, 1))
+STAGES = st.none() | st.sampled_from(Stage)
+
+
+@settings(max_examples=200)
+@given(messy_histories("P1", max_events=20), st.none() | ON_DATES, STAGES)
+def test_derive_equals_the_record_based_definition(
+    events: list[Event], on: dt.date | None, stage: Stage | None
+) -> None:
+    expected = reference.derive("P1", events, on=on, stage_at_entry=stage)
+    assert derive("P1", events, on=on, stage_at_entry=stage) == expected
+    if on is not None:
+        assert derive("P1", events, on=on, stage_at_entry=stage).state() == reference.state_of(
+            expected
+        )
+    assert pathways_of(events) == (reference.derive("P1", events).pathways if events else ())
+
+
+@settings(max_examples=150)
+@given(messy_datasets(max_persons=6), ON_DATES)
+def test_rules_and_states_equal_the_record_based_definition(data: Dataset, on: dt.date) -> None:
+    assert check(data, on) == reference.check(data, on)
+    assert list(assess(data, on)) == list(reference.assess(data, on))
+    for person in data.persons:
+        events = data.events_by_person[person.id]
+        assert state_on(person, events, on) == reference.state_of(
+            reference.derive(person.id, events, on=on, stage_at_entry=person.stage_at_entry)
+        )
+
+
+@settings(max_examples=150)
+@given(messy_datasets(max_persons=6), ON_DATES)
+def test_followup_equals_the_record_based_definition(data: Dataset, on: dt.date) -> None:
+    assert followup(data, on) == reference.followup(data, on)
+
+
+def test_the_bundled_example_at_many_dates() -> None:
+    data = load_example()
+    for month in range(1, 13):
+        on = dt.date(2023, month, 15)
+        assert check(data, on) == reference.check(data, on)
+        assert followup(data, on) == reference.followup(data, on)
