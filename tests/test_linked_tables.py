@@ -82,7 +82,7 @@ def linked_site() -> Dataset:
 
 def self_audit(data: Dataset, bilan: Bilan) -> list[str]:
     scan = _scan_persons(data, bilan.start, bilan.end)
-    truth, true_qpv = _true_tables(data, _tally(data, scan.rows))
+    truth, true_qpv = _true_tables(data, _tally(data, scan.accompanied))
     statuses = {
         h.name: h.residence.code if h.residence is not None else None for h in data.neighbourhoods
     }
@@ -116,11 +116,11 @@ def test_without_the_audit_the_attack_worked() -> None:
     data = linked_site()
     private = compute_bilan(data, START, END)
     scan = _scan_persons(data, START, END)
-    truth, true_qpv = _true_tables(data, _tally(data, scan.rows))
+    truth, true_qpv = _true_tables(data, _tally(data, scan.accompanied))
     from citeslab_core.bilan import _portrait_tables, _qpv_breakdown
 
-    tables, unprotected = _portrait_tables(data, _tally(data, scan.rows), 5)
-    qpv = _qpv_breakdown(data, _tally(data, scan.rows), tables, 5, unprotected)
+    tables, unprotected = _portrait_tables(data, _tally(data, scan.accompanied), 5)
+    qpv = _qpv_breakdown(data, _tally(data, scan.accompanied), tables, 5, unprotected)
     statuses = {h.name: h.residence.code if h.residence else None for h in data.neighbourhoods}
     exposed = audit(tables, truth, qpv, true_qpv, statuses, private.accompanied, 5)
     assert "table/quartier[Petit]" in exposed

@@ -26,9 +26,9 @@ from collections.abc import Mapping
 
 import attrs
 
-from citeslab_core.model import Dataset, PathwayPolicy, Person
+from citeslab_core.model import Dataset, PathwayPolicy
 from citeslab_core.pathways import referent_label
-from citeslab_core.rules import Finding, Severity, assess, rule_number
+from citeslab_core.rules import Finding, Severity, assessed, rule_number
 from citeslab_core.vocabularies import Stage, normalize
 
 __all__ = [
@@ -123,9 +123,11 @@ class FollowUp:
         return sum(c.count for c in self.caseload)
 
 
-def _display_name(person: Person) -> str | None:
-    name = " ".join(part for part in (person.first_name, person.last_name) if part)
-    return name or None
+def _display_name(first_name: str | None, last_name: str | None) -> str | None:
+    """« Prénom Nom », either alone when the other is missing, None when both are."""
+    if first_name and last_name:
+        return f"{first_name} {last_name}"
+    return first_name or last_name or None
 
 
 def _overdue_key(finding: Finding) -> tuple[int, str, dt.date, int]:
@@ -144,33 +146,28 @@ def followup(data: Dataset, on: dt.date, policy: PathwayPolicy | None = None) ->
 
 def _followup(data: Dataset, on: dt.date, policy: PathwayPolicy | None) -> FollowUp:
     grouped: dict[Action, list[Finding]] = {action: [] for action in Action}
-    contacts: dict[str, Contact] = {}
+    listed: list[tuple[int, Stage | None]] = []
     load: dict[str, int] = {}
     partner_names: dict[str, str] = {}
     citeslab = 0
     later = 0
-    for person, state, findings in assess(data, on, policy):
-        if state.open:
-            if state.referent is None:
+    for index, walked, findings in assessed(data, on, policy):
+        current = walked.current
+        if current is not None:
+            referent = current.referent
+            if referent is None:
                 citeslab += 1
             else:
-                key = normalize(state.referent)
-                partner_names.setdefault(key, state.referent)
+                key = normalize(referent)
+                partner_names.setdefault(key, referent)
                 load[key] = load.get(key, 0) + 1
-        if not findings:
-            continue
-        closing = any(f.rule == "R6" for f in findings)
-        listed = False
-        for finding in findings:
-            if finding.date > on:  # R10: an event after the date of the list
-                later += 1
-                continue
-            if closing and finding.rule in ("R5", "R7"):
-                continue
-            grouped[_action_of(finding)].append(finding)
-            listed = True
-        if listed:
-            contacts[person.id] = Contact(_display_name(person), person.phone, state.stage)
+        if findings:
+            kept = _actionable(findings, on)
+            later += sum(f.date > on for f in findings)  # R10: events after the date
+            for finding in kept:
+                grouped[_action_of(finding)].append(finding)
+            if kept:
+                listed.append((index, walked.stage))
     groups = tuple(
         ActionGroup(
             action,
@@ -184,7 +181,25 @@ def _followup(data: Dataset, on: dt.date, policy: PathwayPolicy | None) -> Follo
     )
     partners = sorted(load, key=lambda k: (-load[k], k))
     caseload = (Caseload(None, citeslab), *(Caseload(partner_names[k], load[k]) for k in partners))
-    return FollowUp(on, data.site.name, groups, caseload, contacts, later)
+    return FollowUp(on, data.site.name, groups, caseload, _contacts(data, listed), later)
+
+
+def _actionable(findings: list[Finding], on: dt.date) -> list[Finding]:
+    """A person's findings that the list shows: not an event after the date of the list
+    (counted apart), not R5 or R7 when the pathway is to be closed (R6)."""
+    closing = any(f.rule == "R6" for f in findings)
+    return [f for f in findings if f.date <= on and not (closing and f.rule in ("R5", "R7"))]
+
+
+def _contacts(data: Dataset, listed: list[tuple[int, Stage | None]]) -> dict[str, Contact]:
+    """Who the listed persons are (index in ``data.persons``, current stage), from the
+    persons' columns."""
+    persons = data.columns("porteurs")
+    ids, phones = persons["id"], persons["phone"]
+    firsts, lasts = persons["first_name"], persons["last_name"]
+    return {
+        ids[i]: Contact(_display_name(firsts[i], lasts[i]), phones[i], stage) for i, stage in listed
+    }
 
 
 def __getattr__(name: str) -> object:

@@ -27,18 +27,26 @@ Partner names are compared like vocabulary values (case, accents and separators 
 « France Travail » and « france-travail » are the same partner.
 
 In this module the CitésLab as référent is written ``None`` and a partner as its name.
+
+The pass is written once, by index (:func:`walk`): it reads a :class:`Track` (events sorted
+by person, date and row, as parallel columns) from one position to another and builds no
+record. A dataset's track is its columns permuted once (:mod:`citeslab_core._grouping`), so
+the rules and the follow-up list over 150 000 persons build only the records that leave in
+a result; the functions that take records (:func:`derive`, :func:`pathways_of`,
+:func:`state_on`) make a track of them and run the same pass.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple, Protocol
 
 import attrs
 
-from citeslab_core._twins import record_maker
-from citeslab_core.model import Event, Person
+from citeslab_core._grouping import event_groups
+from citeslab_core.model import Dataset, Event, Person
 from citeslab_core.vocabularies import EventType, ExitResult, Stage, normalize
 
 __all__ = [
@@ -74,6 +82,92 @@ def referent_label(referent: str | None) -> str:
 
 def _date_of(event: Event) -> dt.date:
     return event.date
+
+
+class Track:
+    """Events sorted by date (a dataset's: by person, then date), rows of a date in input
+    order, as parallel columns: position ``i`` is one event; :attr:`record` builds the
+    :class:`~citeslab_core.model.Event` at a position (only for what leaves in a result)."""
+
+    __slots__ = ("dates", "partners", "record", "results", "stages", "types")
+
+    def __init__(
+        self,
+        *,
+        dates: Sequence[dt.date],
+        types: Sequence[EventType],
+        partners: Sequence[str | None],
+        stages: Sequence[Stage | None],
+        results: Sequence[ExitResult | None],
+        record: Callable[[int], Event],
+    ) -> None:
+        self.dates = dates
+        self.types = types
+        self.partners = partners
+        self.stages = stages
+        self.results = results
+        self.record = record
+
+    @classmethod
+    def of_events(cls, events: Sequence[Event], *, presorted: bool = False) -> Track:
+        """The track of one person's records, sorted by date (stably) unless ``presorted``."""
+        if not presorted and not _is_sorted(events):
+            events = sorted(events, key=_date_of)
+        return cls(
+            dates=[e.date for e in events],
+            types=[e.type for e in events],
+            partners=[e.partner for e in events],
+            stages=[e.stage for e in events],
+            results=[e.result for e in events],
+            record=events.__getitem__,
+        )
+
+    @classmethod
+    def of_dataset(cls, data: Dataset) -> Track:
+        """The track of a dataset's events (:func:`citeslab_core._grouping.event_groups`)."""
+        groups = event_groups(data)
+        column = groups.column
+        return cls(
+            dates=column("date"),
+            types=column("type"),
+            partners=column("partner"),
+            stages=column("stage"),
+            results=column("result"),
+            record=groups.record,
+        )
+
+
+def _is_sorted(events: Sequence[Event]) -> bool:
+    return all(events[i].date <= events[i + 1].date for i in range(len(events) - 1))
+
+
+def _last_contact(track: Track, first: int, stop: int) -> dt.date:
+    """The date of the last ``entretien`` or ``point_etape`` among the positions (the
+    first position's date when there is none: a pathway opens with an entretien)."""
+    types = track.types
+    for i in range(stop - 1, first - 1, -1):
+        kind = types[i]
+        if kind is _ENTRETIEN or kind is _POINT_ETAPE:
+            return track.dates[i]
+    return track.dates[first]
+
+
+def _awaiting(track: Track, first: int, stop: int) -> list[int]:
+    """The positions of the orientations with no later news: those dated on or after the
+    last event of another type (R7). Same-day rows count as simultaneous."""
+    dates, types = track.dates, track.types
+    found: list[int] = []
+    other_day: dt.date | None = None
+    for i in range(stop - 1, first - 1, -1):
+        day = dates[i]
+        if other_day is not None and day < other_day:
+            break
+        if types[i] is _ORIENTATION:
+            found.append(i)
+        elif other_day is None:
+            other_day = day
+    found.reverse()
+    return found
 
 
 @attrs.frozen(weakref_slot=False)
@@ -127,26 +221,14 @@ class Pathway:
     @property
     def last_contact(self) -> dt.date:
         """The date of the last ``entretien`` or ``point_etape`` (the opening one at least)."""
-        for event in reversed(self.events):
-            if event.type is _ENTRETIEN or event.type is _POINT_ETAPE:
-                return event.date
-        return self.opened  # not reached: a pathway opens with an entretien
+        return _last_contact(Track.of_events(self.events, presorted=True), 0, len(self.events))
 
     @property
     def awaiting_news(self) -> tuple[Event, ...]:
         """Orientations with no later news: those dated on or after the pathway's last event
         of another type (R7). Same-day rows count as simultaneous."""
-        found: list[Event] = []
-        other_day: dt.date | None = None
-        for event in reversed(self.events):
-            if other_day is not None and event.date < other_day:
-                break
-            if event.type is _ORIENTATION:
-                found.append(event)
-            elif other_day is None:
-                other_day = event.date
-        found.reverse()
-        return tuple(found)
+        track = Track.of_events(self.events, presorted=True)
+        return tuple(map(self.events.__getitem__, _awaiting(track, 0, len(self.events))))
 
 
 class OddityKind(enum.Enum):
@@ -232,74 +314,319 @@ class PersonHistory:
         day = self.on or on
         if day is None:
             raise ValueError("une date est nécessaire")
-        last = self.pathways[-1] if self.pathways else None
-        is_open = last is not None and last.closed is None
-        referent_since: dt.date | None = None
-        referent: str | None = None
-        if last is not None and is_open:
-            referent_since, referent = last.referents[-1]
-        if last is None:
-            return _make_state(
-                self.person, day, False, 0, None, None, None, self.stage, self.stage_since,
-                None, None, (), None, None, (),
-            )  # fmt: skip
-        return _make_state(
+        return _state(
             self.person,
             day,
-            is_open,
-            len(self.pathways),
-            last.opened,
-            last.closed,
-            last.result,
-            self.stage,
-            self.stage_since,
-            referent,
-            referent_since,
-            last.referents,
-            last.last_contact,
-            last.last_event,
-            last.awaiting_news if is_open else (),
+            pathways=len(self.pathways),
+            stage=self.stage,
+            stage_since=self.stage_since,
+            last=self.pathways[-1] if self.pathways else None,
         )
 
 
-# Positional constructors of the records derived for every person (a network has 150 000).
-_make_pathway = record_maker(Pathway)
-_make_state = record_maker(PersonState)
-_make_history = record_maker(PersonHistory)
+class _PathwayFacts(Protocol):
+    """What a person's state reads of their last pathway (a :class:`Pathway` or a
+    :class:`Span`)."""
+
+    @property
+    def opened(self) -> dt.date: ...
+    @property
+    def closed(self) -> dt.date | None: ...
+    @property
+    def result(self) -> ExitResult | None: ...
+    @property
+    def referents(self) -> Sequence[tuple[dt.date, str | None]]: ...
+    @property
+    def last_contact(self) -> dt.date: ...
+    @property
+    def last_event(self) -> dt.date: ...
+    @property
+    def awaiting_news(self) -> tuple[Event, ...]: ...
 
 
-class _Open:
-    """The pathway being read (mutable while the pass goes on)."""
+def _state(
+    person: str,
+    on: dt.date,
+    *,
+    pathways: int,
+    stage: Stage | None,
+    stage_since: dt.date | None,
+    last: _PathwayFacts | None,
+) -> PersonState:
+    """The one builder of :class:`PersonState`, from the person's last pathway."""
+    if last is None:
+        return PersonState(
+            person=person, on=on, open=False, pathways=0, opened=None, closed=None,
+            result=None, stage=stage, stage_since=stage_since, referent=None,
+            referent_since=None, referents=(), last_contact=None, last_event=None,
+            awaiting_news=(),
+        )  # fmt: skip
+    is_open = last.closed is None
+    referent_since, referent = last.referents[-1] if is_open else (None, None)
+    return PersonState(
+        person=person,
+        on=on,
+        open=is_open,
+        pathways=pathways,
+        opened=last.opened,
+        closed=last.closed,
+        result=last.result,
+        stage=stage,
+        stage_since=stage_since,
+        referent=referent,
+        referent_since=referent_since,
+        referents=tuple(last.referents),
+        last_contact=last.last_contact,
+        last_event=last.last_event,
+        awaiting_news=last.awaiting_news if is_open else (),
+    )
 
-    __slots__ = ("events", "opened", "oriented", "referent_key", "referents")
 
-    def __init__(self, opened: dt.date) -> None:
+# -- the one pass, by index ---------------------------------------------------------------
+
+
+class Span:
+    """A pathway being read, then read: the track's positions ``first`` to ``stop - 1``."""
+
+    __slots__ = (
+        "closed",
+        "first",
+        "opened",
+        "oriented",
+        "referent_key",
+        "referents",
+        "result",
+        "stop",
+        "track",
+    )
+
+    def __init__(self, track: Track, first: int, opened: dt.date) -> None:
+        self.track = track
+        self.first = first
+        self.stop = first + 1
         self.opened = opened
-        self.events: list[Event] = []
+        self.closed: dt.date | None = None
+        self.result: ExitResult | None = None
         self.referents: list[tuple[dt.date, str | None]] = [(opened, None)]
         self.referent_key = _CITESLAB_KEY
-        self.oriented: set[str] = set()
+        #: Partners oriented to in the pathway, normalised (made at the first orientation).
+        self.oriented: set[str] | None = None
 
-    def freeze(self, person: str, closed: dt.date | None, result: ExitResult | None) -> Pathway:
-        return _make_pathway(
-            person, self.opened, closed, result, tuple(self.referents), tuple(self.events)
+    @property
+    def referent(self) -> str | None:
+        """The last référent (``None`` is the CitésLab)."""
+        return self.referents[-1][1]
+
+    @property
+    def last_event(self) -> dt.date:
+        return self.track.dates[self.stop - 1]
+
+    @property
+    def last_contact(self) -> dt.date:
+        return _last_contact(self.track, self.first, self.stop)
+
+    @property
+    def awaiting(self) -> list[int]:
+        """The positions of the orientations awaiting news (R7)."""
+        return _awaiting(self.track, self.first, self.stop)
+
+    @property
+    def awaiting_news(self) -> tuple[Event, ...]:
+        return tuple(map(self.track.record, self.awaiting))
+
+    def pathway(self, person: str) -> Pathway:
+        return Pathway(
+            person=person,
+            opened=self.opened,
+            closed=self.closed,
+            result=self.result,
+            referents=tuple(self.referents),
+            events=tuple(map(self.track.record, range(self.first, self.stop))),
         )
 
 
-def _entretien_later_today(events: Sequence[Event], index: int, end: int) -> bool:
-    """Whether an ``entretien`` follows row ``index`` on the same day, no ``sortie`` between."""
-    day = events[index].date
+class OddityAt(NamedTuple):
+    """An :class:`Oddity` by index: the event is the track's position."""
+
+    kind: OddityKind
+    position: int
+    related: dt.date | None
+
+
+class Walk:
+    """What one pass over a person's positions derives: their pathways (:attr:`spans`),
+    stage, oddities, and the positions from :attr:`end` to :attr:`stop` ``- 1``, dated
+    after the view's date (later events, which count for nothing else)."""
+
+    __slots__ = ("end", "oddities", "spans", "stage", "stage_since", "stop", "track")
+
+    def __init__(self, track: Track, end: int, stop: int, stage: Stage | None) -> None:
+        self.track = track
+        self.end = end
+        self.stop = stop
+        self.spans: list[Span] = []
+        self.stage = stage
+        self.stage_since: dt.date | None = None
+        self.oddities: list[OddityAt] = []
+
+    @property
+    def current(self) -> Span | None:
+        """The open pathway, if any."""
+        spans = self.spans
+        return spans[-1] if spans and spans[-1].closed is None else None
+
+    def state(self, person: str, on: dt.date) -> PersonState:
+        return _state(
+            person,
+            on,
+            pathways=len(self.spans),
+            stage=self.stage,
+            stage_since=self.stage_since,
+            last=self.spans[-1] if self.spans else None,
+        )
+
+    def history(self, person: str, on: dt.date | None) -> PersonHistory:
+        record = self.track.record
+        return PersonHistory(
+            person=person,
+            on=on,
+            pathways=tuple(span.pathway(person) for span in self.spans),
+            stage=self.stage,
+            stage_since=self.stage_since,
+            oddities=tuple(Oddity(o.kind, record(o.position), o.related) for o in self.oddities),
+            later=tuple(map(record, range(self.end, self.stop))),
+        )
+
+
+def _entretien_later_today(track: Track, index: int, end: int) -> bool:
+    """Whether an ``entretien`` follows position ``index`` on the same day, no ``sortie``
+    between."""
+    dates, types = track.dates, track.types
+    day = dates[index]
     for j in range(index + 1, end):
-        event = events[j]
-        if event.date != day or event.type is _SORTIE:
+        kind = types[j]
+        if dates[j] != day or kind is _SORTIE:
             return False
-        if event.type is _ENTRETIEN:
+        if kind is _ENTRETIEN:
             return True
     return False
 
 
-def _is_sorted(events: Sequence[Event]) -> bool:
-    return all(events[i].date <= events[i + 1].date for i in range(len(events) - 1))
+def walk(
+    track: Track, first: int, stop: int, *, on: dt.date | None = None, stage: Stage | None = None
+) -> Walk:
+    """One pass over positions ``first`` to ``stop - 1`` of ``track`` (one person's
+    events): pathways, stage and oddities as of ``on``, starting from ``stage`` (the stage
+    at entry)."""
+    dates, types = track.dates, track.types
+    end = stop
+    if on is not None:
+        while end > first and dates[end - 1] > on:
+            end -= 1
+    result = Walk(track, end, stop, stage)
+    oddities = result.oddities
+    current: Span | None = None
+    last_sortie: dt.date | None = None
+    before_first: list[int] = []
+    # R3: relays without a prior orientation, checked when their day is over (an
+    # orientation typed in a later row of the same day counts).
+    unchecked: list[tuple[int, str, Span]] = []
+    day: dt.date | None = None
+    for i in range(first, end):
+        date = dates[i]
+        if date != day:
+            if unchecked:
+                _settle_relays(unchecked, oddities)
+            day = date
+        kind = types[i]
+        if current is None:
+            if kind is _ENTRETIEN or (
+                kind is not _SORTIE and _entretien_later_today(track, i, end)
+            ):
+                current = Span(track, i, date)
+                result.spans.append(current)
+            elif last_sortie is None:
+                before_first.append(i)
+                continue
+            else:
+                oddities.append(OddityAt(OddityKind.AFTER_SORTIE, i, last_sortie))
+                continue
+        current.stop = i + 1
+        if kind is _ENTRETIEN or kind is _POINT_ETAPE:
+            continue
+        if kind is _SORTIE:
+            _close(result, current, i)
+            current, last_sortie = None, date
+        else:
+            _take(result, current, i, kind, unchecked)
+    if unchecked:
+        _settle_relays(unchecked, oddities)
+    _finish_oddities(result, before_first)
+    return result
+
+
+def _take(
+    result: Walk, span: Span, i: int, kind: EventType, unchecked: list[tuple[int, str, Span]]
+) -> None:
+    """An orientation, a relay or a change of stage at position ``i`` of an open pathway."""
+    track = result.track
+    if kind is _ORIENTATION:
+        partner = track.partners[i]
+        if partner:
+            if span.oriented is None:
+                span.oriented = set()
+            span.oriented.add(normalize(partner))
+    elif kind is _RELAIS:
+        name = track.partners[i] or ""
+        key = normalize(name)
+        if key != span.referent_key:
+            span.referent_key = key
+            span.referents.append((track.dates[i], None if key == _CITESLAB_KEY else name))
+        if key != _CITESLAB_KEY and (span.oriented is None or key not in span.oriented):
+            unchecked.append((i, key, span))
+    elif kind is _STAGE:
+        stage = track.stages[i]
+        if stage is not None:
+            result.stage, result.stage_since = stage, track.dates[i]
+
+
+def _close(result: Walk, span: Span, i: int) -> None:
+    """The ``sortie`` at position ``i`` closes the pathway (R8); a creation means
+    ``en_activite`` from its date (R9)."""
+    track = result.track
+    span.closed = track.dates[i]
+    span.result = track.results[i]
+    if span.result is ExitResult.CREATION:
+        result.stage, result.stage_since = Stage.EN_ACTIVITE, span.closed
+
+
+def _settle_relays(unchecked: list[tuple[int, str, Span]], oddities: list[OddityAt]) -> None:
+    for position, key, span in unchecked:
+        if span.oriented is None or key not in span.oriented:
+            oddities.append(OddityAt(OddityKind.RELAIS_WITHOUT_ORIENTATION, position, None))
+    unchecked.clear()
+
+
+def _finish_oddities(result: Walk, before_first: list[int]) -> None:
+    """The events before the first entretien first (R10), then all by date (stably)."""
+    oddities = result.oddities
+    if before_first:
+        first = result.spans[0].opened if result.spans else None
+        kind = OddityKind.BEFORE_FIRST_ENTRETIEN
+        oddities[:0] = [OddityAt(kind, i, first) for i in before_first]
+    if len(oddities) > 1:
+        dates = result.track.dates
+        oddities.sort(key=lambda oddity: dates[oddity.position])
+
+
+def walks(data: Dataset, on: dt.date | None = None) -> Iterator[Walk]:
+    """One :class:`Walk` per person of ``data``, in the order of ``data.persons``, from the
+    dataset's columns (no record built)."""
+    track = Track.of_dataset(data)
+    starts = event_groups(data).starts
+    stages = data.columns("porteurs")["stage_at_entry"]
+    for index, stage in enumerate(stages):
+        yield walk(track, starts[index], starts[index + 1], on=on, stage=stage)
 
 
 def derive(
@@ -316,93 +643,8 @@ def derive(
     ``presorted`` says they already are (as ``Dataset.events_by_person`` gives them).
     Events dated after ``on`` are set apart in :attr:`PersonHistory.later`.
     """
-    if not presorted and not _is_sorted(events):
-        events = sorted(events, key=_date_of)
-    end = len(events)
-    if on is not None:
-        while end and events[end - 1].date > on:
-            end -= 1
-    pathways: list[Pathway] = []
-    oddities: list[Oddity] = []
-    before_first: list[Event] = []
-    stage = stage_at_entry
-    stage_since: dt.date | None = None
-    current: _Open | None = None
-    last_sortie: dt.date | None = None
-    # R3: relays without a prior orientation, checked when their day is over (an
-    # orientation typed in a later row of the same day counts).
-    unchecked: list[tuple[Event, str, set[str]]] = []
-    day: dt.date | None = None
-
-    for index in range(end):
-        event = events[index]
-        if event.date != day:
-            if unchecked:
-                _settle_relays(unchecked, oddities)
-            day = event.date
-        kind = event.type
-        if current is None:
-            if kind is _ENTRETIEN or (
-                kind is not _SORTIE and _entretien_later_today(events, index, end)
-            ):
-                current = _Open(event.date)
-            elif last_sortie is None:
-                before_first.append(event)
-                continue
-            else:
-                oddities.append(Oddity(OddityKind.AFTER_SORTIE, event, last_sortie))
-                continue
-        current.events.append(event)
-        if kind is _ORIENTATION:
-            if event.partner:
-                current.oriented.add(normalize(event.partner))
-        elif kind is _RELAIS:
-            name = event.partner or ""
-            key = normalize(name)
-            if key != current.referent_key:
-                current.referent_key = key
-                current.referents.append((event.date, None if key == _CITESLAB_KEY else name))
-            if key != _CITESLAB_KEY and key not in current.oriented:
-                unchecked.append((event, key, current.oriented))
-        elif kind is _STAGE:
-            if event.stage is not None:
-                stage, stage_since = event.stage, event.date
-        elif kind is _SORTIE:
-            if event.result is ExitResult.CREATION:
-                stage, stage_since = Stage.EN_ACTIVITE, event.date  # R9
-            pathways.append(current.freeze(person, event.date, event.result))
-            current = None
-            last_sortie = event.date
-    if unchecked:
-        _settle_relays(unchecked, oddities)
-    if current is not None:
-        pathways.append(current.freeze(person, None, None))
-    if before_first:
-        first = pathways[0].opened if pathways else None
-        early = [Oddity(OddityKind.BEFORE_FIRST_ENTRETIEN, e, first) for e in before_first]
-        oddities[:0] = early
-    if len(oddities) > 1:
-        oddities.sort(key=_oddity_date)
-    return _make_history(
-        person,
-        on,
-        tuple(pathways),
-        stage,
-        stage_since,
-        tuple(oddities) if oddities else (),
-        tuple(events[end:]) if end < len(events) else (),
-    )
-
-
-def _oddity_date(oddity: Oddity) -> dt.date:
-    return oddity.event.date
-
-
-def _settle_relays(unchecked: list[tuple[Event, str, set[str]]], oddities: list[Oddity]) -> None:
-    for event, key, oriented in unchecked:
-        if key not in oriented:
-            oddities.append(Oddity(OddityKind.RELAIS_WITHOUT_ORIENTATION, event))
-    unchecked.clear()
+    track = Track.of_events(events, presorted=presorted)
+    return walk(track, 0, len(events), on=on, stage=stage_at_entry).history(person, on)
 
 
 def pathways_of(events: Sequence[Event]) -> tuple[Pathway, ...]:
@@ -414,4 +656,5 @@ def pathways_of(events: Sequence[Event]) -> tuple[Pathway, ...]:
 
 def state_on(person: Person, events: Sequence[Event], on: dt.date) -> PersonState:
     """A person's state at the end of ``on``, from their events dated on or before it."""
-    return derive(person.id, events, on=on, stage_at_entry=person.stage_at_entry).state()
+    track = Track.of_events(events)
+    return walk(track, 0, len(events), on=on, stage=person.stage_at_entry).state(person.id, on)

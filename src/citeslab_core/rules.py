@@ -1,6 +1,6 @@
 """The référent-de-parcours rules R1 to R10 (docs/referent-rules.md), as findings at a date.
 
-:func:`check` reads each person's events once (:func:`citeslab_core.pathways.derive`) and
+:func:`check` reads each person's events once (:func:`citeslab_core.pathways.walk`) and
 turns what it finds into :class:`Finding` values: the rule, a severity, the person's id
 (never their name), the date the finding is about and a French message that says what to
 do. R1, R2, R4 and R9 say how pathways, référents and stages are derived; they cannot be
@@ -35,8 +35,8 @@ import attrs
 
 from citeslab_core.checks import Severity
 from citeslab_core.errors import Location
-from citeslab_core.model import Dataset, Event, PathwayPolicy, Person
-from citeslab_core.pathways import Oddity, OddityKind, PersonState, derive
+from citeslab_core.model import Dataset, PathwayPolicy, Person
+from citeslab_core.pathways import OddityAt, OddityKind, PersonState, Span, Track, Walk, walks
 from citeslab_core.vocabularies import EventType
 
 __all__ = [
@@ -113,65 +113,64 @@ def french_days(count: int) -> str:
     return f"{format_count(count)} jour{'s' if abs(count) > 1 else ''}"
 
 
-def _event_words(event: Event) -> str:
-    return f"Le suivi « {event.type.label} » du {french_date(event.date)}"
+def _event_words(kind: EventType, day: dt.date) -> str:
+    return f"Le suivi « {kind.label} » du {french_date(day)}"
 
 
-def _oddity_finding(person: str, oddity: Oddity) -> Finding:
-    event = oddity.event
+def _oddity_finding(person: str, track: Track, oddity: OddityAt) -> Finding:
+    position = oddity.position
+    kind, day, partner = track.types[position], track.dates[position], track.partners[position]
     if oddity.kind is OddityKind.RELAIS_WITHOUT_ORIENTATION:
         message = (
-            f"Passage de relais à {event.partner} le {french_date(event.date)} sans "
-            f"orientation vers {event.partner} dans ce parcours : ajouter "
+            f"Passage de relais à {partner} le {french_date(day)} sans "
+            f"orientation vers {partner} dans ce parcours : ajouter "
             "l'orientation ou corriger le nom du partenaire."
         )
     elif oddity.kind is OddityKind.AFTER_SORTIE:
         assert oddity.related is not None
         closed = french_date(oddity.related)
-        if event.type is EventType.SORTIE:
+        if kind is EventType.SORTIE:
             message = (
-                f"Sortie du {french_date(event.date)} alors que le parcours est clos "
+                f"Sortie du {french_date(day)} alors que le parcours est clos "
                 f"depuis la sortie du {closed} : supprimer l'une des deux sorties, ou "
                 "ajouter l'entretien qui a rouvert le parcours."
             )
         else:
             message = (
-                f"{_event_words(event)} suit la sortie du {closed} : un parcours clos "
+                f"{_event_words(kind, day)} suit la sortie du {closed} : un parcours clos "
                 "ne se rouvre que par un entretien ; ajouter cet entretien, ou "
                 "corriger la date."
             )
     elif oddity.related is not None:
         message = (
-            f"{_event_words(event)} précède le premier entretien (le "
+            f"{_event_words(kind, day)} précède le premier entretien (le "
             f"{french_date(oddity.related)}) : corriger la date, ou saisir "
             "l'entretien d'accueil."
         )
     else:
         message = (
-            f"{_event_words(event)} n'est précédé d'aucun entretien : saisir "
+            f"{_event_words(kind, day)} n'est précédé d'aucun entretien : saisir "
             "l'entretien d'accueil, qui ouvre le parcours."
         )
-    return Finding(oddity.kind.rule, Severity.ERROR, person, event.date, message)
+    return Finding(oddity.kind.rule, Severity.ERROR, person, day, message)
 
 
-def _future_finding(person: str, event: Event, on: dt.date) -> Finding:
+def _future_finding(person: str, track: Track, position: int, on: dt.date) -> Finding:
+    day = track.dates[position]
     return Finding(
         "R10",
         Severity.ERROR,
         person,
-        event.date,
-        f"{_event_words(event)} est postérieur à la date du contrôle "
+        day,
+        f"{_event_words(track.types[position], day)} est postérieur à la date du contrôle "
         f"({french_date(on)}) : corriger la date.",
     )
 
 
-def _delay_findings(state: PersonState, on: dt.date, policy: PathwayPolicy) -> list[Finding]:
+def _delay_findings(person: str, span: Span, on: dt.date, policy: PathwayPolicy) -> list[Finding]:
+    """R6, R5 and R7 for the open pathway ``span``."""
     findings: list[Finding] = []
-    if not state.open:
-        return findings
-    person = state.person
-    last_event = state.last_event
-    assert last_event is not None
+    last_event = span.last_event
     elapsed = (on - last_event).days
     if elapsed > policy.no_news_days:
         findings.append(
@@ -186,8 +185,8 @@ def _delay_findings(state: PersonState, on: dt.date, policy: PathwayPolicy) -> l
                 elapsed - policy.no_news_days,
             )
         )
-    if state.citeslab_is_referent and state.last_contact is not None:
-        contact = state.last_contact
+    if span.referent is None:
+        contact = span.last_contact
         since = (on - contact).days
         if since > policy.contact_days:
             findings.append(
@@ -202,8 +201,10 @@ def _delay_findings(state: PersonState, on: dt.date, policy: PathwayPolicy) -> l
                     since - policy.contact_days,
                 )
             )
-    if state.awaiting_news and elapsed > policy.orientation_reply_days:
-        partners = ", ".join(dict.fromkeys(e.partner or "?" for e in state.awaiting_news))
+    awaiting = span.awaiting if elapsed > policy.orientation_reply_days else ()
+    if awaiting:
+        names = span.track.partners
+        partners = ", ".join(dict.fromkeys(names[i] or "?" for i in awaiting))
         findings.append(
             Finding(
                 "R7",
@@ -223,6 +224,32 @@ def _finding_key(finding: Finding) -> tuple[dt.date, int]:
     return finding.date, rule_number(finding.rule)
 
 
+def findings_of(person: str, walk: Walk, on: dt.date, policy: PathwayPolicy) -> list[Finding]:
+    """A person's findings at ``on`` from their :class:`~citeslab_core.pathways.Walk`: by
+    date, then rule number."""
+    track = walk.track
+    findings = [_oddity_finding(person, track, o) for o in walk.oddities] if walk.oddities else []
+    current = walk.current
+    if current is not None:
+        findings.extend(_delay_findings(person, current, on, policy))
+    if walk.end < walk.stop:
+        findings.extend(_future_finding(person, track, i, on) for i in range(walk.end, walk.stop))
+    if len(findings) > 1:
+        findings.sort(key=_finding_key)
+    return findings
+
+
+def assessed(
+    data: Dataset, on: dt.date, policy: PathwayPolicy | None = None
+) -> Iterator[tuple[int, Walk, list[Finding]]]:
+    """Each person's index in ``data.persons``, pass and findings at ``on``, from the
+    dataset's columns (the records only of what the findings say)."""
+    rules = policy if policy is not None else data.site.pathway_policy
+    ids = data.columns("porteurs")["id"]
+    for index, (pid, walked) in enumerate(zip(ids, walks(data, on), strict=True)):
+        yield index, walked, findings_of(pid, walked, on, rules)
+
+
 def assess(
     data: Dataset, on: dt.date, policy: PathwayPolicy | None = None
 ) -> Iterator[tuple[Person, PersonState, list[Finding]]]:
@@ -231,22 +258,10 @@ def assess(
     One pass per person over their sorted events. ``policy`` overrides the site's
     (``data.site.pathway_policy``).
     """
-    rules = policy if policy is not None else data.site.pathway_policy
-    by_person = data.events_by_person
-    for person in data.persons:
-        pid = person.id
-        history = derive(
-            pid, by_person.get(pid, ()), on=on, stage_at_entry=person.stage_at_entry, presorted=True
-        )
-        state = history.state()
-        findings = [_oddity_finding(pid, o) for o in history.oddities] if history.oddities else []
-        if state.open:
-            findings.extend(_delay_findings(state, on, rules))
-        if history.later:
-            findings.extend(_future_finding(pid, e, on) for e in history.later)
-        if len(findings) > 1:
-            findings.sort(key=_finding_key)
-        yield person, state, findings
+    persons = data.persons
+    for index, walked, findings in assessed(data, on, policy):
+        person = persons[index]
+        yield person, walked.state(person.id, on), findings
 
 
 def sources(data: Dataset, findings: Sequence[Finding]) -> list[tuple[Location, ...]]:
@@ -256,8 +271,8 @@ def sources(data: Dataset, findings: Sequence[Finding]) -> list[tuple[Location, 
     wanted = {(f.person, f.date) for f in findings}
     found: dict[tuple[str, dt.date], list[Location]] = {}
     if wanted and "suivis" in data.origins:
-        for index, event in enumerate(data.events):
-            key = (event.person, event.date)
+        events = data.columns("suivis")
+        for index, key in enumerate(zip(events["person"], events["date"], strict=True)):
             if key in wanted:
                 place = data.origin("suivis", index)
                 if place is not None:
@@ -268,4 +283,4 @@ def sources(data: Dataset, findings: Sequence[Finding]) -> list[tuple[Location, 
 def check(data: Dataset, on: dt.date, policy: PathwayPolicy | None = None) -> list[Finding]:
     """Every finding of the rules at ``on``: persons in the dataset's order, then by date
     and rule number. ``policy`` overrides the site's."""
-    return [f for _, _, findings in assess(data, on, policy) for f in findings]
+    return [f for _, _, findings in assessed(data, on, policy) for f in findings]

@@ -74,7 +74,7 @@ def compute_bilan(
     site = data.site
     k = site.disclosure_threshold if public else 0
     scan = _scan_persons(data, start, end)
-    tally = _tally(data, scan.rows)
+    tally = _tally(data, scan.accompanied)
     portrait = _portrait(data, tally, k)
     tables = portrait.tables
     new = mask_value(tally.new, k)

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
-from itertools import compress, repeat, starmap
-from operator import attrgetter, is_
+from collections.abc import Sequence
+from itertools import compress, repeat
+from operator import is_, itemgetter
+from typing import Any, TypeVar
 
 import attrs
 
+from citeslab_core._grouping import event_groups
 from citeslab_core.bilan._results import (
     EN_COURS,
     NON_RENSEIGNE,
     TABLE_KEYS,
 )
 from citeslab_core.dates import PartialDate, Precision, age_on
-from citeslab_core.model import Dataset, Event, Person
+from citeslab_core.model import Dataset, Person
 from citeslab_core.vocabularies import (
     AgeBracket,
     Channel,
@@ -40,6 +42,8 @@ from citeslab_core.vocabularies import (
     Stage,
     Vocabulary,
 )
+
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -77,27 +81,44 @@ def accompanied_persons(data: Dataset, start: dt.date, end: dt.date) -> tuple[Pe
     """The persons accompanied from ``start`` to ``end`` (at least one ``entretien`` or
     ``point_etape`` in the period, both ends included), in the order of ``data.persons``.
     One pass over each person's events: linear in the number of events."""
-    return tuple(starmap(PersonFigures, _scan_persons(data, start, end).rows))
+    figures = _scan_persons(data, start, end).accompanied
+    persons = data.persons
+    return tuple(
+        PersonFigures(
+            person=persons[index],
+            first_entretien=figures.first_entretien[row],
+            new=figures.new[row],
+            age_date=figures.age_date[row],
+            age_bracket=figures.age_bracket[row],
+            orientation=figures.orientation[row],
+            exit_date=figures.exit_date[row],
+            exit_result=figures.exit_result[row],
+        )
+        for row, index in enumerate(figures.persons)
+    )
 
 
-#: One accompanied person's figures, the fields of :class:`PersonFigures` in their order.
-_Row = tuple[
-    Person,
-    dt.date | None,
-    bool,
-    dt.date,
-    AgeBracket | None,
-    OrientationCategory | None,
-    dt.date | None,
-    ExitResult | None,
-]
+@attrs.define
+class _Accompanied:
+    """The accompanied persons' figures column-wise: one list per field of
+    :class:`PersonFigures`, the person as their index in ``data.persons`` (the tally counts
+    each list at C speed; :func:`accompanied_persons` makes records of them)."""
+
+    persons: list[int] = attrs.field(factory=list)
+    first_entretien: list[dt.date | None] = attrs.field(factory=list)
+    new: list[bool] = attrs.field(factory=list)
+    age_date: list[dt.date] = attrs.field(factory=list)
+    age_bracket: list[AgeBracket | None] = attrs.field(factory=list)
+    orientation: list[OrientationCategory | None] = attrs.field(factory=list)
+    exit_date: list[dt.date | None] = attrs.field(factory=list)
+    exit_result: list[ExitResult | None] = attrs.field(factory=list)
 
 
 @attrs.define
 class _Scan:
     """What one pass over the persons' events gathers (true counts, before masking)."""
 
-    rows: list[_Row] = attrs.field(factory=list)
+    accompanied: _Accompanied = attrs.field(factory=_Accompanied)
     exits_outside: int = 0
     oriented: dict[str, set[str]] = attrs.field(factory=dict)
     retained: dict[str, set[str]] = attrs.field(factory=dict)
@@ -110,109 +131,131 @@ class _Scan:
     orient_any: int = 0
 
 
+class _Events:
+    """The columns the scan reads, in the order of :mod:`citeslab_core._grouping` (by
+    person, date, row), and the period."""
+
+    __slots__ = (
+        "categories",
+        "dates",
+        "decisions",
+        "end",
+        "programmes",
+        "results",
+        "start",
+        "types",
+    )
+
+    def __init__(self, data: Dataset, start: dt.date, end: dt.date) -> None:
+        column = event_groups(data).column
+        self.dates: Sequence[dt.date] = column("date")
+        self.types: Sequence[EventType] = column("type")
+        self.categories: Sequence[OrientationCategory | None] = column("category")
+        self.programmes: Sequence[str | None] = column("programme")
+        self.decisions: Sequence[Decision | None] = column("decision")
+        self.results: Sequence[ExitResult | None] = column("result")
+        self.start, self.end = start, end
+
+
 def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
-    """The one pass: each accompanied person's figures as a row (a plain tuple: the bilan
-    tallies them column-wise, :func:`accompanied_persons` makes them records), and the
-    programmes' and exits' figures of every person."""
+    """The one pass: each accompanied person's figures (column-wise), and the programmes'
+    and exits' figures of every person, from the dataset's columns (no record built)."""
     scan = _Scan()
-    rows = scan.rows
-    oriented, retained, retained_any = scan.oriented, scan.retained, scan.retained_any
-    firsts = scan.programme_first
-    exits_outside = 0
-    entretien, point, orientation = (
-        EventType.ENTRETIEN,
-        EventType.POINT_ETAPE,
-        EventType.ORIENTATION,
-    )
-    candidature, decision, sortie = (
-        EventType.CANDIDATURE_PROGRAMME,
-        EventType.DECISION_PROGRAMME,
-        EventType.SORTIE,
-    )
-    retenu = Decision.RETENU
-    other_category = OrientationCategory.AUTRE
-    by_person = data.events_by_person
-    # events_by_person has every person, in the order of data.persons: the person of each
-    # entry comes with it, without a look-up (checked below; else the look-up).
-    persons = data.persons if len(data.persons) == len(by_person) else repeat(None)
-    for person, (pid, events) in zip(persons, by_person.items(), strict=False):
+    events = _Events(data, start, end)
+    dates = events.dates
+    offsets = event_groups(data).starts
+    persons = data.columns("porteurs")
+    for index, (pid, birth) in enumerate(zip(persons["id"], persons["birth"], strict=True)):
+        first, stop = offsets[index], offsets[index + 1]
         # By date: a person whose events all fall before or after the period has no
         # contact, exit or programme event in it, and nothing to count.
-        if not events or events[-1].date < start or events[0].date > end:
+        if first == stop or dates[stop - 1] < start or dates[first] > end:
             continue
-        first: dt.date | None = None
-        contact = False
-        last_exit: Event | None = None
-        orient_day: dt.date | None = None
-        orient_category: OrientationCategory | None = None
-        in_period: list[OrientationCategory] | None = None
-        for ev in events:  # by date, same date in input order
-            kind = ev.type
-            if kind is point:
-                if not contact:
-                    contact = start <= ev.date <= end
-            elif kind is entretien:
-                day = ev.date
-                if first is None:
-                    first = day
-                if not contact:
-                    contact = start <= day <= end
-            elif kind is orientation:
-                # The first orientation row of the day of the first entretien.
-                day = ev.date
-                if day != orient_day and (first is None or day == first):
-                    orient_day = day
-                    orient_category = ev.category
-                if start <= day <= end:
-                    if in_period is None:
-                        in_period = []
-                    in_period.append(ev.category or other_category)
-            elif kind is sortie:
-                if start <= ev.date <= end:
-                    last_exit = ev  # the last one wins: by date, then the later row
-            elif kind is candidature:
-                programme = ev.programme
-                day = ev.date
-                if programme and start <= day <= end:
-                    oriented.setdefault(programme, set()).add(pid)
-                    known = firsts.get(programme)
-                    if known is None or day < known:
-                        firsts[programme] = day
-            elif kind is decision:
-                programme = ev.programme
-                day = ev.date
-                if programme and start <= day <= end:
-                    if ev.decision is retenu:
-                        retained.setdefault(programme, set()).add(pid)
-                        retained_any.add(pid)
-                    known = firsts.get(programme)
-                    if known is None or day < known:
-                        firsts[programme] = day
-        if not contact:
-            if last_exit is not None and last_exit.result is not None:
-                exits_outside += 1
-            continue
-        if in_period is not None:
-            scan.orient_events.update(in_period)
-            scan.orient_persons.update(set(in_period))
-            scan.orient_any += 1
-        if person is None or person.id != pid:  # pragma: no cover (defensive)
-            person = data.persons_by_id[pid]
-        age_date = first if first is not None else events[0].date
-        rows.append(
-            (
-                person,
-                first,
-                first is not None and start <= first <= end,
-                age_date,
-                _age_bracket(person.birth, age_date),
-                orient_category if orient_day == first else None,
-                last_exit.date if last_exit is not None else None,
-                last_exit.result if last_exit is not None else None,
-            )
-        )
-    scan.exits_outside = exits_outside
+        _scan_person(scan, events, index, pid, birth, first, stop)
     return scan
+
+
+def _scan_person(
+    scan: _Scan, events: _Events, index: int, pid: str, birth: PartialDate | None, i: int, stop: int
+) -> None:
+    """One person's events, positions ``i`` to ``stop - 1`` (by date, same date in input
+    order): their figures if they are accompanied, their programmes and exits."""
+    start, end = events.start, events.end
+    dates, types, categories = events.dates, events.types, events.categories
+    first: dt.date | None = None
+    contact = False
+    last_exit = -1
+    orient_day: dt.date | None = None
+    orient_category: OrientationCategory | None = None
+    in_period: list[OrientationCategory] | None = None
+    for position in range(i, stop):
+        kind = types[position]
+        day = dates[position]
+        if kind is _POINT:
+            if not contact:
+                contact = start <= day <= end
+        elif kind is _ENTRETIEN:
+            if first is None:
+                first = day
+            if not contact:
+                contact = start <= day <= end
+        elif kind is _ORIENTATION:
+            # The first orientation row of the day of the first entretien.
+            if day != orient_day and (first is None or day == first):
+                orient_day = day
+                orient_category = categories[position]
+            if start <= day <= end:
+                if in_period is None:
+                    in_period = []
+                in_period.append(categories[position] or _OTHER_CATEGORY)
+        elif kind is _SORTIE:
+            if start <= day <= end:
+                last_exit = position  # the last one wins: by date, then the later row
+        elif kind is _CANDIDATURE or kind is _DECISION:
+            _programme_event(scan, events, pid, position)
+    if not contact:
+        if last_exit >= 0 and events.results[last_exit] is not None:
+            scan.exits_outside += 1
+        return
+    if in_period is not None:
+        scan.orient_events.update(in_period)
+        scan.orient_persons.update(set(in_period))
+        scan.orient_any += 1
+    age_date = first if first is not None else dates[i]
+    figures = scan.accompanied
+    figures.persons.append(index)
+    figures.first_entretien.append(first)
+    figures.new.append(first is not None and start <= first <= end)
+    figures.age_date.append(age_date)
+    figures.age_bracket.append(_age_bracket(birth, age_date))
+    figures.orientation.append(orient_category if orient_day == first else None)
+    figures.exit_date.append(dates[last_exit] if last_exit >= 0 else None)
+    figures.exit_result.append(events.results[last_exit] if last_exit >= 0 else None)
+
+
+def _programme_event(scan: _Scan, events: _Events, pid: str, position: int) -> None:
+    """A ``candidature_programme`` or ``decision_programme`` (counted when in the period)."""
+    programme = events.programmes[position]
+    day = events.dates[position]
+    if not programme or not events.start <= day <= events.end:
+        return
+    if events.types[position] is _CANDIDATURE:
+        scan.oriented.setdefault(programme, set()).add(pid)
+    elif events.decisions[position] is Decision.RETENU:
+        scan.retained.setdefault(programme, set()).add(pid)
+        scan.retained_any.add(pid)
+    known = scan.programme_first.get(programme)
+    if known is None or day < known:
+        scan.programme_first[programme] = day
+
+
+_ENTRETIEN = EventType.ENTRETIEN
+_POINT = EventType.POINT_ETAPE
+_ORIENTATION = EventType.ORIENTATION
+_SORTIE = EventType.SORTIE
+_CANDIDATURE = EventType.CANDIDATURE_PROGRAMME
+_DECISION = EventType.DECISION_PROGRAMME
+_OTHER_CATEGORY = OrientationCategory.AUTRE
 
 
 #: The age bracket of each age from 0 to 120 (``AgeBracket.of_age`` once per age).
@@ -260,20 +303,29 @@ class _Tally:
     prescriber_spellings: dict[str, set[str]] = attrs.field(factory=dict)
 
 
-def _codes_by_id(vocabulary: type[Vocabulary], none: str | None) -> dict[int, str]:
-    """``id(member)`` → code (and ``id(None)`` → ``none``): a column of members (singletons)
-    is counted by ``id``, then each distinct member turned into its code once."""
-    codes = {id(member): member.code for member in vocabulary}
-    if none is not None:
-        codes[id(None)] = none
-    return codes
-
-
-def _count_codes(column: Iterable[object], codes: dict[int, str]) -> Counter[str]:
+def _count_members(
+    column: Sequence[object], vocabulary: type[Vocabulary], none: str | None
+) -> Counter[str]:
+    """A column of members counted by code (``None`` as ``none``), one C-level
+    ``count`` per member (members are singletons: compared by identity first)."""
     counts: Counter[str] = Counter()
-    for key, n in Counter(map(id, column)).items():
-        counts[codes[key]] += n  # None may count as a member (orientation: ``autre``)
+    for member in vocabulary:
+        n = column.count(member)
+        if n:
+            counts[member.code] = n
+    if none is not None:
+        n = column.count(None)
+        if n:
+            counts[none] += n  # None may count as a member (orientation: ``autre``)
     return counts
+
+
+def _picked(column: Sequence[T], indices: Sequence[int]) -> tuple[T, ...]:
+    """``column[i]`` for each index, at C speed."""
+    if len(indices) > 1:
+        values: tuple[T, ...] = itemgetter(*indices)(column)
+        return values
+    return tuple(column[i] for i in indices)
 
 
 #: The person's fields counted as they are (vocabulary, code of "no value"), by table.
@@ -289,37 +341,41 @@ _PERSON_TABLES: tuple[tuple[str, str, type[Vocabulary], str | None], ...] = (
 )
 
 
-def _tally(data: Dataset, rows: list[_Row]) -> _Tally:
+def _tally(data: Dataset, figures: _Accompanied) -> _Tally:
     """The counts of the accompanied, column by column (C-level counting of each column;
     Python only per distinct value)."""
     tally = _Tally(counters={key: Counter() for key in TABLE_KEYS})
-    if not rows:
+    if not figures.persons:
         return tally
     counters = tally.counters
     nr = NON_RENSEIGNE[0]
-    persons, firsts, news, _, brackets, orientations, _, results = zip(*rows, strict=True)
-    tally.accompanied = len(rows)
-    tally.new = news.count(True)
-    tally.no_entretien = firsts.count(None)
-    tally.without_orientation = orientations.count(None)
-    # Every field read in one pass over the persons (one visit of each record, where a
-    # pass per field would fetch each record from memory again), then transposed.
+    tally.accompanied = len(figures.persons)
+    tally.new = figures.new.count(True)
+    tally.no_entretien = figures.first_entretien.count(None)
+    tally.without_orientation = figures.orientation.count(None)
+    persons = data.columns("porteurs")
     names = [field for _, field, _, _ in _PERSON_TABLES]
     names += ["neighbourhood", "qpv_code", "prescriber"]
-    values = zip(*map(attrgetter(*names), persons), strict=True)
-    columns = dict(zip(names, values, strict=True))
+    columns = {name: _picked(persons[name], figures.persons) for name in names}
     for key, field, vocabulary, none in _PERSON_TABLES:
-        counters[key] = _count_codes(columns[field], _codes_by_id(vocabulary, none))
-    age_codes = _codes_by_id(AgeBracket, nr)
-    counters["tranche_age"] = _count_codes(brackets, age_codes)
-    counters["orientation_premier_rdv"] = _count_codes(
-        orientations, _codes_by_id(OrientationCategory, OrientationCategory.AUTRE.code)
+        counters[key] = _count_members(columns[field], vocabulary, none)
+    counters["tranche_age"] = _count_members(figures.age_bracket, AgeBracket, nr)
+    counters["orientation_premier_rdv"] = _count_members(
+        figures.orientation, OrientationCategory, OrientationCategory.AUTRE.code
     )
-    counters["resultat"] = _count_codes(results, _codes_by_id(ExitResult, EN_COURS[0]))
+    counters["resultat"] = _count_members(figures.exit_result, ExitResult, EN_COURS[0])
+    hood_of = _neighbourhoods(data, tally, columns["neighbourhood"])
+    _qpv_residents(tally, columns, figures.age_bracket, hood_of)
+    _prescribers(tally, columns)
+    return tally
 
-    # Neighbourhoods: a declared one in any case, else the name as written (trimmed).
+
+def _neighbourhoods(
+    data: Dataset, tally: _Tally, written: Sequence[str | None]
+) -> dict[str | None, str | None]:
+    """The neighbourhoods counted: a declared one in any case, else the name as written
+    (trimmed); the name of each spelling found."""
     hoods = {h.name.casefold(): h for h in data.neighbourhoods}
-    written = columns["neighbourhood"]
     hood_of: dict[str | None, str | None] = {}
     for raw in dict.fromkeys(written):
         name: str | None = None
@@ -331,33 +387,46 @@ def _tally(data: Dataset, rows: list[_Row]) -> _Tally:
                 name = raw.strip()
                 tally.other_hoods.add(name)
         hood_of[raw] = name
-    quartier = counters["quartier"]
+    quartier = tally.counters["quartier"]
     for raw, n in Counter(written).items():
         name = hood_of[raw]
-        quartier[name if name is not None else nr] += n
+        quartier[name if name is not None else NON_RENSEIGNE[0]] += n
+    return hood_of
 
-    # QPV residents by (neighbourhood, QPV code), by sex and by age bracket; the keys in
-    # the order of their first person, as a person-by-person pass would add them.
+
+def _qpv_residents(
+    tally: _Tally,
+    columns: dict[str, tuple[Any, ...]],
+    brackets: Sequence[AgeBracket | None],
+    hood_of: dict[str | None, str | None],
+) -> None:
+    """QPV residents by (neighbourhood, QPV code), by sex and by age bracket; the keys in
+    the order of their first person, as a person-by-person pass would add them."""
     in_qpv = list(map(is_, columns["residence"], repeat(ResidenceStatus.QPV)))
-    if any(in_qpv):
-        keys = list(
-            zip(
-                compress(written, in_qpv),
-                compress(columns["qpv_code"], in_qpv),
-                strict=True,
-            )
+    if not any(in_qpv):
+        return
+    keys = list(
+        zip(
+            compress(columns["neighbourhood"], in_qpv),
+            compress(columns["qpv_code"], in_qpv),
+            strict=True,
         )
-        sex_codes = _codes_by_id(Sex, nr)
-        by_sex = Counter(zip(keys, map(id, compress(columns["sex"], in_qpv)), strict=True))
-        by_age = Counter(zip(keys, map(id, compress(brackets, in_qpv)), strict=True))
-        qpv = tally.qpv
-        for ((raw, code), sex), n in by_sex.items():
-            counts = qpv.setdefault((hood_of[raw], code), (Counter(), Counter()))
-            counts[0][sex_codes[sex]] += n
-        for ((raw, code), age), n in by_age.items():
-            qpv[hood_of[raw], code][1][age_codes[age]] += n
+    )
+    qpv = tally.qpv
+    for raw, code in dict.fromkeys(keys):
+        qpv.setdefault((hood_of[raw], code), (Counter(), Counter()))
+    sexes = tuple(compress(columns["sex"], in_qpv))
+    ages = tuple(compress(brackets, in_qpv))
+    for values, vocabulary, side in ((sexes, Sex, 0), (ages, AgeBracket, 1)):
+        for member in (*vocabulary, None):
+            code = NON_RENSEIGNE[0] if member is None else member.code
+            chosen = compress(keys, map(is_, values, repeat(member)))
+            for (raw, qpv_code), n in Counter(chosen).items():
+                qpv[hood_of[raw], qpv_code][side][code] += n
 
-    # Prescribers of the persons who came through a partner: one per spelling up to case.
+
+def _prescribers(tally: _Tally, columns: dict[str, tuple[Any, ...]]) -> None:
+    """Prescribers of the persons who came through a partner: one per spelling up to case."""
     partner = list(map(is_, columns["channel"], repeat(Channel.PARTENAIRE)))
     for raw, n in Counter(compress(columns["prescriber"], partner)).items():
         name = raw.strip() if raw else ""
@@ -367,4 +436,3 @@ def _tally(data: Dataset, rows: list[_Row]) -> _Tally:
             tally.prescriber_spellings.setdefault(key, set()).add(name)
         else:
             tally.prescribers[None] += n
-    return tally

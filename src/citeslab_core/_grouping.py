@@ -1,0 +1,102 @@
+"""A dataset's events grouped by person, from its columns, with one sort of integer keys.
+
+Each event gets a key ``(person index, date rank, row)`` packed into one integer: the index
+of its person in ``data.persons`` (a dict of ids), the rank of its date among the distinct
+dates (one ``sorted`` of the distinct dates), its row. One ``sorted`` of those integers
+gives every person's events by date, rows of a date in input order, persons in the order
+of ``data.persons``; offsets per person say where each person's run starts. The columns a
+computation reads are then permuted once into that order (``operator.itemgetter``, at C
+speed), and a person's events are a range of positions: no ``Event`` record is built.
+
+Computed once per dataset (a dataset is immutable), on first use.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import Counter
+from collections.abc import Sequence
+from itertools import accumulate, repeat
+from operator import itemgetter, lshift, or_
+from typing import Any
+
+import attrs
+
+from citeslab_core.model import Dataset, Event
+
+__all__ = ["EventGroups", "event_groups"]
+
+_EVENT_FIELDS: tuple[str, ...] = tuple(field.name for field in attrs.fields(Event))
+
+
+class EventGroups:
+    """The events of a dataset sorted by person, date and row.
+
+    ``order[k]`` is the record index (in ``data.events``) of the event at sorted position
+    ``k``; person ``p`` (``data.persons[p]``) has positions ``starts[p]`` to
+    ``starts[p + 1] - 1``. :meth:`column` gives a field's values in sorted order.
+    """
+
+    __slots__ = ("_columns", "_sorted", "order", "starts")
+
+    def __init__(self, data: Dataset) -> None:
+        events = data.columns("suivis")
+        person_ids = data.columns("porteurs")["id"]
+        self._columns = events
+        self._sorted: dict[str, Sequence[Any]] = {}
+        self.order, self.starts = _sort(person_ids, events["person"], events["date"])
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def column(self, field: str) -> Sequence[Any]:
+        """The values of an ``Event`` field, in sorted order (permuted once, then cached)."""
+        found = self._sorted.get(field)
+        if found is None:
+            found = self._sorted[field] = _permuted(self._columns[field], self.order)
+        return found
+
+    def record(self, position: int) -> Event:
+        """The ``Event`` at a sorted position, built from the columns."""
+        row = self.order[position]
+        columns = self._columns
+        return Event(**{name: columns[name][row] for name in _EVENT_FIELDS})
+
+
+def _permuted(values: Sequence[Any], order: Sequence[int]) -> Sequence[Any]:
+    if len(order) > 1:
+        result: tuple[Any, ...] = itemgetter(*order)(values)
+        return result
+    return tuple(values[i] for i in order)
+
+
+def _sort(
+    person_ids: Sequence[str], persons: Sequence[str], dates: Sequence[Any]
+) -> tuple[list[int], list[int]]:
+    """The sorted positions' record indices and the persons' offsets."""
+    index = {pid: i for i, pid in enumerate(person_ids)}
+    people = list(map(index.__getitem__, persons))
+    distinct = sorted(set(dates))
+    rank = {day: r for r, day in enumerate(distinct)}
+    count = len(people)
+    row_bits = max(count.bit_length(), 1)
+    date_bits = max(len(distinct).bit_length(), 1)
+    # (person << date_bits | rank) << row_bits | row, by C-level maps (no Python loop)
+    days = map(or_, map(lshift, people, repeat(date_bits)), map(rank.__getitem__, dates))
+    keys = sorted(map(or_, map(lshift, days, repeat(row_bits)), range(count)))
+    mask = (1 << row_bits) - 1
+    order = [key & mask for key in keys]
+    per_person = Counter(people)
+    starts = list(accumulate(map(per_person.__getitem__, range(len(person_ids))), initial=0))
+    return order, starts
+
+
+_CACHE: weakref.WeakKeyDictionary[Dataset, EventGroups] = weakref.WeakKeyDictionary()
+
+
+def event_groups(data: Dataset) -> EventGroups:
+    """The dataset's :class:`EventGroups` (computed on first use, kept while it lives)."""
+    found = _CACHE.get(data)
+    if found is None:
+        found = _CACHE[data] = EventGroups(data)
+    return found
