@@ -1,8 +1,8 @@
 """The network-scale paths give exactly what the plain paths give.
 
-Reading a network (docs/performance.md) takes shortcuts: derived records built by
-``record_maker``, CSV text split without ``csv.reader``, cells read column by column,
-the dataset's checks run on the suspect events only. Each shortcut is compared here with
+Reading a network (docs/performance.md) takes shortcuts: CSV text split without
+``csv.reader``, cells read column by column, the dataset's checks run on the suspect
+events only. Each shortcut is compared here with
 the plain path it stands for, on data made to hit every corner (quotes, line breaks,
 empty and short rows, cells that do not read, numbers that compare equal across types).
 """
@@ -17,13 +17,11 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citeslab_core import followup
-from citeslab_core._twins import record_maker
 from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import (
@@ -41,68 +39,9 @@ from citeslab_core.readers.csvdir import CsvRows
 from citeslab_core.readers.tables import RawSheet, build_dataset
 from citeslab_core.render.followup import render_json
 from citeslab_core.vocabularies import EventType
-from strategies import datasets, messy_datasets
+from strategies import messy_datasets
 
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-# -- record_maker ---------------------------------------------------------------------------
-
-
-def _values(record: Any) -> list[Any]:
-    return [getattr(record, f.name) for f in attrs.fields(type(record))]
-
-
-@FAST
-@given(datasets())
-def test_record_maker_builds_the_same_frozen_records(data: Dataset) -> None:
-    records: list[Any] = [*data.persons, *data.events, *data.neighbourhoods, *data.animations]
-    for record in records:
-        cls: Any = type(record)
-        made = record_maker(cls)(*_values(record))
-        assert type(made) is cls
-        assert made == record
-        assert hash(made) == hash(record)
-        assert repr(made) == repr(record)
-        assert made == cls(*_values(record))
-        with pytest.raises(attrs.exceptions.FrozenInstanceError):
-            made.__setattr__(attrs.fields(cls)[0].name, "autre")
-
-
-def test_record_maker_is_faster_only_where_it_is_safe() -> None:
-    assert record_maker(Event) is not Event  # the twin path
-    assert record_maker(Person) is not Person
-
-    @attrs.frozen
-    class Checked:
-        count: int = attrs.field(validator=attrs.validators.ge(0))
-
-    assert record_maker(Checked) is Checked  # a validator must run: the class itself
-    with pytest.raises(ValueError, match="count"):
-        record_maker(Checked)(-1)
-
-
-def test_record_maker_fields_may_take_any_name() -> None:
-    """Field names that a generated constructor might use for itself still work."""
-
-    @attrs.frozen(weakref_slot=False)
-    class Odd:
-        new: bool
-        cls: str
-        obj: int
-        twin: str
-
-    made = record_maker(Odd)(True, "c", 3, "t")
-    assert made == Odd(True, "c", 3, "t")
-    assert type(made) is Odd
-
-    @attrs.frozen(weakref_slot=False)
-    class Clash:
-        make: int
-        _maker_obj: int
-
-    assert record_maker(Clash) is Clash  # the maker's own names: the class itself
-    assert record_maker(Clash)(1, 2) == Clash(1, 2)
 
 
 # -- the CSV text split by hand -------------------------------------------------------------
