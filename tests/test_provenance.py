@@ -8,15 +8,25 @@ import io
 import json
 import subprocess
 import sys
+from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from citeslab_core.cli import main
+from citeslab_core.converter import dumps, loads
+from citeslab_core.dates import PartialDate
+from citeslab_core.errors import InvalidData
 from citeslab_core.example import load_example
+from citeslab_core.model import TABLE_FIELDS, Dataset
+from citeslab_core.provenance import _serialised, dataset_sha256, generation_time
 from citeslab_core.provenance import _version as citeslab_version
-from citeslab_core.provenance import dataset_sha256, generation_time
+from strategies import datasets
 
 EPOCH = "1704067200"  # 2024-01-01T00:00:00Z
 KEY = "une clé de test suffisamment longue"
@@ -132,3 +142,81 @@ def test_two_runs_give_the_same_bytes_with_source_date_epoch() -> None:
         outputs.add(result.stdout)
     assert len(outputs) == 1
     assert b"2024" in io.BytesIO(outputs.pop()).read()
+
+
+# The fingerprint's serialisation (issue 14: columns, not the canonical JSON).
+
+
+@settings(max_examples=25)
+@given(datasets(max_persons=6))
+def test_the_fingerprint_is_the_same_for_the_same_values_in_other_objects(data: Dataset) -> None:
+    """The JSON reader builds every value anew (other objects, other ids): same fingerprint,
+    and computing it twice gives the same."""
+    again = loads(dumps(data))
+    assert dataset_sha256(again) == dataset_sha256(data) == dataset_sha256(data)
+
+
+def _changed(value: object) -> object:
+    """A different value of the same type, or None when there is no obvious one."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, str):
+        return value + "é"
+    if isinstance(value, Enum):
+        others = [member for member in type(value) if member is not value]
+        return others[0] if others else None
+    if isinstance(value, PartialDate):
+        return PartialDate.year(value.start.year + 1 if value.start.year < 2100 else 2000)
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=1)
+    if isinstance(value, dt.time):
+        return value.replace(minute=(value.minute + 1) % 60)
+    if isinstance(value, Decimal):
+        return value + 1
+    if isinstance(value, tuple):
+        return value[:-1] if value else None
+    return None
+
+
+@settings(max_examples=50)
+@given(datasets(max_persons=6), st.data())
+def test_any_changed_value_changes_the_fingerprint(data: Dataset, draw: st.DataObject) -> None:
+    tables = [name for name in TABLE_FIELDS.values() if getattr(data, name)]
+    assume(tables)
+    table = draw.draw(st.sampled_from(tables))
+    records = getattr(data, table)
+    index = draw.draw(st.integers(0, len(records) - 1))
+    field = draw.draw(st.sampled_from(attrs.fields(type(records[index]))))
+    new = _changed(getattr(records[index], field.name))
+    assume(new is not None)
+    changed_record = attrs.evolve(records[index], **{field.name: new})
+    changed_records = (*records[:index], changed_record, *records[index + 1 :])
+    try:
+        changed = attrs.evolve(data, **{table: changed_records})
+    except InvalidData:
+        assume(False)  # the change broke a rule of the dataset (an id, a date order…)
+        raise
+    assert dataset_sha256(changed) != dataset_sha256(data)
+
+
+_CELLS = st.none() | st.text(alphabet="a\x1f", max_size=3)
+
+
+@given(
+    st.integers(1, 4).flatmap(
+        lambda n: st.lists(st.lists(_CELLS, min_size=n, max_size=n), min_size=2, max_size=2)
+    )
+)
+def test_the_serialisation_of_a_slice_tells_any_two_apart(pair: list[list[str | None]]) -> None:
+    """Texts holding the separator, empty texts and nulls: equal slices only are written
+    alike (a text and a null, ``["a\\x1fb"]`` and ``["a", "b"]``…)."""
+    first, second = pair
+    assert (_serialised(first, {}) == _serialised(second, {})) == (first == second)
+
+
+def test_the_serialisation_of_texts_holding_the_separator() -> None:
+    assert _serialised(["a\x1fb", "c"], {}) != _serialised(["a", "b\x1fc"], {})
+    assert _serialised([None, None], {}) != _serialised(["null", "null"], {})
+    assert _serialised(["", None], {}) != _serialised([None, ""], {})

@@ -3,9 +3,10 @@ SHA-256 of the canonical dataset, carried by every bilan and export (issue 15).
 
 Two documents made from the same records carry the same dataset fingerprint, whatever the
 input's form (a workbook, a CSV folder or the canonical JSON read into the same
-:class:`~citeslab_core.model.Dataset`): the fingerprint is the SHA-256 of the dataset's
-canonical JSON (:func:`citeslab_core.converter.dumps`, compact), so a funder can check that
-a bilan and an export were made from the same data and by which version.
+:class:`~citeslab_core.model.Dataset`), so a funder can check that a bilan and an export
+were made from the same data and by which version. The fingerprint is the SHA-256 of a
+canonical serialisation of the dataset's columns (:func:`dataset_sha256` says which), fed
+to the hash a slice of a column at a time: it never builds the dataset's JSON.
 
 The time is injectable: :func:`generation_time` reads ``SOURCE_DATE_EPOCH`` (seconds since
 1970, the reproducible-builds convention) from the environment it is given, else takes
@@ -17,11 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Final
+import json
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from enum import Enum
+from itertools import repeat
+from types import NoneType
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from citeslab_core.dates import PartialDate
 from citeslab_core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -69,13 +76,128 @@ class Provenance:
         return self.generated.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def dataset_sha256(data: Dataset) -> str:
-    """The SHA-256 of the dataset's canonical JSON, compact (hexadecimal)."""
-    from citeslab_core.converter import dumps
+#: The first bytes hashed: the version of the serialisation below. Change it with the
+#: serialisation, so that two fingerprints made differently never compare equal.
+FINGERPRINT_FORMAT: Final = b"citeslab-donnees/2\n"
 
-    text = dumps(data, indent=None)
-    # A lone surrogate (from a JSON input) is hashed as it is, never an error.
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+#: Values of a column serialised (and hashed) at a time.
+_SLICE: Final = 65_536
+
+#: Between the values of a slice written as texts.
+_UNIT: Final = "\x1f"
+
+_PLAIN: Final = frozenset({str, int, bool, NoneType})
+
+
+def dataset_sha256(data: Dataset) -> str:
+    """The fingerprint of the dataset: a SHA-256, hexadecimal.
+
+    What is hashed, in this order:
+
+    - :data:`FINGERPRINT_FORMAT`;
+    - the ``structure`` (the :class:`~citeslab_core.model.Site`) as the canonical JSON
+      writes it (:mod:`citeslab_core.converter`), keys sorted, in ASCII;
+    - for each table, in the order of the workbook's sheets (``quartiers``, ``porteurs``,
+      ``suivis``…): a line ``<sheet> <number of records>``, then for each field of its
+      record class, in declaration order, a line with the field's name, then the field's
+      column (:meth:`~citeslab_core.model.Dataset.columns`) by slices of at most 65 536
+      values, each written as:
+
+      - ``N<count>`` and a line break when every value is null;
+      - else, when none is null, ``S<count>``, a line break and the values as texts
+        separated by U+001F (in UTF-8): a text as it is, a vocabulary value as its code,
+        any other value as its JSON below (unless a text holds U+001F);
+      - else a JSON array, as :func:`json.dumps` writes it with its defaults (ASCII,
+        ``\\u`` escapes): a text, a whole number, a boolean or null as it is; a
+        vocabulary value as its code; a date, a time or a partial date in ISO 8601
+        (``2023-03-30``, ``09:30:00``, ``2023-05/2023-09``); an amount as its
+        :class:`~decimal.Decimal` text (``16000.00``); a list (an animation's partners,
+        a permanence's days) as an array of those.
+
+    Every record field is hashed, identity and free text included: any change of a value
+    changes the fingerprint, and the same records give the same one whichever reader made
+    them. The locations of the records (``origins``) and the reader's notes are not data
+    and are left out. The hash is fed a slice at a time, and each distinct value of a
+    slice is serialised once.
+    """
+    from citeslab_core.converter import converter
+    from citeslab_core.model import TABLE_FIELDS, Site
+
+    digest = hashlib.sha256(FINGERPRINT_FORMAT)
+    site = converter().unstructure(data.site, Site)
+    digest.update(json.dumps(site, sort_keys=True).encode("ascii"))
+    for sheet in TABLE_FIELDS:
+        columns = data.columns(sheet)
+        digest.update(f"\n{sheet} {len(columns)}\n".encode("ascii"))
+        for field in attrs.fields(columns.record):
+            digest.update(f"{field.name}\n".encode("ascii"))
+            column = columns[field.name]
+            done: dict[int, str] = {}  # id of a value of ``column`` → its text
+            for start in range(0, len(column), _SLICE):
+                digest.update(_serialised(column[start : start + _SLICE], done))
+    return digest.hexdigest()
+
+
+def _serialised(values: Sequence[Any], done: dict[int, str]) -> bytes:
+    """A slice of a column as :func:`dataset_sha256` hashes it; ``done`` holds the texts
+    of the column's values already serialised, by id."""
+    count = len(values)
+    if values.count(None) == count:
+        return b"N%d\n" % count
+    kinds = set(map(type, values))
+    kinds.discard(NoneType)
+    if len(kinds) == 1 and issubclass(next(iter(kinds)), Enum):
+        # codes (or None): one C-level pass, no look-up by member (Enum hashes in Python)
+        values = list(map(getattr, values, repeat("_value_", count), repeat(None, count)))
+        kinds = set(map(type, values))
+        kinds.discard(NoneType)
+    if len(values) - values.count(None) == count:  # no null
+        texts = values if kinds == {str} else _each_once(values, _text, done)
+        text = _UNIT.join(texts)
+        if text.count(_UNIT) == count - 1:  # no text holds the separator
+            return b"S%d\n%s" % (count, text.encode("utf-8", "surrogatepass"))
+    if kinds <= _PLAIN:
+        return json.dumps(values if isinstance(values, list) else list(values)).encode("ascii")
+    return f"[{', '.join(_each_once(values, _json, done))}]".encode("ascii")
+
+
+def _each_once(
+    values: Sequence[Any], serialise: Callable[[Any], str], done: dict[int, str]
+) -> list[str]:
+    """``list(map(serialise, values))``, calling it once per distinct object (``done``:
+    the texts made so far, by id; the objects outlive it, so their ids are stable)."""
+    try:
+        return list(map(done.__getitem__, map(id, values)))
+    except KeyError:  # values not seen in the slices before
+        new = dict(zip(map(id, values), values, strict=True)).items()
+        done.update((key, serialise(value)) for key, value in new if key not in done)
+        return list(map(done.__getitem__, map(id, values)))
+
+
+def _text(value: Any) -> str:
+    """A value that is not null, as text: a text as it is, else its JSON."""
+    return value if isinstance(value, str) else _json(value)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(_plain(value))
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it (see :func:`dataset_sha256`)."""
+    if value is None or isinstance(value, (str, int)):  # bool is an int
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.time)):  # a datetime is a date
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, PartialDate):
+        return value.iso()
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    raise TypeError(f"no canonical form for a {type(value).__name__}")  # pragma: no cover
 
 
 def generation_time(environ: Mapping[str, str]) -> dt.datetime:
