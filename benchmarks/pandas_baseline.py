@@ -1,26 +1,91 @@
 """The baseline: the bilan's main tables computed by a plain pandas script.
 
-``python benchmarks/pandas_baseline.py DIR --year 2023`` reads the same CSV folder as
-``citeslab report DIR --year 2023`` and computes, with the same definitions (DOMAIN.md),
-the accompanied persons, the portrait tables, the orientation at the first meeting, the
-results and the programmes. It is what an analyst would write in a notebook; citeslab is
-measured against it (``benchmarks/run.py``).
+``python benchmarks/pandas_baseline.py DIR --year 2023 [--messy]`` reads the same CSV
+folder as ``citeslab report DIR --year 2023`` and computes, with the same definitions
+(docs/bilan.md), the accompanied persons, the new ones, the portrait tables, the
+orientation at the first meeting, the results and the programmes, and prints them as JSON
+(``benchmarks/run.py`` checks them against citeslab's bilan JSON). It is what an analyst
+would write in a notebook; citeslab is measured against it.
+
+``--messy`` reads a folder written by ``generate.py --messy`` the way an analyst would:
+``encoding="cp1252"``, empty rows dropped, ISO dates read as ISO and the others with
+``format="mixed", dayfirst=True`` (pandas reads ``2023-03-04`` as 3 April with
+``dayfirst=True``), and the labels people typed mapped to codes through a dictionary of
+the labels of docs/workbook.md under a normalised key (case, accents, spaces), each
+distinct cell looked up once.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
+from labels import LABELS
+
+CODED = {
+    "porteurs": [
+        "sexe",
+        "niveau_formation",
+        "situation_entree",
+        "minima_sociaux",
+        "canal",
+        "secteur",
+        "stade_entree",
+    ],
+    "suivis": ["type", "categorie", "decision", "resultat"],
+}
 
 
-def bilan(folder: Path, year: int) -> dict[str, object]:
-    persons = pd.read_csv(folder / "porteurs.csv", sep=";", dtype=str, keep_default_na=False)
-    events = pd.read_csv(folder / "suivis.csv", sep=";", dtype=str, keep_default_na=False)
-    events["date"] = pd.to_datetime(events["date"], format="%Y-%m-%d")
+def key(text: str) -> str:
+    """Case, accents, ``_``/``-``/apostrophes and spaces aside."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[\s_\-'’]+", " ", text).strip()
+    return re.sub(r"\s*\+\s*", "+", text)
+
+
+CODES = {
+    column: {key(form): code for code, forms in table.items() for form in (code, *forms)}
+    for column, table in LABELS.items()
+}
+
+
+def days(text: pd.Series) -> pd.Series:
+    """Dates typed in several forms: ISO, else day first."""
+    found = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    other = found.isna() & text.ne("")
+    found[other] = pd.to_datetime(text[other], format="mixed", dayfirst=True)
+    return found
+
+
+def read(folder: Path, sheet: str, *, messy: bool) -> pd.DataFrame:
+    """A sheet's file, every cell a string (empty cells ""), codes as codes."""
+    path = folder / f"{sheet}.csv"
+    if not messy:
+        return pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="cp1252")
+    frame = frame[frame.ne("").any(axis=1)]  # empty rows
+    for column in CODED[sheet]:
+        table = CODES[column]
+        cells = frame[column]
+        frame[column] = cells.map(
+            {cell: table[key(cell)] if cell else "" for cell in cells.unique()}
+        )
+    return frame
+
+
+def bilan(folder: Path, year: int, *, messy: bool = False) -> dict[str, object]:
+    persons = read(folder, "porteurs", messy=messy)
+    events = read(folder, "suivis", messy=messy)
+    if messy:
+        events["date"] = days(events["date"])
+    else:
+        events["date"] = pd.to_datetime(events["date"], format="%Y-%m-%d")
     events["row"] = range(len(events))
     start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
     in_period = events[(events["date"] >= start) & (events["date"] <= end)]
@@ -30,8 +95,12 @@ def bilan(folder: Path, year: int) -> dict[str, object]:
     first = interviews.groupby("porteur")["date"].min()
     new = int(first[(first >= start) & (first <= end)].index.isin(accompanied["id"]).sum())
     people = accompanied.set_index("id")
+    people["minima_sociaux"] = people["minima_sociaux"].replace("", "aucun")  # the default
     people["first"] = first.reindex(people.index)
-    birth = pd.to_datetime(people["date_naissance"], format="%Y-%m-%d", errors="coerce")
+    if messy:
+        birth = days(people["date_naissance"])
+    else:
+        birth = pd.to_datetime(people["date_naissance"], format="%Y-%m-%d", errors="coerce")
     age = (
         people["first"].dt.year
         - birth.dt.year
@@ -85,11 +154,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--year", type=int, default=2023)
+    parser.add_argument("--messy", action="store_true", help="a folder of generate.py --messy")
     args = parser.parse_args()
     began = time.perf_counter()
-    result = bilan(args.folder, args.year)
-    elapsed = time.perf_counter() - began
-    print(json.dumps({"seconds": round(elapsed, 3), "accompagnes": result["accompagnes"]}))
+    result = bilan(args.folder, args.year, messy=args.messy)
+    result["seconds"] = round(time.perf_counter() - began, 3)
+    print(json.dumps(result, ensure_ascii=False))
 
 
 if __name__ == "__main__":

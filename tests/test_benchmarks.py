@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import importlib
+import json
 import re
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -135,3 +137,51 @@ def test_the_labels_read_as_their_codes() -> None:
         for code, labels in forms.items():
             for label in labels:
                 assert cls.parse(label).code == code, (column, label)
+
+
+def test_the_pandas_baseline_computes_citeslabs_figures_on_both_sites(
+    sites: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A baseline that computes something else is no baseline (run.py checks it too)."""
+    baseline, run = _benchmark("pandas_baseline"), _benchmark("run")
+    clean, messy = sites
+    bilan = json.loads(_run(["report", str(clean), "--year", "2023", "--format", "json"], capsys))
+    assert bilan["accompagnes"] > 50
+    for site, is_messy in ((clean, False), (messy, True)):
+        figures = baseline.bilan(site, 2023, messy=is_messy)
+        assert run.disagreements(figures, bilan) == []
+    changed = baseline.bilan(messy, 2023, messy=True)
+    changed["tables"]["sexe"]["F"] += 1
+    assert run.disagreements(changed, bilan) != []  # the check does check
+
+
+def test_run_py_measures_and_checks_on_a_small_site(tmp_path: Path) -> None:
+    """A smoke test of the harness (2 site folders, one round): it runs, the baseline
+    agrees, and it prints the ratios; the figures themselves are never asserted."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "run.py"),
+            *("--persons", "200", "--sites", "2", "--repeat", "1"),
+            *("--start-up-rounds", "1", "--work", str(tmp_path)),
+            *("--before", sys.executable),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "check: the pandas baseline gives citeslab's figures" in out
+    assert "check: citeslab report before and after give the same bilan JSON" in out
+    assert ": yes" in out
+    assert "NO" not in out
+    for line in (
+        "citeslab report / pandas: time ×",
+        "citeslab followup / pandas: time ×",
+        "report on 2 folders / one folder: CPU ×",
+        "to_frames(): ",
+        "after / before (CPU, memory):",
+    ):
+        assert line in out
+    assert (tmp_path / "citeslab-bench-200-messy" / "porteurs.csv").exists()
