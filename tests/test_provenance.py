@@ -11,6 +11,7 @@ import sys
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -193,8 +194,9 @@ def test_any_changed_value_changes_the_fingerprint(data: Dataset, draw: st.DataO
     assume(new is not None)
     changed_record = attrs.evolve(records[index], **{field.name: new})
     changed_records = (*records[:index], changed_record, *records[index + 1 :])
+    changes: dict[str, Any] = {table: changed_records}
     try:
-        changed = attrs.evolve(data, **{table: changed_records})
+        changed = attrs.evolve(data, **changes)
     except InvalidData:
         assume(False)  # the change broke a rule of the dataset (an id, a date order…)
         raise
