@@ -32,13 +32,14 @@ what we compare, and CPU-time ratios are the steadier on a loaded machine.
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,22 +66,30 @@ class Figures:
         return statistics.median(self.cpu)
 
 
-def run_once(argv: list[str], figures: Figures, *, env: dict[str, str] | None = None) -> str:
-    """Run a command in a fresh process, add its wall time, CPU time and peak memory, and
-    return what it wrote on its standard output."""
-    with tempfile.TemporaryFile() as out:
+def run_once(
+    argv: list[str],
+    figures: Figures,
+    *,
+    env: dict[str, str] | None = None,
+    out: Path | None = None,
+) -> None:
+    """Run a command in a fresh process and add its wall time, CPU time and peak memory;
+    its standard output goes to ``out`` (else nowhere).
+
+    The peak is the child's ``ru_maxrss``, which Linux starts from the parent's resident
+    size at the fork: the harness keeps no output in memory (they go to files), so that
+    its own 15 MiB or so is the floor of every peak (``python -c pass`` shows it)."""
+    with open(out or os.devnull, "wb") as sink:
         began = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, env=env)
+        proc = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE, env=env)
         assert proc.stderr is not None
         error = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
-        figures.wall.append(time.perf_counter() - began)
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"{' '.join(argv)} failed:\n{error.decode()[-2000:]}")
-        figures.cpu.append(usage.ru_utime + usage.ru_stime)
-        figures.peak = max(figures.peak, usage.ru_maxrss / 1024)  # kilobytes on Linux
-        out.seek(0)
-        return out.read().decode("utf-8")
+    figures.wall.append(time.perf_counter() - began)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{error.decode()[-2000:]}")
+    figures.cpu.append(usage.ru_utime + usage.ru_stime)
+    figures.peak = max(figures.peak, usage.ru_maxrss / 1024)  # kilobytes on Linux
 
 
 def machine() -> str:
@@ -155,7 +164,11 @@ def main() -> None:
     parser.add_argument("--before", metavar="PYTHON", help="also run citeslab with PYTHON")
     parser.add_argument("--work", type=Path, default=Path("/tmp"), help="where sites go")
     parser.add_argument("--start-up-rounds", type=int, default=START_UP_ROUNDS)
+    parser.add_argument("--check", type=Path, help=argparse.SUPPRESS)  # run.py's own use
     args = parser.parse_args()
+    if args.check:
+        check(args.check)
+        return
     messy = [] if args.clean else ["--messy"]
     kind = "clean" if args.clean else "messy"
     folder = args.work / f"citeslab-bench-{args.persons}-{kind}"
@@ -210,20 +223,29 @@ def main() -> None:
     # Rounds: each command once per round, so that a slow spell of a shared machine
     # weighs on every command alike; start-up is measured more often (it is short).
     results = {name: Figures() for name in runs}
-    outputs: dict[str, str] = {}
+    outputs = args.work / f"citeslab-bench-outputs-{os.getpid()}"
+    outputs.mkdir(parents=True, exist_ok=True)
     frames: dict[str, list[tuple[float, float]]] = {tag: [] for tag in pythons}
     for round_ in range(max(args.repeat, args.start_up_rounds)):
         for name, argv in runs.items():
             if round_ < args.repeat or name in start_up:
-                out = run_once(argv, results[name], env=env)
-                outputs.setdefault(name, out)
+                out = outputs / _slug(name)
+                run_once(argv, results[name], env=env, out=out)
                 if name.startswith("read + to_frames"):
-                    measured = json.loads(out)
+                    measured = json.loads(out.read_text())
                     frames[name.removeprefix("read + to_frames")].append(
                         (measured["read"][1], measured["to_frames"][1])
                     )
         if round_ == 0:
-            check(outputs, pythons)
+            # in a process of its own: the harness stays small (see run_once)
+            checked = subprocess.run(
+                [sys.executable, __file__, "--check", str(outputs)], check=False
+            )
+            if checked.returncode:
+                raise SystemExit(checked.returncode)
+    for file in outputs.iterdir():
+        file.unlink()
+    outputs.rmdir()
 
     print(f"machine: {machine()}")
     print(
@@ -256,8 +278,11 @@ def main() -> None:
             f"to_frames(){tag}: {built:.3f} s CPU after read_input {read:.3f} s CPU "
             f"(×{built / read:.2f})"
         )
-        start = results[f"citeslab --help{tag}"].seconds - results["python -c pass"].seconds
-        print(f"citeslab --help{tag}: {start * 1000:.0f} ms above a bare interpreter")
+        helped, bare = results[f"citeslab --help{tag}"], results["python -c pass"]
+        print(
+            f"citeslab --help{tag}: {(helped.seconds - bare.seconds) * 1000:.0f} ms above a "
+            f"bare interpreter (CPU {(helped.cpu_seconds - bare.cpu_seconds) * 1000:.0f} ms)"
+        )
     if args.before:
         print("after / before (CPU, memory):")
         for name in runs:
@@ -284,10 +309,14 @@ def main() -> None:
     )
 
 
-def check(outputs: dict[str, str], pythons: dict[str, str]) -> None:
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def check(outputs: Path) -> None:
     """Stop unless the baseline computes citeslab's figures; compare before and after."""
-    bilan = json.loads(outputs["citeslab report"])
-    baseline = json.loads(outputs["pandas (bilan tables)"])
+    bilan = json.loads((outputs / _slug("citeslab report")).read_text("utf-8"))
+    baseline = json.loads((outputs / _slug("pandas (bilan tables)")).read_text("utf-8"))
     wrong = disagreements(baseline, bilan)
     if wrong:
         raise SystemExit("the pandas baseline disagrees with citeslab:\n" + "\n".join(wrong))
@@ -296,16 +325,19 @@ def check(outputs: dict[str, str], pythons: dict[str, str]) -> None:
         f"accompanied, {bilan['nouveaux']} new, {len(baseline['tables'])} tables, "
         f"{len(baseline['programmes'])} programmes)"
     )
-    if " (before)" in pythons:
-        for name in ("citeslab report", "citeslab followup"):
-            now, then = outputs[name], outputs[name + " (before)"]
-            if name.endswith("report"):
-                same = _without_provenance(now) == _without_provenance(then)
-                what = "the same bilan JSON (provenance aside)"
-            else:
-                same = now == then
-                what = "the same follow-up JSON"
-            print(f"check: {name} before and after give {what}: {'yes' if same else 'NO'}")
+    for name in ("citeslab report", "citeslab followup"):
+        now, then = outputs / _slug(name), outputs / _slug(name + " (before)")
+        if not then.exists():
+            continue
+        if name.endswith("report"):
+            same = _without_provenance(now.read_text("utf-8")) == _without_provenance(
+                then.read_text("utf-8")
+            )
+            what = "the same bilan JSON (provenance aside)"
+        else:
+            same = filecmp.cmp(now, then, shallow=False)
+            what = "the same follow-up JSON"
+        print(f"check: {name} before and after give {what}: {'yes' if same else 'NO'}")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from citeslab_core.dates import PartialDate
+from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -142,16 +142,14 @@ def _serialised(values: Sequence[Any], done: dict[int, str]) -> bytes:
     """A slice of a column as :func:`dataset_sha256` hashes it; ``done`` holds the texts
     of the column's values already serialised, by id."""
     count = len(values)
-    if values.count(None) == count:
-        return b"N%d\n" % count
     kinds = set(map(type, values))
-    kinds.discard(NoneType)
-    if len(kinds) == 1 and issubclass(next(iter(kinds)), Enum):
+    if kinds == {NoneType}:
+        return b"N%d\n" % count
+    if len(kinds - {NoneType}) == 1 and issubclass(next(iter(kinds - {NoneType})), Enum):
         # codes (or None): one C-level pass, no look-up by member (Enum hashes in Python)
         values = list(map(getattr, values, repeat("_value_", count), repeat(None, count)))
-        kinds = set(map(type, values))
-        kinds.discard(NoneType)
-    if len(values) - values.count(None) == count:  # no null
+        kinds = {str} | (kinds & {NoneType})
+    if NoneType not in kinds:
         texts = values if kinds == {str} else _each_once(values, _text, done)
         text = _UNIT.join(texts)
         if text.count(_UNIT) == count - 1:  # no text holds the separator
@@ -180,6 +178,10 @@ def _text(value: Any) -> str:
 
 
 def _json(value: Any) -> str:
+    if type(value) is dt.date:  # the most frequent (a JSON string, with no escape)
+        return f'"{value.isoformat()}"'
+    if type(value) is PartialDate and value.precision is Precision.DAY:
+        return f'"{value.start.isoformat()}"'
     return json.dumps(_plain(value))
 
 
