@@ -22,7 +22,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
-from itertools import repeat
+from functools import cache
 from types import NoneType
 from typing import TYPE_CHECKING, Any, Final
 
@@ -145,9 +145,10 @@ def _serialised(values: Sequence[Any], done: dict[int, str]) -> bytes:
     kinds = set(map(type, values))
     if kinds == {NoneType}:
         return b"N%d\n" % count
-    if len(kinds - {NoneType}) == 1 and issubclass(next(iter(kinds - {NoneType})), Enum):
-        # codes (or None): one C-level pass, no look-up by member (Enum hashes in Python)
-        values = list(map(getattr, values, repeat("_value_", count), repeat(None, count)))
+    members = kinds - {NoneType}
+    if len(members) == 1 and issubclass(vocabulary := next(iter(members)), Enum):
+        # codes (or None) by the members' ids (Enum hashes in Python): one C-level pass
+        values = list(map(_codes(vocabulary).__getitem__, map(id, values)))
         kinds = {str} | (kinds & {NoneType})
     if NoneType not in kinds:
         texts = values if kinds == {str} else _each_once(values, _text, done)
@@ -157,6 +158,14 @@ def _serialised(values: Sequence[Any], done: dict[int, str]) -> bytes:
     if kinds <= _PLAIN:
         return json.dumps(values if isinstance(values, list) else list(values)).encode("ascii")
     return f"[{', '.join(_each_once(values, _json, done))}]".encode("ascii")
+
+
+@cache
+def _codes(vocabulary: type[Enum]) -> dict[int, str | None]:
+    """The code of each member of ``vocabulary`` (and None), by the member's id."""
+    codes: dict[int, str | None] = {id(member): member.value for member in vocabulary}
+    codes[id(None)] = None
+    return codes
 
 
 def _each_once(
