@@ -203,6 +203,24 @@ def test_totals_are_sums_of_lines_and_gaps_actual_minus_planned(budget: list[Bud
     ]
 
 
+def test_a_network_keeps_the_label_a_site_wrote() -> None:
+    """As one site's rows do: the first label written, else the chart's, whatever the
+    site that wrote it (a Hypothesis network case found the chart's label kept)."""
+    unlabelled = financial_report([line(REALISE, "63", "10")], 2023, TEN)
+    labelled = financial_report(
+        [attrs.evolve(line(REALISE, "63", "5"), label="Taxe sur les salaires")], 2023, TEN
+    )
+    assert unlabelled is not None
+    assert labelled is not None
+    assert unlabelled.lines[0].label == "Impôts et taxes"
+    for reports in ([unlabelled, labelled], [labelled, unlabelled]):
+        summed = FinancialReport.combine(reports)
+        assert summed is not None
+        assert [(x.label, x.actual) for x in summed.lines] == [
+            ("Taxe sur les salaires", Decimal(15))
+        ]
+
+
 def test_the_bilan_holds_the_report_and_its_checks() -> None:
     data = Dataset.build(
         site=Site(name="Test"), budget=[*BALANCED, line(REALISE, "60", "1")], fundings=FUNDINGS

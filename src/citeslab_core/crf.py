@@ -202,8 +202,8 @@ class FinancialReport:
     @classmethod
     def combine(cls, reports: Sequence[FinancialReport]) -> FinancialReport | None:
         """Several sites' reports of one year summed (a network): lines of the same
-        account and funder added, their explanations joined; the first report's
-        threshold. None when there is no report."""
+        account and funder added, their explanations joined, the first label a site wrote
+        (else the chart's); the first report's threshold. None when there is no report."""
         if not reports:
             return None
         years = {r.year for r in reports}
@@ -220,8 +220,11 @@ class FinancialReport:
                 # Joined without repeating one (as one site's rows are joined).
                 notes = (known.explanation or "").splitlines()
                 notes += [n for n in (line.explanation or "").splitlines() if n not in notes]
+                # A label a site wrote wins over the chart's (as one site's rows do).
+                written = known.label == _default_label(*key) and line.label != known.label
                 lines[key] = attrs.evolve(
                     known,
+                    label=line.label if written else known.label,
                     planned=known.planned + line.planned,
                     actual=known.actual + line.actual,
                     explanation="\n".join(notes) or None,
