@@ -65,7 +65,8 @@ from citeslab_core.exporting import (
     period_slug,
 )
 from citeslab_core.exporting import PortraitTable as PortraitTable
-from citeslab_exporters._cerfa import cerfa_sheets, tables_to_ods, to_ods, to_xlsx
+from citeslab_exporters._cerfa import cerfa_sheets, to_xlsx
+from citeslab_exporters._cerfa_ods import tables_to_ods, to_ods
 
 if TYPE_CHECKING:
     from citeslab_core.exporting import ParticipantRow
