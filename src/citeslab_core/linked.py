@@ -130,6 +130,7 @@ def _mask_table(table: Table, codes: set[str]) -> Table:
 
 def secure(
     tables: dict[str, Table],
+    *,
     truth: Mapping[str, Table],
     qpv_rows: tuple[QpvRow, ...],
     true_qpv_rows: Sequence[QpvRow],

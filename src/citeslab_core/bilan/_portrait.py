@@ -149,7 +149,15 @@ def _secure_linked(
     statuses = {
         h.name: h.residence.code if h.residence is not None else None for h in data.neighbourhoods
     }
-    rows, limited = secure(tables, truth, qpv_rows, true_qpv, statuses, tally.accompanied, k)
+    rows, limited = secure(
+        tables,
+        truth=truth,
+        qpv_rows=qpv_rows,
+        true_qpv_rows=true_qpv,
+        statuses=statuses,
+        accompanied=tally.accompanied,
+        k=k,
+    )
     unprotected.extend(key for key in limited if key not in unprotected)
     return rows
 

@@ -259,8 +259,8 @@ class AnimationRow:
 
 @attrs.frozen
 class PlannedRow:
-    """Animations of one type planned against held in the period (DOMAIN.md, "The
-    calendar": the bilan compares planned and held).
+    """Animations of one type planned against held in the period (docs/calendar.md: the
+    bilan compares planned and held).
 
     Every type of the vocabulary, in its order, zeros included. ``planned``: the
     ``prevu`` animations whose date lies wholly in the period ("novembre 2024" is in 2024

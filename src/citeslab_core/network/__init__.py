@@ -5,7 +5,7 @@ follows about a hundred. :func:`network_bilan` sums the sites' bilans (computed 
 their records, or read back from their bilan JSON files with
 :func:`citeslab_core.bilanfile.read_bilan`) into one :class:`~citeslab_core.bilan.Bilan`
 that every renderer and exporter takes like a site's, with :attr:`Bilan.sites` keeping
-every site's own bilan (DOMAIN.md, "Several sites: the network"; docs/network.md).
+every site's own bilan (docs/network.md).
 
 How each part is summed:
 
