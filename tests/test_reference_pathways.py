@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reference_pathways as reference
+from citeslab_core._grouping import event_groups
 from citeslab_core.example import load_example
 from citeslab_core.followup import followup
 from citeslab_core.model import Dataset, Event
@@ -59,3 +60,18 @@ def test_the_bundled_example_at_many_dates() -> None:
         on = dt.date(2023, month, 15)
         assert check(data, on) == reference.check(data, on)
         assert followup(data, on) == reference.followup(data, on)
+
+
+@settings(max_examples=150)
+@given(messy_datasets(max_persons=6))
+def test_the_grouping_gives_each_persons_events_by_date_then_row(data: Dataset) -> None:
+    groups = event_groups(data)
+    by_person = reference.events_by_person(data)
+    assert len(groups.starts) == len(data.persons) + 1
+    for index, person in enumerate(data.persons):
+        positions = range(groups.starts[index], groups.starts[index + 1])
+        assert [data.events[groups.order[k]] for k in positions] == by_person[person.id]
+        assert [groups.record(k) for k in positions] == by_person[person.id]
+        assert [groups.column("date")[k] for k in positions] == [
+            e.date for e in by_person[person.id]
+        ]

@@ -14,10 +14,11 @@ Computed once per dataset (a dataset is immutable), on first use.
 from __future__ import annotations
 
 import weakref
-from collections import Counter
+from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import accumulate, repeat
-from operator import itemgetter, lshift, or_
+from itertools import repeat
+from operator import and_, itemgetter, lshift, or_
 from typing import Any
 
 import attrs
@@ -72,22 +73,23 @@ def _permuted(values: Sequence[Any], order: Sequence[int]) -> Sequence[Any]:
 
 def _sort(
     person_ids: Sequence[str], persons: Sequence[str], dates: Sequence[Any]
-) -> tuple[list[int], list[int]]:
-    """The sorted positions' record indices and the persons' offsets."""
+) -> tuple[array[int], array[int]]:
+    """The sorted positions' record indices and the persons' offsets (machine integers:
+    no Python object per event is kept)."""
     index = {pid: i for i, pid in enumerate(person_ids)}
-    people = list(map(index.__getitem__, persons))
     distinct = sorted(set(dates))
     rank = {day: r for r, day in enumerate(distinct)}
-    count = len(people)
+    count = len(persons)
     row_bits = max(count.bit_length(), 1)
     date_bits = max(len(distinct).bit_length(), 1)
     # (person << date_bits | rank) << row_bits | row, by C-level maps (no Python loop)
+    people = map(index.__getitem__, persons)
     days = map(or_, map(lshift, people, repeat(date_bits)), map(rank.__getitem__, dates))
     keys = sorted(map(or_, map(lshift, days, repeat(row_bits)), range(count)))
-    mask = (1 << row_bits) - 1
-    order = [key & mask for key in keys]
-    per_person = Counter(people)
-    starts = list(accumulate(map(per_person.__getitem__, range(len(person_ids))), initial=0))
+    # Person p's first position: the first key at or above p's smallest key.
+    firsts = map(lshift, range(len(person_ids) + 1), repeat(date_bits + row_bits))
+    starts = array("q", map(bisect_left, repeat(keys), firsts))
+    order = array("q", map(and_, keys, repeat((1 << row_bits) - 1)))
     return order, starts
 
 
