@@ -33,10 +33,11 @@ from functools import lru_cache
 
 import attrs
 
+from citeslab_core._track import Track
 from citeslab_core.checks import Severity
 from citeslab_core.errors import Location
 from citeslab_core.model import Dataset, PathwayPolicy, Person
-from citeslab_core.pathways import OddityAt, OddityKind, PersonState, Span, Track, Walk, walks
+from citeslab_core.pathways import OddityAt, OddityKind, PersonState, Span, Walk, walks
 from citeslab_core.vocabularies import EventType
 
 __all__ = [
