@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 SRC = Path(__file__).parent.parent / "src"
@@ -58,46 +59,76 @@ def test_the_command_line_leaves_the_collector_as_it_found_it() -> None:
     assert gc.isenabled()
 
 
-#: Rooms already laid out small (issue 16): each module at most ~600 lines, each
-#: function at most ~80; a module that grows past them is split, not stretched.
-SMALL_ROOMS = (COMMAND_LINE, SRC / "citeslab_core" / "exporting")
-
-
-def test_the_command_line_and_the_plugin_kit_stay_small() -> None:
-    too_long = []
-    for room in SMALL_ROOMS:
-        for path in sorted(room.glob("*.py")):
-            text = path.read_text(encoding="utf-8")
-            if len(text.splitlines()) > 600:
-                too_long.append(f"{path.relative_to(SRC)}: {len(text.splitlines())} lines")
-            for node in ast.walk(ast.parse(text)):
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                    length = (node.end_lineno or node.lineno) - node.lineno + 1
-                    if length > 80:
-                        too_long.append(f"{path.relative_to(SRC)}:{node.lineno}: {node.name}")
-    assert too_long == []
-    assert len(list(SRC.joinpath("citeslab_core", "exporting").glob("_*.py"))) >= 5
-
-
-#: The bilan and the network laid out in modules of one job (issue 16), and the checks.
-BILAN_ROOMS = (SRC / "citeslab_core" / "bilan", SRC / "citeslab_core" / "network")
-#: Functions of those rooms allowed over 80 lines, each with its written reason.
-#: (None since the bilan's scan reads the columns by index in functions under 80 lines.)
+#: The house's sizes (issue 16): a module at most ~600 lines, a function at most ~80; one
+#: that grows past them is split, not stretched, or named below with its reason.
+MAX_MODULE_LINES = 600
+MAX_FUNCTION_LINES = 80
+#: Functions allowed over MAX_FUNCTION_LINES, each with its written reason.
 LONG_FUNCTIONS: dict[str, str] = {}
+#: Modules allowed over MAX_MODULE_LINES, each with its written reason.
+LONG_MODULES: dict[str, str] = {}
 
 
-def test_the_bilan_and_the_network_stay_small() -> None:
-    too_long = []
-    paths = [p for room in BILAN_ROOMS for p in sorted(room.glob("*.py"))]
-    for path in [*paths, SRC / "citeslab_core" / "checks.py"]:
+def _sizes() -> tuple[list[str], set[str]]:
+    """What is too long in src/, and the allowances used."""
+    too_long: list[str] = []
+    used: set[str] = set()
+    for path in sorted(SRC.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         name = path.relative_to(SRC).as_posix()
-        if len(text.splitlines()) > 600:
-            too_long.append(f"{name}: {len(text.splitlines())} lines")
+        lines = len(text.splitlines())
+        if lines > MAX_MODULE_LINES:
+            if name in LONG_MODULES:
+                used.add(name)
+            else:
+                too_long.append(f"{name}: {lines} lines")
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 length = (node.end_lineno or node.lineno) - node.lineno + 1
-                if length > 80 and f"{name}:{node.name}" not in LONG_FUNCTIONS:
-                    too_long.append(f"{name}:{node.lineno}: {node.name} ({length} lines)")
+                key = f"{name}:{node.name}"
+                if length > MAX_FUNCTION_LINES:
+                    if key in LONG_FUNCTIONS:
+                        used.add(key)
+                    else:
+                        too_long.append(f"{name}:{node.lineno}: {node.name} ({length} lines)")
+    return too_long, used
+
+
+def test_every_module_and_function_stays_small() -> None:
+    too_long, used = _sizes()
     assert too_long == []
-    assert len(paths) >= 10
+    # An allowance no longer needed is removed, so that the list stays true.
+    assert used == set(LONG_FUNCTIONS) | set(LONG_MODULES)
+    # The rooms laid out by issue 16 exist (the rule is checked against real code).
+    for room in ("cli", "exporting", "bilan", "network", "model", "render"):
+        assert len(list(SRC.joinpath("citeslab_core", room).glob("_*.py"))) >= 2, room
+
+
+def test_no_call_takes_many_positional_arguments() -> None:
+    """Swapping two positional values of one type goes unseen: past a handful, keywords
+    (issue 16, « No trick unchecked »). A function taking ``*rows`` is not counted."""
+    crowded = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+                if len(positional) > 6 and ast.unparse(node.func) not in VARIADIC:
+                    name = path.relative_to(SRC).as_posix()
+                    crowded.append(f"{name}:{node.lineno}: {ast.unparse(node.func)}")
+    assert crowded == []
+
+
+#: Functions whose positional arguments are a list (``def f(side, *rows)``).
+VARIADIC = frozenset({"_classes"})
+
+
+def test_no_reference_to_files_outside_the_repository() -> None:
+    """The spec's files are not in the repository: the docs say what users need."""
+    root = SRC.parent
+    pattern = re.compile(r"\b(DOMAIN|FORMATS|VOCABULARY)\.md\b|\.\./shared/")
+    found = []
+    for path in [*SRC.rglob("*.py"), *root.joinpath("docs").rglob("*.md"), root / "README.md"]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                found.append(f"{path.relative_to(root)}:{number}")
+    assert found == []

@@ -171,12 +171,19 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
         # contact, exit or programme event in it, and nothing to count.
         if first == stop or dates[stop - 1] < start or dates[first] > end:
             continue
-        _scan_person(scan, events, index, pid, birth, first, stop)
+        _scan_person(scan, events, index=index, pid=pid, birth=birth, i=first, stop=stop)
     return scan
 
 
 def _scan_person(
-    scan: _Scan, events: _Events, index: int, pid: str, birth: PartialDate | None, i: int, stop: int
+    scan: _Scan,
+    events: _Events,
+    *,
+    index: int,
+    pid: str,
+    birth: PartialDate | None,
+    i: int,
+    stop: int,
 ) -> None:
     """One person's events, positions ``i`` to ``stop - 1`` (by date, same date in input
     order): their figures if they are accompanied, their programmes and exits."""

@@ -180,14 +180,14 @@ def load_text(stored: Sequence[object], default: object) -> list[object]:
 
 
 def read_rows(
-    rank: int,
     rows: Iterator[tuple[int, Sequence[object]]],
+    *,
+    rank: int,
     columns: list[tuple[int, FieldSpec]],
     blank_headers: list[int],
     span: int,
     table: SheetColumns,
     out: Collector,
-    *,
     row_wise: bool = False,
 ) -> None:
     """Read the data rows of a sheet into ``table``, problems into ``out``.

@@ -102,10 +102,61 @@ _CAP = re.compile(r"^plafond[ _-]?(.+)$")
 
 
 def read_site(sheet: RawSheet, rank: int, out: Collector) -> Site:
+    """The site the ``structure`` sheet describes (a key and a value a row), problems
+    into ``out``."""
     rows = iter(sheet.rows)
     found = header_row(sheet, rows)
     if found is None:
         return Site()
+    key_col, value_col = _key_value_columns(sheet, found, rank, out)
+    if key_col < 0 or value_col < 0:
+        return Site()
+    values: dict[str, object] = {}
+    caps: dict[Funder, Decimal] = {}
+    seen: dict[str, int] = {}
+    percent = percent_parser(sheet.fractions_ambiguous)
+    for number, cells in rows:
+        raw_key = cells[key_col] if key_col < len(cells) else None
+        raw_value = cells[value_col] if value_col < len(cells) else None
+        if isinstance(raw_value, str):
+            raw_value = unquote(raw_value)
+        key_where = Location(sheet.file, sheet.name, number, "cle", column_letter(key_col))
+        if is_empty(raw_key):
+            if not is_empty(raw_value):
+                out.add(rank, key_where, "une valeur sans clé", key_col)
+            continue
+        key = parse_text(raw_key).strip()
+        if key.startswith("_"):
+            continue
+        norm = normalize(key)
+        if norm in seen:
+            out.add(
+                rank, key_where, f"clé « {key} » en double (déjà à la ligne {seen[norm]})", key_col
+            )
+            continue
+        seen[norm] = number
+        target = _target(key, norm, percent, where=key_where, column=key_col, rank=rank, out=out)
+        if target is None or is_empty(raw_value):
+            continue
+        name, funder, parse = target
+        try:
+            value = parse(raw_value)
+        except CellError as exc:
+            where = Location(sheet.file, sheet.name, number, "valeur", column_letter(value_col))
+            out.add(rank, where, f"clé {key} : {exc}", value_col)
+            continue
+        if funder is not None:
+            caps[funder] = value
+        else:
+            values[name] = value
+    return _site(values, caps)
+
+
+def _key_value_columns(
+    sheet: RawSheet, found: tuple[int, list[str]], rank: int, out: Collector
+) -> tuple[int, int]:
+    """The positions of the key and value columns (-1 when missing, reported), other
+    headers reported unless they start with ``_``."""
     head_number, headers = found
     key_col = value_col = -1
     for index, header in enumerate(headers):
@@ -130,71 +181,44 @@ def read_site(sheet: RawSheet, rank: int, out: Collector) -> Site:
                 Location(sheet.file, sheet.name, head_number, name),
                 f"colonne obligatoire « {name} » absente",
             )
-    if key_col < 0 or value_col < 0:
-        return Site()
-    values: dict[str, object] = {}
-    caps: dict[Funder, Decimal] = {}
-    seen: dict[str, int] = {}
-    percent = percent_parser(sheet.fractions_ambiguous)
-    for number, cells in rows:
-        raw_key = cells[key_col] if key_col < len(cells) else None
-        raw_value = cells[value_col] if value_col < len(cells) else None
-        if isinstance(raw_value, str):
-            raw_value = unquote(raw_value)
-        value_empty = is_empty(raw_value)
-        if is_empty(raw_key):
-            if not value_empty:
-                out.add(
-                    rank,
-                    Location(sheet.file, sheet.name, number, "cle", column_letter(key_col)),
-                    "une valeur sans clé",
-                    key_col,
-                )
-            continue
-        key = parse_text(raw_key).strip()
-        key_where = Location(sheet.file, sheet.name, number, "cle", column_letter(key_col))
-        where = Location(sheet.file, sheet.name, number, "valeur", column_letter(value_col))
-        if key.startswith("_"):
-            continue
-        norm = normalize(key)
-        if norm in seen:
-            out.add(
-                rank, key_where, f"clé « {key} » en double (déjà à la ligne {seen[norm]})", key_col
-            )
-            continue
-        seen[norm] = number
-        cap = _CAP.match(norm)
-        funder: Funder | None = None
-        if norm in _KEYS_BY_NORM:
-            target, parse = _KEY_PARSERS[_KEYS_BY_NORM[norm]]
-        elif cap:
-            try:
-                funder = Funder.parse(cap[1])
-            except CellError as exc:
-                out.add(rank, key_where, f"clé « {key} » : {exc}", key_col)
-                continue
-            target, parse = "cap", percent
-        else:
-            near = did_you_mean(key, STRUCTURE_KEYS)
-            out.add(
-                rank,
-                key_where,
-                f"clé « {key} » inconnue{near} (clés possibles : {', '.join(STRUCTURE_KEYS)}, "
-                "plafond_<financeur> ; une clé qui commence par _ est ignorée)",
-                key_col,
-            )
-            continue
-        if value_empty:
-            continue
+    return key_col, value_col
+
+
+def _target(
+    key: str,
+    norm: str,
+    percent: Any,
+    *,
+    where: Location,
+    column: int,
+    rank: int,
+    out: Collector,
+) -> tuple[str, Funder | None, Any] | None:
+    """Where a key's value goes (a Site field, dotted for a policy's, or a funder's cap)
+    and how it is read; None for an unknown key (reported)."""
+    if norm in _KEYS_BY_NORM:
+        target, parse = _KEY_PARSERS[_KEYS_BY_NORM[norm]]
+        return target, None, parse
+    cap = _CAP.match(norm)
+    if cap:
         try:
-            value = parse(raw_value)
+            return "cap", Funder.parse(cap[1]), percent
         except CellError as exc:
-            out.add(rank, where, f"clé {key} : {exc}", value_col)
-            continue
-        if funder is not None:
-            caps[funder] = value  # type: ignore[assignment]
-        else:
-            values[target] = value
+            out.add(rank, where, f"clé « {key} » : {exc}", column)
+            return None
+    near = did_you_mean(key, STRUCTURE_KEYS)
+    out.add(
+        rank,
+        where,
+        f"clé « {key} » inconnue{near} (clés possibles : {', '.join(STRUCTURE_KEYS)}, "
+        "plafond_<financeur> ; une clé qui commence par _ est ignorée)",
+        column,
+    )
+    return None
+
+
+def _site(values: dict[str, object], caps: dict[Funder, Decimal]) -> Site:
+    """The site of the values read (``pathway.…`` and ``funding.…`` for the policies)."""
     pathway: dict[str, Any] = {
         k.split(".")[1]: v for k, v in values.items() if k.startswith("pathway.")
     }

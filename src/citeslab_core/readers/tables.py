@@ -101,15 +101,15 @@ def _read_records(
     )
     rows = iter(sheet.rows)
     result = SheetColumns(
-        cls,
-        {field.name: [] for field in attrs.fields(cls)},
-        array("l"),
-        {},
-        sheet.name,
-        sheet.file,
-        rank,
-        set(),
-        [] if row_wise else None,
+        record=cls,
+        columns={field.name: [] for field in attrs.fields(cls)},
+        rows=array("l"),
+        letters={},
+        sheet=sheet.name,
+        file=sheet.file,
+        rank=rank,
+        bad_cells=set(),
+        records=[] if row_wise else None,
     )
     found = header_row(sheet, rows)
     if found is None:
@@ -125,15 +125,31 @@ def _read_records(
     number, headers = found
     span = max(i for i, h in enumerate(headers) if h) + 1
     columns, blank_headers = _match_headers(
-        sheet, number, headers[:span], specs, result.letters, rank, out
+        sheet,
+        number=number,
+        headers=headers[:span],
+        specs=specs,
+        letters=result.letters,
+        rank=rank,
+        out=out,
     )
     if columns is not None:  # else no row can be read without its required columns
-        read_rows(rank, rows, columns, blank_headers, span, result, out, row_wise=row_wise)
+        read_rows(
+            rows,
+            rank=rank,
+            columns=columns,
+            blank_headers=blank_headers,
+            span=span,
+            table=result,
+            out=out,
+            row_wise=row_wise,
+        )
     return result
 
 
 def _match_headers(
     sheet: RawSheet,
+    *,
     number: int,
     headers: list[str],
     specs: dict[str, FieldSpec],
