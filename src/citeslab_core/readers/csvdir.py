@@ -117,12 +117,17 @@ class CsvRows:
             numbers = list(range(self._number, self._number + len(lines)))
             self._number += len(lines)
             self._pos = end + 1
+            if "" in lines:  # empty lines are empty rows, which hold nothing: left out
+                kept = [k for k, line in enumerate(lines) if line]
+                numbers = [numbers[k] for k in kept]
+                lines = [lines[k] for k in kept]
+                chunk = "\n".join(lines)
             counts = set(map(count_sep, lines))
-            if len(counts) == 1 and "" not in lines:
+            if len(counts) == 1:
                 width = counts.pop() + 1
                 yield RowBlock(numbers, chunk.replace("\n", sep).split(sep), width)
-            else:  # rows of different widths (or empty lines)
-                yield RaggedBlock(numbers, [line.split(sep) if line else [] for line in lines])
+            elif lines:  # rows of different widths
+                yield RaggedBlock(numbers, [line.split(sep) for line in lines])
         reader = self._fall_back()  # holds what is left of the text, if anything
         self._text = ""
         del text  # the file's text is released
