@@ -27,6 +27,7 @@ from citeslab_core import (
 )
 from citeslab_core.dates import PartialDate
 from citeslab_core.model import TABLE_FIELDS, TABLES
+from citeslab_core.pathways import derive, referent_label
 from citeslab_core.render.json import render as render_json
 from strategies import datasets, secrets
 
@@ -159,6 +160,38 @@ def test_pathways_frame() -> None:
     assert (closed.cloture >= closed.ouverture).all()
     # every person with an entretien has a first pathway
     assert set(pathways[pathways.numero == 1].porteur) <= {p.id for p in data.persons}
+
+
+def _day(value: typing.Any) -> dt.date | None:
+    return None if value is pd.NaT else typing.cast("dt.date", value.date())
+
+
+@settings(max_examples=40, deadline=None)
+@given(datasets())
+def test_pathways_frame_is_each_persons_derivation(data: Dataset) -> None:
+    """The ``parcours`` frame (computed from the columns) holds, person by person, the
+    pathways that :func:`derive` gives from the person's records."""
+    expected = []
+    for person in data.persons:
+        events = data.events_by_person[person.id]
+        history = derive(person.id, events, stage_at_entry=person.stage_at_entry, presorted=True)
+        for number, pathway in enumerate(history.pathways, start=1):
+            result = pathway.result.code if pathway.result is not None else None
+            referent = referent_label(pathway.referent)
+            expected.append((person.id, number, pathway.opened, pathway.closed, result, referent))
+    frame = data.to_frames()["parcours"]
+    got = [
+        (
+            row.porteur,
+            row.numero,
+            _day(row.ouverture),
+            _day(row.cloture),
+            row.resultat if isinstance(row.resultat, str) else None,  # NaN: no result
+            row.referent,
+        )
+        for row in frame.itertuples()
+    ]
+    assert got == expected
 
 
 def test_bilan_frame_equals_the_bilan_json() -> None:

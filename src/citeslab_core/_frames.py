@@ -38,10 +38,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from citeslab_core._grouping import event_groups
 from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import UsageError
 from citeslab_core.model import TABLES, Columns, Dataset, field_type
-from citeslab_core.pathways import derive, referent_label
+from citeslab_core.pathways import referent_label, walks
 from citeslab_core.vocabularies import EventType, ExitResult, Stage, Vocabulary
 
 if TYPE_CHECKING:
@@ -201,23 +202,31 @@ def _pathway_rows(data: Dataset) -> dict[str, list[Any]]:
             "stade_fin",
         )
     }
-    events_by_person = data.events_by_person
+    # The pathways' one pass over the dataset's columns (no record built), person by
+    # person in the order of ``porteurs``, with each person's positions in the track.
+    persons = data.columns("porteurs")
+    starts = event_groups(data).starts
     change = EventType.CHANGEMENT_STADE
-    for person in data.persons:
-        events = events_by_person.get(person.id, ())
-        if not events:
+    walked = zip(persons["id"], persons["stage_at_entry"], walks(data), strict=True)
+    for index, (pid, entry, one) in enumerate(walked):
+        first, stop = starts[index], starts[index + 1]
+        if first == stop:
             continue
-        history = derive(person.id, events, stage_at_entry=person.stage_at_entry, presorted=True)
-        changes = [(e.date, e.stage) for e in events if e.type is change and e.stage is not None]
-        for number, pathway in enumerate(history.pathways, start=1):
-            rows["porteur"].append(person.id)
+        dates, types, stages = one.track.dates, one.track.types, one.track.stages
+        changes = [
+            (dates[i], stage)
+            for i in range(first, stop)
+            if types[i] is change and (stage := stages[i]) is not None
+        ]
+        for number, pathway in enumerate(one.spans, start=1):  # no Event record built
+            rows["porteur"].append(pid)
             rows["numero"].append(number)
             rows["ouverture"].append(pathway.opened)
             rows["cloture"].append(pathway.closed)
             rows["resultat"].append(pathway.result)
             rows["referent"].append(referent_label(pathway.referent))
-            rows["stade_entree"].append(_stage_at(changes, pathway.opened, person.stage_at_entry))
-            rows["stade_fin"].append(_stage_at(changes, pathway.closed, person.stage_at_entry))
+            rows["stade_entree"].append(_stage_at(changes, pathway.opened, entry))
+            rows["stade_fin"].append(_stage_at(changes, pathway.closed, entry))
     return rows
 
 
