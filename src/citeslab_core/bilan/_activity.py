@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from citeslab_core.bilan._results import (
     POSITIVE_EXITS,
@@ -185,17 +185,26 @@ def _partnerships(
             undated += 1
         elif p.date.overlaps(start, end):
             rows.append(PartnershipRow(p.partner, p.category, p.action, p.date))
-    rows.sort(
-        key=lambda r: (
+    rows.sort(key=partnership_order(start))
+    return tuple(rows), undated
+
+
+def partnership_order(start: dt.date) -> Callable[[PartnershipRow], tuple[object, ...]]:
+    """The order of the partnerships of a period beginning on ``start`` (a site's and a
+    network's): by date (undated ones first), then partner, category, action."""
+
+    def key(r: PartnershipRow) -> tuple[object, ...]:
+        return (
             r.date.start if r.date else start,
             r.date.end if r.date else start,
             r.partner.casefold(),
             r.partner,
             r.category.code if r.category else "",
             r.action or "",
+            r.date.iso() if r.date else "",
         )
-    )
-    return tuple(rows), undated
+
+    return key
 
 
 def _programme_entries(scan: _Scan, programmes: tuple[ProgrammeRow, ...], k: int) -> int | None:

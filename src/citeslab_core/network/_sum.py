@@ -26,6 +26,7 @@ from citeslab_core.bilan import (
     Table,
     TableRow,
 )
+from citeslab_core.bilan._activity import partnership_order
 from citeslab_core.bilan._checks import disclosure_checks, sorted_checks
 from citeslab_core.bilan._portrait import _portrait, _without_orientation
 from citeslab_core.crf import FinancialReport
@@ -314,17 +315,7 @@ def _animations_in_qpv(
 def _partnerships(bilans: Sequence[Bilan]) -> tuple[PartnershipRow, ...]:
     rows = [p for b in bilans for p in b.partnerships]
     start = bilans[0].start
-    rows.sort(
-        key=lambda r: (
-            r.date.start if r.date else start,
-            r.date.end if r.date else start,
-            r.partner.casefold(),
-            r.partner,
-            r.category.code if r.category else "",
-            r.action or "",
-            r.date.iso() if r.date else "",
-        )
-    )
+    rows.sort(key=partnership_order(start))
     return tuple(rows)
 
 
