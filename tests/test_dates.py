@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from citeslab_core.dates import PartialDate, Precision, age_on, parse_date, parse_day
 from citeslab_core.errors import CellError
+from citeslab_core.limits import MAX_YEAR, MIN_YEAR
 from strategies import partial_dates
 
 MARCH_30 = dt.date(2023, 3, 30)
@@ -123,3 +124,32 @@ def test_impossible_dates_are_refused(parts: tuple[int, int, int]) -> None:
 def test_age_with_a_birth_year_only_subtracts_years() -> None:
     assert age_on(PartialDate.year(2000), dt.date(2023, 1, 2)) == 23
     assert age_on(PartialDate.day(dt.date(2000, 6, 1)), dt.date(2023, 1, 2)) == 22
+
+
+@given(
+    st.integers(1, 31),
+    st.integers(1, 12),
+    st.integers(1900, 2099),
+    st.sampled_from("/.-"),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
+def test_numeric_dates_are_day_month_year(
+    day: int, month: int, year: int, sep: str, padded: bool, two_digits: bool, partial: bool
+) -> None:
+    """30/03/2023 (the form read first, without the general reading) is the day, the
+    month, the year; a two-digit year in the 2000s; a day that does not exist refused."""
+    written = f"{day:02d}" if padded else str(day)
+    year_text = f"{year % 100:02d}" if two_digits else str(year)
+    text = f"{written}{sep}{month:02d}{sep}{year_text}"
+    meant = 2000 + year % 100 if two_digits else year
+    try:
+        expected: dt.date | None = dt.date(meant, month, day)
+    except ValueError:
+        expected = None
+    if expected is None or not MIN_YEAR <= meant <= MAX_YEAR:
+        with pytest.raises(CellError):
+            parse_date(text, partial=partial)
+    else:
+        assert parse_date(text, partial=partial) == PartialDate.day(expected)

@@ -240,6 +240,12 @@ def _parse_any(
             return PartialDate.day(dt.date.fromisoformat(text))
         except ValueError:
             raise CellError(f"« {text} » n'est pas une date qui existe") from None
+    match = _FR_NUMERIC.match(text)
+    if match:  # 30/03/2023, the commonest form: no partial form reads it
+        try:
+            return PartialDate.day(_numeric_day(match, pivot))
+        except ValueError:
+            pass  # no such day: the general reading says so in its own words
     key = normalize(text.replace(".", " ").replace("/", " / ")).replace(" / ", "/")
     key = re.sub(r"\s+", " ", key)
     found = _parse_partial(text, key, context_year)
@@ -303,15 +309,23 @@ def _parse_partial(text: str, key: str, context_year: int | None) -> PartialDate
     return None
 
 
+def _numeric_day(match: re.Match[str], pivot: int | None) -> dt.date:
+    """The day of a ``_FR_NUMERIC`` match (day, month, year); ValueError if none."""
+    year = int(match[4])
+    if len(match[4]) == 2:
+        year += 2000
+        if pivot is not None and year > pivot:
+            year -= 100  # a birth date: the latest such year not after the pivot
+    return dt.date(year, int(match[3]), int(match[1]))
+
+
 def _parse_full(text: str, pivot: int | None = None) -> dt.date:
     match = _FR_NUMERIC.match(text)
     if match:
-        year = int(match[4])
-        if len(match[4]) == 2:
-            year += 2000
-            if pivot is not None and year > pivot:
-                year -= 100  # a birth date: the latest such year not after the pivot
-        return _checked_day(year, int(match[3]), int(match[1]), text)
+        try:
+            return _numeric_day(match, pivot)
+        except ValueError:
+            raise CellError(f"« {text} » n'est pas une date qui existe") from None
     cleaned = normalize(text)
     # dateutil fills what is missing from its default: two different defaults tell
     # whether the text gave a day, a month and a year.
