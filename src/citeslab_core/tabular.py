@@ -8,9 +8,9 @@ names are the same objects.
 
 from __future__ import annotations
 
-import importlib
-import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from citeslab_core._lazy import forwarding_getattr
 
 if TYPE_CHECKING:  # what a type checker sees: the kit's own names
     from citeslab_core.exporting import (
@@ -75,21 +75,9 @@ _ELSEWHERE: dict[str, str] = {
 }
 
 if not TYPE_CHECKING:  # at run time, every name goes through the warning
-
-    def __getattr__(name: str) -> Any:
-        if name in __all__:
-            target, advice = "citeslab_core.exporting", "importez-le de citeslab_core.exporting"
-        elif name in _ELSEWHERE:
-            target, advice = _ELSEWHERE[name], "ce nom n'est plus public"
-        else:
-            raise AttributeError(f"module 'citeslab_core.tabular' has no attribute {name!r}")
-        warnings.warn(
-            f"citeslab_core.tabular.{name} est obsolète : {advice} (l'ancien chemin "
-            "disparaîtra dans la version 0.3)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(importlib.import_module(target), name)
+    __getattr__ = forwarding_getattr(
+        "citeslab_core.tabular", "citeslab_core.exporting", __all__, _ELSEWHERE
+    )
 
 
 def __dir__() -> list[str]:

@@ -151,8 +151,9 @@ spreadsheet: its texts are exact.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from citeslab_core._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from citeslab_core.accounts import (
@@ -453,15 +454,7 @@ _LAZY: dict[str, str] = {
 }
 
 if not TYPE_CHECKING:  # a type checker sees the imports above, and no other name
-
-    def __getattr__(name: str) -> Any:
-        target = _LAZY.get(name)
-        if target is None:
-            raise AttributeError(f"module 'citeslab_core.exporting' has no attribute {name!r}")
-        module, _, attribute = target.partition(":")
-        value = getattr(importlib.import_module(module), attribute or name)
-        globals()[name] = value  # looked up once
-        return value
+    __getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 
 def __dir__() -> list[str]:
