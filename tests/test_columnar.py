@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import TABLE_FIELDS, TABLES, Columns, Dataset
 from citeslab_core.readers import _columns, csvdir
+from citeslab_core.readers._rows import Parsed, TextStore
 from citeslab_core.readers.csvdir import CsvRows
 from citeslab_core.readers.tables import RawSheet, build_dataset
 from citeslab_core.readers.workbook import _cell, _site_rows
@@ -163,3 +164,33 @@ def test_free_text_read_on_demand_equals_the_row_by_row_reading(
         assert outcome(False) == outcome(True)
     finally:
         _columns.CHUNK_ROWS, csvdir.BLOCK_CHARS = old
+
+
+_CELLS = st.text(st.sampled_from(["a", "é", " ", "\x1f", "'", "\n"]), max_size=4)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("extend"), st.lists(_CELLS, max_size=5)),
+            st.tuples(st.just("extend"), st.lists(st.builds(Parsed, _CELLS), max_size=3)),
+            st.tuples(st.just("append"), st.one_of(_CELLS, st.builds(Parsed, _CELLS))),
+        ),
+        max_size=8,
+    )
+)
+def test_a_text_store_gives_back_its_cells_in_order(steps: list[tuple[str, Any]]) -> None:
+    """Runs of texts are joined into one string (unless a cell holds the separator),
+    other cells kept one by one: whatever the mix, the cells come back as they went in."""
+    store, expected = TextStore(), []
+    for action, cells in steps:
+        if action == "extend":
+            store.extend(list(cells))
+            expected.extend(cells)
+        else:
+            store.append(cells)
+            expected.append(cells)
+    assert list(store.cells()) == expected
+    moved = store.detach()
+    assert list(moved.cells()) == expected
+    assert list(store.cells()) == []

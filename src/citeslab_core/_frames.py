@@ -148,6 +148,8 @@ def _columns(pd: Any, sheet: Columns[Any], *, private: bool, labels: bool) -> di
         name = field.metadata.get("column", field.name)
         kind, optional = field_type(hints[field.name])
         values = sheet[field.name]  # the dataset's column: no record built
+        if not isinstance(values, tuple):
+            values = tuple(values)  # a Repeated column: pandas takes tuples
         if isinstance(kind, type) and issubclass(kind, Vocabulary):
             columns[name] = _categorical(pd, kind, values, labels)
         elif kind is PartialDate:

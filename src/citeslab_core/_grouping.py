@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from citeslab_core.model import Dataset, Event
+from citeslab_core.model import Dataset, Event, Repeated
 
 __all__ = ["EventGroups", "event_groups"]
 
@@ -65,6 +65,8 @@ class EventGroups:
 
 
 def _permuted(values: Sequence[Any], order: Sequence[int]) -> Sequence[Any]:
+    if isinstance(values, Repeated):  # the same value on every row, in any order
+        return values
     if len(order) > 1:
         result: tuple[Any, ...] = itemgetter(*order)(values)
         return result

@@ -22,7 +22,7 @@ from citeslab_core.errors import InvalidDataset
 from citeslab_core.model._checks import Issue
 from citeslab_core.model._checks import check_tables as check_tables
 from citeslab_core.model._checks import issue_problem as issue_problem
-from citeslab_core.model._columns import Columns, RowOrigins
+from citeslab_core.model._columns import Columns, Repeated, RowOrigins
 from citeslab_core.model._dataset import Dataset
 from citeslab_core.model._records import EVENT_NEEDS as EVENT_NEEDS
 from citeslab_core.model._records import (
@@ -62,6 +62,7 @@ __all__ = [
     "PathwayPolicy",
     "Permanence",
     "Person",
+    "Repeated",
     "RowOrigins",
     "Site",
     "Text",

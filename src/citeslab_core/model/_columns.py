@@ -7,8 +7,9 @@ are built from them only when someone asks for them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from operator import attrgetter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import repeat
+from operator import attrgetter, is_
 from typing import Any, Generic, TypeVar, overload
 
 import attrs
@@ -17,7 +18,7 @@ from citeslab_core.errors import Location
 
 T = TypeVar("T")
 
-__all__ = ["Columns", "RowOrigins", "field_names"]
+__all__ = ["Columns", "Repeated", "RowOrigins", "field_names"]
 
 
 def field_names(record: type) -> tuple[str, ...]:
@@ -38,9 +39,11 @@ class Columns(Generic[T]):
     Computations read the few columns they need instead of every record; the values are
     the ones the records hold (enum members, dates, :class:`~decimal.Decimal`…), each a
     tuple. A column may be made only when first asked for (a reader leaves the free-text
-    columns for later: the bilan never reads them). :meth:`records` builds the records
-    once, with the record class's own constructor, and keeps them.
-    ``repr()`` gives the sheet's size and fields, never a value.
+    columns for later: the bilan never reads them). A column whose every value is the same
+    object (an absent column, or one nobody filled in: ``None`` on every row) is a
+    :class:`Repeated`, which holds that value once. :meth:`records` builds the records
+    once, with the record class's own constructor, and keeps them. ``repr()`` gives the
+    sheet's size and fields, never a value.
     """
 
     __slots__ = ("_loaders", "_records", "_values", "length", "record")
@@ -56,10 +59,7 @@ class Columns(Generic[T]):
     ) -> None:
         self.record = record
         self.length = length
-        self._values: dict[str, Sequence[Any]] = {
-            name: column if column.__class__ is tuple else tuple(column)
-            for name, column in values.items()
-        }
+        self._values = {name: _frozen(column, length) for name, column in values.items()}
         self._loaders = dict(loaders or {})
         self._records = records
         missing = set(field_names(record)).difference(self._values, self._loaders)
@@ -89,7 +89,7 @@ class Columns(Generic[T]):
             load = self._loaders.pop(field, None)
             if load is None:
                 raise KeyError(field)
-            found = self._values[field] = tuple(load())
+            found = self._values[field] = _frozen(load(), self.length)
         return found
 
     @property
@@ -108,7 +108,7 @@ class Columns(Generic[T]):
         """The same sheet with some columns replaced (records built anew when asked; a
         column not made yet stays so)."""
         values = {n: v for n, v in self._values.items() if n not in columns}
-        values.update((name, tuple(column)) for name, column in columns.items())
+        values.update(columns)
         loaders = {n: load for n, load in self._loaders.items() if n not in columns}
         return Columns(self.record, values, self.length, loaders=loaders)
 
@@ -117,14 +117,83 @@ class Columns(Generic[T]):
         if self._records is not None:
             records = self._records
             return Columns.of_records(self.record, [records[i] for i in rows])
-        values = {}
+        values: dict[str, Sequence[Any]] = {}
         for name in self.fields:
             column = self[name]
-            values[name] = tuple(column[i] for i in rows)
+            if column.__class__ is Repeated:
+                values[name] = Repeated(column[0], len(rows)) if rows else ()
+            else:
+                values[name] = tuple(column[i] for i in rows)
         return Columns(self.record, values, len(rows))
 
     def __repr__(self) -> str:
         return f"<Columns of {self.record.__name__}: {self.length} rows, {len(self.fields)} fields>"
+
+
+def _frozen(column: Sequence[Any], length: int) -> Sequence[Any]:
+    """A column as :class:`Columns` keeps it: a :class:`Repeated` when every row holds the
+    same object (found at C speed: the first different one stops the look), else a tuple."""
+    if column.__class__ is Repeated:
+        return column
+    if length > 1 and all(map(is_, column, repeat(column[0]))):
+        return Repeated(column[0], length)
+    return column if column.__class__ is tuple else tuple(column)
+
+
+class Repeated(Sequence[T]):
+    """``value``, ``length`` times: a column whose every row holds the same object (an
+    absent column, one nobody filled in), in the memory of one value instead of one
+    pointer a row. It reads like the tuple it stands for (indexes, slices, iteration,
+    ``in``, ``count``, ``==`` with a tuple or list of the same values); ``repr()`` shows
+    the length and the value's type, never the value."""
+
+    __slots__ = ("_length", "_value")
+
+    def __init__(self, value: T, length: int) -> None:
+        if length < 0:
+            raise ValueError("a length is not negative")
+        self._value, self._length = value, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Repeated[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Repeated[T]:
+        if isinstance(index, slice):
+            return Repeated(self._value, len(range(*index.indices(self._length))))
+        if not -self._length <= index < self._length:
+            raise IndexError("index out of range")
+        return self._value
+
+    def __iter__(self) -> Iterator[T]:
+        return repeat(self._value, self._length)
+
+    def __contains__(self, item: object) -> bool:
+        return self._length > 0 and (item is self._value or item == self._value)
+
+    def count(self, item: object) -> int:
+        return self._length if item in self else 0
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Repeated):
+            return len(other) == self._length and (
+                not self._length or other[0] is self._value or other[0] == self._value
+            )
+        if isinstance(other, (tuple, list)):
+            return len(other) == self._length and all(
+                item is self._value or item == self._value for item in other
+            )
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<Repeated {type(self._value).__name__}, {self._length} times>"
 
 
 class RowOrigins(Sequence[Location]):

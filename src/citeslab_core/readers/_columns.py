@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from itertools import islice
-from operator import itemgetter
+from itertools import compress, count, islice, repeat
+from operator import is_, itemgetter
 from typing import Any, Protocol, cast, runtime_checkable
 
 import attrs
@@ -29,7 +29,13 @@ from citeslab_core.readers._cells import (
     is_empty,
     parse_text,
 )
-from citeslab_core.readers._rows import Collector, Parsed, RowReader, SheetColumns
+from citeslab_core.readers._rows import (
+    Collector,
+    Parsed,
+    RowReader,
+    SheetColumns,
+    TextStore,
+)
 
 __all__ = ["CHUNK_ROWS", "BlockRows", "RaggedBlock", "RowBlock", "load_text", "read_rows"]
 
@@ -91,8 +97,8 @@ class _Column:
                 return self._typed(raw, odd_rows)
             self._learn(distinct)
             values = list(map(memo.__getitem__, raw))
-        if self.has_odd:
-            odd_rows.update(i for i, value in enumerate(values) if value is _ODD)
+        if self.has_odd:  # the rows holding _ODD, by one C-level pass
+            odd_rows.update(compress(count(), map(is_, values, repeat(_ODD))))
         return values
 
     def _learn(self, distinct: set[object]) -> None:
@@ -162,13 +168,13 @@ def _column_plan(cls: type, columns: list[tuple[int, FieldSpec]]) -> list[_Colum
     return plan
 
 
-def load_text(stored: Sequence[object], default: object) -> list[object]:
+def load_text(stored: TextStore, default: object) -> list[object]:
     """A deferred text column's values from what the reading stored: cells as they are
     (read now, as :func:`~citeslab_core.readers._cells.cell_value` reads a text) or
     :class:`Parsed` values."""
     values: list[object] = []
     append = values.append
-    for cell in stored:
+    for cell in stored.cells():
         if cell.__class__ is Parsed:
             append(cell.value)
         elif cell.__class__ is str and cell and cell[0] != "'":
@@ -209,6 +215,7 @@ def read_rows(
     for name, planned in zip(table.columns, plan, strict=True):
         if planned.deferred:
             table.deferred[name] = planned.default
+            table.columns[name] = TextStore()
     numbers = table.rows
     columns_out = list(table.columns.values())
     inner_blank = list(blank_headers)  # headerless columns inside the header's span

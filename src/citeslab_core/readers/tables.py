@@ -62,7 +62,13 @@ from citeslab_core.readers._cells import (
 )
 from citeslab_core.readers._columns import load_text, read_rows
 from citeslab_core.readers._quoting import needs_quote, protect_text, unquote
-from citeslab_core.readers._rows import Collector, RawSheet, SheetColumns, header_row
+from citeslab_core.readers._rows import (
+    Collector,
+    RawSheet,
+    SheetColumns,
+    TextStore,
+    header_row,
+)
 from citeslab_core.readers._structure import STRUCTURE_KEYS, read_site
 from citeslab_core.vocabularies import normalize
 
@@ -411,11 +417,11 @@ def _columns_of(read: SheetColumns) -> Columns[Any]:
     frozen: dict[str, tuple[Any, ...]] = {}
     loaders: dict[str, Callable[[], Sequence[Any]]] = {}
     for name, column in read.columns.items():
-        if name in read.deferred:
-            loaders[name] = partial(load_text, tuple(column), read.deferred[name])
+        if isinstance(column, TextStore):
+            loaders[name] = partial(load_text, column.detach(), read.deferred[name])
         else:
             frozen[name] = tuple(column)
-        column.clear()
+            column.clear()
     return Columns(read.record, frozen, len(read.rows), loaders=loaders)
 
 
