@@ -108,6 +108,44 @@ def test_csv_rows_read_as_csv_reader(text: str, block_chars: int, first: int) ->
         csvdir.BLOCK_CHARS = old
 
 
+@FAST
+@given(csv_texts(), st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]), st.integers(1, 9), st.data())
+def test_a_file_read_in_pieces_gives_the_rows_of_its_whole_text(
+    text: str, encoding: str, read_bytes: int, data: st.DataObject
+) -> None:
+    """A file is decoded a few bytes at a time (a character of several bytes may be cut),
+    in pieces that end with a line break: the encoding chosen, and the records, row by row
+    then in blocks, are the ones of the whole file decoded at once (the empty rows aside,
+    which a block may leave out)."""
+    raw = text.encode(encoding, errors="replace")
+    whole = csvdir.decode(raw)
+    first = data.draw(st.integers(0, 3))
+    old = csvdir._READ_BYTES, csvdir.BLOCK_CHARS
+    csvdir._READ_BYTES, csvdir.BLOCK_CHARS = read_bytes, data.draw(st.integers(1, 40))
+    try:
+        stream = io.BytesIO(raw)
+        chosen = csvdir._encoding(stream)
+        assert chosen is not None
+        pieces = list(csvdir.text_pieces(stream, chosen))
+        assert "".join(pieces) == whole
+        assert all(piece.endswith("\n") for piece in pieces[:-1])
+        rows, reference = CsvRows(iter(pieces), ";"), CsvRows(whole, ";")
+        head = [(n, list(r)) for n, r in islice(rows, first)]
+        assert head == [(n, list(r)) for n, r in islice(reference, first)]
+        # empty rows: csv.reader's blocks keep them, plain lines' leave them out
+        filled = [row for row in _flatten(rows.blocks()) if row[1]]
+        assert filled == [row for row in _flatten(reference.blocks()) if row[1]]
+    finally:
+        csvdir._READ_BYTES, csvdir.BLOCK_CHARS = old
+
+
+def test_a_file_holding_a_nul_is_no_text() -> None:
+    assert csvdir._encoding(io.BytesIO(b"id;sexe\r\nP1\x00;F\r\n")) is None
+    stream = io.BytesIO("id;quartier\r\nP1;Pontanézen\r\n".encode("cp1252"))
+    assert csvdir._encoding(stream) == "cp1252"
+    assert stream.tell() == 0
+
+
 def test_csv_rows_split_plain_text_without_csv_reader() -> None:
     rows = CsvRows("id;sexe\r\nP1;F\r\nP2;\r\n", ";")
     assert next(rows) == (1, ["id", "sexe"])

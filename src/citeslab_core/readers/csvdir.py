@@ -12,12 +12,15 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from itertools import islice
+from contextlib import ExitStack
+from itertools import chain, islice
 from operator import itemgetter, methodcaller
 from pathlib import Path
+from typing import BinaryIO
 
 from citeslab_core.errors import InvalidData, Location, Problem
 from citeslab_core.model import Dataset
@@ -52,37 +55,54 @@ BLOCK_CHARS = 2_000_000
 class CsvRows:
     """The records of a CSV text, numbered from 1, as ``csv.reader`` reads them.
 
-    Iterating gives ``(number, cells)`` pairs. After the header, :meth:`blocks` gives the
-    rest a block at a time (:class:`~citeslab_core.readers._columns.BlockRows`): where a block
-    of the text has no quote and every line as many separators, its cells are one
-    ``str.split`` of the block, without a list per row; a block with quotes, and everything
-    after it (a quoted cell may hold line breaks), is read by ``csv.reader``.
+    The text is given whole, or as pieces that each end with a line break (the last one
+    may not): a file is read a piece at a time (:func:`text_pieces`), so that a file of
+    700 000 rows is never held whole. Iterating gives ``(number, cells)`` pairs. After the
+    header, :meth:`blocks` gives the rest a block at a time
+    (:class:`~citeslab_core.readers._columns.BlockRows`): where a block of the text has no
+    quote and every line as many separators, its cells are one ``str.split`` of the block,
+    without a list per row; a block with quotes, and everything after it (a quoted cell
+    may hold line breaks), is read by ``csv.reader``.
     """
 
-    def __init__(self, text: str, delimiter: str) -> None:
-        self._text = text
+    def __init__(self, text: str | Iterator[str], delimiter: str) -> None:
+        self._pieces: Iterator[str] = iter((text,)) if isinstance(text, str) else text
+        self._text = next(self._pieces, "")  # the piece being read
         self._sep = delimiter
-        self._pos = 0  # where the next record starts, while the text is split by hand
+        self._pos = 0  # where the next record starts in it, while it is split by hand
         self._number = 1  # the next record's number
         self._reader: Iterator[tuple[int, Sequence[object]]] | None = None
 
     def __iter__(self) -> CsvRows:
         return self
 
+    def _piece(self) -> bool:
+        """Whether text is left to read by hand (the next piece once one is read)."""
+        while self._pos >= len(self._text):
+            piece = next(self._pieces, None)
+            if piece is None:
+                self._text, self._pos = "", 0
+                return False
+            self._text, self._pos = piece, 0
+        return True
+
     def _fall_back(self) -> Iterator[tuple[int, Sequence[object]]]:
         """``csv.reader`` from here to the end."""
         if self._reader is None:
-            rest = io.StringIO(self._text[self._pos :], newline="")
-            self._reader = enumerate(csv.reader(rest, delimiter=self._sep), start=self._number)
-            self._pos = len(self._text)
+            rest = self._text[self._pos :]
+            self._text, self._pos = "", 0
+            lines = chain.from_iterable(
+                io.StringIO(piece, newline="") for piece in chain((rest,), self._pieces)
+            )
+            self._reader = enumerate(csv.reader(lines, delimiter=self._sep), start=self._number)
         return self._reader
 
     def __next__(self) -> tuple[int, Sequence[object]]:
         if self._reader is not None:
             return next(self._reader)
-        text, pos = self._text, self._pos
-        if pos >= len(text):
+        if not self._piece():
             raise StopIteration
+        text, pos = self._text, self._pos
         end = text.find("\n", pos)
         if end < 0:
             end = len(text)
@@ -97,10 +117,10 @@ class CsvRows:
 
     def blocks(self) -> Iterator[RowBlock | RaggedBlock]:
         """The remaining rows, a block at a time."""
-        text, sep = self._text, self._sep
+        sep = self._sep
         count_sep = methodcaller("count", sep)
-        while self._reader is None and self._pos < len(text):
-            pos = self._pos
+        while self._reader is None and self._piece():
+            text, pos = self._text, self._pos
             end = text.find("\n", pos + BLOCK_CHARS)
             if end < 0:
                 end = len(text)
@@ -129,16 +149,52 @@ class CsvRows:
             elif lines:  # rows of different widths
                 yield RaggedBlock(numbers, [line.split(sep) for line in lines])
         reader = self._fall_back()  # holds what is left of the text, if anything
-        self._text = ""
-        del text  # the file's text is released
         while chunk_rows := list(islice(reader, CHUNK_ROWS)):
             yield RaggedBlock(
                 list(map(itemgetter(0), chunk_rows)), list(map(itemgetter(1), chunk_rows))
             )
 
 
-def _rows(text: str) -> CsvRows:
-    return CsvRows(text, sniff_delimiter(text))
+#: Bytes of a file read at a time.
+_READ_BYTES = 1 << 21
+
+
+def _encoding(stream: BinaryIO) -> str | None:
+    """The encoding of a CSV file (:func:`decode`'s choice: UTF-8, else Windows-1252), or
+    ``None`` when it holds a NUL character (it is no text), read two megabytes at a time;
+    the stream is left at its start."""
+    utf8: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("utf-8-sig")()
+    while data := stream.read(_READ_BYTES):
+        if b"\x00" in data:
+            return None
+        if utf8 is not None:
+            try:
+                utf8.decode(data)  # checked, not kept
+            except UnicodeDecodeError:
+                utf8 = None
+    if utf8 is not None:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = None
+    stream.seek(0)
+    return "utf-8-sig" if utf8 is not None else "cp1252"
+
+
+def text_pieces(stream: BinaryIO, encoding: str) -> Iterator[str]:
+    """The text of ``stream``, decoded two megabytes at a time, in pieces that each end with
+    a line break (the last one may not)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    rest = ""
+    while data := stream.read(_READ_BYTES):
+        text = rest + decoder.decode(data)
+        cut = text.rfind("\n") + 1
+        if cut:
+            yield text[:cut]
+        rest = text[cut:]
+    rest += decoder.decode(b"", final=True)
+    if rest:
+        yield rest
 
 
 def read_csv_folder(path: Path) -> Dataset:
@@ -148,24 +204,35 @@ def read_csv_folder(path: Path) -> Dataset:
     problems: list[Problem] = []
     sheets: list[RawSheet] = []
     unread: set[str | None] = set()  # tables whose file the system refused to read
-    for file in files:
-        stem = file.stem
-        if is_ignored(stem):
-            continue
-        try:
-            text = decode(file.read_bytes())
-        except OSError as exc:
-            from citeslab_core.readers import unreadable
+    with ExitStack() as opened:  # every file is closed, read through or not
+        for file in files:
+            stem = file.stem
+            if is_ignored(stem):
+                continue
+            try:
+                stream = opened.enter_context(file.open("rb"))
+                encoding = _encoding(stream)
+            except OSError as exc:
+                from citeslab_core.readers import unreadable
 
-            problems.append(unreadable(file, exc))
-            unread.add(known_sheet(stem))
-            continue
-        if "\x00" in text:
-            problems.append(
-                Problem(Location(file.name), "ce n'est pas un fichier CSV (texte attendu)")
-            )
-            continue
-        sheets.append(RawSheet(stem, file.name, _rows(text)))
+                problems.append(unreadable(file, exc))
+                unread.add(known_sheet(stem))
+                continue
+            if encoding is None:
+                problems.append(
+                    Problem(Location(file.name), "ce n'est pas un fichier CSV (texte attendu)")
+                )
+                continue
+            pieces = text_pieces(stream, encoding)
+            first = next(pieces, "")
+            rows = CsvRows(chain((first,), pieces), sniff_delimiter(first))
+            sheets.append(RawSheet(stem, file.name, rows))
+        return _read_sheets(sheets, problems, unread, folder)
+
+
+def _read_sheets(
+    sheets: list[RawSheet], problems: list[Problem], unread: set[str | None], folder: str
+) -> Dataset:
     # structure first: its year is the context of dates written without one.
     sheets.sort(key=lambda s: known_sheet(s.name) != "structure")
 
