@@ -21,12 +21,13 @@ from openpyxl import load_workbook
 
 from citeslab_core.cli import main
 from citeslab_core.converter import dumps, loads
-from citeslab_core.dates import PartialDate
+from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import InvalidData
 from citeslab_core.example import load_example
 from citeslab_core.model import TABLE_FIELDS, Dataset
-from citeslab_core.provenance import _serialised, dataset_sha256, generation_time
+from citeslab_core.provenance import _codes, _serialised, dataset_sha256, generation_time
 from citeslab_core.provenance import _version as citeslab_version
+from citeslab_core.vocabularies import Sex, Vocabulary
 from strategies import datasets
 
 EPOCH = "1704067200"  # 2024-01-01T00:00:00Z
@@ -205,6 +206,26 @@ def test_any_changed_value_changes_the_fingerprint(data: Dataset, draw: st.DataO
 
 _CELLS = st.none() | st.text(alphabet="a\x1f", max_size=3)
 
+#: The values of one column: one type (a field's), or null.
+_KINDS = st.sampled_from(
+    [
+        st.text(alphabet="a\x1f", max_size=3),
+        st.sampled_from(list(Sex)),
+        st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)),
+        st.sampled_from(
+            [
+                PartialDate.day(dt.date(1985, 3, 4)),
+                PartialDate.year(1985),
+                PartialDate.month(1985, 3),
+            ]
+        ),
+        st.decimals(
+            allow_nan=False, allow_infinity=False, places=2, max_value=10**6, min_value=-(10**6)
+        ),
+        st.integers(-3, 3),
+    ]
+)
+
 
 @given(
     st.integers(1, 4).flatmap(
@@ -216,6 +237,36 @@ def test_the_serialisation_of_a_slice_tells_any_two_apart(pair: list[list[str | 
     alike (a text and a null, ``["a\\x1fb"]`` and ``["a", "b"]``…)."""
     first, second = pair
     assert (_serialised(first, {}) == _serialised(second, {})) == (first == second)
+
+
+@given(
+    _KINDS.flatmap(
+        lambda kind: st.integers(1, 4).flatmap(
+            lambda n: st.lists(
+                st.lists(st.none() | kind, min_size=n, max_size=n), min_size=2, max_size=2
+            )
+        )
+    )
+)
+def test_two_slices_of_a_column_are_written_alike_only_when_equal(
+    pair: list[list[object]],
+) -> None:
+    """Whatever a column holds (codes, dates, partial dates, amounts…, with nulls or not),
+    each written its own way (``C``, ``D``, ``P``, ``S``, JSON): equal slices only are
+    written alike."""
+    first, second = pair
+    same = all(  # equal, and of one type; amounts as written (0.00 is not -0.00)
+        a is b or (type(a) is type(b) and a == b and str(a) == str(b))
+        for a, b in zip(first, second, strict=True)
+    )
+    assert (_serialised(first, {}) == _serialised(second, {})) == same
+
+
+def test_vocabulary_codes_are_texts_the_fingerprint_can_join() -> None:
+    """Codes are joined with U+001F, a null written as an empty text: no code may be empty
+    or hold the separator, or two columns could be written alike."""
+    for vocabulary in [*Vocabulary.__subclasses__(), Precision]:
+        assert _codes(vocabulary) is not None, vocabulary
 
 
 def test_the_serialisation_of_texts_holding_the_separator() -> None:

@@ -19,10 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sys
+from array import array
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from functools import cache
+from operator import attrgetter
 from types import NoneType
 from typing import TYPE_CHECKING, Any, Final
 
@@ -78,7 +81,7 @@ class Provenance:
 
 #: The first bytes hashed: the version of the serialisation below. Change it with the
 #: serialisation, so that two fingerprints made differently never compare equal.
-FINGERPRINT_FORMAT: Final = b"citeslab-donnees/2\n"
+FINGERPRINT_FORMAT: Final = b"citeslab-donnees/3\n"
 
 #: Values of a column serialised (and hashed) at a time.
 _SLICE: Final = 65_536
@@ -104,9 +107,17 @@ def dataset_sha256(data: Dataset) -> str:
       values, each written as:
 
       - ``N<count>`` and a line break when every value is null;
+      - ``C<count>`` and a line break when the values are of one vocabulary (or null),
+        then their codes separated by U+001F (in UTF-8), a null as an empty text (no code
+        is empty);
+      - ``D<count>`` and a line break when every value is a date, then their ordinal days
+        (:meth:`datetime.date.toordinal`), each as 4 bytes, little-endian;
+      - ``P<count>`` and a line break when every value is a partial date, then their
+        precisions' codes separated by U+001F, a line break, their first days' ordinals
+        and their last days' ordinals, as dates are;
       - else, when none is null, ``S<count>``, a line break and the values as texts
-        separated by U+001F (in UTF-8): a text as it is, a vocabulary value as its code,
-        any other value as its JSON below (unless a text holds U+001F);
+        separated by U+001F (in UTF-8): a text as it is, any other value as its JSON below
+        (unless a text holds U+001F);
       - else a JSON array, as :func:`json.dumps` writes it with its defaults (ASCII,
         ``\\u`` escapes): a text, a whole number, a boolean or null as it is; a
         vocabulary value as its code; a date, a time or a partial date in ISO 8601
@@ -117,8 +128,9 @@ def dataset_sha256(data: Dataset) -> str:
     Every record field is hashed, identity and free text included: any change of a value
     changes the fingerprint, and the same records give the same one whichever reader made
     them. The locations of the records (``origins``) and the reader's notes are not data
-    and are left out. The hash is fed a slice at a time, and each distinct value of a
-    slice is serialised once.
+    and are left out. The hash is fed a slice at a time; the commonest columns (codes,
+    dates) are written by C-level passes, other values serialised once per distinct
+    value.
     """
     from citeslab_core.converter import converter
     from citeslab_core.model import TABLE_FIELDS, Site
@@ -146,10 +158,21 @@ def _serialised(values: Sequence[Any], done: dict[int, str]) -> bytes:
     if kinds == {NoneType}:
         return b"N%d\n" % count
     members = kinds - {NoneType}
-    if len(members) == 1 and issubclass(vocabulary := next(iter(members)), Enum):
-        # codes (or None) by the members' ids (Enum hashes in Python): one C-level pass
-        values = list(map(_codes(vocabulary).__getitem__, map(id, values)))
-        kinds = {str} | (kinds & {NoneType})
+    kind = next(iter(members)) if len(members) == 1 else None
+    if kind is not None and issubclass(kind, Enum) and (codes := _codes(kind)) is not None:
+        # codes by the members' ids (Enum hashes in Python): one C-level pass
+        text = _UNIT.join(map(codes.__getitem__, map(id, values)))
+        return b"C%d\n%s" % (count, text.encode("utf-8"))
+    if kind is dt.date and NoneType not in kinds:
+        return b"D%d\n%s" % (count, _days(values))
+    if kind is PartialDate and NoneType not in kinds and (precision := _codes(Precision)):
+        precisions = map(precision.__getitem__, map(id, map(_PRECISION, values)))
+        return b"P%d\n%s\n%s%s" % (
+            count,
+            _UNIT.join(precisions).encode("ascii"),
+            _days(list(map(_START, values))),
+            _days(list(map(_END, values))),
+        )
     if NoneType not in kinds:
         texts = values if kinds == {str} else _each_once(values, _text, done)
         text = _UNIT.join(texts)
@@ -160,11 +183,30 @@ def _serialised(values: Sequence[Any], done: dict[int, str]) -> bytes:
     return f"[{', '.join(_each_once(values, _json, done))}]".encode("ascii")
 
 
+_PRECISION = attrgetter("precision")
+_START = attrgetter("start")
+_END = attrgetter("end")
+
+
+def _days(dates: Sequence[dt.date]) -> bytes:
+    """Dates as their ordinal days, 4 bytes each, little-endian."""
+    days = array("i", map(dt.date.toordinal, dates))
+    if sys.byteorder == "big":  # pragma: no cover - the machines citeslab runs on
+        days.byteswap()
+    return days.tobytes()
+
+
 @cache
-def _codes(vocabulary: type[Enum]) -> dict[int, str | None]:
-    """The code of each member of ``vocabulary`` (and None), by the member's id."""
-    codes: dict[int, str | None] = {id(member): member.value for member in vocabulary}
-    codes[id(None)] = None
+def _codes(vocabulary: type[Enum]) -> dict[int, str] | None:
+    """The code of each member of ``vocabulary`` by the member's id, and an empty text for
+    None; ``None`` when a code is not a non-empty text without U+001F."""
+    codes: dict[int, str] = {}
+    for member in vocabulary:
+        code = member.value
+        if not isinstance(code, str) or not code or _UNIT in code:
+            return None
+        codes[id(member)] = code
+    codes[id(None)] = ""
     return codes
 
 
