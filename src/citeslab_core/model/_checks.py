@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from itertools import compress, repeat
-from operator import is_
+from operator import eq, is_, itemgetter, or_
 from typing import Any
 
 import attrs
@@ -25,7 +25,7 @@ from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import Location, Problem
 from citeslab_core.identity import identity_key
 from citeslab_core.limits import MAX_AMOUNT, MAX_COUNT, MAX_YEAR, MIN_YEAR
-from citeslab_core.model._columns import Columns
+from citeslab_core.model._columns import Columns, Repeated
 from citeslab_core.model._records import (
     EVENT_NEEDS,
     TABLES,
@@ -433,11 +433,21 @@ def _events_to_check(events: Columns[Event], persons: Mapping[str, int]) -> list
     for kind, names in EVENT_NEEDS.items():
         typed = list(compress(rows, map(is_, types, repeat(kind))))
         for name in names:
-            column = events[name]
-            values = map(column.__getitem__, typed)
-            suspects.update(i for i, v in zip(typed, values, strict=True) if v is None or v == "")
+            values = _picked(events[name], typed)
+            empty = map(or_, map(is_, values, repeat(None)), map(eq, values, repeat("")))
+            suspects.update(compress(typed, empty))
     suspects.update(compress(rows, events["siret"]))
     return sorted(suspects)
+
+
+def _picked(column: Sequence[Any], rows: list[int]) -> Sequence[Any]:
+    """The values of ``column`` at ``rows``, by a C-level pass."""
+    if isinstance(column, Repeated):
+        return Repeated(column[0], len(rows)) if rows else ()
+    if len(rows) < 2:
+        return [column[i] for i in rows]
+    picked: tuple[Any, ...] = itemgetter(*rows)(column)
+    return picked
 
 
 _BIRTH_PRECISIONS = (Precision.DAY, Precision.YEAR)

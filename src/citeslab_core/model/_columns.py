@@ -135,8 +135,15 @@ def _frozen(column: Sequence[Any], length: int) -> Sequence[Any]:
     same object (found at C speed: the first different one stops the look), else a tuple."""
     if column.__class__ is Repeated:
         return column
-    if length > 1 and all(map(is_, column, repeat(column[0]))):
-        return Repeated(column[0], length)
+    if length > 1:
+        first = column[0]
+        # the last and middle rows first: most columns that are not one object say so
+        if (
+            column[-1] is first
+            and column[length // 2] is first
+            and all(map(is_, column, repeat(first)))
+        ):
+            return Repeated(first, length)
     return column if column.__class__ is tuple else tuple(column)
 
 

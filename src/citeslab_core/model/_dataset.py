@@ -332,11 +332,10 @@ def _derive_residence(
     new_statuses = list(statuses)
     new_codes = list(codes)
     changed = False
-    for index, name in enumerate(names):
+    for index, (name, status, code) in enumerate(zip(names, statuses, codes, strict=True)):
         hood = hood_of.get(name) if name else None
         if hood is None:
             continue
-        status, code = statuses[index], codes[index]
         if name in spelling or status is None or (code is None and hood.qpv_code):
             new_statuses[index] = status or hood.residence
             new_codes[index] = code or hood.qpv_code
