@@ -11,10 +11,10 @@ record.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import compress, repeat
-from operator import eq, is_, itemgetter, or_
+from operator import is_
 from typing import Any
 
 import attrs
@@ -433,21 +433,14 @@ def _events_to_check(events: Columns[Event], persons: Mapping[str, int]) -> list
     for kind, names in EVENT_NEEDS.items():
         typed = list(compress(rows, map(is_, types, repeat(kind))))
         for name in names:
-            values = _picked(events[name], typed)
-            empty = map(or_, map(is_, values, repeat(None)), map(eq, values, repeat("")))
-            suspects.update(compress(typed, empty))
+            column = events[name]
+            if isinstance(column, Repeated):  # not indexed row by row
+                values: Iterable[Any] = repeat(column[0], len(typed))
+            else:
+                values = map(column.__getitem__, typed)
+            suspects.update(i for i, v in zip(typed, values, strict=True) if v is None or v == "")
     suspects.update(compress(rows, events["siret"]))
     return sorted(suspects)
-
-
-def _picked(column: Sequence[Any], rows: list[int]) -> Sequence[Any]:
-    """The values of ``column`` at ``rows``, by a C-level pass."""
-    if isinstance(column, Repeated):
-        return Repeated(column[0], len(rows)) if rows else ()
-    if len(rows) < 2:
-        return [column[i] for i in rows]
-    picked: tuple[Any, ...] = itemgetter(*rows)(column)
-    return picked
 
 
 _BIRTH_PRECISIONS = (Precision.DAY, Precision.YEAR)

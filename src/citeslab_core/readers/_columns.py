@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from itertools import compress, count, islice, repeat
-from operator import is_, itemgetter, methodcaller
+from operator import is_, itemgetter
 from typing import Any, Protocol, cast, runtime_checkable
 
 import attrs
@@ -171,28 +171,18 @@ def _column_plan(cls: type, columns: list[tuple[int, FieldSpec]]) -> list[_Colum
 def load_text(stored: TextStore, default: object) -> list[object]:
     """A deferred text column's values from what the reading stored: cells as they are
     (read now, as :func:`~citeslab_core.readers._cells.cell_value` reads a text) or
-    :class:`Parsed` values. A run of texts none of which starts with an apostrophe (the
-    usual one) is read by C-level passes: each text stripped, an empty one the default."""
+    :class:`Parsed` values."""
     values: list[object] = []
-    for texts, cells in stored.runs():
-        if texts and not any(map(_QUOTED, cells)):
-            stripped: list[object] = list(map(str.strip, cells))  # type: ignore[arg-type]
-            if "" in stripped:
-                stripped = [value or default for value in stripped]
-            values.extend(stripped)
-            continue
-        for cell in cells:
-            if cell.__class__ is Parsed:
-                values.append(cell.value)
-            elif cell.__class__ is str and cell and cell[0] != "'":
-                values.append(cell.strip() or default)
-            else:
-                value = cell_value(cell, None)
-                values.append(default if value is EMPTY else value)
+    append = values.append
+    for cell in stored.cells():
+        if cell.__class__ is Parsed:
+            append(cell.value)
+        elif cell.__class__ is str and cell and cell[0] != "'":
+            append(cell.strip() or default)
+        else:
+            value = cell_value(cell, None)
+            append(default if value is EMPTY else value)
     return values
-
-
-_QUOTED = methodcaller("startswith", "'")
 
 
 def read_rows(

@@ -159,15 +159,6 @@ class TextStore:
             else:
                 yield from part
 
-    def runs(self) -> Iterator[tuple[bool, list[object]]]:
-        """The cells a run at a time: ``(True, texts)`` for a run of raw texts (the cells
-        of a block, joined when stored), ``(False, cells)`` for cells kept one by one."""
-        for part in self._parts:
-            if isinstance(part, str):
-                yield True, cast("list[object]", part.split(_UNIT))
-            else:
-                yield False, part
-
     def detach(self) -> TextStore:
         """A store holding what this one held, which is left empty."""
         moved = TextStore()
