@@ -37,7 +37,7 @@ from citeslab_core.readers import _columns, csvdir
 from citeslab_core.readers._columns import RowBlock
 from citeslab_core.readers.csvdir import CsvRows
 from citeslab_core.readers.tables import RawSheet, build_dataset
-from citeslab_core.render.followup import render_json
+from citeslab_core.render.followup import json_parts, render_json
 from citeslab_core.vocabularies import EventType
 from strategies import messy_datasets
 
@@ -320,9 +320,11 @@ def test_dataset_checks_every_event(events: list[Event]) -> None:
 
 
 @FAST
-@given(messy_datasets(), st.dates(dt.date(2022, 1, 1), dt.date(2024, 12, 31)))
-def test_followup_json_is_what_json_dumps_writes(data: Dataset, on: dt.date) -> None:
+@given(messy_datasets(), st.dates(dt.date(2022, 1, 1), dt.date(2024, 12, 31)), st.integers(1, 4))
+def test_followup_json_is_what_json_dumps_writes(data: Dataset, on: dt.date, size: int) -> None:
+    """Whole, or in parts of any number of findings (what the command line writes)."""
     todo = followup.followup(data, on)
+    assert "".join(json_parts(todo, size)) == render_json(todo)
     items = [
         {
             "regle": f.rule,

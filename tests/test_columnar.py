@@ -194,3 +194,33 @@ def test_a_text_store_gives_back_its_cells_in_order(steps: list[tuple[str, Any]]
     moved = store.detach()
     assert list(moved.cells()) == expected
     assert list(store.cells()) == []
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(["F", "H", "", "?"])), max_size=8),
+    st.data(),
+)
+def test_some_rows_of_free_text_read_without_the_whole_column(
+    rows: list[tuple[object, str]], data: st.DataObject
+) -> None:
+    """``Columns.pick`` on a deferred column gives the values ``cols[field]`` gives at those
+    rows, and leaves the column unmade."""
+    table: list[list[object]] = [["id", "nom", "sexe"]]
+    table += [[f"P{i}", name, sex] for i, (name, sex) in enumerate(rows)]
+    handle = io.StringIO()
+    csv.writer(handle, delimiter=";", lineterminator="\n").writerows(
+        [_text(v) for v in row] for row in table
+    )
+    suivis = RawSheet("suivis", None, [(1, ["porteur", "date", "type"])])
+    sheets = [RawSheet("porteurs", None, CsvRows(handle.getvalue(), ";")), suivis]
+    try:
+        persons = build_dataset(sheets, file="x").columns("porteurs")
+    except InvalidData:
+        return  # a row that does not read: nothing to pick from
+    picked = sorted(data.draw(st.lists(st.integers(0, max(len(persons) - 1, 0)))))
+    if not len(persons):
+        picked = []
+    values = persons.pick("last_name", picked)
+    assert "last_name" not in persons._values  # still unmade
+    assert values == [persons["last_name"][i] for i in picked]

@@ -75,3 +75,19 @@ def test_the_grouping_gives_each_persons_events_by_date_then_row(data: Dataset) 
         assert [groups.column("date")[k] for k in positions] == [
             e.date for e in by_person[person.id]
         ]
+
+
+@settings(max_examples=100)
+@given(messy_datasets(max_persons=6), st.data())
+def test_a_column_read_through_the_order_is_its_permuted_copy(
+    data: Dataset, draw: st.DataObject
+) -> None:
+    """``through(field)`` reads what ``column(field)`` holds, position by position and by
+    slices, without copying the column."""
+    groups = event_groups(data)
+    for field in ("partner", "category", "programme", "decision", "stage", "result"):
+        permuted, through = groups.column(field), groups.through(field)
+        assert len(through) == len(permuted)
+        assert [through[k] for k in range(len(through))] == list(permuted)
+        window = slice(draw.draw(st.integers(-8, 8)), draw.draw(st.integers(-8, 8)))
+        assert list(through[window]) == list(permuted[window])

@@ -19,13 +19,13 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import repeat
 from operator import and_, itemgetter, lshift, or_
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
 from citeslab_core.model import Dataset, Event, Repeated
 
-__all__ = ["EventGroups", "event_groups"]
+__all__ = ["EventGroups", "Through", "event_groups"]
 
 _EVENT_FIELDS: tuple[str, ...] = tuple(field.name for field in attrs.fields(Event))
 
@@ -57,11 +57,47 @@ class EventGroups:
             found = self._sorted[field] = _permuted(self._columns[field], self.order)
         return found
 
+    def through(self, field: str) -> Sequence[Any]:
+        """The values of an ``Event`` field in sorted order, read through :attr:`order`
+        without a permuted copy: for a field read at a few positions only (partners,
+        stages, results), at the price of an indirection at each."""
+        values = self._columns[field]
+        if isinstance(values, Repeated):
+            return values
+        return Through(values, self.order)
+
     def record(self, position: int) -> Event:
         """The ``Event`` at a sorted position, built from the columns."""
         row = self.order[position]
         columns = self._columns
         return Event(**{name: columns[name][row] for name in _EVENT_FIELDS})
+
+
+class Through(Sequence[Any]):
+    """``column`` read in the order ``order``: ``view[k]`` is ``column[order[k]]``."""
+
+    __slots__ = ("_column", "_order")
+
+    def __init__(self, column: Sequence[Any], order: Sequence[int]) -> None:
+        self._column, self._order = column, order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Any, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            column = self._column
+            return tuple(column[row] for row in self._order[index])
+        return self._column[self._order[index]]
+
+    def __repr__(self) -> str:
+        return f"<Through: {len(self)} values>"
 
 
 def _permuted(values: Sequence[Any], order: Sequence[int]) -> Sequence[Any]:

@@ -64,13 +64,13 @@ class Track:
     def of_dataset(cls, data: Dataset) -> Track:
         """The track of a dataset's events (:func:`citeslab_core._grouping.event_groups`)."""
         groups = event_groups(data)
-        column = groups.column
-        return cls(
+        column, through = groups.column, groups.through
+        return cls(  # dates and types read at every event, the others at a few
             dates=column("date"),
             types=column("type"),
-            partners=column("partner"),
-            stages=column("stage"),
-            results=column("result"),
+            partners=through("partner"),
+            stages=through("stage"),
+            results=through("result"),
             record=groups.record,
         )
 

@@ -195,10 +195,14 @@ def _contacts(data: Dataset, listed: list[tuple[int, Stage | None]]) -> dict[str
     """Who the listed persons are (index in ``data.persons``, current stage), from the
     persons' columns."""
     persons = data.columns("porteurs")
-    ids, phones = persons["id"], persons["phone"]
-    firsts, lasts = persons["first_name"], persons["last_name"]
+    rows = sorted({i for i, _ in listed})  # only their names are read (not 150 000)
+    ids = persons["id"]
+    firsts, lasts = persons.pick("first_name", rows), persons.pick("last_name", rows)
+    phones = persons.pick("phone", rows)
+    at = {row: k for k, row in enumerate(rows)}
     return {
-        ids[i]: Contact(_display_name(firsts[i], lasts[i]), phones[i], stage) for i, stage in listed
+        ids[i]: Contact(_display_name(firsts[at[i]], lasts[at[i]]), phones[at[i]], stage)
+        for i, stage in listed
     }
 
 

@@ -132,11 +132,10 @@ class _Scan:
 
 
 class _Events:
-    """The columns the scan reads and the period. Dates and types, read for every event,
-    in the order of :mod:`citeslab_core._grouping` (by person, date, row); the columns
-    read only for some events (orientations, programmes, exits) as the dataset holds
-    them, read through ``rows`` (the record index of each sorted position): no permuted
-    copy of them is made."""
+    """The columns the scan reads, in the order of :mod:`citeslab_core._grouping` (by
+    person, date, row), and the period. Dates and types, read for every event, permuted;
+    the columns read only for some events (orientations, programmes, exits) read through
+    the order (:meth:`~citeslab_core._grouping.EventGroups.through`): no copy of them."""
 
     __slots__ = (
         "categories",
@@ -145,7 +144,6 @@ class _Events:
         "end",
         "programmes",
         "results",
-        "rows",
         "start",
         "types",
     )
@@ -154,12 +152,10 @@ class _Events:
         groups = event_groups(data)
         self.dates: Sequence[dt.date] = groups.column("date")
         self.types: Sequence[EventType] = groups.column("type")
-        self.rows: Sequence[int] = groups.order
-        events = data.columns("suivis")
-        self.categories: Sequence[OrientationCategory | None] = events["category"]
-        self.programmes: Sequence[str | None] = events["programme"]
-        self.decisions: Sequence[Decision | None] = events["decision"]
-        self.results: Sequence[ExitResult | None] = events["result"]
+        self.categories: Sequence[OrientationCategory | None] = groups.through("category")
+        self.programmes: Sequence[str | None] = groups.through("programme")
+        self.decisions: Sequence[Decision | None] = groups.through("decision")
+        self.results: Sequence[ExitResult | None] = groups.through("result")
         self.start, self.end = start, end
 
 
@@ -194,7 +190,7 @@ def _scan_person(
     """One person's events, positions ``i`` to ``stop - 1`` (by date, same date in input
     order): their figures if they are accompanied, their programmes and exits."""
     start, end = events.start, events.end
-    dates, types, categories, rows = events.dates, events.types, events.categories, events.rows
+    dates, types, categories = events.dates, events.types, events.categories
     first: dt.date | None = None
     contact = False
     last_exit = -1
@@ -216,18 +212,18 @@ def _scan_person(
             # The first orientation row of the day of the first entretien.
             if day != orient_day and (first is None or day == first):
                 orient_day = day
-                orient_category = categories[rows[position]]
+                orient_category = categories[position]
             if start <= day <= end:
                 if in_period is None:
                     in_period = []
-                in_period.append(categories[rows[position]] or _OTHER_CATEGORY)
+                in_period.append(categories[position] or _OTHER_CATEGORY)
         elif kind is _SORTIE:
             if start <= day <= end:
                 last_exit = position  # the last one wins: by date, then the later row
         elif kind is _CANDIDATURE or kind is _DECISION:
             _programme_event(scan, events, pid, position)
     if not contact:
-        if last_exit >= 0 and events.results[rows[last_exit]] is not None:
+        if last_exit >= 0 and events.results[last_exit] is not None:
             scan.exits_outside += 1
         return
     if in_period is not None:
@@ -243,19 +239,18 @@ def _scan_person(
     figures.age_bracket.append(_age_bracket(birth, age_date))
     figures.orientation.append(orient_category if orient_day == first else None)
     figures.exit_date.append(dates[last_exit] if last_exit >= 0 else None)
-    figures.exit_result.append(events.results[rows[last_exit]] if last_exit >= 0 else None)
+    figures.exit_result.append(events.results[last_exit] if last_exit >= 0 else None)
 
 
 def _programme_event(scan: _Scan, events: _Events, pid: str, position: int) -> None:
     """A ``candidature_programme`` or ``decision_programme`` (counted when in the period)."""
-    row = events.rows[position]
-    programme = events.programmes[row]
+    programme = events.programmes[position]
     day = events.dates[position]
     if not programme or not events.start <= day <= events.end:
         return
     if events.types[position] is _CANDIDATURE:
         scan.oriented.setdefault(programme, set()).add(pid)
-    elif events.decisions[row] is Decision.RETENU:
+    elif events.decisions[position] is Decision.RETENU:
         scan.retained.setdefault(programme, set()).add(pid)
         scan.retained_any.add(pid)
     known = scan.programme_first.get(programme)

@@ -13,6 +13,7 @@ from citeslab_core.cli._common import (
     EXIT_DATA,
     EXIT_OK,
     emit,
+    emit_parts,
     is_network,
     load,
     period,
@@ -114,11 +115,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_followup(args: argparse.Namespace) -> int:
     data = load(args)
     from citeslab_core.followup import followup
-    from citeslab_core.render.followup import render_json, render_text
+    from citeslab_core.render.followup import json_parts, render_text
 
     todo = followup(data, args.on or today())
-    text = render_json(todo) if args.format == "json" else render_text(todo)
-    emit(text, None, force=False)
+    del data  # the list holds what it shows: the dataset's memory goes before writing
+    if args.format == "json":
+        emit_parts(json_parts(todo))
+    else:
+        emit(render_text(todo), None, force=False)
     return EXIT_OK
 
 

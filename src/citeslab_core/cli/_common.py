@@ -6,9 +6,9 @@ import argparse
 import datetime as dt
 import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from citeslab_core.errors import Location
@@ -99,19 +99,33 @@ def emit(text: str, output: Path | None, *, force: bool) -> None:
 
     text = clean_text(text)
     if output is None:
-        if sys.stdout is None:  # started with its standard output closed (`>&-`)
-            from citeslab_core.errors import UsageError
-
-            raise UsageError(
-                "la sortie standard est fermée : rien ne peut y être écrit ; "
-                "écrivez dans un fichier avec -o FICHIER"
-            )
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        _stdout().write(text if text.endswith("\n") else text + "\n")
         return
     from citeslab_core.files import write_atomic
 
     write_atomic(output, text.encode("utf-8"), force=force)
     print(f"Écrit : {output}", file=sys.stderr)
+
+
+def emit_parts(parts: Iterable[str]) -> None:
+    """A text made of ``parts`` (the last one ending with a line break) to the standard
+    output, a part at a time: a long text is never held whole."""
+    from citeslab_core.files import clean_text
+
+    out = _stdout()
+    for part in parts:
+        out.write(clean_text(part))
+
+
+def _stdout() -> TextIO:
+    if sys.stdout is None:  # started with its standard output closed (`>&-`)
+        from citeslab_core.errors import UsageError
+
+        raise UsageError(
+            "la sortie standard est fermée : rien ne peut y être écrit ; "
+            "écrivez dans un fichier avec -o FICHIER"
+        )
+    return sys.stdout
 
 
 def rows_text(places: Sequence[Location]) -> str:

@@ -92,6 +92,19 @@ class Columns(Generic[T]):
             found = self._values[field] = _frozen(load(), self.length)
         return found
 
+    def pick(self, field: str, rows: Sequence[int]) -> list[Any]:
+        """The values of ``field`` at ``rows`` (indexes, in increasing order). A column
+        read only when first asked for (free text) is not made and kept for this: only
+        those rows' values are read, when its loader can (one with a ``pick(rows)``
+        method, as the readers' are)."""
+        if field not in self._values:
+            picker = getattr(self._loaders.get(field), "pick", None)
+            if picker is not None:
+                picked: list[Any] = picker(rows)
+                return picked
+        column = self[field]
+        return [column[i] for i in rows]
+
     @property
     def fields(self) -> tuple[str, ...]:
         """The record class's fields, which are the columns' names."""

@@ -37,7 +37,15 @@ from citeslab_core.readers._rows import (
     TextStore,
 )
 
-__all__ = ["CHUNK_ROWS", "BlockRows", "RaggedBlock", "RowBlock", "load_text", "read_rows"]
+__all__ = [
+    "CHUNK_ROWS",
+    "BlockRows",
+    "DeferredText",
+    "RaggedBlock",
+    "RowBlock",
+    "load_text",
+    "read_rows",
+]
 
 #: Rows read at a time: the column-wise pass holds this many rows' raw cells at once.
 CHUNK_ROWS = 50_000
@@ -172,17 +180,46 @@ def load_text(stored: TextStore, default: object) -> list[object]:
     """A deferred text column's values from what the reading stored: cells as they are
     (read now, as :func:`~citeslab_core.readers._cells.cell_value` reads a text) or
     :class:`Parsed` values."""
-    values: list[object] = []
-    append = values.append
-    for cell in stored.cells():
-        if cell.__class__ is Parsed:
-            append(cell.value)
-        elif cell.__class__ is str and cell and cell[0] != "'":
-            append(cell.strip() or default)
-        else:
-            value = cell_value(cell, None)
-            append(default if value is EMPTY else value)
-    return values
+    return [_text_value(cell, default) for cell in stored.cells()]
+
+
+def _text_value(cell: object, default: object) -> object:
+    """A stored cell's value (:func:`load_text`, one cell)."""
+    if cell.__class__ is Parsed:
+        return cell.value
+    if cell.__class__ is str and cell and cell[0] != "'":
+        return cell.strip() or default
+    value = cell_value(cell, None)
+    return default if value is EMPTY else value
+
+
+@attrs.frozen
+class DeferredText:
+    """The loader of a deferred text column: called, every value
+    (:func:`load_text`); :meth:`pick` reads only some rows'."""
+
+    stored: TextStore
+    default: object
+
+    def __call__(self) -> list[object]:
+        return load_text(self.stored, self.default)
+
+    def pick(self, rows: Sequence[int]) -> list[object]:
+        """The values at ``rows`` (indexes, in increasing order)."""
+        values: list[object] = []
+        wanted = iter(rows)
+        target = next(wanted, None)
+        if target is None:
+            return values
+        for index, cell in enumerate(self.stored.cells()):
+            while index == target:  # a row asked for twice is given twice
+                values.append(_text_value(cell, self.default))
+                target = next(wanted, None)
+            if target is None:
+                break
+        if target is not None:
+            raise IndexError("row out of range")
+        return values
 
 
 def read_rows(

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
 from typing import Any
 
 import attrs
@@ -60,7 +59,7 @@ from citeslab_core.readers._cells import (
     field_parsers,
     letter_index,
 )
-from citeslab_core.readers._columns import load_text, read_rows
+from citeslab_core.readers._columns import DeferredText, read_rows
 from citeslab_core.readers._quoting import needs_quote, protect_text, unquote
 from citeslab_core.readers._rows import (
     Collector,
@@ -418,7 +417,7 @@ def _columns_of(read: SheetColumns) -> Columns[Any]:
     loaders: dict[str, Callable[[], Sequence[Any]]] = {}
     for name, column in read.columns.items():
         if isinstance(column, TextStore):
-            loaders[name] = partial(load_text, column.detach(), read.deferred[name])
+            loaders[name] = DeferredText(column.detach(), read.deferred[name])
         else:
             frozen[name] = tuple(column)
             column.clear()

@@ -10,13 +10,13 @@ only: no name, phone, e-mail, address or free text.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from citeslab_core.followup import Action, Contact, FollowUp
 from citeslab_core.french import format_count, format_day
 from citeslab_core.rules import rule_name
 
-__all__ = ["render_json", "render_text"]
+__all__ = ["json_parts", "render_json", "render_text"]
 
 
 def _who(person: str, contact: Contact | None) -> str:
@@ -69,19 +69,30 @@ def _later_events(count: int, day: str) -> str:
 def render_json(todo: FollowUp) -> str:
     """The JSON of docs/commands.md: a list of ``{"regle", "gravite", "porteur", "date",
     "message"}``, ids only (no identity)."""
+    return "".join(json_parts(todo))
+
+
+def json_parts(todo: FollowUp, size: int = 5_000) -> Iterator[str]:
+    """:func:`render_json`'s text in consecutive parts of ``size`` findings, so that the
+    list of a network (150 000 findings, 30 MB of JSON) is written without being held
+    whole."""
     # What json.dumps(items, ensure_ascii=False, indent=2) writes, each string encoded by
     # json's C encoder: with an indent, json.dumps runs its pure-Python encoder, several
     # times slower on a network's 150 000 findings.
-    if not todo.findings:
-        return "[]\n"
+    findings = todo.findings
+    if not findings:
+        yield "[]\n"
+        return
     quote = _encode_string
-    items = [
-        f'  {{\n    "regle": {quote(f.rule)},\n    "gravite": {quote(f.severity.value)},\n'
-        f'    "porteur": {quote(f.person)},\n    "date": "{f.date.isoformat()}",\n'
-        f'    "message": {quote(f.message)}\n  }}'
-        for f in todo.findings
-    ]
-    return "[\n" + ",\n".join(items) + "\n]\n"
+    for start in range(0, len(findings), size):
+        items = [
+            f'  {{\n    "regle": {quote(f.rule)},\n    "gravite": {quote(f.severity.value)},\n'
+            f'    "porteur": {quote(f.person)},\n    "date": "{f.date.isoformat()}",\n'
+            f'    "message": {quote(f.message)}\n  }}'
+            for f in findings[start : start + size]
+        ]
+        yield ("[\n" if not start else ",\n") + ",\n".join(items)
+    yield "\n]\n"
 
 
 _encode_string: Callable[[str], str] = json.encoder.encode_basestring
