@@ -25,7 +25,7 @@ from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import InvalidData
 from citeslab_core.example import load_example
 from citeslab_core.model import TABLE_FIELDS, Dataset
-from citeslab_core.provenance import _codes, _serialised, dataset_sha256, generation_time
+from citeslab_core.provenance import _joinable, _serialised, dataset_sha256, generation_time
 from citeslab_core.provenance import _version as citeslab_version
 from citeslab_core.vocabularies import Sex, Vocabulary
 from strategies import datasets
@@ -266,7 +266,7 @@ def test_vocabulary_codes_are_texts_the_fingerprint_can_join() -> None:
     """Codes are joined with U+001F, a null written as an empty text: no code may be empty
     or hold the separator, or two columns could be written alike."""
     for vocabulary in [*Vocabulary.__subclasses__(), Precision]:
-        assert _codes(vocabulary) is not None, vocabulary
+        assert _joinable(vocabulary), vocabulary
 
 
 def test_the_serialisation_of_texts_holding_the_separator() -> None:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from functools import cache
+from itertools import repeat
 from operator import attrgetter
 from types import NoneType
 from typing import TYPE_CHECKING, Any, Final
@@ -159,14 +160,14 @@ def _serialised(values: Sequence[Any], done: dict[int, str]) -> bytes:
         return b"N%d\n" % count
     members = kinds - {NoneType}
     kind = next(iter(members)) if len(members) == 1 else None
-    if kind is not None and issubclass(kind, Enum) and (codes := _codes(kind)) is not None:
-        # codes by the members' ids (Enum hashes in Python): one C-level pass
-        text = _UNIT.join(map(codes.__getitem__, map(id, values)))
+    if kind is not None and issubclass(kind, Enum) and _joinable(kind):
+        # a member's code is its _value_; None has none: "" (one C-level pass)
+        text = _UNIT.join(map(getattr, values, repeat("_value_"), repeat("")))
         return b"C%d\n%s" % (count, text.encode("utf-8"))
     if kind is dt.date and NoneType not in kinds:
         return b"D%d\n%s" % (count, _days(values))
-    if kind is PartialDate and NoneType not in kinds and (precision := _codes(Precision)):
-        precisions = map(precision.__getitem__, map(id, map(_PRECISION, values)))
+    if kind is PartialDate and NoneType not in kinds and _joinable(Precision):
+        precisions = map(_PRECISION, values)
         return b"P%d\n%s\n%s%s" % (
             count,
             _UNIT.join(precisions).encode("ascii"),
@@ -183,7 +184,7 @@ def _serialised(values: Sequence[Any], done: dict[int, str]) -> bytes:
     return f"[{', '.join(_each_once(values, _json, done))}]".encode("ascii")
 
 
-_PRECISION = attrgetter("precision")
+_PRECISION = attrgetter("precision._value_")
 _START = attrgetter("start")
 _END = attrgetter("end")
 
@@ -197,17 +198,13 @@ def _days(dates: Sequence[dt.date]) -> bytes:
 
 
 @cache
-def _codes(vocabulary: type[Enum]) -> dict[int, str] | None:
-    """The code of each member of ``vocabulary`` by the member's id, and an empty text for
-    None; ``None`` when a code is not a non-empty text without U+001F."""
-    codes: dict[int, str] = {}
-    for member in vocabulary:
-        code = member.value
-        if not isinstance(code, str) or not code or _UNIT in code:
-            return None
-        codes[id(member)] = code
-    codes[id(None)] = ""
-    return codes
+def _joinable(vocabulary: type[Enum]) -> bool:
+    """Whether every code of ``vocabulary`` is a non-empty text without U+001F (so that
+    codes joined by U+001F, a null as an empty text, read back one way)."""
+    return all(
+        isinstance(code := member.value, str) and code and _UNIT not in code
+        for member in vocabulary
+    )
 
 
 def _each_once(
