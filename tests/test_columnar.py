@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from citeslab_core.errors import InvalidData
@@ -224,3 +224,49 @@ def test_some_rows_of_free_text_read_without_the_whole_column(
     values = persons.pick("last_name", picked)
     assert "last_name" not in persons._values  # still unmade
     assert values == [persons["last_name"][i] for i in picked]
+
+
+_IDS = ["P1", "p1", " P2", "''P3", "'P3", "P3", "=P4", "'=P4", "' P5", " P5", "P5", ""]
+
+
+@SETTINGS
+@given(
+    st.lists(st.sampled_from(_IDS), max_size=5),
+    st.lists(st.sampled_from(_IDS), max_size=8),
+    st.integers(1, 3),
+)
+@example(["' P5"], [" P5"], 1)  # the id " P5" (quoted: its space kept), the event's P5
+@example(["P1", " P2"], [" P2", "P2", "P1 "], 2)
+def test_events_persons_read_as_row_by_row_whatever_the_ids(
+    ids: list[str], persons: list[str], chunk: int
+) -> None:
+    """The events' ``porteur`` cells that are a person's id as it is are read as that id
+    string without being read again: ids with spaces (kept when the cell is quoted with
+    an apostrophe), a formula-like start, one case or another give the dataset, or the
+    problems, of the row-by-row reading."""
+
+    def text(rows: list[list[str]]) -> str:
+        handle = io.StringIO()
+        csv.writer(handle, delimiter=";", lineterminator="\n").writerows(rows)
+        return handle.getvalue()
+
+    porteurs = [["id", "nom"], *([pid, "x"] for pid in ids)]
+    suivis = [["porteur", "date", "type"], *([p, "2023-03-01", "entretien"] for p in persons)]
+
+    def outcome(row_wise: bool) -> object:
+        sheets = [
+            RawSheet("porteurs", None, CsvRows(text(porteurs), ";")),
+            RawSheet("suivis", None, CsvRows(text(suivis), ";")),
+        ]
+        try:
+            data = build_dataset(sheets, file="x", row_wise=row_wise)
+        except InvalidData as exc:
+            return exc.problems
+        return _contents(data)
+
+    old = _columns.CHUNK_ROWS, csvdir.BLOCK_CHARS
+    _columns.CHUNK_ROWS, csvdir.BLOCK_CHARS = chunk, chunk * 20
+    try:
+        assert outcome(False) == outcome(True)
+    finally:
+        _columns.CHUNK_ROWS, csvdir.BLOCK_CHARS = old

@@ -9,7 +9,7 @@ into the sheet's columns, any other row goes through the row-wise reading
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import compress, count, islice, repeat
 from operator import is_, itemgetter
@@ -232,8 +232,13 @@ def read_rows(
     table: SheetColumns,
     out: Collector,
     row_wise: bool = False,
+    known: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
     """Read the data rows of a sheet into ``table``, problems into ``out``.
+
+    ``known`` gives, for a text field, texts its cells are likely to hold (the persons'
+    ids, for the events' ``porteur``): a cell that is one of them, as it is, reads as that
+    very string, without being read (the events then share the persons' id strings).
 
     Rows are read :data:`CHUNK_ROWS` at a time, column by column: each distinct raw value
     of a column is parsed once (dates, codes and names repeat massively), and the values
@@ -250,6 +255,9 @@ def read_rows(
             reader.read(number, values)
         return
     for name, planned in zip(table.columns, plan, strict=True):
+        texts = (known or {}).get(name)
+        if texts is not None and planned.parse is None and len(texts) <= _MEMO_LIMIT:
+            planned.memo = {text: text for text in texts if _reads_as_itself(text)}
         if planned.deferred:
             table.deferred[name] = planned.default
             table.columns[name] = TextStore()
@@ -280,6 +288,11 @@ def read_rows(
             for column, values in zip(columns_out, fields, strict=True):
                 column.extend(values)
             numbers.extend(row_numbers)
+
+
+def _reads_as_itself(text: str) -> bool:
+    """Whether a text cell holding ``text`` reads as ``text`` (see ``_Column._learn``)."""
+    return bool(text) and text[0] != "'" and len(text) <= MAX_TEXT_CHARS and text == text.strip()
 
 
 @attrs.frozen

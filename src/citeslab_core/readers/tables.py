@@ -33,7 +33,7 @@ the rest, the same way for every format:
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -99,8 +99,10 @@ def _read_records(
     context_year: int | None,
     out: Collector,
     row_wise: bool = False,
+    known: Mapping[str, Sequence[str]] | None = None,
 ) -> SheetColumns:
-    """A sheet read into columns (or, ``row_wise``, into records), problems into ``out``."""
+    """A sheet read into columns (or, ``row_wise``, into records), problems into ``out``;
+    ``known``: see :func:`~citeslab_core.readers._columns.read_rows`."""
     specs = field_parsers(
         cls, context_year=context_year, fractions_ambiguous=sheet.fractions_ambiguous
     )
@@ -148,6 +150,7 @@ def _read_records(
             table=result,
             out=out,
             row_wise=row_wise,
+            known=known,
         )
     return result
 
@@ -290,6 +293,7 @@ def build_dataset(
                     context_year=site.year,
                     out=out,
                     row_wise=row_wise,
+                    known=_known(table, tables),
                 )
         return _dataset(site, tables, notes, file, out)
     finally:
@@ -400,6 +404,16 @@ def _dataset(
     if out.problems:
         raise InvalidData(out.sorted())
     return data
+
+
+def _known(table: str, read: Mapping[str, SheetColumns]) -> dict[str, Sequence[str]] | None:
+    """The texts the cells of ``table`` likely hold, by field: the events' persons are the
+    ids of the persons' sheet read before."""
+    persons = read.get("porteurs")
+    if table != "suivis" or persons is None or persons.records is not None:
+        return None
+    ids = persons.columns["id"]
+    return {"person": ids} if isinstance(ids, list) else None
 
 
 def _compact(rows: array[int]) -> Sequence[int]:
