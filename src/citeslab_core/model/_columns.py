@@ -37,8 +37,8 @@ class Columns(Generic[T]):
     ``cols.records()[i].date``.
 
     Computations read the few columns they need instead of every record; the values are
-    the ones the records hold (enum members, dates, :class:`~decimal.Decimal`…), each a
-    tuple. A column may be made only when first asked for (a reader leaves the free-text
+    the ones the records hold (enum members, dates, :class:`~decimal.Decimal`…), each
+    column a tuple or a :class:`Repeated`. A column may be made only when first asked for (a reader leaves the free-text
     columns for later: the bilan never reads them). A column whose every value is the same
     object (an absent column, or one nobody filled in: ``None`` on every row) is a
     :class:`Repeated`, which holds that value once. :meth:`records` builds the records
