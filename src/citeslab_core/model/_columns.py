@@ -38,10 +38,10 @@ class Columns(Generic[T]):
 
     Computations read the few columns they need instead of every record; the values are
     the ones the records hold (enum members, dates, :class:`~decimal.Decimal`…), each
-    column a tuple or a :class:`Repeated`. A column may be made only when first asked for (a reader leaves the free-text
-    columns for later: the bilan never reads them). A column whose every value is the same
-    object (an absent column, or one nobody filled in: ``None`` on every row) is a
-    :class:`Repeated`, which holds that value once. :meth:`records` builds the records
+    column a tuple, or a :class:`Repeated` when every row holds the same object (an
+    absent column, or one nobody filled in: ``None`` on every row), which holds that value
+    once. A column may be made only when first asked for (a reader leaves the free-text
+    columns for later: the bilan never reads them). :meth:`records` builds the records
     once, with the record class's own constructor, and keeps them. ``repr()`` gives the
     sheet's size and fields, never a value.
     """
