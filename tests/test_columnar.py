@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -151,6 +152,13 @@ def test_free_text_read_on_demand_equals_the_row_by_row_reading(
         suivis = RawSheet("suivis", None, [(1, ["porteur", "date", "type"])])
         return [RawSheet("porteurs", None, porteurs), suivis]
 
+    _assert_read_alike(sheets, chunk)
+
+
+def _assert_read_alike(sheets: Callable[[], list[RawSheet]], chunk: int) -> None:
+    """The sheets give the same dataset, or the same problems, column-wise (in blocks of
+    ``chunk`` rows) and row by row."""
+
     def outcome(row_wise: bool) -> object:
         try:
             data = build_dataset(sheets(), file="x", row_wise=row_wise)
@@ -253,20 +261,10 @@ def test_events_persons_read_as_row_by_row_whatever_the_ids(
     porteurs = [["id", "nom"], *([pid, "x"] for pid in ids)]
     suivis = [["porteur", "date", "type"], *([p, "2023-03-01", "entretien"] for p in persons)]
 
-    def outcome(row_wise: bool) -> object:
-        sheets = [
+    def sheets() -> list[RawSheet]:
+        return [
             RawSheet("porteurs", None, CsvRows(text(porteurs), ";")),
             RawSheet("suivis", None, CsvRows(text(suivis), ";")),
         ]
-        try:
-            data = build_dataset(sheets, file="x", row_wise=row_wise)
-        except InvalidData as exc:
-            return exc.problems
-        return _contents(data)
 
-    old = _columns.CHUNK_ROWS, csvdir.BLOCK_CHARS
-    _columns.CHUNK_ROWS, csvdir.BLOCK_CHARS = chunk, chunk * 20
-    try:
-        assert outcome(False) == outcome(True)
-    finally:
-        _columns.CHUNK_ROWS, csvdir.BLOCK_CHARS = old
+    _assert_read_alike(sheets, chunk)
