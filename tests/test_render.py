@@ -147,3 +147,19 @@ def test_text_report_fits_100_columns() -> None:
     words = set(text.split())
     for p in compute_bilan(load_example(), *Y2023).partnerships:
         assert set((p.action or "").split()) <= words
+
+
+def test_text_checks_name_their_severity_as_the_html_does() -> None:
+    """« [Avertissement] … », « [Information] … »: the word a person reads, as the HTML
+    bilan shows it, not the JSON's code."""
+    from citeslab_core.render import html as render_html
+
+    bilan = compute_bilan(load_example(), year=2023)
+    assert bilan.checks
+    text = render_text.render(bilan)
+    page = render_html.render(bilan)
+    for check in bilan.checks:
+        first_words = check.message.split("\n")[0][:30]
+        assert f"[{check.severity.label}] {first_words}" in text.replace("\n  ", " ")
+        assert check.severity.label in page
+    assert not re.search(r"\[(avertissement|info|erreur)\]", text)

@@ -438,7 +438,10 @@ def _financial_report(bilan: Bilan) -> list[str]:
 def _checks(bilan: Bilan) -> list[str]:
     if not bilan.checks:
         return ["  Aucune remarque."]
-    return [line for c in bilan.checks for line in _lines(f"[{c.severity}] {c.message}", "  ")]
+    # the severity as the HTML bilan shows it (« Avertissement », « Information »)
+    return [
+        line for c in bilan.checks for line in _lines(f"[{c.severity.label}] {c.message}", "  ")
+    ]
 
 
 _SECTIONS: dict[str, Callable[[Bilan], list[str]]] = {
