@@ -256,7 +256,8 @@ def test_the_old_rendering_path_warns_and_still_works(name: str) -> None:
     import citeslab_core.followup as domain
     from citeslab_core.render import followup as rendering
 
-    with pytest.warns(DeprecationWarning, match=f"render.followup.{name}"):
+    advice = f"followup.{name} est obsolète : importez-le de citeslab_core.render.followup"
+    with pytest.warns(DeprecationWarning, match=advice):
         moved = getattr(domain, name)
     assert moved is getattr(rendering, name)
     with pytest.raises(AttributeError):

@@ -23,9 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
+from citeslab_core._lazy import forwarding_getattr
 from citeslab_core.model import Dataset, PathwayPolicy
 from citeslab_core.pathways import referent_label
 from citeslab_core.rules import Finding, Severity, assessed, rule_number
@@ -206,19 +208,11 @@ def _contacts(data: Dataset, listed: list[tuple[int, Stage | None]]) -> dict[str
     }
 
 
-def __getattr__(name: str) -> object:
-    """``followup.render_text`` and ``followup.render_json``, moved to
-    :mod:`citeslab_core.render.followup`: still found here for one release, with a warning."""
-    if name in ("render_text", "render_json"):
-        import warnings
+#: Moved to :mod:`citeslab_core.render.followup`: still found here until 0.3, with a
+#: DeprecationWarning.
+_MOVED = ("render_text", "render_json")
 
-        from citeslab_core.render import followup as rendering
-
-        warnings.warn(
-            f"citeslab_core.followup.{name} a déménagé : utilisez "
-            f"citeslab_core.render.followup.{name}",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(rendering, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+if not TYPE_CHECKING:
+    __getattr__ = forwarding_getattr(
+        "citeslab_core.followup", "citeslab_core.render.followup", _MOVED, {}
+    )
