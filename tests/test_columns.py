@@ -108,3 +108,15 @@ def test_a_column_of_one_object_is_kept_once() -> None:
     # equal, not the same object, is not one object: 1 and True stay a tuple
     mixed = Columns(Neighbourhood, _hoods(("A", "B")) | {"population": (1, True)}, 2)
     assert [type(v) for v in mixed["population"]] == [int, bool]
+
+
+@given(datasets())
+def test_a_record_built_alone_is_the_one_of_the_records(data: Dataset) -> None:
+    """``at(i)`` builds row ``i``'s record from the columns, equal to ``records()[i]``,
+    whether the records were built or not."""
+    for sheet, cls, _ in TABLES:
+        built = data.columns(sheet)
+        fresh = Columns(cls, {name: built[name] for name in built.fields}, len(built))
+        for i in range(len(built)):
+            assert fresh.at(i) == built.records()[i]
+            assert built.at(i) is built.records()[i]

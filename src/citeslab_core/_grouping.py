@@ -21,13 +21,9 @@ from itertools import repeat
 from operator import and_, itemgetter, lshift, or_
 from typing import Any, overload
 
-import attrs
-
 from citeslab_core.model import Dataset, Event, Repeated
 
 __all__ = ["EventGroups", "Through", "event_groups"]
-
-_EVENT_FIELDS: tuple[str, ...] = tuple(field.name for field in attrs.fields(Event))
 
 
 class EventGroups:
@@ -68,9 +64,8 @@ class EventGroups:
 
     def record(self, position: int) -> Event:
         """The ``Event`` at a sorted position, built from the columns."""
-        row = self.order[position]
-        columns = self._columns
-        return Event(**{name: columns[name][row] for name in _EVENT_FIELDS})
+        record: Event = self._columns.at(self.order[position])
+        return record
 
 
 class Through(Sequence[Any]):

@@ -110,6 +110,13 @@ class Columns(Generic[T]):
         """The record class's fields, which are the columns' names."""
         return field_names(self.record)
 
+    def at(self, index: int) -> T:
+        """The record at ``index``, built from the columns (the one built by
+        :meth:`records` if they were built)."""
+        if self._records is not None:
+            return self._records[index]
+        return self.record(*(self[name][index] for name in self.fields))
+
     def records(self) -> tuple[T, ...]:
         """The records, built from the columns once (then kept)."""
         if self._records is None:
