@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 import pytest
@@ -116,7 +117,7 @@ def test_a_record_built_alone_is_the_one_of_the_records(data: Dataset) -> None:
     whether the records were built or not."""
     for sheet, cls, _ in TABLES:
         built = data.columns(sheet)
-        fresh = Columns(cls, {name: built[name] for name in built.fields}, len(built))
+        fresh: Columns[Any] = Columns(cls, {name: built[name] for name in built.fields}, len(built))
         for i in range(len(built)):
             assert fresh.at(i) == built.records()[i]
             assert built.at(i) is built.records()[i]
