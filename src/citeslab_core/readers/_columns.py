@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import compress, count, islice, repeat
 from operator import is_, itemgetter
-from typing import Any, Protocol, cast, runtime_checkable
+from typing import Any, Protocol, TypeGuard, cast, runtime_checkable
 
 import attrs
 
@@ -120,13 +120,7 @@ class _Column:
             new = distinct
         parse = self.parse
         for cell in new:
-            if (
-                parse is None
-                and cell.__class__ is str
-                and cell
-                and cell[0] != "'"
-                and len(cell) <= MAX_TEXT_CHARS
-            ):
+            if parse is None and _plain_text(cell):
                 value = cell.strip() or EMPTY  # a text
             else:
                 value = cell_value(cell, parse)
@@ -183,11 +177,18 @@ def load_text(stored: TextStore, default: object) -> list[object]:
     return [_text_value(cell, default) for cell in stored.cells()]
 
 
+def _plain_text(cell: object) -> TypeGuard[str]:
+    """Whether ``cell`` is a text read as itself, stripped (no apostrophe that quotes it,
+    a fitting length): the commonest cell, read without
+    :func:`~citeslab_core.readers._cells.cell_value`."""
+    return cell.__class__ is str and bool(cell) and cell[0] != "'" and len(cell) <= MAX_TEXT_CHARS
+
+
 def _text_value(cell: object, default: object) -> object:
     """A stored cell's value (:func:`load_text`, one cell)."""
     if cell.__class__ is Parsed:
         return cell.value
-    if cell.__class__ is str and cell and cell[0] != "'":
+    if _plain_text(cell):
         return cell.strip() or default
     value = cell_value(cell, None)
     return default if value is EMPTY else value
@@ -292,7 +293,7 @@ def read_rows(
 
 def _reads_as_itself(text: str) -> bool:
     """Whether a text cell holding ``text`` reads as ``text`` (see ``_Column._learn``)."""
-    return bool(text) and text[0] != "'" and len(text) <= MAX_TEXT_CHARS and text == text.strip()
+    return _plain_text(text) and text == text.strip()
 
 
 @attrs.frozen
