@@ -165,9 +165,6 @@ class TextStore:
         moved._parts, self._parts = self._parts, []
         return moved
 
-    def clear(self) -> None:
-        self._parts = []
-
 
 _BLANK_HEADER = (
     "valeur dans une colonne sans en-tête (donnez-lui un nom, ou un nom commençant par _ "

@@ -27,17 +27,9 @@ from citeslab_core.model import Dataset
 from citeslab_core.readers._columns import CHUNK_ROWS, RaggedBlock, RowBlock
 from citeslab_core.readers.tables import RawSheet, build_dataset, is_ignored, known_sheet
 
-__all__ = ["CsvRows", "decode", "read_csv_folder", "sniff_delimiter"]
+__all__ = ["CsvRows", "read_csv_folder", "sniff_delimiter", "text_pieces"]
 
 csv.field_size_limit(2**31 - 1)
-
-
-def decode(data: bytes) -> str:
-    """The text of a CSV file: UTF-8 (BOM or not), else Windows-1252."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -160,9 +152,9 @@ _READ_BYTES = 1 << 21
 
 
 def _encoding(stream: BinaryIO) -> str | None:
-    """The encoding of a CSV file (:func:`decode`'s choice: UTF-8, else Windows-1252), or
-    ``None`` when it holds a NUL character (it is no text), read two megabytes at a time;
-    the stream is left at its start."""
+    """The encoding of a CSV file, UTF-8 (BOM or not) when the whole file is, else
+    Windows-1252; ``None`` when it holds a NUL character (it is no text). Read two
+    megabytes at a time; the stream is left at its start."""
     utf8: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("utf-8-sig")()
     while data := stream.read(_READ_BYTES):
         if b"\x00" in data:
