@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 import attrs
 
@@ -60,20 +60,7 @@ TableKey = Literal[
 
 
 #: The portrait tables, in the order of docs/bilan-json.md (the keys of ``Bilan.tables``).
-TABLE_KEYS: tuple[TableKey, ...] = (
-    "sexe",
-    "statut_residence",
-    "quartier",
-    "tranche_age",
-    "niveau_formation",
-    "situation_entree",
-    "minima_sociaux",
-    "canal",
-    "stade_entree",
-    "secteur",
-    "orientation_premier_rdv",
-    "resultat",
-)
+TABLE_KEYS: tuple[TableKey, ...] = get_args(TableKey)
 
 
 #: The French title of each table.
