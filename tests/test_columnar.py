@@ -268,3 +268,66 @@ def test_events_persons_read_as_row_by_row_whatever_the_ids(
         ]
 
     _assert_read_alike(sheets, chunk)
+
+
+#: Lines of a hand-edited or Excel-written CSV file: rows of any width (shorter or longer
+#: than the header), blank lines, a line of one space, tab or form feed.
+_LINES = st.one_of(
+    st.lists(st.sampled_from(["P1", "P2", " P3", "x", "", "F", "'=1"]), min_size=1, max_size=5).map(
+        ";".join
+    ),
+    st.sampled_from(["", " ", "\t", "\f", " ; ", ";;;;"]),
+)
+
+
+@SETTINGS
+@given(
+    st.lists(_LINES, max_size=8),
+    st.lists(_LINES, max_size=6),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+    st.integers(1, 3),
+    st.integers(1, 40),
+)
+@example(["P1;x", "P2"], [], "\n", False, 1, 4)  # issue 28: a short last row, no newline
+@example(["P1;x", " "], ["P1;2023-03-01;entretien", "\f"], "\n", False, 1, 4)
+def test_rows_of_any_shape_read_as_row_by_row(
+    persons: list[str],
+    events: list[str],
+    newline: str,
+    final_newline: bool,
+    chunk: int,
+    piece_bytes: int,
+) -> None:
+    """A CSV file's rows of any shape (a last row shorter than the header without a final
+    line break, a last line of one space, tab or form feed, blank lines, long rows), read
+    by pieces of any size: the dataset, or the problems, of the row-by-row reading, never
+    a traceback."""
+
+    def text(header: str, lines: list[str]) -> bytes:
+        body = newline.join([header, *lines]) + (newline if final_newline else "")
+        return body.encode()
+
+    files = {
+        "porteurs": text("id;nom;sexe", persons),
+        "suivis": text("porteur;date;type", events),
+    }
+
+    def sheets() -> list[RawSheet]:
+        old = csvdir._READ_BYTES
+        csvdir._READ_BYTES = piece_bytes
+        try:
+            return [
+                RawSheet(
+                    name,
+                    f"{name}.csv",
+                    CsvRows(
+                        list(csvdir.text_pieces(io.BytesIO(data), "utf-8-sig")).__iter__(), ";"
+                    ),
+                )
+                for name, data in files.items()
+            ]
+        finally:
+            csvdir._READ_BYTES = old
+
+    _assert_read_alike(sheets, chunk)

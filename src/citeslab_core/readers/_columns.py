@@ -389,8 +389,14 @@ class _Block:
 def _blocks(rows: Iterator[tuple[int, Sequence[object]]], span: int) -> Iterator[_Block]:
     if isinstance(rows, BlockRows):
         for block in rows.blocks():
-            if isinstance(block, RowBlock):
+            if isinstance(block, RowBlock) and block.width >= span:
                 yield _Block(block.numbers, flat=block.flat, width=block.width)
+            elif isinstance(block, RowBlock):  # rows shorter than the header: padded
+                flat, width = block.flat, block.width
+                short: list[Sequence[object]] = [
+                    flat[i : i + width] for i in range(0, len(flat), width)
+                ]
+                yield _Block(block.numbers, rows=short, span=span)
             else:
                 yield _Block(block.numbers, rows=block.rows, span=span)
         return
