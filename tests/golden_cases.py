@@ -58,46 +58,50 @@ def _cases() -> list[Case]:
     site_a = str(INPUTS / "site_a")
     site_b = str(INPUTS / "site_b")
     cases = [
-        Case("example-report-text", ("report", "--example", "--year", "2023")),
-        Case("example-report-json", ("report", "--example", "--year", "2023", "--format", "json")),
+        Case("example-report-text", ("bilan", "--exemple", "--annee", "2023")),
+        Case("example-report-json", ("bilan", "--exemple", "--annee", "2023", "--format", "json")),
+        Case(  # the checks, in the text only when asked (issue 23)
+            "example-report-text-checks",
+            ("bilan", "--exemple", "--annee", "2023", "--avec-controles"),
+        ),
         Case(
             "example-report-json-public",
-            ("report", "--example", "--year", "2023", "--format", "json", "--public"),
+            ("bilan", "--exemple", "--annee", "2023", "--format", "json", "--public"),
         ),
         Case(
             "example-report-html",
-            ("report", "--example", "--year", "2023", "--format", "html"),
+            ("bilan", "--exemple", "--annee", "2023", "--format", "html"),
             "file:bilan.html",
         ),
         Case(
             "example-report-text-2022",
-            ("report", "--example", "--from", "2022-01-01", "--to", "2022-12-31"),
+            ("bilan", "--exemple", "--du", "2022-01-01", "--au", "2022-12-31"),
         ),
         Case(
             "example-followup-json",
-            ("followup", "--example", "--on", "2023-12-31", "--format", "json"),
+            ("suivi", "--exemple", "--le", "2023-12-31", "--format", "json"),
         ),
-        Case("example-followup-text", ("followup", "--example", "--on", "2023-12-31")),
-        Case("example-files", ("example",), "dir"),
-        Case("template", ("template",), "file:modele.xlsx"),
-        Case("site_a-report-text", ("report", site_a, "--year", "2023")),
-        Case("site_a-report-json", ("report", site_a, "--year", "2023", "--format", "json")),
+        Case("example-followup-text", ("suivi", "--exemple", "--le", "2023-12-31")),
+        Case("example-files", ("exemple",), "dir"),
+        Case("template", ("modele",), "file:modele.xlsx"),
+        Case("site_a-report-text", ("bilan", site_a, "--annee", "2023")),
+        Case("site_a-report-json", ("bilan", site_a, "--annee", "2023", "--format", "json")),
         Case(
             "site_a-report-html",
-            ("report", site_a, "--year", "2023", "--format", "html"),
+            ("bilan", site_a, "--annee", "2023", "--format", "html"),
             "file:bilan.html",
         ),
         Case(
             "site_a-followup-json",
-            ("followup", site_a, "--on", "2024-06-30", "--format", "json"),
+            ("suivi", site_a, "--le", "2024-06-30", "--format", "json"),
         ),
-        Case("site_b-report-json", ("report", site_b, "--year", "2023", "--format", "json")),
+        Case("site_b-report-json", ("bilan", site_b, "--annee", "2023", "--format", "json")),
     ]
     for fmt in ("text", "json", "html"):  # the network of the two sites
         cases.append(
             Case(
                 f"network-report-{fmt}",
-                ("report", site_a, site_b, "--year", "2023", "--format", fmt),
+                ("bilan", site_a, site_b, "--annee", "2023", "--format", fmt),
             )
         )
     for exporter in ("bpi", "contrat_de_ville", "pic"):
@@ -105,21 +109,21 @@ def _cases() -> list[Case]:
             cases.append(
                 Case(
                     f"example-export-{exporter}-{fmt}",
-                    ("export", exporter, "--example", "--year", "2023", "--format", fmt),
+                    ("exporter", exporter, "--exemple", "--annee", "2023", "--format", fmt),
                     "dir",
                 )
             )
         cases.append(
             Case(
                 f"site_a-export-{exporter}-csv",
-                ("export", exporter, site_a, "--year", "2023", "--format", "csv"),
+                ("exporter", exporter, site_a, "--annee", "2023", "--format", "csv"),
                 "dir",
             )
         )
     cases.append(  # the one exporter that writes OpenDocument (and the compte rendu)
         Case(
             "example-export-contrat_de_ville-ods",
-            ("export", "contrat_de_ville", "--example", "--year", "2023", "--format", "ods"),
+            ("exporter", "contrat_de_ville", "--exemple", "--annee", "2023", "--format", "ods"),
             "dir",
         )
     )
@@ -127,7 +131,7 @@ def _cases() -> list[Case]:
         cases.append(
             Case(
                 f"example-export-calendrier-{fmt}",
-                ("export", "calendrier", "--example", "--quarter", "2024-T2", "--format", fmt),
+                ("exporter", "calendrier", "--exemple", "--trimestre", "2024-T2", "--format", fmt),
                 "dir",
             )
         )
@@ -190,11 +194,11 @@ def run_case(case: Case, target: Path) -> None:
     argv: list[str] = list(case.argv)
     work = target / "_raw"
     if case.output == "dir":
-        argv += ["-o", str(work)] if case.argv[0] == "export" else [str(work)]
+        argv += ["-o", str(work)] if case.argv[0] == "exporter" else [str(work)]
     elif case.output is not None:
         work.mkdir(parents=True)
         name = case.output.removeprefix("file:")
-        if case.argv[0] == "template":
+        if case.argv[0] == "modele":
             argv.append(str(work / name))
         else:
             argv += ["-o", str(work / name)]

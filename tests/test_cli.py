@@ -11,6 +11,7 @@ import pytest
 
 from citeslab_core.cli import main
 from citeslab_core.cli._main import COMMANDS
+from citeslab_core.cli._parser import COMMAND_ALIASES, ENGLISH_OPTIONS, build_parser
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -19,7 +20,9 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     for command in COMMANDS:
-        assert command in out
+        assert f"\n    {command} " in out or f"\n    {command}\n" in out
+    # The English names are accepted, not listed as commands.
+    assert "\n    validate" not in out
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
@@ -29,30 +32,80 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("utilisation : citeslab " + command)
-    # argparse's English headings are replaced.
+    # argparse's English headings are replaced, the English option names left out.
     assert "usage:" not in out
     assert "positional arguments" not in out
     assert "show this help message" not in out
+    for english in ENGLISH_OPTIONS:
+        assert english not in out
+    # The English name of the command gives the same help.
+    with pytest.raises(SystemExit):
+        main([COMMAND_ALIASES[command], "--help"])
+    assert capsys.readouterr().out == out
 
 
 def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
 
 
+def _namespace(argv: list[str]) -> dict[str, object]:
+    args, extras = build_parser().parse_known_args(argv)
+    assert extras == []
+    found = vars(args)
+    found["command"] = {e: f for f, e in COMMAND_ALIASES.items()}.get(
+        str(found["command"]), found["command"]
+    )
+    return found
+
+
+@pytest.mark.parametrize(
+    ("french", "english"),
+    [
+        (["valider", "x.xlsx", "--le", "2024-01-15"], ["validate", "x.xlsx", "--on", "2024-01-15"]),
+        (["bilan", "--exemple", "--annee", "2023"], ["report", "--example", "--year", "2023"]),
+        (
+            ["bilan", "x.xlsx", "--du", "2023-07-01", "--au", "2024-06-30", "--avec-controles"],
+            ["report", "x.xlsx", "--from", "2023-07-01", "--to", "2024-06-30", "--with-checks"],
+        ),
+        (
+            ["bilan", "x.xlsx", "--trimestre", "2024-T2"],
+            ["report", "x.xlsx", "--quarter", "2024-T2"],
+        ),
+        (
+            ["bilan", "x.xlsx", "--annee", "2023", "--sans-controles", "--sortie", "b.txt"],
+            ["report", "x.xlsx", "--year", "2023", "--without-checks", "--output", "b.txt"],
+        ),
+        (["suivi", "x.xlsx", "--le", "2024-01-15"], ["followup", "x.xlsx", "--on", "2024-01-15"]),
+        (
+            ["exporter", "pic", "x.xlsx", "--annee", "2023", "-o", "d", "--cle", "k.txt"],
+            ["export", "pic", "x.xlsx", "--year", "2023", "-o", "d", "--key-file", "k.txt"],
+        ),
+        (["exportateurs"], ["exporters"]),
+        (["cle", "k.txt"], ["key", "k.txt"]),
+        (["modele", "m.xlsx", "--force"], ["template", "m.xlsx", "--force"]),
+        (["exemple", "d"], ["example", "d"]),
+    ],
+)
+def test_english_names_are_aliases_of_the_french(french: list[str], english: list[str]) -> None:
+    # FORMATS §3: scripts written against the English names keep working, identically.
+    assert _namespace(french) == _namespace(english)
+
+
 @pytest.mark.parametrize(
     "argv",
     [
         ["frobnicate"],
-        ["report", "--example"],  # no period
-        ["report", "--example", "--year", "2023", "--from", "2023-01-01", "--to", "2023-12-31"],
-        ["report", "--example", "--from", "2023-12-31", "--to", "2023-01-01"],
-        ["report", "--example", "--year", "deux-mille"],
-        ["followup", "--example", "--on", "31/02/2023"],
-        ["validate"],  # neither INPUT nor --example
-        ["validate", "data.xlsx", "--example"],
-        ["report", "--example", "--year", "99999"],  # a year no one reports on
-        ["report", "--example", "--year", "0"],
-        ["export", "--example"],  # NOM and -o missing
+        ["bilan", "--exemple"],  # no period
+        ["bilan", "--exemple", "--annee", "2023", "--du", "2023-01-01", "--au", "2023-12-31"],
+        ["bilan", "--exemple", "--du", "2023-12-31", "--au", "2023-01-01"],
+        ["bilan", "--exemple", "--annee", "deux-mille"],
+        ["suivi", "--exemple", "--le", "31/02/2023"],
+        ["valider"],  # neither INPUT nor --exemple
+        ["valider", "data.xlsx", "--exemple"],
+        ["bilan", "--exemple", "--annee", "99999"],  # a year no one reports on
+        ["bilan", "--exemple", "--annee", "0"],
+        ["exporter", "--exemple"],  # NOM and -o missing
+        ["valider", "--exemple", "--annee", "2023"],  # an option valider does not take
     ],
 )
 def test_usage_errors_exit_2_in_french(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -64,38 +117,89 @@ def test_usage_errors_exit_2_in_french(argv: list[str], capsys: pytest.CaptureFi
     err = capsys.readouterr().err
     assert "erreur" in err
     assert "Traceback" not in err
+    # The French names are the ones said.
+    assert "--year" not in err
+    assert "--from" not in err
+
+
+def _usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    assert code == 2
+    return " ".join(capsys.readouterr().err.split())  # the message, unwrapped
+
+
+@pytest.mark.parametrize(
+    ("argv", "suggested"),
+    [
+        (["valdier", "x.xlsx"], "vouliez-vous dire « valider » ?"),
+        (["Bilans", "--exemple"], "vouliez-vous dire « bilan » ?"),
+        (["reprot", "--exemple"], "vouliez-vous dire « bilan » ?"),  # English, answered French
+        (["bilan", "--exemple", "--anee", "2023"], "vouliez-vous dire « --annee » ?"),
+        (["bilan", "--exemple", "--yaer", "2023"], "vouliez-vous dire « --annee » ?"),
+        (["bilan", "--exemple", "--annee", "2023", "--format", "htlm"], "« html » ?"),
+        (["suivi", "--exemple", "--format", "JSON"], "vouliez-vous dire « json » ?"),
+        (
+            ["exporter", "bpii", "--exemple", "--annee", "2023", "-o", "d"],
+            "vouliez-vous dire « bpi » ?",
+        ),
+    ],
+)
+def test_a_near_miss_gets_a_suggestion(
+    argv: list[str], suggested: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert suggested in _usage_error(argv, capsys)
+
+
+def test_format_pdf_says_how_to_make_a_pdf(capsys: pytest.CaptureFixture[str]) -> None:
+    err = _usage_error(["bilan", "--exemple", "--annee", "2023", "--format", "pdf"], capsys)
+    assert "imprimez-la en PDF depuis le navigateur" in err
+    assert "soffice --headless --convert-to pdf" in err
+    assert "--format pptx" in err
 
 
 def test_missing_input_file_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["validate", str(tmp_path / "absent.xlsx")]) == 2
+    assert main(["valider", str(tmp_path / "absent.xlsx")]) == 2
     assert "absent.xlsx" in capsys.readouterr().err
+
+
+def test_a_missing_key_file_is_a_usage_error_that_says_how_to_make_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CITESLAB_PSEUDO_KEY", raising=False)
+    key = tmp_path / "cle-citeslab.txt"
+    argv = ["exporter", "pic", "--exemple", "--annee", "2023", "-o", str(tmp_path / "envoi")]
+    assert main([*argv, "--cle", str(key)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"Créez-la avec `citeslab cle {key}`" in err
+    assert main(argv) == 2  # no key at all: the same kind of mistake
+    assert "citeslab cle FICHIER" in " ".join(capsys.readouterr().err.split())
+    assert not (tmp_path / "envoi").exists()
+
+
+@pytest.mark.parametrize("command", ["bilan", "exporter"])
+def test_o_creates_the_folders_it_needs(tmp_path: Path, command: str) -> None:
+    if command == "bilan":
+        target = tmp_path / "Bilans à envoyer" / "2023" / "bilan.html"
+        argv = ["bilan", "--exemple", "--annee", "2023", "--format", "html", "-o", str(target)]
+    else:
+        target = tmp_path / "Envois" / "2023"
+        argv = ["exporter", "bpi", "--exemple", "--annee", "2023", "-o", str(target)]
+    assert main(argv) == 0
+    assert target.exists()
 
 
 def test_report_does_not_replace_a_file_without_force(tmp_path: Path) -> None:
     target = tmp_path / "bilan.json"
     target.write_text("ancien", encoding="utf-8")
-    assert (
-        main(["report", "--example", "--year", "2023", "--format", "json", "-o", str(target)]) == 2
-    )
+    argv = ["bilan", "--exemple", "--annee", "2023", "--format", "json", "-o", str(target)]
+    assert main(argv) == 2
     assert target.read_text(encoding="utf-8") == "ancien"
-    assert (
-        main(
-            [
-                "report",
-                "--example",
-                "--year",
-                "2023",
-                "--format",
-                "json",
-                "-o",
-                str(target),
-                "--force",
-            ]
-        )
-        == 0
-    )
+    assert main([*argv, "--force"]) == 0
     assert target.read_text(encoding="utf-8").startswith("{")
 
 
@@ -220,22 +324,34 @@ def test_validate_names_the_json_element_of_a_rule_error(
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "html"])
-def test_report_without_checks_leaves_them_out(tmp_path: Path, fmt: str) -> None:
-    # FORMATS §3: --without-checks leaves the checks out of a bilan meant for funders; the
-    # default report keeps them.
-    both = {}
-    for flag in ([], ["--without-checks"]):
-        target = tmp_path / f"bilan{len(flag)}.{fmt}"
-        argv = ["report", "--example", "--year", "2023", "--format", fmt, "-o", str(target)]
-        assert main([*argv, *flag]) == 0
-        both[bool(flag)] = target.read_text(encoding="utf-8")
-    with_checks, without = both[False], both[True]
-    if fmt == "json":
-        assert "controles" in json.loads(with_checks)
-        assert "controles" not in json.loads(without)
-    else:
-        assert "Contrôles" in with_checks
-        assert "Contrôles" not in without
-        assert "constat" not in without
-    # Everything else is the same report.
-    assert len(without) < len(with_checks)
+def test_the_bilan_a_funder_receives_carries_no_checks(
+    tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # FORMATS §3: no checks in the text or the page unless --avec-controles (a one-line
+    # summary on the terminal instead); the JSON, which tools read, keeps its controles
+    # unless --sans-controles (--without-checks) is given.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")  # the same time in every file
+    made = {}
+    for flag in ("", "--avec-controles", "--with-checks", "--sans-controles", "--without-checks"):
+        target = tmp_path / f"bilan{flag}.{fmt}"
+        argv = ["bilan", "--exemple", "--annee", "2023", "--format", fmt, "-o", str(target)]
+        assert main([*argv, *([flag] if flag else [])]) == 0
+        err = capsys.readouterr().err
+        made[flag] = (target.read_text(encoding="utf-8"), err)
+    for flag, (text, err) in made.items():
+        if fmt == "json":
+            kept = flag != "--sans-controles" and flag != "--without-checks"
+            assert ("controles" in json.loads(text)) is kept
+        else:
+            kept = flag in ("--avec-controles", "--with-checks")
+            assert ("Contrôles" in text) is kept
+            assert ("Avertissement" in text) is kept
+        # The terminal hears of the checks a document leaves out, in one line.
+        summary = [line for line in err.splitlines() if line.startswith("Contrôles : ")]
+        assert len(summary) == (0 if kept else 1)
+        if not kept:
+            assert "7 avertissements, 2 informations" in summary[0]
+    # Everything else is the same bilan.
+    assert made["--avec-controles"][0] == made["--with-checks"][0]
+    assert made["--sans-controles"][0] == made["--without-checks"][0]
+    assert len(made["--sans-controles"][0]) < len(made["--avec-controles"][0])

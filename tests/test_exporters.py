@@ -480,7 +480,7 @@ def test_cli_pic_without_key_writes_nothing(
 ) -> None:
     monkeypatch.delenv(KEY_ENV, raising=False)
     out = tmp_path / "pic"
-    assert main(["export", "pic", "--example", "--year", "2023", "-o", str(out)]) == 1
+    assert main(["exporter", "pic", "--exemple", "--annee", "2023", "-o", str(out)]) == 2
     assert "clé des pseudonymes absente" in capsys.readouterr().err
     assert not out.exists() or not any(out.iterdir())
 

@@ -122,7 +122,12 @@ def test_text_list_shows_name_phone_stage_and_caseload() -> None:
     assert text.index("Brahim Kaci") < text.index("Awa Diallo")  # most overdue first
     assert "Fatou Sow" in text
     assert "Gwen Morvan" not in text  # nothing to do for her
-    assert "1 suivi daté après le 1er octobre 2023 n'est pas pris en compte" in text
+    # A date chosen in the past: later events are not mistakes (issue 24).
+    assert (
+        "1 suivi daté après la date choisie (le 1er octobre 2023) n'est pas pris en compte"
+        in " ".join(text.split())
+    )
+    assert "erreur" not in text.split("Parcours ouverts")[0] + text.split("\n\n")[-1]
     for group in Action:
         assert group.label in text
 

@@ -312,7 +312,7 @@ def test_a_world_readable_key_gets_a_warning(tmp_path: Path) -> None:
     assert warnings == []
 
 
-def test_export_with_a_fifo_key_ends_with_exit_1(
+def test_export_with_a_fifo_key_ends_with_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(KEY_ENV, raising=False)
@@ -322,7 +322,7 @@ def test_export_with_a_fifo_key_ends_with_exit_1(
         ["export", "pic", "--example", "--year", "2023", "-o", str(tmp_path / "o"),
          "--key-file", str(fifo)]
     )  # fmt: skip
-    assert code == 1
+    assert code == 2  # a key file to fix: a usage error
     assert "pas un fichier ordinaire" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
 

@@ -12,7 +12,7 @@ dated T or earlier, and groups the findings by action, most overdue first:
 A person whose pathway is to be closed (R6) is not also listed under 1 and 2: after 180
 days without news, the action is to close (after a last try). Events dated after T are
 not errors of the list at T (the list can be replayed at a past date): they are counted and
-the text says so; ``citeslab validate`` reports them (R10).
+the text says so; ``citeslab valider`` reports them (R10).
 
 The list is rendered by :mod:`citeslab_core.render.followup` (the référent's working text,
 which names people, and the JSON, ids only).

@@ -18,7 +18,7 @@ dire … ? ».
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from citeslab_core.vocabularies import normalize
 
@@ -153,18 +153,30 @@ def column_label(table: str, column: str) -> str:
     return COLUMN_LABELS.get(table, {}).get(column) or column.replace("_", " ").capitalize()
 
 
-def suggestion(name: str, known: Iterable[str], *, cutoff: float = 0.75) -> str | None:
-    """The known name closest to ``name`` (compared normalised), or ``None`` when none is
-    close enough (difflib's ratio at least ``cutoff``)."""
+def suggestion(
+    name: str, known: Iterable[str] | Mapping[str, str], *, cutoff: float = 0.75
+) -> str | None:
+    """The known name closest to ``name`` (compared normalised: case, accents, ``_`` and
+    ``-`` ignored), or ``None`` when none is close enough (difflib's ratio at least
+    ``cutoff``).
+
+    ``known`` is the names themselves, or a mapping from each form a name may be typed in
+    (a code, a label, an English alias) to the name to suggest (the label the user
+    knows): ``{"orientation": "Orientation", "Orientation": "Orientation"}``. This one
+    helper makes every « vouliez-vous dire » of citeslab: sheets, columns, vocabulary
+    values, commands, options, choices and exporters."""
+    forms = known if isinstance(known, Mapping) else {k: k for k in known}
     by_norm: dict[str, str] = {}
-    for candidate in known:
-        by_norm.setdefault(normalize(candidate), candidate)
+    for form, shown in forms.items():
+        by_norm.setdefault(normalize(form), shown)
     found = difflib.get_close_matches(normalize(name), list(by_norm), n=1, cutoff=cutoff)
     return by_norm[found[0]] if found else None
 
 
-def did_you_mean(name: str, known: Iterable[str]) -> str:
+def did_you_mean(
+    name: str, known: Iterable[str] | Mapping[str, str], *, cutoff: float = 0.75
+) -> str:
     """`` : vouliez-vous dire « suivis » ?`` when a known name is close to ``name``, else
     the empty string (to be put right after « … inconnue »)."""
-    found = suggestion(name, known)
+    found = suggestion(name, known, cutoff=cutoff)
     return f" : vouliez-vous dire « {found} » ?" if found else ""

@@ -6,7 +6,7 @@ it has **no field** for a name, a phone number, an e-mail, an address, a project
 comment, nor the site's own person id, so a plug-in cannot leak what it never receives.
 
 - The person is a **pseudonym**: HMAC-SHA256 under the site's secret key
-  (``CITESLAB_PSEUDO_KEY`` or ``--key-file``), over the exporter's name and the person's
+  (``CITESLAB_PSEUDO_KEY`` or ``--cle``), over the exporter's name and the person's
   id. The same person has the same pseudonym every year under the same key (a funder can
   follow them from one file to the next), and pseudonyms of different exporters say
   nothing of one another: the PIC file's pseudonym of a person cannot be matched with the
@@ -85,7 +85,11 @@ def _read_key_file(key_file: Path) -> tuple[bytes, list[str]]:
     try:
         info = os.stat(key_file)
     except FileNotFoundError:
-        raise PseudonymKeyError(f"fichier de clé introuvable : {key_file}") from None
+        raise PseudonymKeyError(
+            f"fichier de clé introuvable : {key_file}. Pas encore de clé ? Créez-la avec "
+            f"`citeslab cle {key_file}` (une fois pour toutes : elle dit aussi où la garder). "
+            "Aucun fichier n'a été écrit."
+        ) from None
     except OSError as exc:
         raise PseudonymKeyError(
             f"fichier de clé illisible : {key_file} ({system_reason(exc)})"
@@ -131,7 +135,7 @@ def load_key(
     *,
     warn: Callable[[str], object] | None = None,
 ) -> bytes:
-    """The site's pseudonym key: the file's content (``--key-file``), else the variable
+    """The site's pseudonym key: the file's content (``--cle``), else the variable
     ``CITESLAB_PSEUDO_KEY``; surrounding white space (a final line break) is ignored.
 
     A key file must be a regular file of at most :data:`MAX_KEY_FILE_BYTES`; ``warn``
@@ -149,10 +153,10 @@ def load_key(
     if not key:
         raise PseudonymKeyError(
             "clé des pseudonymes absente : ce fichier par personne exige la clé secrète de "
-            f"la structure. Définissez la variable {KEY_ENV} ou donnez --key-file FICHIER "
+            f"la structure. Définissez la variable {KEY_ENV} ou donnez --cle FICHIER "
             f"(au moins {MIN_KEY_BYTES} caractères, la même chaque année, jamais transmise "
             "au financeur). Pas encore de clé ? Créez-la une fois pour toutes avec "
-            "« citeslab cle FICHIER », qui dit aussi où la garder. Aucun fichier n'a été "
+            "`citeslab cle FICHIER`, qui dit aussi où la garder. Aucun fichier n'a été "
             "écrit."
         )
     if len(key) < MIN_KEY_BYTES:

@@ -1,4 +1,4 @@
-"""The empty workbook a site fills in (``citeslab template FICHIER.xlsx``).
+"""The empty workbook a site fills in (``citeslab modele FICHIER.xlsx``).
 
 Its sheets, in order:
 
@@ -82,7 +82,7 @@ SHEET_HELP: dict[str, str] = {
     "Les comptes utilisables sont expliqués en bas de cette notice.",
     "permanences": "Les permanences régulières (facultatif) : une ligne par lieu et horaire, "
     "avec ses jours de la semaine et sa période. Elles donnent les dates du calendrier "
-    "(citeslab export calendrier) ; les jours fériés sont sautés d'office.",
+    "(citeslab exporter calendrier) ; les jours fériés sont sautés d'office.",
 }
 
 COLUMN_HELP: dict[str, dict[str, str]] = {
@@ -341,7 +341,7 @@ def _write_notice(notice: Any) -> None:
             "sans tenir compte des majuscules ni des accents ; une "
             "colonne ou une feuille dont le nom commence par _ est ignorée. Les listes "
             "déroulantes proposent les libellés ; le code est accepté aussi, sans tenir "
-            "compte des majuscules ni des accents. Contrôle : citeslab validate FICHIER."
+            "compte des majuscules ni des accents. Contrôle : citeslab valider FICHIER."
         ]
     )
     notice.append([])

@@ -1,4 +1,4 @@
-"""The commands but ``export``: validate, report, followup, template, cle, example."""
+"""The commands but ``exporter``: valider, bilan, suivi, modele, cle, exemple."""
 
 from __future__ import annotations
 
@@ -12,16 +12,21 @@ from typing import TYPE_CHECKING
 from citeslab_core.cli._common import (
     EXIT_DATA,
     EXIT_OK,
+    check_output_file,
     emit,
     emit_parts,
     is_network,
     load,
     period,
     rows_text,
+    say,
     today,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from citeslab_core.checks import Check
     from citeslab_core.model import Dataset
 
 __all__ = [
@@ -85,9 +90,7 @@ def _budget_findings(data: Dataset) -> bool:
 def cmd_report(args: argparse.Namespace) -> int:
     start, end = period(args)
     if args.output is not None:
-        from citeslab_core.files import check_writable
-
-        check_writable(args.output, force=args.force)
+        check_output_file(args.output, force=args.force)
     from citeslab_core.provenance import generation_time, stamp
 
     if is_network(args):
@@ -108,8 +111,28 @@ def cmd_report(args: argparse.Namespace) -> int:
         from citeslab_core.render.html import render
     else:
         from citeslab_core.render.text import render
-    emit(render(bilan, checks=not args.without_checks), args.output, force=args.force)
+    # The bilan a funder receives carries no checks (docs/decisions.md): the text and the page
+    # have them with --avec-controles only; the JSON, which tools read, keeps them unless
+    # --sans-controles. A document without them leaves a one-line summary on the terminal.
+    with_checks = args.with_checks is True or (args.format == "json" and args.with_checks is None)
+    emit(render(bilan, checks=with_checks), args.output, force=args.force)
+    if not with_checks:
+        say(checks_summary(bilan.checks))
     return EXIT_OK
+
+
+def checks_summary(checks: Sequence[Check]) -> str:
+    """The one line the terminal gets about the checks a document leaves out."""
+    if not checks:
+        return "Contrôles : aucun constat."
+    counts: dict[str, int] = {}
+    for check in checks:
+        counts[check.severity.label.lower()] = counts.get(check.severity.label.lower(), 0) + 1
+    listed = ", ".join(f"{n} {label}{'s' if n > 1 else ''}" for label, n in counts.items())
+    return (
+        f"Contrôles : {listed}, laissés hors du bilan (pour les y mettre : --avec-controles ; "
+        "le détail des données : citeslab valider)."
+    )
 
 
 def cmd_followup(args: argparse.Namespace) -> int:
@@ -142,7 +165,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 _KEY_ADVICE = """\
 Cette clé secrète remplace chaque porteur par un pseudonyme dans les fichiers par
-personne (export pic) : le financeur peut suivre un parcours d'une année à l'autre sans
+personne (exporter pic) : le financeur peut suivre un parcours d'une année à l'autre sans
 jamais savoir qui est qui.
 
 Où la garder :
@@ -158,7 +181,7 @@ perdue, les fichiers déjà envoyés restent valables, mais le lien avec eux est
 Si elle a été divulguée, créez-en une nouvelle et prévenez le financeur.
 
 Utilisation :
-  citeslab export pic VOTRE-CLASSEUR.xlsx --year 2023 -o DOSSIER --key-file {file}"""
+  citeslab exporter pic VOTRE-CLASSEUR.xlsx --annee 2023 -o DOSSIER --cle {file}"""
 
 
 def cmd_key(args: argparse.Namespace) -> int:

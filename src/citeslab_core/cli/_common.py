@@ -19,6 +19,18 @@ EXIT_DATA = 1
 EXIT_USAGE = 2
 
 
+def wrap(text: str) -> str:
+    """``text`` with no line wider than 100 columns (:func:`citeslab_core.render.lines.wrap`)."""
+    from citeslab_core.render.lines import wrap as wrap_lines
+
+    return wrap_lines(text)
+
+
+def say(text: str) -> None:
+    """``text`` on the standard error, wrapped to :data:`WIDTH` columns."""
+    print(wrap(text), file=sys.stderr)
+
+
 def quarter_period(text: str) -> tuple[dt.date, dt.date]:
     """``2024-T2`` (or ``2024T2``, ``T2-2024``, ``2024-Q2``): that quarter's first and last day."""
     import re
@@ -32,11 +44,11 @@ def quarter_period(text: str) -> tuple[dt.date, dt.date]:
     )
     if found is None:
         raise UsageError(
-            f"--quarter « {text} » : un trimestre s'écrit ANNEE-Tn, par exemple 2024-T2"
+            f"--trimestre « {text} » : un trimestre s'écrit ANNEE-Tn, par exemple 2024-T2"
         )
     year, number = (found[1], found[2]) if len(found[1]) == 4 else (found[2], found[1])
     if not 1900 <= int(year) <= 2100:
-        raise UsageError(f"--quarter {text} : une année entre 1900 et 2100 est attendue")
+        raise UsageError(f"--trimestre {text} : une année entre 1900 et 2100 est attendue")
     period = Period.quarter(int(year), int(number))
     return period.start, period.end
 
@@ -47,12 +59,12 @@ def load(args: argparse.Namespace) -> Dataset:
 
     if args.example:
         if args.input is not None:
-            raise UsageError("donnez ENTREE ou --example, pas les deux")
+            raise UsageError("donnez ENTREE ou --exemple, pas les deux")
         from citeslab_core.example import load_example
 
         data = load_example()
     elif args.input is None:
-        raise UsageError("indiquez le fichier à lire (ENTREE) ou --example")
+        raise UsageError("indiquez le fichier à lire (ENTREE) ou --exemple")
     else:
         from citeslab_core.readers import read_input
 
@@ -66,31 +78,61 @@ def load(args: argparse.Namespace) -> Dataset:
 
 
 def period(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
-    """The period of --year, --quarter or --from/--to (exactly one of them)."""
+    """The period of --annee, --trimestre or --du/--au (exactly one of them)."""
     from citeslab_core.errors import UsageError
 
     quarter = getattr(args, "quarter", None)
     if quarter is not None:
         if args.year is not None or args.start or args.end:
-            raise UsageError("--quarter ne va pas avec --year ni --from / --to")
+            raise UsageError("--trimestre ne va pas avec --annee ni --du / --au")
         return quarter_period(quarter)
     if args.year is not None:
         if args.start or args.end:
-            raise UsageError("--year ne va pas avec --from / --to")
+            raise UsageError("--annee ne va pas avec --du / --au")
         if not 1900 <= args.year <= 2100:
-            raise UsageError(f"--year {args.year} : une année entre 1900 et 2100 est attendue")
+            raise UsageError(f"--annee {args.year} : une année entre 1900 et 2100 est attendue")
         return dt.date(args.year, 1, 1), dt.date(args.year, 12, 31)
     if args.start and args.end:
         if args.end < args.start:
-            raise UsageError("--to précède --from")
+            raise UsageError("--au précède --du")
         return args.start, args.end
     raise UsageError(
-        "indiquez la période : --year ANNEE, --quarter ANNEE-Tn, ou --from DATE --to DATE"
+        "indiquez la période : --annee ANNEE, --trimestre ANNEE-Tn, ou --du DATE --au DATE"
     )
 
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+def check_output_folder(output: Path) -> None:
+    """Refuse now (before any computation) a folder that cannot be created or written."""
+    import os
+
+    from citeslab_core.errors import UsageError
+
+    if output.exists():
+        if not output.is_dir():
+            raise UsageError(f"{output} existe et n'est pas un dossier")
+        if not os.access(output, os.W_OK | os.X_OK):
+            raise UsageError(f"le dossier {output} n'est pas accessible en écriture")
+        return
+    parent = output.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"impossible de créer le dossier {output} ({parent} non modifiable)")
+
+
+def check_output_file(output: Path, *, force: bool) -> None:
+    """Refuse now an output file that must not be replaced, or whose folder cannot be
+    made (:func:`emit` makes it)."""
+    from citeslab_core.files import check_writable
+
+    if output.parent.is_dir():
+        check_writable(output, force=force)
+    else:
+        check_output_folder(output.parent)
 
 
 def emit(text: str, output: Path | None, *, force: bool) -> None:
@@ -103,6 +145,7 @@ def emit(text: str, output: Path | None, *, force: bool) -> None:
         return
     from citeslab_core.files import write_atomic
 
+    output.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(output, text.encode("utf-8"), force=force)
     print(f"Écrit : {output}", file=sys.stderr)
 
@@ -150,7 +193,7 @@ def is_network(args: argparse.Namespace) -> bool:
     if len(inputs) > 1 and args.example:
         from citeslab_core.errors import UsageError
 
-        raise UsageError("donnez ENTREE ou --example, pas les deux")
+        raise UsageError("donnez ENTREE ou --exemple, pas les deux")
     if len(inputs) == 1:
         from citeslab_core.bilanfile import is_bilan_file
 

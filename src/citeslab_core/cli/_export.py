@@ -1,4 +1,4 @@
-"""``citeslab export`` and ``citeslab exporters``: run one exporter, write its files.
+"""``citeslab exporter`` and ``citeslab exportateurs``: run one exporter, write its files.
 
 This is the command line's side of the plug-in contract: it prints, and it returns exit
 codes. The contract itself, the registry and the containment live in the plug-in kit.
@@ -13,7 +13,15 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citeslab_core.cli._common import EXIT_DATA, EXIT_OK, is_network, load, period
+from citeslab_core.cli._common import (
+    EXIT_DATA,
+    EXIT_OK,
+    check_output_folder,
+    is_network,
+    load,
+    period,
+    say,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -62,24 +70,7 @@ def cmd_exporters(args: argparse.Namespace) -> int:
 
 
 def _warn(message: str) -> None:
-    print(f"citeslab : attention : {message}", file=sys.stderr)
-
-
-def _check_output_folder(output: Path) -> None:
-    """Refuse now (before any computation) a folder that cannot be created or written."""
-    from citeslab_core.errors import UsageError
-
-    if output.exists():
-        if not output.is_dir():
-            raise UsageError(f"{output} existe et n'est pas un dossier")
-        if not os.access(output, os.W_OK | os.X_OK):
-            raise UsageError(f"le dossier {output} n'est pas accessible en écriture")
-        return
-    parent = output.absolute().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise UsageError(f"impossible de créer le dossier {output} ({parent} non modifiable)")
+    say(f"citeslab : attention : {message}")
 
 
 def _chosen_exporter(
@@ -124,7 +115,7 @@ def run_export_command(
     registry: Registry | None = None,
     network: Network | None = None,
 ) -> int:
-    """``citeslab export``: run one exporter on the period's bilan and write its files.
+    """``citeslab exporter``: run one exporter on the period's bilan and write its files.
 
     ``network``, when given, replaces ``load``: it makes the bilan of several sites (and
     gives each input's records, None for a bilan file); participant rows are then
@@ -136,7 +127,7 @@ def run_export_command(
     :class:`~citeslab_core.errors.UsageError`, data errors
     :class:`~citeslab_core.errors.InvalidData`.
     """
-    from citeslab_core.errors import PluginError
+    from citeslab_core.errors import PluginError, UsageError
     from citeslab_core.exporting import Registry
     from citeslab_core.exporting._contract import export_contained
     from citeslab_core.provenance import generation_time, stamp
@@ -149,10 +140,9 @@ def run_export_command(
 
         try:
             key = load_key(key_file, environ, warn=_warn)
-        except PseudonymKeyError as exc:
-            print(f"citeslab : erreur : {exc}", file=sys.stderr)
-            return EXIT_DATA
-    _check_output_folder(output)
+        except PseudonymKeyError as exc:  # an option or a variable to fix: a usage error
+            raise UsageError(str(exc)) from None
+    check_output_folder(output)
     if network is not None:
         made, records = network()
         bilan = stamp(made, None, generated=generation_time(environ))
@@ -171,7 +161,7 @@ def run_export_command(
         options = ExportOptions(format=chosen, public=public)
         files = export_contained(loaded, bilan, options, participants)
     except PluginError as exc:
-        print(f"citeslab : erreur : {exc}", file=sys.stderr)
+        say(f"citeslab : erreur : {exc}")
         return EXIT_DATA
     _write(files, output, force=force)
     return EXIT_OK

@@ -1,4 +1,4 @@
-"""``citeslab exporters`` and ``citeslab export NAME --help``: the installed exporters and
+"""``citeslab exportateurs`` and ``citeslab exporter NAME --help``: the installed exporters and
 one exporter's help, in French, from what each plug-in declares."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ __all__ = ["describe_exporters", "exporter_help"]
 
 
 def describe_exporters(registry: Registry | None = None) -> str:
-    """``citeslab exporters``: the installed exporters and every load error, in French."""
+    """``citeslab exportateurs``: the installed exporters and every load error, in French."""
     registry = registry if registry is not None else Registry.from_entry_points()
     loaded, failures = registry.load_all()
     lines: list[str] = []
@@ -31,7 +31,7 @@ def describe_exporters(registry: Registry | None = None) -> str:
             if info.needs_participants:
                 lines.append(
                     "  fichier par personne : pseudonymes, clé requise "
-                    "(CITESLAB_PSEUDO_KEY ou --key-file)"
+                    "(CITESLAB_PSEUDO_KEY ou --cle)"
                 )
     else:
         lines.append("Aucun exportateur installé.")
@@ -65,7 +65,7 @@ def _files_lines(info: ExporterInfo) -> list[str]:
 
 
 def exporter_help(name: str, registry: Registry | None = None) -> str:
-    """``citeslab export NAME --help``: what this exporter writes, in which formats, with
+    """``citeslab exporter NAME --help``: what this exporter writes, in which formats, with
     which options, from the plug-in itself (so a third party's exporter has its own help).
 
     An unknown name or an exporter that does not load gives the reason, in French."""
@@ -77,13 +77,16 @@ def exporter_help(name: str, registry: Registry | None = None) -> str:
     lines = [f"Exportateur « {info.name} » : {info.title}"]
     if info.description.strip():
         lines.append("")
-        lines += [textwrap.fill(line, 88) or "" for line in info.description.strip().splitlines()]
+        lines += [
+            textwrap.fill(line, 88, break_long_words=False, break_on_hyphens=False) or ""
+            for line in info.description.strip().splitlines()
+        ]
     formats = list(info.formats)
     lines += [
         "",
         "Formats : " + ", ".join(formats) + f" (par défaut : {formats[0]})",
         "",
-        "Fichiers écrits (PERIODE : l'année, ou les dates de --from et --to) :",
+        "Fichiers écrits (PERIODE : l'année, ou les dates de --du et --au) :",
         *(
             textwrap.fill(line, 88, initial_indent="  ", subsequent_indent="      ")
             for line in _files_lines(info)
@@ -94,7 +97,7 @@ def exporter_help(name: str, registry: Registry | None = None) -> str:
     ]
     if info.needs_participants:
         lines += [
-            "  --key-file FICHIER   la clé de pseudonymisation de la structure (obligatoire,",
+            "  --cle FICHIER        la clé de pseudonymisation de la structure (obligatoire,",
             "                       ou la variable CITESLAB_PSEUDO_KEY) ; pour la créer une",
             "                       fois pour toutes : citeslab cle FICHIER",
             "  --public             refusé : un fichier par personne n'est pas un document",
@@ -105,7 +108,7 @@ def exporter_help(name: str, registry: Registry | None = None) -> str:
     lines += [
         "  --force              remplacer les fichiers qui existent déjà",
         "",
-        f"Exemple : citeslab export {info.name} mon-classeur.xlsx --year 2023 -o envoi"
-        + (" --key-file cle.txt" if info.needs_participants else ""),
+        f"Exemple : citeslab exporter {info.name} mon-classeur.xlsx --annee 2023 -o envoi"
+        + (" --cle cle.txt" if info.needs_participants else ""),
     ]
     return "\n".join(lines)

@@ -8,36 +8,40 @@ import sys
 from collections.abc import Callable, Sequence
 
 from citeslab_core.cli import _commands, _export
-from citeslab_core.cli._common import EXIT_DATA, EXIT_OK, EXIT_USAGE
-from citeslab_core.cli._parser import build_parser
+from citeslab_core.cli._common import EXIT_DATA, EXIT_OK, EXIT_USAGE, say
+from citeslab_core.cli._parser import COMMAND_ALIASES, build_parser, unknown_arguments
 from citeslab_core.cli._streams import protect_streams
 
 __all__ = ["COMMANDS", "main"]
 
 
+#: Each command by its French name (its English name: ``COMMAND_ALIASES``).
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "validate": _commands.cmd_validate,
-    "report": _commands.cmd_report,
-    "followup": _commands.cmd_followup,
-    "export": _export.cmd_export,
-    "exporters": _export.cmd_exporters,
-    "template": _commands.cmd_template,
-    "example": _commands.cmd_example,
+    "valider": _commands.cmd_validate,
+    "bilan": _commands.cmd_report,
+    "suivi": _commands.cmd_followup,
+    "exporter": _export.cmd_export,
+    "exportateurs": _export.cmd_exporters,
     "cle": _commands.cmd_key,
+    "modele": _commands.cmd_template,
+    "exemple": _commands.cmd_example,
 }
 
-#: Other names of a command (argparse gives the name typed).
-_ALIASES = {"key": "cle"}
+#: The French name of a command typed in English (argparse gives the name typed).
+_FRENCH = {english: french for french, english in COMMAND_ALIASES.items()}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     protect_streams()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    args.command = _FRENCH.get(args.command, args.command)
+    if extras:
+        unknown_arguments(_subparser(parser, args.command), extras)
     # A short-lived program building many records that hold no cycles: the collector is
     # paused for the whole command (each full collection would walk a network's million
     # records again and again), and what was read is frozen out of its reach (_common.load).
@@ -51,15 +55,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             gc.enable()
 
 
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    """The parser of ``command``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[command]
+            return found
+    return parser
+
+
 def _run(args: argparse.Namespace) -> int:
     """The command of ``args``, its errors turned into French messages and exit codes."""
     from citeslab_core.errors import InvalidData, UsageError
 
     try:
-        return COMMANDS[_ALIASES.get(args.command, args.command)](args)
+        return COMMANDS[args.command](args)
     except InvalidData as exc:
-        print(exc.summary(), file=sys.stderr)
-        if args.command == "validate":
+        say(exc.summary())
+        if args.command == "valider":
             print(
                 "Les règles du référent de parcours (R3, R8, R10) seront contrôlées une fois "
                 "ces erreurs corrigées.",
@@ -67,7 +80,7 @@ def _run(args: argparse.Namespace) -> int:
             )
         return EXIT_DATA
     except UsageError as exc:
-        print(f"citeslab : erreur : {exc}", file=sys.stderr)
+        say(f"citeslab : erreur : {exc}")
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK

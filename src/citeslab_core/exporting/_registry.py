@@ -184,10 +184,12 @@ class Registry:
         """The exporter called ``name`` with its checked attributes (as :meth:`get`)."""
         entry = self._entries.get(name)
         if entry is None:
+            from citeslab_core.headers import did_you_mean
+
             installed = ", ".join(self.names()) or "aucun"
             raise UsageError(
-                f"exportateur « {name} » inconnu. Exportateurs installés : {installed} "
-                "(voir citeslab exporters)"
+                f"exportateur « {name} » inconnu{did_you_mean(name, self.names()) or '.'} "
+                f"Exportateurs installés : {installed} (voir citeslab exportateurs)."
             )
         result = entry.resolve()
         if isinstance(result, LoadFailure):

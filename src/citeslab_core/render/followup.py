@@ -1,5 +1,5 @@
 """The référent's follow-up list (:class:`~citeslab_core.followup.FollowUp`) as text and JSON
-(``citeslab followup``).
+(``citeslab suivi``).
 
 :func:`render_text` is the référent's own working list: it shows each person's id, name
 (prénom nom), phone and current stage, never for sharing. :func:`render_json` is the JSON of
@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 from citeslab_core.followup import Action, Contact, FollowUp
 from citeslab_core.french import format_count, format_day
+from citeslab_core.render.lines import wrap
 from citeslab_core.rules import rule_name
 
 __all__ = ["json_parts", "render_json", "render_text"]
@@ -51,18 +52,19 @@ def render_text(todo: FollowUp) -> str:
                 lines.append(f"    {finding.message}")
     if todo.later_events:
         lines += ["", _later_events(todo.later_events, day)]
-    return "\n".join(lines) + "\n"
+    return wrap("\n".join(lines)) + "\n"
 
 
 def _later_events(count: int, day: str) -> str:
-    """The line that says how many events after the list's date were left out."""
+    """The line that says how many events after the list's date were left out: events
+    after a date chosen in the past are not mistakes (only a date after today is, and
+    ``citeslab valider`` says so)."""
     plural = count > 1
     verb = "ne sont" if plural else "n'est"
     return (
         f"{format_count(count)} suivi{'s' if plural else ''} "
-        f"daté{'s' if plural else ''} après le {day} "
-        f"{verb} pas pris en compte "
-        "(une date dans le futur est une erreur : voir citeslab validate)."
+        f"daté{'s' if plural else ''} après la date choisie (le {day}) "
+        f"{verb} pas pris en compte dans cette liste."
     )
 
 
