@@ -132,3 +132,50 @@ def test_no_reference_to_files_outside_the_repository() -> None:
             if pattern.search(line):
                 found.append(f"{path.relative_to(root)}:{number}")
     assert found == []
+
+
+def _private_imports(tree: ast.AST) -> list[tuple[int, str]]:
+    """The modules imported by ``tree`` of which a part is private (``_name``): ``from
+    x._y import z``, ``import x._y``, ``from x import _y`` (a private module or name)."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module + "." + alias.name for alias in node.names]
+            found.extend((node.lineno, name) for name in names)
+        elif isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+    return [
+        (line, name)
+        for line, name in found
+        if any(part.startswith("_") and not part.startswith("__") for part in name.split("."))
+    ]
+
+
+def test_no_private_import_of_another_library() -> None:
+    """Only citeslab's own private modules are imported: another library's private parts
+    (``openpyxl.worksheet._reader``…) change without notice in its next release."""
+    own = ("citeslab_core", "citeslab_exporters", "citeslab")
+    offenders = [
+        f"{path.relative_to(SRC)}:{line}: {name}"
+        for path in sorted(SRC.rglob("*.py"))
+        for line, name in _private_imports(ast.parse(path.read_text(encoding="utf-8")))
+        if name.split(".")[0] not in own
+    ]
+    assert offenders == []
+
+
+def test_the_private_import_scan_sees_them() -> None:
+    tree = ast.parse(
+        "from openpyxl.worksheet._reader import WorkSheetParser\n"
+        "import python_calamine._python_calamine\n"
+        "from pandas import _libs\n"
+        "from citeslab_core.readers._xlsx import scan_sheet\n"
+        "from . import _cells\n"
+        "import os.path\n"
+    )
+    assert [name.split(".")[0] for _, name in _private_imports(tree)] == [
+        "openpyxl",
+        "python_calamine",
+        "pandas",
+        "citeslab_core",
+    ]

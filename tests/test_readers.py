@@ -781,3 +781,128 @@ def test_the_bundled_example_survives_the_workbook(tmp_path: Path) -> None:
     path = tmp_path / "exemple.xlsx"
     path.write_bytes(write_workbook(data))
     assert_same(read_input(path), data)
+
+
+# -- XLSX through python-calamine: what the archive's XML adds (issue 26) ------------------
+
+
+@pytest.mark.parametrize(
+    ("number_format", "value", "share"),
+    [
+        ("0%", 0.24, Decimal("24")),
+        ("0.00%", 0.125, Decimal("12.5")),
+        ('0.0" %"', 0.5, Decimal("50")),  # a custom format showing a percent sign
+        ("0.00", 24, Decimal("24")),  # not a percentage: the number of percent itself
+    ],
+)
+def test_a_percentage_formatted_cell_is_read_as_excel_shows_it(
+    tmp_path: Path, number_format: str, value: float, share: Decimal
+) -> None:
+    """Excel stores 0.24 for a cell shown 24 %: calamine does not say the format, the
+    sheet's style (its number format) read from the archive does."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "financements"
+    ws.append(["annee", "financeur", "montant", "part_declaree"])
+    ws.append([2023, "bpi", 1000, value])
+    ws["D2"].number_format = number_format
+    for name, rows in {"porteurs": PORTEURS, "suivis": SUIVIS}.items():
+        sheet = wb.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row))
+    wb.save(tmp_path / "x.xlsx")
+    (funding,) = read_input(tmp_path / "x.xlsx").fundings
+    assert funding.declared_share == share
+
+
+def test_an_error_cell_is_reported_not_taken_for_empty(tmp_path: Path) -> None:
+    """A formula's error (``#DIV/0!``) in a date cell: calamine gives an empty cell, the
+    reader gives the error's text, which is reported where it is."""
+    path = xlsx(
+        tmp_path / "x.xlsx",
+        {"porteurs": PORTEURS, "suivis": [*SUIVIS, ["P2", "#DIV/0!", "entretien"]]},
+    )
+    wb = openpyxl.load_workbook(path)
+    assert wb["suivis"]["B3"].data_type == "e"  # written as an error cell
+    (problem,) = problems_of(path)
+    assert problem.location == Location("x.xlsx", "suivis", 3, "date", "B")
+    assert "#DIV/0!" in problem.message
+
+
+@pytest.mark.parametrize("index", ["-1", "1"])
+def test_a_shared_string_index_out_of_the_table_is_a_damaged_file(
+    tmp_path: Path, index: str
+) -> None:
+    """A cell naming a shared string the table does not hold (``-1`` is no « last »
+    string, as a Python list would have it) makes the file unreadable, said in French,
+    never a value; the index of a string the table holds reads as that string."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def workbook(cell: str) -> Path:
+        path = xlsx(tmp_path / f"x{cell}.xlsx", {"porteurs": PORTEURS, "suivis": SUIVIS})
+        with zipfile.ZipFile(path) as archive:
+            parts = {info.filename: archive.read(info) for info in archive.infolist()}
+        row = f'<row r="4"><c r="A4" t="s"><v>{cell}</v></c></row></sheetData>'
+        parts["xl/worksheets/sheet1.xml"] = (
+            parts["xl/worksheets/sheet1.xml"].decode().replace("</sheetData>", row).encode()
+        )
+        parts["xl/sharedStrings.xml"] = f'<sst xmlns="{main}"><si><t>P9</t></si></sst>'.encode()
+        relation = (
+            '<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+        )
+        rels = parts["xl/_rels/workbook.xml.rels"].decode()
+        parts["xl/_rels/workbook.xml.rels"] = rels.replace(
+            "</Relationships>", relation + "</Relationships>"
+        ).encode()
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+        return path
+
+    assert [p.id for p in read_input(workbook("0")).persons] == ["P1", "P2", "P9"]
+    (problem,) = problems_of(workbook(index))
+    assert "n'est pas un classeur Excel (.xlsx) lisible" in problem.message
+    assert problem.location == Location(f"x{index}.xlsx")
+
+
+def test_booleans_dates_and_times_of_xlsx_cells(tmp_path: Path) -> None:
+    """Typed cells as Excel holds them: a boolean, a date, a date and time."""
+    path = xlsx(
+        tmp_path / "x.xlsx",
+        {
+            "porteurs": [["id", "rqth", "date_naissance"], ["P1", True, dt.date(1990, 5, 4)]],
+            "suivis": [
+                ["porteur", "date", "type"],
+                ["P1", dt.datetime(2023, 3, 1, 10, 30), "entretien"],
+            ],
+        },
+    )
+    data = read_input(path)
+    (person,) = data.persons
+    assert person.rqth is True
+    assert person.birth == PartialDate.day(dt.date(1990, 5, 4))
+    assert data.events[0].date == dt.date(2023, 3, 1)
+
+
+def test_a_date_cell_of_a_huge_negative_number_is_reported_where_it_is(tmp_path: Path) -> None:
+    """-10**15 in a date-formatted cell: calamine's date library cannot hold it (it
+    panics); the cell is given to calamine as 0 and read as its number, reported where it
+    is, the rows before and after it read alike."""
+    path = xlsx(
+        tmp_path / "x.xlsx",
+        {
+            "porteurs": PORTEURS,
+            "suivis": [
+                *SUIVIS,
+                ["P2", -(10**15), "entretien"],
+                ["P2", "2023-04-01", "bilan"],
+            ],
+        },
+    )
+    wb = openpyxl.load_workbook(path)
+    wb["suivis"]["B3"].number_format = "DD/MM/YYYY"
+    wb.save(path)
+    found = problems_of(path)
+    assert [(p.location.row, p.location.column) for p in found] == [(3, "date"), (4, "type")], found

@@ -1,23 +1,25 @@
 """The workbook a site keeps: read from ``.xlsx`` (and ``.ods``, ``.xls``), written as
 ``.xlsx``.
 
-Reading uses openpyxl in read-only mode with ``data_only=True``: a cell gives the value
-the spreadsheet last computed and saved, never its formula. Sheets are streamed row by
-row; the work of turning them into records is :mod:`citeslab_core.readers.tables`'s.
+Every format is read with python-calamine (a fast reader of the Excel and OpenDocument
+formats): a cell gives the value the spreadsheet last computed and saved, never its
+formula; the work of turning sheets into records is
+:mod:`citeslab_core.readers.tables`'s.
 
-Reading is bounded (:mod:`citeslab_core.limits`): before openpyxl opens it, the archive's
-parts are measured (uncompressed sizes, count of shared strings), and the rows are read
-as the sheet holds them, without the empty rows openpyxl would add up to a row number
-(``<row r="99999999999">`` would be a hundred billion of them): a row or a column beyond
-Excel's last is refused, so time and memory follow what the file really holds. A
-cell formatted as a percentage is read as such (Excel stores ``0.24`` and shows ``24 %``)
-in the sheets that hold percentages (``financements``, ``structure``).
+Reading is bounded (:mod:`citeslab_core.limits`): before calamine opens it, the archive's
+parts are measured (uncompressed sizes, count of shared strings), and each sheet's XML is
+scanned (:mod:`citeslab_core.readers._xlsx`; :func:`check_ods_content` for ``.ods``): a
+row or a column beyond Excel's last, or a grid of more than
+:data:`~citeslab_core.readers._xlsx.MAX_GRID_CELLS` cells, is refused, so that time and
+memory follow what the file really holds.
 
-``.ods`` files, and ``.xls`` (Excel 97-2003) files, are read with python-calamine (a fast
-reader of the OpenDocument and Excel formats). It does not say which cells are formatted
-as percentages, so there a declared share written as a percentage-formatted cell between
-0 % and 100 % exclusive is refused with a message asking for ``24`` or ``24 %`` instead
-of being guessed.
+In an ``.xlsx``, a cell formatted as a percentage is read as such (Excel stores ``0.24``
+and shows ``24 %``) in the sheets that hold percentages (``financements``, ``structure``):
+calamine does not say a cell's format, so these few sheets' styles are read from the
+archive's XML. An error cell (``#DIV/0!``) keeps its text, which calamine would give as an
+empty cell. ``.ods`` and ``.xls`` (Excel 97-2003) files do not have that scan: there a
+declared share written as a percentage-formatted cell between 0 % and 100 % exclusive is
+refused with a message asking for ``24`` or ``24 %`` instead of being guessed.
 
 :func:`write_workbook` writes a dataset back in exactly the input format, so that reading
 it gives the same dataset.
@@ -50,6 +52,16 @@ from citeslab_core.limits import (
 )
 from citeslab_core.model import TABLES, Dataset, Site
 from citeslab_core.readers._structure import structure_rows
+from citeslab_core.readers._xlsx import (
+    MAX_GRID_CELLS,
+    SheetScan,
+    percent_styles,
+    scan_sheet,
+    sheet_parts,
+)
+from citeslab_core.readers._xlsx import (
+    number as _number,
+)
 from citeslab_core.readers.tables import (
     TABLE_FIELDS,
     PercentCell,
@@ -65,10 +77,6 @@ __all__ = ["read_ods", "read_workbook", "read_xls", "write_workbook"]
 
 #: Sheets holding percentages: their cells' number formats are looked at.
 _PERCENT_SHEETS = frozenset({"structure", "financements"})
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
 
 
 #: A shared string's opening tag, with or without a namespace prefix.
@@ -148,98 +156,137 @@ def _guarded(
     """The rows, with any failure of the file itself turned into :class:`UnreadableFile`."""
     try:
         yield from rows
-    except UnreadableFile:
+    except (UnreadableFile, BeyondLimits):
         raise
     except Exception as exc:  # a damaged file fails in many ways (zip, XML, values)
         raise UnreadableFile(exc) from None
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+        raise UnreadableFile(exc) from None
 
 
-def _sheet_rows(ws: Any, *, formats: bool) -> Iterator[tuple[int, Sequence[object]]]:
-    """The rows a sheet holds, numbered as the sheet numbers them, without the empty rows
-    in between; with ``formats``, percentage-formatted numbers marked as such.
-
-    openpyxl's own ``iter_rows`` pads the missing rows up to each row number (and trusts
-    the declared dimensions): its parser is used here directly, with the bounds of
-    :mod:`citeslab_core.limits` checked on each row. (``_get_source``, ``_shared_strings``,
-    ``_date_formats`` are openpyxl's, the same its read-only sheets use.)
-    """
-    from openpyxl.cell.read_only import ReadOnlyCell
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    wb = ws.parent
-    with ws._get_source() as source:
-        parser = WorkSheetParser(
-            source,
-            ws._shared_strings,
-            data_only=True,
-            epoch=wb.epoch,
-            date_formats=wb._date_formats,
-            timedelta_formats=wb._timedelta_formats,
-        )
-        for number, cells in parser.parse():
-            if not 1 <= number <= MAX_ROWS:
-                raise BeyondLimits(
-                    f"ligne {_number(number)} : une feuille Excel va de la ligne 1 à la "
-                    f"ligne {_number(MAX_ROWS)}",
-                    ws.title,
-                )
-            if not cells:
-                yield number, ()
-                continue
-            width = max(cell["column"] for cell in cells)
-            if width > MAX_COLUMNS or min(cell["column"] for cell in cells) < 1:
-                raise BeyondLimits(
-                    f"ligne {_number(number)} : une cellule au-delà de la colonne XFD, la "
-                    "dernière d'Excel",
-                    ws.title,
-                )
-            values: list[object] = [None] * width
-            for cell in cells:
-                value = cell["value"]
-                if (
-                    formats
-                    and isinstance(value, (int, float))
-                    and not isinstance(value, bool)
-                    and "%" in (ReadOnlyCell(ws, **cell).number_format or "")
-                ):
-                    value = PercentCell(value)
-                values[cell["column"] - 1] = value
-            yield number, values
+def _is_panic(exc: BaseException) -> bool:
+    """Whether ``exc`` is a panic of calamine's Rust code (pyo3's ``PanicException``, a
+    ``BaseException``: a date cell of the year -10**12 makes its date library panic)."""
+    return type(exc).__name__ == "PanicException"
 
 
 def read_workbook(path: Path) -> Dataset:
-    """The dataset of an ``.xlsx`` / ``.xlsm`` workbook (values, never formulas)."""
-    from openpyxl import load_workbook
+    """The dataset of an ``.xlsx`` / ``.xlsm`` workbook (values, never formulas), read with
+    python-calamine once :mod:`~citeslab_core.readers._xlsx` has scanned its XML."""
+    import python_calamine
 
     file = path.name
+    kind = "Excel (.xlsx)"
     try:
         check_archive(path)
+        archive = zipfile.ZipFile(path)
     except BeyondLimits as exc:
         raise exc.problem(file) from None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _not_a_workbook(file, kind) from None
+    with archive:
+        try:
+            scans = _scan_sheets(archive)
+            defused = _defused(archive, scans)
+        except BeyondLimits as exc:
+            raise exc.problem(file) from None
+        except UnreadableFile:
+            raise _not_a_workbook(file, kind) from None
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # zip, XML or content-type errors: not a workbook
-        raise _not_a_workbook(file, "Excel (.xlsx)") from None
+        if defused is None:
+            wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:
+            wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(defused))
+    except Exception:  # calamine's errors: not a file of that format, damaged
+        raise _not_a_workbook(file, kind) from None
     notes: list[Problem] = []
     try:
-        return build_dataset(_workbook_sheets(wb, file, notes), file=file, notes=notes)
+        return build_dataset(_workbook_sheets(wb, file, scans, notes), file=file, notes=notes)
     except BeyondLimits as exc:
         raise exc.problem(file) from None
     except UnreadableFile:
-        raise _not_a_workbook(file, "Excel (.xlsx)") from None
+        raise _not_a_workbook(file, kind) from None
     finally:
         wb.close()
 
 
-def _workbook_sheets(wb: Any, file: str, notes: list[Problem]) -> Iterator[RawSheet]:
-    names: list[str] = list(wb.sheetnames)
+def _scan_sheets(archive: zipfile.ZipFile) -> dict[str, SheetScan]:
+    """Each sheet's scan (:func:`~citeslab_core.readers._xlsx.scan_sheet`): bounds checked,
+    error cells, and percentage-formatted cells in the sheets that hold percentages."""
+    parts = sheet_parts(archive)
+    styles: frozenset[int] | None = None
+    scans: dict[str, SheetScan] = {}
+    for name, part in parts.items():
+        wanted = None
+        if known_sheet(name) in _PERCENT_SHEETS:
+            if styles is None:
+                styles = percent_styles(archive)
+            wanted = styles
+        scans[name] = scan_sheet(archive, part, name, wanted)
+    return scans
+
+
+#: A number cell's value, the cell's tag before it (``<c r="B3" s="1">``, a formula
+#: between them or not).
+_NUMBER_VALUE = re.compile(
+    rb"(<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*>)((?:(?!</?(?:[A-Za-z_][\w.-]*:)?c\b).)*?"
+    rb"<(?:[A-Za-z_][\w.-]*:)?v>)\s*(-[\d.eE+-]+)\s*<",
+    re.S,
+)
+_TYPED = re.compile(rb'\st="(?!n")')
+
+
+def _defused(archive: zipfile.ZipFile, scans: dict[str, SheetScan]) -> bytes | None:
+    """The archive with the numbers before the year 1 (``-1e15``) written ``0``, when a
+    sheet holds one (else ``None``): in a date cell, calamine's date library panics on
+    them. :func:`_calamine_rows` gives the cell its number back (see :class:`SheetScan`),
+    which is then reported as no date, or no amount, where it is."""
+    parts = sheet_parts(archive)
+    huge = {
+        parts[name]
+        for name, scan in scans.items()
+        if name in parts and any(v < _EARLIEST_SERIAL for v in scan.negative.values())
+    }
+    if not huge:
+        return None
+
+    def zero(match: re.Match[bytes]) -> bytes:
+        tag, between, text = match.groups()
+        try:
+            small = float(text) < _EARLIEST_SERIAL
+        except ValueError:
+            small = False
+        if not small or _TYPED.search(tag):
+            return match[0]
+        return tag + between + b"0<"
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename in huge:
+                data = _NUMBER_VALUE.sub(zero, data)
+            copy.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def _workbook_sheets(
+    wb: Any, file: str, scans: dict[str, SheetScan], notes: list[Problem]
+) -> Iterator[RawSheet]:
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    sheets = {meta.name: meta for meta in wb.sheets_metadata}
+    names: list[str] = list(wb.sheet_names)
     # structure first: its year is the context of dates written without one.
     names.sort(key=lambda n: known_sheet(n) != "structure")
     for name in names:
-        ws = wb[name]
-        state = getattr(ws, "sheet_state", "visible")
-        if state != "visible" and not is_ignored(name):
-            how = "très masquée (veryHidden)" if state == "veryHidden" else "masquée"
+        meta = sheets.get(name)
+        state = meta.visible if meta is not None else SheetVisibleEnum.Visible
+        if state != SheetVisibleEnum.Visible and not is_ignored(name):
+            very = state == SheetVisibleEnum.VeryHidden
+            how = "très masquée (veryHidden)" if very else "masquée"
             notes.append(
                 Problem(
                     Location(file, name),
@@ -247,11 +294,10 @@ def _workbook_sheets(wb: Any, file: str, notes: list[Problem]) -> Iterator[RawSh
                     "autres ; vérifiez que son contenu est voulu",
                 )
             )
-        if not hasattr(ws, "iter_rows"):  # a chart sheet
+        if meta is not None and meta.typ != SheetTypeEnum.WorkSheet:  # a chart sheet
             yield RawSheet(name, file, ())
             continue
-        table = known_sheet(name)
-        rows = _sheet_rows(ws, formats=table in _PERCENT_SHEETS)
+        rows = _calamine_rows(wb, name, scans.get(name, SheetScan()))
         yield RawSheet(name, file, _guarded(rows))
 
 
@@ -264,7 +310,7 @@ _ODS_COLUMNS = re.compile(rb'number-columns-repeated="(\d{1,12})"')
 _ODS_NAME = re.compile(rb'name="([^"]*)"')
 #: The most cells (rows times columns, empty ones between included) an ``.ods`` sheet
 #: may span: calamine holds a sheet as one grid of that many cells.
-MAX_ODS_CELLS = 20_000_000
+MAX_ODS_CELLS = MAX_GRID_CELLS
 
 
 def check_ods_content(path: Path) -> None:
@@ -387,12 +433,67 @@ def _read_calamine(path: Path, kind: str) -> Dataset:
         wb.close()
 
 
-def _calamine_rows(wb: Any, name: str) -> Iterator[tuple[int, Sequence[object]]]:
+#: The day Excel counts its dates from (its day 0 in the 1900 system).
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+#: The earliest day a date can be in Python (1 January of the year 1) as Excel counts.
+_EARLIEST_SERIAL = -693_593
+
+
+@attrs.frozen
+class _Negative:
+    """A negative number of an ``.xlsx`` cell (see :class:`SheetScan`)."""
+
+    serial: float
+
+
+def _marks(scan: SheetScan | None) -> dict[int, list[tuple[int, object]]]:
+    """The cells the scan of an ``.xlsx`` sheet found, by 0-based row: its percentage-
+    formatted cells, its error cells and its negative numbers."""
+    marks: dict[int, list[tuple[int, object]]] = {}
+    if scan is not None:
+        for row, column in scan.percent:
+            marks.setdefault(row, []).append((column, PercentCell))
+        for (row, column), text in scan.errors.items():
+            marks.setdefault(row, []).append((column, text))
+        for (row, column), serial in scan.negative.items():
+            marks.setdefault(row, []).append((column, _Negative(serial)))
+    return marks
+
+
+def _calamine_rows(
+    wb: Any, name: str, scan: SheetScan | None = None
+) -> Iterator[tuple[int, Sequence[object]]]:
+    """A sheet's rows as calamine reads them, numbered as the sheet numbers them; with a
+    ``scan`` (an ``.xlsx``), its percentage-formatted numbers marked as such and its error
+    cells given their text (calamine gives an empty cell)."""
     sheet = wb.get_sheet_by_name(name)
     first_row, first_col = sheet.start or (0, 0)
     pad = [None] * first_col
+    marks = _marks(scan)
     for offset, values in enumerate(sheet.iter_rows()):
-        yield first_row + offset + 1, [*pad, *values] if pad else values
+        row = first_row + offset
+        if pad:
+            values = [*pad, *values]
+        yield row + 1, _marked(values, marks.get(row, ())) if marks else values
+
+
+def _marked(values: list[object], marks: Iterable[tuple[int, object]]) -> list[object]:
+    """A row's values with the scan's marks applied (see :func:`_marks`)."""
+    for column, mark in marks:
+        if column >= len(values):
+            values = [*values, *([None] * (column + 1 - len(values)))]
+        value = values[column]
+        if mark is PercentCell:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                values[column] = PercentCell(value)
+        elif isinstance(mark, _Negative):
+            if mark.serial < _EARLIEST_SERIAL:  # written 0 (see _defused)
+                values[column] = mark.serial
+            elif isinstance(value, (dt.date, dt.time)):  # a date cell: Excel's date
+                values[column] = _EXCEL_EPOCH + dt.timedelta(days=mark.serial)
+        else:
+            values[column] = mark
+    return values
 
 
 # -- writing ----------------------------------------------------------------------------
