@@ -8,6 +8,11 @@
 - Separator: ``;``, ``,`` or a tab, whichever the header line holds most of.
 - Row numbers are record numbers, the header being row 1 (the row a spreadsheet shows
   when it opens the file), and columns get their spreadsheet letters.
+- The reading changes no setting of the process: :mod:`csv`'s ``field_size_limit`` stays
+  what the program set (131 072 characters by default, four times the longest text a
+  cell may hold, :data:`~citeslab_core.limits.MAX_TEXT_CHARS`): a longer quoted cell is
+  refused where it is (an unquoted one is split by hand, without the limit, and refused
+  by the cell's own bound).
 """
 
 from __future__ import annotations
@@ -23,13 +28,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from citeslab_core.errors import InvalidData, Location, Problem
+from citeslab_core.limits import MAX_TEXT_CHARS
 from citeslab_core.model import Dataset
 from citeslab_core.readers._columns import CHUNK_ROWS, RaggedBlock, RowBlock
 from citeslab_core.readers.tables import RawSheet, build_dataset, is_ignored, known_sheet
 
 __all__ = ["CsvRows", "read_csv_folder", "sniff_delimiter", "text_pieces"]
-
-csv.field_size_limit(2**31 - 1)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -57,7 +61,10 @@ class CsvRows:
     may hold line breaks), is read by ``csv.reader``.
     """
 
-    def __init__(self, text: str | Iterator[str], delimiter: str) -> None:
+    def __init__(
+        self, text: str | Iterator[str], delimiter: str, *, file: str | None = None
+    ) -> None:
+        self._file = file  # the file's name, for a record csv.reader refuses
         self._pieces: Iterator[str] = iter((text,)) if isinstance(text, str) else text
         self._text = next(self._pieces, "")  # the piece being read
         self._sep = delimiter
@@ -86,8 +93,33 @@ class CsvRows:
             lines = chain.from_iterable(
                 io.StringIO(piece, newline="") for piece in chain((rest,), self._pieces)
             )
-            self._reader = enumerate(csv.reader(lines, delimiter=self._sep), start=self._number)
+            records = csv.reader(lines, delimiter=self._sep)
+            self._reader = self._checked(enumerate(records, start=self._number))
         return self._reader
+
+    def _checked(
+        self, records: Iterator[tuple[int, list[str]]]
+    ) -> Iterator[tuple[int, Sequence[object]]]:
+        """The records of ``csv.reader``; the one it refuses (a quoted cell longer than
+        :func:`csv.field_size_limit`) is an error located at its row."""
+        number = self._number
+        try:
+            for number, cells in records:
+                yield number, cells
+                number += 1
+        except csv.Error:
+            from citeslab_core.readers._xlsx import number as french
+
+            sheet = self._file.rsplit(".", 1)[0] if self._file else None
+            raise InvalidData(
+                [
+                    Problem(
+                        Location(self._file, sheet, number),
+                        f"une cellule de plus de {french(csv.field_size_limit())} caractères "
+                        f"(au plus {french(MAX_TEXT_CHARS)} dans une cellule)",
+                    )
+                ]
+            ) from None
 
     def __next__(self) -> tuple[int, Sequence[object]]:
         if self._reader is not None:
@@ -217,7 +249,7 @@ def read_csv_folder(path: Path) -> Dataset:
                 continue
             pieces = text_pieces(stream, encoding)
             first = next(pieces, "")
-            rows = CsvRows(chain((first,), pieces), sniff_delimiter(first))
+            rows = CsvRows(chain((first,), pieces), sniff_delimiter(first), file=file.name)
             sheets.append(RawSheet(stem, file.name, rows))
         return _read_sheets(sheets, problems, unread, folder)
 
