@@ -36,7 +36,7 @@ def quarter_period(text: str) -> tuple[dt.date, dt.date]:
     import re
 
     from citeslab_core.errors import UsageError
-    from citeslab_core.periods import Period
+    from citeslab_core.model.periods import Period
 
     cleaned = text.strip().upper().replace(" ", "")
     found = re.fullmatch(r"(\d{4})-?[TQ]([1-4])", cleaned) or re.fullmatch(
@@ -60,7 +60,7 @@ def load(args: argparse.Namespace) -> Dataset:
     if args.example:
         if args.input is not None:
             raise UsageError("donnez ENTREE ou --exemple, pas les deux")
-        from citeslab_core.example import load_example
+        from citeslab_core.readers.example import load_example
 
         data = load_example()
     elif args.input is None:
@@ -127,7 +127,7 @@ def check_output_folder(output: Path) -> None:
 def check_output_file(output: Path, *, force: bool) -> None:
     """Refuse now an output file that must not be replaced, or whose folder cannot be
     made (:func:`emit` makes it)."""
-    from citeslab_core.files import check_writable
+    from citeslab_core.readers.files import check_writable
 
     if output.parent.is_dir():
         check_writable(output, force=force)
@@ -137,13 +137,13 @@ def check_output_file(output: Path, *, force: bool) -> None:
 
 def emit(text: str, output: Path | None, *, force: bool) -> None:
     """``text`` to the standard output, or atomically to ``output``."""
-    from citeslab_core.files import clean_text
+    from citeslab_core.readers.files import clean_text
 
     text = clean_text(text)
     if output is None:
         _stdout().write(text if text.endswith("\n") else text + "\n")
         return
-    from citeslab_core.files import write_atomic
+    from citeslab_core.readers.files import write_atomic
 
     output.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(output, text.encode("utf-8"), force=force)
@@ -153,7 +153,7 @@ def emit(text: str, output: Path | None, *, force: bool) -> None:
 def emit_parts(parts: Iterable[str]) -> None:
     """A text made of ``parts`` (the last one ending with a line break) to the standard
     output, a part at a time: a long text is never held whole."""
-    from citeslab_core.files import clean_text
+    from citeslab_core.readers.files import clean_text
 
     out = _stdout()
     for part in parts:
@@ -195,7 +195,7 @@ def is_network(args: argparse.Namespace) -> bool:
 
         raise UsageError("donnez ENTREE ou --exemple, pas les deux")
     if len(inputs) == 1:
-        from citeslab_core.bilanfile import is_bilan_file
+        from citeslab_core.bilan.file import is_bilan_file
 
         return is_bilan_file(inputs[0])
     return len(inputs) > 1

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
     from citeslab_core.bilan import Bilan
-    from citeslab_core.privacy import ParticipantRow
+    from citeslab_core.exporting.privacy import ParticipantRow
 
 __all__ = ["IsolatedExporter", "Registry"]
 
@@ -184,7 +184,7 @@ class Registry:
         """The exporter called ``name`` with its checked attributes (as :meth:`get`)."""
         entry = self._entries.get(name)
         if entry is None:
-            from citeslab_core.headers import did_you_mean
+            from citeslab_core.readers.headers import did_you_mean
 
             installed = ", ".join(self.names()) or "aucun"
             raise UsageError(

@@ -1,7 +1,7 @@
 """What an ``.xlsx`` archive says that python-calamine does not, read with the standard
 library (:mod:`zipfile`, :mod:`xml.etree.ElementTree`, :mod:`re`) before calamine opens it.
 
-- **Bounds** (:mod:`citeslab_core.limits`): calamine holds a sheet as one grid spanning its
+- **Bounds** (:mod:`citeslab_core.model.limits`): calamine holds a sheet as one grid spanning its
   first to its last cell holding a value; two cells, ``A1`` and ``XFD1048576``, would make
   a grid of seventeen billion cells. Every sheet's XML is scanned first: a row beyond
   Excel's last, a column beyond ``XFD``, or a grid of more than :data:`MAX_GRID_CELLS`
@@ -31,7 +31,7 @@ from collections.abc import Iterator
 import attrs
 
 from citeslab_core.errors import BeyondLimits, UnreadableFile
-from citeslab_core.limits import MAX_COLUMNS, MAX_ROWS
+from citeslab_core.model.limits import MAX_COLUMNS, MAX_ROWS
 
 __all__ = ["MAX_GRID_CELLS", "SheetScan", "number", "percent_styles", "scan_sheet", "sheet_parts"]
 

@@ -10,7 +10,7 @@
   when it opens the file), and columns get their spreadsheet letters.
 - The reading changes no setting of the process: :mod:`csv`'s ``field_size_limit`` stays
   what the program set (131 072 characters by default, four times the longest text a
-  cell may hold, :data:`~citeslab_core.limits.MAX_TEXT_CHARS`): a longer quoted cell is
+  cell may hold, :data:`~citeslab_core.model.limits.MAX_TEXT_CHARS`): a longer quoted cell is
   refused where it is (an unquoted one is split by hand, without the limit, and refused
   by the cell's own bound).
 """
@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from citeslab_core.errors import InvalidData, Location, Problem
-from citeslab_core.limits import MAX_TEXT_CHARS
 from citeslab_core.model import Dataset
+from citeslab_core.model.limits import MAX_TEXT_CHARS
 from citeslab_core.readers._columns import CHUNK_ROWS, RaggedBlock, RowBlock
 from citeslab_core.readers.tables import RawSheet, build_dataset, is_ignored, known_sheet
 

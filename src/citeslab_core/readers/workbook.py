@@ -6,7 +6,7 @@ formats): a cell gives the value the spreadsheet last computed and saved, never 
 formula; the work of turning sheets into records is
 :mod:`citeslab_core.readers.tables`'s.
 
-Reading is bounded (:mod:`citeslab_core.limits`): before calamine opens it, the archive's
+Reading is bounded (:mod:`citeslab_core.model.limits`): before calamine opens it, the archive's
 parts are measured (uncompressed sizes, count of shared strings), and each sheet's XML is
 scanned (:mod:`citeslab_core.readers._xlsx`; :func:`check_ods_content` for ``.ods``): a
 row or a column beyond Excel's last, or a grid of more than
@@ -38,19 +38,16 @@ from typing import Any
 
 import attrs
 
-from citeslab_core.dates import PartialDate, Precision
-from citeslab_core.errors import BeyondLimits as BeyondLimits  # re-exported: its old home
-from citeslab_core.errors import InvalidData, Location, Problem
-from citeslab_core.errors import UnreadableFile as UnreadableFile  # re-exported: its old home
-from citeslab_core.files import clean_text
-from citeslab_core.limits import (
+from citeslab_core.errors import BeyondLimits, InvalidData, Location, Problem, UnreadableFile
+from citeslab_core.model import TABLES, Dataset, Site
+from citeslab_core.model.dates import PartialDate, Precision
+from citeslab_core.model.limits import (
     MAX_COLUMNS,
     MAX_PART_BYTES,
     MAX_ROWS,
     MAX_SHARED_STRINGS,
     MAX_TOTAL_BYTES,
 )
-from citeslab_core.model import TABLES, Dataset, Site
 from citeslab_core.readers._structure import structure_rows
 from citeslab_core.readers._xlsx import (
     MAX_GRID_CELLS,
@@ -62,6 +59,7 @@ from citeslab_core.readers._xlsx import (
 from citeslab_core.readers._xlsx import (
     number as _number,
 )
+from citeslab_core.readers.files import clean_text
 from citeslab_core.readers.tables import (
     TABLE_FIELDS,
     PercentCell,
@@ -85,7 +83,7 @@ _SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 
 def check_archive(path: Path) -> None:
     """Refuse, before parsing, a workbook archive larger than a site's once uncompressed,
-    or declaring more shared strings than :data:`~citeslab_core.limits.MAX_SHARED_STRINGS`.
+    or declaring more shared strings than :data:`~citeslab_core.model.limits.MAX_SHARED_STRINGS`.
 
     Not an archive at all is left to the reader (it says the file is damaged). The sizes
     are the archive's declared ones, which :mod:`zipfile` holds each part to when reading.
@@ -536,7 +534,7 @@ def write_workbook(data: Dataset) -> bytes:
     column; vocabulary values as codes; days as date cells, partial dates as ISO text;
     amounts and counts as numbers; ``rqth`` as ``oui``/``non``; identity and comments
     included (this is the site's own file). Every text goes through
-    :func:`~citeslab_core.files.neutralise` (see
+    :func:`~citeslab_core.readers.files.neutralise` (see
     :func:`~citeslab_core.readers.tables.protect_text`).
     """
     from openpyxl import Workbook
