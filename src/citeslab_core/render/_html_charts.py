@@ -190,7 +190,19 @@ class Charts:
     def _finish(self, chart: Any, table: Table, *, horizontal: bool) -> Markup:
         chart.uuid = f"citeslab-{table.key}"
         chart.add_xml_filter(_SvgCleaner(table.title, horizontal))
-        svg: str = chart.render(is_unicode=True)
+        # pygal draws with lxml when it is installed (python-pptx and pyarrow users have it),
+        # which writes other namespaces and keeps its credits: the page must not depend on
+        # what else is installed, so the chart is drawn with the standard library's
+        # ElementTree, and pygal's choice is put back as it was.
+        from pygal.etree import etree
+
+        with_lxml = etree.lxml
+        etree.to_etree()
+        try:
+            svg: str = chart.render(is_unicode=True)
+        finally:
+            if with_lxml:
+                etree.to_lxml()
         return self.markup(svg)
 
 
