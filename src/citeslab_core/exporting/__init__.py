@@ -14,8 +14,7 @@ and, re-exported so that a plug-in needs no other import, what an exporter reads
 formatting of the reports. The bundled exporters (``citeslab_exporters``) import only
 from here, as a third party's do. The names are loaded on first use; the code lives in
 private modules (``_contract``, ``_registry``, ``_isolation``, ``_tables``, ``_writers``,
-``_table_exporter``). ``citeslab_core.plugins`` and ``citeslab_core.tabular``, the old
-homes of the kit, still answer for one release, with a ``DeprecationWarning``.
+``_table_exporter``).
 
 The contract
 ============
