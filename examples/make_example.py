@@ -2,7 +2,7 @@
 
 Run it from the repository (the package installed, editable or not)::
 
-    python examples/make_example.py           # writes src/citeslab_core/data/example.json
+    python examples/make_example.py           # writes src/citeslab_core/readers/data/example.json
     python examples/make_example.py --check   # fails if the shipped file differs
 
 The records are invented. Their 2023 figures are those of the real 2023 bilan of the
@@ -35,8 +35,6 @@ from typing import Any
 
 from stdnum import luhn
 
-from citeslab_core.converter import dumps
-from citeslab_core.dates import PartialDate, age_on
 from citeslab_core.model import (
     Animation,
     BudgetLine,
@@ -50,6 +48,8 @@ from citeslab_core.model import (
     Site,
     Text,
 )
+from citeslab_core.model.dates import PartialDate, age_on
+from citeslab_core.readers.converter import dumps
 from citeslab_core.vocabularies import (
     AgeBracket,
     AnimationStatus,
@@ -74,7 +74,14 @@ from citeslab_core.vocabularies import (
 )
 
 SEED = 20230330
-OUTPUT = Path(__file__).resolve().parents[1] / "src" / "citeslab_core" / "data" / "example.json"
+OUTPUT = (
+    Path(__file__).resolve().parents[1]
+    / "src"
+    / "citeslab_core"
+    / "readers"
+    / "data"
+    / "example.json"
+)
 
 D = dt.date
 LAST_DAY = D(2024, 12, 31)

@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 
-from citeslab_core.followup import Action, ActionGroup, Caseload, Contact, FollowUp
-from citeslab_core.model import Dataset, Event, PathwayPolicy, Person
-from citeslab_core.pathways import (
+from citeslab_core.derive.followup import Action, ActionGroup, Caseload, Contact, FollowUp
+from citeslab_core.derive.pathways import (
     Oddity,
     OddityKind,
     Pathway,
     PersonHistory,
     PersonState,
 )
-from citeslab_core.rules import Finding, Severity, french_date, french_days, rule_number
+from citeslab_core.derive.rules import Finding, Severity, french_date, french_days, rule_number
+from citeslab_core.model import Dataset, Event, PathwayPolicy, Person
 from citeslab_core.vocabularies import EventType, ExitResult, Stage, normalize
 
 _CITESLAB_KEY = normalize("CitésLab")

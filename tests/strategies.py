@@ -15,8 +15,6 @@ from typing import TypeVar
 
 from hypothesis import strategies as st
 
-from citeslab_core.accounts import ACCOUNT_CLASSES, SUBSIDY_CLASS
-from citeslab_core.dates import PartialDate
 from citeslab_core.model import (
     Animation,
     BudgetLine,
@@ -30,6 +28,8 @@ from citeslab_core.model import (
     Site,
     Text,
 )
+from citeslab_core.model.accounts import ACCOUNT_CLASSES, SUBSIDY_CLASS
+from citeslab_core.model.dates import PartialDate
 from citeslab_core.vocabularies import (
     AnimationStatus,
     AnimationType,

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from citeslab_core.amounts import parse_amount, parse_percent
 from citeslab_core.errors import CellError
 from citeslab_core.french import format_amount
+from citeslab_core.model.amounts import parse_amount, parse_percent
 
 
 @pytest.mark.parametrize(

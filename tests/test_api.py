@@ -50,7 +50,7 @@ def test_the_page_documents_the_package_and_the_plugin_kit() -> None:
     assert set(documented()) == {
         "citeslab_core",
         "citeslab_core.exporting",
-        "citeslab_core.privacy",
+        "citeslab_core.exporting.privacy",
     }
 
 
@@ -153,10 +153,10 @@ def test_a_name_loads_only_its_module_chain() -> None:
 
 def test_followup_module_import_does_not_shadow_the_function() -> None:
     """The follow-up function is exported as compute_followup: importing the module
-    ``citeslab_core.followup`` (which sets the package's ``followup`` attribute) leaves it
+    ``citeslab_core.derive.followup`` (which sets the package's ``followup`` attribute) leaves it
     alone."""
     out = run(
-        "import citeslab_core.followup\n"
+        "import citeslab_core.derive.followup\n"
         "from citeslab_core import compute_followup\n"
         "print(callable(compute_followup), type(compute_followup).__name__)\n"
     )

@@ -21,9 +21,8 @@ from citeslab_core.bilan import (
     accompanied_persons,
     compute_bilan,
 )
-from citeslab_core.dates import PartialDate
+from citeslab_core.bilan.shares import shares_add_up, whole_percentages
 from citeslab_core.errors import UsageError
-from citeslab_core.example import load_example
 from citeslab_core.model import (
     Animation,
     Dataset,
@@ -32,9 +31,10 @@ from citeslab_core.model import (
     Partnership,
     Person,
 )
+from citeslab_core.model.dates import PartialDate
+from citeslab_core.readers.example import load_example
 from citeslab_core.render.json import render as render_json
 from citeslab_core.render.text import render as render_text
-from citeslab_core.shares import shares_add_up, whole_percentages
 from citeslab_core.vocabularies import (
     AnimationStatus,
     AnimationType,

@@ -26,9 +26,9 @@ from citeslab_core.bilan import (
     accompanied_persons,
     compute_bilan,
 )
-from citeslab_core.dates import PartialDate, age_on
+from citeslab_core.bilan.shares import whole_percentages
 from citeslab_core.model import Dataset, Event, Neighbourhood, Person
-from citeslab_core.shares import whole_percentages
+from citeslab_core.model.dates import PartialDate, age_on
 from citeslab_core.vocabularies import (
     AgeBracket,
     Channel,

@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from citeslab_core.bilan import Bilan, compute_bilan
-from citeslab_core.bilanfile import from_data, is_bilan_file, read_bilan, read_inputs
-from citeslab_core.converter import dumps
+from citeslab_core.bilan.file import from_data, is_bilan_file, read_bilan, read_inputs
+from citeslab_core.bilan.provenance import stamp
 from citeslab_core.errors import InvalidData
-from citeslab_core.example import load_example
 from citeslab_core.model import Dataset
 from citeslab_core.network import network_bilan
-from citeslab_core.provenance import stamp
+from citeslab_core.readers.converter import dumps
+from citeslab_core.readers.example import load_example
 from citeslab_core.render import html, text
 from citeslab_core.render.json import render as render_json
 from strategies import datasets, networks

@@ -9,14 +9,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from citeslab_core.accounts import ACCOUNT_CLASSES, account_class, account_problem
 from citeslab_core.cli import main
-from citeslab_core.converter import dumps, loads
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import BudgetLine, Dataset
+from citeslab_core.model.accounts import ACCOUNT_CLASSES, account_class, account_problem
 from citeslab_core.readers import read_input
+from citeslab_core.readers.converter import dumps, loads
+from citeslab_core.readers.template import build_template
 from citeslab_core.readers.workbook import write_workbook
-from citeslab_core.template import build_template
 from citeslab_core.vocabularies import BudgetNature, Funder
 from test_readers import PORTEURS, SUIVIS, Rows, ods, problems_of, where, write_csv, xlsx
 

@@ -21,8 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citeslab_core import followup
-from citeslab_core.dates import PartialDate, Precision
+from citeslab_core.derive import followup
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import (
     EVENT_NEEDS,
@@ -33,6 +32,7 @@ from citeslab_core.model import (
     Person,
     column_of,
 )
+from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.readers import _columns, csvdir
 from citeslab_core.readers._columns import RowBlock
 from citeslab_core.readers.csvdir import CsvRows

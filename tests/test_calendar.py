@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 
 from browser import A4_WIDTH_PX, Browser
 from citeslab_core.bilan import compute_bilan
-from citeslab_core.calendar import Calendar, build_calendar
 from citeslab_core.cli import main
-from citeslab_core.dates import PartialDate
-from citeslab_core.example import load_example
+from citeslab_core.derive.calendar import Calendar, build_calendar
 from citeslab_core.exporting import ExportOptions, Registry
 from citeslab_core.model import Animation, Dataset, Event, Permanence, Person
+from citeslab_core.model.dates import PartialDate
+from citeslab_core.readers.example import load_example
 from citeslab_core.render.json import render as render_json
 from citeslab_core.vocabularies import AnimationStatus, AnimationType, EventType, Weekday
 from citeslab_exporters.calendrier import events_table, exporter, to_html, to_ics

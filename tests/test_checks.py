@@ -1,4 +1,4 @@
-"""The checks' codes and severities: one definition (citeslab_core.checks), held to the
+"""The checks' codes and severities: one definition (citeslab_core.bilan.checks), held to the
 pages that list them (the codes are a contract of the bilan's JSON)."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from citeslab_core import bilan, rules
-from citeslab_core.bilanfile import read_bilan
-from citeslab_core.checks import Check, CheckCode, Severity
+from citeslab_core import bilan
+from citeslab_core.bilan.checks import Check, CheckCode, Severity
+from citeslab_core.bilan.file import read_bilan
+from citeslab_core.derive import rules
 from citeslab_core.errors import InvalidData
-from citeslab_core.funding import FundingCheck
 from citeslab_core.render import html
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -54,13 +54,12 @@ def test_a_check_keeps_its_code_as_text_and_its_severity_as_a_member() -> None:
     assert Check("age_moins_18", "avertissement", "m") == check
     assert Check("age_moins_18", "avertissement", "m").severity is Severity.WARNING
     assert bilan.Check is Check
-    assert FundingCheck is Check
     with pytest.raises(ValueError, match="grave"):
         Check("x", "grave", "m")
 
 
 def test_a_bilan_file_with_an_unknown_severity_is_refused(tmp_path: Path) -> None:
-    from citeslab_core.example import load_example
+    from citeslab_core.readers.example import load_example
     from citeslab_core.render.json import render
 
     text = render(bilan.compute_bilan(load_example(), year=2023))

@@ -133,7 +133,7 @@ def test_free_text_read_on_demand_equals_the_row_by_row_reading(
 ) -> None:
     """Names are read only when asked for (deferred columns): the same values, or the same
     problems (a text too long, a cell that does not read beside them), as row by row."""
-    from citeslab_core.limits import MAX_TEXT_CHARS
+    from citeslab_core.model.limits import MAX_TEXT_CHARS
 
     body: list[list[object]] = [[f"P{i}", name, sex] for i, (name, sex) in enumerate(rows)]
     if too_long and body:

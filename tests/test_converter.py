@@ -12,10 +12,10 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from citeslab_core.converter import SCHEMA_VERSION, dumps, loads, read_json, to_dict
-from citeslab_core.dates import PartialDate
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import Dataset, Event, Funding, Person, Site
+from citeslab_core.model.dates import PartialDate
+from citeslab_core.readers.converter import SCHEMA_VERSION, dumps, loads, read_json, to_dict
 from citeslab_core.vocabularies import EducationLevel, EventType, Funder
 from strategies import datasets
 

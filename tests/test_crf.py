@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.accounts import Side
 from citeslab_core.bilan import compute_bilan
+from citeslab_core.bilan.crf import FinancialReport, budget_findings, financial_report
 from citeslab_core.cli import main
-from citeslab_core.crf import FinancialReport, budget_findings, financial_report
-from citeslab_core.example import load_example
 from citeslab_core.model import BudgetLine, Dataset, Funding, Site
+from citeslab_core.model.accounts import Side
+from citeslab_core.readers.example import load_example
 from citeslab_core.readers.workbook import write_workbook
 from citeslab_core.vocabularies import BudgetNature, Funder, FundingNature
 from strategies import budget_lines

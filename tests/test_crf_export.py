@@ -16,8 +16,8 @@ from python_calamine import CalamineWorkbook
 
 from citeslab_core.bilan import Bilan, compute_bilan
 from citeslab_core.cli import main
-from citeslab_core.example import load_example
 from citeslab_core.exporting import ExportFile, ExportOptions
+from citeslab_core.readers.example import load_example
 from citeslab_core.render.json import to_data
 from citeslab_exporters import contrat_de_ville
 

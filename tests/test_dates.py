@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.dates import PartialDate, Precision, age_on, parse_date, parse_day
 from citeslab_core.errors import CellError
-from citeslab_core.limits import MAX_YEAR, MIN_YEAR
+from citeslab_core.model.dates import PartialDate, Precision, age_on, parse_date, parse_day
+from citeslab_core.model.limits import MAX_YEAR, MIN_YEAR
 from strategies import partial_dates
 
 MARCH_30 = dt.date(2023, 3, 30)

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citeslab_core.bilan import Bilan, Table, compute_bilan
-from citeslab_core.dates import PartialDate
-from citeslab_core.disclosure import mask_value, masked_sum, suppress
+from citeslab_core.bilan.disclosure import mask_value, masked_sum, suppress
 from citeslab_core.model import Dataset, Event, Person
+from citeslab_core.model.dates import PartialDate
 from citeslab_core.vocabularies import EventType
 from strategies import datasets
 

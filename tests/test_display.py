@@ -12,7 +12,7 @@ import attrs
 from hypothesis import given, settings
 
 from citeslab_core import Bilan, Dataset, Person, Table, compute_bilan, load_example
-from citeslab_core._display import ROOT
+from citeslab_core.render.display import ROOT
 from strategies import datasets, secrets
 
 PERIOD = (dt.date(2021, 1, 1), dt.date(2025, 12, 31))

@@ -80,7 +80,7 @@ def test_every_error_is_a_citeslab_error(name: str) -> None:
     ("module", "name"),
     [
         ("citeslab_core.exporting", "PluginError"),
-        ("citeslab_core.privacy", "PseudonymKeyError"),
+        ("citeslab_core.exporting.privacy", "PseudonymKeyError"),
         ("citeslab_core.model", "InvalidDataset"),
         ("citeslab_core.readers.workbook", "UnreadableFile"),
         ("citeslab_core.readers.workbook", "BeyondLimits"),

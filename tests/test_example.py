@@ -24,10 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum.fr import siret
 
-from citeslab_core.converter import dumps, loads
-from citeslab_core.dates import PartialDate, Precision, age_on
-from citeslab_core.example import example_text, load_example
 from citeslab_core.model import Dataset, Person
+from citeslab_core.model.dates import PartialDate, Precision, age_on
+from citeslab_core.readers.converter import dumps, loads
+from citeslab_core.readers.example import example_text, load_example
 from citeslab_core.vocabularies import (
     AgeBracket,
     AnimationStatus,

@@ -23,8 +23,8 @@ from citeslab_core.bilan import TABLE_KEYS, Bilan, compute_bilan
 from citeslab_core.cli import main
 from citeslab_core.errors import UsageError
 from citeslab_core.exporting import Exporter, ExportFile, ExportOptions
+from citeslab_core.exporting.privacy import KEY_ENV, build_participants
 from citeslab_core.model import Dataset, Event, Neighbourhood, Person, private_fields
-from citeslab_core.privacy import KEY_ENV, build_participants
 from citeslab_core.vocabularies import EventType, ExitResult, Funder, ResidenceStatus
 from citeslab_exporters import bpi, contrat_de_ville, pic
 from strategies import datasets, secrets
@@ -265,7 +265,7 @@ def test_every_figure_written_is_the_bilans(
 
 
 def test_example_figures_are_the_bilans() -> None:
-    from citeslab_core.example import load_example
+    from citeslab_core.readers.example import load_example
 
     data = load_example()
     for public in (False, True):
@@ -362,7 +362,7 @@ def test_xlsx_read_back_equals_csv_read_back(
 def test_datapackages_validate_with_frictionless(tmp_path: Path) -> None:
     from frictionless import validate
 
-    from citeslab_core.example import load_example
+    from citeslab_core.readers.example import load_example
 
     data = load_example()
     bilan = compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 12, 31))

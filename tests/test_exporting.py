@@ -7,7 +7,6 @@ import ast
 import importlib
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
@@ -20,51 +19,6 @@ PLUGINS = [
     *sorted((ROOT / "src" / "citeslab_exporters").glob("*.py")),
     *sorted((ROOT / "examples" / "citeslab-exporter-region" / "src").rglob("*.py")),
 ]
-
-#: What plug-ins imported from the old modules (their ``__all__`` and the few other names
-#: a plug-in or a test used), and where each is now.
-OLD_NAMES = [
-    *(("citeslab_core.plugins", name, "citeslab_core.exporting") for name in (
-        "ENTRY_POINT_GROUP", "EXPORTER_API_VERSION", "ExportFile", "ExportOptions",
-        "Exporter", "ExporterInfo", "IsolatedExporter", "LoadFailure", "LoadedExporter",
-        "PluginError", "Registry", "check_file_name",
-    )),
-    *(("citeslab_core.tabular", name, "citeslab_core.exporting") for name in (
-        "INDICATOR_COLUMNS", "INFO_COLUMNS", "MASKED", "MASKED_TEXT", "BilanTable", "Cell",
-        "Column", "ColumnType", "Masked", "Notes", "ParticipantTable", "Table",
-        "TableExporter", "bilan_files", "cell_text", "count", "datapackage", "export_tables",
-        "info_table", "period_slug", "to_csv", "to_json", "to_xlsx",
-    )),
-    ("citeslab_core.plugins", "check_exporter", "citeslab_core.exporting._contract"),
-    ("citeslab_core.plugins", "run_export_command", "citeslab_core.cli._export"),
-    ("citeslab_core.plugins", "describe_exporters", "citeslab_core.cli._exporter_help"),
-    ("citeslab_core.tabular", "MEDIA_TYPES", "citeslab_core.exporting._writers"),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(("old", "name", "new"), OLD_NAMES)
-def test_an_old_import_path_warns_and_gives_the_same_object(old: str, name: str, new: str) -> None:
-    module = importlib.import_module(old)
-    with pytest.warns(DeprecationWarning, match=rf"{old}\.{name} est obsolète"):
-        value = getattr(module, name)
-    assert value is getattr(importlib.import_module(new), name)
-
-
-def test_the_old_modules_list_their_names_and_refuse_others() -> None:
-    for old in ("citeslab_core.plugins", "citeslab_core.tabular"):
-        module = importlib.import_module(old)
-        assert {name for path, name, new in OLD_NAMES if path == old} <= set(dir(module))
-        with pytest.raises(AttributeError, match="nope"):
-            getattr(module, "nope")  # noqa: B009
-
-
-def test_the_old_import_statement_warns_where_it_is_written() -> None:
-    """The warning names the plug-in's line (stacklevel), not the shim's."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        from citeslab_core.tabular import Table  # noqa: F401
-
-    assert [Path(w.filename).name for w in caught] == [Path(__file__).name]
 
 
 def imports_of(path: Path) -> list[str]:

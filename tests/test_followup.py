@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citeslab_core.cli import main
-from citeslab_core.converter import dumps
-from citeslab_core.followup import Action, followup
+from citeslab_core.derive.followup import Action, followup
+from citeslab_core.derive.pathways import state_on
+from citeslab_core.derive.rules import Severity, check
 from citeslab_core.model import Dataset, Event, PathwayPolicy, Person, Site
-from citeslab_core.pathways import state_on
+from citeslab_core.readers.converter import dumps
 from citeslab_core.render.followup import render_json, render_text
-from citeslab_core.rules import Severity, check
 from citeslab_core.vocabularies import EventType, ExitResult, OrientationCategory, Stage
 from strategies import messy_datasets, secrets
 
@@ -178,7 +178,7 @@ def test_followup_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_the_bundled_example_gives_an_actionable_list() -> None:
-    from citeslab_core.example import load_example
+    from citeslab_core.readers.example import load_example
 
     data = load_example()
     last = max(e.date for e in data.events)
@@ -247,18 +247,3 @@ def test_caseload_counts_each_open_pathway_once(data: Dataset, on: dt.date) -> N
         assert len(people) == len(set(people))
         overdue = [f.days_overdue or 0 for f in todo.group(action).findings]
         assert overdue == sorted(overdue, reverse=True)
-
-
-@pytest.mark.parametrize("name", ["render_text", "render_json"])
-def test_the_old_rendering_path_warns_and_still_works(name: str) -> None:
-    """followup.render_text/render_json moved to citeslab_core.render.followup (issue 16):
-    the old path gives the same function for one release, with a DeprecationWarning."""
-    import citeslab_core.followup as domain
-    from citeslab_core.render import followup as rendering
-
-    advice = f"followup.{name} est obsolète : importez-le de citeslab_core.render.followup"
-    with pytest.warns(DeprecationWarning, match=advice):
-        moved = getattr(domain, name)
-    assert moved is getattr(rendering, name)
-    with pytest.raises(AttributeError):
-        getattr(domain, "no_such_name")  # noqa: B009

@@ -25,9 +25,9 @@ from citeslab_core import (
     compute_bilan,
     load_example,
 )
-from citeslab_core.dates import PartialDate
+from citeslab_core.derive.pathways import derive, referent_label
 from citeslab_core.model import TABLE_FIELDS, TABLES
-from citeslab_core.pathways import derive, referent_label
+from citeslab_core.model.dates import PartialDate
 from citeslab_core.render.json import render as render_json
 from strategies import datasets, secrets
 

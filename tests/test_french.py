@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.dates import PartialDate
 from citeslab_core.french import (
     format_amount,
     format_count,
@@ -27,6 +26,7 @@ from citeslab_core.french import (
     format_years,
     of,
 )
+from citeslab_core.model.dates import PartialDate
 
 NNBSP = "\u202f"  # babel's group separator in fr_FR
 NBSP = "\u00a0"  # babel's space before % and €

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.funding import (
+from citeslab_core.bilan.funding import (
     funding_checks,
     funding_plan,
     funding_year,

@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from citeslab_core.bilan import compute_bilan
-from citeslab_core.converter import loads
 from citeslab_core.errors import InvalidData, UsageError
 from citeslab_core.model import Dataset
 from citeslab_core.readers import read_input
+from citeslab_core.readers.converter import loads
 from citeslab_core.render.text import render
 from strategies import hostile_cells, hostile_json, hostile_sheets, hostile_texts
 

@@ -132,3 +132,37 @@ def test_no_reference_to_files_outside_the_repository() -> None:
             if pattern.search(line):
                 found.append(f"{path.relative_to(root)}:{number}")
     assert found == []
+
+
+def _all_module_names() -> list[str]:
+    names = []
+    for path in sorted(SRC.rglob("*.py")):
+        parts = list(path.relative_to(SRC).with_suffix("").parts)
+        if parts[-1] == "__main__":
+            continue
+        if parts[-1] == "__init__":
+            parts.pop()
+        names.append(".".join(parts))
+    return names
+
+
+def test_no_module_is_a_shim_and_none_warns_on_import() -> None:
+    """Nothing was ever released (CHANGELOG): no old import path is kept alive, so importing
+    every module of the library raises no DeprecationWarning (nor any other warning)."""
+    import importlib
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for name in _all_module_names():
+            importlib.import_module(name)
+    assert [str(w.message) for w in caught if w.category is not ImportWarning] == []
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in SRC.rglob("*.py"))
+    assert "DeprecationWarning" not in sources
+
+
+def test_the_top_level_shows_the_flow() -> None:
+    """At most 14 entries under citeslab_core/ (issue 22): the rooms of the flow read ->
+    model -> derive -> bilan -> render / export, and the few leaves every room uses."""
+    top = sorted(p.name for p in (SRC / "citeslab_core").iterdir() if p.name != "__pycache__")
+    assert len(top) <= 14, top

@@ -12,8 +12,8 @@ import pytest
 
 from browser import A4_WIDTH_PX, WIDTHS, Browser
 from citeslab_core.bilan import compute_bilan
-from citeslab_core.example import load_example
 from citeslab_core.model import Dataset
+from citeslab_core.readers.example import load_example
 from citeslab_core.render.html import render
 
 START, END = dt.date(2023, 1, 1), dt.date(2023, 12, 31)

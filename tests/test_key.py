@@ -16,7 +16,7 @@ from citeslab_core.bilan import Bilan
 from citeslab_core.cli import main
 from citeslab_core.cli._exporter_help import exporter_help
 from citeslab_core.exporting import EXPORTER_API_VERSION, ExportFile, ExportOptions, Registry
-from citeslab_core.privacy import KEY_ENV, NEW_KEY_BYTES, ParticipantRow, load_key
+from citeslab_core.exporting.privacy import KEY_ENV, NEW_KEY_BYTES, ParticipantRow, load_key
 
 
 def pseudonyms(folder: Path) -> list[str]:

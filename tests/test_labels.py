@@ -12,8 +12,8 @@ import pytest
 
 from citeslab_core import exporting, french
 from citeslab_core.bilan import Indicators, compute_bilan
-from citeslab_core.comparison import compare
-from citeslab_core.example import load_example
+from citeslab_core.bilan.comparison import compare
+from citeslab_core.readers.example import load_example
 from citeslab_core.render import html, text
 from citeslab_core.render.labels import COLUMNS, EMPTY, INDICATORS, indicator
 from citeslab_exporters import bpi, pic

@@ -15,17 +15,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from citeslab_core.amounts import parse_amount
 from citeslab_core.bilan import compute_bilan
 from citeslab_core.cli import main
-from citeslab_core.converter import loads
-from citeslab_core.dates import PartialDate, parse_date
 from citeslab_core.errors import CellError, InvalidData, Problem
-from citeslab_core.identity import identity_key
-from citeslab_core.limits import MAX_SHARED_STRINGS
 from citeslab_core.model import Dataset, Funding, FundingPolicy, Site
+from citeslab_core.model.amounts import parse_amount
+from citeslab_core.model.dates import PartialDate, parse_date
+from citeslab_core.model.identity import identity_key
+from citeslab_core.model.limits import MAX_SHARED_STRINGS
 from citeslab_core.readers import read_input
 from citeslab_core.readers import workbook as workbook_reader
+from citeslab_core.readers.converter import loads
 from citeslab_core.vocabularies import Funder
 
 PORTEURS = "id;sexe\nP1;F\n"

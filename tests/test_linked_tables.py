@@ -8,8 +8,8 @@ import datetime as dt
 from hypothesis import given, settings
 
 from citeslab_core.bilan import Bilan, _scan_persons, _tally, _true_tables, compute_bilan
-from citeslab_core.disclosure import LinkedCells, protect, recoverable
-from citeslab_core.linked import audit
+from citeslab_core.bilan.disclosure import LinkedCells, protect, recoverable
+from citeslab_core.bilan.linked import audit
 from citeslab_core.model import Dataset, Event, Neighbourhood, Person
 from citeslab_core.vocabularies import EventType, ResidenceStatus
 from strategies import datasets

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from citeslab_core.bilan import Bilan, compute_bilan
 from citeslab_core.errors import InvalidData
-from citeslab_core.example import load_example
 from citeslab_core.model import TABLE_FIELDS, Dataset, Event, Neighbourhood, Person
 from citeslab_core.network import mask_bilan, network_bilan
+from citeslab_core.readers.example import load_example
 from citeslab_core.render.json import render as render_json
 from citeslab_core.vocabularies import ResidenceStatus
 from strategies import networks

@@ -13,8 +13,8 @@ import pytest
 
 from citeslab_core.bilan import compute_bilan
 from citeslab_core.cli import main
-from citeslab_core.converter import dumps
-from citeslab_core.example import load_example
+from citeslab_core.readers.converter import dumps
+from citeslab_core.readers.example import load_example
 from citeslab_core.render.json import render as render_json
 
 NAMES = ("CitésLab Brest", "CitésLab Quimper", "CitésLab Morlaix")

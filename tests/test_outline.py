@@ -1,4 +1,4 @@
-"""One table of contents for every renderer (citeslab_core.outline): the text report and the
+"""One table of contents for every renderer (citeslab_core.render.outline): the text report and the
 HTML page show the same sections, in the same order, under the same titles."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from citeslab_core.bilan import Bilan, compute_bilan
-from citeslab_core.example import load_example
 from citeslab_core.model import Dataset
-from citeslab_core.outline import outline
+from citeslab_core.readers.example import load_example
 from citeslab_core.render.html import render as render_html
+from citeslab_core.render.outline import outline
 from citeslab_core.render.text import render as render_text
 from strategies import datasets
 

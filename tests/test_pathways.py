@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.model import Event, Person
-from citeslab_core.pathways import (
+from citeslab_core.derive.pathways import (
     OddityKind,
     Pathway,
     derive,
@@ -20,6 +19,7 @@ from citeslab_core.pathways import (
     referent_label,
     state_on,
 )
+from citeslab_core.model import Event, Person
 from citeslab_core.vocabularies import EventType, ExitResult, OrientationCategory, Stage
 from strategies import messy_histories
 

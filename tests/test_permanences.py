@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.calendar import french_holidays, occurrences
-from citeslab_core.converter import dumps, loads
-from citeslab_core.dates import PartialDate, parse_time
+from citeslab_core.derive.calendar import french_holidays, occurrences
 from citeslab_core.errors import CellError, InvalidData, Location
 from citeslab_core.model import Dataset, Event, Permanence, Person
+from citeslab_core.model.dates import PartialDate, parse_time
 from citeslab_core.readers import read_input
+from citeslab_core.readers.converter import dumps, loads
 from citeslab_core.readers.workbook import write_workbook
 from citeslab_core.vocabularies import EventType, Weekday
 from strategies import permanences

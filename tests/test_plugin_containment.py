@@ -15,9 +15,9 @@ import pytest
 from citeslab_core.cli import main
 from citeslab_core.cli._export import run_export_command
 from citeslab_core.cli._exporter_help import describe_exporters
-from citeslab_core.example import load_example
 from citeslab_core.exporting import IsolatedExporter, PluginError, Registry
-from citeslab_core.privacy import KEY_ENV
+from citeslab_core.exporting.privacy import KEY_ENV
+from citeslab_core.readers.example import load_example
 
 KEY = "une clé de test suffisamment longue"
 

@@ -29,8 +29,8 @@ from citeslab_core.exporting import (
     Registry,
     check_file_name,
 )
+from citeslab_core.exporting.privacy import KEY_ENV, ParticipantRow
 from citeslab_core.model import Dataset
-from citeslab_core.privacy import KEY_ENV, ParticipantRow
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "citeslab-exporter-region"

@@ -10,9 +10,9 @@ import re
 import pytest
 
 from citeslab_core.bilan import compute_bilan
-from citeslab_core.example import load_example
 from citeslab_core.french import COUNTED, MASKED, counted, is_singular, noun
 from citeslab_core.model import Dataset, Event, Person
+from citeslab_core.readers.example import load_example
 from citeslab_core.render.html import render as render_html
 from citeslab_core.render.text import render as render_text
 from citeslab_core.vocabularies import EventType

@@ -14,9 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citeslab_core.bilan import EN_COURS, NON_RENSEIGNE, compute_bilan
-from citeslab_core.dates import PartialDate
-from citeslab_core.model import Dataset, Event, Person, private_fields
-from citeslab_core.privacy import (
+from citeslab_core.exporting.privacy import (
     KEY_ENV,
     ParticipantRow,
     PseudonymKeyError,
@@ -24,6 +22,8 @@ from citeslab_core.privacy import (
     load_key,
     pseudonym,
 )
+from citeslab_core.model import Dataset, Event, Person, private_fields
+from citeslab_core.model.dates import PartialDate
 from citeslab_core.vocabularies import AgeBracket, EventType, ExitResult, ResidenceStatus
 from strategies import datasets
 

@@ -19,14 +19,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from citeslab_core.bilan.provenance import _joinable, _serialised, dataset_sha256, generation_time
+from citeslab_core.bilan.provenance import _version as citeslab_version
 from citeslab_core.cli import main
-from citeslab_core.converter import dumps, loads
-from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import InvalidData
-from citeslab_core.example import load_example
 from citeslab_core.model import TABLE_FIELDS, Dataset
-from citeslab_core.provenance import _joinable, _serialised, dataset_sha256, generation_time
-from citeslab_core.provenance import _version as citeslab_version
+from citeslab_core.model.dates import PartialDate, Precision
+from citeslab_core.readers.converter import dumps, loads
+from citeslab_core.readers.example import load_example
 from citeslab_core.vocabularies import Sex, Vocabulary
 from strategies import datasets
 

@@ -17,12 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from citeslab_core.cli import main
-from citeslab_core.converter import dumps
-from citeslab_core.dates import PartialDate
 from citeslab_core.errors import InvalidData, Location, Problem, UsageError
-from citeslab_core.files import neutralise
 from citeslab_core.model import Animation, Dataset, Event, Partnership, Person, Site, Text
+from citeslab_core.model.dates import PartialDate
 from citeslab_core.readers import read_input
+from citeslab_core.readers.converter import dumps
+from citeslab_core.readers.files import neutralise
 from citeslab_core.readers.tables import needs_quote, protect_text, unquote
 from citeslab_core.readers.workbook import write_workbook
 from citeslab_core.vocabularies import (
@@ -315,9 +315,9 @@ def test_policy_numbers_must_be_at_least_one(tmp_path: Path) -> None:
 
 
 def test_policy_refuses_nonsense_from_the_api_and_json() -> None:
-    from citeslab_core.converter import loads
     from citeslab_core.errors import CellError
     from citeslab_core.model import PathwayPolicy
+    from citeslab_core.readers.converter import loads
 
     with pytest.raises(CellError, match="delai_contact_jours"):
         PathwayPolicy(contact_days=0)
@@ -775,7 +775,7 @@ def test_json_document_of_a_read_workbook(tmp_path: Path) -> None:
 
 
 def test_the_bundled_example_survives_the_workbook(tmp_path: Path) -> None:
-    from citeslab_core.example import load_example
+    from citeslab_core.readers.example import load_example
 
     data = load_example()
     path = tmp_path / "exemple.xlsx"

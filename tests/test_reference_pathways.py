@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reference_pathways as reference
-from citeslab_core._grouping import event_groups
-from citeslab_core.example import load_example
-from citeslab_core.followup import followup
+from citeslab_core.derive._grouping import event_groups
+from citeslab_core.derive.followup import followup
+from citeslab_core.derive.pathways import derive, pathways_of, state_on
+from citeslab_core.derive.rules import assess, check
 from citeslab_core.model import Dataset, Event
-from citeslab_core.pathways import derive, pathways_of, state_on
-from citeslab_core.rules import assess, check
+from citeslab_core.readers.example import load_example
 from citeslab_core.vocabularies import Stage
 from strategies import messy_datasets, messy_histories
 

@@ -11,8 +11,8 @@ import attrs
 from hypothesis import HealthCheck, given, settings
 
 from citeslab_core.bilan import TABLE_KEYS, compute_bilan
-from citeslab_core.example import load_example
 from citeslab_core.model import Dataset, Partnership, private_fields
+from citeslab_core.readers.example import load_example
 from citeslab_core.render import json as render_json
 from citeslab_core.render import text as render_text
 from strategies import datasets, secrets

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from markupsafe import escape
 
 from citeslab_core.bilan import Bilan, compute_bilan
-from citeslab_core.dates import PartialDate
-from citeslab_core.example import load_example
 from citeslab_core.french import MASKED
 from citeslab_core.model import Dataset, Partnership, Text
+from citeslab_core.model.dates import PartialDate
+from citeslab_core.readers.example import load_example
 from citeslab_core.render._html_charts import BAR_TABLES, PIE_TABLES
 from citeslab_core.render.html import css_string, render
 from citeslab_core.vocabularies import PartnershipCategory

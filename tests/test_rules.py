@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citeslab_core.cli import main
-from citeslab_core.converter import dumps
+from citeslab_core.derive.pathways import state_on
+from citeslab_core.derive.rules import Finding, Severity, check, rule_number
 from citeslab_core.model import Dataset, Event, PathwayPolicy, Person, Site
-from citeslab_core.pathways import state_on
-from citeslab_core.rules import Finding, Severity, check, rule_number
+from citeslab_core.readers.converter import dumps
 from citeslab_core.vocabularies import EventType, ExitResult, OrientationCategory
 from strategies import messy_datasets, secrets
 
@@ -59,7 +59,7 @@ def test_severity_codes_and_labels() -> None:
         ("erreur", "Erreur"),
         ("avertissement", "Avertissement"),
         ("rappel", "Rappel"),
-        ("info", "Information"),  # the bilan's checks (citeslab_core.checks)
+        ("info", "Information"),  # the bilan's checks (citeslab_core.bilan.checks)
     ]
 
 
@@ -76,9 +76,9 @@ def test_describe_gives_the_rule_the_severity_and_the_id_never_the_name() -> Non
 
 
 def test_every_rule_that_finds_has_a_name_in_words() -> None:
-    from citeslab_core.followup import followup
+    from citeslab_core.derive.followup import followup
+    from citeslab_core.derive.rules import RULE_TITLES, rule_name
     from citeslab_core.render.followup import render_text
-    from citeslab_core.rules import RULE_TITLES, rule_name
 
     assert rule_name("R3") == "passage de relais vers un partenaire jamais orienté (règle R3)"
     data = dataset(ev(DAY0, ENTRETIEN), ev(after(5), EventType.PASSAGE_RELAIS, partner="ADIE"))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.shares import largest_remainder, shares_add_up, whole_percentages
+from citeslab_core.bilan.shares import largest_remainder, shares_add_up, whole_percentages
 
 counts = st.lists(st.integers(0, 10_000), min_size=1, max_size=12)
 cents = st.lists(

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citeslab_core import Dataset, UsageError, compute_bilan, load_example
-from citeslab_core.converter import dumps, read_json
+from citeslab_core.readers.converter import dumps, read_json
 from citeslab_core.render.json import render as render_json
 from citeslab_core.render.text import render as render_text
 from strategies import datasets

@@ -20,7 +20,6 @@ from openpyxl import load_workbook
 
 from citeslab_core.bilan import Bilan, compute_bilan
 from citeslab_core.errors import UsageError
-from citeslab_core.example import load_example
 from citeslab_core.exporting import (
     INDICATOR_COLUMNS,
     MASKED,
@@ -39,9 +38,10 @@ from citeslab_core.exporting import (
     to_json,
     to_xlsx,
 )
-from citeslab_core.exporting._contract import check_exporter
-from citeslab_core.files import neutralise
-from citeslab_core.privacy import ParticipantRow, build_participants
+from citeslab_core.exporting._contract import read_info
+from citeslab_core.exporting.privacy import ParticipantRow, build_participants
+from citeslab_core.readers.example import load_example
+from citeslab_core.readers.files import neutralise
 from strategies import texts
 
 # -- neutralise -------------------------------------------------------------------------
@@ -497,7 +497,7 @@ def test_a_table_exporter_keeps_the_contract_and_writes_its_tables() -> None:
     exporter = TableExporter(
         name="essai", title="Essai", api_version=1, tables=(_accompanied,), notes=_note
     )
-    assert check_exporter(exporter, "essai") is None
+    assert not isinstance(read_info(exporter, "essai"), str)
     assert Registry.from_exporters([exporter]).get("essai") is exporter
     assert exporter.needs_participants is False
     assert exporter.formats == ("xlsx", "csv", "json")
@@ -527,7 +527,7 @@ def test_a_participant_table_exporter_is_private_and_never_public() -> None:
         participant_tables=(_persons,),
         formats=("csv",),
     )
-    assert check_exporter(exporter, "essai") is None
+    assert not isinstance(read_info(exporter, "essai"), str)
     assert exporter.needs_participants is True
     data = load_example()
     bilan = compute_bilan(data, *YEAR_2023)
@@ -558,6 +558,6 @@ def test_a_table_exporter_states_its_contract_version() -> None:
     with pytest.raises(TypeError, match="api_version"):
         TableExporter(name="essai", title="Essai")  # type: ignore[call-arg]
     old = TableExporter(name="essai", title="Essai", api_version=0, tables=(_accompanied,))
-    problem = check_exporter(old, "essai")
-    assert problem is not None
+    problem = read_info(old, "essai")
+    assert isinstance(problem, str)
     assert "version 0" in problem

@@ -22,17 +22,17 @@ from hypothesis import strategies as st
 from citeslab_core.bilan import compute_bilan
 from citeslab_core.cli import main
 from citeslab_core.errors import UsageError
-from citeslab_core.example import load_example
 from citeslab_core.exporting import ExportOptions
-from citeslab_core.files import check_writable, clean_text, write_atomic
-from citeslab_core.model import Dataset
-from citeslab_core.privacy import (
+from citeslab_core.exporting.privacy import (
     KEY_ENV,
     MAX_KEY_FILE_BYTES,
     PseudonymKeyError,
     build_participants,
     load_key,
 )
+from citeslab_core.model import Dataset
+from citeslab_core.readers.example import load_example
+from citeslab_core.readers.files import check_writable, clean_text, write_atomic
 from citeslab_core.readers.workbook import write_workbook
 from citeslab_exporters import bpi, contrat_de_ville, pic
 
@@ -125,7 +125,7 @@ def test_lone_surrogates_never_reach_an_encoder(
     )
     path = tmp_path / "site.json"
     # What a JSON input with "\ud800" (escaped, valid JSON) gives once read.
-    from citeslab_core.converter import dumps
+    from citeslab_core.readers.converter import dumps
 
     path.write_text(dumps(data), encoding="utf-8", errors="surrogatepass")
     if command == "followup" and fmt == "html":
@@ -343,8 +343,8 @@ def test_renderers_never_return_what_an_encoder_refuses(module: str) -> None:
 
 @pytest.mark.parametrize("fmt", ["ics", "html", "csv"])
 def test_the_calendar_holds_no_character_its_format_refuses(fmt: str) -> None:
-    from citeslab_core.dates import PartialDate
     from citeslab_core.model import Animation
+    from citeslab_core.model.dates import PartialDate
     from citeslab_core.vocabularies import AnimationStatus, AnimationType
     from citeslab_exporters.calendrier import exporter as calendrier
 

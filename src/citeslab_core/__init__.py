@@ -26,10 +26,13 @@ if TYPE_CHECKING:
         TableRow,
         compute_bilan,
     )
-    from citeslab_core.bilanfile import read_bilan, read_inputs
-    from citeslab_core.checks import CheckCode
-    from citeslab_core.comparison import Comparison, Evolution, compare
-    from citeslab_core.dates import PartialDate, Precision
+    from citeslab_core.bilan.checks import CheckCode
+    from citeslab_core.bilan.comparison import Comparison, Evolution, compare
+    from citeslab_core.bilan.file import read_bilan, read_inputs
+    from citeslab_core.derive.followup import FollowUp
+    from citeslab_core.derive.followup import followup as compute_followup
+    from citeslab_core.derive.rules import Finding, Severity
+    from citeslab_core.derive.rules import check as check_rules
     from citeslab_core.errors import (
         CellError,
         CitesLabError,
@@ -38,7 +41,6 @@ if TYPE_CHECKING:
         Problem,
         UsageError,
     )
-    from citeslab_core.example import load_example
     from citeslab_core.exporting import (
         Exporter,
         ExportFile,
@@ -46,8 +48,6 @@ if TYPE_CHECKING:
         PluginError,
         Registry,
     )
-    from citeslab_core.followup import FollowUp
-    from citeslab_core.followup import followup as compute_followup
     from citeslab_core.model import (
         Animation,
         Dataset,
@@ -61,11 +61,11 @@ if TYPE_CHECKING:
         Site,
         Text,
     )
+    from citeslab_core.model.dates import PartialDate, Precision
+    from citeslab_core.model.periods import Period
     from citeslab_core.network import network_bilan
-    from citeslab_core.periods import Period
     from citeslab_core.readers import read_input
-    from citeslab_core.rules import Finding, Severity
-    from citeslab_core.rules import check as check_rules
+    from citeslab_core.readers.example import load_example
     from citeslab_core.vocabularies import (
         AgeBracket,
         AnimationStatus,
@@ -173,25 +173,25 @@ _LAZY: dict[str, str] = {
     "TableKey": "citeslab_core.bilan",
     "TableRow": "citeslab_core.bilan",
     "compute_bilan": "citeslab_core.bilan",
-    "read_bilan": "citeslab_core.bilanfile",
-    "CheckCode": "citeslab_core.checks",
-    "read_inputs": "citeslab_core.bilanfile",
-    "Comparison": "citeslab_core.comparison",
-    "Evolution": "citeslab_core.comparison",
-    "compare": "citeslab_core.comparison",
-    "PartialDate": "citeslab_core.dates",
-    "Precision": "citeslab_core.dates",
+    "read_bilan": "citeslab_core.bilan.file",
+    "CheckCode": "citeslab_core.bilan.checks",
+    "read_inputs": "citeslab_core.bilan.file",
+    "Comparison": "citeslab_core.bilan.comparison",
+    "Evolution": "citeslab_core.bilan.comparison",
+    "compare": "citeslab_core.bilan.comparison",
+    "PartialDate": "citeslab_core.model.dates",
+    "Precision": "citeslab_core.model.dates",
     "CellError": "citeslab_core.errors",
     "CitesLabError": "citeslab_core.errors",
     "InvalidData": "citeslab_core.errors",
     "Location": "citeslab_core.errors",
     "Problem": "citeslab_core.errors",
     "UsageError": "citeslab_core.errors",
-    "load_example": "citeslab_core.example",
-    "FollowUp": "citeslab_core.followup",
+    "load_example": "citeslab_core.readers.example",
+    "FollowUp": "citeslab_core.derive.followup",
     # Not "followup": the submodule of that name would replace it as the package's
     # attribute once imported (the import system sets it), see docs/decisions.md.
-    "compute_followup": "citeslab_core.followup:followup",
+    "compute_followup": "citeslab_core.derive.followup:followup",
     "Animation": "citeslab_core.model",
     "Dataset": "citeslab_core.model",
     "Event": "citeslab_core.model",
@@ -204,16 +204,16 @@ _LAZY: dict[str, str] = {
     "Site": "citeslab_core.model",
     "Text": "citeslab_core.model",
     "network_bilan": "citeslab_core.network",
-    "Period": "citeslab_core.periods",
+    "Period": "citeslab_core.model.periods",
     "ExportFile": "citeslab_core.exporting",
     "Exporter": "citeslab_core.exporting",
     "ExportOptions": "citeslab_core.exporting",
     "PluginError": "citeslab_core.exporting",
     "Registry": "citeslab_core.exporting",
     "read_input": "citeslab_core.readers",
-    "Finding": "citeslab_core.rules",
-    "Severity": "citeslab_core.rules",
-    "check_rules": "citeslab_core.rules:check",
+    "Finding": "citeslab_core.derive.rules",
+    "Severity": "citeslab_core.derive.rules",
+    "check_rules": "citeslab_core.derive.rules:check",
     "AgeBracket": "citeslab_core.vocabularies",
     "AnimationStatus": "citeslab_core.vocabularies",
     "AnimationType": "citeslab_core.vocabularies",

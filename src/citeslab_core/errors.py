@@ -135,7 +135,7 @@ class UnreadableFile(CitesLabError):
 
 
 class BeyondLimits(UnreadableFile):
-    """The file is a workbook no site keeps (see :mod:`citeslab_core.limits`)."""
+    """The file is a workbook no site keeps (see :mod:`citeslab_core.model.limits`)."""
 
     def __init__(self, message: str, sheet: str | None = None) -> None:
         super().__init__(message)

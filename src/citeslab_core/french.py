@@ -42,10 +42,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from citeslab_core.dates import Precision
+from citeslab_core.model.dates import Precision
 
 if TYPE_CHECKING:
-    from citeslab_core.dates import PartialDate
+    from citeslab_core.model.dates import PartialDate
 
 __all__ = [
     "COUNTED",

@@ -2,7 +2,7 @@
 (docs/calendar.md).
 
 It writes the period's calendar that the bilan carries (:attr:`Bilan.calendar
-<citeslab_core.bilan.Bilan.calendar>`, made by :func:`citeslab_core.calendar.build_calendar`
+<citeslab_core.bilan.Bilan.calendar>`, made by :func:`citeslab_core.derive.calendar.build_calendar`
 from the planned animations and the permanences): nothing is computed here.
 
 - ``ics`` (the default): an iCalendar file (RFC 5545, through the ``icalendar``

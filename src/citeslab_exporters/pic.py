@@ -12,7 +12,7 @@ summary, as a workbook (``xlsx``, the default), CSV files with their ``datapacka
   result, positive exits (creation + emploi_formation + poursuite), from the bilan;
 - ``informations``: site, period.
 
-The rows come from :func:`citeslab_core.privacy.build_participants`: the exporter never
+The rows come from :func:`citeslab_core.exporting.privacy.build_participants`: the exporter never
 sees a name, an address, a person id or the key. The pseudonyms are keyed for ``pic``
 (HMAC-SHA256 under the site's key), stable from one year to the next.
 

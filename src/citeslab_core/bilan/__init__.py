@@ -22,7 +22,7 @@ Definitions (docs/bilan.md has every figure):
   else ``en_cours``.
 
 In public mode (``public=True``) the counts from 1 to k−1 are masked (None, shown ``s``),
-with secondary masking: see :mod:`citeslab_core.disclosure`.
+with secondary masking: see :mod:`citeslab_core.bilan.disclosure`.
 
 Masked values are None wherever a field is typed ``int | None``; a true 0 is 0.
 
@@ -38,8 +38,8 @@ the activity indicators), ``_checks`` (the wording of the checks) and ``_compute
 from __future__ import annotations
 
 from citeslab_core.bilan._activity import indicators_from_tables as indicators_from_tables
-from citeslab_core.bilan._checks import COUNTED_CHECKS as COUNTED_CHECKS
-from citeslab_core.bilan._checks import counted_check_message as counted_check_message
+from citeslab_core.bilan._checking import COUNTED_CHECKS as COUNTED_CHECKS
+from citeslab_core.bilan._checking import counted_check_message as counted_check_message
 from citeslab_core.bilan._compute import compute_bilan
 from citeslab_core.bilan._portrait import _make_table as _make_table
 from citeslab_core.bilan._portrait import _portrait_tables as _portrait_tables
@@ -78,8 +78,8 @@ from citeslab_core.bilan._scan import _age_bracket as _age_bracket
 from citeslab_core.bilan._scan import _scan_persons as _scan_persons
 from citeslab_core.bilan._scan import _Tally as _Tally
 from citeslab_core.bilan._scan import _tally as _tally
-from citeslab_core.checks import Check
-from citeslab_core.funding import Contribution, FundingPlan, FundingPlanRow, FundingYear
+from citeslab_core.bilan.checks import Check
+from citeslab_core.bilan.funding import Contribution, FundingPlan, FundingPlanRow, FundingYear
 
 # Besides these, the names imported ``as`` themselves above are private: other modules of
 # the package (network, tests) import them from here.

@@ -22,10 +22,10 @@ from citeslab_core.bilan._results import (
 from citeslab_core.bilan._scan import (
     _Scan,
 )
-from citeslab_core.calendar import Calendar, EntryKind, partial_in
-from citeslab_core.disclosure import mask_value, masked_sum
+from citeslab_core.bilan.disclosure import mask_value, masked_sum
+from citeslab_core.bilan.shares import percent_of
+from citeslab_core.derive.calendar import Calendar, EntryKind, partial_in
 from citeslab_core.model import Animation, Dataset
-from citeslab_core.shares import percent_of
 from citeslab_core.vocabularies import (
     AgeBracket,
     AnimationStatus,

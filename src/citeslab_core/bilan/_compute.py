@@ -17,7 +17,7 @@ from citeslab_core.bilan._activity import (
     _programmes,
     indicators_from_tables,
 )
-from citeslab_core.bilan._checks import (
+from citeslab_core.bilan._checking import (
     animation_checks,
     disclosure_checks,
     partnership_checks,
@@ -25,15 +25,15 @@ from citeslab_core.bilan._checks import (
     sorted_checks,
     table_checks,
 )
-from citeslab_core.bilan._funding import _funding
+from citeslab_core.bilan._financial import _funding
 from citeslab_core.bilan._portrait import _portrait, _prescribers, _reach, _without_orientation
 from citeslab_core.bilan._results import Bilan, TextRow
 from citeslab_core.bilan._scan import _scan_persons, _tally
-from citeslab_core.calendar import build_calendar
-from citeslab_core.disclosure import mask_value
+from citeslab_core.bilan.disclosure import mask_value
+from citeslab_core.derive.calendar import build_calendar
 from citeslab_core.errors import UsageError
 from citeslab_core.model import Dataset
-from citeslab_core.periods import Period
+from citeslab_core.model.periods import Period
 
 
 @overload
@@ -68,7 +68,7 @@ def compute_bilan(
     events all fall before or after the period is skipped at once), then the tables
     counted column by column over the accompanied: linear in the number of events
     (docs/performance.md, "The bilan").
-    ``public=True`` masks small counts (see :mod:`citeslab_core.disclosure`).
+    ``public=True`` masks small counts (see :mod:`citeslab_core.bilan.disclosure`).
     """
     start, end = _period_of(start, end, year, period)
     site = data.site

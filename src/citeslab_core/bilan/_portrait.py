@@ -1,6 +1,6 @@
 """The portrait tables of the accompanied: rows, shares, masking (primary and secondary,
-:mod:`citeslab_core.disclosure`), linked tables protected together
-(:mod:`citeslab_core.linked`), the QPV breakdown, the prescribers and the reach of the
+:mod:`citeslab_core.bilan.disclosure`), linked tables protected together
+(:mod:`citeslab_core.bilan.linked`), the QPV breakdown, the prescribers and the reach of the
 declared neighbourhoods.
 """
 
@@ -26,9 +26,9 @@ from citeslab_core.bilan._results import (
 from citeslab_core.bilan._scan import (
     _Tally,
 )
-from citeslab_core.disclosure import suppress
+from citeslab_core.bilan.disclosure import suppress
+from citeslab_core.bilan.shares import whole_percentages
 from citeslab_core.model import Dataset
-from citeslab_core.shares import whole_percentages
 from citeslab_core.vocabularies import (
     AgeBracket,
     Channel,
@@ -143,7 +143,7 @@ def _secure_linked(
     k: int,
     unprotected: list[str],
 ) -> tuple[QpvRow, ...]:
-    from citeslab_core.linked import secure
+    from citeslab_core.bilan.linked import secure
 
     truth, true_qpv = _true_tables(data, tally)
     statuses = {
@@ -285,7 +285,7 @@ class _Portrait:
 def _portrait(data: Dataset, tally: _Tally, k: int) -> _Portrait:
     """The tables, then the QPV breakdown (which may mask more of ``quartier``), then, in
     public mode, the linked tables protected together by the self-audit
-    (:mod:`citeslab_core.linked`)."""
+    (:mod:`citeslab_core.bilan.linked`)."""
     tables, unprotected = _portrait_tables(data, tally, k)
     qpv_rows = _qpv_breakdown(data, tally, tables, k, unprotected)
     if k > 0:

@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Literal, get_args
 
 import attrs
 
-from citeslab_core.calendar import Calendar
-from citeslab_core.checks import Check, Severity
-from citeslab_core.crf import FinancialReport
-from citeslab_core.dates import PartialDate
-from citeslab_core.funding import (
+from citeslab_core.bilan.checks import Check, Severity
+from citeslab_core.bilan.crf import FinancialReport
+from citeslab_core.bilan.funding import (
     FundingPlan,
     FundingYear,
 )
-from citeslab_core.provenance import Provenance
-from citeslab_core.shares import shares_add_up
+from citeslab_core.bilan.provenance import Provenance
+from citeslab_core.bilan.shares import shares_add_up
+from citeslab_core.derive.calendar import Calendar
+from citeslab_core.model.dates import PartialDate
 from citeslab_core.vocabularies import (
     ExitResult,
     PartnershipCategory,
@@ -101,7 +101,7 @@ TEXT_SECTION_TITLES: Mapping[str, str] = {
 }
 
 
-#: Severities of a check, most serious first (:class:`~citeslab_core.checks.Severity`).
+#: Severities of a check, most serious first (:class:`~citeslab_core.bilan.checks.Severity`).
 SEVERITIES: tuple[Severity, ...] = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
@@ -150,16 +150,16 @@ class Table:
     def shares_rounded(self) -> bool:
         """The rows' shares, each rounded on its own, add up to 99, 101 or another figure
         than 100: the outputs say « parts arrondies » (see
-        :func:`~citeslab_core.shares.shares_add_up`)."""
+        :func:`~citeslab_core.bilan.shares.shares_add_up`)."""
         return not shares_add_up([row.share for row in self.rows])
 
     def __repr__(self) -> str:
-        from citeslab_core._display import table_repr
+        from citeslab_core.render.display import table_repr
 
         return table_repr(self)
 
     def _repr_html_(self) -> str:
-        from citeslab_core._display import table_html
+        from citeslab_core.render.display import table_html
 
         return table_html(self)
 
@@ -363,10 +363,10 @@ class Bilan:
       in the order found;
     - ``financial_report``: the compte rendu financier (Cerfa n° 15059) of the period's
       last year from the ``budget`` sheet, None when the budget has no line for that year
-      (:mod:`citeslab_core.crf`); its findings are among ``checks``;
+      (:mod:`citeslab_core.bilan.crf`); its findings are among ``checks``;
     - ``planned_animations``: per type of animation, planned and held in the period
       (:class:`PlannedRow`);
-    - ``calendar``: the period's calendar (:mod:`citeslab_core.calendar`), for the
+    - ``calendar``: the period's calendar (:mod:`citeslab_core.derive.calendar`), for the
       ``calendrier`` exporter; not part of the figures;
     - ``subset``: the bilan of some of the site's persons (``Dataset.subset``): the
       persons' figures are theirs, the animations, partnerships and funding the whole
@@ -410,7 +410,7 @@ class Bilan:
     #: ``calendrier`` exporter: not a figure, so neither compared nor written in the JSON;
     #: None in a bilan read back from its JSON or summed over a network
     calendar: Calendar | None = attrs.field(default=None, eq=False)
-    #: where the bilan comes from (citeslab_core.provenance.stamp), None until stamped
+    #: where the bilan comes from (citeslab_core.bilan.provenance.stamp), None until stamped
     provenance: Provenance | None = None
     subset: bool = False
     orientations_period: tuple[OrientationPeriodRow, ...] = ()
@@ -422,12 +422,12 @@ class Bilan:
         return self.tables[key]
 
     def __repr__(self) -> str:
-        from citeslab_core._display import bilan_repr
+        from citeslab_core.render.display import bilan_repr
 
         return bilan_repr(self)
 
     def _repr_html_(self) -> str:
-        from citeslab_core._display import bilan_html
+        from citeslab_core.render.display import bilan_html
 
         return bilan_html(self)
 
@@ -436,6 +436,6 @@ class Bilan:
         per table row, columns ``tableau``, ``code``, ``libelle``, ``effectif``, ``part``,
         ``masque``, ``site``, ``debut``, ``fin``; a masked count or share is missing (NA)
         and ``masque`` is true."""
-        from citeslab_core._frames import bilan_frame
+        from citeslab_core.render.frames import bilan_frame
 
         return bilan_frame(self)

@@ -4,7 +4,7 @@
 figures, programmes, exits, orientations of the period); :func:`_tally` counts the
 accompanied column by column (:class:`_Tally`, true counts before masking).
 :class:`PersonFigures` is the one definition of a person's figures, shared with
-:mod:`citeslab_core.privacy`.
+:mod:`citeslab_core.exporting.privacy`.
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from typing import Any, TypeVar
 
 import attrs
 
-from citeslab_core._grouping import event_groups
 from citeslab_core.bilan._results import (
     EN_COURS,
     NON_RENSEIGNE,
     TABLE_KEYS,
 )
-from citeslab_core.dates import PartialDate, Precision, age_on
+from citeslab_core.derive._grouping import event_groups
 from citeslab_core.model import Dataset, Person
+from citeslab_core.model.dates import PartialDate, Precision, age_on
 from citeslab_core.vocabularies import (
     AgeBracket,
     Channel,
@@ -51,7 +51,7 @@ class PersonFigures:
     """One person accompanied in the period, as the bilan counts them.
 
     The one definition of the per-person figures: the bilan's tables tally these, and
-    :func:`citeslab_core.privacy.build_participants` turns them into participant rows, so
+    :func:`citeslab_core.exporting.privacy.build_participants` turns them into participant rows, so
     the two always agree.
 
     - ``person``: the record (identity included: it never leaves the core as it is);
@@ -132,10 +132,10 @@ class _Scan:
 
 
 class _Events:
-    """The columns the scan reads, in the order of :mod:`citeslab_core._grouping` (by
+    """The columns the scan reads, in the order of :mod:`citeslab_core.derive._grouping` (by
     person, date, row), and the period. Dates and types, read for every event, permuted;
     the columns read only for some events (orientations, programmes, exits) read through
-    the order (:meth:`~citeslab_core._grouping.EventGroups.through`): no copy of them."""
+    the order (:meth:`~citeslab_core.derive._grouping.EventGroups.through`): no copy of them."""
 
     __slots__ = (
         "categories",
@@ -274,7 +274,7 @@ _BRACKET_OF_AGE: tuple[AgeBracket, ...] = tuple(AgeBracket.of_age(age) for age i
 def _age_bracket(birth: PartialDate | None, on: dt.date) -> AgeBracket | None:
     """``AgeBracket.of_age(age_on(birth, on))``, None without a birth date.
 
-    The same ages as :func:`~citeslab_core.dates.age_on` (``relativedelta``), without
+    The same ages as :func:`~citeslab_core.model.dates.age_on` (``relativedelta``), without
     building a ``relativedelta`` per person (5 µs each): born on a day other than 29
     February and on or before ``on``, the age is the difference of the years, less one
     before the birthday; the other cases go through ``age_on``.

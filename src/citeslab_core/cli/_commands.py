@@ -36,7 +36,7 @@ __all__ = [
 
 def cmd_validate(args: argparse.Namespace) -> int:
     data = load(args)
-    from citeslab_core.rules import Severity, check, sources
+    from citeslab_core.derive.rules import Severity, check, sources
 
     on = args.on or today()
     errors = [f for f in check(data, on) if f.severity is Severity.ERROR]
@@ -61,7 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _budget_findings(data: Dataset) -> bool:
     """Print the compte rendu financier's findings of every budget year (errors, then
     warnings); True when there is an error."""
-    from citeslab_core.crf import dataset_findings
+    from citeslab_core.bilan.crf import dataset_findings
 
     findings = dataset_findings(data)
     found_error = False
@@ -85,10 +85,10 @@ def _budget_findings(data: Dataset) -> bool:
 def cmd_report(args: argparse.Namespace) -> int:
     start, end = period(args)
     if args.output is not None:
-        from citeslab_core.files import check_writable
+        from citeslab_core.readers.files import check_writable
 
         check_writable(args.output, force=args.force)
-    from citeslab_core.provenance import generation_time, stamp
+    from citeslab_core.bilan.provenance import generation_time, stamp
 
     if is_network(args):
         from citeslab_core.network import network_of_inputs
@@ -114,7 +114,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_followup(args: argparse.Namespace) -> int:
     data = load(args)
-    from citeslab_core.followup import followup
+    from citeslab_core.derive.followup import followup
     from citeslab_core.render.followup import json_parts, render_text
 
     todo = followup(data, args.on or today())
@@ -128,12 +128,12 @@ def cmd_followup(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from citeslab_core.errors import UsageError
-    from citeslab_core.files import check_writable, write_atomic
+    from citeslab_core.readers.files import check_writable, write_atomic
 
     if args.file.suffix.lower() != ".xlsx":
         raise UsageError(f"{args.file} : le modèle est un classeur Excel, nommez-le en .xlsx")
     check_writable(args.file, force=args.force)
-    from citeslab_core.template import build_template
+    from citeslab_core.readers.template import build_template
 
     write_atomic(args.file, build_template(), force=args.force)
     print(f"Modèle écrit : {args.file}")
@@ -163,7 +163,7 @@ Utilisation :
 
 def cmd_key(args: argparse.Namespace) -> int:
     from citeslab_core.errors import UsageError
-    from citeslab_core.privacy import write_new_key
+    from citeslab_core.exporting.privacy import write_new_key
 
     path: Path = args.file
     if path.exists() or path.is_symlink():
@@ -190,9 +190,9 @@ def cmd_example(args: argparse.Namespace) -> int:
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} n'est pas un dossier")
     directory.mkdir(parents=True, exist_ok=True)
-    from citeslab_core.converter import dumps
-    from citeslab_core.example import load_example
-    from citeslab_core.files import write_all_atomic
+    from citeslab_core.readers.converter import dumps
+    from citeslab_core.readers.example import load_example
+    from citeslab_core.readers.files import write_all_atomic
     from citeslab_core.readers.workbook import write_workbook
 
     data = load_example()

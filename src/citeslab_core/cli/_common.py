@@ -24,7 +24,7 @@ def quarter_period(text: str) -> tuple[dt.date, dt.date]:
     import re
 
     from citeslab_core.errors import UsageError
-    from citeslab_core.periods import Period
+    from citeslab_core.model.periods import Period
 
     cleaned = text.strip().upper().replace(" ", "")
     found = re.fullmatch(r"(\d{4})-?[TQ]([1-4])", cleaned) or re.fullmatch(
@@ -48,7 +48,7 @@ def load(args: argparse.Namespace) -> Dataset:
     if args.example:
         if args.input is not None:
             raise UsageError("donnez ENTREE ou --example, pas les deux")
-        from citeslab_core.example import load_example
+        from citeslab_core.readers.example import load_example
 
         data = load_example()
     elif args.input is None:
@@ -95,13 +95,13 @@ def today() -> dt.date:
 
 def emit(text: str, output: Path | None, *, force: bool) -> None:
     """``text`` to the standard output, or atomically to ``output``."""
-    from citeslab_core.files import clean_text
+    from citeslab_core.readers.files import clean_text
 
     text = clean_text(text)
     if output is None:
         _stdout().write(text if text.endswith("\n") else text + "\n")
         return
-    from citeslab_core.files import write_atomic
+    from citeslab_core.readers.files import write_atomic
 
     write_atomic(output, text.encode("utf-8"), force=force)
     print(f"Écrit : {output}", file=sys.stderr)
@@ -110,7 +110,7 @@ def emit(text: str, output: Path | None, *, force: bool) -> None:
 def emit_parts(parts: Iterable[str]) -> None:
     """A text made of ``parts`` (the last one ending with a line break) to the standard
     output, a part at a time: a long text is never held whole."""
-    from citeslab_core.files import clean_text
+    from citeslab_core.readers.files import clean_text
 
     out = _stdout()
     for part in parts:
@@ -152,7 +152,7 @@ def is_network(args: argparse.Namespace) -> bool:
 
         raise UsageError("donnez ENTREE ou --example, pas les deux")
     if len(inputs) == 1:
-        from citeslab_core.bilanfile import is_bilan_file
+        from citeslab_core.bilan.file import is_bilan_file
 
         return is_bilan_file(inputs[0])
     return len(inputs) > 1

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
     from citeslab_core.bilan import Bilan
     from citeslab_core.exporting import ExportFile, LoadedExporter, Registry
+    from citeslab_core.exporting.privacy import ParticipantRow
     from citeslab_core.model import Dataset
-    from citeslab_core.privacy import ParticipantRow
 
 __all__ = ["cmd_export", "cmd_exporters", "run_export_command"]
 
@@ -136,16 +136,16 @@ def run_export_command(
     :class:`~citeslab_core.errors.UsageError`, data errors
     :class:`~citeslab_core.errors.InvalidData`.
     """
+    from citeslab_core.bilan.provenance import generation_time, stamp
     from citeslab_core.errors import PluginError
     from citeslab_core.exporting import Registry
     from citeslab_core.exporting._contract import export_contained
-    from citeslab_core.provenance import generation_time, stamp
 
     registry = registry if registry is not None else Registry.from_entry_points()
     loaded, chosen = _chosen_exporter(registry, name, format, public)
     key: bytes | None = None
     if loaded.info.needs_participants:
-        from citeslab_core.privacy import PseudonymKeyError, load_key
+        from citeslab_core.exporting.privacy import PseudonymKeyError, load_key
 
         try:
             key = load_key(key_file, environ, warn=_warn)
@@ -183,7 +183,7 @@ def _participants(
     """One site's participant rows, pseudonymised for exporter ``name`` (None without a key)."""
     if key is None:
         return None
-    from citeslab_core.privacy import build_participants
+    from citeslab_core.exporting.privacy import build_participants
 
     return build_participants(data, start, end, key=key, exporter=name)
 
@@ -203,7 +203,7 @@ def _network_participants(
             "fiches de chaque site (classeur, dossier CSV ou JSON canonique), pas leurs "
             "bilans JSON"
         )
-    from citeslab_core.privacy import build_participants
+    from citeslab_core.exporting.privacy import build_participants
 
     return sorted(
         (
@@ -221,7 +221,7 @@ def _network_participants(
 def _write(files: Sequence[ExportFile], output: Path, *, force: bool) -> None:
     """The exporter's files written into ``output``, all or none, each named on stderr."""
     from citeslab_core.errors import UsageError
-    from citeslab_core.files import system_reason, write_all_atomic
+    from citeslab_core.readers.files import system_reason, write_all_atomic
 
     try:
         output.mkdir(parents=True, exist_ok=True)

@@ -72,7 +72,7 @@ def _run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # a file or folder the system refuses: the user's to fix
-        from citeslab_core.files import system_reason
+        from citeslab_core.readers.files import system_reason
 
         where = f" « {exc.filename} »" if exc.filename else ""
         print(

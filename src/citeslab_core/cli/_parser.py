@@ -76,8 +76,8 @@ def _french_argparse(message: str) -> str:
 
 
 def _date(text: str) -> dt.date:
-    from citeslab_core.dates import parse_day
     from citeslab_core.errors import CellError
+    from citeslab_core.model.dates import parse_day
 
     try:
         return parse_day(text)

@@ -21,7 +21,7 @@ The contract
 ============
 
 An exporter turns one computed :class:`~citeslab_core.bilan.Bilan` (and, when it says it
-needs them, the pseudonymised :class:`~citeslab_core.privacy.ParticipantRow` of the
+needs them, the pseudonymised :class:`~citeslab_core.exporting.privacy.ParticipantRow` of the
 period) into files. It is any object with these attributes (:class:`Exporter` is the
 :class:`typing.Protocol` that mypy checks):
 
@@ -64,7 +64,7 @@ Compatibility promise
 ``api_version`` equals the version it supports, and reports any other as a load error
 (it never guesses). Within one version the library only makes *compatible* changes:
 new optional fields with defaults in :class:`ExportOptions`, new fields in
-:class:`~citeslab_core.privacy.ParticipantRow` and in the bilan, new optional attributes
+:class:`~citeslab_core.exporting.privacy.ParticipantRow` and in the bilan, new optional attributes
 an exporter may declare. The version is bumped, with a note in the changelog, when a
 change would break a written exporter: a field removed or renamed in the bilan, the
 options or the participant rows, a change in the meaning or the type of a field, a new
@@ -153,12 +153,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from citeslab_core._lazy import lazy_getattr
+from citeslab_core.exporting._lazy import lazy_getattr
 
 if TYPE_CHECKING:
-    from citeslab_core.accounts import (
-        Side,
-    )
     from citeslab_core.bilan import (
         EN_COURS,
         NON_RENSEIGNE,
@@ -170,19 +167,20 @@ if TYPE_CHECKING:
     from citeslab_core.bilan import (
         Table as PortraitTable,
     )
-    from citeslab_core.calendar import (
-        TIME_ZONE,
-        Calendar,
-        CalendarEntry,
-        EntryKind,
-    )
-    from citeslab_core.crf import (
+    from citeslab_core.bilan.crf import (
         CrfLine,
         CrfTotal,
         FinancialReport,
     )
-    from citeslab_core.dates import (
-        Precision,
+    from citeslab_core.bilan.funding import (
+        FundingPlanRow,
+        FundingYear,
+    )
+    from citeslab_core.derive.calendar import (
+        TIME_ZONE,
+        Calendar,
+        CalendarEntry,
+        EntryKind,
     )
     from citeslab_core.errors import (
         PluginError,
@@ -232,8 +230,8 @@ if TYPE_CHECKING:
         to_json,
         to_xlsx,
     )
-    from citeslab_core.files import (
-        clean_text,
+    from citeslab_core.exporting.privacy import (
+        ParticipantRow,
     )
     from citeslab_core.french import (
         format_amount,
@@ -244,12 +242,14 @@ if TYPE_CHECKING:
         format_rate,
         format_share,
     )
-    from citeslab_core.funding import (
-        FundingPlanRow,
-        FundingYear,
+    from citeslab_core.model.accounts import (
+        Side,
     )
-    from citeslab_core.privacy import (
-        ParticipantRow,
+    from citeslab_core.model.dates import (
+        Precision,
+    )
+    from citeslab_core.readers.files import (
+        clean_text,
     )
     from citeslab_core.render.labels import (
         IndicatorLabel,
@@ -401,7 +401,7 @@ _LAZY: dict[str, str] = {
     "bilan_files": "citeslab_core.exporting._table_exporter",
     "info_table": "citeslab_core.exporting._table_exporter",
     "period_slug": "citeslab_core.exporting._table_exporter",
-    "Side": "citeslab_core.accounts",
+    "Side": "citeslab_core.model.accounts",
     "EN_COURS": "citeslab_core.bilan",
     "NON_RENSEIGNE": "citeslab_core.bilan",
     "TABLE_KEYS": "citeslab_core.bilan",
@@ -409,17 +409,17 @@ _LAZY: dict[str, str] = {
     "Bilan": "citeslab_core.bilan",
     "QpvRow": "citeslab_core.bilan",
     "PortraitTable": "citeslab_core.bilan:Table",
-    "TIME_ZONE": "citeslab_core.calendar",
-    "Calendar": "citeslab_core.calendar",
-    "CalendarEntry": "citeslab_core.calendar",
-    "EntryKind": "citeslab_core.calendar",
-    "CrfLine": "citeslab_core.crf",
-    "CrfTotal": "citeslab_core.crf",
-    "FinancialReport": "citeslab_core.crf",
-    "Precision": "citeslab_core.dates",
+    "TIME_ZONE": "citeslab_core.derive.calendar",
+    "Calendar": "citeslab_core.derive.calendar",
+    "CalendarEntry": "citeslab_core.derive.calendar",
+    "EntryKind": "citeslab_core.derive.calendar",
+    "CrfLine": "citeslab_core.bilan.crf",
+    "CrfTotal": "citeslab_core.bilan.crf",
+    "FinancialReport": "citeslab_core.bilan.crf",
+    "Precision": "citeslab_core.model.dates",
     "PluginError": "citeslab_core.errors",
     "UsageError": "citeslab_core.errors",
-    "clean_text": "citeslab_core.files",
+    "clean_text": "citeslab_core.readers.files",
     "format_amount": "citeslab_core.french",
     "format_count": "citeslab_core.french",
     "format_day": "citeslab_core.french",
@@ -427,9 +427,9 @@ _LAZY: dict[str, str] = {
     "format_period": "citeslab_core.french",
     "format_rate": "citeslab_core.french",
     "format_share": "citeslab_core.french",
-    "FundingPlanRow": "citeslab_core.funding",
-    "FundingYear": "citeslab_core.funding",
-    "ParticipantRow": "citeslab_core.privacy",
+    "FundingPlanRow": "citeslab_core.bilan.funding",
+    "FundingYear": "citeslab_core.bilan.funding",
+    "ParticipantRow": "citeslab_core.exporting.privacy",
     "IndicatorLabel": "citeslab_core.render.labels",
     "indicator": "citeslab_core.render.labels",
     "AgeBracket": "citeslab_core.vocabularies",

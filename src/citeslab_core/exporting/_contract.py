@@ -13,7 +13,7 @@ from citeslab_core.errors import PluginError, UsageError
 
 if TYPE_CHECKING:
     from citeslab_core.bilan import Bilan
-    from citeslab_core.privacy import ParticipantRow
+    from citeslab_core.exporting.privacy import ParticipantRow
 
 __all__ = [
     "BUILTIN_DISTRIBUTION",
@@ -25,7 +25,6 @@ __all__ = [
     "ExporterInfo",
     "LoadFailure",
     "LoadedExporter",
-    "check_exporter",
     "check_file_name",
     "check_files",
     "exception_message",
@@ -308,12 +307,6 @@ def read_info(obj: object, name: str) -> ExporterInfo | str:
         cast("bool", values["needs_participants"]),
         *_help_values(_read_help(obj)),
     )
-
-
-def check_exporter(obj: object, name: str) -> str | None:
-    """Why ``obj`` is not an exporter registered as ``name``, or ``None`` if it is one."""
-    info = read_info(obj, name)
-    return info if isinstance(info, str) else None
 
 
 def safe_repr(obj: object, index: int) -> str:

@@ -40,7 +40,7 @@ from citeslab_core.exporting._registry import IsolatedExporter
 
 if TYPE_CHECKING:
     from citeslab_core.bilan import Bilan
-    from citeslab_core.privacy import ParticipantRow
+    from citeslab_core.exporting.privacy import ParticipantRow
 
 __all__ = ["describe_isolated", "export_isolated"]
 

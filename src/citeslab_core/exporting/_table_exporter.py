@@ -18,7 +18,7 @@ from citeslab_core.exporting._writers import export_tables
 
 if TYPE_CHECKING:
     from citeslab_core.bilan import Bilan
-    from citeslab_core.privacy import ParticipantRow
+    from citeslab_core.exporting.privacy import ParticipantRow
 
 __all__ = [
     "INDICATOR_COLUMNS",

@@ -15,7 +15,7 @@ from typing import Final, TypeAlias
 import attrs
 
 from citeslab_core import french
-from citeslab_core.files import clean_text, neutralise
+from citeslab_core.readers.files import clean_text, neutralise
 
 __all__ = [
     "MASKED",
@@ -159,7 +159,7 @@ _LINE_END = re.compile(r"\r\n?")
 def cell_text(text: str) -> str:
     """A text as every spreadsheet format writes it: line ends made ``\\n`` (XLSX keeps no
     ``\\r``), every character a worksheet cannot hold replaced by U+FFFD
-    (:func:`citeslab_core.files.clean_text`), then neutralised against formula
+    (:func:`citeslab_core.readers.files.clean_text`), then neutralised against formula
     injection."""
     return neutralise(clean_text(_LINE_END.sub("\n", text)))
 

@@ -26,7 +26,7 @@ from citeslab_core.exporting._tables import (
     Table,
     cell_text,
 )
-from citeslab_core.files import clean_text
+from citeslab_core.readers.files import clean_text
 
 __all__ = [
     "CSV_DELIMITER",

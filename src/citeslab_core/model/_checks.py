@@ -19,11 +19,7 @@ from typing import Any
 
 import attrs
 
-from citeslab_core.accounts import SUBSIDY_CLASS, account_problem
-from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import Location, Problem
-from citeslab_core.identity import identity_key
-from citeslab_core.limits import MAX_AMOUNT, MAX_COUNT, MAX_YEAR, MIN_YEAR
 from citeslab_core.model._columns import Columns, Repeated
 from citeslab_core.model._records import (
     EVENT_NEEDS,
@@ -37,6 +33,10 @@ from citeslab_core.model._records import (
     Site,
     column_of,
 )
+from citeslab_core.model.accounts import SUBSIDY_CLASS, account_problem
+from citeslab_core.model.dates import PartialDate, Precision
+from citeslab_core.model.identity import identity_key
+from citeslab_core.model.limits import MAX_AMOUNT, MAX_COUNT, MAX_YEAR, MIN_YEAR
 from citeslab_core.vocabularies import AnimationStatus, Funder, ResidenceStatus
 
 __all__ = ["Issue", "check_tables", "hood_facts", "issue_problem"]
@@ -179,7 +179,7 @@ def _funding_issues(fundings: Sequence[Funding]) -> list[Issue]:
 
 
 def _identity_keys(ids: Sequence[str]) -> set[str]:
-    """The distinct :func:`~citeslab_core.identity.identity_key` of ``ids``: for ASCII ids
+    """The distinct :func:`~citeslab_core.model.identity.identity_key` of ``ids``: for ASCII ids
     without white space (the usual ones), their lower case, found in one pass."""
     joined = "\x00".join(ids)
     if joined.isascii() and len(joined.split(maxsplit=1)) <= 1:
@@ -309,7 +309,7 @@ _TOO_LARGE = "nombre trop grand (au plus un milliard)"
 
 def _amount_problem(value: Decimal) -> str | None:
     """What is wrong with an amount of the records, if anything (the workbook reader
-    refuses the same at the cell: :func:`citeslab_core.amounts.parse_amount`)."""
+    refuses the same at the cell: :func:`citeslab_core.model.amounts.parse_amount`)."""
     if not value.is_finite() or abs(value) >= MAX_AMOUNT:
         return "montant trop grand (moins de mille milliards attendu)"
     if value != value.quantize(_CENT):

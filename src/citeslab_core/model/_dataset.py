@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from citeslab_core.errors import InvalidDataset, Location, Problem
-from citeslab_core.identity import identity_key
 from citeslab_core.model._checks import check_tables, hood_facts
 from citeslab_core.model._columns import Columns
 from citeslab_core.model._records import (
@@ -27,6 +26,7 @@ from citeslab_core.model._records import (
     Site,
     Text,
 )
+from citeslab_core.model.identity import identity_key
 from citeslab_core.vocabularies import ResidenceStatus
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class Dataset:
     Two datasets are equal only if they are the same object (``eq=False``; a dataset
     hashes by identity): to know whether two hold the same data, compare their records
     (``a.persons == b.persons``…) or their canonical JSON
-    (:func:`~citeslab_core.converter.dumps`).
+    (:func:`~citeslab_core.readers.converter.dumps`).
     """
 
     site: Site = attrs.field(factory=Site)
@@ -158,7 +158,7 @@ class Dataset:
     ) -> Dataset:
         """A checked dataset; residence statuses not given come from the neighbourhood.
 
-        Names are matched by :func:`~citeslab_core.identity.identity_key` (case, invisible
+        Names are matched by :func:`~citeslab_core.model.identity.identity_key` (case, invisible
         characters, Unicode forms and spaces aside), and every reference then takes one
         spelling: an event's person the id of ``porteurs``, a person's or an animation's
         neighbourhood the name ``quartiers`` declares (else its first spelling), a
@@ -201,12 +201,12 @@ class Dataset:
         return data
 
     def __repr__(self) -> str:
-        from citeslab_core._display import dataset_repr
+        from citeslab_core.render.display import dataset_repr
 
         return dataset_repr(self)
 
     def _repr_html_(self) -> str:
-        from citeslab_core._display import dataset_html
+        from citeslab_core.render.display import dataset_html
 
         return dataset_html(self)
 
@@ -223,7 +223,7 @@ class Dataset:
         site's: :attr:`is_subset` is set, and a bilan of the result says so. An id that
         is not in the dataset is a :class:`~citeslab_core.errors.UsageError`.
         """
-        from citeslab_core._subset import subset
+        from citeslab_core.model._subset import subset
 
         return subset(self, persons)
 
@@ -245,7 +245,7 @@ class Dataset:
         amounts as floats. Identity and free-text columns are left out unless
         ``private=True``. docs/notebook.md lists the columns.
         """
-        from citeslab_core._frames import dataset_frames
+        from citeslab_core.render.frames import dataset_frames
 
         return dataset_frames(self, private=private, labels=labels)
 
@@ -317,7 +317,7 @@ def _derive_residence(
     persons: Columns[Person], hoods: Columns[Neighbourhood], spelling: Mapping[str, str]
 ) -> Columns[Person]:
     """Fill a person's residence status (and QPV code) from their declared neighbourhood,
-    matched by :func:`~citeslab_core.identity.identity_key`; ``spelling`` maps a
+    matched by :func:`~citeslab_core.model.identity.identity_key`; ``spelling`` maps a
     neighbourhood as written to the one spelling the dataset keeps. Each distinct
     neighbourhood is looked up once."""
     by_name: dict[str, Neighbourhood] = {}

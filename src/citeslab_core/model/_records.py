@@ -16,8 +16,8 @@ from typing import Any
 
 import attrs
 
-from citeslab_core.dates import PartialDate
 from citeslab_core.errors import CellError
+from citeslab_core.model.dates import PartialDate
 from citeslab_core.vocabularies import (
     AnimationStatus,
     AnimationType,
@@ -239,7 +239,7 @@ class BudgetLine:
     """A line of the action's budget (``budget`` sheet): one account, planned or actual.
 
     ``account`` is a class of the associations' chart of accounts (``64``) or a
-    sub-account of one (``641``), see :mod:`citeslab_core.accounts`; a subsidy (class 74)
+    sub-account of one (``641``), see :mod:`citeslab_core.model.accounts`; a subsidy (class 74)
     names its ``funder``. ``gap_explanation`` is the site's explanation of the gap between
     planned and actual (the annex of the compte rendu financier).
     """
@@ -258,7 +258,7 @@ class Permanence:
     """A recurring permanence (``permanences`` sheet): the weekdays, the hours, the
     place and the period it runs, and the dates (or months) it does not.
 
-    :func:`citeslab_core.calendar.occurrences` expands it into dated occurrences,
+    :func:`citeslab_core.derive.calendar.occurrences` expands it into dated occurrences,
     French public holidays skipped. ``last_day`` ``None``: it runs on.
     """
 

@@ -3,7 +3,7 @@
 A host structure runs several CitésLab sites, a region coordinates a dozen, Bpifrance
 follows about a hundred. :func:`network_bilan` sums the sites' bilans (computed from
 their records, or read back from their bilan JSON files with
-:func:`citeslab_core.bilanfile.read_bilan`) into one :class:`~citeslab_core.bilan.Bilan`
+:func:`citeslab_core.bilan.file.read_bilan`) into one :class:`~citeslab_core.bilan.Bilan`
 that every renderer and exporter takes like a site's, with :attr:`Bilan.sites` keeping
 every site's own bilan (docs/network.md).
 

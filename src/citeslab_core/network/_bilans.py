@@ -15,8 +15,8 @@ from citeslab_core.bilan import (
     Bilan,
     Check,
 )
-from citeslab_core.checks import CheckCode
-from citeslab_core.disclosure import mask_value
+from citeslab_core.bilan.checks import CheckCode
+from citeslab_core.bilan.disclosure import mask_value
 from citeslab_core.errors import InvalidData, Location, Problem, UsageError
 from citeslab_core.french import format_count, format_period
 from citeslab_core.network._sum import (

@@ -15,7 +15,7 @@ from citeslab_core.bilan import (
     Bilan,
     Check,
 )
-from citeslab_core.checks import CheckCode
+from citeslab_core.bilan.checks import CheckCode
 from citeslab_core.french import format_count
 from citeslab_core.model import Neighbourhood
 from citeslab_core.vocabularies import (

@@ -38,15 +38,15 @@ def network_of_inputs(
     paths: Sequence[Any], start: Any, end: Any, *, public: bool = False
 ) -> NetworkInputs:
     """The bilan of several sites' inputs, records (workbook, CSV folder, canonical JSON)
-    and bilan files mixed (:func:`citeslab_core.bilanfile.read_inputs`), for the period
+    and bilan files mixed (:func:`citeslab_core.bilan.file.read_inputs`), for the period
     from ``start`` to ``end``. Refused with :class:`~citeslab_core.errors.InvalidData`,
-    each message naming its file: what :func:`~citeslab_core.bilanfile.read_bilan`
+    each message naming its file: what :func:`~citeslab_core.bilan.file.read_bilan`
     refuses, a bilan file of another period, the same site twice. In public mode the
     sum is masked, and each site's bilan: from its records by ``compute_bilan``, from a
     bilan file by :func:`mask_bilan`."""
     from pathlib import Path
 
-    from citeslab_core.bilanfile import read_inputs
+    from citeslab_core.bilan.file import read_inputs
 
     files = [Path(p) for p in paths]
     items = read_inputs(files)

@@ -27,15 +27,15 @@ from citeslab_core.bilan import (
     TableRow,
 )
 from citeslab_core.bilan._activity import partnership_order
-from citeslab_core.bilan._checks import disclosure_checks, sorted_checks
+from citeslab_core.bilan._checking import disclosure_checks, sorted_checks
 from citeslab_core.bilan._portrait import _portrait, _without_orientation
-from citeslab_core.crf import FinancialReport
-from citeslab_core.disclosure import mask_value
+from citeslab_core.bilan.crf import FinancialReport
+from citeslab_core.bilan.disclosure import mask_value
+from citeslab_core.bilan.funding import Contribution, FundingPlan, FundingYear, funding_plan
+from citeslab_core.bilan.shares import largest_remainder, percent_of
 from citeslab_core.errors import UsageError
-from citeslab_core.funding import Contribution, FundingPlan, FundingYear, funding_plan
 from citeslab_core.model import Dataset, FundingPolicy, Site
 from citeslab_core.network._hoods import _Hoods
-from citeslab_core.shares import largest_remainder, percent_of
 from citeslab_core.vocabularies import (
     Funder,
     FundingNature,

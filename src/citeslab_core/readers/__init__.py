@@ -5,7 +5,7 @@
 - a folder → :mod:`~citeslab_core.readers.csvdir` (one CSV file per sheet);
 - ``.xlsx`` / ``.xlsm`` → :mod:`~citeslab_core.readers.workbook` (openpyxl, values only);
 - ``.ods`` and ``.xls`` (Excel 97-2003) → the same rules, read with python-calamine;
-- ``.json`` → :func:`citeslab_core.converter.read_json`.
+- ``.json`` → :func:`citeslab_core.readers.converter.read_json`.
 
 A path that does not exist or a format it does not know is a
 :class:`~citeslab_core.errors.UsageError`; anything wrong in the data, including a file
@@ -57,7 +57,7 @@ def read_input(path: Path) -> Dataset:
 
         return read_xls(path)
     if suffix == ".json":
-        from citeslab_core.converter import read_json
+        from citeslab_core.readers.converter import read_json
 
         return read_json(path)
     if suffix in (".xlsb", ".numbers"):
@@ -76,7 +76,7 @@ def read_input(path: Path) -> Dataset:
 
 def unreadable(path: Path, exc: OSError) -> Problem:
     """The problem of a file or folder the system does not let us read, in French."""
-    from citeslab_core.files import system_reason
+    from citeslab_core.readers.files import system_reason
 
     return Problem(Location(path.name or str(path)), f"fichier illisible : {system_reason(exc)}")
 

@@ -17,11 +17,11 @@ from typing import Any
 
 import attrs
 
-from citeslab_core.amounts import parse_amount, parse_percent
-from citeslab_core.dates import PartialDate, parse_date, parse_time
 from citeslab_core.errors import CellError
-from citeslab_core.limits import MAX_COUNT, MAX_TEXT_CHARS, check_length
 from citeslab_core.model import field_type
+from citeslab_core.model.amounts import parse_amount, parse_percent
+from citeslab_core.model.dates import PartialDate, parse_date, parse_time
+from citeslab_core.model.limits import MAX_COUNT, MAX_TEXT_CHARS, check_length
 from citeslab_core.readers._quoting import unquote
 from citeslab_core.vocabularies import Vocabulary, normalize
 
@@ -102,7 +102,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 def parse_int(raw: object) -> int:
     """A whole number: ``12``, ``12.0``, ``"1 240"``; at most
-    :data:`~citeslab_core.limits.MAX_COUNT` in size."""
+    :data:`~citeslab_core.model.limits.MAX_COUNT` in size."""
     raw = plain(raw)
     if isinstance(raw, bool):
         raise CellError(f"« {raw} » n'est pas un nombre entier")
@@ -281,9 +281,9 @@ def field_parsers(
     """The readers of a record class's columns, by normalised column name.
 
     The parser follows the field's type: text, whole number, ``oui``/``non`` (``rqth``),
-    amount (:func:`~citeslab_core.amounts.parse_amount`), declared percentage
-    (``part_declaree``, :func:`~citeslab_core.amounts.parse_percent`), day
-    (:func:`~citeslab_core.dates.parse_date`), partial date, vocabulary value
+    amount (:func:`~citeslab_core.model.amounts.parse_amount`), declared percentage
+    (``part_declaree``, :func:`~citeslab_core.model.amounts.parse_percent`), day
+    (:func:`~citeslab_core.model.dates.parse_date`), partial date, vocabulary value
     (:meth:`~citeslab_core.vocabularies.Vocabulary.parse`), or a list of names.
     """
     hints = typing.get_type_hints(cls)

@@ -17,7 +17,7 @@ from typing import Any, Protocol, TypeGuard, cast, runtime_checkable
 
 import attrs
 
-from citeslab_core.limits import MAX_TEXT_CHARS
+from citeslab_core.model.limits import MAX_TEXT_CHARS
 from citeslab_core.readers._cells import (
     EMPTY,
     MISSING,

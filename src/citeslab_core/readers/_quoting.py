@@ -2,13 +2,13 @@
 
 A text cell that starts with ``'`` followed by something a spreadsheet would take for a
 formula (or by a text with leading or trailing spaces) loses that one ``'`` when read: it
-is the protection :func:`~citeslab_core.files.neutralise` added when the file was written,
+is the protection :func:`~citeslab_core.readers.files.neutralise` added when the file was written,
 so writing then reading a dataset gives it back unchanged.
 """
 
 from __future__ import annotations
 
-from citeslab_core.files import neutralise
+from citeslab_core.readers.files import neutralise
 
 __all__ = ["needs_quote", "protect_text", "unquote"]
 

@@ -24,7 +24,7 @@ the rest, the same way for every format:
   (``15-févr``);
 - a text cell that starts with ``'`` followed by something a spreadsheet would take for a
   formula (or by a text with leading or trailing spaces) loses that one ``'``: it is the
-  protection :func:`~citeslab_core.files.neutralise` added when the file was written, so
+  protection :func:`~citeslab_core.readers.files.neutralise` added when the file was written, so
   writing then reading a dataset gives it back unchanged;
 - every problem (cell, header, sheet, and the dataset's own checks mapped back to their
   row) is collected, and :class:`~citeslab_core.errors.InvalidData` lists them all.
@@ -39,8 +39,6 @@ from typing import Any
 import attrs
 
 from citeslab_core.errors import InvalidData, Location, Problem
-from citeslab_core.headers import column_label, did_you_mean, sheet_label, suggestion
-from citeslab_core.identity import identity_key
 from citeslab_core.model import (
     TABLE_FIELDS,
     TABLES,
@@ -51,6 +49,7 @@ from citeslab_core.model import (
     Site,
     column_of,
 )
+from citeslab_core.model.identity import identity_key
 from citeslab_core.readers._cells import (
     PERCENT_COLUMNS,
     FieldSpec,
@@ -69,6 +68,7 @@ from citeslab_core.readers._rows import (
     header_row,
 )
 from citeslab_core.readers._structure import STRUCTURE_KEYS, read_site
+from citeslab_core.readers.headers import column_label, did_you_mean, sheet_label, suggestion
 from citeslab_core.vocabularies import normalize
 
 __all__ = [

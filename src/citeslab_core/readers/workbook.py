@@ -5,7 +5,7 @@ Reading uses openpyxl in read-only mode with ``data_only=True``: a cell gives th
 the spreadsheet last computed and saved, never its formula. Sheets are streamed row by
 row; the work of turning them into records is :mod:`citeslab_core.readers.tables`'s.
 
-Reading is bounded (:mod:`citeslab_core.limits`): before openpyxl opens it, the archive's
+Reading is bounded (:mod:`citeslab_core.model.limits`): before openpyxl opens it, the archive's
 parts are measured (uncompressed sizes, count of shared strings), and the rows are read
 as the sheet holds them, without the empty rows openpyxl would add up to a row number
 (``<row r="99999999999">`` would be a hundred billion of them): a row or a column beyond
@@ -36,20 +36,18 @@ from typing import Any
 
 import attrs
 
-from citeslab_core.dates import PartialDate, Precision
-from citeslab_core.errors import BeyondLimits as BeyondLimits  # re-exported: its old home
-from citeslab_core.errors import InvalidData, Location, Problem
-from citeslab_core.errors import UnreadableFile as UnreadableFile  # re-exported: its old home
-from citeslab_core.files import clean_text
-from citeslab_core.limits import (
+from citeslab_core.errors import BeyondLimits, InvalidData, Location, Problem, UnreadableFile
+from citeslab_core.model import TABLES, Dataset, Site
+from citeslab_core.model.dates import PartialDate, Precision
+from citeslab_core.model.limits import (
     MAX_COLUMNS,
     MAX_PART_BYTES,
     MAX_ROWS,
     MAX_SHARED_STRINGS,
     MAX_TOTAL_BYTES,
 )
-from citeslab_core.model import TABLES, Dataset, Site
 from citeslab_core.readers._structure import structure_rows
+from citeslab_core.readers.files import clean_text
 from citeslab_core.readers.tables import (
     TABLE_FIELDS,
     PercentCell,
@@ -77,7 +75,7 @@ _SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 
 def check_archive(path: Path) -> None:
     """Refuse, before parsing, a workbook archive larger than a site's once uncompressed,
-    or declaring more shared strings than :data:`~citeslab_core.limits.MAX_SHARED_STRINGS`.
+    or declaring more shared strings than :data:`~citeslab_core.model.limits.MAX_SHARED_STRINGS`.
 
     Not an archive at all is left to the reader (it says the file is damaged). The sizes
     are the archive's declared ones, which :mod:`zipfile` holds each part to when reading.
@@ -160,7 +158,7 @@ def _sheet_rows(ws: Any, *, formats: bool) -> Iterator[tuple[int, Sequence[objec
 
     openpyxl's own ``iter_rows`` pads the missing rows up to each row number (and trusts
     the declared dimensions): its parser is used here directly, with the bounds of
-    :mod:`citeslab_core.limits` checked on each row. (``_get_source``, ``_shared_strings``,
+    :mod:`citeslab_core.model.limits` checked on each row. (``_get_source``, ``_shared_strings``,
     ``_date_formats`` are openpyxl's, the same its read-only sheets use.)
     """
     from openpyxl.cell.read_only import ReadOnlyCell
@@ -435,7 +433,7 @@ def write_workbook(data: Dataset) -> bytes:
     column; vocabulary values as codes; days as date cells, partial dates as ISO text;
     amounts and counts as numbers; ``rqth`` as ``oui``/``non``; identity and comments
     included (this is the site's own file). Every text goes through
-    :func:`~citeslab_core.files.neutralise` (see
+    :func:`~citeslab_core.readers.files.neutralise` (see
     :func:`~citeslab_core.readers.tables.protect_text`).
     """
     from openpyxl import Workbook

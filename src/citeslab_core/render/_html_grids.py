@@ -1,5 +1,5 @@
 """The plain tables of the HTML page's sections (private to :mod:`citeslab_core.render.html`):
-one function per section key of :func:`citeslab_core.outline.outline` that is drawn as a
+one function per section key of :func:`citeslab_core.render.outline.outline` that is drawn as a
 grid (:data:`GRIDS`), with the headings of :data:`citeslab_core.render.labels.COLUMNS`."""
 
 from __future__ import annotations

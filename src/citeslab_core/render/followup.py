@@ -1,4 +1,4 @@
-"""The référent's follow-up list (:class:`~citeslab_core.followup.FollowUp`) as text and JSON
+"""The référent's follow-up list (:class:`~citeslab_core.derive.followup.FollowUp`) as text and JSON
 (``citeslab followup``).
 
 :func:`render_text` is the référent's own working list: it shows each person's id, name
@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 
-from citeslab_core.followup import Action, Contact, FollowUp
+from citeslab_core.derive.followup import Action, Contact, FollowUp
+from citeslab_core.derive.rules import rule_name
 from citeslab_core.french import format_count, format_day
-from citeslab_core.rules import rule_name
 
 __all__ = ["json_parts", "render_json", "render_text"]
 

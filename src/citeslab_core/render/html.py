@@ -44,7 +44,6 @@ from citeslab_core.french import (
     format_period,
     format_years,
 )
-from citeslab_core.outline import outline, summary
 from citeslab_core.render._html_charts import Charts
 from citeslab_core.render._html_grids import GRIDS
 from citeslab_core.render._html_parts import (
@@ -73,6 +72,7 @@ from citeslab_core.render._html_view import (
     SiteLine,
 )
 from citeslab_core.render.labels import COLUMNS, HOST, SUBSET_NOTE, TERRITORY
+from citeslab_core.render.outline import outline, summary
 
 __all__ = ["render"]
 
@@ -86,13 +86,13 @@ def render(bilan: Bilan, *, checks: bool = True) -> str:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("citeslab_core", "templates"),
+        loader=jinja2.PackageLoader("citeslab_core.render", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
     page = _page(bilan, Charts(), with_checks=checks)
-    from citeslab_core.files import clean_text
+    from citeslab_core.readers.files import clean_text
 
     # What no encoder or HTML parser accepts (a lone surrogate, U+FFFF) never leaves.
     return clean_text(env.get_template("bilan.html").render(page=page, columns=COLUMNS))

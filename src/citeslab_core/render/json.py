@@ -10,7 +10,7 @@ the bilan follow under French keys documented field by field in docs/bilan-json.
 - in public mode a masked count or share is the string ``"s"``;
 - deterministic: lists keep the bilan's order (meaningful), keys their documented order;
   the same bilan gives byte-identical text, UTF-8, two-space indent and a final newline;
-- a stamped bilan (:mod:`citeslab_core.provenance`) ends with ``provenance``: the citeslab
+- a stamped bilan (:mod:`citeslab_core.bilan.provenance`) ends with ``provenance``: the citeslab
   version, the period, the generation time (``SOURCE_DATE_EPOCH`` fixes it) and the
   SHA-256 of the canonical dataset.
 """
@@ -22,9 +22,9 @@ from decimal import Decimal
 from typing import Any
 
 from citeslab_core.bilan import Bilan, Table, TableRow
-from citeslab_core.crf import CrfLine, CrfTotal, FinancialReport
+from citeslab_core.bilan.crf import CrfLine, CrfTotal, FinancialReport
+from citeslab_core.bilan.funding import Contribution, FundingPlanRow, FundingYear
 from citeslab_core.french import MASKED
-from citeslab_core.funding import Contribution, FundingPlanRow, FundingYear
 
 __all__ = ["SCHEMA", "render", "to_data"]
 
@@ -310,7 +310,7 @@ def _document(bilan: Bilan, *, checks: bool = True) -> dict[str, Any]:
 def render(bilan: Bilan, *, checks: bool = True) -> str:
     """The bilan as a JSON document (see the module docstring); a stamped bilan ends with
     its ``provenance``; ``checks=False`` leaves the checks out (``report --without-checks``)."""
-    from citeslab_core.files import clean_text
+    from citeslab_core.readers.files import clean_text
 
     document = _document(bilan, checks=checks)
     return clean_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

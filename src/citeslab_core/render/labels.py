@@ -13,7 +13,7 @@ d'emploi » in the report was « Demandeurs d'emploi à l'entrée » in the Bpif
   attribute, its label (report, page, funders' files) and its short label (where room is
   short: the comparison of two bilans);
 - :data:`COLUMNS`: the column headings of the report's sections that the text and the page
-  both draw as a table, by section key (:func:`citeslab_core.outline.outline`);
+  both draw as a table, by section key (:func:`citeslab_core.render.outline.outline`);
 - the sentences both say: :data:`EMPTY` (a section with nothing), :data:`NOTES`,
   :data:`SUBSET_NOTE`, the compte rendu financier's totals (:data:`CRF_TOTALS`), the site's
   lines (:data:`HOST`, :data:`TERRITORY`).
@@ -25,7 +25,7 @@ What is not here, and where it is: how a figure, a date or a masked count (``s``
 :mod:`citeslab_core.french`; the vocabularies' labels (« Femmes », « Acteurs de l'emploi »):
 :mod:`citeslab_core.vocabularies`; the portrait tables' and the texts' titles, computed with
 the bilan: :mod:`citeslab_core.bilan`; the sections' titles and order:
-:mod:`citeslab_core.outline`; a check's message: where the check is made.
+:mod:`citeslab_core.render.outline`; a check's message: where the check is made.
 
 Typography: the apostrophe is the ASCII ``'`` everywhere (as in the vocabularies and the
 workbook's columns), never the typographic U+2019.
@@ -135,7 +135,7 @@ def indicator(attribute: str) -> IndicatorLabel:
 
 
 #: The column headings of the sections the text report and the HTML page both draw as a
-#: table (section keys of :func:`citeslab_core.outline.outline`).
+#: table (section keys of :func:`citeslab_core.render.outline.outline`).
 COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
     "indicateurs": ("Indicateur", "Valeur"),
     # a portrait table, after its rows' heading (the page's TABLE_HEADS, blank in the text)

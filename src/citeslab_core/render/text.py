@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from citeslab_core.bilan import Bilan, Table
-from citeslab_core.crf import CrfLine, CrfTotal
+from citeslab_core.bilan.crf import CrfLine, CrfTotal
+from citeslab_core.bilan.funding import FundingPlanRow, FundingYear
 from citeslab_core.french import (
     MASKED,
     format_amount,
@@ -26,8 +27,6 @@ from citeslab_core.french import (
     format_signed_share,
     rounded_shares_note,
 )
-from citeslab_core.funding import FundingPlanRow, FundingYear
-from citeslab_core.outline import outline, summary
 from citeslab_core.render.labels import (
     COLUMNS,
     CRF_TOTALS,
@@ -40,6 +39,7 @@ from citeslab_core.render.labels import (
     TERRITORY,
     TO_EXPLAIN,
 )
+from citeslab_core.render.outline import outline, summary
 from citeslab_core.vocabularies import Funder
 
 __all__ = ["render"]
@@ -223,7 +223,7 @@ def render(bilan: Bilan, *, checks: bool = True) -> str:
     """The bilan as aligned French text (see the module docstring); ``checks=False``
     leaves the section « Contrôles » out (``report --without-checks``).
 
-    The chapters and sections, their order and titles, are :func:`~citeslab_core.outline.
+    The chapters and sections, their order and titles, are :func:`~citeslab_core.render.outline.
     outline`'s, as in the HTML page."""
     out: list[str] = []
     head = f"Bilan {bilan.site} {format_period(bilan.start, bilan.end)}"
@@ -253,13 +253,13 @@ def render(bilan: Bilan, *, checks: bool = True) -> str:
     if bilan.provenance is not None:
         # One line per part (« ; »), so that the fingerprint stays whole on its line.
         out += ["", *(bilan.provenance.describe() + ".").replace(" ; ", " ;\n").split("\n")]
-    from citeslab_core.files import clean_text
+    from citeslab_core.readers.files import clean_text
 
     return clean_text("\n".join(out) + "\n")
 
 
 def _section(bilan: Bilan, key: str) -> list[str]:
-    """The lines of the section ``key`` (a key of :func:`~citeslab_core.outline.outline`)."""
+    """The lines of the section ``key`` (a key of :func:`~citeslab_core.render.outline.outline`)."""
     if key in bilan.tables:
         lines = _table_lines(bilan.tables[key])
         if key == "orientation_premier_rdv":

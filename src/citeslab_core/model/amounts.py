@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from citeslab_core.errors import CellError
-from citeslab_core.limits import MAX_AMOUNT, check_length
+from citeslab_core.model.limits import MAX_AMOUNT, check_length
 
 __all__ = ["CENT", "FLOAT_SLACK", "parse_amount", "parse_percent"]
 
@@ -63,7 +63,7 @@ _INFINITY = float("inf")
 
 
 def _bounded(value: Decimal, raw: object) -> Decimal:
-    """``value`` if it is less than :data:`~citeslab_core.limits.MAX_AMOUNT` in size."""
+    """``value`` if it is less than :data:`~citeslab_core.model.limits.MAX_AMOUNT` in size."""
     if abs(value) >= MAX_AMOUNT:
         raise CellError(f"« {raw} » : nombre trop grand (moins de mille milliards attendu)")
     return value

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.errors import UsageError
+from citeslab_core.model.dates import PartialDate, Precision
 
 if TYPE_CHECKING:
     from citeslab_core.bilan import Bilan
@@ -100,7 +100,7 @@ def dataset_sha256(data: Dataset) -> str:
 
     - :data:`FINGERPRINT_FORMAT`;
     - the ``structure`` (the :class:`~citeslab_core.model.Site`) as the canonical JSON
-      writes it (:mod:`citeslab_core.converter`), keys sorted, in ASCII;
+      writes it (:mod:`citeslab_core.readers.converter`), keys sorted, in ASCII;
     - for each table, in the order of the workbook's sheets (``quartiers``, ``porteurs``,
       ``suivis``…): a line ``<sheet> <number of records>``, then for each field of its
       record class, in declaration order, a line with the field's name, then the field's
@@ -133,8 +133,8 @@ def dataset_sha256(data: Dataset) -> str:
     dates) are written by C-level passes, other values serialised once per distinct
     value.
     """
-    from citeslab_core.converter import converter
     from citeslab_core.model import TABLE_FIELDS, Site
+    from citeslab_core.readers.converter import converter
 
     digest = hashlib.sha256(FINGERPRINT_FORMAT)
     site = converter().unstructure(data.site, Site)

@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import cache
 
 import attrs
 from dateutil.rrule import WEEKLY, rrule, weekday
 
-from citeslab_core.dates import PartialDate, Precision
 from citeslab_core.model import Animation, Dataset, Permanence
+from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.vocabularies import AnimationStatus, AnimationType
 
 __all__ = [
@@ -287,13 +287,6 @@ def build_calendar(data: Dataset, start: dt.date, end: dt.date) -> Calendar:
     held = _permanence_entries(site, data.permanences, start, end)
     entries = sorted([*planned, *held], key=_order)
     return Calendar(site=site, start=start, end=end, entries=tuple(entries))
-
-
-def entries_between(
-    entries: Sequence[CalendarEntry], start: dt.date, end: dt.date
-) -> list[CalendarEntry]:
-    """The entries that meet ``[start, end]``."""
-    return [e for e in entries if e.first_day <= end and e.last_day >= start]
 
 
 def partial_in(date: PartialDate, start: dt.date, end: dt.date) -> bool:

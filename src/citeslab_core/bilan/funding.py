@@ -5,7 +5,7 @@
   ``cout_total`` when one is declared, else the sum of the contributions; a declared total
   that differs from that sum is a check (``cout_total_incoherent``).
 - Shares are computed from the amounts, to one decimal, by the largest remainder method
-  (:func:`citeslab_core.shares.largest_remainder`), so that they add up to exactly 100.0.
+  (:func:`citeslab_core.bilan.shares.largest_remainder`), so that they add up to exactly 100.0.
   They are shares of the sum of the contributions (what the funders actually bring), not
   of a declared total that disagrees with it.
 - A declared share (``part_declaree``) more than half a point away from the computed one is
@@ -28,7 +28,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import attrs
 
-from citeslab_core.checks import Check, CheckCode
+from citeslab_core.bilan.checks import Check, CheckCode
+from citeslab_core.bilan.shares import largest_remainder
 from citeslab_core.french import (
     format_amount,
     format_rate,
@@ -37,13 +38,11 @@ from citeslab_core.french import (
     of,
 )
 from citeslab_core.model import Funding, FundingPolicy
-from citeslab_core.shares import largest_remainder
 from citeslab_core.vocabularies import Funder, FundingNature
 
 __all__ = [
     "DECLARED_SHARE_TOLERANCE",
     "Contribution",
-    "FundingCheck",
     "FundingPlan",
     "FundingPlanRow",
     "FundingYear",
@@ -131,10 +130,6 @@ class FundingPlan:
     threshold: Decimal
     rows: tuple[FundingPlanRow, ...]
     total: FundingPlanRow
-
-
-#: The former name of a funding finding: it is a :class:`~citeslab_core.checks.Check`.
-FundingCheck = Check
 
 
 def funding_year(

@@ -9,7 +9,7 @@ contributions volontaires' uses (86), produits 70 to 78 and the contributions vo
 
 This module is the one place where the classes, their French titles and the lines the
 Cerfa names under each are written: the template's notice, the validation of the
-``budget`` sheet, the computation (:mod:`citeslab_core.crf`) and the exporter's Cerfa
+``budget`` sheet, the computation (:mod:`citeslab_core.bilan.crf`) and the exporter's Cerfa
 sheet all read them here.
 """
 

@@ -3,7 +3,7 @@
 The records are invented, but their 2023 figures are those of the real 2023 bilan of the
 CitésLab of Brest (118 accompanied, 71 women and 47 men, …): ``docs/example.md`` lists what
 comes from the seed and what is invented. The data ship inside the package as canonical
-JSON (``citeslab_core/data/example.json``), written by ``examples/make_example.py``, so
+JSON (``citeslab_core/readers/data/example.json``), written by ``examples/make_example.py``, so
 that ``citeslab … --example`` works after ``pip install``.
 """
 
@@ -23,12 +23,14 @@ EXAMPLE_FILE = "data/example.json"
 @cache
 def example_text() -> str:
     """The canonical JSON text of the example, as shipped."""
-    return resources.files("citeslab_core").joinpath(EXAMPLE_FILE).read_text(encoding="utf-8")
+    return (
+        resources.files("citeslab_core.readers").joinpath(EXAMPLE_FILE).read_text(encoding="utf-8")
+    )
 
 
 @cache
 def load_example() -> Dataset:
     """The example dataset (read once; a :class:`Dataset` is immutable, so it is shared)."""
-    from citeslab_core.converter import loads
+    from citeslab_core.readers.converter import loads
 
     return loads(example_text(), file="example.json")

@@ -1,4 +1,4 @@
-"""The track the pathways' pass reads (:mod:`citeslab_core.pathways`): events sorted by
+"""The track the pathways' pass reads (:mod:`citeslab_core.derive.pathways`): events sorted by
 person, date and row as parallel columns, and the two questions a pathway asks of a span
 of it (its last contact, the orientations awaiting news)."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from citeslab_core._grouping import event_groups
+from citeslab_core.derive._grouping import event_groups
 from citeslab_core.model import Dataset, Event
 from citeslab_core.vocabularies import EventType, ExitResult, Stage
 
@@ -62,7 +62,7 @@ class Track:
 
     @classmethod
     def of_dataset(cls, data: Dataset) -> Track:
-        """The track of a dataset's events (:func:`citeslab_core._grouping.event_groups`)."""
+        """The track of a dataset's events (:func:`citeslab_core.derive._grouping.event_groups`)."""
         groups = event_groups(data)
         column, through = groups.column, groups.through
         return cls(  # dates and types read at every event, the others at a few

@@ -11,7 +11,7 @@ gives them) are read in one pass, which yields:
 - the **stage** at any date: the stage at entry, then each ``changement_stade``, and R9: a
   ``sortie`` with result ``creation`` means ``en_activite`` from that date;
 - the events that cannot be placed, as :class:`Oddity` values, which the rules
-  (:mod:`citeslab_core.rules`) report as errors.
+  (:mod:`citeslab_core.derive.rules`) report as errors.
 
 Odd histories stay well defined. An event that is not inside an open pathway (before the
 person's first ``entretien``, or after a ``sortie`` and before the ``entretien`` that
@@ -30,7 +30,7 @@ In this module the CitésLab as référent is written ``None`` and a partner as 
 
 The pass is written once, by index (:func:`walk`): it reads a track (events sorted
 by person, date and row, as parallel columns) from one position to another and builds no
-record. A dataset's track is its columns permuted once (:mod:`citeslab_core._grouping`), so
+record. A dataset's track is its columns permuted once (:mod:`citeslab_core.derive._grouping`), so
 the rules and the follow-up list over 150 000 persons build only the records that leave in
 a result; the functions that take records (:func:`derive`, :func:`pathways_of`,
 :func:`state_on`) make a track of them and run the same pass.
@@ -45,8 +45,8 @@ from typing import NamedTuple, Protocol
 
 import attrs
 
-from citeslab_core._grouping import event_groups
-from citeslab_core._track import Track, _awaiting, _last_contact
+from citeslab_core.derive._grouping import event_groups
+from citeslab_core.derive._track import Track, _awaiting, _last_contact
 from citeslab_core.model import Dataset, Event, Person
 from citeslab_core.vocabularies import EventType, ExitResult, Stage, normalize
 

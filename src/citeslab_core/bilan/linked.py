@@ -1,6 +1,6 @@
 """The linked tables of a public bilan, protected together (docs/public-mode.md).
 
-:func:`citeslab_core.disclosure.suppress` protects each table against its own total. The
+:func:`citeslab_core.bilan.disclosure.suppress` protects each table against its own total. The
 tables of a bilan are also linked: the QPV rows of ``quartier`` add up to the ``qpv`` row
 of ``statut_residence`` (and the ``qpv_limite``, ``hors_qpv`` rows likewise) when every
 person's status is their neighbourhood's; a neighbourhood's row in ``quartier`` is its row
@@ -11,7 +11,7 @@ protected together.
 :func:`link_cells` writes every published count of those tables as a cell, with its true
 value and its mask, and every relation that holds for the true counts (a relation that
 does not hold gives a reader a wrong answer, so only those that hold are a risk).
-:func:`secure` runs the self-audit of :func:`citeslab_core.disclosure.protect` on them
+:func:`secure` runs the self-audit of :func:`citeslab_core.bilan.disclosure.protect` on them
 (exact linear algebra: no masked count from 1 to k−1 can be recovered) and writes the
 masks it adds back into the tables; the indicators, the reach and the prescribers are
 computed afterwards from the tables, so they follow.
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from citeslab_core.disclosure import LinkedCells, exposed_cells, protect
+from citeslab_core.bilan.disclosure import LinkedCells, exposed_cells, protect
 
 if TYPE_CHECKING:
     from citeslab_core.bilan import QpvRow, Table

@@ -38,11 +38,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from citeslab_core._grouping import event_groups
-from citeslab_core.dates import PartialDate, Precision
+from citeslab_core.derive._grouping import event_groups
+from citeslab_core.derive.pathways import referent_label, walks
 from citeslab_core.errors import UsageError
 from citeslab_core.model import TABLES, Columns, Dataset, field_type
-from citeslab_core.pathways import referent_label, walks
+from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.vocabularies import EventType, ExitResult, Stage, Vocabulary
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """The référent's follow-up list at a date: who to call, which partner to ask, which
 pathways to close, which records to correct, and the open pathways per référent.
 
-:func:`followup` applies the rules (:mod:`citeslab_core.rules`) at a date T to the events
+:func:`followup` applies the rules (:mod:`citeslab_core.derive.rules`) at a date T to the events
 dated T or earlier, and groups the findings by action, most overdue first:
 
 1. contact the person (R5);
@@ -23,14 +23,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import attrs
 
-from citeslab_core._lazy import forwarding_getattr
+from citeslab_core.derive.pathways import referent_label
+from citeslab_core.derive.rules import Finding, Severity, assessed, rule_number
 from citeslab_core.model import Dataset, PathwayPolicy
-from citeslab_core.pathways import referent_label
-from citeslab_core.rules import Finding, Severity, assessed, rule_number
 from citeslab_core.vocabularies import Stage, normalize
 
 __all__ = [
@@ -206,13 +204,3 @@ def _contacts(data: Dataset, listed: list[tuple[int, Stage | None]]) -> dict[str
         ids[i]: Contact(_display_name(firsts[at[i]], lasts[at[i]]), phones[at[i]], stage)
         for i, stage in listed
     }
-
-
-#: Moved to :mod:`citeslab_core.render.followup`: still found here until 0.3, with a
-#: DeprecationWarning.
-_MOVED = ("render_text", "render_json")
-
-if not TYPE_CHECKING:
-    __getattr__ = forwarding_getattr(
-        "citeslab_core.followup", "citeslab_core.render.followup", _MOVED, {}
-    )

@@ -1,4 +1,4 @@
-"""The bilan's checks (:class:`~citeslab_core.checks.Check`), built from the computed
+"""The bilan's checks (:class:`~citeslab_core.bilan.checks.Check`), built from the computed
 figures, and their wording: counted messages agreeing with their count (« Des » when
 masked), in one place for :func:`~citeslab_core.bilan.compute_bilan` and for masking a
 computed bilan (:func:`citeslab_core.network.mask_bilan`).
@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from citeslab_core.bilan._activity import _table_cell
 from citeslab_core.bilan._results import TABLE_TITLES, Table
 from citeslab_core.bilan._scan import _Tally
-from citeslab_core.checks import Check, CheckCode
-from citeslab_core.disclosure import mask_value
+from citeslab_core.bilan.checks import Check, CheckCode
+from citeslab_core.bilan.disclosure import mask_value
 from citeslab_core.french import format_count, is_singular
 from citeslab_core.vocabularies import AgeBracket
 

@@ -1,6 +1,6 @@
 """The bilan's funding: the actual funding of the period's last year, its plan, the
 years around the period, the compte rendu financier, and their checks
-(:mod:`citeslab_core.funding`, :mod:`citeslab_core.crf` compute them)."""
+(:mod:`citeslab_core.bilan.funding`, :mod:`citeslab_core.bilan.crf` compute them)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import datetime as dt
 
 import attrs
 
-from citeslab_core.checks import Check, CheckCode
-from citeslab_core.crf import FinancialReport, budget_findings, financial_report
-from citeslab_core.funding import (
+from citeslab_core.bilan.checks import Check, CheckCode
+from citeslab_core.bilan.crf import FinancialReport, budget_findings, financial_report
+from citeslab_core.bilan.funding import (
     FundingPlan,
     FundingYear,
     funding_checks,

@@ -36,8 +36,8 @@ import attrs
 
 from citeslab_core.bilan import accompanied_persons
 from citeslab_core.errors import PseudonymKeyError
-from citeslab_core.files import system_reason
 from citeslab_core.model import Dataset
+from citeslab_core.readers.files import system_reason
 from citeslab_core.vocabularies import (
     AgeBracket,
     EducationLevel,

@@ -23,7 +23,7 @@ from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
 
 from citeslab_core.errors import CellError
-from citeslab_core.limits import MAX_YEAR, MIN_YEAR, check_length
+from citeslab_core.model.limits import MAX_YEAR, MIN_YEAR, check_length
 from citeslab_core.vocabularies import normalize
 
 __all__ = [
@@ -190,9 +190,9 @@ def parse_date(
     A year written with two digits (``15/06/85``) is in the 2000s, except with ``birth``:
     a birth date is never after the year of reference (``context_year``, else the current
     year), so ``85`` is 1985 and ``05`` 2005. Dates outside the years
-    :data:`~citeslab_core.limits.MIN_YEAR` to :data:`~citeslab_core.limits.MAX_YEAR` are
+    :data:`~citeslab_core.model.limits.MIN_YEAR` to :data:`~citeslab_core.model.limits.MAX_YEAR` are
     refused (a spreadsheet date cell of -5 is 25 December 1899), and so is a text longer
-    than any date (:data:`~citeslab_core.limits.MAX_CELL_CHARS`).
+    than any date (:data:`~citeslab_core.model.limits.MAX_CELL_CHARS`).
     """
     if isinstance(raw, dt.datetime):
         raw = raw.date()

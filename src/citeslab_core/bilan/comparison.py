@@ -91,7 +91,7 @@ class Comparison:
         """The comparison as a pandas DataFrame (``citeslab[pandas]``): columns
         ``tableau``, ``code``, ``libelle``, ``effectif_avant``, ``effectif_apres``,
         ``evolution``, ``part_avant``, ``part_apres``, ``evolution_points``."""
-        from citeslab_core._frames import import_pandas
+        from citeslab_core.render.frames import import_pandas
 
         pd = import_pandas()
 

@@ -33,15 +33,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from citeslab_core.dates import PartialDate
 from citeslab_core.errors import CellError, DuplicateKey, InvalidData, Location, Problem
-from citeslab_core.limits import (
-    MAX_AMOUNT,
-    MAX_COUNT,
-    MAX_TEXT_CHARS,
-    check_length,
-    check_year,
-)
 from citeslab_core.model import (
     TABLE_FIELDS,
     TABLES,
@@ -50,6 +42,14 @@ from citeslab_core.model import (
     PathwayPolicy,
     RowOrigins,
     Site,
+)
+from citeslab_core.model.dates import PartialDate
+from citeslab_core.model.limits import (
+    MAX_AMOUNT,
+    MAX_COUNT,
+    MAX_TEXT_CHARS,
+    check_length,
+    check_year,
 )
 from citeslab_core.vocabularies import Vocabulary
 

@@ -1,7 +1,7 @@
 """How serious a finding is, and the bilan's checks: one definition of each.
 
 - :class:`Severity`: the one scale of the follow-up's findings
-  (:class:`citeslab_core.rules.Finding`) and of the bilan's checks (:class:`Check`), most
+  (:class:`citeslab_core.derive.rules.Finding`) and of the bilan's checks (:class:`Check`), most
   serious first; its value is the code JSON carries (``gravite``), its label the French
   word a person reads.
 - :class:`CheckCode`: every code a :class:`Check` may carry, with its severity. The codes

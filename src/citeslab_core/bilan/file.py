@@ -46,9 +46,10 @@ from citeslab_core.bilan import (
     TableRow,
     TextRow,
 )
-from citeslab_core.checks import Severity
-from citeslab_core.crf import CrfLine, FinancialReport
-from citeslab_core.dates import PartialDate
+from citeslab_core.bilan.checks import Severity
+from citeslab_core.bilan.crf import CrfLine, FinancialReport
+from citeslab_core.bilan.funding import Contribution, FundingPlan, FundingPlanRow, FundingYear
+from citeslab_core.bilan.provenance import Provenance
 from citeslab_core.errors import (
     BilanFileMasked,
     BilanFileUnreadable,
@@ -58,8 +59,7 @@ from citeslab_core.errors import (
     UsageError,
 )
 from citeslab_core.french import MASKED
-from citeslab_core.funding import Contribution, FundingPlan, FundingPlanRow, FundingYear
-from citeslab_core.provenance import Provenance
+from citeslab_core.model.dates import PartialDate
 from citeslab_core.vocabularies import Funder, FundingNature, PartnershipCategory, Vocabulary
 
 if TYPE_CHECKING:
@@ -179,10 +179,6 @@ def _count(value: Any) -> int:
     return value
 
 
-def _opt_count(value: Any) -> int | None:
-    return None if value is None else _count(value)
-
-
 def _decimal(value: Any) -> Decimal:
     if value == MASKED:
         raise BilanFileMasked
@@ -265,7 +261,7 @@ def _plan_row(r: dict[str, Any]) -> FundingPlanRow:
 def _crf(report: dict[str, Any] | None) -> FinancialReport | None:
     if report is None:
         return None
-    from citeslab_core.crf import _order
+    from citeslab_core.bilan.crf import _order
 
     lines = [
         CrfLine(

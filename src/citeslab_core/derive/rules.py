@@ -1,6 +1,6 @@
 """The référent-de-parcours rules R1 to R10 (docs/referent-rules.md), as findings at a date.
 
-:func:`check` reads each person's events once (:func:`citeslab_core.pathways.walk`) and
+:func:`check` reads each person's events once (:func:`citeslab_core.derive.pathways.walk`) and
 turns what it finds into :class:`Finding` values: the rule, a severity, the person's id
 (never their name), the date the finding is about and a French message that says what to
 do. R1, R2, R4 and R9 say how pathways, référents and stages are derived; they cannot be
@@ -33,11 +33,11 @@ from functools import lru_cache
 
 import attrs
 
-from citeslab_core._track import Track
-from citeslab_core.checks import Severity
+from citeslab_core.bilan.checks import Severity
+from citeslab_core.derive._track import Track
+from citeslab_core.derive.pathways import OddityAt, OddityKind, PersonState, Span, Walk, walks
 from citeslab_core.errors import Location
 from citeslab_core.model import Dataset, PathwayPolicy, Person
-from citeslab_core.pathways import OddityAt, OddityKind, PersonState, Span, Walk, walks
 from citeslab_core.vocabularies import EventType
 
 __all__ = [
@@ -226,7 +226,7 @@ def _finding_key(finding: Finding) -> tuple[dt.date, int]:
 
 
 def findings_of(person: str, walk: Walk, on: dt.date, policy: PathwayPolicy) -> list[Finding]:
-    """A person's findings at ``on`` from their :class:`~citeslab_core.pathways.Walk`: by
+    """A person's findings at ``on`` from their :class:`~citeslab_core.derive.pathways.Walk`: by
     date, then rule number."""
     track = walk.track
     findings = [_oddity_finding(person, track, o) for o in walk.oddities] if walk.oddities else []
