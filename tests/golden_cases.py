@@ -74,6 +74,11 @@ def _cases() -> list[Case]:
             "file:bilan.html",
         ),
         Case(
+            "example-report-pptx",
+            ("bilan", "--exemple", "--annee", "2023", "--format", "pptx"),
+            "file:bilan.pptx",
+        ),
+        Case(
             "example-report-text-2022",
             ("bilan", "--exemple", "--du", "2022-01-01", "--au", "2022-12-31"),
         ),
@@ -168,6 +173,45 @@ def workbook_dump(path: Path) -> str:
 SOURCE_DATE_EPOCH = "1704067200"
 
 
+def deck_dump(path: Path) -> str:
+    """A deck's structure as canonical JSON: each slide's title, the text of its text
+    boxes, its tables' cells and its charts' kind, categories and series (the file itself
+    carries times: docs/decisions.md, « The bilan as a deck »)."""
+    from pptx import Presentation
+
+    slides: list[dict[str, Any]] = []
+    for slide in Presentation(str(path)).slides:
+        title = slide.shapes.title
+        found: dict[str, Any] = {
+            "title": title.text_frame.text if title is not None else None,
+            "texts": [],
+            "tables": [],
+            "charts": [],
+        }
+        for shape in slide.shapes:
+            if shape.has_chart:
+                chart: Any = getattr(shape, "chart")
+                found["charts"].append(
+                    {
+                        "kind": str(chart.chart_type).split(" ")[0],
+                        "categories": list(chart.plots[0].categories),
+                        "series": [
+                            {"name": series.name, "values": list(series.values)}
+                            for series in chart.series
+                        ],
+                    }
+                )
+            elif shape.has_table:
+                table: Any = getattr(shape, "table")
+                found["tables"].append(
+                    [[cell.text_frame.text for cell in row.cells] for row in table.rows]
+                )
+            elif shape.has_text_frame and shape != title:
+                found["texts"].append(getattr(shape, "text_frame").text)
+        slides.append(found)
+    return json.dumps(slides, ensure_ascii=False, indent=1) + "\n"
+
+
 def opendocument_dump(path: Path) -> bytes:
     """The content and styles of an OpenDocument file, one after the other."""
     with zipfile.ZipFile(path) as archive:
@@ -215,6 +259,8 @@ def run_case(case: Case, target: Path) -> None:
     for path in sorted(work.iterdir()):
         if path.suffix == ".xlsx":
             (target / (path.name + ".json")).write_text(workbook_dump(path), encoding="utf-8")
+        elif path.suffix == ".pptx":
+            (target / (path.name + ".json")).write_text(deck_dump(path), encoding="utf-8")
         elif path.suffix == ".ods":
             (target / (path.name + ".xml")).write_bytes(opendocument_dump(path))
         else:

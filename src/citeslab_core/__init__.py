@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from citeslab_core.model.periods import Period
     from citeslab_core.network import network_bilan
     from citeslab_core.readers import read_input
+    from citeslab_core.render.deck import write_deck
     from citeslab_core.readers.example import load_example
     from citeslab_core.vocabularies import (
         AgeBracket,
@@ -158,6 +159,7 @@ __all__ = [
     "read_bilan",
     "read_input",
     "read_inputs",
+    "write_deck",
 ]
 
 # A new public name goes in four places: the TYPE_CHECKING imports, __all__, _LAZY and
@@ -211,6 +213,7 @@ _LAZY: dict[str, str] = {
     "PluginError": "citeslab_core.exporting",
     "Registry": "citeslab_core.exporting",
     "read_input": "citeslab_core.readers",
+    "write_deck": "citeslab_core.render.deck",
     "Finding": "citeslab_core.derive.rules",
     "Severity": "citeslab_core.derive.rules",
     "check_rules": "citeslab_core.derive.rules:check",

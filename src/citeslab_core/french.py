@@ -171,6 +171,7 @@ COUNTED: Final[dict[str, tuple[str, str]]] = {
     "permanence": ("permanence", "permanences"),
     "reunion_partenariale": ("réunion partenariale", "réunions partenariales"),
     "oriente": ("orienté", "orientés"),
+    "orientation": ("orientation", "orientations"),
     "retenu": ("retenu", "retenus"),
     "partenariat": (
         "partenariat ou rencontre partenariale",

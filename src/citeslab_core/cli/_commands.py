@@ -26,6 +26,7 @@ from citeslab_core.cli._common import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from citeslab_core.bilan import Bilan
     from citeslab_core.bilan.checks import Check
     from citeslab_core.model import Dataset
 
@@ -89,6 +90,13 @@ def _budget_findings(data: Dataset) -> bool:
 
 def cmd_report(args: argparse.Namespace) -> int:
     start, end = period(args)
+    if args.format == "pptx" and args.output is None:
+        from citeslab_core.errors import UsageError
+
+        raise UsageError(
+            "--format pptx écrit un fichier : indiquez-le avec -o (--sortie), par exemple "
+            "-o bilan-2023.pptx"
+        )
     if args.output is not None:
         check_output_file(args.output, force=args.force)
     from citeslab_core.bilan.provenance import generation_time, stamp
@@ -105,6 +113,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         made = compute_bilan(data, start, end, public=args.public)
     bilan = stamp(made, data, generated=generation_time(os.environ))
+    if args.format == "pptx":
+        # A deck is a document for funders: the checks with --avec-controles only.
+        _write_deck(args, bilan, data, with_checks=args.with_checks is True)
+        if args.with_checks is not True:
+            say(checks_summary(bilan.checks))
+        return EXIT_OK
     if args.format == "json":
         from citeslab_core.render.json import render
     elif args.format == "html":
@@ -133,6 +147,32 @@ def checks_summary(checks: Sequence[Check]) -> str:
         f"Contrôles : {listed}, laissés hors du bilan (pour les y mettre : --avec-controles ; "
         "le détail des données : citeslab valider)."
     )
+
+
+def _write_deck(
+    args: argparse.Namespace, bilan: Bilan, data: Dataset | None, *, with_checks: bool
+) -> None:
+    """The deck (citeslab_core.render.deck), with the next year's calendar when the
+    records are at hand (not for a network or a bilan file)."""
+    import datetime as dt
+
+    from citeslab_core.render.deck import write_deck
+
+    calendar = None
+    if data is not None:
+        from citeslab_core.derive.calendar import build_calendar
+
+        year = bilan.end.year + 1
+        calendar = build_calendar(data, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    write_deck(
+        bilan,
+        args.output,
+        with_checks=with_checks,
+        calendar=calendar,
+        force=args.force,
+    )
+    print(f"Écrit : {args.output}", file=sys.stderr)
 
 
 def cmd_followup(args: argparse.Namespace) -> int:

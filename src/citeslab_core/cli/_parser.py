@@ -350,9 +350,10 @@ def _add_report(commands: _Commands) -> None:
     _add_period(report)
     report.add_argument(
         "--format",
-        choices=["text", "json", "html"],
+        choices=["text", "json", "html", "pptx"],
         default="text",
-        help="texte pour le terminal (par défaut), JSON ou page HTML",
+        help="texte pour le terminal (par défaut), JSON, page HTML ou présentation "
+        "PowerPoint (pptx, avec -o)",
     )
     _add_output(report, folder=False)
     report.add_argument(
@@ -364,8 +365,8 @@ def _add_report(commands: _Commands) -> None:
         dest="with_checks",
         action="store_true",
         default=None,
-        help="mettre les contrôles dans le texte ou la page HTML (pour vous, pas pour les "
-        "financeurs ; le JSON les garde toujours)",
+        help="mettre les contrôles dans le texte, la page HTML ou la présentation (pour vous, "
+        "pas pour les financeurs ; le JSON les garde toujours)",
     )
     report.add_argument(
         "--sans-controles",
