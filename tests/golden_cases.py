@@ -27,7 +27,7 @@ import sys
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 from openpyxl import load_workbook
@@ -190,7 +190,7 @@ def deck_dump(path: Path) -> str:
         }
         for shape in slide.shapes:
             if shape.has_chart:
-                chart: Any = getattr(shape, "chart")
+                chart: Any = cast(Any, shape).chart
                 found["charts"].append(
                     {
                         "kind": str(chart.chart_type).split(" ")[0],
@@ -202,12 +202,12 @@ def deck_dump(path: Path) -> str:
                     }
                 )
             elif shape.has_table:
-                table: Any = getattr(shape, "table")
+                table: Any = cast(Any, shape).table
                 found["tables"].append(
                     [[cell.text_frame.text for cell in row.cells] for row in table.rows]
                 )
             elif shape.has_text_frame and shape != title:
-                found["texts"].append(getattr(shape, "text_frame").text)
+                found["texts"].append(cast(Any, shape).text_frame.text)
         slides.append(found)
     return json.dumps(slides, ensure_ascii=False, indent=1) + "\n"
 

@@ -65,8 +65,8 @@ if TYPE_CHECKING:
     from citeslab_core.model.periods import Period
     from citeslab_core.network import network_bilan
     from citeslab_core.readers import read_input
-    from citeslab_core.render.deck import write_deck
     from citeslab_core.readers.example import load_example
+    from citeslab_core.render.deck import write_deck
     from citeslab_core.vocabularies import (
         AgeBracket,
         AnimationStatus,
