@@ -214,7 +214,8 @@ def test_help_starts_without_heavy_imports() -> None:
         "except SystemExit:\n"
         "    pass\n"
         "heavy = [m for m in ('babel', 'openpyxl', 'jinja2', 'pygal', 'cattrs',\n"
-        "                     'citeslab_exporters', 'dateutil') if m in sys.modules]\n"
+        "                     'citeslab_exporters', 'dateutil', 'pyarrow', 'numpy',\n"
+        "                     'python_calamine', 'pandas') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     result = subprocess.run(

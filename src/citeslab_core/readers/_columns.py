@@ -81,6 +81,9 @@ class _Column:
         always read), or each value wrapped in :class:`Parsed`."""
         if self.index < 0:
             return [self.default] * block.count
+        encoded = block.encoded(self.index)
+        if encoded is not None and not self.deferred:
+            return self._values([], block, odd_rows)
         raw = block.column(self.index)
         if self.deferred:
             texts = cast("list[str]", raw)  # when the block is text_only
@@ -91,6 +94,16 @@ class _Column:
 
     def _values(self, raw: list[object], block: _Block, odd_rows: set[int]) -> list[object]:
         memo = self.memo
+        encoded = block.encoded(self.index)
+        if encoded is not None:  # each distinct text read once, spread by NumPy
+            texts, indices = encoded
+            self._learn(set(texts))
+            parsed = list(map(memo.__getitem__, texts))
+            if self.has_odd:
+                odd_rows.update(
+                    _rows_holding([k for k, v in enumerate(parsed) if v is _ODD], indices)
+                )
+            return _spread(parsed, indices)
         if block.text_only:
             # Cells already seen (after the first block, nearly all of them in a column of
             # codes or dates) are looked up in one pass; a new one stops it at once.
@@ -308,6 +321,16 @@ class RowBlock:
 
 
 @attrs.frozen
+class ColumnBlock:
+    """Consecutive rows given column by column, every row as wide as the header: each
+    column dictionary-encoded, its distinct texts and, for each row, the index of its
+    text (a NumPy array; see :mod:`citeslab_core.readers._arrow`)."""
+
+    numbers: list[int]
+    columns: list[tuple[list[str], Any]]
+
+
+@attrs.frozen
 class RaggedBlock:
     """Consecutive rows of any width, one sequence of cells a row."""
 
@@ -324,7 +347,7 @@ class BlockRows(Protocol):
 
     def __next__(self) -> tuple[int, Sequence[object]]: ...
 
-    def blocks(self) -> Iterator[RowBlock | RaggedBlock]: ...
+    def blocks(self) -> Iterator[RowBlock | RaggedBlock | ColumnBlock]: ...
 
 
 class _Block:
@@ -332,7 +355,17 @@ class _Block:
     (short rows padded, long rows cut to the header's span, and marked ``odd`` when they
     hold something beyond it)."""
 
-    __slots__ = ("_cells", "_flat", "_rows", "count", "numbers", "odd", "text_only", "width")
+    __slots__ = (
+        "_cells",
+        "_encoded",
+        "_flat",
+        "_rows",
+        "count",
+        "numbers",
+        "odd",
+        "text_only",
+        "width",
+    )
 
     def __init__(
         self,
@@ -340,6 +373,7 @@ class _Block:
         *,
         rows: list[Sequence[object]] | None = None,
         flat: list[str] | None = None,
+        encoded: list[tuple[list[str], Any]] | None = None,
         width: int = 0,
         span: int = 0,
     ) -> None:
@@ -348,9 +382,10 @@ class _Block:
         self.odd: set[int] = set()
         self._rows = rows
         self._flat = flat
-        self.width = width
+        self._encoded = encoded
+        self.width = len(encoded) if encoded is not None else width
         self._cells: list[Sequence[object]] = []
-        self.text_only = flat is not None  # every cell a str
+        self.text_only = flat is not None or encoded is not None  # every cell a str
         if rows is None:
             return
         self.width = span
@@ -370,8 +405,19 @@ class _Block:
                     cells[i] = values[:span]
         self._cells = cells
 
+    def encoded(self, index: int) -> tuple[list[str], Any] | None:
+        """A column's distinct texts and each row's index into them, when the block was
+        given so (:class:`ColumnBlock`)."""
+        if self._encoded is None or index >= self.width:
+            return None
+        return self._encoded[index]
+
     def column(self, index: int) -> list[object]:
         """The cells of a column, one a row (``None`` beyond a row's end)."""
+        if self._encoded is not None:
+            if index >= self.width:
+                return [None] * self.count
+            return _spread(*self._encoded[index])
         if self._flat is not None:
             if index >= self.width:
                 return [None] * self.count
@@ -382,14 +428,43 @@ class _Block:
         """A row's cells as the file holds them."""
         if self._rows is not None:
             return self._rows[i]
+        if self._encoded is not None:
+            return [distinct[int(indices[i])] for distinct, indices in self._encoded]
         assert self._flat is not None
         return self._flat[i * self.width : (i + 1) * self.width]
+
+
+def _spread(distinct: Sequence[object], indices: Any) -> list[object]:
+    """The values of a dictionary-encoded column, one a row: one NumPy ``take``."""
+    import numpy as np
+
+    values = np.empty(len(distinct), dtype=object)
+    values[:] = distinct
+    spread: list[object] = values[indices].tolist()
+    return spread
+
+
+def _rows_holding(wanted: list[int], indices: Any) -> list[int]:
+    """The rows whose index (into a column's distinct texts) is one of ``wanted``."""
+    if not wanted:
+        return []
+    import numpy as np
+
+    found: list[int] = np.flatnonzero(np.isin(indices, wanted)).tolist()
+    return found
 
 
 def _blocks(rows: Iterator[tuple[int, Sequence[object]]], span: int) -> Iterator[_Block]:
     if isinstance(rows, BlockRows):
         for block in rows.blocks():
-            if isinstance(block, RowBlock) and block.width >= span:
+            if isinstance(block, ColumnBlock):
+                if len(block.columns) >= span:
+                    yield _Block(block.numbers, encoded=block.columns)
+                else:  # narrower than the header: padded row by row
+                    coded = _Block(block.numbers, encoded=block.columns)
+                    rows_of = [coded.row(i) for i in range(coded.count)]
+                    yield _Block(block.numbers, rows=rows_of, span=span)
+            elif isinstance(block, RowBlock) and block.width >= span:
                 yield _Block(block.numbers, flat=block.flat, width=block.width)
             elif isinstance(block, RowBlock):  # rows shorter than the header: padded
                 flat, width = block.flat, block.width

@@ -1,0 +1,179 @@
+"""CSV files read by ``pyarrow.csv`` (the ``citeslab[rapide]`` extra), handed to the same
+column-wise reading as the pure-Python path (:mod:`citeslab_core.readers._columns`).
+
+pyarrow parses a file on every core into string columns; each block of rows is then given
+column by column, each column dictionary-encoded (its distinct texts once, and for each row
+the index of its text): the column-wise reading parses each distinct text once, as it
+does, and spreads the values over the rows with one NumPy ``take`` instead of a lookup per
+cell. Rows that do not read go, as always, to the row-wise reading, which names each
+problem where it is.
+
+The pure-Python reading stays the reference (``tests/test_arrow.py`` holds both equal on
+generated messy files). A file pyarrow cannot read as the pure path would (rows of
+different widths, blank lines, a quote left open, a byte Windows-1252 does not define) is
+read by the pure path: :func:`arrow_rows` returns ``None``. pyarrow is imported only here,
+when a folder is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from citeslab_core.readers import _columns
+from citeslab_core.readers._columns import ColumnBlock
+
+__all__ = ["ArrowRows", "arrow_available", "arrow_rows"]
+
+
+def arrow_available() -> bool:
+    """Whether pyarrow and NumPy can be imported (without importing them)."""
+    return find_spec("pyarrow") is not None and find_spec("numpy") is not None
+
+
+def arrow_rows(path: Path, encoding: str, delimiter: str, first: str) -> ArrowRows | None:
+    """The records of the CSV file at ``path`` (``first``: its first piece of text, which
+    holds its header), or ``None`` when pyarrow does not read it as the pure path would."""
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    data = path.read_bytes()
+    if not encoding.startswith("utf-8"):
+        # decoded as the pure path decodes (a byte Windows-1252 leaves undefined is U+FFFD),
+        # in one C pass: faster than pyarrow's own transcoding, which goes by Python codecs
+        data = data.decode(encoding, "replace").encode("utf-8")
+    skipped: list[int] = []
+    if _blank_lines(data):
+        # the pure path counts blank lines in the row numbers, pyarrow skips them: they
+        # are found here, where a line is a record (no quote, no lone carriage return)
+        if b'"' in data or data.count(b"\r") != data.count(b"\r\n") or data[:1] in b"\r\n":
+            return None
+        skipped = _blank_line_numbers(data)
+    header = next(csv.reader(io.StringIO(first, newline=""), delimiter=delimiter), [])
+    width = len(header)
+    if not width:
+        return None
+    names = [f"f{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=b'"' in data,
+                ignore_empty_lines=bool(skipped),
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
+        return None
+    return ArrowRows(table, skipped)
+
+
+def _blank_lines(data: bytes) -> bool:
+    """Whether the file holds an empty line (or ends with one): the pure path skips it but
+    counts it in the row numbers."""
+    body = data
+    if body.endswith(b"\r\n"):
+        body = body[:-2]
+    elif body.endswith((b"\n", b"\r")):
+        body = body[:-1]
+    if not body or body.endswith((b"\n", b"\r")):
+        return True
+    return b"\n\n" in body or b"\n\r\n" in body or b"\r\r" in body
+
+
+def _blank_line_numbers(data: bytes) -> list[int]:
+    """The numbers (from 1) of the empty lines of a text whose lines end with ``\n``."""
+    ends = []
+    for pattern in (b"\n\n", b"\n\r\n"):
+        at = data.find(pattern)
+        while at >= 0:
+            ends.append(at)  # the line break that ends the line before the empty one
+            at = data.find(pattern, at + 1)
+    numbers = []
+    line, counted = 1, 0
+    for at in sorted(ends):
+        line += data.count(b"\n", counted, at + 1)
+        counted = at + 1
+        numbers.append(line)
+    return numbers
+
+
+def _numbers(count: int, skipped: list[int]) -> list[int]:
+    """The row numbers of ``count`` records, from 1, the ``skipped`` numbers left out."""
+    if not skipped:
+        return list(range(1, count + 1))
+    numbers: list[int] = []
+    start = 1
+    for blank in sorted(set(skipped)):
+        if len(numbers) + blank - start >= count:
+            break
+        numbers.extend(range(start, blank))
+        start = blank + 1
+    numbers.extend(range(start, start + count - len(numbers)))
+    return numbers
+
+
+class ArrowRows:
+    """A CSV file's records as pyarrow read them: iterated, ``(number, cells)`` (the header
+    first, numbered 1); after the header, :meth:`blocks` gives the rest a block at a time
+    (:class:`~citeslab_core.readers._columns.BlockRows`)."""
+
+    def __init__(self, table: Any, skipped: list[int] | None = None) -> None:
+        self._table = table
+        self._numbers = _numbers(table.num_rows, skipped or [])
+        self._next = 0  # the next record's index in the table (its row number - 1)
+        self._rows: Iterator[tuple[int, Sequence[object]]] | None = None
+
+    def __iter__(self) -> ArrowRows:
+        return self
+
+    def __next__(self) -> tuple[int, Sequence[object]]:
+        if self._rows is None and self._next == 0 and self._table.num_rows:
+            self._next = 1  # the header, without making the first block's lists
+            cells = [column[0].as_py() for column in self._table.slice(0, 1).columns]
+            return self._numbers[0], cells
+        if self._rows is None:
+            self._rows = self._all_rows()
+        return next(self._rows)
+
+    def _all_rows(self) -> Iterator[tuple[int, Sequence[object]]]:
+        while self._next < self._table.num_rows:
+            start = self._next
+            part = self._table.slice(start, _columns.CHUNK_ROWS)
+            columns = [column.to_pylist() for column in part.columns]
+            for offset, cells in enumerate(zip(*columns, strict=True)):
+                self._next = start + offset + 1
+                yield self._numbers[start + offset], list(cells)
+
+    def blocks(self) -> Iterator[ColumnBlock]:
+        """The remaining rows, :data:`~citeslab_core.readers._columns.CHUNK_ROWS` at a
+        time, each column dictionary-encoded."""
+        import pyarrow.compute as pc
+
+        table = self._table
+        while self._next < table.num_rows:
+            start = self._next
+            part = table.slice(start, _columns.CHUNK_ROWS)
+            count = part.num_rows
+            self._next = start + count
+            columns = []
+            for column in part.columns:
+                encoded = pc.dictionary_encode(column.combine_chunks())
+                columns.append(
+                    (
+                        encoded.dictionary.to_pylist(),
+                        encoded.indices.to_numpy(zero_copy_only=False),
+                    )
+                )
+            yield ColumnBlock(self._numbers[start : start + count], columns)

@@ -1,0 +1,173 @@
+"""The Arrow reading of CSV folders (``citeslab[rapide]``) gives what the pure-Python
+reading gives (issue 26): the same dataset, or the same problems at the same places, on
+generated messy files. The pure path is the reference."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from citeslab_core.errors import InvalidData
+from citeslab_core.model import TABLE_FIELDS, Columns
+from citeslab_core.readers import _columns
+from citeslab_core.readers._arrow import arrow_rows
+from citeslab_core.readers.csvdir import read_csv_folder
+
+pytest.importorskip("pyarrow")
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+IDS = ["P1", "P2", " P3", "p1", "'P4", "", "P5;x", 'P"6']
+DATES = ["2023-03-01", "01/03/2023", "1/3/23", "15-févr", "mars 2023", "", "32/13/2023", "x"]
+TYPES = ["entretien", "Entretien individuel", "ORIENTATION", "sortie", "", "bilan", "point d'étape"]
+NAMES = ["Le Gall", "", "Éloïse", "a\nb", '"quoted"', "=SOMME(A1)", "n" * 40]
+SEXES = ["F", "H", "femme", "", "?"]
+
+#: A row of a sheet: its cells (some rows shorter or longer than the header), or a line
+#: that is no row (blank, a space, a tab).
+_EXTRA = st.lists(st.sampled_from(["", "x", " "]), max_size=2)
+PERSON = st.one_of(
+    st.tuples(st.sampled_from(IDS), st.sampled_from(NAMES), st.sampled_from(SEXES)).map(list),
+    st.tuples(st.sampled_from(IDS), st.sampled_from(NAMES)).map(list),
+    st.builds(
+        lambda a, b: [*a, *b], st.tuples(st.sampled_from(IDS), st.just("x"), st.just("F")), _EXTRA
+    ),
+    st.sampled_from([[], [" "], ["\t"], ["", "", ""]]),
+)
+EVENT = st.one_of(
+    st.tuples(st.sampled_from(IDS), st.sampled_from(DATES), st.sampled_from(TYPES)).map(list),
+    st.tuples(st.sampled_from(IDS), st.sampled_from(DATES)).map(list),
+    st.sampled_from([[], ["", "", ""]]),
+)
+
+
+def _text(
+    header: list[str], rows: list[list[str]], delimiter: str, newline: str, final: bool
+) -> str:
+    handle = io.StringIO()
+    writer = csv.writer(handle, delimiter=delimiter, lineterminator=newline)
+    for row in [header, *rows]:
+        if row in ([" "], ["\t"]):
+            handle.write(row[0] + newline)  # a line of a blank character, unquoted
+        else:
+            writer.writerow(row)
+    text = handle.getvalue()
+    return text if final else text.removesuffix(newline)
+
+
+def _outcome(folder: Path, engine: Any) -> object:
+    try:
+        data = read_csv_folder(folder, engine=engine)
+    except InvalidData as exc:
+        return exc.problems
+    tables: dict[str, Any] = {}
+    for table in TABLE_FIELDS:
+        found: Columns[Any] = data.columns(table)
+        tables[table] = {field: tuple(found[field]) for field in found.fields}
+    origins = {table: list(where) for table, where in data.origins.items()}  # row numbers
+    return data.site, tables, data.notes, origins
+
+
+@SETTINGS
+@given(
+    st.lists(PERSON, max_size=10),
+    st.lists(EVENT, max_size=10),
+    st.sampled_from([";", ","]),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+    st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+    st.integers(1, 4),
+)
+@example(
+    [["P1", "x", "F"], []], [["P1", "2023-03-01", "entretien"]], ";", "\r\n", True, "cp1252", 1
+)
+@example([["P1", "x", "F"], ["P2"]], [], ";", "\n", False, "utf-8", 2)  # a short last row
+def test_the_arrow_reading_equals_the_pure_one(
+    persons: list[list[str]],
+    events: list[list[str]],
+    delimiter: str,
+    newline: str,
+    final: bool,
+    encoding: str,
+    chunk: int,
+) -> None:
+    files = {
+        "porteurs": _text(["id", "nom", "sexe"], persons, delimiter, newline, final),
+        "suivis": _text(["porteur", "date", "type"], events, delimiter, newline, final),
+    }
+    old = _columns.CHUNK_ROWS
+    _columns.CHUNK_ROWS = chunk  # several blocks, as a big file has
+    try:
+        with TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            for name, text in files.items():
+                (folder / f"{name}.csv").write_bytes(text.encode(encoding, "replace"))
+            assert _outcome(folder, "arrow") == _outcome(folder, "pure")
+    finally:
+        _columns.CHUNK_ROWS = old
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("id;nom\nP1;x\nP2;y\n", True),
+        ("id;nom\r\nP1;x\r\n\r\nP2;y\r\n", True),  # a blank line: numbered as the pure path
+        ('id;nom\nP1;"a\nb"\n', True),  # a line break in a quoted cell
+        ("id;nom\nP1;x\nP2\n", False),  # a short row: the pure path pads it
+        ('id;nom\nP1;"x\n\nP2;y\n', False),  # a quote left open, then a blank line
+    ],
+)
+def test_which_files_pyarrow_reads(tmp_path: Path, text: str, read: bool) -> None:
+    """pyarrow reads the files it reads as the pure path does; the others are left to it
+    (the equality above holds for both)."""
+    path = tmp_path / "porteurs.csv"
+    path.write_text(text, encoding="utf-8")
+    rows = arrow_rows(path, "utf-8", ";", text)
+    assert (rows is not None) == read
+
+
+def test_blank_lines_keep_their_row_numbers(tmp_path: Path) -> None:
+    """The row after a blank line is numbered as a spreadsheet numbers it."""
+    path = tmp_path / "porteurs.csv"
+    path.write_text("id;nom\nP1;x\n\n\nP2;y\n", encoding="utf-8")
+    rows = arrow_rows(path, "utf-8", ";", path.read_text())
+    assert rows is not None
+    assert next(rows) == (1, ["id", "nom"])
+    (block,) = list(rows.blocks())
+    assert block.numbers == [2, 5]
+
+
+def test_pyarrow_is_imported_only_for_a_folder_that_needs_it(tmp_path: Path) -> None:
+    """Importing the readers and reading a small folder leave pyarrow unloaded (start-up
+    time); a folder of more than ``ARROW_MIN_BYTES`` loads it."""
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "porteurs.csv").write_text("id\nP1\n", encoding="utf-8")
+    (small / "suivis.csv").write_text("porteur;date;type\nP1;2023-03-01;entretien\n")
+    big = tmp_path / "big"
+    big.mkdir()
+    (big / "porteurs.csv").write_text("id\n" + "".join(f"P{i}\n" for i in range(600_000)))
+    (big / "suivis.csv").write_text("porteur;date;type\nP1;2023-03-01;entretien\n")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from citeslab_core.readers import read_input\n"
+        "read_input(Path(sys.argv[1]))\n"
+        "print('pyarrow' in sys.modules)\n"
+    )
+    seen = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for folder in (small, big)
+    ]
+    assert seen == ["False", "True"]
