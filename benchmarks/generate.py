@@ -15,6 +15,10 @@ vocabulary labels instead of codes, typed with varied case, accents and spaces
 ``labels.py``), an empty row now and then (``;;;;``, or a blank line), and every file
 encoded in Windows-1252, as French Excel saves "CSV (séparateur : point-virgule)".
 The messiness draws from its own random generator, so it never changes the data.
+
+``--messy --two-dates`` writes dates in two forms only (``2023-03-14``, ``14/03/2023``),
+the rest as ``--messy``: the files the analyst's pandas script (``pandas_analyst.py``,
+two explicit date formats) reads right, for a side-by-side run.
 """
 
 from __future__ import annotations
@@ -79,8 +83,9 @@ class Typist:
     messy site holds the same persons and events as the clean one of the same seed.
     """
 
-    def __init__(self, seed: int, *, messy: bool) -> None:
+    def __init__(self, seed: int, *, messy: bool, two_dates: bool = False) -> None:
         self.messy = messy
+        self.two_dates = two_dates
         self.rng = random.Random(seed + 1_000_003)
 
     def code(self, column: str, code: str) -> str:
@@ -110,6 +115,8 @@ class Typist:
     def day(self, value: dt.date, *, birth: bool = False) -> str:
         if not self.messy:
             return value.isoformat()
+        if self.two_dates:
+            return self.rng.choice(EVENT_DATES[:2])(value)
         return self.rng.choice(BIRTH_DATES if birth else EVENT_DATES)(value)
 
     def blank(self, width: int) -> list[list[str]]:
@@ -129,12 +136,13 @@ def generate(
     *,
     site: int | None = None,
     messy: bool = False,
+    two_dates: bool = False,
 ) -> tuple[int, int]:
     """One site's folder; ``site`` (a network's site number) makes its name, ids and
     neighbourhoods its own (and gives it 12 neighbourhoods instead of 300); ``messy``
     writes it as people type it (see the module's docstring)."""
     rng = random.Random(seed)
-    typist = Typist(seed, messy=messy)
+    typist = Typist(seed, messy=messy, two_dates=two_dates)
     code = typist.code
     encoding = "cp1252" if messy else "utf-8"
     out.mkdir(parents=True, exist_ok=True)
@@ -331,12 +339,15 @@ def main() -> None:
     parser.add_argument(
         "--messy", action="store_true", help="as people type it (labels, dates, cp1252)"
     )
+    parser.add_argument(
+        "--two-dates", action="store_true", help="with --messy: dates as ISO or dd/mm/yyyy"
+    )
     args = parser.parse_args()
     if args.sites:
         persons, events = generate_network(args.out, args.sites, args.persons, messy=args.messy)
         print(f"{args.sites} sites, {persons} persons, {events} events in {args.out}")
         return
-    persons, events = generate(args.out, args.persons, messy=args.messy)
+    persons, events = generate(args.out, args.persons, messy=args.messy, two_dates=args.two_dates)
     print(f"{persons} persons, {events} events in {args.out}")
 
 

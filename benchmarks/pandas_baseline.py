@@ -22,6 +22,7 @@ import json
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -79,9 +80,19 @@ def read(folder: Path, sheet: str, *, messy: bool) -> pd.DataFrame:
     return frame
 
 
-def bilan(folder: Path, year: int, *, messy: bool = False) -> dict[str, object]:
-    persons = read(folder, "porteurs", messy=messy)
-    events = read(folder, "suivis", messy=messy)
+def bilan(
+    folder: Path,
+    year: int,
+    *,
+    messy: bool = False,
+    reader: Callable[..., pd.DataFrame] = read,
+    dates: Callable[[pd.Series], pd.Series] = days,
+) -> dict[str, object]:
+    """The bilan's tables; ``reader`` and ``dates`` read the sheets and the dates of a
+    messy folder (``pandas_analyst.py`` gives its own)."""
+    persons = reader(folder, "porteurs", messy=messy)
+    events = reader(folder, "suivis", messy=messy)
+    days = dates
     if messy:
         events["date"] = days(events["date"])
     else:
