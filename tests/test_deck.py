@@ -34,9 +34,9 @@ from citeslab_core.errors import UsageError
 from citeslab_core.model import Dataset, Partnership, private_fields
 from citeslab_core.readers.example import load_example
 from citeslab_core.render import json as render_json
-from citeslab_core.render.deck import MASKED_SLICE, french, render_deck
+from citeslab_core.render.deck import MASKED_SLICE, chart_text, french, render_deck
 from citeslab_core.render.outline import outline
-from strategies import datasets, secrets
+from strategies import ODD_CHARACTERS, datasets, secrets
 
 Y2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 
@@ -112,7 +112,7 @@ def expected_charts(bilan: Bilan) -> dict[str, dict[str, Any]]:
     pies = {"sexe", "statut_residence", "niveau_formation", "secteur"}
     for key, rows in doc["tables"].items():
         shown = [r for r in rows if r["effectif"] != "s"]
-        categories = [french(r["libelle"]) for r in shown]
+        categories = [chart_text(r["libelle"]) for r in shown]
         values: list[float | None] = [float(r["effectif"]) for r in shown]
         if key in pies and len(shown) < len(rows):
             rest = doc["accompagnes"] - sum(r["effectif"] for r in shown)
@@ -123,13 +123,13 @@ def expected_charts(bilan: Bilan) -> dict[str, dict[str, Any]]:
     if doc["prescripteurs"]:
         shown = [p for p in doc["prescripteurs"] if p["effectif"] != "s"]
         found["prescripteurs"] = {
-            "categories": [french(p["prescripteur"]) for p in shown],
+            "categories": [chart_text(p["prescripteur"]) for p in shown],
             "series": {"Personnes": [float(p["effectif"]) for p in shown]},
         }
     if doc["orientations_periode"]:
         shown = [o for o in doc["orientations_periode"] if o["personnes"] != "s"]
         found["orientations_periode"] = {
-            "categories": [french(o["libelle"]) for o in shown],
+            "categories": [chart_text(o["libelle"]) for o in shown],
             "series": {"Personnes orientées": [float(o["personnes"]) for o in shown]},
         }
 
@@ -138,7 +138,7 @@ def expected_charts(bilan: Bilan) -> dict[str, dict[str, Any]]:
 
     if doc["programmes"]:
         found["programmes"] = {
-            "categories": [french(p["programme"]) for p in doc["programmes"]],
+            "categories": [chart_text(p["programme"]) for p in doc["programmes"]],
             "series": {
                 "Personnes orientées": [value(p["orientes"]) for p in doc["programmes"]],
                 "Personnes retenues": [value(p["retenus"]) for p in doc["programmes"]],
@@ -147,13 +147,13 @@ def expected_charts(bilan: Bilan) -> dict[str, dict[str, Any]]:
     held = [a for a in doc["animations"] if a["nombre"]]
     if held:
         found["animations"] = {
-            "categories": [french(a["libelle"]) for a in held],
+            "categories": [chart_text(a["libelle"]) for a in held],
             "series": {"Nombre": [float(a["nombre"]) for a in held]},
         }
     planned = [a for a in doc["animations_prevues"] if a["prevues"] or a["realisees"]]
     if any(a["prevues"] for a in planned):  # the report's section: something planned
         found["animations_prevues"] = {
-            "categories": [french(a["libelle"]) for a in planned],
+            "categories": [chart_text(a["libelle"]) for a in planned],
             "series": {
                 "Prévues": [float(a["prevues"]) for a in planned],
                 "Réalisées": [float(a["realisees"]) for a in planned],
@@ -167,9 +167,9 @@ def expected_charts(bilan: Bilan) -> dict[str, dict[str, Any]]:
             for q in doc["qpv"]:
                 row = next((r for r in q["sexe"] if r["libelle"] == label), None)
                 counts.append(0.0 if row is None else value(row["effectif"]))
-            series[french(label)] = counts
+            series[chart_text(label)] = counts
         found["qpv"] = {
-            "categories": [french(q["quartier"]) for q in doc["qpv"]],
+            "categories": [chart_text(q["quartier"]) for q in doc["qpv"]],
             "series": series,
         }
     funding = doc["financement"]
@@ -178,7 +178,7 @@ def expected_charts(bilan: Bilan) -> dict[str, dict[str, Any]]:
 
         found["financement"] = {
             "categories": [
-                french(Funder.parse(c["financeur"]).label) for c in funding["contributions"]
+                chart_text(Funder.parse(c["financeur"]).label) for c in funding["contributions"]
             ],
             "series": {"Montant": [float(c["montant"]) for c in funding["contributions"]]},
         }
@@ -450,3 +450,45 @@ def test_libreoffice_converts_it_to_pdf(tmp_path: Path, deck_2023: tuple[Bilan, 
     assert pdf.read_bytes().startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
     assert pages == len(read_deck(data))
+
+
+def test_a_chart_name_is_never_a_formula_in_the_embedded_workbook(example: Dataset) -> None:
+    """python-pptx writes each chart's data into a workbook that Excel opens when the chef
+    edits the chart: a site's programme or neighbourhood name that starts like a formula
+    is written there as text (a leading ``'``), as in every workbook citeslab writes."""
+    bilan = compute_bilan(example, *Y2023)
+    hostile = '=HYPERLINK("http://example.org/x","clic")'
+    programmes = (attrs.evolve(bilan.programmes[0], programme=hostile),)
+    bilan = attrs.evolve(bilan, programmes=programmes + bilan.programmes[1:])
+    blob = render_deck(bilan)
+    workbooks = []
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xlsx"):
+                workbooks.append(archive.read(name))
+    assert workbooks
+    for workbook in workbooks:
+        for part in parts(workbook):
+            assert b"<f>" not in part
+            assert b"<f " not in part
+    chart = next(s for s in read_deck(blob) if s.title == "Programmes et accélérateurs").charts[0]
+    assert chart["categories"][0] == "'" + hostile
+
+
+odd_texts = st.text(
+    alphabet=st.sampled_from(ODD_CHARACTERS) | st.characters(codec="utf-8"),
+    min_size=1,
+    max_size=20,
+).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(max_persons=6, identity=odd_texts), odd_texts)
+def test_odd_characters_never_break_the_deck(data: Dataset, name: str) -> None:
+    """Control characters, non-characters, bidirectional marks in the site's name and
+    texts: the deck is written, and python-pptx reads it back."""
+    data = attrs.evolve(data, site=attrs.evolve(data.site, name=name))
+    bilan = compute_bilan(data, *Y2023)
+    slides = read_deck(render_deck(bilan, with_checks=True, calendar=calendar_2024(data)))
+    assert slides[0].title == "Bilan 2023"
+    assert french(name).strip() in slides[0].all_text

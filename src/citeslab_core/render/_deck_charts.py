@@ -20,7 +20,7 @@ from citeslab_core.french import (
     format_years,
     rounded_shares_note,
 )
-from citeslab_core.readers.files import clean_text
+from citeslab_core.readers.files import clean_text, neutralise
 from citeslab_core.render._html_charts import PIE_TABLES
 from citeslab_core.render.labels import (
     COLUMNS,
@@ -39,6 +39,14 @@ def french(text: str) -> str:
     typography: a no-break space before ``:`` ``;`` ``!`` ``?`` ``»`` and after ``«``."""
     text = _BEFORE.sub("\u00a0\\1", clean_text(text))
     return _AFTER.sub("«\u00a0", text)
+
+
+def chart_text(text: str) -> str:
+    """A chart's category or series name: :func:`french`, and protected against formula
+    injection (a leading ``'``, :func:`~citeslab_core.readers.files.neutralise`), since
+    python-pptx writes it into the chart's embedded workbook, which Excel opens when the
+    chef de projet edits the chart's data."""
+    return neutralise(french(text))
 
 
 @attrs.frozen

@@ -13,6 +13,7 @@ from citeslab_core.render._deck_charts import (
     BULLET,
     MASKED_SLICE,
     Chart,
+    chart_text,
     french,
     year_label,
 )
@@ -275,9 +276,9 @@ class Deck:
 
         data_class: Any = CategoryChartData  # untyped in python-pptx
         data = data_class(number_format=made.number_format)
-        data.categories = [french(c) for c in made.categories]
+        data.categories = [chart_text(c) for c in made.categories]
         for series in made.series:
-            data.add_series(french(series.name), series.values, made.number_format)
+            data.add_series(chart_text(series.name), series.values, made.number_format)
         kind = {
             "pie": XL_CHART_TYPE.PIE,
             "bar": XL_CHART_TYPE.BAR_CLUSTERED,

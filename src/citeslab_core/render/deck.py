@@ -65,6 +65,7 @@ from citeslab_core.render._deck_charts import (
     MASKED_SLICE,
     animations_chart,
     chart_kind,
+    chart_text,
     french,
     masked_note,
     orientations_chart,
@@ -104,8 +105,9 @@ from citeslab_core.render.labels import (
 from citeslab_core.render.outline import outline, summary
 from citeslab_core.vocabularies import PartnershipCategory
 
-#: ``french`` (the deck's typography) and ``MASKED_SLICE`` are read by the tests.
-__all__ = ["MASKED_SLICE", "french", "render_deck", "write_deck"]
+#: ``french``, ``chart_text`` (the deck's typography) and ``MASKED_SLICE`` are read by the
+#: tests.
+__all__ = ["MASKED_SLICE", "chart_text", "french", "render_deck", "write_deck"]
 
 #: The five missions of a CitésLab (the seed's first slide).
 _MISSIONS: Final = (
