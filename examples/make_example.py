@@ -35,6 +35,7 @@ from typing import Any
 
 from stdnum import luhn
 
+from citeslab_core.derive.calendar import occurrences, permanence_record
 from citeslab_core.model import (
     Animation,
     BudgetLine,
@@ -48,7 +49,7 @@ from citeslab_core.model import (
     Site,
     Text,
 )
-from citeslab_core.model.dates import PartialDate, age_on
+from citeslab_core.model.dates import PartialDate, Precision, age_on
 from citeslab_core.readers.converter import dumps
 from citeslab_core.vocabularies import (
     AgeBracket,
@@ -1899,14 +1900,21 @@ def animations(g: Generator) -> list[Animation]:
             ("PLIE de Brest métropole",),
             g.rng.randint(8, 14),
         )
-    # Permanences: about two a month (often with the Bpifrance bus), 2022 to mid-2024.
+    # Permanences: about two a month (often with the Bpifrance bus), 2022 to mid-2024. From
+    # 2024 they are the `permanences` sheet's (six a week): the chef records the
+    # participants of one occurrence a fortnight, on its day and at its place, so that
+    # record *is* that occurrence (DOMAIN.md, "Planned and held, for permanences").
     month = D(2022, 1, 1)
     while month < D(2024, 7, 1):
         if month.month != 8:
             for first, last in ((1, 13), (15, 27)):
                 place, hood, bus = g.rng.choice(PERMANENCE_PLACES)
+                day = g.day(month.replace(day=first), month.replace(day=last))
+                if day.year >= 2024:
+                    day, place, hood = occurrence_from(day)
+                    bus = place.startswith("Bus")
                 held(
-                    g.day(month.replace(day=first), month.replace(day=last)),
+                    day,
                     AT.PERMANENCE,
                     "Permanence CitésLab",
                     place,
@@ -1969,14 +1977,25 @@ CALENDAR_2024: tuple[tuple[AnimationType, str, tuple[PartialDate, ...]], ...] = 
 )
 
 
+#: The last day the example's site recorded what it held (its data stop in mid-2024).
+RECORDED_UNTIL = D(2024, 6, 30)
+
+
 def calendar_2024() -> list[Animation]:
-    """The seed's "Calendrier prévisionnel 2024", as planned animations."""
+    """The seed's "Calendrier prévisionnel 2024", as planned animations, and those of them
+    held by the end of June recorded as held (so the bilan of 2024 compares planned and
+    held truly: the second half was planned and is not recorded)."""
     planned = [
         Animation(date, kind, title, status=AnimationStatus.PREVU)
         for kind, title, dates in CALENDAR_2024
         for date in dates
     ]
     planned.sort(key=lambda a: (a.date.start, a.type.code))
+    planned += [
+        Animation(a.date, a.type, a.title, participants=8 + a.date.start.day % 7)
+        for a in planned
+        if a.date.precision is Precision.DAY and a.date.end <= RECORDED_UNTIL
+    ]
     planned.append(
         Animation(
             PartialDate.year(2024),
@@ -2023,6 +2042,8 @@ PERMANENCES_2024 = (
         D(2024, 12, 20),
         "Kerourien",
         (SUMMER,),
+        # Cancelled: the centre social closed for a staff day, then for works.
+        (PartialDate.day(D(2024, 3, 18)), PartialDate.day(D(2024, 10, 14))),
     ),
     Permanence(
         "Bus Bpifrance, parking du centre commercial de Bellevue",
@@ -2033,6 +2054,8 @@ PERMANENCES_2024 = (
         D(2024, 12, 18),
         "Bellevue",
         (SUMMER,),
+        # Cancelled: the bus out of service (storm warning).
+        (PartialDate.day(D(2024, 11, 27)),),
     ),
     Permanence(
         "Maison de quartier de Lambézellec",
@@ -2055,6 +2078,18 @@ PERMANENCES_2024 = (
         (SUMMER,),
     ),
 )
+
+
+def occurrence_from(day: dt.date) -> tuple[dt.date, str, str | None]:
+    """The first occurrence of the 2024 permanences on or after ``day`` (its day, place
+    and neighbourhood), none cancelled."""
+    found = [
+        (o, p.place, p.neighbourhood)
+        for p in PERMANENCES_2024
+        for o in occurrences(p, day, day + days(14))
+        if not any(c.start <= o <= c.end for c in p.cancelled)
+    ]
+    return min(found)
 
 
 # -- the whole dataset ---------------------------------------------------------------------
@@ -2264,6 +2299,12 @@ def check_figures(data: Dataset) -> None:
         held[AT.REUNION_PARTENARIALE],
     ) == (10, 4, 4, 2, 2, 24), held
     assert 20 <= held[AT.PERMANENCE] <= 26, held
+    # 2024's permanences: the sheet's occurrences, the recorded ones at an occurrence.
+    record = permanence_record(data, D(2024, 1, 1), D(2024, 12, 31), D(2025, 1, 1))
+    assert not record.elsewhere, record.elsewhere
+    assert record.cancelled == 3, record
+    assert record.upcoming == 0, record
+    assert sum(1 for o in record.occurrences if o.records) == 12, record
     big = {a.title: a.participants for a in data.animations if a.type is AT.GRAND_EVENEMENT}
     assert big["Matinée création d'activité par les femmes"] is not None
     assert big["Matinée création d'activité par les femmes"] > 60

@@ -219,9 +219,10 @@ def permanences(
     first: dt.date = dt.date(2023, 1, 1),
     last: dt.date = dt.date(2025, 12, 31),
     places: st.SearchStrategy[str] = PLACES,
+    neighbourhoods: Sequence[str] = ("Bellevue", "Kerourien", "Pontanézen"),
 ) -> Permanence:
-    """A valid permanence rule: weekdays, hours, a period inside ``[first, last]``, and a
-    few exceptions (days, months, ranges of months) around it."""
+    """A valid permanence rule: weekdays, hours, a period inside ``[first, last]``, a few
+    exceptions (days, months, ranges of months) around it and a few cancelled days."""
     begin = draw(st.dates(first, last))
     end = draw(optional(st.dates(begin, min(last, begin + dt.timedelta(days=400)))))
     start_time, end_time = draw(hours())
@@ -236,6 +237,7 @@ def permanences(
             max_size=4,
         )
     )
+    cancelled = draw(st.lists(around.map(PartialDate.day), unique=True, max_size=4))
     return Permanence(
         draw(places),
         draw(st.lists(st.sampled_from(Weekday), unique=True, min_size=1, max_size=7).map(tuple)),
@@ -243,8 +245,9 @@ def permanences(
         end_time,
         begin,
         end,
-        draw(optional(st.sampled_from(["Bellevue", "Kerourien", "Pontanézen"]))),
+        draw(optional(st.sampled_from(neighbourhoods))) if neighbourhoods else None,
         tuple(exceptions),
+        tuple(cancelled),
     )
 
 
@@ -317,7 +320,8 @@ def datasets(
         fundings=fundings,
         texts=text_rows,
         budget=draw(budget_lines(max_size=6)),
-        permanences=draw(st.lists(permanences(), max_size=2)),
+        # in the site's own neighbourhoods, as its animations (a network shares the names)
+        permanences=draw(st.lists(permanences(neighbourhoods=hood_names), max_size=2)),
     )
 
 

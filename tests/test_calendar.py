@@ -323,26 +323,44 @@ def test_a_bilan_without_its_calendar_is_refused_in_french() -> None:
 
 
 def test_planned_against_held_in_the_example_2024_bilan() -> None:
+    # The example's site recorded what it held until the end of June 2024 (the seed's
+    # calendar's first half, one permanence a fortnight at an occurrence); the year is
+    # over, so every permanence not cancelled was held (DOMAIN.md).
     bilan = compute_bilan(load_example(), year=2024)
     rows = {r.code: (r.planned, r.held) for r in bilan.planned_animations}
     assert [r.code for r in bilan.planned_animations] == [t.code for t in AnimationType]
-    assert rows["atelier_thematique"] == (5, 0)
-    assert rows["cafe_createur"] == (5, 0)  # « novembre » is in 2024
-    assert rows["petit_dejeuner_createurs"] == (4, 0)
-    assert rows["marche_createurs"] == (3, 0)
+    assert rows["atelier_thematique"] == (5, 3)
+    assert rows["cafe_createur"] == (5, 2)  # « novembre » is in 2024
+    assert rows["petit_dejeuner_createurs"] == (4, 2)
+    assert rows["marche_createurs"] == (3, 1)
     assert rows["forum"] == (2, 0)  # the two « date à venir », planned for the year
+    # Six a week, less August, the holidays and one exception: 264 planned; 3 cancelled.
+    permanence = next(r for r in bilan.planned_animations if r.code == "permanence")
+    assert (permanence.planned, permanence.held) == (264, 261)
+    assert (permanence.cancelled, permanence.upcoming) == (3, 0)
     held = {a.code: a.number for a in bilan.animations}
     assert {code: h for code, (_, h) in rows.items()} == held
     calendar = bilan.calendar
     assert calendar is not None
     assert rows["permanence"][0] == sum(1 for e in calendar.entries if e.kind == "permanence")
+    assert sum(1 for e in calendar.entries if e.cancelled) == 3
     document = json.loads(render_json(bilan))
     assert document["animations_prevues"][0] == {
         "code": "atelier_thematique",
         "libelle": "Atelier thématique",
         "prevues": 5,
-        "realisees": 0,
+        "realisees": 3,
+        "annulees": 0,
+        "a_venir": 0,
     }
+    # Seen from the end of June 2024, the second half is still to come.
+    june = compute_bilan(load_example(), year=2024, as_of=D(2024, 6, 30))
+    by_code = {r.code: r for r in june.planned_animations}
+    assert by_code["atelier_thematique"].upcoming == 2
+    seen = by_code["permanence"]
+    # 144 occurrences up to 30 June (one cancelled), 120 after it (two cancelled).
+    assert (seen.held, seen.cancelled, seen.upcoming) == (143, 3, 118)
+    assert seen.held + seen.cancelled + seen.upcoming == seen.planned
     # A quarter counts what is dated in it: « novembre » in T4, not in T2.
     t4 = compute_bilan(load_example(), D(2024, 10, 1), D(2024, 12, 31))
     assert {r.code: r.planned for r in t4.planned_animations}["cafe_createur"] == 1
@@ -357,7 +375,8 @@ def test_planned_against_held_in_the_text_and_html_bilans(tmp_path: Path) -> Non
     bilan = compute_bilan(load_example(), year=2024)
     text = render_text(bilan)
     assert "Animations prévues et réalisées" in text
-    assert "  Marché de créateurs             3          0" in text
+    assert "  Marché de créateurs             3          1         0        0" in text
+    assert "  Permanence                    264        261         3        0" in text
     html = render_html(bilan)
     # The same section title in the page as in the text (one outline for both).
     assert "Animations prévues et réalisées" in html

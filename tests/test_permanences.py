@@ -7,19 +7,27 @@ import json
 import zipfile
 from pathlib import Path
 
+import attrs
 import holidays
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.derive.calendar import french_holidays, occurrences
+from citeslab_core.bilan import compute_bilan
+from citeslab_core.derive.calendar import (
+    OccurrenceState,
+    build_calendar,
+    french_holidays,
+    occurrences,
+    permanence_record,
+)
 from citeslab_core.errors import CellError, InvalidData, Location
-from citeslab_core.model import Dataset, Event, Permanence, Person
+from citeslab_core.model import Animation, Dataset, Event, Permanence, Person
 from citeslab_core.model.dates import PartialDate, parse_time
 from citeslab_core.readers import read_input
 from citeslab_core.readers.converter import dumps, loads
 from citeslab_core.readers.workbook import write_workbook
-from citeslab_core.vocabularies import EventType, Weekday
+from citeslab_core.vocabularies import AnimationType, EventType, Weekday
 from strategies import permanences
 from test_readers import ods, problems_of, xlsx
 
@@ -276,3 +284,97 @@ def test_occurrences_follow_the_rule_and_nothing_else(
     first = max(start, rule.first_day)
     every = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     assert days == [d for d in every if expected(d)]
+
+
+# -- planned and held (DOMAIN.md, "Planned and held, for permanences") -------------------------
+
+
+def _recorded(day: dt.date, place: str | None, participants: int | None) -> Animation:
+    return Animation(
+        PartialDate.day(day), AnimationType.PERMANENCE, None, place, None, (), participants
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(permanences(first=D(2024, 1, 1), last=D(2024, 12, 31)), min_size=1, max_size=3),
+    st.dates(D(2023, 12, 1), D(2025, 2, 1)),
+    st.data(),
+)
+def test_held_cancelled_and_to_come_are_the_planned_occurrences(
+    rules: list[Permanence], as_of: dt.date, data: st.DataObject
+) -> None:
+    start, end = D(2024, 1, 1), D(2024, 12, 31)
+    planned = _dataset(*rules)
+    found = permanence_record(planned, start, end, as_of)
+    # Records of the permanence at some of its occurrences (some twice), and elsewhere.
+    at = (
+        data.draw(st.lists(st.sampled_from(found.occurrences), max_size=6))
+        if found.occurrences
+        else []
+    )
+    elsewhere = data.draw(st.lists(st.dates(start, end), max_size=3))
+    records = [
+        _recorded(
+            o.day, f"  {o.permanence.place.upper()} ", data.draw(st.none() | st.integers(0, 9))
+        )
+        for o in at
+    ] + [_recorded(day, "Ailleurs, hors calendrier", 4) for day in elsewhere]
+    site = Dataset.build(
+        persons=planned.persons, events=planned.events, permanences=rules, animations=records
+    )
+    record = permanence_record(site, start, end, as_of)
+    calendar = build_calendar(site, start, end)
+    # The planned occurrences are the calendar's, whatever was recorded.
+    assert record.planned == found.planned == len(calendar.entries)
+    assert record.held_planned + record.cancelled + record.upcoming == record.planned
+    for o in record.occurrences:
+        if o.records:  # recorded at an occurrence: that occurrence, held
+            assert o.state == OccurrenceState.HELD
+        elif any(c.start <= o.day <= c.end for c in o.permanence.cancelled):
+            assert o.state == OccurrenceState.CANCELLED
+        else:
+            assert o.state == (OccurrenceState.UPCOMING if o.day > as_of else OccurrenceState.HELD)
+    # Each record is one occurrence or one permanence held elsewhere, never both.
+    assert sum(len(o.records) for o in record.occurrences) + len(record.elsewhere) == len(records)
+    assert len(record.elsewhere) == len(elsewhere)
+    matched = {(o.day, o.permanence.place) for o in at}
+    assert sum(1 for o in record.occurrences if o.records) == len(matched)
+    # The bilan says the same: a recorded permanence at an occurrence never counts twice.
+    bilan = compute_bilan(site, start, end, as_of=as_of)
+    row = next(r for r in bilan.planned_animations if r.code == "permanence")
+    assert (row.planned, row.cancelled, row.upcoming) == (
+        record.planned,
+        record.cancelled,
+        record.upcoming,
+    )
+    assert row.held == record.held_planned + len(elsewhere)
+    assert row.held <= record.planned + len(elsewhere)
+    held = next(r for r in bilan.animations if r.code == "permanence")
+    assert held.number == row.held
+    assert held.participants == sum(a.participants or 0 for a in records)
+
+
+def test_a_permanence_recorded_at_an_occurrence_is_that_occurrence() -> None:
+    # Tuesdays and Thursdays of April 2024, 9 of them less 1 cancelled; seen on 18 April.
+    rule = attrs.evolve(
+        CAPUCINS, last_day=D(2024, 4, 30), cancelled=(PartialDate.day(D(2024, 4, 9)),)
+    )
+    site = Dataset.build(
+        persons=[Person("P1")],
+        events=[Event("P1", D(2024, 3, 1), EventType.ENTRETIEN)],
+        permanences=[rule],
+        animations=[
+            _recorded(D(2024, 4, 4), "médiathèque des capucins", 7),  # the occurrence of 4 April
+            _recorded(D(2024, 4, 9), "Médiathèque des Capucins", 2),  # held after all
+            _recorded(D(2024, 4, 5), "Centre social de Kerourien", 3),  # elsewhere
+        ],
+    )
+    bilan = compute_bilan(site, D(2024, 4, 1), D(2024, 4, 30), as_of=D(2024, 4, 18))
+    row = next(r for r in bilan.planned_animations if r.code == "permanence")
+    # 2, 4, 9, 11, 16, 18, 23, 25, 30 April: 6 up to the 18th, 3 after.
+    assert (row.planned, row.held, row.cancelled, row.upcoming) == (9, 6 + 1, 0, 3)
+    held = next(r for r in bilan.animations if r.code == "permanence")
+    assert (held.number, held.participants) == (7, 12)
+    # No check for the occurrences nobody recorded: they have no count, not an unknown one.
+    assert not [c for c in bilan.checks if c.code == "animation_sans_participants"]

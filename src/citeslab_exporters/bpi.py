@@ -175,12 +175,22 @@ _PLANNED_COLUMNS = (
         ColumnType.INTEGER,
         "animations au statut prévu datées dans la période, et permanences du calendrier",
     ),
-    Column("realisees", "Réalisées", ColumnType.INTEGER),
+    Column(
+        "realisees",
+        "Réalisées",
+        ColumnType.INTEGER,
+        "permanences : passées et non annulées, et celles saisies hors calendrier",
+    ),
+    Column("annulees", "Annulées", ColumnType.INTEGER, "permanences prévues puis annulées"),
+    Column("a_venir", "À venir", ColumnType.INTEGER, "prévues après la date du bilan"),
 )
 
 
 def planned_table(bilan: Bilan) -> Table:
-    rows = [(a.code, a.label, a.planned, a.held) for a in bilan.planned_animations]
+    rows = [
+        (a.code, a.label, a.planned, a.held, a.cancelled, a.upcoming)
+        for a in bilan.planned_animations
+    ]
     return Table.of("animations_prevues", "Animations prévues", _PLANNED_COLUMNS, rows)
 
 

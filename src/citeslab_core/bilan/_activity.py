@@ -24,7 +24,7 @@ from citeslab_core.bilan._scan import (
 )
 from citeslab_core.bilan.disclosure import mask_value, masked_sum
 from citeslab_core.bilan.shares import percent_of
-from citeslab_core.derive.calendar import Calendar, EntryKind, partial_in
+from citeslab_core.derive.calendar import PermanenceRecord, partial_in
 from citeslab_core.model import Animation, Dataset
 from citeslab_core.vocabularies import (
     AgeBracket,
@@ -127,51 +127,86 @@ def _held(animation: Animation, start: dt.date, end: dt.date) -> bool:
 
 
 def _animations(
-    data: Dataset, start: dt.date, end: dt.date
+    data: Dataset, start: dt.date, end: dt.date, permanences: PermanenceRecord
 ) -> tuple[tuple[AnimationRow, ...], int, int, int]:
+    """The animations held in the period by type. The permanences held are the
+    ``permanences`` sheet's occurrences held and those recorded elsewhere (DOMAIN.md,
+    "Planned and held, for permanences"): an occurrence no animation records counts with 0
+    participant, and is not an animation "sans nombre de participants"."""
     numbers: Counter[AnimationType] = Counter()
     people: Counter[AnimationType] = Counter()
     unknown = 0
     for animation in data.animations:
         if not _held(animation, start, end):
             continue
-        numbers[animation.type] += 1
+        people[animation.type] += animation.participants or 0
         if animation.participants is None:
             unknown += 1
-        else:
-            people[animation.type] += animation.participants
+        if animation.type is not AnimationType.PERMANENCE:
+            numbers[animation.type] += 1
+    numbers[AnimationType.PERMANENCE] = permanences.held
     rows = tuple(AnimationRow(t.code, t.label, numbers[t], people[t]) for t in AnimationType)
     return rows, sum(numbers.values()), sum(people.values()), unknown
 
 
 def _planned(
-    data: Dataset, held: tuple[AnimationRow, ...], calendar: Calendar
+    data: Dataset,
+    held: tuple[AnimationRow, ...],
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+    permanences: PermanenceRecord,
 ) -> tuple[PlannedRow, ...]:
-    start, end = calendar.start, calendar.end
-    planned: Counter[str] = Counter(
-        a.type.code
-        for a in data.animations
-        if a.status is AnimationStatus.PREVU and partial_in(a.date, start, end)
+    """Planned against held by type. A ``prevu`` animation dated wholly in the period is
+    planned, and *à venir* while it starts after ``as_of``; for permanences, the
+    occurrences of the sheet (held, cancelled or à venir) and the ``prevu`` permanences at
+    no occurrence."""
+    planned: Counter[str] = Counter()
+    upcoming: Counter[str] = Counter()
+    for a in data.animations:
+        if a.status is not AnimationStatus.PREVU or a.type is AnimationType.PERMANENCE:
+            continue
+        if partial_in(a.date, start, end):
+            planned[a.type.code] += 1
+            upcoming[a.type.code] += a.date.start > as_of
+    code = AnimationType.PERMANENCE.code
+    planned[code] = permanences.planned + len(permanences.planned_apart)
+    upcoming[code] = permanences.upcoming + sum(
+        1 for a in permanences.planned_apart if a.date.start > as_of
     )
-    planned[AnimationType.PERMANENCE.code] += sum(
-        1 for e in calendar.entries if e.kind == EntryKind.PERMANENCE
+    cancelled = {code: permanences.cancelled}
+    return tuple(
+        PlannedRow(
+            row.code,
+            row.label,
+            planned[row.code],
+            row.number,
+            cancelled.get(row.code, 0),
+            upcoming[row.code],
+        )
+        for row in held
     )
-    return tuple(PlannedRow(row.code, row.label, planned[row.code], row.number) for row in held)
 
 
-def _animations_in_qpv(data: Dataset, start: dt.date, end: dt.date) -> tuple[QpvAnimationRow, ...]:
+def _animations_in_qpv(
+    data: Dataset, start: dt.date, end: dt.date, permanences: PermanenceRecord
+) -> tuple[QpvAnimationRow, ...]:
+    """The animations held in each QPV, the permanences held there included (an
+    occurrence no animation records in its permanence's neighbourhood)."""
     qpv = [h for h in data.neighbourhoods if h.residence is ResidenceStatus.QPV]
     by_key = {h.name.casefold(): h.name for h in qpv}
     numbers: Counter[str] = Counter()
     people: Counter[str] = Counter()
-    for animation in data.animations:
-        if not animation.neighbourhood or not _held(animation, start, end):
-            continue
-        name = by_key.get(animation.neighbourhood.casefold())
+    places: list[tuple[str | None, int]] = [
+        (a.neighbourhood, a.participants or 0) for a in data.animations if _held(a, start, end)
+    ]
+    places += [(o.permanence.neighbourhood, 0) for o in permanences.unrecorded]
+    for neighbourhood, participants in places:
+        name = by_key.get(neighbourhood.casefold()) if neighbourhood else None
         if name is None:
             continue
         numbers[name] += 1
-        people[name] += animation.participants or 0
+        people[name] += participants
     return tuple(QpvAnimationRow(h.name, h.qpv_code, numbers[h.name], people[h.name]) for h in qpv)
 
 

@@ -30,7 +30,7 @@ from citeslab_core.bilan._portrait import _portrait, _prescribers, _reach, _with
 from citeslab_core.bilan._results import Bilan, TextRow
 from citeslab_core.bilan._scan import _scan_persons, _tally
 from citeslab_core.bilan.disclosure import mask_value
-from citeslab_core.derive.calendar import build_calendar
+from citeslab_core.derive.calendar import build_calendar, permanence_record
 from citeslab_core.errors import UsageError
 from citeslab_core.model import Dataset
 from citeslab_core.model.periods import Period
@@ -38,17 +38,28 @@ from citeslab_core.model.periods import Period
 
 @overload
 def compute_bilan(
-    data: Dataset, start: dt.date, end: dt.date, *, public: bool = False
+    data: Dataset,
+    start: dt.date,
+    end: dt.date,
+    *,
+    public: bool = False,
+    as_of: dt.date | None = None,
 ) -> Bilan: ...
 
 
 @overload
-def compute_bilan(data: Dataset, *, year: int, public: bool = False) -> Bilan: ...
+def compute_bilan(
+    data: Dataset, *, year: int, public: bool = False, as_of: dt.date | None = None
+) -> Bilan: ...
 
 
 @overload
 def compute_bilan(
-    data: Dataset, *, period: tuple[dt.date, dt.date], public: bool = False
+    data: Dataset,
+    *,
+    period: tuple[dt.date, dt.date],
+    public: bool = False,
+    as_of: dt.date | None = None,
 ) -> Bilan: ...
 
 
@@ -60,6 +71,7 @@ def compute_bilan(
     year: int | None = None,
     period: tuple[dt.date, dt.date] | None = None,
     public: bool = False,
+    as_of: dt.date | None = None,
 ) -> Bilan:
     """The bilan of ``data`` for the period from ``start`` to ``end`` (both included), or
     for ``year=2023``, or for ``period=Period.quarter(2023, 2)`` (any ``(start, end)``).
@@ -69,6 +81,9 @@ def compute_bilan(
     counted column by column over the accompanied: linear in the number of events
     (docs/performance.md, "The bilan").
     ``public=True`` masks small counts (see :mod:`citeslab_core.bilan.disclosure`).
+    ``as_of``: the bilan's date (today by default): a permanence occurrence after it is "à
+    venir", one before it held unless cancelled (DOMAIN.md, "Planned and held, for
+    permanences").
     """
     start, end = _period_of(start, end, year, period)
     site = data.site
@@ -80,7 +95,9 @@ def compute_bilan(
     new = mask_value(tally.new, k)
     programmes = _programmes(scan, k)
     orientations, oriented = _orientations_period(scan, tally.accompanied, k)
-    animations, held, participants, no_participants = _animations(data, start, end)
+    today = dt.date.today() if as_of is None else as_of
+    permanences = permanence_record(data, start, end, today)
+    animations, held, participants, no_participants = _animations(data, start, end, permanences)
     calendar = build_calendar(data, start, end)
     partnerships, undated = _partnerships(data, start, end)
     funding = _funding(data, start, end)
@@ -115,7 +132,7 @@ def compute_bilan(
         indicators=indicators,
         programmes=programmes,
         animations=animations,
-        animations_in_qpv=_animations_in_qpv(data, start, end),
+        animations_in_qpv=_animations_in_qpv(data, start, end, permanences),
         partnerships=partnerships,
         reach=_reach(data, tables["quartier"]),
         qpv_breakdown=portrait.qpv_rows,
@@ -126,7 +143,7 @@ def compute_bilan(
         texts=tuple(TextRow(t.section, t.text) for t in data.texts),
         checks=sorted_checks(checks),
         financial_report=funding.report,
-        planned_animations=_planned(data, animations, calendar),
+        planned_animations=_planned(data, animations, start, end, today, permanences),
         calendar=calendar,
         subset=data.is_subset,
         orientations_period=orientations,

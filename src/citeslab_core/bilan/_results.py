@@ -253,14 +253,19 @@ class PlannedRow:
     ``prevu`` animations whose date lies wholly in the period ("novembre 2024" is in 2024
     and in its fourth quarter, not in November's first half), and for the ``permanence``
     row also the occurrences of the ``permanences`` sheet in the period; ``held``: the
-    ``realise`` animations of the period (the ``number`` of the animations' row). Two
-    counts, summed by ``code`` over a network like the animations' rows.
+    ``realise`` animations of the period (the ``number`` of the animations' row: for
+    permanences, the occurrences held and those recorded elsewhere); ``cancelled``: the
+    occurrences cancelled (``annulees``); ``upcoming``: the planned ones still to come at
+    the bilan's date ("à venir", neither held nor missed). Counts, summed by ``code`` over
+    a network like the animations' rows.
     """
 
     code: str
     label: str
     planned: int
     held: int
+    cancelled: int = 0
+    upcoming: int = 0
 
 
 @attrs.frozen

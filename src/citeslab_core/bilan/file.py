@@ -369,7 +369,11 @@ def _qpv_row(q: dict[str, Any]) -> QpvRow:
 
 def _record(make: Any, readers: Sequence[tuple[str, Any]], row: dict[str, Any]) -> Any:
     """``make`` called with each key of ``row`` read by its reader, in order."""
-    return make(*(read(row[key]) for key, read in readers))
+    return make(*(read(row[key] if key in row else _ABSENT[key]) for key, read in readers))
+
+
+#: The keys a bilan file written before they existed lacks, and what they read as.
+_ABSENT: dict[str, object] = {"annulees": 0, "a_venir": 0}
 
 
 def _partnership_category(value: object) -> PartnershipCategory | None:
@@ -396,7 +400,14 @@ _ROW_LISTS: dict[str, tuple[str, Any, tuple[tuple[str, Any], ...]]] = {
     "planned_animations": (
         "animations_prevues",
         PlannedRow,
-        (("code", _text), ("libelle", _text), ("prevues", _count), ("realisees", _count)),
+        (
+            ("code", _text),
+            ("libelle", _text),
+            ("prevues", _count),
+            ("realisees", _count),
+            ("annulees", _count),
+            ("a_venir", _count),
+        ),
     ),
     "animations_in_qpv": (
         "animations_qpv",

@@ -8,7 +8,16 @@ the permanences sheet).
 - A permanence (``permanences`` sheet) is expanded into one entry per occurrence with
   python-dateutil's ``rrule``: each of its weekdays from its first to its last day, less
   the French public holidays (the ``holidays`` library, metropolitan France) and its
-  exceptions (days, months or ranges of months).
+  exceptions (days, months or ranges of months: dates it was never planned for). An
+  occurrence whose date is in its ``annulees`` (cancelled) stays in the calendar, marked
+  cancelled (the ``.ics`` says ``STATUS:CANCELLED`` under the same UID, so that a partner's
+  diary drops it).
+- Planned and held (:func:`permanence_record`, DOMAIN.md "Planned and held, for
+  permanences"): an occurrence is *held* once its day has passed, unless cancelled;
+  *à venir* while its day is after the bilan's date. An animation of type ``permanence``
+  recorded (``realise``) on the day and at the place of an occurrence *is* that
+  occurrence (its participants count), never a second one; one recorded elsewhere is held
+  and was not planned.
 - An entry belongs to the calendar of ``[start, end]`` when its dates meet the period.
 - Each entry has a stable :attr:`~CalendarEntry.uid` made from the site's name and the
   entry's own fields (never from its position in a file or in the period), so that the
@@ -39,9 +48,13 @@ __all__ = [
     "Calendar",
     "CalendarEntry",
     "EntryKind",
+    "Occurrence",
+    "OccurrenceState",
+    "PermanenceRecord",
     "build_calendar",
     "french_holidays",
     "occurrences",
+    "permanence_record",
 ]
 
 #: The calendar's time zone (every CitésLab is in metropolitan France).
@@ -109,7 +122,8 @@ class CalendarEntry:
     permanence occurrence, a whole month for "novembre 2024"). ``start_time`` and
     ``end_time`` are given for a permanence occurrence (local time, Europe/Paris) and
     ``None`` for an all-day entry. ``precision`` is the precision of the animation's
-    date (``day`` for a permanence).
+    date (``day`` for a permanence). ``cancelled``: a permanence occurrence planned and
+    then cancelled (``annulees``); its summary says so.
     """
 
     uid: str
@@ -124,12 +138,14 @@ class CalendarEntry:
     place: str | None = attrs.field(default=None, repr=False)
     neighbourhood: str | None = None
     partners: tuple[str, ...] = ()
+    cancelled: bool = False
 
     def __repr__(self) -> str:
         # Titles, places and partners are the site's own words: no repr shows them.
+        mark = " annulée" if self.cancelled else ""
         return (
             f"<CalendarEntry {self.kind} {self.type.code} {self.first_day.isoformat()}"
-            f"..{self.last_day.isoformat()}>"
+            f"..{self.last_day.isoformat()}{mark}>"
         )
 
     @property
@@ -228,8 +244,35 @@ def _permanence_entries(
     site: str, permanences: Iterable[Permanence], start: dt.date, end: dt.date
 ) -> list[CalendarEntry]:
     entries: list[CalendarEntry] = []
-    seen: set[str] = set()
     summary = permanence_summary(site)
+    for uid, day, permanence in _expanded(site, permanences, start, end):
+        cancelled = _cancelled(permanence, day)
+        entries.append(
+            CalendarEntry(
+                uid=uid,
+                kind=EntryKind.PERMANENCE,
+                type=AnimationType.PERMANENCE,
+                summary=f"{summary} (annulée)" if cancelled else summary,
+                first_day=day,
+                last_day=day,
+                precision=Precision.DAY,
+                start_time=permanence.start_time,
+                end_time=permanence.end_time,
+                place=permanence.place,
+                neighbourhood=permanence.neighbourhood,
+                cancelled=cancelled,
+            )
+        )
+    return entries
+
+
+def _expanded(
+    site: str, permanences: Iterable[Permanence], start: dt.date, end: dt.date
+) -> list[tuple[str, dt.date, Permanence]]:
+    """Each occurrence of the permanences in ``[start, end]`` with its uid, once: two rows
+    giving the same place, day and hour give one occurrence (the first row's)."""
+    found: list[tuple[str, dt.date, Permanence]] = []
+    seen: set[str] = set()
     for permanence in permanences:
         start_text = permanence.start_time.isoformat(timespec="minutes")
         for day in occurrences(permanence, start, end):
@@ -240,25 +283,167 @@ def _permanence_entries(
                 day.isoformat(),
                 start_text,
             )
-            if uid in seen:  # two rows for one place, day and hour: one permanence
+            if uid in seen:
                 continue
             seen.add(uid)
-            entries.append(
-                CalendarEntry(
-                    uid=uid,
-                    kind=EntryKind.PERMANENCE,
-                    type=AnimationType.PERMANENCE,
-                    summary=summary,
-                    first_day=day,
-                    last_day=day,
-                    precision=Precision.DAY,
-                    start_time=permanence.start_time,
-                    end_time=permanence.end_time,
-                    place=permanence.place,
-                    neighbourhood=permanence.neighbourhood,
-                )
-            )
-    return entries
+            found.append((uid, day, permanence))
+    return found
+
+
+def _cancelled(permanence: Permanence, day: dt.date) -> bool:
+    return any(c.start <= day <= c.end for c in permanence.cancelled)
+
+
+class OccurrenceState:
+    """What became of a planned occurrence (plain strings, for the JSON)."""
+
+    HELD = "tenue"
+    CANCELLED = "annulee"
+    UPCOMING = "a_venir"
+
+
+@attrs.frozen(repr=False)
+class Occurrence:
+    """One planned occurrence of a permanence in the period, and what became of it.
+
+    ``records``: the animations of type ``permanence`` recorded on its day and at its
+    place (they *are* this occurrence: its participants are theirs)."""
+
+    day: dt.date
+    permanence: Permanence
+    state: str
+    records: tuple[Animation, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<Occurrence {self.day.isoformat()} {self.state}>"
+
+    @property
+    def participants(self) -> int:
+        """The recorded participants (an occurrence not recorded counts 0)."""
+        return sum(a.participants or 0 for a in self.records)
+
+
+@attrs.frozen(repr=False)
+class PermanenceRecord:
+    """The permanences of ``[start, end]`` seen from ``as_of`` (the bilan's date).
+
+    ``occurrences``: every occurrence planned in the period, each held, cancelled or à
+    venir (so ``held_planned + cancelled + upcoming == planned``); ``elsewhere``: the
+    permanences recorded (``realise``) in the period at no occurrence: held, not planned;
+    ``planned_apart``: the ``prevu`` animations of type permanence dated in the period at
+    no occurrence (planned besides the sheet)."""
+
+    occurrences: tuple[Occurrence, ...]
+    elsewhere: tuple[Animation, ...]
+    planned_apart: tuple[Animation, ...]
+
+    def __repr__(self) -> str:
+        return (
+            f"<PermanenceRecord {self.planned} planned, {self.held} held, "
+            f"{self.cancelled} cancelled, {self.upcoming} upcoming>"
+        )
+
+    def _count(self, state: str) -> int:
+        return sum(1 for o in self.occurrences if o.state == state)
+
+    @property
+    def planned(self) -> int:
+        """The occurrences planned in the period."""
+        return len(self.occurrences)
+
+    @property
+    def held_planned(self) -> int:
+        """The occurrences held."""
+        return self._count(OccurrenceState.HELD)
+
+    @property
+    def held(self) -> int:
+        """The permanences held: the occurrences held and those recorded elsewhere."""
+        return self.held_planned + len(self.elsewhere)
+
+    @property
+    def cancelled(self) -> int:
+        return self._count(OccurrenceState.CANCELLED)
+
+    @property
+    def upcoming(self) -> int:
+        return self._count(OccurrenceState.UPCOMING)
+
+    @property
+    def unrecorded(self) -> tuple[Occurrence, ...]:
+        """The occurrences held that no animation records (no participant count)."""
+        return tuple(
+            o for o in self.occurrences if o.state == OccurrenceState.HELD and not o.records
+        )
+
+
+def _by_day(found: list[tuple[str, dt.date, Permanence]]) -> dict[dt.date, list[int]]:
+    """The indexes of the occurrences by day."""
+    by_day: dict[dt.date, list[int]] = {}
+    for index, (_, day, _) in enumerate(found):
+        by_day.setdefault(day, []).append(index)
+    return by_day
+
+
+def _place_key(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def _occurrence_of(
+    animation: Animation,
+    by_day: dict[dt.date, list[int]],
+    found: list[tuple[str, dt.date, Permanence]],
+) -> int | None:
+    """The index of the occurrence an animation of type permanence is, if any: on its day,
+    at its place (without a place, in its neighbourhood; with neither, the day's first)."""
+    if animation.date.precision is not Precision.DAY:
+        return None
+    candidates = by_day.get(animation.date.start, [])
+    if animation.place and animation.place.strip():
+        key = _place_key(animation.place)
+        candidates = [i for i in candidates if _place_key(found[i][2].place) == key]
+    elif animation.neighbourhood and animation.neighbourhood.strip():
+        key = _place_key(animation.neighbourhood)
+        candidates = [i for i in candidates if _place_key(found[i][2].neighbourhood) == key]
+    return candidates[0] if candidates else None
+
+
+def permanence_record(
+    data: Dataset, start: dt.date, end: dt.date, as_of: dt.date
+) -> PermanenceRecord:
+    """The permanences of ``[start, end]``, planned and held, seen from ``as_of`` (see the
+    module's notes)."""
+    found = _expanded(data.site.name, data.permanences, start, end)
+    by_day = _by_day(found)
+    records: dict[int, list[Animation]] = {}
+    elsewhere: list[Animation] = []
+    apart: list[Animation] = []
+    for animation in data.animations:
+        if animation.type is not AnimationType.PERMANENCE:
+            continue
+        match = _occurrence_of(animation, by_day, found)
+        if animation.status is AnimationStatus.REALISE:
+            if not start <= animation.date.start <= end:
+                continue
+            if match is None:
+                elsewhere.append(animation)
+            else:
+                records.setdefault(match, []).append(animation)
+        elif match is None and partial_in(animation.date, start, end):
+            apart.append(animation)
+    occurrences_: list[Occurrence] = []
+    for index, (_, day, permanence) in enumerate(found):
+        recorded = tuple(records.get(index, ()))
+        if recorded:
+            state = OccurrenceState.HELD
+        elif _cancelled(permanence, day):
+            state = OccurrenceState.CANCELLED
+        elif day > as_of:
+            state = OccurrenceState.UPCOMING
+        else:
+            state = OccurrenceState.HELD
+        occurrences_.append(Occurrence(day, permanence, state, recorded))
+    return PermanenceRecord(tuple(occurrences_), tuple(elsewhere), tuple(apart))
 
 
 def _order(entry: CalendarEntry) -> tuple[object, ...]:
@@ -275,13 +460,22 @@ def _order(entry: CalendarEntry) -> tuple[object, ...]:
 
 def build_calendar(data: Dataset, start: dt.date, end: dt.date) -> Calendar:
     """The calendar of ``[start, end]``: the planned animations whose date meets the
-    period and the permanences' occurrences in it (see the module's notes)."""
+    period and the permanences' occurrences in it (see the module's notes); a planned
+    animation of type permanence on the day and at the place of an occurrence is that
+    occurrence, not a second entry."""
     if end < start:
         raise ValueError("the period ends before it starts")
     site = data.site.name
+    found = _expanded(site, data.permanences, start, end)
+    by_day = _by_day(found)
+    animations = [
+        a
+        for a in data.animations
+        if a.type is not AnimationType.PERMANENCE or _occurrence_of(a, by_day, found) is None
+    ]
     planned = [
         e
-        for e in _animation_entries(site, data.animations)
+        for e in _animation_entries(site, animations)
         if e.first_day <= end and e.last_day >= start
     ]
     held = _permanence_entries(site, data.permanences, start, end)

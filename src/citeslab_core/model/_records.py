@@ -256,7 +256,8 @@ class BudgetLine:
 @attrs.frozen
 class Permanence:
     """A recurring permanence (``permanences`` sheet): the weekdays, the hours, the
-    place and the period it runs, and the dates (or months) it does not.
+    place and the period it runs, the dates (or months) it was never planned for
+    (``exceptions``) and those it was planned for and then cancelled (``cancelled``).
 
     :func:`citeslab_core.derive.calendar.occurrences` expands it into dated occurrences,
     French public holidays skipped. ``last_day`` ``None``: it runs on.
@@ -270,6 +271,7 @@ class Permanence:
     last_day: dt.date | None = col("fin", default=None)
     neighbourhood: str | None = col("quartier", default=None)
     exceptions: tuple[PartialDate, ...] = col("exceptions", default=())
+    cancelled: tuple[PartialDate, ...] = col("annulees", default=())
 
 
 #: The sheets of the workbook: name, record class, whether the workbook must have it.

@@ -129,6 +129,7 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "debut": "Début",
         "fin": "Fin",
         "exceptions": "Exceptions",
+        "annulees": "Annulées",
     },
     "budget": {
         "annee": "Année",

@@ -192,6 +192,8 @@ COLUMN_HELP: dict[str, dict[str, str]] = {
         "fin": "Le dernier jour possible ; vide : elle continue.",
         "exceptions": "Les dates sans permanence, séparées par des points-virgules ; un mois "
         "entier s'écrit août 2024. Les jours fériés sont déjà sautés.",
+        "annulees": "Les dates prévues puis annulées, séparées par des points-virgules. Une "
+        "permanence passée et non annulée compte comme tenue.",
     },
 }
 

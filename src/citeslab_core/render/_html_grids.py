@@ -108,8 +108,11 @@ def _animations_grid(bilan: Bilan) -> Grid:
 def _animations_planned_grid(bilan: Bilan) -> Grid:
     return Grid(
         COLUMNS["animations_prevues"],
-        "lrr",
-        tuple(GridRow((r.label, r.planned, r.held)) for r in view_animations(bilan).planned),
+        "lrrrr",
+        tuple(
+            GridRow((r.label, r.planned, r.held, r.cancelled, r.upcoming))
+            for r in view_animations(bilan).planned
+        ),
         notes=(NOTES["animations_prevues"],),
     )
 

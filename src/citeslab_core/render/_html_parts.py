@@ -250,7 +250,13 @@ def view_animations(bilan: Bilan) -> Animations:
         "calendrier, pas le bilan. Un nombre de participants inconnu compte 0.",
     )
     planned = tuple(
-        PlannedLine(a.label, format_count(a.planned), format_count(a.held))
+        PlannedLine(
+            a.label,
+            format_count(a.planned),
+            format_count(a.held),
+            format_count(a.cancelled),
+            format_count(a.upcoming),
+        )
         for a in bilan.planned_animations
         if a.planned or a.held
     )

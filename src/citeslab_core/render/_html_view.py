@@ -113,6 +113,8 @@ class PlannedLine:
     label: str
     planned: str
     held: str
+    cancelled: str
+    upcoming: str
 
 
 @attrs.frozen

@@ -223,7 +223,14 @@ def _activity(bilan: Bilan) -> dict[str, Any]:
     """Animations planned and in QPV, partnerships, reach, QPV tables, prescribers."""
     return {
         "animations_prevues": [
-            {"code": a.code, "libelle": a.label, "prevues": a.planned, "realisees": a.held}
+            {
+                "code": a.code,
+                "libelle": a.label,
+                "prevues": a.planned,
+                "realisees": a.held,
+                "annulees": a.cancelled,
+                "a_venir": a.upcoming,
+            }
             for a in bilan.planned_animations
         ],
         "animations_qpv": [

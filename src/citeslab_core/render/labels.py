@@ -145,7 +145,7 @@ COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
     "orientations_periode": ("Orientation", "Personnes", "Part", "Orientations"),
     "programmes": ("Programme ou accélérateur", "Personnes orientées", "Personnes retenues"),
     "animations": ("Type d'animation", "Nombre", "Participants"),
-    "animations_prevues": ("Type d'animation", "Prévues", "Réalisées"),
+    "animations_prevues": ("Type d'animation", "Prévues", "Réalisées", "Annulées", "À venir"),
     "animations_qpv": ("Quartier", "Code QPV", "Nombre", "Participants"),
     # the year's funding, before the last column (the text's cap, the page's flags)
     "financement": ("Financeur", "Montant", "Part", "Part déclarée"),
@@ -186,7 +186,10 @@ NOTES: Final[Mapping[str, str]] = {
     ),
     "animations_prevues": (
         "Prévues : les animations au statut prévu datées dans la période, et les "
-        "permanences du calendrier."
+        "permanences du calendrier. Une permanence passée compte comme réalisée, sauf "
+        "si elle est annulée ; une permanence saisie dans les animations le jour et au "
+        "lieu d'une permanence du calendrier est cette permanence, ailleurs elle est "
+        "réalisée sans avoir été prévue. À venir : prévues après la date du bilan."
     ),
 }
 

@@ -315,7 +315,16 @@ def _animations_planned(bilan: Bilan) -> list[str]:
     planned = [a for a in bilan.planned_animations if a.planned or a.held]
     lines = _grid(
         COLUMNS["animations_prevues"],
-        [[a.label, format_count(a.planned), format_count(a.held)] for a in planned],
+        [
+            [
+                a.label,
+                format_count(a.planned),
+                format_count(a.held),
+                format_count(a.cancelled),
+                format_count(a.upcoming),
+            ]
+            for a in planned
+        ],
     )
     lines += _lines(NOTES["animations_prevues"], "  ")
     return lines
