@@ -125,7 +125,7 @@ def test_budget_errors_are_located(tmp_path: Path) -> None:
     assert "subvention (compte 74)" in messages[2]
     assert messages[3].endswith("un montant ne peut pas être négatif")
     assert "l'autofinancement n'est pas une subvention" in messages[4]
-    assert "nature_budget" in messages[5]
+    assert "« Nature »" in messages[5]
     assert all(p.location.file == "site.xlsx" for p in found)
 
 

@@ -298,7 +298,7 @@ def test_validate_names_the_row_of_a_rule_error(
     path = tmp_path / "suivi.xlsx"
     wb.save(path)
     assert main(["validate", str(path), "--on", "2023-12-31"]) == 1
-    err = capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())
     assert (
         "- suivi.xlsx, suivis, ligne 4 : Passage de relais vers un partenaire "
         "jamais orienté (règle R3, erreur), porteur P1 : " in err
@@ -321,7 +321,8 @@ def test_validate_names_the_json_element_of_a_rule_error(
     path = tmp_path / "d.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     assert main(["validate", str(path), "--on", "2023-12-31"]) == 1
-    assert "- d.json, suivis[3] : Suivi après la sortie, sans entretien" in capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())
+    assert "- d.json, suivis[3] : Suivi après la sortie, sans entretien" in err
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "html"])
@@ -356,3 +357,75 @@ def test_the_bilan_a_funder_receives_carries_no_checks(
     assert made["--avec-controles"][0] == made["--with-checks"][0]
     assert made["--sans-controles"][0] == made["--without-checks"][0]
     assert len(made["--sans-controles"][0]) < len(made["--avec-controles"][0])
+
+
+def test_valider_lists_every_kind_of_error_in_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 24: a generated site with three deliberate mistakes in one file: a misspelt
+    # value, a date in the future and a hand-over added to a closed pathway (R8). One run
+    # lists all three; only the person of the misspelt row waits, and the message says so.
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(Path(__file__).parent / "golden" / "inputs" / "site_a", site)
+    events = site / "suivis.csv"
+    lines = events.read_text(encoding="utf-8").splitlines()
+    assert lines[21] == "P0000003;2022-01-10;orientation;PLIE;autre;;;;"
+    lines[21] = "P0000003;2022-01-10;Orientaton;PLIE;autre;;;;"
+    assert lines[27] == "P0000004;2021-09-16;point_etape;;;;;;"
+    lines[27] = "P0000004;2034-11-14;point_etape;;;;;;"
+    assert lines[7] == "P0000000;2022-06-09;sortie;;;;;;emploi_formation"
+    lines.insert(8, "P0000000;2022-07-01;passage_relais;BGE;;;;;")  # BGE: oriented before
+    events.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    assert main(["valider", str(site), "--le", "2024-12-31"]) == 1
+    err = capsys.readouterr().err
+    said = " ".join(err.split())
+    # 1. the misspelling, in the user's words, with its suggestion
+    assert (
+        "suivis.csv, suivis!C23 (colonne « Type de suivi ») : « Orientaton » n'est pas une "
+        "valeur de « Type de suivi » : vouliez-vous dire « Orientation » ? Valeurs possibles : "
+        "Entretien individuel, " in said
+    )
+    # 2. the date in the future, in the same run
+    assert "ligne 29 : " in said
+    assert "14 novembre 2034 est postérieur à la date du contrôle" in said
+    # 3. the hand-over after the closed pathway (R8), in the same run
+    assert "ligne 9 : Suivi après la sortie, sans entretien qui rouvre le parcours (règle R8" in (
+        said
+    )
+    assert "porteur P0000000 : Le suivi « Passage de relais du référent » du 1er juillet" in said
+    # Only the person of the broken row waits, and the message says so.
+    assert "du porteur P0000003 seront contrôlées une fois ses lignes corrigées" in said
+    assert "seront contrôlées une fois ces erreurs corrigées" not in said
+    assert max(map(len, err.splitlines())) <= 100
+
+
+def test_valider_still_checks_the_rules_when_a_person_row_is_broken(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    people = wb.active
+    assert people is not None
+    people.title = "porteurs"
+    people.append(["id", "sexe"])
+    people.append(["P1", "F"])
+    people.append(["P2", "Z"])  # broken: P2 waits
+    events = wb.create_sheet("suivis")
+    events.append(["porteur", "date", "type", "partenaire"])
+    events.append(["P1", "2023-03-01", "entretien", None])
+    events.append(["P1", "2023-04-02", "passage_relais", "BGE"])  # R3: never oriented to BGE
+    events.append(["P2", "2023-03-01", "entretien", None])
+    events.append(["P2", "2023-04-02", "passage_relais", "ADIE"])  # would be R3: waits
+    path = tmp_path / "suivi.xlsx"
+    wb.save(path)
+    assert main(["valider", str(path), "--le", "2023-12-31"]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert "porteurs!B3 (colonne « Sexe ») : « Z » n'est pas une valeur de « Sexe »" in said
+    assert "1 erreur des règles du référent de parcours" in said
+    assert "suivi.xlsx, suivis, ligne 3 : Passage de relais" in said
+    assert "ADIE" not in said
+    assert "du porteur P2 seront contrôlées une fois ses lignes corrigées" in said

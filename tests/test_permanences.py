@@ -112,12 +112,15 @@ def test_every_problem_is_named_by_file_sheet_row_and_column(tmp_path: Path) -> 
         (6, "jours", "C"),
         (6, "exceptions", "H"),
     }
-    assert "« marday » n'est pas une valeur de jour_semaine" in found[2, "jours", "C"]
+    assert (
+        "« marday » n'est pas une valeur de « Jours » : vouliez-vous dire « Mardi » ?"
+        in found[2, "jours", "C"]
+    )
     assert found[3, "heure_debut", "D"].startswith("« 25h » n'est pas une heure")
     assert found[3, "heure_fin", "E"].startswith("« 9h75 » n'est pas une heure")
     assert found[4, "heure_fin", "E"] == "l'heure de fin (12h) doit suivre l'heure de début (14h)"
     assert found[5, "fin", "G"] == "la fin (01/03/2024) précède le début (01/04/2024)"
-    assert found[6, "jours", "C"] == "la colonne jours est obligatoire"
+    assert found[6, "jours", "C"] == "la colonne « Jours » est obligatoire"
     problem = next(p for p in problems_of(path) if p.location.row == 2)
     assert problem.location == Location("site.xlsx", "permanences", 2, "jours", "C")
 

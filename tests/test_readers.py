@@ -173,8 +173,11 @@ def test_unknown_value(tmp_path: Path) -> None:
     (problem,) = problems_of(path)
     assert problem.location == Location("x.xlsx", "porteurs", 2, "niveau_formation", "B")
     assert "« Bac +9 »" in problem.message
-    assert "5 (Bac+2 (DUT, BTS…))" in problem.message
-    assert str(problem).startswith("x.xlsx, porteurs!B2 (colonne niveau_formation) : ")
+    # In the words of the drop-down list: the column's title and the values' labels.
+    assert "n'est pas une valeur de « Niveau de formation »" in problem.message
+    assert "Bac+2 (DUT, BTS…), Bac+3 et 4" in problem.message
+    assert "vouliez-vous dire" not in problem.message  # Bac+2, +3, +5: no one guess
+    assert str(problem).startswith("x.xlsx, porteurs!B2 (colonne « Niveau de formation ») : ")
 
 
 def test_impossible_date(tmp_path: Path) -> None:
@@ -285,7 +288,7 @@ def test_structure_errors(tmp_path: Path) -> None:
         ("structure", 6, "A"),
     ]
     assert "clé « anne » inconnue" in problems[0].message
-    assert "financeur" in problems[1].message
+    assert "« Financeur »" in problems[1].message
     assert "nombre entier" in problems[2].message
     assert "en double" in problems[3].message
 
@@ -754,7 +757,7 @@ def test_validate_reports_cells_and_exits_1(
     path = xlsx(tmp_path / "x.xlsx", {"porteurs": [["id", "sexe"], ["P1", "Z"]], "suivis": SUIVIS})
     assert main(["validate", str(path)]) == 1
     err = capsys.readouterr().err
-    assert "x.xlsx, porteurs!B2 (colonne sexe)" in err
+    assert "x.xlsx, porteurs!B2 (colonne « Sexe »)" in err
     assert "Traceback" not in err
 
 

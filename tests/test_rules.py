@@ -302,7 +302,7 @@ def test_validate_exits_with_1_on_a_rule_error(
     path = tmp_path / "donnees.json"
     path.write_text(dumps(dataset(*events)), encoding="utf-8")
     assert main(["validate", str(path), "--on", "2024-01-01"]) == 1
-    err = capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())
     assert f"(règle {rule}, erreur), porteur P1" in err
     assert "Diallo" not in err
 

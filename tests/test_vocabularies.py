@@ -12,10 +12,13 @@ from citeslab_core.errors import CellError
 from citeslab_core.vocabularies import (
     VOCABULARIES,
     EducationLevel,
+    EventType,
     Funder,
     ResidenceStatus,
+    Sex,
     Stage,
     Vocabulary,
+    Weekday,
     normalize,
 )
 
@@ -87,5 +90,60 @@ def test_an_unknown_value_names_itself_and_lists_the_allowed_values() -> None:
         Stage.parse("expert")
     message = str(caught.value)
     assert "« expert »" in message
-    for member in Stage:
-        assert f"{member.code} ({member.label})" in message
+    # In the words of the drop-down list (issue 24): the column's title, the labels.
+    assert "n'est pas une valeur de « Stade »" in message
+    assert "Valeurs possibles : " + ", ".join(m.label for m in Stage) in message
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "typed", "meant"),
+    [
+        (EventType, "Orientaton", "Orientation"),
+        (EventType, "orientaton", "Orientation"),  # the code misspelt: the label proposed
+        (EventType, "ENTRETEIN", "Entretien individuel"),
+        (EventType, "Pasage de relais", "Passage de relais du référent"),
+        (Weekday, "marday", "Mardi"),
+        (Sex, "Femme s", "Femmes"),
+    ],
+)
+def test_a_near_value_gets_its_label_proposed(
+    vocabulary: type[Vocabulary], typed: str, meant: str
+) -> None:
+    with pytest.raises(CellError) as caught:
+        vocabulary.parse(typed)
+    message = str(caught.value)
+    assert message.startswith(
+        f"« {typed} » n'est pas une valeur de « {vocabulary.title()} » : "
+        f"vouliez-vous dire « {meant} » ? Valeurs possibles : "
+    )
+    assert vocabulary.vocabulary_name not in message  # no code a user never typed
+
+
+def test_no_guess_between_values_as_near_as_each_other() -> None:
+    with pytest.raises(CellError) as caught:
+        EducationLevel.parse("Bac+9")  # Bac+2, Bac+3, Bac+5: as near
+    assert "vouliez-vous dire" not in str(caught.value)
+
+
+def test_each_vocabulary_is_titled_as_its_column_in_the_template() -> None:
+    import typing
+
+    import attrs
+
+    from citeslab_core.readers.headers import COLUMN_LABELS
+    from citeslab_core.model import TABLES
+    from citeslab_core.model._records import field_type
+
+    titles: dict[str, set[str]] = {}
+    for table, cls, _ in TABLES:
+        hints = typing.get_type_hints(cls)
+        for field in attrs.fields(cls):
+            tp = field_type(hints[field.name])[0]
+            if typing.get_origin(tp) is tuple:
+                tp = typing.get_args(tp)[0]
+            if isinstance(tp, type) and issubclass(tp, Vocabulary):
+                column = str(field.metadata["column"])
+                titles.setdefault(tp.vocabulary_name, set()).add(COLUMN_LABELS[table][column])
+    for name, vocabulary in VOCABULARIES.items():
+        if name in titles:
+            assert vocabulary.title() in titles[name], name

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 if TYPE_CHECKING:
-    from citeslab_core.model import Issue
+    from citeslab_core.model import Dataset, Issue
 
 __all__ = [
     "BeyondLimits",
@@ -80,7 +80,9 @@ class Location:
             parts.append(cell)
         text = ", ".join(parts) if parts else "données"
         if self.column:
-            text += f" (colonne {self.column})"
+            from citeslab_core.readers.headers import column_title  # headers imports this module
+
+            text += f" (colonne « {column_title(self.sheet, self.column)} »)"
         return text
 
 
@@ -96,7 +98,19 @@ class Problem:
 
 
 class InvalidData(CitesLabError):
-    """The data holds errors; :attr:`problems` lists every one found, not only the first."""
+    """The data holds errors; :attr:`problems` lists every one found, not only the first.
+
+    A reader that could still read most of the file sets :attr:`readable`: the records of
+    every person whose own rows are sound (with the other sheets' sound rows), so that the
+    checks that do not need the broken rows can run in the same pass (``citeslab valider``
+    checks the référent's rules on them); :attr:`set_aside` holds the ids of the persons
+    left out because one of their rows is broken. Both are empty when nothing could be
+    read that way."""
+
+    #: The sound part of the data, or None (see the class's documentation).
+    readable: Dataset | None = None
+    #: The ids of the persons left out of :attr:`readable`.
+    set_aside: tuple[str, ...] = ()
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)

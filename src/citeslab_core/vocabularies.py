@@ -6,7 +6,8 @@ spreadsheet cell may hold. Members are listed in the order reports show them.
 
 A cell parses with :meth:`Vocabulary.parse`: the code, the label or an alias, in any case,
 with or without accents, with ``_``, ``-`` and spaces taken alike; anything else raises a
-:class:`~citeslab_core.errors.CellError` that lists the allowed values.
+:class:`~citeslab_core.errors.CellError` in the user's words (:meth:`Vocabulary.refusal`:
+the column's title, the closest value, the labels of the drop-down list).
 """
 
 from __future__ import annotations
@@ -123,16 +124,70 @@ class Vocabulary(enum.Enum):
         text = str(raw).strip()
         member = cls._lookup().get(normalize(text))
         if member is None:
-            raise CellError(
-                f"« {text} » n'est pas une valeur de {cls.vocabulary_name}. "
-                f"Valeurs possibles : {cls.allowed()}"
-            )
+            raise CellError(cls.refusal(text))
         return member
 
     @classmethod
+    def title(cls) -> str:
+        """The vocabulary's name in the user's words: the title of its column in the
+        template (« Type de suivi » for ``type_suivi``)."""
+        return _TITLES.get(cls.vocabulary_name, cls.vocabulary_name)
+
+    @classmethod
+    def refusal(cls, text: str) -> str:
+        """Why ``text`` is not a value, in the words of the drop-down list: the column's
+        title, the closest value's label (matched on codes, labels and aliases, case and
+        accents ignored) and every label:
+
+        « Orientaton » n'est pas une valeur de « Type de suivi » : vouliez-vous dire
+        « Orientation » ? Valeurs possibles : Entretien individuel, Orientation, …"""
+        from citeslab_core.readers.headers import did_you_mean
+
+        forms: dict[str, str] = {}
+        for member in cls:
+            short = member.label.split("(")[0].strip()  # « Bac+2 » for « Bac+2 (DUT, BTS…) »
+            for form in (member.label, short, member.code, *member.aliases):
+                forms.setdefault(form, member.label)
+        close = did_you_mean(text, forms, cutoff=0.7)
+        return (
+            f"« {text} » n'est pas une valeur de « {cls.title()} »{close or '.'} "
+            f"Valeurs possibles : {cls.labels()}"
+        )
+
+    @classmethod
+    def labels(cls) -> str:
+        """The values as the drop-down list shows them: ``Femmes, Hommes``."""
+        return ", ".join(m.label for m in cls)
+
+    @classmethod
     def allowed(cls) -> str:
-        """The allowed values, as an error message lists them."""
+        """The values with their codes, as the template's notice lists them."""
         return ", ".join(f"{m.code} ({m.label})" for m in cls)
+
+
+#: Each vocabulary's title: its column's header in the template (``citeslab modele``).
+_TITLES = {
+    "sexe": "Sexe",
+    "stade": "Stade",
+    "statut_residence": "Statut de résidence",
+    "tranche_age": "Tranche d'âge",
+    "niveau_formation": "Niveau de formation",
+    "situation_entree": "Situation à l'entrée",
+    "minima_sociaux": "Minima sociaux",
+    "canal": "Canal",
+    "secteur": "Secteur",
+    "categorie_orientation": "Catégorie d'orientation",
+    "type_suivi": "Type de suivi",
+    "resultat_sortie": "Résultat de sortie",
+    "decision_programme": "Décision",
+    "type_animation": "Type d'animation",
+    "statut_animation": "Statut",
+    "categorie_partenariat": "Catégorie de partenariat",
+    "financeur": "Financeur",
+    "nature_financement": "Nature",
+    "nature_budget": "Nature",
+    "jour_semaine": "Jours",
+}
 
 
 class Sex(Vocabulary, vocabulary="sexe"):

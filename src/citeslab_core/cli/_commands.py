@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
 
     from citeslab_core.bilan import Bilan
     from citeslab_core.bilan.checks import Check
+    from citeslab_core.errors import Problem
     from citeslab_core.model import Dataset
 
 __all__ = [
@@ -41,27 +41,68 @@ __all__ = [
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    data = load(args)
-    from citeslab_core.derive.rules import Severity, check, sources
+    """Every error of every kind in one run (docs/commands.md): the sheets' errors, then
+    the référent's rules (dates after the control date among them) on every person whose
+    own rows could be read; a person with a broken row is the only one left for later."""
+    from citeslab_core.errors import InvalidData
 
     on = args.on or today()
+    problems: tuple[Problem, ...] = ()
+    aside: tuple[str, ...] = ()
+    try:
+        data = load(args)
+    except InvalidData as exc:
+        if exc.readable is None:
+            raise
+        problems, aside, data = exc.problems, exc.set_aside, exc.readable
+        say(exc.summary())
+    from citeslab_core.derive.rules import Severity, check, sources
+
     errors = [f for f in check(data, on) if f.severity is Severity.ERROR]
     if errors:
-        print(
+        say(
             f"{len(errors)} erreur{'s' if len(errors) > 1 else ''} des règles du référent "
-            "de parcours :",
-            file=sys.stderr,
+            "de parcours :"
         )
         for finding, places in zip(errors, sources(data, errors), strict=True):
             where = f"{rows_text(places)} : " if places else ""
-            print(f"- {where}{finding.describe()}", file=sys.stderr)
-    if _budget_findings(data) or errors:
+            say(f"- {where}{finding.describe()}")
+    if aside:
+        say(_aside_note(aside))
+    budget_error = False
+    if not any(_is_budget(problem) for problem in problems):
+        budget_error = _budget_findings(data)
+    if problems or errors or budget_error:
         return EXIT_DATA
     print(
         f"Données valides : {len(data.persons)} porteurs, {len(data.events)} suivis, "
         f"{len(data.animations)} animations."
     )
     return EXIT_OK
+
+
+def _aside_note(aside: Sequence[str]) -> str:
+    """The line that names the persons whose rules wait for their rows to be corrected."""
+    shown = ", ".join(aside[:10]) + (f" et {len(aside) - 10} autres" if len(aside) > 10 else "")
+    if len(aside) == 1:
+        return (
+            f"Les règles du référent de parcours du porteur {shown} seront contrôlées une fois "
+            "ses lignes corrigées (une de ses lignes est illisible) ; celles des autres "
+            "porteurs l'ont été."
+        )
+    return (
+        f"Les règles du référent de parcours de {len(aside)} porteurs ({shown}) seront "
+        "contrôlées une fois leurs lignes corrigées (une de leurs lignes est illisible) ; "
+        "celles des autres porteurs l'ont été."
+    )
+
+
+def _is_budget(problem: Problem) -> bool:
+    """Whether ``problem`` is in the budget sheet (its findings then wait for it)."""
+    from citeslab_core.readers.tables import known_sheet
+
+    sheet = problem.location.sheet
+    return sheet is not None and known_sheet(sheet.split("[")[0]) == "budget"
 
 
 def _budget_findings(data: Dataset) -> bool:
@@ -80,11 +121,11 @@ def _budget_findings(data: Dataset) -> bool:
             continue
         found_error = found_error or severity == "erreur"
         plural = "s" if len(group) > 1 else ""
-        print(f"{len(group)} {heading.format(s=plural)} :", file=sys.stderr)
+        say(f"{len(group)} {heading.format(s=plural)} :")
         for finding in group:
             places = [p for p in (data.origin("budget", i) for i in finding.rows) if p]
             where = f"{rows_text(places)} : " if places else ""
-            print(f"- {where}{finding.message}", file=sys.stderr)
+            say(f"- {where}{finding.message}")
     return found_error
 
 

@@ -72,11 +72,10 @@ def _run(args: argparse.Namespace) -> int:
         return COMMANDS[args.command](args)
     except InvalidData as exc:
         say(exc.summary())
-        if args.command == "valider":
-            print(
+        if args.command == "valider":  # nothing could be read that holds together
+            say(
                 "Les règles du référent de parcours (R3, R8, R10) seront contrôlées une fois "
-                "ces erreurs corrigées.",
-                file=sys.stderr,
+                "ces erreurs corrigées."
             )
         return EXIT_DATA
     except UsageError as exc:

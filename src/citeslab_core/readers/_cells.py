@@ -173,7 +173,7 @@ def _members(vocabulary: type[Vocabulary]) -> Parser:
                 if member not in found:
                     found.append(member)
         if not found:
-            raise CellError(f"« {raw} » : aucune valeur de {vocabulary.vocabulary_name}")
+            raise CellError(f"« {raw} » : aucune valeur de « {vocabulary.title()} »")
         return tuple(found)
 
     return parse
@@ -259,7 +259,7 @@ def _parser_for(
 
         def member(raw: object) -> Vocabulary:
             if isinstance(raw, str):
-                check_length(raw, f"une valeur de {vocabulary.vocabulary_name}")
+                check_length(raw, f"une valeur de « {vocabulary.title()} »")
             return vocabulary.parse(plain(raw))
 
         return member, next(iter(vocabulary))

@@ -15,6 +15,7 @@ from typing import Any, cast
 import attrs
 
 from citeslab_core.errors import Location, Problem
+from citeslab_core.readers.headers import column_title
 from citeslab_core.readers._cells import (
     EMPTY,
     MISSING,
@@ -217,7 +218,7 @@ class RowReader:
                 self.out.add(
                     self.rank,
                     Location(table.file, table.sheet, number, spec.column, letter),
-                    f"la colonne {spec.column} est obligatoire",
+                    f"la colonne « {column_title(table.sheet, spec.column)} » est obligatoire",
                     letter_index(letter),
                 )
             if spec.placeholder is MISSING:

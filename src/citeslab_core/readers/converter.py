@@ -168,10 +168,10 @@ def _structure_vocabulary(value: Any, cls: type[Vocabulary]) -> Vocabulary:
         read = _READ.get((cls, value))
         if read is not None:
             return read  # type: ignore[no-any-return]
-        check_length(value, f"une valeur de {cls.vocabulary_name}")
+        check_length(value, f"une valeur de « {cls.title()} »")
         return _remember(cls, value, cls.parse(value))  # type: ignore[no-any-return]
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise CellError(f"« {_shown(value)} » n'est pas une valeur de {cls.vocabulary_name}")
+        raise CellError(cls.refusal(_shown(value)))
     return cls.parse(value)
 
 

@@ -307,9 +307,9 @@ def _read_sheets(
         data = build_dataset(sheets, file=folder, missing_hint=missing, csv_folder=True)
     except InvalidData as exc:
         said = {missing(table) for table in unread if table}  # "missing": said unreadable
-        raise InvalidData(
-            [*problems, *(p for p in exc.problems if p.message not in said)]
-        ) from None
+        error = InvalidData([*problems, *(p for p in exc.problems if p.message not in said)])
+        error.readable, error.set_aside = exc.readable, exc.set_aside  # what could be read
+        raise error from None
     if problems:
         raise InvalidData(problems)
     return data

@@ -26,6 +26,7 @@ __all__ = [
     "COLUMN_LABELS",
     "SHEET_LABELS",
     "column_label",
+    "column_title",
     "did_you_mean",
     "sheet_label",
     "suggestion",
@@ -154,6 +155,19 @@ def column_label(table: str, column: str) -> str:
     return COLUMN_LABELS.get(table, {}).get(column) or column.replace("_", " ").capitalize()
 
 
+def column_title(sheet: str | None, column: str) -> str:
+    """The title a person knows a column by, for a message: the template's header when
+    ``column`` is a known column's code in the sheet (``("suivis", "type")`` → ``Type de
+    suivi``; the sheet named by its code or its label), else ``column`` as written."""
+    if sheet is None:
+        return column
+    norm_sheet = normalize(sheet)
+    for table, labels in COLUMN_LABELS.items():
+        if norm_sheet in (normalize(table), normalize(sheet_label(table))):
+            return labels.get(column) or column
+    return column
+
+
 def suggestion(
     name: str, known: Iterable[str] | Mapping[str, str], *, cutoff: float = 0.75
 ) -> str | None:
@@ -170,8 +184,19 @@ def suggestion(
     by_norm: dict[str, str] = {}
     for form, shown in forms.items():
         by_norm.setdefault(normalize(form), shown)
-    found = difflib.get_close_matches(normalize(name), list(by_norm), n=1, cutoff=cutoff)
-    return by_norm[found[0]] if found else None
+    typed = normalize(name)
+    found = difflib.get_close_matches(typed, list(by_norm), n=len(by_norm), cutoff=cutoff)
+    if not found:
+        return None
+    # Two names as close as each other (« Bac+9 »: Bac+2, Bac+3, Bac+5): no guess.
+    best = _ratio(typed, found[0])
+    if any(by_norm[f] != by_norm[found[0]] and _ratio(typed, f) == best for f in found[1:]):
+        return None
+    return by_norm[found[0]]
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def did_you_mean(

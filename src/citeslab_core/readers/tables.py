@@ -45,6 +45,7 @@ from citeslab_core.model import (
     Columns,
     Dataset,
     InvalidDataset,
+    Issue,
     RowOrigins,
     Site,
     column_of,
@@ -400,10 +401,59 @@ def _dataset(
                 issue.message,
                 letter_index(letter),
             )
-        raise InvalidData(out.sorted()) from None
+        raise _refused(out, site, tables, columns, notes, exc.issues) from None
     if out.problems:
-        raise InvalidData(out.sorted())
+        raise _refused(out, site, tables, columns, notes, (), data)
     return data
+
+
+def _refused(
+    out: Collector,
+    site: Site,
+    tables: dict[str, SheetColumns],
+    columns: dict[str, Columns[Any]],
+    notes: Sequence[Problem],
+    issues: Sequence[Issue],
+    whole: Dataset | None = None,
+) -> InvalidData:
+    """The error listing every problem, with what can still be read of the data
+    (:attr:`InvalidData.readable`): every sheet's sound rows, less each person one of whose
+    own rows is broken (:attr:`InvalidData.set_aside`), so that the rules of the référent
+    are checked on the others in the same run. Only the column-wise reading offers it."""
+    error = InvalidData(out.sorted())
+    if not columns or "porteurs" not in columns or "suivis" not in columns:
+        return error
+    bad: dict[str, set[int]] = {t: {i for i, _ in read.bad_cells} for t, read in tables.items()}
+    for issue in issues:
+        bad.setdefault(issue.table, set()).add(issue.index)
+    if whole is not None and not any(bad.values()):
+        error.readable = whole
+        return error
+    ids: Sequence[str] = columns["porteurs"]["id"]
+    persons: Sequence[str] = columns["suivis"]["person"]
+    aside = {ids[i] for i in bad.get("porteurs", ())} | {persons[i] for i in bad.get("suivis", ())}
+    aside_keys = {identity_key(name) for name in aside if name}
+    kept: dict[str, Columns[Any]] = {}
+    origins: dict[str, RowOrigins] = {}
+    for table, sheet in columns.items():
+        read, broken = tables[table], bad.get(table, set())
+        if table in ("porteurs", "suivis"):
+            names = ids if table == "porteurs" else persons
+            rows = [
+                i
+                for i in range(len(sheet))
+                if i not in broken and identity_key(names[i]) not in aside_keys
+            ]
+        else:
+            rows = [i for i in range(len(sheet)) if i not in broken]
+        kept[table] = sheet.take(rows)
+        origins[table] = RowOrigins(read.file, read.sheet, [read.rows[i] for i in rows])
+    try:
+        error.readable = Dataset.from_columns(site=site, notes=notes, origins=origins, tables=kept)
+    except InvalidDataset:  # what is left still does not hold together: nothing more to say
+        return error
+    error.set_aside = tuple(sorted(name for name in aside if name))
+    return error
 
 
 def _known(table: str, read: Mapping[str, SheetColumns]) -> dict[str, Sequence[str]] | None:

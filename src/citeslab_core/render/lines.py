@@ -17,8 +17,9 @@ __all__ = ["WIDTH", "wrap"]
 #: The widest line of a text output.
 WIDTH = 100
 
-#: A space French keeps with its neighbour (after « and before » : ; ? !), never a break.
-_GLUED = re.compile(r"« | (?=[»:;?!])")
+#: A space French keeps with its neighbour (after « and before » : ; ? !), and the spaces
+#: of a short quotation (« Type de suivi »): never a break.
+_GLUED = re.compile(r"«[^«»\n]{1,30}»| (?=[:;?!])")
 #: What stands for such a space while a line is wrapped (not a space to textwrap).
 _GLUE = "\x00"
 
