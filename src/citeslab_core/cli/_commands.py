@@ -213,7 +213,7 @@ def _write_deck(
         calendar=calendar,
         force=args.force,
     )
-    print(f"Écrit : {args.output}", file=sys.stderr)
+    say(f"Écrit : {args.output}")
 
 
 def cmd_followup(args: argparse.Namespace) -> int:

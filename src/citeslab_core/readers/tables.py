@@ -401,9 +401,9 @@ def _dataset(
                 issue.message,
                 letter_index(letter),
             )
-        raise _refused(out, site, tables, columns, notes, exc.issues) from None
+        raise _refused(out, site, tables, columns, notes=notes, issues=exc.issues) from None
     if out.problems:
-        raise _refused(out, site, tables, columns, notes, (), data)
+        raise _refused(out, site, tables, columns, notes=notes, whole=data)
     return data
 
 
@@ -412,8 +412,9 @@ def _refused(
     site: Site,
     tables: dict[str, SheetColumns],
     columns: dict[str, Columns[Any]],
+    *,
     notes: Sequence[Problem],
-    issues: Sequence[Issue],
+    issues: Sequence[Issue] = (),
     whole: Dataset | None = None,
 ) -> InvalidData:
     """The error listing every problem, with what can still be read of the data
