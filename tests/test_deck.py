@@ -492,3 +492,22 @@ def test_odd_characters_never_break_the_deck(data: Dataset, name: str) -> None:
     slides = read_deck(render_deck(bilan, with_checks=True, calendar=calendar_2024(data)))
     assert slides[0].title == "Bilan 2023"
     assert french(name).strip() in slides[0].all_text
+
+
+@given(st.lists(st.integers(1, 30), max_size=40), st.integers(10, 60))
+def test_pages_keep_every_item_in_order_and_fit(costs: list[int], budget: int) -> None:
+    """A long list (partnerships, texts, checks) on as few slides as the greedy cut, none
+    over the budget but for an item alone, and about even."""
+    from citeslab_core.render._deck_slides import paginate
+
+    items = list(enumerate(costs))
+    pages = paginate(items, lambda item: item[1], budget)
+    assert [item for page in pages for item in page] == items
+    for page in pages:
+        assert len(page) == 1 or sum(c for _, c in page) <= budget
+    greedy, used = 0, budget + 1
+    for cost in costs:
+        if used + cost > budget or greedy == 0:
+            greedy, used = greedy + 1, 0
+        used += cost
+    assert len(pages) == greedy

@@ -53,19 +53,32 @@ def lines_needed(text: str, width: float, size: float) -> int:
     return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
-def paginate(items: Sequence[Any], cost: Any, budget: float) -> list[list[Any]]:
-    """``items`` cut into pages whose ``cost(item)`` adds up to at most ``budget``
-    (every page has at least one item)."""
+def _fill_pages(items: Sequence[Any], costs: Sequence[float], limit: float) -> list[list[Any]]:
+    """``items`` in order, a new page when the next would pass ``limit``."""
     pages: list[list[Any]] = [[]]
     used = 0.0
-    for item in items:
-        spent = cost(item)
-        if pages[-1] and used + spent > budget:
+    for item, spent in zip(items, costs, strict=True):
+        if pages[-1] and used + spent > limit:
             pages.append([])
             used = 0.0
         pages[-1].append(item)
         used += spent
     return pages if pages[0] else []
+
+
+def paginate(items: Sequence[Any], cost: Any, budget: float) -> list[list[Any]]:
+    """``items`` cut into as few pages as fit, each page's ``cost(item)`` adding up to at
+    most ``budget`` (every page has at least one item), the pages about even (no last
+    slide holding one row)."""
+    costs = [float(cost(item)) for item in items]
+    pages = _fill_pages(items, costs, budget)
+    limit = sum(costs) / max(1, len(pages))
+    while len(pages) > 1 and limit < budget:
+        even = _fill_pages(items, costs, limit)
+        if len(even) <= len(pages):
+            return even
+        limit *= 1.05
+    return pages
 
 
 class Deck:

@@ -216,7 +216,7 @@ def _partnership_slides(deck: Deck, bilan: Bilan, title: str) -> None:
             for cell, w in zip(row, widths, strict=True)
         )
 
-    budget = (BOTTOM - TOP - 0.3) * 72 / (size * 1.25) - 1.5
+    budget = (BOTTOM - TOP - 0.3) * 72 / (size * 1.25) - 2.5  # a row kept free: fonts vary
     for number, page in enumerate(paginate(cells, cost, budget)):
         slide = deck.slide(title if number == 0 else f"{title} (suite)")
         deck.table(
