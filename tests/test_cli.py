@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -399,6 +400,7 @@ def test_valider_lists_every_kind_of_error_in_one_run(
     # Only the person of the broken row waits, and the message says so.
     assert "du porteur P0000003 seront contrôlées une fois ses lignes corrigées" in said
     assert "seront contrôlées une fois ces erreurs corrigées" not in said
+    assert said.endswith("En tout : 3 erreurs à corriger.")
     assert max(map(len, err.splitlines())) <= 100
 
 
@@ -429,3 +431,61 @@ def test_valider_still_checks_the_rules_when_a_person_row_is_broken(
     assert "suivi.xlsx, suivis, ligne 3 : Passage de relais" in said
     assert "ADIE" not in said
     assert "du porteur P2 seront contrôlées une fois ses lignes corrigées" in said
+
+
+_SITE_A = str(Path(__file__).parent / "golden" / "inputs" / "site_a")
+_SITE_B = str(Path(__file__).parent / "golden" / "inputs" / "site_b")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        *([command, "--help"] for command in COMMANDS),
+        ["--help"],
+        *(["exporter", name, "--help"] for name in ("bpi", "pic", "contrat_de_ville")),
+        ["bilan", "--exemple", "--annee", "2023", "--avec-controles"],
+        ["bilan", "--exemple", "--annee", "2024", "--avec-controles", "--public"],
+        ["bilan", _SITE_A, _SITE_B, "--annee", "2023", "--avec-controles"],
+        ["bilan", "--exemple", "--annee", "2023"],  # and its one-line summary
+        ["suivi", "--exemple", "--le", "2023-12-31"],
+        ["suivi", _SITE_A, "--le", "2022-06-30"],
+        ["valider", "--exemple", "--le", "2023-06-30"],  # later events: R10 errors
+        ["exportateurs"],
+        ["bilan", "--exemple", "--annee", "2023", "--format", "pdf"],
+        ["exporter", "pic", "--exemple", "--annee", "2023", "-o", "x", "--cle", "absente.txt"],
+    ],
+)
+def test_every_text_output_fits_100_columns(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 24: every line a terminal shows (help, bilan, follow-up, messages) fits 100
+    # columns, wrapped at spaces; nothing is lost in the wrapping.
+    monkeypatch.delenv("CITESLAB_PSEUDO_KEY", raising=False)
+    with contextlib.suppress(SystemExit):
+        main(argv)
+    captured = capsys.readouterr()
+    lines = (captured.out + captured.err).splitlines()
+    assert lines
+    too_wide = [line for line in lines if len(line) > 100]
+    assert too_wide == []
+
+
+def test_wrapping_breaks_only_at_spaces_and_keeps_every_word() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from citeslab_core.render.lines import wrap
+
+    words = st.text(alphabet="abcdéfg«»:;?!-'’0123456789\u00a0\u202f", min_size=1, max_size=12)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.lists(words, max_size=40), max_size=4), st.integers(0, 8))
+    def check(paragraphs: list[list[str]], indent: int) -> None:
+        text = "\n".join(" " * indent + " ".join(p) for p in paragraphs)
+        wrapped = wrap(text)
+        for line in wrapped.splitlines():
+            # a line is longer than 100 only when one word is (never cut inside a word)
+            assert len(line) <= 100 or " " not in line.strip()
+        assert wrapped.split() == text.split()
+
+    check()

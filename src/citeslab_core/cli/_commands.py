@@ -69,10 +69,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
             say(f"- {where}{finding.describe()}")
     if aside:
         say(_aside_note(aside))
-    budget_error = False
+    budget_errors = 0
     if not any(_is_budget(problem) for problem in problems):
-        budget_error = _budget_findings(data)
-    if problems or errors or budget_error:
+        budget_errors = _budget_findings(data)
+    total = len(problems) + len(errors) + budget_errors
+    if total:
+        if total > max(len(problems), len(errors), budget_errors):  # several kinds
+            say(f"En tout : {total} erreurs à corriger.")
         return EXIT_DATA
     print(
         f"Données valides : {len(data.persons)} porteurs, {len(data.events)} suivis, "
@@ -105,13 +108,13 @@ def _is_budget(problem: Problem) -> bool:
     return sheet is not None and known_sheet(sheet.split("[")[0]) == "budget"
 
 
-def _budget_findings(data: Dataset) -> bool:
+def _budget_findings(data: Dataset) -> int:
     """Print the compte rendu financier's findings of every budget year (errors, then
-    warnings); True when there is an error."""
+    warnings); the number of errors."""
     from citeslab_core.bilan.crf import dataset_findings
 
     findings = dataset_findings(data)
-    found_error = False
+    found_errors = 0
     for severity, heading in (
         ("erreur", "erreur{s} du compte rendu financier (feuille budget)"),
         ("avertissement", "avertissement{s} du compte rendu financier (feuille budget)"),
@@ -119,14 +122,14 @@ def _budget_findings(data: Dataset) -> bool:
         group = [f for f in findings if f.severity == severity]
         if not group:
             continue
-        found_error = found_error or severity == "erreur"
+        found_errors += len(group) if severity == "erreur" else 0
         plural = "s" if len(group) > 1 else ""
         say(f"{len(group)} {heading.format(s=plural)} :")
         for finding in group:
             places = [p for p in (data.origin("budget", i) for i in finding.rows) if p]
             where = f"{rows_text(places)} : " if places else ""
             say(f"- {where}{finding.message}")
-    return found_error
+    return found_errors
 
 
 def cmd_report(args: argparse.Namespace) -> int:
