@@ -159,6 +159,15 @@ def test_format_pdf_says_how_to_make_a_pdf(capsys: pytest.CaptureFixture[str]) -
     assert "imprimez-la en PDF depuis le navigateur" in err
     assert "soffice --headless --convert-to pdf" in err
     assert "--format pptx" in err
+    err = _usage_error(
+        ["exporter", "calendrier", "--exemple", "--annee", "2024", "-o", "x", "--format", "pdf"],
+        capsys,
+    )
+    assert "écrivez-le en html (--format html) et imprimez-le en PDF" in err
+    err = _usage_error(
+        ["exporter", "bpi", "--exemple", "--annee", "2023", "-o", "x", "--format", "xslx"], capsys
+    )
+    assert "vouliez-vous dire « xlsx » ?" in err
 
 
 def test_missing_input_file_is_a_usage_error(

@@ -130,6 +130,10 @@ def test_text_list_shows_name_phone_stage_and_caseload() -> None:
     assert "erreur" not in text.split("Parcours ouverts")[0] + text.split("\n\n")[-1]
     for group in Action:
         assert group.label in text
+    # The list of today: an event after it is dated in the future, a mistake to correct.
+    today = " ".join(render_text(followup(DATA, ON), today=ON).split())
+    assert "1 suivi daté après aujourd'hui (le 1er octobre 2023) n'est pas pris en compte" in today
+    assert "une date dans le futur est une erreur de saisie, que `citeslab valider`" in today
 
 
 def test_text_numbers_and_dates_are_french() -> None:

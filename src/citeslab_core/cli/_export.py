@@ -87,10 +87,22 @@ def _chosen_exporter(
     formats = list(info.formats)
     chosen = format if format is not None else formats[0]
     if chosen not in formats:
-        raise UsageError(
-            f"l'exportateur « {name} » n'écrit pas le format « {chosen} ». "
-            f"Formats possibles : {', '.join(formats)}"
+        from citeslab_core.readers.headers import did_you_mean
+
+        message = (
+            f"l'exportateur « {name} » n'écrit pas le format « {chosen} »"
+            f"{did_you_mean(chosen, formats, cutoff=0.6) or '.'} "
+            f"Formats possibles : {', '.join(formats)}."
         )
+        if chosen.strip().casefold() == "pdf":
+            message += (
+                " Pour un PDF : écrivez-le en html (--format html) et imprimez-le en PDF "
+                "depuis le navigateur."
+                if "html" in formats
+                else " Pour un PDF : ouvrez un fichier xlsx dans Excel ou LibreOffice et "
+                "enregistrez-le en PDF."
+            )
+        raise UsageError(message)
     if public and info.needs_participants:
         raise UsageError(
             f"l'exportateur « {name} » écrit un fichier par personne, qui n'est pas un "

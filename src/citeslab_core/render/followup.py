@@ -9,6 +9,7 @@ only: no name, phone, e-mail, address or free text.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 
@@ -29,8 +30,10 @@ def _who(person: str, contact: Contact | None) -> str:
     return " · ".join(who)
 
 
-def render_text(todo: FollowUp) -> str:
-    """The référent's working list, in French, with names and phones (not for sharing)."""
+def render_text(todo: FollowUp, *, today: dt.date | None = None) -> str:
+    """The référent's working list, in French, with names and phones (not for sharing);
+    ``today`` (by default the system's) tells a list of a past date, whose later events
+    are no mistakes, from today's, whose later events are dated in the future."""
     day = format_day(todo.on)
     lines = [f"Suivi des parcours — {todo.site} — au {day}", ""]
     lines.append(f"Parcours ouverts : {format_count(todo.open_pathways)}")
@@ -51,21 +54,24 @@ def render_text(todo: FollowUp) -> str:
             else:
                 lines.append(f"    {finding.message}")
     if todo.later_events:
-        lines += ["", _later_events(todo.later_events, day)]
+        future = todo.on >= (today or dt.date.today())
+        lines += ["", _later_events(todo.later_events, day, future=future)]
     return wrap("\n".join(lines)) + "\n"
 
 
-def _later_events(count: int, day: str) -> str:
-    """The line that says how many events after the list's date were left out: events
-    after a date chosen in the past are not mistakes (only a date after today is, and
-    ``citeslab valider`` says so)."""
+def _later_events(count: int, day: str, *, future: bool) -> str:
+    """The line that says how many events after the list's date were left out: after a
+    date chosen in the past they are no mistakes; after today, they are dated in the
+    future, which ``citeslab valider`` reports as errors."""
     plural = count > 1
     verb = "ne sont" if plural else "n'est"
-    return (
-        f"{format_count(count)} suivi{'s' if plural else ''} "
-        f"daté{'s' if plural else ''} après la date choisie (le {day}) "
-        f"{verb} pas pris en compte dans cette liste."
-    )
+    counted = f"{format_count(count)} suivi{'s' if plural else ''} daté{'s' if plural else ''}"
+    if future:
+        return (
+            f"{counted} après aujourd'hui (le {day}) {verb} pas pris en compte : une date dans "
+            "le futur est une erreur de saisie, que `citeslab valider` signale."
+        )
+    return f"{counted} après la date choisie (le {day}) {verb} pas pris en compte dans cette liste."
 
 
 def render_json(todo: FollowUp) -> str:

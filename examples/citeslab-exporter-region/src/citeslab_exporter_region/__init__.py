@@ -86,7 +86,7 @@ exporter = TableExporter(
     api_version=1,
     tables=(indicators, sectors, region_funding),
     formats=("xlsx", "csv"),
-    # Optional: what ``citeslab export region_bretagne --help`` says of this exporter.
+    # Optional: what ``citeslab exporter region_bretagne --help`` says of this exporter.
     description=(
         "Le bilan demandé par la Région Bretagne : les indicateurs de l'année, les\n"
         "secteurs des projets et la part de la Région dans le financement."
