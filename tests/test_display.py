@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import attrs
 from hypothesis import given, settings
 
-from citeslab_core import Bilan, Dataset, Person, Table, compute_bilan, load_example
+from citeslab_core import Bilan, Dataset, Person, Table, compare, compute_bilan, load_example
 from citeslab_core.render.display import ROOT
 from strategies import datasets, secrets
 
@@ -39,13 +39,20 @@ def displays(data: Dataset) -> Iterator[str]:
     yield data._repr_html_()
     for part in reachable(data):
         yield repr(part)
+    for person in data.persons:
+        yield person._repr_html_()
+    bilans = []
     for public in (False, True):
         bilan = compute_bilan(data, *PERIOD, public=public)
+        bilans.append(bilan)
         yield bilan._repr_html_()
         for part in reachable(bilan):
             yield repr(part)
         for table in bilan.tables.values():
             yield table._repr_html_()
+    comparison = compare(*bilans)
+    yield repr(comparison)
+    yield comparison._repr_html_()
 
 
 @settings(max_examples=40)
@@ -163,6 +170,8 @@ def test_html_displays_are_scoped_fragments_without_script() -> None:
     table: Table = bilan.table("tranche_age")
     check_fragment(data._repr_html_())
     check_fragment(bilan._repr_html_())
+    check_fragment(data.persons[0]._repr_html_())
+    check_fragment(compare(bilan, bilan)._repr_html_())
     parsed = check_fragment(table._repr_html_())
     assert "svg" in parsed.tags
     assert parsed.tags.count("rect") == len(table.rows)
@@ -188,3 +197,19 @@ def test_a_subset_says_so() -> None:
     assert bilan.subset
     assert "sous-ensemble" in repr(bilan)
     assert "tout le site" in bilan._repr_html_()
+
+
+def test_a_person_and_a_comparison_show_their_figures() -> None:
+    data = load_example()
+    person = data.persons[0]
+    html = person._repr_html_()
+    assert f"Porteur {person.id}" in html
+    assert person.sex is not None and f">{person.sex.label}<" in html
+    before = compute_bilan(data, year=2022)
+    after = compute_bilan(data, year=2023)
+    shown = compare(before, after)._repr_html_()
+    women = compare(before, after).row("sexe", "F")
+    assert women is not None and women.count_change is not None
+    sign = "+" if women.count_change > 0 else "\u2212" if women.count_change < 0 else ""
+    assert f">{sign}{abs(women.count_change)}<" in shown
+    assert ">Femmes<" in shown

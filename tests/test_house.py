@@ -213,3 +213,146 @@ def test_the_top_level_shows_the_flow() -> None:
     model -> derive -> bilan -> render / export, and the few leaves every room uses."""
     top = sorted(p.name for p in (SRC / "citeslab_core").iterdir() if p.name != "__pycache__")
     assert len(top) <= 14, top
+
+
+def _module_of(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _type_checking_spans(tree: ast.Module) -> list[tuple[int, int]]:
+    """The lines of the ``if TYPE_CHECKING:`` blocks (never run)."""
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If):
+            test = node.test
+            name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+            if name == "TYPE_CHECKING":
+                spans.append((node.lineno, node.end_lineno or node.lineno))
+    return spans
+
+
+def _imported(name: str, path: Path, tree: ast.Module, modules: set[str]) -> set[str]:
+    """The library's modules that importing ``name`` may import, at load time or in a
+    function: each module named, and the ``__init__`` of each package above it that is
+    not a package of ``name`` itself (importing ``a.b.c`` runs ``a/b/__init__.py``)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    skip = _type_checking_spans(tree)
+    named: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        if any(start <= node.lineno <= end for start, end in skip):
+            continue
+        if isinstance(node, ast.Import):
+            named.update(alias.name for alias in node.names)
+            continue
+        base = node.module or ""
+        if node.level:
+            anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+            base = ".".join([*anchor, *([node.module] if node.module else [])])
+        for alias in node.names:
+            full = f"{base}.{alias.name}"
+            named.add(full if full in modules else base)
+    ours = {".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1)}
+    found: set[str] = set()
+    for target in named:
+        while target and target not in modules:
+            target = target.rpartition(".")[0]
+        if not target or target.split(".")[0] != "citeslab_core":
+            continue
+        parts = target.split(".")
+        for i in range(1, len(parts) + 1):
+            step = ".".join(parts[:i])
+            if step != name and (step == target or step not in ours):
+                found.add(step)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Every library module and what importing or running it imports of the library."""
+    paths = {_module_of(path): path for path in sorted(SRC.rglob("*.py"))}
+    paths = {name: path for name, path in paths.items() if not name.endswith("__main__")}
+    modules = set(paths)
+    return {
+        name: _imported(name, path, ast.parse(path.read_text(encoding="utf-8")), modules)
+        for name, path in paths.items()
+    }
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The circles of ``graph``: its strongly connected components of more than one module
+    (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for other in sorted(graph.get(node, ())):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                other = stack.pop()
+                on_stack.discard(other)
+                component.append(other)
+                if other == node:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return circles
+
+
+def test_imports_run_one_way() -> None:
+    """No import circle (issue 22): counting every import, inside functions too (only the
+    ``if TYPE_CHECKING:`` blocks, never run, aside), and the package ``__init__`` each
+    import runs. A lower room never reaches up: the methods of the data classes that show
+    or frame them delegate through :mod:`citeslab_core.model._views` (docs/decisions.md)."""
+    graph = import_graph()
+    circles = import_circles(graph)
+    described = [
+        " ; ".join(f"{a} -> {b}" for a in circle for b in sorted(graph[a] & set(circle)))
+        for circle in circles
+    ]
+    assert described == []
+
+
+def test_the_walk_sees_circles() -> None:
+    """The walk above finds a circle where there is one: a function-level import, and the
+    implicit import of a package's ``__init__``."""
+    graph = import_graph()
+    # render.json imports readers.files inside a function: counted, with readers/__init__.
+    assert {"citeslab_core.readers.files", "citeslab_core.readers"} <= graph[
+        "citeslab_core.render.json"
+    ]
+    assert import_circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert import_circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_every_view_is_registered_by_the_module_it_names() -> None:
+    """The model and the bilan reach their display and frames only through the views of
+    ``model._views``: each is filled by importing the module it names (docs/decisions.md,
+    « Imports run one way »)."""
+    import importlib
+
+    from citeslab_core.model import _views
+
+    for view in _views.VIEWS:
+        importlib.import_module(view.provider)
+        assert view._function is not None, view
+        assert view._function.__module__ == view.provider, view

@@ -11,13 +11,12 @@ Every exception class of the library is defined here, under :class:`CitesLabErro
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 import attrs
 
 if TYPE_CHECKING:
-    from citeslab_core.model import Dataset, Issue
+    from citeslab_core.model import Dataset
 
 __all__ = [
     "BeyondLimits",
@@ -27,7 +26,6 @@ __all__ = [
     "CitesLabError",
     "DuplicateKey",
     "InvalidData",
-    "InvalidDataset",
     "Location",
     "PluginError",
     "Problem",
@@ -120,17 +118,6 @@ class InvalidData(CitesLabError):
         count = len(self.problems)
         head = f"{count} erreur{'s' if count > 1 else ''} dans les données"
         return head + "\n" + "\n".join(f"- {p}" for p in self.problems)
-
-
-class InvalidDataset(InvalidData):
-    """A dataset refused: :attr:`issues` keeps each problem's table and element index, so
-    that a reader can name the row of its file."""
-
-    def __init__(self, issues: Sequence[Issue]) -> None:
-        from citeslab_core.model import issue_problem  # model imports this module
-
-        self.issues = tuple(issues)
-        super().__init__(issue_problem(i) for i in self.issues)
 
 
 class PseudonymKeyError(CitesLabError):

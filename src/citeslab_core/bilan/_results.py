@@ -23,6 +23,7 @@ from citeslab_core.bilan.funding import (
 from citeslab_core.bilan.provenance import Provenance
 from citeslab_core.bilan.shares import shares_add_up
 from citeslab_core.derive.calendar import Calendar
+from citeslab_core.model import _views as views
 from citeslab_core.model.dates import PartialDate
 from citeslab_core.vocabularies import (
     ExitResult,
@@ -154,14 +155,10 @@ class Table:
         return not shares_add_up([row.share for row in self.rows])
 
     def __repr__(self) -> str:
-        from citeslab_core.render.display import table_repr
-
-        return table_repr(self)
+        return views.TABLE_REPR(self)
 
     def _repr_html_(self) -> str:
-        from citeslab_core.render.display import table_html
-
-        return table_html(self)
+        return views.TABLE_HTML(self)
 
 
 @attrs.frozen
@@ -427,20 +424,14 @@ class Bilan:
         return self.tables[key]
 
     def __repr__(self) -> str:
-        from citeslab_core.render.display import bilan_repr
-
-        return bilan_repr(self)
+        return views.BILAN_REPR(self)
 
     def _repr_html_(self) -> str:
-        from citeslab_core.render.display import bilan_html
-
-        return bilan_html(self)
+        return views.BILAN_HTML(self)
 
     def to_frame(self) -> DataFrame:
         """The portrait tables as one tidy pandas DataFrame (``citeslab[pandas]``): a row
         per table row, columns ``tableau``, ``code``, ``libelle``, ``effectif``, ``part``,
         ``masque``, ``site``, ``debut``, ``fin``; a masked count or share is missing (NA)
         and ``masque`` is true."""
-        from citeslab_core.render.frames import bilan_frame
-
-        return bilan_frame(self)
+        return views.BILAN_FRAME(self)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from citeslab_core.model import _views as views
 from citeslab_core.render.labels import INDICATORS as LABELS
 
 if TYPE_CHECKING:
@@ -91,28 +92,11 @@ class Comparison:
         """The comparison as a pandas DataFrame (``citeslab[pandas]``): columns
         ``tableau``, ``code``, ``libelle``, ``effectif_avant``, ``effectif_apres``,
         ``evolution``, ``part_avant``, ``part_apres``, ``evolution_points``."""
-        from citeslab_core.render.frames import import_pandas
+        return views.COMPARISON_FRAME(self)
 
-        pd = import_pandas()
-
-        def column(values: list[int | None]) -> object:
-            return pd.array(values, dtype="Int64")
-
-        rows = self.rows
-        frame: DataFrame = pd.DataFrame(
-            {
-                "tableau": pd.array([r.table for r in rows], dtype="string"),
-                "code": pd.array([r.code for r in rows], dtype="string"),
-                "libelle": pd.array([r.label for r in rows], dtype="string"),
-                "effectif_avant": column([r.count_before for r in rows]),
-                "effectif_apres": column([r.count_after for r in rows]),
-                "evolution": column([r.count_change for r in rows]),
-                "part_avant": column([r.share_before for r in rows]),
-                "part_apres": column([r.share_after for r in rows]),
-                "evolution_points": column([r.share_change for r in rows]),
-            }
-        )
-        return frame
+    def _repr_html_(self) -> str:
+        """The evolution as an HTML table (no identity: the bilans hold none)."""
+        return views.COMPARISON_HTML(self)
 
 
 def _table_rows(key: str, before: Table | None, after: Table | None) -> Iterator[Evolution]:

@@ -196,10 +196,8 @@ if TYPE_CHECKING:
         LoadFailure,
         check_file_name,
     )
-    from citeslab_core.exporting._registry import (
-        IsolatedExporter,
-        Registry,
-    )
+    from citeslab_core.exporting._isolation import IsolatedExporter
+    from citeslab_core.exporting._registry import Registry
     from citeslab_core.exporting._table_exporter import (
         INDICATOR_COLUMNS,
         INFO_COLUMNS,
@@ -375,7 +373,7 @@ _LAZY: dict[str, str] = {
     "LoadFailure": "citeslab_core.exporting._contract",
     "LoadedExporter": "citeslab_core.exporting._contract",
     "check_file_name": "citeslab_core.exporting._contract",
-    "IsolatedExporter": "citeslab_core.exporting._registry",
+    "IsolatedExporter": "citeslab_core.exporting._isolation",
     "Registry": "citeslab_core.exporting._registry",
     "MASKED": "citeslab_core.exporting._tables",
     "MASKED_TEXT": "citeslab_core.exporting._tables",

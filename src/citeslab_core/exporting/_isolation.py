@@ -26,6 +26,8 @@ import tempfile
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from citeslab_core.errors import PluginError, UsageError
 from citeslab_core.exporting._contract import (
     ExporterInfo,
@@ -36,16 +38,57 @@ from citeslab_core.exporting._contract import (
     exception_text,
     read_info,
 )
-from citeslab_core.exporting._registry import IsolatedExporter
 
 if TYPE_CHECKING:
     from citeslab_core.bilan import Bilan
     from citeslab_core.exporting.privacy import ParticipantRow
 
-__all__ = ["describe_isolated", "export_isolated"]
+__all__ = ["IsolatedExporter", "describe_isolated", "export_isolated"]
 
 #: Environment variables never passed to a plug-in's process.
 _SECRET_VARIABLES = ("CITESLAB_PSEUDO_KEY",)
+
+
+@attrs.frozen
+class IsolatedExporter:
+    """A third-party exporter that runs in a separate process (see :mod:`citeslab_core.exporting`).
+
+    Its attributes are the checked ones its process reported; :meth:`export` starts a
+    process that imports the plug-in, gives it the bilan, the options and the participant
+    rows, and returns the files it made (checked again here).
+    """
+
+    info: ExporterInfo
+    group: str
+    target: str
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+    @property
+    def formats(self) -> Sequence[str]:
+        return self.info.formats
+
+    @property
+    def api_version(self) -> int:
+        return self.info.api_version
+
+    @property
+    def needs_participants(self) -> bool:
+        return self.info.needs_participants
+
+    def export(
+        self,
+        bilan: Bilan,
+        options: ExportOptions,
+        participants: Sequence[ParticipantRow] | None,
+    ) -> list[ExportFile]:
+        return export_isolated(self, bilan, options, participants)
 
 
 def _child_environment() -> dict[str, str]:

@@ -3,7 +3,7 @@ loaded when first asked for, every failure kept with its entry point."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, cast
 
 import attrs
@@ -13,9 +13,6 @@ from citeslab_core.exporting._contract import (
     BUILTIN_DISTRIBUTION,
     ENTRY_POINT_GROUP,
     Exporter,
-    ExporterInfo,
-    ExportFile,
-    ExportOptions,
     LoadedExporter,
     LoadFailure,
     exception_text,
@@ -28,10 +25,8 @@ from citeslab_core.exporting._contract import (
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
-    from citeslab_core.bilan import Bilan
-    from citeslab_core.exporting.privacy import ParticipantRow
 
-__all__ = ["IsolatedExporter", "Registry"]
+__all__ = ["Registry"]
 
 
 @attrs.define
@@ -58,7 +53,7 @@ class _Entry:
 
     def _resolve(self) -> LoadedExporter | LoadFailure:
         if self.isolated:
-            from citeslab_core.exporting._isolation import describe_isolated
+            from citeslab_core.exporting._isolation import IsolatedExporter, describe_isolated
 
             outcome = describe_isolated(self.group, self.name, self.target)
             if isinstance(outcome, str):
@@ -78,50 +73,6 @@ class _Entry:
 
     def _failure(self, error: str) -> LoadFailure:
         return LoadFailure(self.name, self.target, self.distribution, self.version, error)
-
-
-@attrs.frozen
-class IsolatedExporter:
-    """A third-party exporter that runs in a separate process (see :mod:`citeslab_core.exporting`).
-
-    Its attributes are the checked ones its process reported; :meth:`export` starts a
-    process that imports the plug-in, gives it the bilan, the options and the participant
-    rows, and returns the files it made (checked again here).
-    """
-
-    info: ExporterInfo
-    group: str
-    target: str
-
-    @property
-    def name(self) -> str:
-        return self.info.name
-
-    @property
-    def title(self) -> str:
-        return self.info.title
-
-    @property
-    def formats(self) -> Sequence[str]:
-        return self.info.formats
-
-    @property
-    def api_version(self) -> int:
-        return self.info.api_version
-
-    @property
-    def needs_participants(self) -> bool:
-        return self.info.needs_participants
-
-    def export(
-        self,
-        bilan: Bilan,
-        options: ExportOptions,
-        participants: Sequence[ParticipantRow] | None,
-    ) -> list[ExportFile]:
-        from citeslab_core.exporting._isolation import export_isolated
-
-        return export_isolated(self, bilan, options, participants)
 
 
 class Registry:

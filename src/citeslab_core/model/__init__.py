@@ -12,16 +12,12 @@ their neighbourhood when it is not given. A dataset holds each sheet as
 :class:`Columns`; its records are built when first asked for.
 
 The package's modules: ``_records`` (the record classes and the sheets), ``_columns``
-(a sheet as columns), ``_checks`` (what makes a dataset valid), ``_dataset`` (the
+(a sheet as columns), ``_validation`` (what makes a dataset valid), ``_dataset`` (the
 :class:`Dataset`).
 """
 
 from __future__ import annotations
 
-from citeslab_core.errors import InvalidDataset
-from citeslab_core.model._checks import Issue
-from citeslab_core.model._checks import check_tables as check_tables
-from citeslab_core.model._checks import issue_problem as issue_problem
 from citeslab_core.model._columns import Columns, Repeated, RowOrigins
 from citeslab_core.model._dataset import Dataset
 from citeslab_core.model._records import EVENT_NEEDS as EVENT_NEEDS
@@ -45,6 +41,9 @@ from citeslab_core.model._records import (
 from citeslab_core.model._records import TABLES as TABLES
 from citeslab_core.model._records import col as col
 from citeslab_core.model._records import field_type as field_type
+from citeslab_core.model._validation import InvalidDataset, Issue
+from citeslab_core.model._validation import check_tables as check_tables
+from citeslab_core.model._validation import issue_problem as issue_problem
 
 __all__ = [
     "TABLE_FIELDS",

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from citeslab_core.errors import InvalidDataset, Location, Problem
-from citeslab_core.model._checks import check_tables, hood_facts
+from citeslab_core.errors import Location, Problem
 from citeslab_core.model._columns import Columns
 from citeslab_core.model._records import (
     TABLE_FIELDS,
@@ -26,6 +25,8 @@ from citeslab_core.model._records import (
     Site,
     Text,
 )
+from citeslab_core.model._validation import InvalidDataset, check_tables, hood_facts
+from citeslab_core.model._views import DATASET_FRAMES, DATASET_HTML, DATASET_REPR
 from citeslab_core.model.identity import identity_key
 from citeslab_core.vocabularies import ResidenceStatus
 
@@ -201,14 +202,10 @@ class Dataset:
         return data
 
     def __repr__(self) -> str:
-        from citeslab_core.render.display import dataset_repr
-
-        return dataset_repr(self)
+        return DATASET_REPR(self)
 
     def _repr_html_(self) -> str:
-        from citeslab_core.render.display import dataset_html
-
-        return dataset_html(self)
+        return DATASET_HTML(self)
 
     def columns(self, sheet: str) -> Columns[Any]:
         """The records of ``sheet`` (``porteurs``, ``suivis``…) as :class:`Columns`."""
@@ -245,9 +242,7 @@ class Dataset:
         amounts as floats. Identity and free-text columns are left out unless
         ``private=True``. docs/notebook.md lists the columns.
         """
-        from citeslab_core.render.frames import dataset_frames
-
-        return dataset_frames(self, private=private, labels=labels)
+        return DATASET_FRAMES(self, private, labels)
 
     def origin(self, table: str, index: int) -> Location | None:
         """Where record ``index`` of ``table`` was read from, if known."""

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from citeslab_core.errors import CellError
+from citeslab_core.model._views import PERSON_HTML
 from citeslab_core.model.dates import PartialDate
 from citeslab_core.vocabularies import (
     AnimationStatus,
@@ -158,6 +159,10 @@ class Person:
     stage_at_entry: Stage | None = col("stade_entree", default=None)
     project_idea: str | None = col("idee_projet", default=None, private=True)
     comment: str | None = col("commentaire", default=None, private=True)
+
+    def _repr_html_(self) -> str:
+        """The fields its ``repr`` shows, as a table: no identity, no free text."""
+        return PERSON_HTML(self)
 
 
 @attrs.frozen(weakref_slot=False)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from citeslab_core.errors import Location, UsageError
-from citeslab_core.model import Columns, Dataset, Person, RowOrigins
+from citeslab_core.model._columns import Columns, RowOrigins
+from citeslab_core.model._records import Person
+
+if TYPE_CHECKING:
+    from citeslab_core.model._dataset import Dataset
 
 
 def _kept_origins(places: Sequence[Location], kept: list[int]) -> Sequence[Location]:

@@ -21,7 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citeslab_core.errors import InvalidData, Location, Problem, UsageError
+from citeslab_core.errors import InvalidData, UsageError
+from citeslab_core.readers.files import unreadable
 
 if TYPE_CHECKING:
     from citeslab_core.model import Dataset
@@ -72,13 +73,6 @@ def read_input(path: Path) -> Dataset:
             "(porteurs.csv, suivis.csv…), pas un fichier seul"
         )
     raise UsageError(f"{path.name} : format inconnu (attendu : {_FORMATS})")
-
-
-def unreadable(path: Path, exc: OSError) -> Problem:
-    """The problem of a file or folder the system does not let us read, in French."""
-    from citeslab_core.readers.files import system_reason
-
-    return Problem(Location(path.name or str(path)), f"fichier illisible : {system_reason(exc)}")
 
 
 def _check_readable(path: Path) -> None:

@@ -35,6 +35,7 @@ from citeslab_core.errors import InvalidData, Location, Problem
 from citeslab_core.model import Dataset
 from citeslab_core.model.limits import MAX_TEXT_CHARS
 from citeslab_core.readers._columns import CHUNK_ROWS, RaggedBlock, RowBlock
+from citeslab_core.readers.files import unreadable
 from citeslab_core.readers.tables import RawSheet, build_dataset, is_ignored, known_sheet
 
 if TYPE_CHECKING:
@@ -256,8 +257,6 @@ def read_csv_folder(path: Path, *, engine: Engine = "auto") -> Dataset:
                 stream = opened.enter_context(file.open("rb"))
                 encoding = _encoding(stream)
             except OSError as exc:
-                from citeslab_core.readers import unreadable
-
                 problems.append(unreadable(file, exc))
                 unread.add(known_sheet(stem))
                 continue

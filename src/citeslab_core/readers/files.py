@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
-from citeslab_core.errors import UsageError
+from citeslab_core.errors import Location, Problem, UsageError
 
 __all__ = [
     "check_writable",
@@ -194,3 +194,8 @@ def write_all_atomic(
             # Name the file asked for, not the temporary one beside it.
             raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
+
+
+def unreadable(path: Path, exc: OSError) -> Problem:
+    """The problem of a file or folder the system does not let us read, in French."""
+    return Problem(Location(path.name or str(path)), f"fichier illisible : {system_reason(exc)}")

@@ -1,7 +1,10 @@
 """How a dataset, a bilan and a table show themselves in a console or a notebook.
 
-Private: :class:`~citeslab_core.model.Dataset`, :class:`~citeslab_core.bilan.Bilan` and
-:class:`~citeslab_core.bilan.Table` call these from ``__repr__`` and ``_repr_html_``.
+Private: :class:`~citeslab_core.model.Dataset`, :class:`~citeslab_core.model.Person`,
+:class:`~citeslab_core.bilan.Bilan`, :class:`~citeslab_core.bilan.Table` and
+:class:`~citeslab_core.bilan.comparison.Comparison` call these from ``__repr__`` and
+``_repr_html_``, through the views of :mod:`citeslab_core.model._views` that this module
+registers (the model and the bilan never import it).
 
 - ``repr()`` is one short line: never a record's content, so never an identity or free-text
   value (a saved notebook must not carry personal data; DOMAIN "Privacy").
@@ -13,14 +16,20 @@ Private: :class:`~citeslab_core.model.Dataset`, :class:`~citeslab_core.bilan.Bil
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING
 
+import attrs
+
 from citeslab_core import french
+from citeslab_core.model import _views as views
+from citeslab_core.render.labels import indicator
 
 if TYPE_CHECKING:
     from citeslab_core.bilan import Bilan, Table
-    from citeslab_core.model import Dataset
+    from citeslab_core.bilan.comparison import Comparison
+    from citeslab_core.model import Dataset, Person
 
 #: The class of every fragment's root element; every style rule starts with it.
 ROOT = "citeslab-repr"
@@ -69,6 +78,7 @@ def _scope(data: Dataset) -> str:
     return " (sous-ensemble de personnes)" if data.is_subset else ""
 
 
+@views.DATASET_REPR.register
 def dataset_repr(data: Dataset) -> str:
     counts = ", ".join(
         f"{_plain_count(len(data.columns(sheet)))} {sheet}"
@@ -89,6 +99,7 @@ def _note(text: str) -> str:
     return f'<p class="{ROOT}-note">{escape(text)}</p>'
 
 
+@views.DATASET_HTML.register
 def dataset_html(data: Dataset) -> str:
     rows = "".join(
         f'<tr><th scope="row">{sheet}</th>'
@@ -110,6 +121,7 @@ def dataset_html(data: Dataset) -> str:
     return _wrap(f"Données de « {data.site.name} »", body)
 
 
+@views.BILAN_REPR.register
 def bilan_repr(bilan: Bilan) -> str:
     new = french.format_count(bilan.new)
     flags = (" public" if bilan.public else "") + (" (sous-ensemble)" if bilan.subset else "")
@@ -120,6 +132,7 @@ def bilan_repr(bilan: Bilan) -> str:
     )
 
 
+@views.TABLE_REPR.register
 def table_repr(table: Table) -> str:
     total = french.format_count(table.total)
     return f"<Table {table.key} « {table.title} » : {len(table.rows)} lignes, total {total}>"
@@ -176,14 +189,14 @@ def chart_svg(table: Table) -> str:
     return "".join(parts)
 
 
+@views.TABLE_HTML.register
 def table_html(table: Table) -> str:
     return _wrap(None, _table_block(table) + chart_svg(table))
 
 
+@views.BILAN_HTML.register
 def bilan_html(bilan: Bilan) -> str:
     indicators = bilan.indicators
-    from citeslab_core.render.labels import indicator
-
     shown = (
         "accompanied",
         "new",
@@ -216,3 +229,74 @@ def bilan_html(bilan: Bilan) -> str:
     body += "".join(_note(text) for text in notes)
     body += "".join(_table_block(table) for table in bilan.tables.values())
     return _wrap(f"Bilan de « {bilan.site} » {french.format_period(bilan.start, bilan.end)}", body)
+
+
+def _cell(value: object) -> str:
+    """A field's value as people read it: a vocabulary's label, a date in French."""
+    if value is None:
+        return ""
+    label = getattr(value, "label", None)
+    if isinstance(label, str):
+        return escape(label)
+    if isinstance(value, dt.date):
+        return escape(french.format_day(value))
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return escape(str(value))
+
+
+def _field_rows(pairs: Iterable[tuple[str, object]]) -> str:
+    return "".join(
+        f'<tr><th scope="row">{escape(name)}</th><td>{_cell(value)}</td></tr>'
+        for name, value in pairs
+    )
+
+
+@views.PERSON_HTML.register
+def person_html(person: Person) -> str:
+    """The fields the record's ``repr`` shows (never an identity or free-text field), by
+    their column names."""
+    shown = (
+        (field.metadata.get("column", field.name), getattr(person, field.name))
+        for field in attrs.fields(type(person))
+        if field.repr is not False
+    )
+    body = f"<table><tbody>{_field_rows(shown)}</tbody></table>"
+    return _wrap(f"Porteur {person.id}", body)
+
+
+@views.COMPARISON_HTML.register
+def comparison_html(comparison: Comparison) -> str:
+    """The evolution of every row, a table per bilan table (counts and shares)."""
+    before, after = comparison.period_before, comparison.period_after
+    head = (
+        '<thead><tr><th scope="col">libellé</th><th scope="col">avant</th>'
+        '<th scope="col">après</th><th scope="col">évolution</th>'
+        '<th scope="col">évolution (points)</th></tr></thead>'
+    )
+    blocks: dict[str, list[str]] = {}
+    for row in comparison.rows:
+        blocks.setdefault(row.table, []).append(
+            f'<tr><th scope="row">{escape(row.label)}</th>'
+            f'<td class="{ROOT}-n">{french.format_count(row.count_before)}</td>'
+            f'<td class="{ROOT}-n">{french.format_count(row.count_after)}</td>'
+            f'<td class="{ROOT}-n">{_signed(row.count_change)}</td>'
+            f'<td class="{ROOT}-n">{_signed(row.share_change)}</td></tr>'
+        )
+    body = "".join(
+        f"<table><caption>{escape(table)}</caption>{head}<tbody>{''.join(rows)}</tbody></table>"
+        for table, rows in blocks.items()
+    )
+    title = (
+        f"Évolution de « {comparison.site_before} » ({before[0]} au {before[1]}) "
+        f"à « {comparison.site_after} » ({after[0]} au {after[1]})"
+    )
+    return _wrap(title, body)
+
+
+def _signed(value: int | None) -> str:
+    """``+3``, ``−2`` (a true minus sign), ``0``; empty when unknown (a masked figure)."""
+    if value is None:
+        return ""
+    text = french.format_count(abs(value))
+    return f"+{text}" if value > 0 else f"\u2212{text}" if value < 0 else text

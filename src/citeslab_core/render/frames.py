@@ -1,7 +1,9 @@
 """pandas DataFrames of a dataset and of a bilan (the ``citeslab[pandas]`` extra).
 
-Private: :meth:`Dataset.to_frames <citeslab_core.model.Dataset.to_frames>` and
-:meth:`Bilan.to_frame <citeslab_core.bilan.Bilan.to_frame>` call these. pandas is imported
+Private: :meth:`Dataset.to_frames <citeslab_core.model.Dataset.to_frames>`,
+:meth:`Bilan.to_frame <citeslab_core.bilan.Bilan.to_frame>` and the other ``to_frame``
+methods call these, through the views of :mod:`citeslab_core.model._views` that this module
+registers (the model and the bilan never import it). pandas is imported
 here only, when a frame is asked for; without it, a French :class:`UsageError` says how to
 install it.
 
@@ -42,6 +44,7 @@ from citeslab_core.derive._grouping import event_groups
 from citeslab_core.derive.pathways import referent_label, walks
 from citeslab_core.errors import UsageError
 from citeslab_core.model import TABLES, Columns, Dataset, field_type
+from citeslab_core.model import _views as views
 from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.vocabularies import EventType, ExitResult, Stage, Vocabulary
 
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     from pandas import DataFrame
 
     from citeslab_core.bilan import Bilan
+    from citeslab_core.bilan.comparison import Comparison
 
 __all__ = ["bilan_frame", "dataset_frames", "import_pandas"]
 
@@ -248,7 +252,8 @@ def _pathways_frame(pd: Any, data: Dataset, labels: bool) -> Any:
     )
 
 
-def dataset_frames(data: Dataset, *, private: bool, labels: bool) -> dict[str, DataFrame]:
+@views.DATASET_FRAMES.register
+def dataset_frames(data: Dataset, private: bool, labels: bool) -> dict[str, DataFrame]:
     """See :meth:`Dataset.to_frames`."""
     pd = import_pandas()
     frames: dict[str, DataFrame] = {}
@@ -260,6 +265,7 @@ def dataset_frames(data: Dataset, *, private: bool, labels: bool) -> dict[str, D
     return frames
 
 
+@views.BILAN_FRAME.register
 def bilan_frame(bilan: Bilan) -> DataFrame:
     """See :meth:`Bilan.to_frame`."""
     pd = import_pandas()
@@ -287,6 +293,31 @@ def bilan_frame(bilan: Bilan) -> DataFrame:
             "site": pd.array([bilan.site] * size, dtype="string"),
             "debut": _datetimes(pd, [bilan.start] * size),
             "fin": _datetimes(pd, [bilan.end] * size),
+        }
+    )
+    return frame
+
+
+@views.COMPARISON_FRAME.register
+def comparison_frame(comparison: Comparison) -> DataFrame:
+    """See :meth:`Comparison.to_frame`."""
+    pd = import_pandas()
+
+    def column(values: list[int | None]) -> object:
+        return pd.array(values, dtype="Int64")
+
+    rows = comparison.rows
+    frame: DataFrame = pd.DataFrame(
+        {
+            "tableau": pd.array([r.table for r in rows], dtype="string"),
+            "code": pd.array([r.code for r in rows], dtype="string"),
+            "libelle": pd.array([r.label for r in rows], dtype="string"),
+            "effectif_avant": column([r.count_before for r in rows]),
+            "effectif_apres": column([r.count_after for r in rows]),
+            "evolution": column([r.count_change for r in rows]),
+            "part_avant": column([r.share_before for r in rows]),
+            "part_apres": column([r.share_after for r in rows]),
+            "evolution_points": column([r.share_change for r in rows]),
         }
     )
     return frame

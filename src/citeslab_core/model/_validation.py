@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from citeslab_core.errors import Location, Problem
+from citeslab_core.errors import InvalidData, Location, Problem
 from citeslab_core.model._columns import Columns, Repeated
 from citeslab_core.model._records import (
     EVENT_NEEDS,
@@ -456,6 +456,20 @@ _CLASS_OF_TABLE = {name: cls for name, cls, _ in TABLES}
 _EMPTY_TABLES: Mapping[str, Columns[Any]] = {
     name: Columns.of_records(cls, ()) for name, cls, _ in TABLES
 }
+
+
+class InvalidDataset(InvalidData):
+    """A dataset refused: :attr:`issues` keeps each problem's table and element index, so
+    that a reader can name the row of its file.
+
+    The one exception class defined outside :mod:`citeslab_core.errors`: it is made of the
+    model's :class:`Issue` and names their columns (:func:`issue_problem`), and the errors
+    module imports nothing of the library (tests/test_errors.py allows it).
+    """
+
+    def __init__(self, issues: Sequence[Issue]) -> None:
+        self.issues = tuple(issues)
+        super().__init__(issue_problem(i) for i in self.issues)
 
 
 def issue_problem(issue: Issue, location: Location | None = None) -> Problem:
