@@ -8,7 +8,6 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -648,8 +647,7 @@ def shuffled(data: Dataset, rng: random.Random) -> Dataset:
         rng.shuffle(copy)
         return tuple(copy)
 
-    return attrs.evolve(
-        data,
+    return data.replace(
         persons=mix(data.persons),
         events=tuple(result),
         animations=mix(data.animations),

@@ -329,7 +329,7 @@ def test_orientations_of_the_period_follow_the_definition(
     ]
     public = k > 0
     if public:
-        data = attrs.evolve(data, site=attrs.evolve(data.site, disclosure_threshold=k))
+        data = data.replace(site=attrs.evolve(data.site, disclosure_threshold=k))
     bilan = compute_bilan(data, start, end, public=public)
     assert [row.code for row in bilan.orientations_period] == [c.code for c in OrientationCategory]
     for row in bilan.orientations_period:

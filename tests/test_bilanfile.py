@@ -96,7 +96,7 @@ def test_refusals(tmp_path: Path) -> None:
 
 def test_read_inputs_mixes_records_and_bilan_files(tmp_path: Path) -> None:
     data = load_example()
-    other = attrs.evolve(data, site=attrs.evolve(data.site, name="CitésLab Quimper"))
+    other = data.replace(site=attrs.evolve(data.site, name="CitésLab Quimper"))
     records = tmp_path / "brest.json"
     records.write_text(dumps(data), "utf-8")
     bilan_file = tmp_path / "quimper-bilan.json"

@@ -25,7 +25,7 @@ from citeslab_core.derive import followup
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import (
     EVENT_NEEDS,
-    TABLE_FIELDS,
+    TABLES,
     Dataset,
     Event,
     InvalidDataset,
@@ -201,7 +201,7 @@ def _outcome(rows: Sequence[Sequence[object]], *, csv_text: bool, row_wise: bool
         data = build_dataset(sheets, file="test", row_wise=row_wise)
     except InvalidData as exc:
         return [(p.location, p.message) for p in exc.problems]
-    columns = [tuple(data.columns(t)[f] for f in data.columns(t).fields) for t in TABLE_FIELDS]
+    columns = [tuple(data.columns(t)[f] for f in data.columns(t).fields) for t, _, _ in TABLES]
     return data.persons, data.events, columns
 
 

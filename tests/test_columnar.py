@@ -51,13 +51,13 @@ def _sheets(data: Dataset, *, as_text: bool) -> list[RawSheet]:
     tables: list[tuple[str, list[list[object]]]] = [
         ("structure", [["cle", "valeur"], *([k, _cell(v)] for k, v in _site_rows(data.site))])
     ]
-    for table, cls, _ in TABLES:
+    for sheet, cls, _ in TABLES:
         names = [f.name for f in attrs.fields(cls)]
         rows: list[list[object]] = [[str(f.metadata["column"]) for f in attrs.fields(cls)]]
         rows.extend(
-            [_cell(getattr(r, n)) for n in names] for r in getattr(data, TABLE_FIELDS[table])
+            [_cell(getattr(r, n)) for n in names] for r in getattr(data, TABLE_FIELDS[sheet])
         )
-        tables.append((table, rows))
+        tables.append((sheet, rows))
     sheets = []
     for table, rows in tables:
         if as_text:
@@ -73,7 +73,7 @@ def _sheets(data: Dataset, *, as_text: bool) -> list[RawSheet]:
 
 def _contents(data: Dataset) -> dict[str, Any]:
     columns: dict[str, Any] = {}
-    for table in TABLE_FIELDS:
+    for table, _, _ in TABLES:
         found: Columns[Any] = data.columns(table)
         columns[table] = {field: tuple(found[field]) for field in found.fields}
     return {
@@ -108,7 +108,8 @@ def test_columnar_dataset_equals_the_row_by_row_build(
 def test_columns_built_from_records_give_them_back(data: Dataset) -> None:
     """``Dataset.build`` transposes the records; the records it gives back are equal."""
     again = Dataset.build(site=data.site, **{a: getattr(data, a) for a in TABLE_FIELDS.values()})
-    for table, attribute in TABLE_FIELDS.items():
+    for table, _, _ in TABLES:
+        attribute = TABLE_FIELDS[table]
         cols = again.columns(table)
         records = getattr(again, attribute)
         assert len(cols) == len(records)

@@ -270,10 +270,8 @@ def test_validate_and_report_flag_an_unbalanced_budget(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     example = load_example()
-    data = attrs.evolve(
-        example,
+    data = example.replace(
         budget=(*example.budget, line(REALISE, "60", "250", explanation="Achat imprévu")),
-        origins={},
     )
     path = tmp_path / "site.xlsx"
     path.write_bytes(write_workbook(data))

@@ -161,13 +161,11 @@ def test_the_cerfa_ods_holds_the_same_figures() -> None:
 def test_cerfa_cells_are_formula_safe() -> None:
     data = load_example()
     evil = '=HYPERLINK("http://x";"y")'
-    data = attrs.evolve(
-        data,
+    data = data.replace(
         budget=tuple(
             attrs.evolve(x, label=evil, gap_explanation=evil) if x.account == "641" else x
             for x in data.budget
         ),
-        origins={},
     )
     bilan = compute_bilan(data, *Y2023)
     book = load_workbook(io.BytesIO(files(bilan, "xlsx")["compte_rendu_financier_2023.xlsx"].data))

@@ -107,7 +107,7 @@ def _truth(table: Table, public: Table) -> tuple[list[int], tuple[bool, ...]]:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(datasets(max_persons=20), st.integers(2, 6))
 def test_public_bilan_shows_no_small_cell_and_no_derivable_one(data: Dataset, k: int) -> None:
-    data = attrs.evolve(data, site=attrs.evolve(data.site, disclosure_threshold=k))
+    data = data.replace(site=attrs.evolve(data.site, disclosure_threshold=k))
     full = compute_bilan(data, START, END)
     public = compute_bilan(data, START, END, public=True)
     assert public.accompanied == full.accompanied

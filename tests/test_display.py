@@ -204,12 +204,14 @@ def test_a_person_and_a_comparison_show_their_figures() -> None:
     person = data.persons[0]
     html = person._repr_html_()
     assert f"Porteur {person.id}" in html
-    assert person.sex is not None and f">{person.sex.label}<" in html
+    assert person.sex is not None
+    assert f">{person.sex.label}<" in html
     before = compute_bilan(data, year=2022)
     after = compute_bilan(data, year=2023)
     shown = compare(before, after)._repr_html_()
     women = compare(before, after).row("sexe", "F")
-    assert women is not None and women.count_change is not None
+    assert women is not None
+    assert women.count_change is not None
     sign = "+" if women.count_change > 0 else "\u2212" if women.count_change < 0 else ""
     assert f">{sign}{abs(women.count_change)}<" in shown
     assert ">Femmes<" in shown

@@ -171,7 +171,7 @@ def test_the_policy_argument_reaches_the_list() -> None:
         DATA, ON, PathwayPolicy(contact_days=365, no_news_days=365, orientation_reply_days=365)
     )
     assert [f.rule for f in todo.findings] == ["R3"]
-    site = attrs.evolve(DATA, site=Site(pathway_policy=PathwayPolicy(contact_days=365)))
+    site = DATA.replace(site=Site(pathway_policy=PathwayPolicy(contact_days=365)))
     assert [f.person for f in followup(site, ON).group(Action.CONTACT).findings] == []
 
 
@@ -209,7 +209,7 @@ ON_DATES = st.dates(D(2022, 12, 1), D(2024, 3, 1))
 @settings(max_examples=30)
 @given(messy_datasets(identity=secrets), ON_DATES, secrets)
 def test_json_carries_no_identity(data: Dataset, on: dt.date, comment: str) -> None:
-    data = attrs.evolve(data, events=tuple(attrs.evolve(e, comment=comment) for e in data.events))
+    data = data.replace(events=tuple(attrs.evolve(e, comment=comment) for e in data.events))
     text = render_json(followup(data, on))
     planted = {comment} | {
         value
@@ -232,7 +232,7 @@ def test_json_carries_no_identity(data: Dataset, on: dt.date, comment: str) -> N
 @given(messy_datasets(), ON_DATES)
 def test_the_list_at_a_date_ignores_later_events(data: Dataset, on: dt.date) -> None:
     todo = followup(data, on)
-    known = attrs.evolve(data, events=tuple(e for e in data.events if e.date <= on))
+    known = data.replace(events=tuple(e for e in data.events if e.date <= on))
     assert attrs.evolve(todo, later_events=0) == followup(known, on)
     assert todo.later_events == sum(e.date > on for e in data.events)
     assert all(f.date <= on for f in todo.findings)

@@ -117,7 +117,7 @@ def test_public_network_is_masked_after_summing(sites: list[Dataset]) -> None:
 def test_example_network_of_three_sites() -> None:
     data = load_example()
     sites = [
-        attrs.evolve(data, site=attrs.evolve(data.site, name=name))
+        data.replace(site=attrs.evolve(data.site, name=name))
         for name in ("CitésLab Brest", "CitésLab Quimper", "CitésLab Morlaix")
     ]
     bilans = [compute_bilan(d, START, END) for d in sites]
@@ -145,7 +145,7 @@ def test_refusals_name_the_site() -> None:
     with pytest.raises(InvalidData, match="donné deux fois"):
         network_bilan([brest, brest])
     other = compute_bilan(
-        attrs.evolve(data, site=attrs.evolve(data.site, name="Autre")),
+        data.replace(site=attrs.evolve(data.site, name="Autre")),
         dt.date(2022, 1, 1),
         dt.date(2022, 12, 31),
     )
@@ -160,8 +160,7 @@ def test_a_network_among_the_inputs_stands_for_its_sites() -> None:
     data = load_example()
     names = ("A", "B", "C")
     bilans = [
-        compute_bilan(attrs.evolve(data, site=attrs.evolve(data.site, name=n)), START, END)
-        for n in names
+        compute_bilan(data.replace(site=attrs.evolve(data.site, name=n)), START, END) for n in names
     ]
     nested = network_bilan([network_bilan(bilans[:2]), bilans[2]])
     assert nested == network_bilan(bilans)
@@ -169,8 +168,7 @@ def test_a_network_among_the_inputs_stands_for_its_sites() -> None:
 
 def test_same_qpv_code_under_two_names_is_one_neighbourhood() -> None:
     data = load_example()
-    renamed = attrs.evolve(
-        data,
+    renamed = data.replace(
         site=attrs.evolve(data.site, name="Autre"),
     )
     a = compute_bilan(data, START, END)

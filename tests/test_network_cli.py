@@ -27,7 +27,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     data = load_example()
     paths: dict[str, Path] = {}
     for i, name in enumerate(NAMES):
-        site = attrs.evolve(data, site=attrs.evolve(data.site, name=name))
+        site = data.replace(site=attrs.evolve(data.site, name=name))
         records = folder / f"site{i}.json"
         records.write_text(dumps(site), "utf-8")
         bilan = folder / f"bilan{i}.json"

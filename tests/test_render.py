@@ -113,8 +113,7 @@ def test_public_json_masks_small_counts_as_s() -> None:
 def test_no_private_field_leaves_in_text_or_json(data: Dataset) -> None:
     # Identity and free text are planted as secrets; the site's own texts and partnership
     # actions may be published, so they are cleared here.
-    data = attrs.evolve(
-        data,
+    data = data.replace(
         texts=(),
         partnerships=tuple(
             Partnership(p.partner, p.category, None, p.date) for p in data.partnerships

@@ -334,8 +334,7 @@ def test_the_page_is_the_same_for_the_same_bilan(bilan: Bilan, html: str) -> Non
 
 def test_site_names_and_texts_are_escaped(example: Dataset) -> None:
     evil = '<script>alert("x")</script></style>'
-    data = attrs.evolve(
-        example,
+    data = example.replace(
         site=attrs.evolve(example.site, name=f"CitésLab {evil}"),
         texts=(Text("points_forts", f"Fort {evil}"), Text(f"Titre {evil}", "texte")),
         partnerships=(

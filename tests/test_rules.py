@@ -186,7 +186,7 @@ def test_the_site_policy_changes_the_delays() -> None:
     assert rules_at(data, after(95)) == ["R5", "R7"]
     assert rules_at(data, after(96)) == ["R5", "R6", "R7"]
     # The same data under the default policy: nothing at 21 or 31 days.
-    assert rules_at(attrs.evolve(data, site=Site()), after(31)) == []
+    assert rules_at(data.replace(site=Site()), after(31)) == []
 
 
 def test_an_explicit_policy_overrides_the_site() -> None:
@@ -326,7 +326,7 @@ ON_DATES = st.dates(D(2022, 12, 1), D(2024, 3, 1))
 
 
 def _known(data: Dataset, on: dt.date) -> Dataset:
-    return attrs.evolve(data, events=tuple(e for e in data.events if e.date <= on))
+    return data.replace(events=tuple(e for e in data.events if e.date <= on))
 
 
 def _is_future(finding: Finding, on: dt.date) -> bool:
@@ -373,7 +373,7 @@ def test_reminders_follow_the_derived_state(data: Dataset, on: dt.date) -> None:
 @settings(max_examples=30)
 @given(messy_datasets(identity=secrets), ON_DATES, secrets)
 def test_findings_carry_no_identity(data: Dataset, on: dt.date, comment: str) -> None:
-    data = attrs.evolve(data, events=tuple(attrs.evolve(e, comment=comment) for e in data.events))
+    data = data.replace(events=tuple(attrs.evolve(e, comment=comment) for e in data.events))
     planted = {comment} | {
         value
         for p in data.persons

@@ -64,8 +64,7 @@ def hostile_dataset() -> Dataset:
     data = load_example()
     hood = data.neighbourhoods[0]
     new_name = hood.name + HOSTILE
-    return attrs.evolve(
-        data,
+    return data.replace(
         site=attrs.evolve(data.site, name="CitésLab " + HOSTILE, host=HOSTILE),
         neighbourhoods=(attrs.evolve(hood, name=new_name), *data.neighbourhoods[1:]),
         persons=tuple(
@@ -119,8 +118,7 @@ def test_the_workbook_of_hostile_names_is_well_formed() -> None:
 def test_lone_surrogates_never_reach_an_encoder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, command: str
 ) -> None:
-    data = attrs.evolve(
-        load_example(),
+    data = load_example().replace(
         site=attrs.evolve(load_example().site, name="CitésLab \ud800 Brest"),
     )
     path = tmp_path / "site.json"
@@ -332,8 +330,8 @@ def test_renderers_never_return_what_an_encoder_refuses(module: str) -> None:
     import importlib
 
     render = importlib.import_module(f"citeslab_core.render.{module}").render
-    data = attrs.evolve(
-        load_example(), site=attrs.evolve(load_example().site, name="Cités\ud800Lab\uffff")
+    data = load_example().replace(
+        site=attrs.evolve(load_example().site, name="Cités\ud800Lab\uffff")
     )
     text = render(compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
     text.encode("utf-8")
@@ -356,7 +354,7 @@ def test_the_calendar_holds_no_character_its_format_refuses(fmt: str) -> None:
         place="Salle\x02 B",
         status=AnimationStatus.PREVU,
     )
-    data = attrs.evolve(data, animations=(*data.animations, hostile))
+    data = data.replace(animations=(*data.animations, hostile))
     bilan = compute_bilan(data, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     files = calendrier.export(bilan, ExportOptions(fmt), None)
     for f in files:

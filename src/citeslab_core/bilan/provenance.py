@@ -133,13 +133,13 @@ def dataset_sha256(data: Dataset) -> str:
     dates) are written by C-level passes, other values serialised once per distinct
     value.
     """
-    from citeslab_core.model import TABLE_FIELDS, Site
+    from citeslab_core.model import TABLES, Site
     from citeslab_core.readers.converter import converter
 
     digest = hashlib.sha256(FINGERPRINT_FORMAT)
     site = converter().unstructure(data.site, Site)
     digest.update(json.dumps(site, sort_keys=True).encode("ascii"))
-    for sheet in TABLE_FIELDS:
+    for sheet, _, _ in TABLES:  # in the order of TABLE_FIELDS
         columns = data.columns(sheet)
         digest.update(f"\n{sheet} {len(columns)}\n".encode("ascii"))
         for field in attrs.fields(columns.record):

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack, overload
 
-import attrs
-
-from citeslab_core.errors import Location, Problem
+from citeslab_core.errors import Location, Problem, UsageError
 from citeslab_core.model._columns import Columns
 from citeslab_core.model._records import (
     TABLE_FIELDS,
@@ -22,9 +20,11 @@ from citeslab_core.model._records import (
     Partnership,
     Permanence,
     Person,
+    SheetName,
     Site,
     Text,
 )
+from citeslab_core.model._subset import subset
 from citeslab_core.model._validation import InvalidDataset, check_tables, hood_facts
 from citeslab_core.model._views import DATASET_FRAMES, DATASET_HTML, DATASET_REPR
 from citeslab_core.model.identity import identity_key
@@ -33,129 +33,95 @@ from citeslab_core.vocabularies import ResidenceStatus
 if TYPE_CHECKING:
     from pandas import DataFrame
 
-__all__ = ["Dataset"]
+__all__ = ["Dataset", "SheetName", "Sheets"]
 
 _DATE_OF = attrgetter("date")
-_CLASS_OF_TABLE: Mapping[str, type] = {name: cls for name, cls, _ in TABLES}
 _EMPTY: Mapping[str, Columns[Any]] = {name: Columns.of_records(cls, ()) for name, cls, _ in TABLES}
 
 
-@attrs.frozen(eq=False, repr=False, init=False, slots=False)
+class Sheets(TypedDict, total=False):
+    """The records of each sheet, by the dataset's attribute names: what
+    :meth:`Dataset.build` and :meth:`Dataset.replace` take (a sheet left out is empty,
+    or unchanged). The one place the nine sheets' signature is written."""
+
+    neighbourhoods: Iterable[Neighbourhood]
+    persons: Iterable[Person]
+    events: Iterable[Event]
+    animations: Iterable[Animation]
+    partnerships: Iterable[Partnership]
+    fundings: Iterable[Funding]
+    texts: Iterable[Text]
+    budget: Iterable[BudgetLine]
+    permanences: Iterable[Permanence]
+
+
+#: The sheet of each attribute of :class:`Sheets` (``persons`` → ``porteurs``).
+_SHEET_OF: Mapping[str, SheetName] = {TABLE_FIELDS[sheet]: sheet for sheet, _, _ in TABLES}
+_CLASS_OF: Mapping[str, type] = {name: cls for name, cls, _ in TABLES}
+
+
+def _sheet_columns(records: Sheets) -> dict[str, Columns[Any]]:
+    """The sheets given as records, as columns, by sheet name."""
+    given: Mapping[str, Iterable[Any]] = records  # type: ignore[assignment]
+    unknown = set(given).difference(_SHEET_OF)
+    if unknown:
+        raise TypeError(f"unknown sheets: {', '.join(sorted(unknown))}")
+    return {
+        _SHEET_OF[name]: Columns.of_records(_CLASS_OF[_SHEET_OF[name]], rows)
+        for name, rows in given.items()
+    }
+
+
 class Dataset:
     """All the records of one site: valid by construction.
 
-    Use :meth:`build`; the constructor checks and raises
-    :class:`~citeslab_core.errors.InvalidData` with every problem found.
+    Use :meth:`build` (records) or :meth:`from_columns` (sheets as :class:`Columns`, what
+    the readers make); the constructor takes the sheets as they are, checks them and
+    raises :class:`~citeslab_core.model.InvalidDataset` (an
+    :class:`~citeslab_core.errors.InvalidData`) with every problem found.
     ``repr()`` is a short summary (site, rows per sheet, dates of the events), which never
     shows a record's content.
 
     The sheets are held as columns (:meth:`columns`); the records (:attr:`persons`,
     :attr:`events`…) are built from them the first time they are asked for, then kept.
-    A dataset is immutable; ``attrs.evolve(data, events=…)`` gives a changed copy,
-    checked again.
+    A dataset is immutable; :meth:`replace` gives a changed copy, checked again.
 
-    Two datasets are equal only if they are the same object (``eq=False``; a dataset
-    hashes by identity): to know whether two hold the same data, compare their records
+    Two datasets are equal only if they are the same object (a dataset hashes by
+    identity): to know whether two hold the same data, compare their records
     (``a.persons == b.persons``…) or their canonical JSON
     (:func:`~citeslab_core.readers.converter.dumps`).
     """
 
-    site: Site = attrs.field(factory=Site)
-    # The records of each sheet: properties over the columns (set below the class).
-    neighbourhoods: tuple[Neighbourhood, ...] = ()
-    persons: tuple[Person, ...] = ()
-    events: tuple[Event, ...] = ()
-    animations: tuple[Animation, ...] = ()
-    partnerships: tuple[Partnership, ...] = ()
-    fundings: tuple[Funding, ...] = ()
-    texts: tuple[Text, ...] = ()
-    budget: tuple[BudgetLine, ...] = ()
-    permanences: tuple[Permanence, ...] = ()
-    #: Where each record was read from, per table name (``suivis``…) and record index,
-    #: when a reader knows it: messages about a record can then name its file and row.
-    #: Not part of the data: the JSON leaves it out.
-    origins: Mapping[str, Sequence[Location]] = attrs.field(factory=dict, kw_only=True)
-    #: True for what :meth:`subset` returns: some of the site's persons and their events,
-    #: with the animations, partnerships and fundings of the whole site.
-    is_subset: bool = attrs.field(default=False, kw_only=True)
-    #: Warnings about the input that do not keep it from being a dataset (a hidden sheet,
-    #: a funding row given twice, a neighbourhood declared twice alike), located where the
-    #: reader knows it. Not part of the data: the JSON leaves it out.
-    notes: tuple[Problem, ...] = attrs.field(default=(), kw_only=True)
+    # __dict__ for the cached properties, __weakref__ for the memos keyed by dataset.
+    __slots__ = ("__dict__", "__weakref__", "_is_subset", "_notes", "_origins", "_sheets", "_site")
 
     def __init__(
         self,
-        site: Site | None = None,
-        neighbourhoods: Iterable[Neighbourhood] = (),
-        persons: Iterable[Person] = (),
-        events: Iterable[Event] = (),
-        animations: Iterable[Animation] = (),
-        partnerships: Iterable[Partnership] = (),
-        fundings: Iterable[Funding] = (),
-        texts: Iterable[Text] = (),
-        budget: Iterable[BudgetLine] = (),
-        permanences: Iterable[Permanence] = (),
+        site: Site,
+        sheets: Mapping[str, Columns[Any]],
         *,
         origins: Mapping[str, Sequence[Location]] | None = None,
         is_subset: bool = False,
         notes: Iterable[Problem] = (),
     ) -> None:
-        given = (
-            neighbourhoods,
-            persons,
-            events,
-            animations,
-            partnerships,
-            fundings,
-            texts,
-            budget,
-            permanences,
-        )
-        tables = {
-            name: Columns.of_records(cls, records)
-            for (name, cls, _), records in zip(TABLES, given, strict=True)
-        }
-        self._set(site or Site(), tables, origins or {}, is_subset, tuple(notes))
-
-    def _set(
-        self,
-        site: Site,
-        tables: Mapping[str, Columns[Any]],
-        origins: Mapping[str, Sequence[Location]],
-        is_subset: bool,
-        notes: tuple[Problem, ...],
-    ) -> None:
-        """Hold the sheets, once checked."""
-        issues = check_tables(site, tables)
+        held = {name: sheets.get(name, _EMPTY[name]) for name in _EMPTY}
+        issues = check_tables(site, held)
         if issues:
             raise InvalidDataset(issues)
-        store = object.__setattr__
-        store(self, "site", site)
-        store(self, "_sheets", {name: tables.get(name, _EMPTY[name]) for name in _EMPTY})
-        store(self, "origins", origins)
-        store(self, "is_subset", is_subset)
-        store(self, "notes", notes)
-
-    @property
-    def _tables(self) -> Mapping[str, Columns[Any]]:
-        return self.__dict__["_sheets"]  # type: ignore[no-any-return]
+        self._site = site
+        self._sheets = held
+        self._origins: Mapping[str, Sequence[Location]] = origins or {}
+        self._is_subset = is_subset
+        self._notes = tuple(notes)
 
     @classmethod
     def build(
         cls,
         *,
         site: Site | None = None,
-        neighbourhoods: Iterable[Neighbourhood] = (),
-        persons: Iterable[Person] = (),
-        events: Iterable[Event] = (),
-        animations: Iterable[Animation] = (),
-        partnerships: Iterable[Partnership] = (),
-        fundings: Iterable[Funding] = (),
-        texts: Iterable[Text] = (),
-        budget: Iterable[BudgetLine] = (),
-        permanences: Iterable[Permanence] = (),
         origins: Mapping[str, Sequence[Location]] | None = None,
         notes: Iterable[Problem] = (),
+        **records: Unpack[Sheets],
     ) -> Dataset:
         """A checked dataset; residence statuses not given come from the neighbourhood.
 
@@ -166,21 +132,7 @@ class Dataset:
         programme its first spelling. ``origins`` says where the records were read from
         (see :attr:`origins`); ``notes`` are the reader's own warnings (see :attr:`notes`).
         """
-        given = (
-            neighbourhoods,
-            persons,
-            events,
-            animations,
-            partnerships,
-            fundings,
-            texts,
-            budget,
-            permanences,
-        )
-        tables = {
-            name: Columns.of_records(record, records)
-            for (name, record, _), records in zip(TABLES, given, strict=True)
-        }
+        tables = _sheet_columns(records)
         return cls.from_columns(site=site, tables=tables, origins=origins, notes=notes)
 
     @classmethod
@@ -197,9 +149,92 @@ class Dataset:
         tables = _respelt_tables({**_EMPTY, **tables})
         places = origins or {}
         found = (*notes, *_notes(tables["quartiers"].records(), tables["financements"], places))
-        data: Dataset = object.__new__(cls)
-        data._set(site or Site(), tables, places, False, found)
-        return data
+        return cls(site or Site(), tables, origins=places, notes=found)
+
+    def replace(self, *, site: Site | None = None, **records: Unpack[Sheets]) -> Dataset:
+        """The same dataset with the site or some sheets replaced, checked again
+        (``data.replace(events=kept)``); the notes, :attr:`is_subset` and where the records
+        of the other sheets were read from are kept."""
+        changed = _sheet_columns(records)
+        return type(self)(
+            site or self._site,
+            {**self._sheets, **changed},
+            origins={k: v for k, v in self._origins.items() if k not in changed},
+            is_subset=self._is_subset,
+            notes=self._notes,
+        )
+
+    @property
+    def site(self) -> Site:
+        """The site's settings (the ``structure`` sheet)."""
+        return self._site
+
+    @property
+    def origins(self) -> Mapping[str, Sequence[Location]]:
+        """Where each record was read from, per table name (``suivis``…) and record index,
+        when a reader knows it: messages about a record can then name its file and row.
+        Not part of the data: the JSON leaves it out."""
+        return self._origins
+
+    @property
+    def is_subset(self) -> bool:
+        """True for what :meth:`subset` returns: some of the site's persons and their
+        events, with the animations, partnerships and fundings of the whole site."""
+        return self._is_subset
+
+    @property
+    def notes(self) -> tuple[Problem, ...]:
+        """Warnings about the input that do not keep it from being a dataset (a hidden
+        sheet, a funding row given twice, a neighbourhood declared twice alike), located
+        where the reader knows it. Not part of the data: the JSON leaves it out."""
+        return self._notes
+
+    # The records of each sheet, built from its columns once, then kept.
+
+    @property
+    def neighbourhoods(self) -> tuple[Neighbourhood, ...]:
+        """The records of ``quartiers``."""
+        return self.columns("quartiers").records()
+
+    @property
+    def persons(self) -> tuple[Person, ...]:
+        """The records of ``porteurs``."""
+        return self.columns("porteurs").records()
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The records of ``suivis``."""
+        return self.columns("suivis").records()
+
+    @property
+    def animations(self) -> tuple[Animation, ...]:
+        """The records of ``animations``."""
+        return self.columns("animations").records()
+
+    @property
+    def partnerships(self) -> tuple[Partnership, ...]:
+        """The records of ``partenariats``."""
+        return self.columns("partenariats").records()
+
+    @property
+    def fundings(self) -> tuple[Funding, ...]:
+        """The records of ``financements``."""
+        return self.columns("financements").records()
+
+    @property
+    def texts(self) -> tuple[Text, ...]:
+        """The records of ``textes``."""
+        return self.columns("textes").records()
+
+    @property
+    def budget(self) -> tuple[BudgetLine, ...]:
+        """The records of ``budget``."""
+        return self.columns("budget").records()
+
+    @property
+    def permanences(self) -> tuple[Permanence, ...]:
+        """The records of ``permanences``."""
+        return self.columns("permanences").records()
 
     def __repr__(self) -> str:
         return DATASET_REPR(self)
@@ -207,9 +242,33 @@ class Dataset:
     def _repr_html_(self) -> str:
         return DATASET_HTML(self)
 
-    def columns(self, sheet: str) -> Columns[Any]:
-        """The records of ``sheet`` (``porteurs``, ``suivis``…) as :class:`Columns`."""
-        return self._tables[sheet]
+    @overload
+    def columns(self, sheet: Literal["quartiers"]) -> Columns[Neighbourhood]: ...
+    @overload
+    def columns(self, sheet: Literal["porteurs"]) -> Columns[Person]: ...
+    @overload
+    def columns(self, sheet: Literal["suivis"]) -> Columns[Event]: ...
+    @overload
+    def columns(self, sheet: Literal["animations"]) -> Columns[Animation]: ...
+    @overload
+    def columns(self, sheet: Literal["partenariats"]) -> Columns[Partnership]: ...
+    @overload
+    def columns(self, sheet: Literal["financements"]) -> Columns[Funding]: ...
+    @overload
+    def columns(self, sheet: Literal["textes"]) -> Columns[Text]: ...
+    @overload
+    def columns(self, sheet: Literal["budget"]) -> Columns[BudgetLine]: ...
+    @overload
+    def columns(self, sheet: Literal["permanences"]) -> Columns[Permanence]: ...
+    @overload
+    def columns(self, sheet: SheetName) -> Columns[Any]: ...
+    def columns(self, sheet: SheetName) -> Columns[Any]:
+        """The records of ``sheet`` (``porteurs``, ``suivis``…) as :class:`Columns`, typed
+        per sheet (``data.columns("porteurs")`` is a ``Columns[Person]``)."""
+        try:
+            return self._sheets[sheet]
+        except KeyError:
+            raise UsageError(f"feuille inconnue « {sheet} » : {', '.join(_EMPTY)}") from None
 
     def subset(self, persons: Iterable[str] | Callable[[Person], bool]) -> Dataset:
         """The same site restricted to some persons: those whose id is in ``persons``, or
@@ -220,17 +279,13 @@ class Dataset:
         site's: :attr:`is_subset` is set, and a bilan of the result says so. An id that
         is not in the dataset is a :class:`~citeslab_core.errors.UsageError`.
         """
-        from citeslab_core.model._subset import subset
-
         return subset(self, persons)
 
     def _restricted(
         self, tables: Mapping[str, Columns[Any]], origins: Mapping[str, Sequence[Location]]
     ) -> Dataset:
         """The same site with some sheets replaced (:meth:`subset`), checked again."""
-        data: Dataset = object.__new__(type(self))
-        data._set(self.site, {**self._tables, **tables}, origins, True, ())
-        return data
+        return type(self)(self._site, {**self._sheets, **tables}, origins=origins, is_subset=True)
 
     def to_frames(self, *, private: bool = False, labels: bool = False) -> dict[str, DataFrame]:
         """pandas DataFrames of the records (needs the ``citeslab[pandas]`` extra).
@@ -246,19 +301,20 @@ class Dataset:
 
     def origin(self, table: str, index: int) -> Location | None:
         """Where record ``index`` of ``table`` was read from, if known."""
-        places = self.origins.get(table)
+        places = self._origins.get(table)
         return places[index] if places is not None and index < len(places) else None
 
     @cached_property
     def persons_by_id(self) -> Mapping[str, Person]:
-        return dict(zip(self._tables["porteurs"]["id"], self.persons, strict=True))
+        return dict(zip(self._sheets["porteurs"]["id"], self.persons, strict=True))
 
     @cached_property
     def events_by_person(self) -> Mapping[str, Sequence[Event]]:
         """Each person's events, by date, rows of the same date in their input order."""
-        grouped: dict[str, list[Event]] = {person: [] for person in self._tables["porteurs"]["id"]}
+        sheets = self._sheets
+        grouped: dict[str, list[Event]] = {person: [] for person in sheets["porteurs"]["id"]}
         for events, event in zip(
-            map(grouped.__getitem__, self._tables["suivis"]["person"]), self.events, strict=True
+            map(grouped.__getitem__, sheets["suivis"]["person"]), self.events, strict=True
         ):
             events.append(event)
         for events in grouped.values():
@@ -269,17 +325,6 @@ class Dataset:
     @cached_property
     def neighbourhoods_by_name(self) -> Mapping[str, Neighbourhood]:
         return {n.name: n for n in self.neighbourhoods}
-
-
-def _records_of(sheet: str) -> property:
-    def records(data: Dataset) -> tuple[Any, ...]:
-        return data.columns(sheet).records()
-
-    return property(records, doc=f"The records of the ``{sheet}`` sheet (built once, kept).")
-
-
-for _sheet, _attribute in TABLE_FIELDS.items():
-    setattr(Dataset, _attribute, _records_of(_sheet))
 
 
 # -- one spelling per name, residence statuses derived ------------------------------------

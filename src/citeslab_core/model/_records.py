@@ -12,7 +12,7 @@ import types
 import typing
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -280,7 +280,20 @@ class Permanence:
 
 
 #: The sheets of the workbook: name, record class, whether the workbook must have it.
-TABLES: tuple[tuple[str, type, bool], ...] = (
+#: The name of a sheet (``Dataset.columns(name)``): a type checker catches a misspelt one.
+SheetName = Literal[
+    "quartiers",
+    "porteurs",
+    "suivis",
+    "animations",
+    "partenariats",
+    "financements",
+    "textes",
+    "budget",
+    "permanences",
+]
+
+TABLES: tuple[tuple[SheetName, type, bool], ...] = (
     ("quartiers", Neighbourhood, False),
     ("porteurs", Person, True),
     ("suivis", Event, True),

@@ -452,7 +452,7 @@ def _siret_is_valid(siret: str) -> bool:
 
 
 _BIRTH_PRECISIONS = (Precision.DAY, Precision.YEAR)
-_CLASS_OF_TABLE = {name: cls for name, cls, _ in TABLES}
+_CLASS_OF_TABLE: Mapping[str, type] = {name: cls for name, cls, _ in TABLES}
 _EMPTY_TABLES: Mapping[str, Columns[Any]] = {
     name: Columns.of_records(cls, ()) for name, cls, _ in TABLES
 }

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -335,7 +336,7 @@ def from_dict(document: Any, *, file: str | None = None) -> Dataset:
             problems.extend(_errors(exc, key, cls, file))
     if problems:
         raise InvalidData(problems)
-    origins = {
+    origins: dict[str, Sequence[Location]] = {
         key: RowOrigins(file, key, range(len(parts[field])), elements=True)
         for key, field in TABLE_FIELDS.items()
         if field in parts

@@ -217,7 +217,7 @@ def _match_headers(
     return (None if missing else columns), blank_headers
 
 
-_CLASS_OF = {name: cls for name, cls, _ in TABLES}
+_CLASS_OF: Mapping[str, type] = {name: cls for name, cls, _ in TABLES}
 _REQUIRED_SHEETS = tuple(name for name, _, required in TABLES if required)
 _ORDER = ("structure", *(name for name, _, _ in TABLES))
 

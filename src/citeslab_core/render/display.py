@@ -29,7 +29,7 @@ from citeslab_core.render.labels import indicator
 if TYPE_CHECKING:
     from citeslab_core.bilan import Bilan, Table
     from citeslab_core.bilan.comparison import Comparison
-    from citeslab_core.model import Dataset, Person
+    from citeslab_core.model import Dataset, Person, SheetName
 
 #: The class of every fragment's root element; every style rule starts with it.
 ROOT = "citeslab-repr"
@@ -50,7 +50,7 @@ _STYLE = (
 )
 
 #: Sheets in the order they are shown.
-_SHEETS = (
+_SHEETS: tuple[SheetName, ...] = (
     "porteurs",
     "suivis",
     "quartiers",
