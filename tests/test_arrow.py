@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from citeslab_core.errors import InvalidData
-from citeslab_core.model import TABLE_FIELDS, Columns
+from citeslab_core.model import TABLES, Columns
 from citeslab_core.readers import _columns
 from citeslab_core.readers._arrow import arrow_rows
 from citeslab_core.readers.csvdir import read_csv_folder
@@ -70,7 +70,7 @@ def _outcome(folder: Path, engine: Any) -> object:
     except InvalidData as exc:
         return exc.problems
     tables: dict[str, Any] = {}
-    for table in TABLE_FIELDS:
+    for table, _, _ in TABLES:
         found: Columns[Any] = data.columns(table)
         tables[table] = {field: tuple(found[field]) for field in found.fields}
     origins = {table: list(where) for table, where in data.origins.items()}  # row numbers

@@ -366,8 +366,7 @@ def parts(blob: bytes) -> Iterator[bytes]:
 def published(data: Dataset) -> Dataset:
     """The site's own words cleared (texts, partnerships' actions, animations' titles):
     they may be published; what is left planted is identity and persons' free text."""
-    return attrs.evolve(
-        data,
+    return data.replace(
         texts=(),
         partnerships=tuple(
             Partnership(p.partner, p.category, None, p.date) for p in data.partnerships
@@ -487,7 +486,7 @@ odd_texts = st.text(
 def test_odd_characters_never_break_the_deck(data: Dataset, name: str) -> None:
     """Control characters, non-characters, bidirectional marks in the site's name and
     texts: the deck is written, and python-pptx reads it back."""
-    data = attrs.evolve(data, site=attrs.evolve(data.site, name=name))
+    data = data.replace(site=attrs.evolve(data.site, name=name))
     bilan = compute_bilan(data, *Y2023)
     slides = read_deck(render_deck(bilan, with_checks=True, calendar=calendar_2024(data)))
     assert slides[0].title == "Bilan 2023"

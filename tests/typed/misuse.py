@@ -19,6 +19,6 @@ period: Period = (dt.date(2023, 1, 1), "2023-12-31")  # error: assignment
 count: int = bilan.new  # error: assignment
 Sex.parse("F").label.upper(1)  # error: call-arg
 citeslab_core.comput_bilan(data)  # error: attr-defined
-data.columns("porteurs").at(0).no_such_field  # error: attr-defined
+field = data.columns("porteurs").at(0).no_such_field  # error: attr-defined
 data.columns("porteur")  # error: call-overload
 data.replace(person=())  # error: call-arg
