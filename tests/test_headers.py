@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from citeslab_core.cli import main
 from citeslab_core.errors import InvalidData, Problem
+from citeslab_core.headers import COLUMN_LABELS, column_label, sheet_label, suggestion
 from citeslab_core.model import TABLES
 from citeslab_core.readers import read_input
-from citeslab_core.readers.headers import COLUMN_LABELS, column_label, sheet_label, suggestion
 from citeslab_core.vocabularies import Stage, normalize
 from test_readers import Rows, ods, xlsx
 

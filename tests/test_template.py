@@ -12,9 +12,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from citeslab_core.cli import main
+from citeslab_core.headers import column_label
 from citeslab_core.model import TABLES, Site
 from citeslab_core.readers import read_input
-from citeslab_core.readers.headers import column_label
 from citeslab_core.readers.tables import STRUCTURE_KEYS
 from citeslab_core.readers.template import build_template, vocabulary_columns
 from citeslab_core.vocabularies import Funder, Stage, Vocabulary

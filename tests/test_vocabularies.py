@@ -130,9 +130,9 @@ def test_each_vocabulary_is_titled_as_its_column_in_the_template() -> None:
 
     import attrs
 
+    from citeslab_core.headers import COLUMN_LABELS
     from citeslab_core.model import TABLES
     from citeslab_core.model._records import field_type
-    from citeslab_core.readers.headers import COLUMN_LABELS
 
     titles: dict[str, set[str]] = {}
     for table, cls, _ in TABLES:

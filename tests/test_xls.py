@@ -11,8 +11,8 @@ import pytest
 
 from citeslab_core.cli import main
 from citeslab_core.errors import InvalidData
+from citeslab_core.headers import column_label
 from citeslab_core.readers import read_input
-from citeslab_core.readers.headers import column_label
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site.xls"
 

@@ -12,8 +12,11 @@ Every exception class of the library is defined here, under :class:`CitesLabErro
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
+
+from citeslab_core.headers import column_title
 
 if TYPE_CHECKING:
     from citeslab_core.model import Dataset
@@ -78,8 +81,6 @@ class Location:
             parts.append(cell)
         text = ", ".join(parts) if parts else "données"
         if self.column:
-            from citeslab_core.readers.headers import column_title  # headers imports this module
-
             text += f" (colonne « {column_title(self.sheet, self.column)} »)"
         return text
 

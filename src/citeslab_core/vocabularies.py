@@ -13,12 +13,10 @@ the column's title, the closest value, the labels of the drop-down list).
 from __future__ import annotations
 
 import enum
-import re
-import unicodedata
-from functools import cache
 from typing import Any, Self
 
 from citeslab_core.errors import CellError
+from citeslab_core.headers import did_you_mean, normalize
 
 __all__ = [
     "VOCABULARIES",
@@ -45,24 +43,6 @@ __all__ = [
     "Weekday",
     "normalize",
 ]
-
-_SEPARATORS = re.compile(r"[\s_\-’']+")
-_AROUND_PLUS = re.compile(r"\s*\+\s*")
-
-
-@cache
-def normalize(text: str) -> str:
-    """The form under which codes, labels, aliases and headers are compared.
-
-    Case-folded, accents removed, ``_``, ``-``, apostrophes and runs of spaces made one
-    space, no space around ``+``: ``"Bac + 2"``, ``"BAC+2"`` and ``"bac+2"`` are alike, and
-    so are ``"en_devenir"`` and ``"En devenir"``.
-    """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    spaced = _SEPARATORS.sub(" ", stripped).strip()
-    return _AROUND_PLUS.sub("+", spaced)
-
 
 VOCABULARIES: dict[str, type[Vocabulary]] = {}
 
@@ -141,8 +121,6 @@ class Vocabulary(enum.Enum):
 
         « Orientaton » n'est pas une valeur de « Type de suivi » : vouliez-vous dire
         « Orientation » ? Valeurs possibles : Entretien individuel, Orientation, …"""
-        from citeslab_core.readers.headers import did_you_mean
-
         forms: dict[str, str] = {}
         for member in cls:
             short = member.label.split("(")[0].strip()  # « Bac+2 » for « Bac+2 (DUT, BTS…) »

@@ -3,7 +3,7 @@
 Commands and options are French (docs/commands.md); the English names stay accepted as
 aliases, so that scripts written against them keep working, but the help shows only the
 French ones (:data:`ENGLISH_OPTIONS`, :data:`COMMAND_ALIASES`). A misspelt command,
-option or choice gets « vouliez-vous dire … ? » (:func:`citeslab_core.readers.headers.suggestion`,
+option or choice gets « vouliez-vous dire … ? » (:func:`citeslab_core.headers.suggestion`,
 imported only when a mistake is made).
 """
 
@@ -157,7 +157,7 @@ def _invalid_choice(message: str) -> str | None:
     found = _INVALID_CHOICE.match(message)
     if found is None:
         return None
-    from citeslab_core.readers.headers import did_you_mean
+    from citeslab_core.headers import did_you_mean
 
     name, value = _french_name(found[1]), found[2]
     if name == "COMMANDE":
@@ -184,7 +184,7 @@ def _end(suggested: str) -> str:
 def unknown_arguments(parser: argparse.ArgumentParser, extras: Sequence[str]) -> NoReturn:
     """The usage error for arguments no option of the command takes, each option that is
     near a known one given its « vouliez-vous dire … ? » (English names suggest the French)."""
-    from citeslab_core.readers.headers import suggestion
+    from citeslab_core.headers import suggestion
 
     known: dict[str, str] = {}
     for action in parser._actions:

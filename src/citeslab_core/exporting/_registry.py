@@ -135,7 +135,7 @@ class Registry:
         """The exporter called ``name`` with its checked attributes (as :meth:`get`)."""
         entry = self._entries.get(name)
         if entry is None:
-            from citeslab_core.readers.headers import did_you_mean
+            from citeslab_core.headers import did_you_mean
 
             installed = ", ".join(self.names()) or "aucun"
             raise UsageError(

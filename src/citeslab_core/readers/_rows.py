@@ -15,6 +15,7 @@ from typing import Any, cast
 import attrs
 
 from citeslab_core.errors import Location, Problem
+from citeslab_core.headers import column_title
 from citeslab_core.readers._cells import (
     EMPTY,
     MISSING,
@@ -27,7 +28,6 @@ from citeslab_core.readers._cells import (
     parse_text,
     plain,
 )
-from citeslab_core.readers.headers import column_title
 
 __all__ = ["Collector", "Parsed", "RawSheet", "RowReader", "SheetColumns", "header_row"]
 

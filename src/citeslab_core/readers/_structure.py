@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from citeslab_core.errors import CellError, Location
+from citeslab_core.headers import did_you_mean
 from citeslab_core.model import FundingPolicy, PathwayPolicy, Site
 from citeslab_core.model.limits import check_year
 from citeslab_core.readers._cells import (
@@ -25,7 +26,6 @@ from citeslab_core.readers._cells import (
 )
 from citeslab_core.readers._quoting import unquote
 from citeslab_core.readers._rows import Collector, RawSheet, header_row
-from citeslab_core.readers.headers import did_you_mean
 from citeslab_core.vocabularies import Funder, normalize
 
 __all__ = ["STRUCTURE_KEYS", "read_site", "structure_rows"]

@@ -39,6 +39,7 @@ from typing import Any
 import attrs
 
 from citeslab_core.errors import InvalidData, Location, Problem
+from citeslab_core.headers import column_label, did_you_mean, sheet_label, suggestion
 from citeslab_core.model import (
     TABLE_FIELDS,
     TABLES,
@@ -69,7 +70,6 @@ from citeslab_core.readers._rows import (
     header_row,
 )
 from citeslab_core.readers._structure import STRUCTURE_KEYS, read_site
-from citeslab_core.readers.headers import column_label, did_you_mean, sheet_label, suggestion
 from citeslab_core.vocabularies import normalize
 
 __all__ = [

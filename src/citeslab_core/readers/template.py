@@ -9,7 +9,7 @@ Its sheets, in order:
 - one sheet per table (``quartiers``, ``porteurs``, ``suivis``, ``animations``,
   ``partenariats``, ``financements``, ``textes``, ``budget``, ``permanences``) with its
   headers: the columns' French labels (``Date de naissance``,
-  :mod:`citeslab_core.readers.headers`), which read back like their codes; bold, frozen, sized;
+  :mod:`citeslab_core.headers`), which read back like their codes; bold, frozen, sized;
 - ``listes`` (hidden): the French labels of every vocabulary, which the drop-down lists
   (data validations of type "list") of the vocabulary columns point to, because Excel
   caps a list written inline at 255 characters.
@@ -28,10 +28,10 @@ from typing import Any
 import attrs
 
 from citeslab_core.french import of
+from citeslab_core.headers import column_label
 from citeslab_core.model import TABLES, BudgetLine, Site, field_type
 from citeslab_core.model.accounts import ACCOUNT_CLASSES
 from citeslab_core.model.dates import PartialDate
-from citeslab_core.readers.headers import column_label
 from citeslab_core.readers.tables import STRUCTURE_KEYS, column_letter
 from citeslab_core.vocabularies import Funder, Vocabulary
 

@@ -3,7 +3,7 @@
 A sheet or a column has a code (``porteurs``, ``date_naissance``: what the JSON carries
 and what the docs name) and a French label (``Porteurs de projet``, ``Date de
 naissance``: what the template shows). A reader matches a header against both, the way
-vocabulary values are matched (:func:`~citeslab_core.vocabularies.normalize`: case,
+vocabulary values are matched (:func:`normalize`: case,
 accents, ``_``/``-``/apostrophes ignored), so ``date_naissance``, ``Date de naissance``
 and ``DATE DE NAISSANCE`` are the same column.
 
@@ -18,9 +18,10 @@ dire … ? ».
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
-
-from citeslab_core.vocabularies import normalize
+from functools import cache
 
 __all__ = [
     "COLUMN_LABELS",
@@ -28,9 +29,28 @@ __all__ = [
     "column_label",
     "column_title",
     "did_you_mean",
+    "normalize",
     "sheet_label",
     "suggestion",
 ]
+
+_SEPARATORS = re.compile(r"[\s_\-’']+")
+_AROUND_PLUS = re.compile(r"\s*\+\s*")
+
+
+@cache
+def normalize(text: str) -> str:
+    """The form under which codes, labels, aliases and headers are compared.
+
+    Case-folded, accents removed, ``_``, ``-``, apostrophes and runs of spaces made one
+    space, no space around ``+``: ``"Bac + 2"``, ``"BAC+2"`` and ``"bac+2"`` are alike, and
+    so are ``"en_devenir"`` and ``"En devenir"``.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    spaced = _SEPARATORS.sub(" ", stripped).strip()
+    return _AROUND_PLUS.sub("+", spaced)
+
 
 #: The label of each sheet (its code is the table name).
 SHEET_LABELS: dict[str, str] = {
