@@ -289,3 +289,51 @@ def test_validate_and_report_flag_an_unbalanced_budget(
     assert crf["total_produits"]["realise"] == "52276.49"
     # The bundled example itself validates.
     assert main(["validate", "--example", "--on", "2024-12-31"]) == 0
+
+
+# -- an explained gap is explained in the bilan too (DOMAIN.md, "What a funder receives") --
+
+
+def test_the_example_s_explained_gaps_are_shown_and_not_flagged() -> None:
+    from citeslab_core.bilan.file import from_data
+    from citeslab_core.render.html import render as render_html
+    from citeslab_core.render.json import render as render_json
+    from citeslab_core.render.text import render as render_text
+    from citeslab_exporters.contrat_de_ville import finance_table
+
+    data = load_example()
+    pic, own = (
+        next(
+            line.gap_explanation
+            for line in data.budget
+            if line.year == 2023 and line.gap_explanation and line.account.startswith(account)
+        )
+        for account in ("74", "75")
+    )
+    assert pic is not None
+    assert pic.startswith("Le PIC n'a financé l'action que sur le premier semestre 2023")
+    bilan = compute_bilan(data, year=2023)
+    assert bilan.funding_plan is not None
+    by = {r.funder: r for r in bilan.funding_plan.rows}
+    # The seed's PIC: 15 000 € for 30 000 € planned, -50 %: explained, not "à expliquer".
+    assert (by[Funder.PIC].gap_percent, by[Funder.PIC].explanation) == (Decimal("-50.0"), pic)
+    assert by[Funder.AUTOFINANCEMENT].explanation == own
+    assert not any(r.flagged for r in (*bilan.funding_plan.rows, bilan.funding_plan.total))
+    assert not [c for c in bilan.checks if c.code == "ecart_financement"]
+    assert "à expliquer" not in " ".join(c.message for c in bilan.checks)
+    # Beside the gap in every rendering.
+    text = render_text(bilan)
+    assert "à expliquer" not in text
+    flat = " ".join(text.split())
+    assert f"PIC (Plan d'investissement dans les compétences) : {' '.join(pic.split())}" in flat
+    assert pic.replace("'", "&#39;") in render_html(bilan)
+    document = json.loads(render_json(bilan))
+    explained = {
+        r["financeur"]: r["explication"] for r in document["financement_prevu_realise"]["lignes"]
+    }
+    assert explained["pic"] == pic
+    read = from_data(json.loads(render_json(bilan), parse_float=Decimal))
+    assert read.funding_plan == bilan.funding_plan
+    table = finance_table(bilan)
+    column = [c.key for c in table.columns].index("explication")
+    assert [row[column] for row in table.rows if row[1] == "Autofinancement"] == [own]

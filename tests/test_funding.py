@@ -152,6 +152,59 @@ def test_planned_against_actual() -> None:
     assert plan.total.flagged
     codes = [c.code for c in funding_checks(actual, plan)] if actual else []
     assert codes.count("ecart_financement") == 4
+    # Explained in the budget sheet: shown with the gap, no longer flagged.
+    notes = {Funder.CONTRAT_DE_VILLE: "Versement réduit", Funder.REGION: "Aide imprévue"}
+    explained = funding_plan(planned, actual, policy, notes)
+    assert explained is not None
+    by = {r.funder: r for r in explained.rows}
+    assert by[Funder.CONTRAT_DE_VILLE].explanation == "Versement réduit"
+    assert not by[Funder.CONTRAT_DE_VILLE].flagged
+    assert not by[Funder.REGION].flagged
+    assert by[Funder.AUTOFINANCEMENT].flagged  # not explained
+    assert explained.total.flagged  # while a funder's gap is not explained
+    codes = [c.code for c in funding_checks(actual, explained)] if actual else []
+    assert codes.count("ecart_financement") == 2
+
+
+gap_plans = st.lists(
+    st.tuples(
+        st.sampled_from(Funder),
+        st.sampled_from(FundingNature),
+        st.decimals(min_value=0, max_value=Decimal("50000"), places=2),
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@settings(max_examples=60)
+@given(gap_plans, st.sets(st.sampled_from(Funder)), st.decimals(0, 50, places=1))
+def test_an_explained_gap_is_never_flagged_and_an_unexplained_one_as_before(
+    rows: list[tuple[Funder, FundingNature, Decimal]], noted: set[Funder], threshold: Decimal
+) -> None:
+    records = [Funding(2023, f, amount, nature) for f, nature, amount in rows]
+    policy = FundingPolicy(gap_threshold=threshold)
+    actual = funding_year(records, 2023, REALISE, policy)
+    planned = funding_year(records, 2023, PREVU, policy)
+    bare = funding_plan(planned, actual, policy)
+    notes = {f: f"Explication {f.code}" for f in noted}
+    plan = funding_plan(planned, actual, policy, notes)
+    if bare is None or plan is None:
+        assert bare is plan is None
+        return
+    for before, after in zip((*bare.rows, bare.total), (*plan.rows, plan.total), strict=True):
+        assert (before.funder, before.gap, before.gap_percent) == (
+            after.funder,
+            after.gap,
+            after.gap_percent,
+        )
+        if after.funder is None:
+            # the total's gap is the funders': explained when each of theirs is
+            still = not notes or any(r.flagged for r in plan.rows)
+            assert after.flagged == (before.flagged and still)
+        else:
+            assert after.explanation == notes.get(after.funder)
+            assert after.flagged == (before.flagged and after.funder not in noted)
 
 
 def test_funding_years_table_is_by_year_then_nature() -> None:

@@ -110,7 +110,13 @@ _FINANCE_COLUMNS = (
         "a_justifier",
         "Écart à justifier",
         ColumnType.BOOLEAN,
-        "écart au-delà du seuil de la structure",
+        "écart au-delà du seuil de la structure et non expliqué",
+    ),
+    Column(
+        "explication",
+        "Explication de l'écart",
+        ColumnType.STRING,
+        "donnée par la structure (feuille budget)",
     ),
     Column("part_prevue", "Part du prévu (%)", ColumnType.PERCENT),
     Column("part_realisee", "Part du réalisé (%)", ColumnType.PERCENT),
@@ -189,6 +195,7 @@ def finance_table(bilan: Bilan) -> Table:
                 row.gap,
                 row.gap_percent,
                 row.flagged,
+                row.explanation,
                 planned_shares.get(funder) if funder is not None else None,
                 actual_shares.get(funder) if funder is not None else None,
             )

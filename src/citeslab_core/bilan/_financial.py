@@ -9,7 +9,12 @@ import datetime as dt
 import attrs
 
 from citeslab_core.bilan.checks import Check, CheckCode
-from citeslab_core.bilan.crf import FinancialReport, budget_findings, financial_report
+from citeslab_core.bilan.crf import (
+    FinancialReport,
+    budget_findings,
+    financial_report,
+    funder_explanations,
+)
 from citeslab_core.bilan.funding import (
     FundingPlan,
     FundingYear,
@@ -41,7 +46,9 @@ def _funding(data: Dataset, start: dt.date, end: dt.date) -> _Funding:
     year = end.year
     actual = funding_year(data.fundings, year, FundingNature.REALISE, policy)
     planned = funding_year(data.fundings, year, FundingNature.PREVISIONNEL, policy)
-    plan = funding_plan(planned, actual, policy)
+    report = financial_report(data.budget, year, policy.gap_threshold)
+    # A funder's gap explained in the budget sheet is explained in the bilan too.
+    plan = funding_plan(planned, actual, policy, funder_explanations(report))
     years = funding_years(data.fundings, range(start.year - 2, end.year + 3), policy)
     checks: list[Check] = []
     for entry in years:
@@ -49,7 +56,6 @@ def _funding(data: Dataset, start: dt.date, end: dt.date) -> _Funding:
         # ``years``: its year is always in the window).
         is_actual = entry.year == year and entry.nature is FundingNature.REALISE
         checks.extend(funding_checks(entry, plan if is_actual else None))
-    report = financial_report(data.budget, year, policy.gap_threshold)
     if report is not None:
         # A budget finding also names its rows (for the workbook's check): not the bilan's.
         checks.extend(

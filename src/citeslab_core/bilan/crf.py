@@ -47,6 +47,7 @@ from citeslab_core.french import format_amount, format_rate, format_signed_amoun
 from citeslab_core.french import format_signed_share as _signed_share
 from citeslab_core.model import BudgetLine, Dataset, Funding
 from citeslab_core.model.accounts import SUBSIDY_CLASS, AccountClass, Side, account_class
+from citeslab_core.readers.headers import column_label, sheet_label
 from citeslab_core.vocabularies import BudgetNature, Funder
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "budget_years",
     "dataset_findings",
     "financial_report",
+    "funder_explanations",
 ]
 
 _TENTH = Decimal("0.1")
@@ -410,6 +412,31 @@ def _subsidy_findings(
             )
 
 
+def funder_explanations(report: FinancialReport | None) -> dict[Funder, str]:
+    """The site's explanation of each funder's gap, from the budget's lines: a subsidy's
+    (class 74, its funder's line) and, for autofinancement, the class 75's; several lines'
+    explanations joined by a line break (DOMAIN.md, "What a funder receives")."""
+    notes: dict[Funder, list[str]] = {}
+    for line in report.lines if report is not None else ():
+        if not line.explanation:
+            continue
+        code = line.account_class.code
+        if code == SUBSIDY_CLASS and line.funder is not None:
+            funder = line.funder
+        elif code == _OWN_FUNDS_CLASS:
+            funder = Funder.AUTOFINANCEMENT
+        else:
+            continue
+        found = notes.setdefault(funder, [])
+        found += [n for n in line.explanation.splitlines() if n not in found]
+    return {funder: "\n".join(lines) for funder, lines in notes.items()}
+
+
+#: The class whose explanation is autofinancement's (75, autres produits de gestion
+#: courante: the structure's own funds).
+_OWN_FUNDS_CLASS = "75"
+
+
 def _gap_findings(report: FinancialReport) -> Iterator[BudgetFinding]:
     """Each gap between planned and actual beyond the threshold that is not explained."""
     for line in report.lines:
@@ -426,7 +453,8 @@ def _gap_findings(report: FinancialReport) -> Iterator[BudgetFinding]:
             f"({format_amount(line.planned)}) et réalisé ({format_amount(line.actual)}) "
             f"de {format_signed_amount(line.gap)} ({detail}), au-delà du seuil de "
             f"{format_rate(report.threshold)} : expliquez-le dans la colonne "
-            "ecart_explication de la feuille budget.",
+            f"« {column_label('budget', 'ecart_explication')} » de la feuille "
+            f"{sheet_label('budget')}.",
             line.rows,
         )
 

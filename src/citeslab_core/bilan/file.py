@@ -255,6 +255,7 @@ def _plan_row(r: dict[str, Any]) -> FundingPlanRow:
         gap=_decimal(r["ecart"]),
         gap_percent=_opt_decimal(r["ecart_pourcentage"]),
         flagged=bool(r["signale"]),
+        explanation=_opt_text(r.get("explication")),
     )
 
 

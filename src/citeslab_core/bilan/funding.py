@@ -109,9 +109,13 @@ class FundingPlanRow:
 
     A side absent from the records is None; the gap treats it as 0 euro.
     ``gap`` = actual − planned (euros); ``gap_percent`` = gap / planned × 100, one
-    decimal, None when nothing (or 0) was planned. ``flagged``: the absolute gap in
+    decimal, None when nothing (or 0) was planned. ``above``: the absolute gap in
     percent is above the site's threshold, or something was received that was not planned
-    (or the reverse: planned and nothing received is a gap of −100 %).
+    (or the reverse: planned and nothing received is a gap of −100 %). ``explanation``:
+    the site's explanation of this funder's gap, from the ``budget`` sheet
+    (``ecart_explication`` of account 74 on the funder's line, 75 for autofinancement;
+    DOMAIN.md, "What a funder receives"), None when there is none. ``flagged``: above
+    the threshold and not explained, "à expliquer" (the total: when a funder's gap is).
     """
 
     funder: Funder | None
@@ -120,6 +124,7 @@ class FundingPlanRow:
     gap: Decimal
     gap_percent: Decimal | None
     flagged: bool
+    explanation: str | None = attrs.field(default=None, repr=False)  # free text
 
 
 @attrs.frozen
@@ -211,7 +216,11 @@ def _nature_rank(nature: FundingNature) -> int:
 
 
 def _gap_row(
-    funder: Funder | None, planned: Decimal | None, actual: Decimal | None, threshold: Decimal
+    funder: Funder | None,
+    planned: Decimal | None,
+    actual: Decimal | None,
+    threshold: Decimal,
+    explanation: str | None = None,
 ) -> FundingPlanRow:
     gap = (actual or Decimal(0)) - (planned or Decimal(0))
     gap_percent: Decimal | None = None
@@ -221,24 +230,43 @@ def _gap_row(
         flagged = abs(percent) > threshold
     else:
         flagged = gap != 0
-    return FundingPlanRow(funder, planned, actual, gap.quantize(_CENT), gap_percent, flagged)
+    return FundingPlanRow(
+        funder,
+        planned,
+        actual,
+        gap.quantize(_CENT),
+        gap_percent,
+        flagged and not explanation,
+        explanation or None,
+    )
 
 
 def funding_plan(
-    planned: FundingYear | None, actual: FundingYear | None, policy: FundingPolicy
+    planned: FundingYear | None,
+    actual: FundingYear | None,
+    policy: FundingPolicy,
+    explanations: Mapping[Funder, str] | None = None,
 ) -> FundingPlan | None:
-    """Planned against actual for one year; None unless both sides exist."""
+    """Planned against actual for one year; None unless both sides exist.
+
+    ``explanations``: the site's explanation of a funder's gap (see
+    :func:`citeslab_core.bilan.crf.funder_explanations`): such a gap is shown with it and
+    no longer flagged; the total is flagged only while a funder's gap is."""
     if planned is None or actual is None:
         return None
     planned_by: Mapping[Funder, Decimal] = {c.funder: c.amount for c in planned.contributions}
     actual_by: Mapping[Funder, Decimal] = {c.funder: c.amount for c in actual.contributions}
     threshold = policy.gap_threshold
+    notes = explanations or {}
     rows = tuple(
-        _gap_row(f, planned_by.get(f), actual_by.get(f), threshold)
+        _gap_row(f, planned_by.get(f), actual_by.get(f), threshold, notes.get(f))
         for f in Funder
         if f in planned_by or f in actual_by
     )
     total = _gap_row(None, planned.total, actual.total, threshold)
+    if notes and total.flagged and not any(row.flagged for row in rows):
+        # The total's gap is the funders' gaps: each one explained, it is explained.
+        total = attrs.evolve(total, flagged=False)
     return FundingPlan(actual.year, threshold, rows, total)
 
 

@@ -29,7 +29,7 @@ from citeslab_core.bilan import (
 from citeslab_core.bilan._activity import partnership_order
 from citeslab_core.bilan._checking import disclosure_checks, sorted_checks
 from citeslab_core.bilan._portrait import _portrait, _without_orientation
-from citeslab_core.bilan.crf import FinancialReport
+from citeslab_core.bilan.crf import FinancialReport, funder_explanations
 from citeslab_core.bilan.disclosure import mask_value
 from citeslab_core.bilan.funding import Contribution, FundingPlan, FundingYear, funding_plan
 from citeslab_core.bilan.shares import largest_remainder, percent_of
@@ -235,7 +235,10 @@ def _last_year_funding(
     policy = (
         FundingPolicy(gap_threshold=thresholds.pop()) if len(thresholds) == 1 else FundingPolicy()
     )
-    return funding, funding_plan(planned, funding, policy)
+    report = FinancialReport.combine(
+        [b.financial_report for b in bilans if b.financial_report is not None]
+    )
+    return funding, funding_plan(planned, funding, policy, funder_explanations(report))
 
 
 def _indicators(

@@ -33,6 +33,7 @@ from citeslab_core.render._deck_slides import (
 from citeslab_core.render.labels import (
     COLUMNS,
     EMPTY,
+    GAP_EXPLANATION,
     TO_EXPLAIN,
 )
 from citeslab_core.vocabularies import AnimationType
@@ -184,7 +185,8 @@ def part_funding(deck: Deck, bilan: Bilan, titles: dict[str, str], with_checks: 
     plan = bilan.funding_plan
     if plan is not None and "prevu_realise" in titles:
         slide = deck.slide(titles["prevu_realise"])
-        headers = [*COLUMNS["prevu_realise"], *([""] if with_checks else [])]
+        noted = with_checks or any(row.explanation for row in plan.rows)
+        headers = [*COLUMNS["prevu_realise"], *([GAP_EXPLANATION] if noted else [])]
         rows = []
         for row in (*plan.rows, plan.total):
             cells = [
@@ -194,10 +196,11 @@ def part_funding(deck: Deck, bilan: Bilan, titles: dict[str, str], with_checks: 
                 format_amount(row.gap),
                 format_share(row.gap_percent) if row.gap_percent is not None else "—",
             ]
-            if with_checks:
-                cells.append(TO_EXPLAIN if row.flagged else "")
+            if noted:
+                flag = TO_EXPLAIN if with_checks and row.flagged else ""
+                cells.append(flag or " ".join((row.explanation or "").split()))
             rows.append(cells)
-        widths = (4.0, 2, 2, 2, 1.5, *((1.5,) if with_checks else ()))
+        widths = (4.0, 2, 2, 2, 1.5, *((1.5,) if noted else ()))
         deck.table(slide, (MARGIN, TOP, WIDTH - 2 * MARGIN, 3), headers, rows, widths)
     if bilan.funding_years and "pluriannuels" in titles:
         _years_slide(deck, bilan, titles["pluriannuels"])

@@ -30,6 +30,7 @@ from citeslab_core.render.labels import (
     COLUMNS,
     CRF_TOTALS,
     EMPTY,
+    GAP_EXPLANATION,
     INDICATORS,
     NOTES,
     ORIENTED_AT_LEAST_ONCE,
@@ -200,11 +201,12 @@ def _gaps_grid(bilan: Bilan) -> Grid:
         return Grid((), "", ())
 
     def row(line: GapLine) -> GridRow:
-        cells = (line.funder, line.planned, line.actual, line.gap, line.gap_percent, line.flag)
-        return GridRow(cells, flags=(5,))
+        note = line.flag or line.explanation
+        cells = (line.funder, line.planned, line.actual, line.gap, line.gap_percent, note)
+        return GridRow(cells, flags=(5,) if line.flag else ())
 
     return Grid(
-        (*COLUMNS["prevu_realise"], "À expliquer"),
+        (*COLUMNS["prevu_realise"], GAP_EXPLANATION),
         "lrrrrl",
         tuple(row(r) for r in gaps.rows),
         foot=(row(gaps.total),) if gaps.total is not None else (),

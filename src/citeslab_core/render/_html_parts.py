@@ -349,6 +349,7 @@ def _gap_line(row: FundingPlanRow, label: str) -> GapLine:
         gap=format_signed_amount(row.gap),
         gap_percent=format_signed_share(row.gap_percent),
         flag=TO_EXPLAIN if row.flagged else "",
+        explanation=" ".join((row.explanation or "").split()),
     )
 
 
@@ -364,7 +365,7 @@ def view_gaps(bilan: Bilan) -> Gaps | None:
         notes=(
             f"Écart = réalisé − prévisionnel, en euros et en pourcentage du prévisionnel ; "
             f"un écart de plus de {format_rate(plan.threshold)} est à expliquer au "
-            "financeur.",
+            "financeur : l'explication saisie dans la feuille budget est donnée à côté.",
         ),
     )
 

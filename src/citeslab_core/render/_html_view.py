@@ -167,6 +167,7 @@ class GapLine:
     gap: str
     gap_percent: str
     flag: str
+    explanation: str = ""
 
 
 @attrs.frozen

@@ -89,6 +89,7 @@ def _plan_row(row: FundingPlanRow) -> dict[str, Any]:
         "ecart": _amount(row.gap),
         "ecart_pourcentage": _number(row.gap_percent),
         "signale": row.flagged,
+        "explication": row.explanation,
     }
 
 

@@ -42,6 +42,8 @@ __all__ = [
     "COLUMNS",
     "CRF_TOTALS",
     "EMPTY",
+    "EXPLAINED",
+    "GAP_EXPLANATION",
     "HOST",
     "INDICATORS",
     "NOTES",
@@ -197,6 +199,10 @@ NOTES: Final[Mapping[str, str]] = {
 ORIENTED_AT_LEAST_ONCE: Final = "Personnes orientées au moins une fois"
 #: The flag of a funder's gap above the site's threshold (planned against actual).
 TO_EXPLAIN: Final = "à expliquer"
+#: A gap the site explained (its explanation shown beside it).
+EXPLAINED: Final = "expliqué"
+#: The heading of a funder's explained gap (the budget's ``ecart_explication``).
+GAP_EXPLANATION: Final = "Explication de l'écart"
 
 #: The site's lines under the report's title (« Structure porteuse : … »).
 HOST: Final = "Structure porteuse"

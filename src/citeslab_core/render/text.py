@@ -31,6 +31,8 @@ from citeslab_core.render.labels import (
     COLUMNS,
     CRF_TOTALS,
     EMPTY,
+    EXPLAINED,
+    GAP_EXPLANATION,
     HOST,
     INDICATORS,
     NOTES,
@@ -184,7 +186,7 @@ def _plan_cells(row: FundingPlanRow) -> list[str]:
         format_amount(row.actual) or "—",
         format_amount(row.gap),
         gap_percent,
-        TO_EXPLAIN if row.flagged else "",
+        TO_EXPLAIN if row.flagged else EXPLAINED if row.explanation else "",
     ]
 
 
@@ -415,11 +417,19 @@ def _plan(bilan: Bilan) -> list[str]:
     plan = bilan.funding_plan
     if plan is None:  # pragma: no cover - the outline has no such section then
         return []
-    return _grid(
+    lines = _grid(
         [*COLUMNS["prevu_realise"], ""],
         [_plan_cells(r) for r in (*plan.rows, plan.total)],
         align="lrrrrl",
     )
+    # The site's explanations, beside their gaps (DOMAIN.md, "What a funder receives").
+    explained = [r for r in plan.rows if r.explanation and r.funder is not None]
+    if explained:
+        lines.append(f"  {GAP_EXPLANATION} :")
+    for row in explained:
+        text = " ".join((row.explanation or "").split())
+        lines += _lines(f"{row.funder.label if row.funder else ''} : {text}", "    ")
+    return lines
 
 
 def _years(bilan: Bilan) -> list[str]:
