@@ -154,7 +154,8 @@ def to_ics(calendar: Calendar, *, stamp: dt.datetime) -> bytes:
             event.add("location", clean_text(place))
         event.add("description", clean_text(_description(entry, calendar.site)))
         event.add("categories", [entry.type.label])
-        event.add("status", _STATUS[entry.kind, entry.cancelled])
+        status = "CONFIRMED" if entry.kind == EntryKind.PERMANENCE else "TENTATIVE"
+        event.add("status", "CANCELLED" if entry.cancelled else status)  # diaries drop it
         ics.add_component(event)
     if timed:
         first = dt.date(calendar.start.year, 1, 1)
@@ -164,16 +165,6 @@ def to_ics(calendar: Calendar, *, stamp: dt.datetime) -> bytes:
         ics.subcomponents.insert(0, timezone)
     # RFC 5545 TEXT holds no control character: the one cleaner of every writer.
     return clean_text(bytes(ics.to_ical()).decode("utf-8")).encode("utf-8")
-
-
-#: An event's STATUS: a permanence is confirmed (cancelled when it is: a partner's diary
-#: that imported it drops it), a planned animation tentative.
-_STATUS: Final = {
-    (EntryKind.PERMANENCE, False): "CONFIRMED",
-    (EntryKind.PERMANENCE, True): "CANCELLED",
-    (EntryKind.ANIMATION, False): "TENTATIVE",
-    (EntryKind.ANIMATION, True): "CANCELLED",
-}
 
 
 # -- CSV --------------------------------------------------------------------------------------
@@ -196,12 +187,7 @@ _EVENT_COLUMNS: Final = (
         ColumnType.STRING,
         "jour, mois (jour à préciser), mois (période), année (date à venir)",
     ),
-    Column(
-        "origine",
-        "Origine",
-        ColumnType.STRING,
-        "animation prévue, permanence ou permanence annulée",
-    ),
+    Column("origine", "Origine", ColumnType.STRING, "animation prévue, permanence (annulée)"),
     Column("type", "Code du type", ColumnType.STRING),
     Column("type_libelle", "Type", ColumnType.STRING),
     Column("intitule", "Intitulé", ColumnType.STRING),
@@ -210,14 +196,6 @@ _EVENT_COLUMNS: Final = (
     Column("partenaires", "Partenaires", ColumnType.STRING),
     Column("uid", "Identifiant", ColumnType.STRING, "l'UID de l'événement dans le fichier .ics"),
 )
-
-
-_ORIGINS: Final = {
-    (EntryKind.PERMANENCE, False): "permanence",
-    (EntryKind.PERMANENCE, True): "permanence annulée",
-    (EntryKind.ANIMATION, False): "animation prévue",
-    (EntryKind.ANIMATION, True): "animation annulée",
-}
 
 
 def events_table(calendar: Calendar) -> Table:
@@ -229,7 +207,8 @@ def events_table(calendar: Calendar) -> Table:
             e.start_time.isoformat(timespec="minutes") if e.start_time else None,
             e.end_time.isoformat(timespec="minutes") if e.end_time else None,
             _PRECISIONS[e.precision],
-            _ORIGINS[e.kind, e.cancelled],
+            ("permanence" if e.kind == EntryKind.PERMANENCE else "animation prévue")
+            + (" annulée" if e.cancelled else ""),
             e.type.code,
             e.type.label,
             e.summary,
@@ -531,17 +510,12 @@ def to_html(calendar: Calendar, *, footer: str = "") -> str:
         for t in AnimationType
         if t in present
     ]
-    permanences = sum(1 for e in calendar.entries if e.kind == EntryKind.PERMANENCE)
-    cancelled = sum(1 for e in calendar.entries if e.kind == EntryKind.PERMANENCE and e.cancelled)
-    animations = len(calendar.entries) - permanences
-    permanences -= cancelled
-    counts = (
-        f"{animations} animation{'s' if animations > 1 else ''} prévue"
-        f"{'s' if animations > 1 else ''}, {permanences} permanence"
-        f"{'s' if permanences > 1 else ''}"
-        + (f" ({cancelled} annulée{'s' if cancelled > 1 else ''})" if cancelled else "")
-        + "."
-    )
+    cancelled = sum(1 for e in calendar.entries if e.cancelled)
+    permanences = sum(1 for e in calendar.entries if e.kind == EntryKind.PERMANENCE) - cancelled
+    animations = len(calendar.entries) - permanences - cancelled
+    a, p, c = ("s" if n > 1 else "" for n in (animations, permanences, cancelled))
+    counts = f"{animations} animation{a} prévue{a}, {permanences} permanence{p}"
+    counts += f" ({cancelled} annulée{c})." if cancelled else "."
     return clean_text(
         template.render(
             title=TITLE,

@@ -8,6 +8,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Mapping
 
+import attrs
+
 from citeslab_core.bilan._results import (
     POSITIVE_EXITS,
     AnimationRow,
@@ -24,7 +26,7 @@ from citeslab_core.bilan._scan import (
 )
 from citeslab_core.bilan.disclosure import mask_value, masked_sum
 from citeslab_core.bilan.shares import percent_of
-from citeslab_core.derive.calendar import PermanenceRecord, partial_in
+from citeslab_core.derive.calendar import PermanenceRecord, partial_in, permanence_record
 from citeslab_core.model import Animation, Dataset
 from citeslab_core.vocabularies import (
     AgeBracket,
@@ -130,8 +132,8 @@ def _animations(
     data: Dataset, start: dt.date, end: dt.date, permanences: PermanenceRecord
 ) -> tuple[tuple[AnimationRow, ...], int, int, int]:
     """The animations held in the period by type. The permanences held are the
-    ``permanences`` sheet's occurrences held and those recorded elsewhere (DOMAIN.md,
-    "Planned and held, for permanences"): an occurrence no animation records counts with 0
+    ``permanences`` sheet's occurrences held and those recorded elsewhere (docs/calendar.md,
+    "Prévu et réalisé"): an occurrence no animation records counts with 0
     participant, and is not an animation "sans nombre de participants"."""
     numbers: Counter[AnimationType] = Counter()
     people: Counter[AnimationType] = Counter()
@@ -185,6 +187,34 @@ def _planned(
             upcoming[row.code],
         )
         for row in held
+    )
+
+
+@attrs.frozen
+class _Activity:
+    """The animations of the period: held by type (their total, participants, and how
+    many have no participant count), planned against held, held in each QPV."""
+
+    animations: tuple[AnimationRow, ...]
+    held: int
+    participants: int
+    no_participants: int
+    planned: tuple[PlannedRow, ...]
+    in_qpv: tuple[QpvAnimationRow, ...]
+
+
+def _activity(data: Dataset, start: dt.date, end: dt.date, as_of: dt.date) -> _Activity:
+    """The animations of ``[start, end]`` seen from ``as_of`` (the permanences' occurrences
+    matched with the recorded ones once: :func:`permanence_record`)."""
+    permanences = permanence_record(data, start, end, as_of)
+    rows, held, participants, unknown = _animations(data, start, end, permanences)
+    return _Activity(
+        rows,
+        held,
+        participants,
+        unknown,
+        _planned(data, rows, start, end, as_of, permanences),
+        _animations_in_qpv(data, start, end, permanences),
     )
 
 

@@ -8,11 +8,9 @@ import datetime as dt
 from typing import overload
 
 from citeslab_core.bilan._activity import (
-    _animations,
-    _animations_in_qpv,
+    _activity,
     _orientations_period,
     _partnerships,
-    _planned,
     _programme_entries,
     _programmes,
     indicators_from_tables,
@@ -30,7 +28,7 @@ from citeslab_core.bilan._portrait import _portrait, _prescribers, _reach, _with
 from citeslab_core.bilan._results import Bilan, TextRow
 from citeslab_core.bilan._scan import _scan_persons, _tally
 from citeslab_core.bilan.disclosure import mask_value
-from citeslab_core.derive.calendar import build_calendar, permanence_record
+from citeslab_core.derive.calendar import build_calendar
 from citeslab_core.errors import UsageError
 from citeslab_core.model import Dataset
 from citeslab_core.model.periods import Period
@@ -80,10 +78,7 @@ def compute_bilan(
     events all fall before or after the period is skipped at once), then the tables
     counted column by column over the accompanied: linear in the number of events
     (docs/performance.md, "The bilan").
-    ``public=True`` masks small counts (see :mod:`citeslab_core.bilan.disclosure`).
-    ``as_of``: the bilan's date (today by default): a permanence occurrence after it is "à
-    venir", one before it held unless cancelled (DOMAIN.md, "Planned and held, for
-    permanences").
+    ``public=True`` masks small counts (:mod:`.disclosure`); ``as_of``: the bilan's date.
     """
     start, end = _period_of(start, end, year, period)
     site = data.site
@@ -95,16 +90,13 @@ def compute_bilan(
     new = mask_value(tally.new, k)
     programmes = _programmes(scan, k)
     orientations, oriented = _orientations_period(scan, tally.accompanied, k)
-    today = dt.date.today() if as_of is None else as_of
-    permanences = permanence_record(data, start, end, today)
-    animations, held, participants, no_participants = _animations(data, start, end, permanences)
-    calendar = build_calendar(data, start, end)
+    activity = _activity(data, start, end, dt.date.today() if as_of is None else as_of)
     partnerships, undated = _partnerships(data, start, end)
     funding = _funding(data, start, end)
     checks = [
         *disclosure_checks(portrait.unprotected),
         *table_checks(tables, tally),
-        *animation_checks(no_participants),
+        *animation_checks(activity.no_participants),
         *person_checks(tally, scan.exits_outside, tables, k),
         *partnership_checks(undated),
         *funding.checks,
@@ -114,8 +106,8 @@ def compute_bilan(
         accompanied=tally.accompanied,
         new=new,
         programme_entries=_programme_entries(scan, programmes, k),
-        animations_held=held,
-        animation_participants=participants,
+        animations_held=activity.held,
+        animation_participants=activity.participants,
     )
     return Bilan(
         site=site.name,
@@ -131,8 +123,8 @@ def compute_bilan(
         without_orientation=_without_orientation(tally, tables, k),
         indicators=indicators,
         programmes=programmes,
-        animations=animations,
-        animations_in_qpv=_animations_in_qpv(data, start, end, permanences),
+        animations=activity.animations,
+        animations_in_qpv=activity.in_qpv,
         partnerships=partnerships,
         reach=_reach(data, tables["quartier"]),
         qpv_breakdown=portrait.qpv_rows,
@@ -143,8 +135,8 @@ def compute_bilan(
         texts=tuple(TextRow(t.section, t.text) for t in data.texts),
         checks=sorted_checks(checks),
         financial_report=funding.report,
-        planned_animations=_planned(data, animations, start, end, today, permanences),
-        calendar=calendar,
+        planned_animations=activity.planned,
+        calendar=build_calendar(data, start, end),
         subset=data.is_subset,
         orientations_period=orientations,
         orientations_period_persons=oriented,

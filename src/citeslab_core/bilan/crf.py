@@ -415,7 +415,7 @@ def _subsidy_findings(
 def funder_explanations(report: FinancialReport | None) -> dict[Funder, str]:
     """The site's explanation of each funder's gap, from the budget's lines: a subsidy's
     (class 74, its funder's line) and, for autofinancement, the class 75's; several lines'
-    explanations joined by a line break (DOMAIN.md, "What a funder receives")."""
+    explanations joined by a line break (docs/funding.md, rule 7)."""
     notes: dict[Funder, list[str]] = {}
     for line in report.lines if report is not None else ():
         if not line.explanation:

@@ -114,7 +114,7 @@ class FundingPlanRow:
     (or the reverse: planned and nothing received is a gap of −100 %). ``explanation``:
     the site's explanation of this funder's gap, from the ``budget`` sheet
     (``ecart_explication`` of account 74 on the funder's line, 75 for autofinancement;
-    DOMAIN.md, "What a funder receives"), None when there is none. ``flagged``: above
+    docs/funding.md, rule 7), None when there is none. ``flagged``: above
     the threshold and not explained, "à expliquer" (the total: when a funder's gap is).
     """
 
@@ -236,8 +236,8 @@ def _gap_row(
         actual,
         gap.quantize(_CENT),
         gap_percent,
-        flagged and not explanation,
-        explanation or None,
+        flagged=flagged and not explanation,
+        explanation=explanation or None,
     )
 
 

@@ -12,8 +12,8 @@ the permanences sheet).
   occurrence whose date is in its ``annulees`` (cancelled) stays in the calendar, marked
   cancelled (the ``.ics`` says ``STATUS:CANCELLED`` under the same UID, so that a partner's
   diary drops it).
-- Planned and held (:func:`permanence_record`, DOMAIN.md "Planned and held, for
-  permanences"): an occurrence is *held* once its day has passed, unless cancelled;
+- Planned and held (:func:`permanence_record`, docs/calendar.md "Prévu et réalisé"):
+  an occurrence is *held* once its day has passed, unless cancelled;
   *à venir* while its day is after the bilan's date. An animation of type ``permanence``
   recorded (``realise``) on the day and at the place of an occurrence *is* that
   occurrence (its participants count), never a second one; one recorded elsewhere is held

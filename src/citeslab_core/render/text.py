@@ -422,7 +422,7 @@ def _plan(bilan: Bilan) -> list[str]:
         [_plan_cells(r) for r in (*plan.rows, plan.total)],
         align="lrrrrl",
     )
-    # The site's explanations, beside their gaps (DOMAIN.md, "What a funder receives").
+    # The site's explanations, beside their gaps (docs/funding.md, rule 7).
     explained = [r for r in plan.rows if r.explanation and r.funder is not None]
     if explained:
         lines.append(f"  {GAP_EXPLANATION} :")
