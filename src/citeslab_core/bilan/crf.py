@@ -45,9 +45,9 @@ import attrs
 from citeslab_core.bilan.checks import CheckCode
 from citeslab_core.french import format_amount, format_rate, format_signed_amount, of
 from citeslab_core.french import format_signed_share as _signed_share
+from citeslab_core.headers import column_label, sheet_label
 from citeslab_core.model import BudgetLine, Dataset, Funding
 from citeslab_core.model.accounts import SUBSIDY_CLASS, AccountClass, Side, account_class
-from citeslab_core.readers.headers import column_label, sheet_label
 from citeslab_core.vocabularies import BudgetNature, Funder
 
 __all__ = [
