@@ -87,7 +87,7 @@ def _chosen_exporter(
     formats = list(info.formats)
     chosen = format if format is not None else formats[0]
     if chosen not in formats:
-        from citeslab_core.readers.headers import did_you_mean
+        from citeslab_core.headers import did_you_mean
 
         message = (
             f"l'exportateur « {name} » n'écrit pas le format « {chosen} »"
