@@ -24,8 +24,10 @@ What a frame holds (docs/notebook.md has the table):
 - ``parcours``: one row per pathway (person, number, opened, closed, result, référent,
   stage at entry and at the end).
 
-Columns are built one at a time from the dataset's own columns (each distinct value
-converted once), not record by record.
+Columns are built one at a time from the dataset's own columns, not record by record:
+each distinct value (the readers share one object per distinct cell) converted once, and
+spread over the rows by NumPy (``unique`` over the objects' ids, then ``take``), without a
+Python loop per cell.
 """
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ _FREE_TEXT = frozenset(
 )
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+#: The day number standing for no date (NumPy's NaT is the smallest int64).
+_NAT = -(2**63)
 
 
 def import_pandas() -> Any:
@@ -92,42 +96,73 @@ def _left_out(cls: type, field: attrs.Attribute[Any]) -> bool:
     return bool(field.metadata.get("private")) or (cls.__name__, field.name) in _FREE_TEXT
 
 
-def _by_identity(values: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
-    """``convert`` applied to each value, once per distinct object (readers share them)."""
-    seen: dict[int, Any] = {}
-    out: list[Any] = []
-    append = out.append
-    for value in values:
-        key = id(value)
-        try:
-            append(seen[key])
-        except KeyError:
-            converted = seen[key] = convert(value)
-            append(converted)
-    return out
+def _distinct(values: Sequence[Any]) -> tuple[list[Any], Any]:
+    """The distinct objects of ``values`` (by identity: the readers share them) and, for
+    each value, the index of its object: NumPy's ``unique`` over the objects' ids, with
+    no Python loop per value."""
+    import numpy as np
+
+    ids = np.fromiter(map(id, values), dtype=np.uint64, count=len(values))
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    return [values[i] for i in first.tolist()], inverse.reshape(-1)
+
+
+def _by_identity(values: Sequence[Any], convert: Callable[[Any], Any], dtype: Any = object) -> Any:
+    """``convert`` applied to each value, once per distinct object, as a NumPy array."""
+    import numpy as np
+
+    objects, inverse = _distinct(values)
+    converted = np.empty(len(objects), dtype=dtype)
+    converted[:] = [convert(value) for value in objects]
+    return converted[inverse]
+
+
+def _day(value: dt.date | None) -> int:
+    """A date as days since 1970-01-01, or the smallest int64 (NaT) for ``None``."""
+    return _NAT if value is None else value.toordinal() - _EPOCH_ORDINAL
 
 
 def _datetimes(pd: Any, days: Sequence[dt.date | None]) -> Any:
     """``datetime64[ns]`` values of dates (None: NaT), through day numbers."""
+    return _from_days(pd, _by_identity(days, _day, dtype="int64"))
+
+
+def _from_days(pd: Any, numbers: Any) -> Any:
+    """``datetime64[ns]`` values of day numbers (:data:`_NAT`: NaT)."""
     import numpy as np
 
-    ordinals = _by_identity(days, lambda d: -1 if d is None else d.toordinal() - _EPOCH_ORDINAL)
-    numbers = np.asarray(ordinals, dtype=np.int64)
-    out = numbers.astype("datetime64[D]").astype("datetime64[ns]")
-    if None in days:
-        out[np.asarray([d is None for d in days])] = np.datetime64("NaT")
+    missing = numbers == _NAT
+    out = np.where(missing, 0, numbers).astype("datetime64[D]").astype("datetime64[ns]")
+    out[missing] = np.datetime64("NaT")
     return pd.array(out, dtype="datetime64[ns]")
 
 
 def _categorical(pd: Any, members: Iterable[Any], values: Sequence[Any], labels: bool) -> Any:
     """An ordered categorical of a vocabulary's codes (or labels), in its order."""
-    import numpy as np
-
     members = list(members)
     index = {id(member): position for position, member in enumerate(members)}
-    codes = np.asarray([index.get(id(v), -1) for v in values], dtype=np.int64)
+    codes = _by_identity(values, lambda v: index.get(id(v), -1), dtype="int64")
     names = [m.label if labels else m.value for m in members]
     return pd.Categorical.from_codes(codes, categories=names, ordered=True)
+
+
+def _partial_dates(pd: Any, name: str, values: Sequence[Any]) -> dict[str, Any]:
+    """A partial date column as three: its first day, its last, its precision."""
+    import numpy as np
+
+    objects, inverse = _distinct(values)
+    starts = np.asarray([_day(v and v.start) for v in objects], dtype="int64")
+    ends = np.asarray([_day(v and v.end) for v in objects], dtype="int64")
+    precisions = list(Precision)
+    where = {id(member): position for position, member in enumerate(precisions)}
+    codes = np.asarray([where[id(v.precision)] if v else -1 for v in objects], dtype="int64")
+    return {
+        name: _from_days(pd, starts[inverse]),
+        f"{name}_fin": _from_days(pd, ends[inverse]),
+        f"{name}_precision": pd.Categorical.from_codes(
+            codes[inverse], categories=[m.value for m in precisions], ordered=True
+        ),
+    }
 
 
 def _plain(value: Any, labels: bool) -> Any:
@@ -157,15 +192,12 @@ def _columns(pd: Any, sheet: Columns[Any], *, private: bool, labels: bool) -> di
         if isinstance(kind, type) and issubclass(kind, Vocabulary):
             columns[name] = _categorical(pd, kind, values, labels)
         elif kind is PartialDate:
-            columns[name] = _datetimes(pd, [v and v.start for v in values])
-            columns[f"{name}_fin"] = _datetimes(pd, [v and v.end for v in values])
-            precisions = [v and v.precision for v in values]
-            columns[f"{name}_precision"] = _categorical(pd, Precision, precisions, False)
+            columns.update(_partial_dates(pd, name, values))
         elif kind is dt.date:
             columns[name] = _datetimes(pd, values)
         elif kind is Decimal:
             columns[name] = pd.array(
-                _by_identity(values, lambda v: float("nan") if v is None else float(v)),
+                _by_identity(values, lambda v: float("nan") if v is None else float(v), "float64"),
                 dtype="float64",
             )
         elif kind is bool:
