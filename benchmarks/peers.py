@@ -60,12 +60,12 @@ FRAMES = (
 )
 
 
-def _workbook(work: Path) -> Path:
-    """The 3 000-person site as one ``.xlsx`` (the clean folder, written by citeslab)."""
-    path = work / "citeslab-peers-3000.xlsx"
+def _workbook(work: Path, persons: int) -> Path:
+    """The site as one ``.xlsx`` (the clean folder, written by citeslab)."""
+    path = work / f"citeslab-peers-{persons}.xlsx"
     if not path.exists():
-        folder = work / "citeslab-peers-3000"
-        generate(folder, "--persons", "3000")
+        folder = work / f"citeslab-peers-{persons}"
+        generate(folder, "--persons", str(persons))
         code = (
             "import sys; from pathlib import Path; from citeslab_core import read_input; "
             "from citeslab_core.readers.workbook import write_workbook; "
@@ -117,14 +117,19 @@ def _check(runs: dict[str, list[str]], env: dict[str, str], workbook: Path) -> N
     print(f"check: the notebook's frames hold pandas' rows (empty rows aside): {frames}")
 
 
+def _size(persons: int) -> str:
+    return f"{persons // 1000}k" if persons >= 1000 else str(persons)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp"))
     parser.add_argument("--sizes", default="40000,150000", help="persons of the CSV folders")
+    parser.add_argument("--workbook-persons", type=int, default=3000)
     args = parser.parse_args()
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1704067200"}
-    workbook = _workbook(args.work)
+    workbook = _workbook(args.work, args.workbook_persons)
     cli = [sys.executable, "-m", "citeslab_core.cli"]
     pure = [sys.executable, "-c", PURE]
     report = ["bilan", "--annee", "2023", "--format", "json"]
@@ -142,7 +147,7 @@ def main() -> None:
         folder = args.work / f"citeslab-peers-{persons}-analyst"
         generate(folder, "--persons", str(persons), "--messy", "--two-dates")
         folders[persons] = folder
-        size = f"{persons // 1000}k"
+        size = _size(persons)
         runs[f"{size}: citeslab bilan (pure)"] = [*pure, *report, str(folder)]
         runs[f"{size}: citeslab bilan (Arrow)"] = [*cli, *report, str(folder)]
         runs[f"{size}: pandas analyst"] = [
@@ -183,7 +188,7 @@ def main() -> None:
 
     ratio("workbook: citeslab bilan", "workbook: pandas read_excel (calamine)")
     for persons in folders:
-        size = f"{persons // 1000}k"
+        size = _size(persons)
         ratio(f"{size}: citeslab bilan (Arrow)", f"{size}: pandas analyst")
         ratio(f"{size}: citeslab bilan (pure)", f"{size}: pandas analyst")
     ratio("notebook: read_input + to_frames", "notebook: pandas.read_csv")

@@ -185,3 +185,30 @@ def test_run_py_measures_and_checks_on_a_small_site(tmp_path: Path) -> None:
     ):
         assert line in out
     assert (tmp_path / "citeslab-bench-200-messy" / "porteurs.csv").exists()
+
+
+def test_peers_py_checks_then_measures_on_small_sites(tmp_path: Path) -> None:
+    """A smoke test of the issue-26 harness (one round, small sites): the peers' figures
+    are checked equal to citeslab's first, then the ratios printed; never asserted."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "peers.py"),
+            *("--repeat", "1", "--sizes", "300", "--workbook-persons", "100"),
+            *("--work", str(tmp_path)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for line in (
+        "check: the workbook's",
+        "check: 300: the analyst's tables are the bilan's, pure and Arrow alike",
+        "check: the notebook's frames hold pandas' rows",
+        "300: citeslab bilan (Arrow) / 300: pandas analyst: time ×",
+        "notebook: read_input + to_frames / notebook: pandas.read_csv: time ×",
+        "citeslab --help: ",
+    ):
+        assert line in out
