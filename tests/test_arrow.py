@@ -155,12 +155,13 @@ def test_pyarrow_is_imported_only_for_a_folder_that_needs_it(tmp_path: Path) -> 
     (small / "suivis.csv").write_text("porteur;date;type\nP1;2023-03-01;entretien\n")
     big = tmp_path / "big"
     big.mkdir()
-    (big / "porteurs.csv").write_text("id\n" + "".join(f"P{i}\n" for i in range(600_000)))
+    (big / "porteurs.csv").write_text("id\n" + "".join(f"P{i}\n" for i in range(200_000)))
     (big / "suivis.csv").write_text("porteur;date;type\nP1;2023-03-01;entretien\n")
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from citeslab_core.readers import read_input\n"
+        "from citeslab_core.readers import csvdir, read_input\n"
+        "csvdir.ARROW_MIN_BYTES = 2**20  # the folder above weighs 1.3 MiB\n"
         "read_input(Path(sys.argv[1]))\n"
         "print('pyarrow' in sys.modules)\n"
     )

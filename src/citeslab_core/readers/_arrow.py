@@ -41,11 +41,8 @@ def arrow_rows(path: Path, encoding: str, delimiter: str, first: str) -> ArrowRo
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    data = path.read_bytes()
-    if not encoding.startswith("utf-8"):
-        # decoded as the pure path decodes (a byte Windows-1252 leaves undefined is U+FFFD),
-        # in one C pass: faster than pyarrow's own transcoding, which goes by Python codecs
-        data = data.decode(encoding, "replace").encode("utf-8")
+    data = path.read_bytes()  # looked at, then let go before pyarrow reads the file
+    quoted = b'"' in data
     skipped: list[int] = []
     if _blank_lines(data):
         # the pure path counts blank lines in the row numbers, pyarrow skips them: they
@@ -53,6 +50,7 @@ def arrow_rows(path: Path, encoding: str, delimiter: str, first: str) -> ArrowRo
         if b'"' in data or data.count(b"\r") != data.count(b"\r\n") or data[:1] in b"\r\n":
             return None
         skipped = _blank_line_numbers(data)
+    del data
     header = next(csv.reader(io.StringIO(first, newline=""), delimiter=delimiter), [])
     width = len(header)
     if not width:
@@ -60,11 +58,15 @@ def arrow_rows(path: Path, encoding: str, delimiter: str, first: str) -> ArrowRo
     names = [f"f{i}" for i in range(width)]
     try:
         table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=names),
+            path,
+            read_options=pacsv.ReadOptions(
+                # a byte Windows-1252 leaves undefined fails here: the pure path reads it
+                encoding="utf8" if encoding.startswith("utf-8") else encoding,
+                column_names=names,
+            ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
-                newlines_in_values=b'"' in data,
+                newlines_in_values=quoted,
                 ignore_empty_lines=bool(skipped),
             ),
             convert_options=pacsv.ConvertOptions(

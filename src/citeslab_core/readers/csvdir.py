@@ -229,9 +229,11 @@ def text_pieces(stream: BinaryIO, encoding: str) -> Iterator[str]:
         yield rest
 
 
-#: The size of a folder's CSV files from which pyarrow reads them, when installed: below,
-#: importing it (a tenth of a second) costs more than it saves.
-ARROW_MIN_BYTES = 4 * 2**20
+#: The size of a folder's CSV files from which pyarrow reads them, when installed. Below,
+#: it saves no time (measured at 15 MiB, 40 000 persons: the same CPU time as the pure
+#: path, twice its peak memory; at 70 MiB, 150 000 persons, 13 % less CPU and 18 % less
+#: wall time: docs/performance.md).
+ARROW_MIN_BYTES = 32 * 2**20
 
 Engine = Literal["auto", "arrow", "pure"]
 
