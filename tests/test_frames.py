@@ -13,8 +13,10 @@ import attrs
 import pandas as pd
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citeslab_core import (
+    Bilan,
     Dataset,
     Funder,
     Funding,
@@ -22,13 +24,17 @@ from citeslab_core import (
     Sex,
     Stage,
     Vocabulary,
+    compare,
     compute_bilan,
     load_example,
+    network_bilan,
 )
 from citeslab_core.derive.pathways import derive, referent_label
 from citeslab_core.model import TABLE_FIELDS, TABLES
 from citeslab_core.model.dates import PartialDate
+from citeslab_core.render.frames import BILAN_COLUMNS
 from citeslab_core.render.json import render as render_json
+from citeslab_core.render.labels import INDICATORS
 from strategies import datasets, secrets
 
 PRIVATE_COLUMNS = {
@@ -194,38 +200,147 @@ def test_pathways_frame_is_each_persons_derivation(data: Dataset) -> None:
     assert got == expected
 
 
-def test_bilan_frame_equals_the_bilan_json() -> None:
-    for public in (False, True):
-        bilan = compute_bilan(load_example(), year=2023, public=public)
-        frame = bilan.to_frame()
-        document = json.loads(render_json(bilan))
-        assert list(frame.columns) == [
-            "tableau",
-            "code",
-            "libelle",
-            "effectif",
-            "part",
-            "masque",
-            "site",
-            "debut",
-            "fin",
-        ]
-        rebuilt: dict[str, list[dict[str, object]]] = {}
-        for row in frame.to_dict("records"):
-            rebuilt.setdefault(str(row["tableau"]), []).append(
-                {
-                    "code": row["code"],
-                    "libelle": row["libelle"],
-                    "effectif": "s" if pd.isna(row["effectif"]) else int(row["effectif"]),
-                    "part": "s" if pd.isna(row["part"]) else int(row["part"]),
-                }
+def _masked(value: object) -> object:
+    return None if value == "s" else value
+
+
+def json_rows(document: dict[str, typing.Any]) -> list[tuple[object, ...]]:
+    """Every table of the bilan JSON as the bilan frame's rows: ``(tableau, code, libelle,
+    effectif, part, montant, masque)``, read from the JSON alone (but the indicators'
+    and the funders' labels, which the JSON does not carry)."""
+    rows: list[tuple[object, ...]] = []
+
+    def counts(table: str, items: list[tuple[str, str, object, object]]) -> None:
+        for code, label, count, share in items:
+            count, share = _masked(count), _masked(share)
+            part = None if share is None else float(share)  # type: ignore[arg-type]
+            rows.append((table, code, label, count, part, None, count is None))
+
+    for key, table in document["tables"].items():
+        counts(key, [(r["code"], r["libelle"], r["effectif"], r["part"]) for r in table])
+    indicators = document["indicateurs"]
+    counts("indicateurs", [(i.key, i.short, indicators[i.key], None) for i in INDICATORS])
+    programmes = document["programmes"]
+    counts(
+        "programmes_orientes",
+        [(p["programme"], p["programme"], p["orientes"], None) for p in programmes],
+    )
+    counts(
+        "programmes_retenus",
+        [(p["programme"], p["programme"], p["retenus"], None) for p in programmes],
+    )
+    animations = document["animations"]
+    counts("animations", [(a["code"], a["libelle"], a["nombre"], None) for a in animations])
+    counts(
+        "animations_participants",
+        [(a["code"], a["libelle"], a["participants"], None) for a in animations],
+    )
+    period = document["orientations_periode"]
+    counts(
+        "orientations_periode",
+        [(o["code"], o["libelle"], o["personnes"], o["part"]) for o in period],
+    )
+    counts(
+        "orientations_periode_orientations",
+        [(o["code"], o["libelle"], o["orientations"], None) for o in period],
+    )
+    if document["financement"] is not None:
+        for c in document["financement"]["contributions"]:
+            funder = Funder.parse(c["financeur"])
+            rows.append(
+                (
+                    "financement",
+                    funder.code,
+                    funder.label,
+                    None,
+                    c["part"],
+                    float(c["montant"]),
+                    False,
+                )
             )
-            assert row["masque"] == pd.isna(row["effectif"])
-            assert row["site"] == document["site"]
-            assert row["debut"] == pd.Timestamp(document["periode"]["debut"])
-            assert row["fin"] == pd.Timestamp(document["periode"]["fin"])
-        assert rebuilt == document["tables"]
-    assert frame["masque"].any()  # the public one masks something
+    reach = document["portee"]
+    counts("portee", [(r["quartier"], r["quartier"], r["accompagnes"], None) for r in reach])
+    counts(
+        "portee_population", [(r["quartier"], r["quartier"], r["population"], None) for r in reach]
+    )
+    return rows
+
+
+def frame_rows(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+    def plain(value: object) -> object:
+        return None if value is pd.NA else value
+
+    return [
+        (r.tableau, r.code, r.libelle, plain(r.effectif), plain(r.part), plain(r.montant), r.masque)
+        for r in frame.itertuples()
+    ]
+
+
+def assert_frame_is_the_json(bilan: Bilan) -> None:
+    frame = bilan.to_frame()
+    document = json.loads(render_json(bilan))
+    assert list(frame.columns) == list(BILAN_COLUMNS)
+    assert frame_rows(frame) == json_rows(document)
+    assert (frame["site"] == document["site"]).all()
+    assert (frame["debut"] == pd.Timestamp(document["periode"]["debut"])).all()
+    assert (frame["fin"] == pd.Timestamp(document["periode"]["fin"])).all()
+    assert {str(c): str(t) for c, t in frame.dtypes.items()} == FRAME_DTYPES
+    for key, table in bilan.tables.items():  # a table's frame: its rows of the bilan's
+        alone = table.to_frame()
+        assert list(alone.columns) == list(BILAN_COLUMNS[:-3])
+        assert frame_rows(alone) == frame_rows(frame[frame.tableau == key])
+
+
+#: The dtypes of every bilan frame: a site's, a public one, a network's.
+FRAME_DTYPES = {
+    "tableau": "string",
+    "code": "string",
+    "libelle": "string",
+    "effectif": "Int64",
+    "part": "Float64",
+    "montant": "Float64",
+    "masque": "bool",
+    "site": "string",
+    "debut": "datetime64[ns]",
+    "fin": "datetime64[ns]",
+}
+
+
+def test_bilan_frame_equals_the_bilan_json() -> None:
+    data = load_example()
+    bilans = [compute_bilan(data, year=2023, public=public) for public in (False, True)]
+    for bilan in bilans:
+        assert_frame_is_the_json(bilan)
+    assert bilans[1].to_frame()["masque"].any()  # the public one masks something
+    tables = set(bilans[0].to_frame()["tableau"])
+    assert {"indicateurs", "programmes_orientes", "animations", "financement", "portee"} <= tables
+    other = data.replace(site=attrs.evolve(data.site, name="CitésLab Quimper"))
+    network = network_bilan([compute_bilan(data, year=2023), compute_bilan(other, year=2023)])
+    assert_frame_is_the_json(network)
+
+
+@settings(max_examples=25, deadline=None)
+@given(datasets(), st.booleans())
+def test_every_table_of_a_generated_bilan_is_in_its_frame(data: Dataset, public: bool) -> None:
+    assert_frame_is_the_json(
+        compute_bilan(data, dt.date(2021, 1, 1), dt.date(2025, 12, 31), public=public)
+    )
+
+
+def test_a_comparison_frame_has_the_bilan_frame_types() -> None:
+    data = load_example()
+    before, after = compute_bilan(data, year=2022), compute_bilan(data, year=2023)
+    frame = compare(before, after).to_frame()
+    for column in ("tableau", "code", "libelle"):
+        assert str(frame[column].dtype) == FRAME_DTYPES[column]
+    for column in ("effectif_avant", "effectif_apres", "evolution"):
+        assert str(frame[column].dtype) == FRAME_DTYPES["effectif"]
+    for column in ("part_avant", "part_apres", "evolution_points"):
+        assert str(frame[column].dtype) == FRAME_DTYPES["part"]
+    # the same rows as the two bilans' frames, for the tables both hold
+    sex = frame[frame.tableau == "sexe"].set_index("code")
+    mine = after.to_frame()
+    assert list(sex["effectif_apres"]) == list(mine[mine.tableau == "sexe"]["effectif"])
 
 
 def test_a_funding_left_at_its_default_nature_is_realise() -> None:

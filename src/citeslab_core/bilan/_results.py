@@ -160,6 +160,11 @@ class Table:
     def _repr_html_(self) -> str:
         return views.TABLE_HTML(self)
 
+    def to_frame(self) -> DataFrame:
+        """The table as a pandas DataFrame (``citeslab[pandas]``): the rows of
+        :meth:`Bilan.to_frame` for this table, without ``site``, ``debut`` and ``fin``."""
+        return views.TABLE_FRAME(self)
+
 
 @attrs.frozen
 class Indicators:
@@ -430,8 +435,13 @@ class Bilan:
         return views.BILAN_HTML(self)
 
     def to_frame(self) -> DataFrame:
-        """The portrait tables as one tidy pandas DataFrame (``citeslab[pandas]``): a row
-        per table row, columns ``tableau``, ``code``, ``libelle``, ``effectif``, ``part``,
-        ``masque``, ``site``, ``debut``, ``fin``; a masked count or share is missing (NA)
-        and ``masque`` is true."""
+        """Every table of the bilan as one tidy pandas DataFrame (``citeslab[pandas]``), a
+        row per table row, in the bilan JSON's order: the portrait tables (``tableau`` their
+        key), ``indicateurs``, ``programmes_orientes``, ``programmes_retenus``,
+        ``animations``, ``animations_participants``, ``orientations_periode``,
+        ``orientations_periode_orientations``, ``financement`` (the year's contributions),
+        ``portee`` and ``portee_population``. Columns ``tableau``, ``code``, ``libelle``
+        (strings), ``effectif`` (Int64), ``part`` (Float64, in percent), ``montant``
+        (Float64, euros), ``masque`` (a count masked in public mode: ``effectif`` is NA),
+        ``site``, ``debut``, ``fin``; the same for a network's bilan."""
         return views.BILAN_FRAME(self)

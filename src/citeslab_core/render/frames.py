@@ -48,15 +48,23 @@ from citeslab_core.errors import UsageError
 from citeslab_core.model import TABLES, Columns, Dataset, field_type
 from citeslab_core.model import _views as views
 from citeslab_core.model.dates import PartialDate, Precision
+from citeslab_core.render.labels import INDICATORS as INDICATOR_LABELS
 from citeslab_core.vocabularies import EventType, ExitResult, Stage, Vocabulary
 
 if TYPE_CHECKING:
     from pandas import DataFrame
 
-    from citeslab_core.bilan import Bilan
+    from citeslab_core.bilan import Bilan, Table
     from citeslab_core.bilan.comparison import Comparison
 
-__all__ = ["bilan_frame", "dataset_frames", "import_pandas"]
+__all__ = [
+    "BILAN_COLUMNS",
+    "bilan_frame",
+    "comparison_frame",
+    "dataset_frames",
+    "import_pandas",
+    "table_frame",
+]
 
 #: Free-text fields that are not marked private (they reach the bilan or the compte
 #: rendu) but are words typed freely: left out of frames unless ``private=True``.
@@ -297,37 +305,137 @@ def dataset_frames(data: Dataset, private: bool, labels: bool) -> dict[str, Data
     return frames
 
 
+#: The columns of every bilan frame (a site's, a network's, one table's), in order.
+BILAN_COLUMNS = (
+    "tableau",
+    "code",
+    "libelle",
+    "effectif",
+    "part",
+    "montant",
+    "masque",
+    "site",
+    "debut",
+    "fin",
+)
+
+
+@attrs.frozen
+class _Row:
+    """One row of a bilan frame: a count (``effectif``) and its share in percent
+    (``part``), or an amount in euros (``montant``) and its share."""
+
+    table: str
+    code: str
+    label: str
+    count: int | None = None
+    share: float | None = None
+    amount: float | None = None
+    masked: bool = False
+
+
+def _counts(table: str, rows: Iterable[tuple[str, str, int | None, int | None]]) -> list[_Row]:
+    """Rows of counts that a public bilan may mask (None: masked)."""
+    return [
+        _Row(
+            table=table,
+            code=code,
+            label=label,
+            count=count,
+            share=None if share is None else float(share),
+            masked=count is None,
+        )
+        for code, label, count, share in rows
+    ]
+
+
+def _table_rows(table: Table) -> list[_Row]:
+    return _counts(table.key, ((r.code, r.label, r.count, r.share) for r in table.rows))
+
+
+def _bilan_rows(bilan: Bilan) -> list[_Row]:
+    """Every table of the bilan as rows, in the bilan JSON's order: the portrait tables,
+    the indicators, the programmes, the animations, the orientations of the period, the
+    funding of the year and the reach."""
+    rows = [row for table in bilan.tables.values() for row in _table_rows(table)]
+    indicators = bilan.indicators
+    rows += _counts(
+        "indicateurs",
+        ((i.key, i.short, getattr(indicators, i.attribute), None) for i in INDICATOR_LABELS),
+    )
+    rows += _counts(
+        "programmes_orientes",
+        ((p.programme, p.programme, p.oriented, None) for p in bilan.programmes),
+    )
+    rows += _counts(
+        "programmes_retenus",
+        ((p.programme, p.programme, p.retained, None) for p in bilan.programmes),
+    )
+    rows += _counts("animations", ((a.code, a.label, a.number, None) for a in bilan.animations))
+    rows += _counts(
+        "animations_participants",
+        ((a.code, a.label, a.participants, None) for a in bilan.animations),
+    )
+    period = bilan.orientations_period
+    rows += _counts("orientations_periode", ((o.code, o.label, o.persons, o.share) for o in period))
+    rows += _counts(
+        "orientations_periode_orientations",
+        ((o.code, o.label, o.orientations, None) for o in period),
+    )
+    if bilan.funding is not None:
+        rows += [
+            _Row(
+                table="financement",
+                code=c.funder.code,
+                label=c.funder.label,
+                share=float(c.share),
+                amount=float(c.amount),
+            )
+            for c in bilan.funding.contributions
+        ]
+    rows += _counts(
+        "portee", ((r.neighbourhood, r.neighbourhood, r.accompanied, None) for r in bilan.reach)
+    )
+    rows += _counts(
+        "portee_population",
+        ((r.neighbourhood, r.neighbourhood, r.population, None) for r in bilan.reach),
+    )
+    return rows
+
+
+def _rows_frame(rows: Sequence[_Row], site: str, start: dt.date, end: dt.date) -> DataFrame:
+    pd = import_pandas()
+    size = len(rows)
+    frame: DataFrame = pd.DataFrame(
+        {
+            "tableau": pd.array([r.table for r in rows], dtype="string"),
+            "code": pd.array([r.code for r in rows], dtype="string"),
+            "libelle": pd.array([r.label for r in rows], dtype="string"),
+            "effectif": pd.array([r.count for r in rows], dtype="Int64"),
+            "part": pd.array([r.share for r in rows], dtype="Float64"),
+            "montant": pd.array([r.amount for r in rows], dtype="Float64"),
+            "masque": pd.array([r.masked for r in rows], dtype="bool"),
+            "site": pd.array([site] * size, dtype="string"),
+            "debut": _datetimes(pd, [start] * size),
+            "fin": _datetimes(pd, [end] * size),
+        },
+        index=pd.RangeIndex(size),
+    )
+    return frame
+
+
 @views.BILAN_FRAME.register
 def bilan_frame(bilan: Bilan) -> DataFrame:
     """See :meth:`Bilan.to_frame`."""
-    pd = import_pandas()
-    keys: list[str] = []
-    codes: list[str] = []
-    labels: list[str] = []
-    counts: list[int | None] = []
-    shares: list[int | None] = []
-    for key, table in bilan.tables.items():
-        for row in table.rows:
-            keys.append(key)
-            codes.append(row.code)
-            labels.append(row.label)
-            counts.append(row.count)
-            shares.append(row.share)
-    size = len(keys)
-    frame: DataFrame = pd.DataFrame(
-        {
-            "tableau": pd.Categorical(keys, categories=list(bilan.tables), ordered=True),
-            "code": pd.array(codes, dtype="string"),
-            "libelle": pd.array(labels, dtype="string"),
-            "effectif": pd.array(counts, dtype="Int64"),
-            "part": pd.array(shares, dtype="Int64"),
-            "masque": pd.array([c is None for c in counts], dtype="bool"),
-            "site": pd.array([bilan.site] * size, dtype="string"),
-            "debut": _datetimes(pd, [bilan.start] * size),
-            "fin": _datetimes(pd, [bilan.end] * size),
-        }
-    )
-    return frame
+    return _rows_frame(_bilan_rows(bilan), bilan.site, bilan.start, bilan.end)
+
+
+@views.TABLE_FRAME.register
+def table_frame(table: Table) -> DataFrame:
+    """See :meth:`Table.to_frame`: the bilan frame's columns but the site and period
+    (a table does not know them)."""
+    frame = _rows_frame(_table_rows(table), "", dt.date.min, dt.date.min)
+    return frame.drop(columns=["site", "debut", "fin"])
 
 
 @views.COMPARISON_FRAME.register
@@ -338,6 +446,9 @@ def comparison_frame(comparison: Comparison) -> DataFrame:
     def column(values: list[int | None]) -> object:
         return pd.array(values, dtype="Int64")
 
+    def share(values: list[int | None]) -> object:  # a share is Float64 in every frame
+        return pd.array([None if v is None else float(v) for v in values], dtype="Float64")
+
     rows = comparison.rows
     frame: DataFrame = pd.DataFrame(
         {
@@ -347,9 +458,9 @@ def comparison_frame(comparison: Comparison) -> DataFrame:
             "effectif_avant": column([r.count_before for r in rows]),
             "effectif_apres": column([r.count_after for r in rows]),
             "evolution": column([r.count_change for r in rows]),
-            "part_avant": column([r.share_before for r in rows]),
-            "part_apres": column([r.share_after for r in rows]),
-            "evolution_points": column([r.share_change for r in rows]),
+            "part_avant": share([r.share_before for r in rows]),
+            "part_apres": share([r.share_after for r in rows]),
+            "evolution_points": share([r.share_change for r in rows]),
         }
     )
     return frame
