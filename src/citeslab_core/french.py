@@ -172,6 +172,8 @@ COUNTED: Final[dict[str, tuple[str, str]]] = {
     "reunion_partenariale": ("réunion partenariale", "réunions partenariales"),
     "oriente": ("orienté", "orientés"),
     "orientation": ("orientation", "orientations"),
+    "ligne": ("ligne", "lignes"),
+    "autre_quartier": ("autre quartier", "autres quartiers"),
     "retenu": ("retenu", "retenus"),
     "partenariat": (
         "partenariat ou rencontre partenariale",

@@ -73,6 +73,31 @@ class Chart:
         """Nothing to draw: no category, or no value above 0 (a site without persons)."""
         return not any(v for s in self.series for v in s.values)
 
+    def pieces(self, size: int) -> list[Chart]:
+        """The chart cut into charts of at most ``size`` categories each, about even, in
+        order (a site's forty neighbourhoods on three slides); a pie is never cut."""
+        if self.kind == "pie":
+            return [self]
+        return [
+            attrs.evolve(
+                self,
+                categories=self.categories[part.start : part.stop],
+                series=tuple(Series(s.name, s.values[part.start : part.stop]) for s in self.series),
+                labels=tuple(row[part.start : part.stop] for row in self.labels),
+                greys=frozenset(i - part.start for i in self.greys if i in part),
+            )
+            for part in even_ranges(len(self.categories), size)
+        ]
+
+
+def even_ranges(count: int, size: int) -> list[range]:
+    """``range(count)`` cut into as few pieces of at most ``size`` as can be, about even."""
+    if count <= size:
+        return [range(count)]
+    pieces = -(-count // size)
+    step = -(-count // pieces)
+    return [range(start, min(start + step, count)) for start in range(0, count, step)]
+
 
 def year_label(bilan: Bilan) -> str:
     return format_years(bilan.start, bilan.end)
@@ -81,11 +106,20 @@ def year_label(bilan: Bilan) -> str:
 # -- the slides' content, from the bilan ---------------------------------------------------
 
 
-def table_chart(table: Table, kind: str) -> tuple[Chart, list[str]]:
-    """A portrait table as a chart (masked rows left out, or grouped in a pie) and the
-    names of its masked rows."""
+#: The most bars a chart shows on one slide: more go on the next (« (suite) »); a bar
+#: chart of more rows than this leaves its rows at 0 out (a site's 300 neighbourhoods).
+MAX_BARS: Final = 14
+
+
+def table_chart(table: Table, kind: str) -> tuple[Chart, list[str], int]:
+    """A portrait table as a chart (masked rows left out, or grouped in a pie), the
+    names of its masked rows, and how many rows at 0 a long bar chart leaves out."""
     shown = [r for r in table.rows if r.count is not None]
     masked = [r.label for r in table.rows if r.count is None]
+    zeros = 0
+    if kind != "pie" and len(shown) > MAX_BARS:
+        zeros = sum(1 for r in shown if r.count == 0)
+        shown = [r for r in shown if r.count]
     categories = [r.label for r in shown]
     values: list[float | None] = [float(r.count or 0) for r in shown]
     if kind == "pie":
@@ -108,17 +142,17 @@ def table_chart(table: Table, kind: str) -> tuple[Chart, list[str]]:
         labels=(tuple(labels),),
         greys=greys,
     )
-    return chart, masked
+    return chart, masked, zeros
 
 
 def masked_note(bilan: Bilan, masked: Sequence[str]) -> str:
     if not masked:
         return ""
+    named = ", ".join(masked) if len(masked) <= 8 else counted(len(masked), "ligne")
     return (
         f"Effectifs masqués («\u00a0{MASKED}\u00a0», secret statistique : de 1 à "
         f"{format_count(bilan.threshold - 1)} personnes, ou de quoi les retrouver) : "
-        + ", ".join(masked)
-        + ". Le graphique ne les montre pas."
+        f"{named}. Le graphique ne les montre pas."
     )
 
 

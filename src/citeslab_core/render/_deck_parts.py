@@ -18,6 +18,7 @@ from citeslab_core.french import (
 )
 from citeslab_core.model.dates import Precision
 from citeslab_core.render._deck_charts import (
+    even_ranges,
     funding_chart,
 )
 from citeslab_core.render._deck_slides import (
@@ -64,12 +65,14 @@ _WEEKDAYS: Final = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
 
 
 def _calendar_slides(deck: Deck, calendar: Calendar, year: int) -> None:
+    """The seed's « Calendrier prévisionnel »: the planned animations' dates, one column
+    per type (ten dates a slide), the undated ones and the permanences' count below."""
+    title = f"Calendrier prévisionnel {year}"
     animations = [e for e in calendar.entries if e.kind == EntryKind.ANIMATION]
     dated = [e for e in animations if not e.undated]
-    undated = [e for e in animations if e.undated]
     permanences = [e for e in calendar.entries if e.kind == EntryKind.PERMANENCE]
-    slide = deck.slide(f"Calendrier prévisionnel {year}")
     if not animations and not permanences:
+        slide = deck.slide(title)
         deck.text(
             slide,
             (MARGIN, TOP, 12, 1),
@@ -80,19 +83,8 @@ def _calendar_slides(deck: Deck, calendar: Calendar, year: int) -> None:
     types = [t for t in AnimationType if any(e.type is t for e in dated)]
     columns = [[_short_day(e) for e in dated if e.type is t] for t in types]
     depth = max((len(c) for c in columns), default=0)
-    if types:
-        rows = [[c[i] if i < len(c) else "" for c in columns] for i in range(depth)]
-        size = 12 if depth <= 10 else 10
-        deck.table(
-            slide,
-            (MARGIN, TOP, WIDTH - 2 * MARGIN, 3.5),
-            [t.label for t in types],
-            rows,
-            [1] * len(types),
-            size=size,
-            align="l" * len(types),
-        )
-    below = [f"Et aussi : {e.summary}" for e in undated]
+    rows = [[c[i] if i < len(c) else "" for c in columns] for i in range(depth)]
+    below = [f"Et aussi : {e.summary}" for e in animations if e.undated]
     if permanences:
         below.append(
             f"{counted(len(permanences), 'permanence')} prévues en {year} "
@@ -100,17 +92,33 @@ def _calendar_slides(deck: Deck, calendar: Calendar, year: int) -> None:
             if len(permanences) > 1
             else f"{counted(len(permanences), 'permanence')} prévue en {year}"
         )
-    if below:
-        top = TOP + min(4.3, 0.4 * (depth + 1) + 0.4) if types else TOP
+    parts = even_ranges(depth, 10)
+    for number, part in enumerate(parts):
+        slide = deck.slide(title if number == 0 else f"{title} (suite)")
+        if types:
+            deck.table(
+                slide,
+                (MARGIN, TOP, WIDTH - 2 * MARGIN, 3.5),
+                [t.label for t in types],
+                [rows[i] for i in part],
+                [1] * len(types),
+                size=12,
+                align="l" * len(types),
+            )
+    top = TOP + 0.36 * (len(parts[-1]) + 1) + 0.4 if types else TOP
+    if below and len(below) <= 6 and top < BOTTOM - 0.4 * len(below):
         deck.text(
             slide, (MARGIN, top, WIDTH - 2 * MARGIN, BOTTOM - top), below, size=14, bullets=True
         )
+    elif below:
+        text_slides(deck, f"{title} (suite)", below, size=14)
     if permanences:
-        _permanence_slide(deck, permanences, year)
+        _permanence_slides(deck, permanences, year)
 
 
-def _permanence_slide(deck: Deck, entries: Sequence[CalendarEntry], year: int) -> None:
-    """One row per place, weekday and hours, with the number of days in the year."""
+def _permanence_slides(deck: Deck, entries: Sequence[CalendarEntry], year: int) -> None:
+    """One row per place, weekday and hours, with the number of days in the year (twelve
+    rows a slide)."""
     groups: dict[tuple[str, int, str], list[CalendarEntry]] = {}
     for e in entries:
         hours = ""
@@ -121,23 +129,25 @@ def _permanence_slide(deck: Deck, entries: Sequence[CalendarEntry], year: int) -
         [place, _WEEKDAYS[day], hours, format_count(len(found))]
         for (place, day, hours), found in sorted(groups.items(), key=lambda g: (g[0][1], g[0][0]))
     ]
-    slide = deck.slide(f"Les permanences {year}")
-    deck.text(
-        slide,
-        (MARGIN, TOP - 0.1, 12, 0.5),
-        [f"{counted(len(entries), 'permanence')} prévues en {year}, jours fériés exclus"],
-        size=16,
-        bold=True,
-    )
-    deck.table(
-        slide,
-        (MARGIN, TOP + 0.5, WIDTH - 2 * MARGIN, 3.5),
-        ("Lieu", "Jour", "Horaires", "Permanences"),
-        rows,
-        (5.5, 1.6, 2.4, 1.6),
-        size=12 if len(rows) <= 10 else 10,
-        align="lllr",
-    )
+    title = f"Les permanences {year}"
+    for number, part in enumerate(even_ranges(len(rows), 12)):
+        slide = deck.slide(title if number == 0 else f"{title} (suite)")
+        deck.text(
+            slide,
+            (MARGIN, TOP - 0.1, 12, 0.5),
+            [f"{counted(len(entries), 'permanence')} prévues en {year}, jours fériés exclus"],
+            size=16,
+            bold=True,
+        )
+        deck.table(
+            slide,
+            (MARGIN, TOP + 0.5, WIDTH - 2 * MARGIN, 3.5),
+            ("Lieu", "Jour", "Horaires", "Permanences"),
+            [rows[i] for i in part],
+            (5.5, 1.6, 2.4, 1.6),
+            size=12,
+            align="lllr",
+        )
 
 
 def part_perspectives(

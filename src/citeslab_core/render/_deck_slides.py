@@ -12,8 +12,10 @@ from citeslab_core.bilan import Bilan
 from citeslab_core.render._deck_charts import (
     BULLET,
     MASKED_SLICE,
+    MAX_BARS,
     Chart,
     chart_text,
+    even_ranges,
     french,
     year_label,
 )
@@ -277,10 +279,18 @@ class Deck:
                     align="right" if align[c] == "r" else "left",
                 )
 
-    def chart(self, slide: Slide, box: tuple[float, float, float, float], made: Chart) -> None:
+    def chart(
+        self,
+        slide: Slide,
+        box: tuple[float, float, float, float],
+        made: Chart,
+        *,
+        nothing: bool | None = None,
+    ) -> None:
         """A native chart of ``made``'s data (see :class:`Chart`); a sentence instead
-        when there is nothing to draw."""
-        if made.empty:
+        when there is nothing to draw (``nothing``: said of the whole chart, when ``made``
+        is a piece of it)."""
+        if made.empty if nothing is None else nothing:
             self.text(slide, box, [NOTHING], size=16, colour=MUTED)
             return
         from pptx.chart.data import CategoryChartData
@@ -416,18 +426,42 @@ def text_slides(deck: Deck, title: str, items: Sequence[str], *, size: float = 1
 def figure_slide(
     deck: Deck, title: str, made: Chart, lines: Sequence[str], lead: Sequence[str] = ()
 ) -> None:
-    """A chart on the left, its key figures in words on the right (``lead`` first, large)."""
-    slide = deck.slide(title)
-    chart_width = 7.6
-    deck.chart(slide, (MARGIN - 0.1, TOP, chart_width, BOTTOM - TOP), made)
-    left = MARGIN + chart_width + 0.2
-    top = TOP + 0.2
-    if lead:
-        height = 0.5 * len(lead)
-        deck.text(slide, (left, top, WIDTH - MARGIN - left, height), lead, size=20, bold=True)
-        top += height + 0.2
-    if lines:
-        deck.text(slide, (left, top, WIDTH - MARGIN - left, BOTTOM - top), lines, size=14)
+    """A chart on the left, its key figures in words on the right (``lead`` first, large);
+    a chart of many bars on as many slides as it needs."""
+    nothing = made.empty
+    for number, piece in enumerate(made.pieces(MAX_BARS)):
+        slide = deck.slide(title if number == 0 else f"{title} (suite)")
+        chart_width = 7.6
+        deck.chart(slide, (MARGIN - 0.1, TOP, chart_width, BOTTOM - TOP), piece, nothing=nothing)
+        if number:
+            continue
+        left = MARGIN + chart_width + 0.2
+        top = TOP + 0.2
+        if lead:
+            height = 0.5 * len(lead)
+            deck.text(slide, (left, top, WIDTH - MARGIN - left, height), lead, size=20, bold=True)
+            top += height + 0.2
+        if lines:
+            deck.text(slide, (left, top, WIDTH - MARGIN - left, BOTTOM - top), lines, size=14)
+
+
+def table_slides(
+    deck: Deck,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    *,
+    width: float = WIDTH - 2 * MARGIN,
+    per_slide: int = 14,
+    **style: Any,
+) -> None:
+    """A table of many rows on as many slides as it needs (about even, « (suite) »)."""
+    for number, part in enumerate(even_ranges(len(rows), per_slide)):
+        slide = deck.slide(title if number == 0 else f"{title} (suite)")
+        deck.table(
+            slide, (MARGIN, TOP, width, 4.0), headers, [rows[i] for i in part], widths, **style
+        )
 
 
 def texts_of(deck: Deck, bilan: Bilan, titles: dict[str, str], section: str) -> None:

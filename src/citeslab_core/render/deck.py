@@ -55,6 +55,7 @@ from citeslab_core.derive.calendar import Calendar
 from citeslab_core.french import (
     MASKED,
     counted,
+    format_amount,
     format_count,
     format_decimal,
     format_partial_date,
@@ -63,9 +64,11 @@ from citeslab_core.french import (
 )
 from citeslab_core.render._deck_charts import (
     MASKED_SLICE,
+    MAX_BARS,
     animations_chart,
     chart_kind,
     chart_text,
+    even_ranges,
     french,
     masked_note,
     orientations_chart,
@@ -89,6 +92,7 @@ from citeslab_core.render._deck_slides import (
     figure_slide,
     lines_needed,
     paginate,
+    table_slides,
     text_slides,
     texts_of,
 )
@@ -161,7 +165,6 @@ def _part_en_bref(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
     deck.divider("1", "CitésLab en bref", [bilan.site])
     text_slides(deck, "Les missions de CitésLab", _MISSIONS, size=20)
     if bilan.reach:
-        slide = deck.slide(titles["portee"])
         rows = [
             [
                 r.neighbourhood,
@@ -172,8 +175,19 @@ def _part_en_bref(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
                 else format_decimal(r.per_thousand),
             ]
             for r in bilan.reach
+            if len(bilan.reach) <= MAX_BARS or r.accompanied != 0
         ]
-        deck.table(slide, (MARGIN, TOP, 10.5, 4.0), COLUMNS["portee"], rows, (4, 2, 2, 2.5))
+        if len(rows) < len(bilan.reach):
+            rows.append(
+                [
+                    f"{counted(len(bilan.reach) - len(rows), 'autre_quartier')} sans personne "
+                    "accompagnée",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+        table_slides(deck, titles["portee"], COLUMNS["portee"], rows, (4, 2, 2, 2.5), width=10.5)
     slide = deck.slide(titles["indicateurs"])
     ind = bilan.indicators
     deck.table(
@@ -184,7 +198,40 @@ def _part_en_bref(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
         (5, 1),
         size=13,
     )
+    if bilan.sites:
+        _sites_slides(deck, bilan)
     text_slides(deck, titles["resume"], summary(bilan))
+
+
+def _site_cells(bilan: Bilan, name: str) -> list[str]:
+    ind = bilan.indicators
+    funding = bilan.funding
+    return [
+        name,
+        format_count(bilan.accompanied),
+        format_count(bilan.new),
+        format_count(ind.women),
+        format_count(ind.qpv_residents),
+        format_count(ind.creations),
+        format_count(ind.animations_held),
+        format_amount(funding.total, missing="—") if funding is not None else "—",
+    ]
+
+
+def _sites_slides(deck: Deck, bilan: Bilan) -> None:
+    """A network's sites, one row each, and the network's own row (as on the page)."""
+    rows = [_site_cells(site, site.site) for site in bilan.sites]
+    for number, page in enumerate(paginate(rows, lambda row: 1, 13)):
+        title = "Par site" if number == 0 else "Par site (suite)"
+        slide = deck.slide(title)
+        deck.table(
+            slide,
+            (MARGIN, TOP, WIDTH - 2 * MARGIN, 4.0),
+            COLUMNS["sites"],
+            [*page, _site_cells(bilan, f"Réseau ({bilan.site})")],
+            (2.4, 1.7, 1.4, 1.2, 1.5, 1.4, 1.6, 2.0),
+            size=12,
+        )
 
 
 def _partnership_slides(deck: Deck, bilan: Bilan, title: str) -> None:
@@ -235,8 +282,10 @@ def _portrait_slides(deck: Deck, bilan: Bilan, titles: dict[str, str], keys: Ite
         if key not in titles:
             continue
         table = bilan.tables[key]
-        made, masked = table_chart(table, chart_kind(key))
+        made, masked, zeros = table_chart(table, chart_kind(key))
         lines = portrait_lines(bilan, table)
+        if zeros:
+            lines.append(f"Sans personne, non dessinées : {counted(zeros, 'ligne')}.")
         note = masked_note(bilan, masked)
         figure_slide(
             deck, titles[key], made, [*lines, *([note] if note else [])], portrait_lead(table)
@@ -270,6 +319,7 @@ def _part_bilan(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
             f"{q.neighbourhood}{f' ({q.qpv_code})' if q.qpv_code else ''} : "
             f"{format_count(q.accompanied)}"
             for q in bilan.qpv_breakdown
+            if len(bilan.qpv_breakdown) <= 10  # more: the chart says them
         ]
         figure_slide(deck, titles["qpv"], made, [*lines, *([note] if note else [])])
     for section in ("points_forts", "points_amelioration"):
@@ -293,18 +343,29 @@ def _orientations_slide(deck: Deck, bilan: Bilan, title: str) -> None:
 
 
 def _programmes_slide(deck: Deck, bilan: Bilan, title: str) -> None:
-    slide = deck.slide(title)
+    """The seed's table of programmes beside its chart, ten programmes a slide."""
     if not bilan.programmes:
+        slide = deck.slide(title)
         deck.text(slide, (MARGIN, TOP, 12, 1), [EMPTY["programmes"]], size=16)
         return
     rows = [
         [p.programme, format_count(p.oriented), format_count(p.retained)] for p in bilan.programmes
     ]
-    deck.table(slide, (MARGIN, TOP, 6.0, 3.0), COLUMNS["programmes"], rows, (2.4, 1.5, 1.5))
     made, masked = programmes_chart(bilan)
-    deck.chart(slide, (6.9, TOP, WIDTH - MARGIN - 6.9, BOTTOM - TOP), made)
+    pieces = made.pieces(10)
+    parts = even_ranges(len(rows), 10)
+    for number, (part, piece) in enumerate(zip(parts, pieces, strict=True)):
+        slide = deck.slide(title if number == 0 else f"{title} (suite)")
+        deck.table(
+            slide,
+            (MARGIN, TOP, 6.0, 3.0),
+            COLUMNS["programmes"],
+            [rows[i] for i in part],
+            (2.4, 1.5, 1.5),
+        )
+        deck.chart(slide, (6.9, TOP, WIDTH - MARGIN - 6.9, BOTTOM - TOP), piece, nothing=made.empty)
     note = masked_note(bilan, masked)
-    if note:
+    if note and len(parts) == 1:
         deck.text(slide, (MARGIN, 5.3, 6.0, 1.4), [note], size=12, colour=MUTED)
 
 
@@ -335,7 +396,6 @@ def _animation_slides(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
         made = planned_chart(bilan)
         figure_slide(deck, titles["animations_prevues"], made, [NOTES["animations_prevues"]])
     if "animations_qpv" in titles:
-        slide = deck.slide(titles["animations_qpv"])
         rows = [
             [
                 a.neighbourhood,
@@ -345,12 +405,13 @@ def _animation_slides(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
             ]
             for a in bilan.animations_in_qpv
         ]
-        deck.table(
-            slide,
-            (MARGIN, TOP, 10.0, 3.0),
+        table_slides(
+            deck,
+            titles["animations_qpv"],
             COLUMNS["animations_qpv"],
             rows,
             (3.5, 2, 1.5, 1.5),
+            width=10.0,
             align="llrr",
         )
 

@@ -153,6 +153,17 @@ COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
     "financement": ("Financeur", "Montant", "Part", "Part déclarée"),
     "prevu_realise": ("Financeur", "Prévu", "Réalisé", "Écart", "Écart (%)"),
     "pluriannuels": ("Financeur",),
+    # a network's sites, one row each, then the network's (the page and the deck)
+    "sites": (
+        "Site",
+        "Accompagnés",
+        "Nouveaux",
+        "Femmes",
+        "Résidents QPV",
+        "Créations",
+        "Animations",
+        "Financement réalisé",
+    ),
 }
 
 #: The heading of a portrait table's rows on the page, by table key ("Catégorie" for
