@@ -37,7 +37,7 @@ GREY = "9AA4B1"
 MASKED_GREY = "DDE2E8"
 
 #: What a chart's place says when it has nothing to draw.
-NOTHING: Final = "Aucun effectif à représenter pour la période."
+NOTHING: Final = "Aucun effectif à dessiner."
 
 
 def rgb(hex_colour: str) -> Any:

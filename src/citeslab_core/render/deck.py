@@ -165,29 +165,7 @@ def _part_en_bref(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
     deck.divider("1", "CitésLab en bref", [bilan.site])
     text_slides(deck, "Les missions de CitésLab", _MISSIONS, size=20)
     if bilan.reach:
-        rows = [
-            [
-                r.neighbourhood,
-                format_count(r.population),
-                format_count(r.accompanied),
-                ""
-                if r.accompanied is not None and r.per_thousand is None
-                else format_decimal(r.per_thousand),
-            ]
-            for r in bilan.reach
-            if len(bilan.reach) <= MAX_BARS or r.accompanied != 0
-        ]
-        if len(rows) < len(bilan.reach):
-            rows.append(
-                [
-                    f"{counted(len(bilan.reach) - len(rows), 'autre_quartier')} sans personne "
-                    "accompagnée",
-                    "",
-                    "",
-                    "",
-                ]
-            )
-        table_slides(deck, titles["portee"], COLUMNS["portee"], rows, (4, 2, 2, 2.5), width=10.5)
+        _reach_slides(deck, bilan, titles["portee"])
     slide = deck.slide(titles["indicateurs"])
     ind = bilan.indicators
     deck.table(
@@ -201,6 +179,33 @@ def _part_en_bref(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
     if bilan.sites:
         _sites_slides(deck, bilan)
     text_slides(deck, titles["resume"], summary(bilan))
+
+
+def _reach_slides(deck: Deck, bilan: Bilan, title: str) -> None:
+    """The neighbourhoods and their populations (the seed's « Le dispositif »); a long
+    list keeps the neighbourhoods with persons shown and counts the others."""
+    long = len(bilan.reach) > MAX_BARS
+    rows = [
+        [
+            r.neighbourhood,
+            format_count(r.population),
+            format_count(r.accompanied),
+            ""
+            if r.accompanied is not None and r.per_thousand is None
+            else format_decimal(r.per_thousand),
+        ]
+        for r in bilan.reach
+        if not long or r.accompanied
+    ]
+    if long:
+        nobody = sum(1 for r in bilan.reach if r.accompanied == 0)
+        masked = sum(1 for r in bilan.reach if r.accompanied is None)
+        if nobody:
+            rows.append([f"{counted(nobody, 'autre_quartier')} sans personne accompagnée"])
+        if masked:
+            rows.append([f"{counted(masked, 'autre_quartier')} à l'effectif masqué ({MASKED})"])
+    rows = [row + [""] * (4 - len(row)) for row in rows]
+    table_slides(deck, title, COLUMNS["portee"], rows, (4, 2, 2, 2.5), width=10.5)
 
 
 def _site_cells(bilan: Bilan, name: str) -> list[str]:
