@@ -39,7 +39,8 @@ def test_the_report_the_page_and_the_bpi_file_word_an_indicator_alike() -> None:
     bpi_labels = {row[1] for row in bpi.indicators_table(BILAN).rows}
     for i in INDICATORS:
         value = french.format_count(getattr(BILAN.indicators, i.attribute))
-        assert re.search(rf"^  {re.escape(i.label)} +{value}$", report, re.MULTILINE), i
+        label = french.typeset(i.label)
+        assert re.search(rf"^  {re.escape(label)} +{value}$", report, re.MULTILINE), i
         escaped = i.label.replace("'", "&#39;")
         assert f'<th scope="row">{escaped}</th>' in page, i
         assert i.label in bpi_labels, i

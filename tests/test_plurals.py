@@ -10,7 +10,7 @@ import re
 import pytest
 
 from citeslab_core.bilan import compute_bilan
-from citeslab_core.french import COUNTED, MASKED, counted, is_singular, noun
+from citeslab_core.french import COUNTED, MASKED, counted, is_singular, noun, typeset
 from citeslab_core.model import Dataset, Event, Person
 from citeslab_core.readers.example import load_example
 from citeslab_core.render.html import render as render_html
@@ -53,7 +53,7 @@ def one_of_each() -> Dataset:
 
 
 SINGULAR_MISTAKES = re.compile(
-    r"\b1 (créations|poursuites|entrées|permanences|personnes|orientés|retenus|constats|"
+    r"\b1[ \u00a0](créations|poursuites|entrées|permanences|personnes|orientés|retenus|constats|"
     r"femmes|hommes|participants|programmes|actions|sorties|animations|partenariats)\b"
 )
 
@@ -65,5 +65,5 @@ def test_no_plural_after_one_in_the_bilans(year: int) -> None:
         for text in (render_text(bilan), render_html(bilan)):
             assert not SINGULAR_MISTAKES.search(text), SINGULAR_MISTAKES.search(text)
     html = render_html(compute_bilan(one_of_each(), year=2023))
-    assert "1 personne accompagnée" in html
-    assert "EITI Sato (1 orienté, 0 retenu)" in html
+    assert typeset("1 personne accompagnée") in html
+    assert typeset("EITI Sato (1 orienté, 0 retenu)") in html

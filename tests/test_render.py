@@ -11,6 +11,7 @@ import attrs
 from hypothesis import HealthCheck, given, settings
 
 from citeslab_core.bilan import TABLE_KEYS, compute_bilan
+from citeslab_core.french import typeset
 from citeslab_core.model import Dataset, Partnership, private_fields
 from citeslab_core.readers.example import load_example
 from citeslab_core.render import json as render_json
@@ -25,17 +26,20 @@ NBSP = "\u00a0"  # babel's space before % and €
 
 def test_text_of_the_seed_shows_babel_amounts_and_percentages() -> None:
     text_2022 = render_text.render(compute_bilan(load_example(), *Y2022))
-    assert f"Coût total de l'action : 51{NNBSP}128,16{NBSP}€" in text_2022
+    assert f"Coût total de l'action{NBSP}: 51{NNBSP}128,16{NBSP}€" in text_2022
     text_2023 = render_text.render(compute_bilan(load_example(), *Y2023))
     # The sex table's row: label, count, share (babel: a no-break space before %).
     assert re.search(f"\n  Femmes +71 +60{NBSP}%\n", text_2023)
     assert re.search(f"\n  Hommes +47 +40{NBSP}%\n", text_2023)
-    assert "Personnes accompagnées : 118" in text_2023
-    assert "\nStructure porteuse : DEFIS Emploi\nTerritoire : Brest métropole\n" in text_2023
+    assert f"Personnes accompagnées{NBSP}: 118" in text_2023
+    assert (
+        f"\nStructure porteuse{NBSP}: DEFIS Emploi\nTerritoire{NBSP}: Brest métropole\n"
+        in text_2023
+    )
     assert re.search(
         r"\n  Sorties positives \(création, emploi ou formation, poursuite\) +73\n", text_2023
     )
-    assert "Bilan CitésLab Brest du 1er janvier 2023 au 31 décembre 2023\n" in text_2023
+    assert f"Bilan CitésLab Brest du 1er janvier 2023 au 31{NBSP}décembre 2023\n" in text_2023
 
 
 def test_json_follows_formats_4() -> None:
@@ -158,7 +162,7 @@ def test_text_checks_name_their_severity_as_the_html_does() -> None:
     text = render_text.render(bilan)
     page = render_html.render(bilan)
     for check in bilan.checks:
-        first_words = check.message.split("\n")[0][:30]
+        first_words = typeset(check.message.split("\n")[0])[:30]
         assert f"[{check.severity.label}] {first_words}" in text.replace("\n  ", " ")
         assert check.severity.label in page
     assert not re.search(r"\[(avertissement|info|erreur)\]", text)

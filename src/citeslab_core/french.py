@@ -18,7 +18,10 @@ everywhere:
 - :func:`counted`: « 1 création », « 2 créations » (babel's plural rules; every counted
   phrase is in :data:`COUNTED`);
 - :func:`rounded_shares_note`: « Parts arrondies chacune à l'unité : leur somme fait
-  101 %. », under a table whose shares do not add up to 100.
+  101 %. », under a table whose shares do not add up to 100;
+- :func:`typeset`: the no-break spaces French typography wants in a sentence (before
+  ``:`` ``;`` ``!`` ``?`` ``»``, after ``«``, between a number and what it counts, inside a
+  number), applied wherever a sentence a person reads is put together.
 
 Where a value may be absent (no declared share, nothing planned), the function takes a
 ``missing`` text (``""`` by default, the HTML page gives ``"—"``).
@@ -37,6 +40,7 @@ the command line imports at start-up may import it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
@@ -68,12 +72,37 @@ __all__ = [
     "noun",
     "of",
     "rounded_shares_note",
+    "typeset",
 ]
 
 #: The locale of everything a person reads.
 LOCALE: Final = "fr_FR"
 #: How a count masked by statistical secrecy is written.
 MASKED: Final = "s"
+#: The no-break space (before ``:``, ``%``, ``€``, inside guillemets).
+NBSP: Final = "\u00a0"
+#: The narrow no-break space (before ``;`` ``!`` ``?``, between thousands).
+NNBSP: Final = "\u202f"
+
+# Each rule: a plain space (U+0020, alone: two spaces are a layout, not a sentence) and
+# what it becomes.
+_TYPOGRAPHY: Final = (
+    # before a colon; before ; ! ? (a narrow one); before a closing guillemet
+    (re.compile(r"(?<=\S) (?=:)"), NBSP),
+    (re.compile(r"(?<=\S) (?=[;!?])"), NNBSP),
+    (re.compile(r"(?<=\S) (?=»)"), NBSP),
+    # after an opening guillemet
+    (re.compile(r"(?<=«) (?=\S)"), NBSP),
+    # between a number and its unit or what it counts: 18 ans, 60 %, 2 orientés, n° 15059
+    # (a year is not a quantity: « 2022 au 31 décembre » keeps its space)
+    (re.compile(r"(?<=\d) (?=[%€])"), NBSP),
+    (re.compile(r"(?<=\d)(?<!(?<!\d)(?:19|20)\d\d) (?=[^\W\d_])"), NBSP),
+    (re.compile(r"(?<=\bn°) (?=\S)"), NBSP),
+    # a slash between words never starts a line: « emploi / formation »
+    (re.compile(r"(?<=\S) (?=/ )"), NBSP),
+)
+# A number written with its thousands apart: 1 000, 12 345 678 (not a year and a count).
+_THOUSANDS: Final = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d])")
 
 
 def format_count(value: int | None) -> str:
@@ -211,6 +240,27 @@ def rounded_shares_note(shares: Iterable[int | None]) -> str:
     chacune à l'unité : leur somme fait 101 %. »"""
     total = sum(s for s in shares if s is not None)
     return f"Parts arrondies chacune à l'unité : leur somme fait {format_percent(total)}."
+
+
+def typeset(text: str) -> str:
+    r"""``text`` with the no-break spaces of French typography: before ``:`` (U+00A0),
+    ``;`` ``!`` ``?`` (U+202F) and ``»``, after ``«`` (U+00A0), inside a number
+    (``1 000``, U+202F, as babel writes it), between a number and its unit or the noun it
+    counts (``18 ans``, ``60 %``, ``2 orientés``: U+00A0), after ``n°`` and before a
+    ``/`` between words, so that no line starts with ``:``, ``;`` or ``/`` and no number
+    is parted from its unit. Only a single plain space (U+0020) changes: two spaces (a
+    text report's columns), tabs and line ends stay, and applying it twice changes
+    nothing. For sentences a person reads, never for a code or an identifier.
+
+    >>> typeset("création : 5 ; poursuite (pour 1 000 habitants) « ici »")
+    'création\xa0: 5\u202f; poursuite (pour 1\u202f000\xa0habitants) «\xa0ici\xa0»'
+    """
+    if " " not in text:
+        return text
+    text = _THOUSANDS.sub(lambda m: m[0].replace(" ", NNBSP), text)
+    for pattern, space in _TYPOGRAPHY:
+        text = pattern.sub(space, text)
+    return text
 
 
 def of(noun: str) -> str:

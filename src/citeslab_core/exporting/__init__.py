@@ -238,6 +238,7 @@ if TYPE_CHECKING:
         format_period,
         format_rate,
         format_share,
+        typeset,
     )
     from citeslab_core.model.accounts import (
         Side,
@@ -359,6 +360,7 @@ __all__ = [
     "to_csv",
     "to_json",
     "to_xlsx",
+    "typeset",
 ]
 
 #: Where each name lives: ``module`` or ``module:attribute`` (loaded on first use, so that
@@ -424,6 +426,7 @@ _LAZY: dict[str, str] = {
     "format_period": "citeslab_core.french",
     "format_rate": "citeslab_core.french",
     "format_share": "citeslab_core.french",
+    "typeset": "citeslab_core.french",
     "FundingPlanRow": "citeslab_core.bilan.funding",
     "FundingYear": "citeslab_core.bilan.funding",
     "ParticipantRow": "citeslab_core.exporting.privacy",

@@ -159,9 +159,11 @@ _LINE_END = re.compile(r"\r\n?")
 def cell_text(text: str) -> str:
     """A text as every spreadsheet format writes it: line ends made ``\\n`` (XLSX keeps no
     ``\\r``), every character a worksheet cannot hold replaced by U+FFFD
-    (:func:`citeslab_core.readers.files.clean_text`), then neutralised against formula
-    injection."""
-    return neutralise(clean_text(_LINE_END.sub("\n", text)))
+    (:func:`citeslab_core.readers.files.clean_text`), set in French typography (no-break
+    spaces before ``:`` ``;``, between a number and its unit: :func:`~citeslab_core.french.
+    typeset`, which leaves a code or an identifier as it is: it has no such space), then
+    neutralised against formula injection."""
+    return neutralise(french.typeset(clean_text(_LINE_END.sub("\n", text))))
 
 
 def count(value: int | None) -> int | Masked:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 
 from citeslab_core.derive.followup import Action, Contact, FollowUp
 from citeslab_core.derive.rules import rule_name
-from citeslab_core.french import format_count, format_day
+from citeslab_core.french import format_count, format_day, typeset
 from citeslab_core.render.lines import wrap
 
 __all__ = ["json_parts", "render_json", "render_text"]
@@ -33,7 +33,8 @@ def _who(person: str, contact: Contact | None) -> str:
 def render_text(todo: FollowUp, *, today: dt.date | None = None) -> str:
     """The référent's working list, in French, with names and phones (not for sharing);
     ``today`` (by default the system's) tells a list of a past date, whose later events
-    are no mistakes, from today's, whose later events are dated in the future."""
+    are no mistakes, from today's, whose later events are dated in the future. In French typography
+    (:func:`~citeslab_core.french.typeset`)."""
     day = format_day(todo.on)
     lines = [f"Suivi des parcours — {todo.site} — au {day}", ""]
     lines.append(f"Parcours ouverts : {format_count(todo.open_pathways)}")
@@ -56,7 +57,7 @@ def render_text(todo: FollowUp, *, today: dt.date | None = None) -> str:
     if todo.later_events:
         future = todo.on >= (today or dt.date.today())
         lines += ["", _later_events(todo.later_events, day, future=future)]
-    return wrap("\n".join(lines)) + "\n"
+    return wrap(typeset("\n".join(lines))) + "\n"
 
 
 def _later_events(count: int, day: str, *, future: bool) -> str:

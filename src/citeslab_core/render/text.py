@@ -26,6 +26,7 @@ from citeslab_core.french import (
     format_signed_amount,
     format_signed_share,
     rounded_shares_note,
+    typeset,
 )
 from citeslab_core.render.labels import (
     COLUMNS,
@@ -62,27 +63,35 @@ def _grid(
     """Rows aligned in columns. ``align`` has one letter per column, ``l`` or ``r``;
     by default the first column is left-aligned and the others (figures) right-aligned.
 
-    No line is wider than :data:`WIDTH`: when the columns would be, the widest text
-    (left-aligned) columns are narrowed and their long cells wrap onto more lines, inside
-    their column (figures never wrap)."""
+    Every cell is set in French typography (:func:`~citeslab_core.french.typeset`), so
+    that a number keeps its unit and a colon its word. No line is wider than
+    :data:`WIDTH`: when the columns would be, the widest columns are narrowed and their
+    long cells wrap onto more lines, inside their column, at plain spaces only (a word, a
+    figure with its unit, is never cut). A heading stays on one line as long as the table
+    can fit so; else it wraps at its spaces too."""
     align = align or "l" + "r" * (len(headers) - 1)
+    headers = [typeset(h) for h in headers]
+    rows = [[typeset(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
     room = WIDTH - len(indent) - 2 * (len(widths) - 1)
     if sum(widths) > room:
-        # Narrow the widest column one character at a time, down to its longest word (a
-        # figure never splits; a text column may cut a word longer than _MIN_COLUMN).
         table = [headers, *rows]
-        mins = []
-        for i in range(len(widths)):
-            longest = max(len(word) for row in table for word in [*row[i].split(" "), ""])
-            mins.append(longest if align[i] == "r" else min(longest, _MIN_COLUMN))
-        while sum(widths) > room:
-            narrowable = [i for i, w in enumerate(widths) if w > mins[i]]
-            if not narrowable:
+        words = [
+            max(len(word) for row in table for word in row[i].split(" "))
+            for i in range(len(widths))
+        ]
+        # Headings whole first; then headings wrapped at their spaces; last, when even
+        # that is too wide, words cut (a text column down to _MIN_COLUMN).
+        for mins in (
+            [max(w, len(h)) for w, h in zip(words, headers, strict=True)],
+            words,
+            [w if align[i] == "r" else min(w, _MIN_COLUMN) for i, w in enumerate(words)],
+        ):
+            _narrow(widths, mins, room, align)
+            if sum(widths) <= room:
                 break
-            widths[max(narrowable, key=lambda i: (widths[i], align[i] == "l"))] -= 1
     lines = []
     for row in [headers, *rows]:
         parts = [_wrap(cell, widths[i]) for i, cell in enumerate(row)]
@@ -97,8 +106,19 @@ def _grid(
     return lines
 
 
+def _narrow(widths: list[int], mins: Sequence[int], room: int, align: str) -> None:
+    """Narrows the widest column (a text one first) one character at a time, none below
+    its ``mins``, until the columns fit in ``room`` or none can narrow."""
+    while sum(widths) > room:
+        narrowable = [i for i, w in enumerate(widths) if w > mins[i]]
+        if not narrowable:
+            return
+        widths[max(narrowable, key=lambda i: (widths[i], align[i] == "l"))] -= 1
+
+
 def _wrap(text: str, width: int) -> list[str]:
-    """``text`` on lines of at most ``width`` characters (words cut only when longer)."""
+    """``text`` on lines of at most ``width`` characters, broken at plain spaces only (a
+    no-break space holds; a word is cut only when longer than ``width``)."""
     if len(text) <= width:
         return [text]
     import textwrap
@@ -107,11 +127,12 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def _lines(text: str, indent: str) -> list[str]:
-    """A long sentence (a check, a note) wrapped to :data:`WIDTH`, continued under itself."""
+    """A long sentence (a check, a note) set in French typography and wrapped to
+    :data:`WIDTH` at plain spaces, continued under itself."""
     import textwrap
 
     return textwrap.wrap(
-        text,
+        typeset(text),
         WIDTH,
         initial_indent=indent,
         subsequent_indent=" " * len(indent),
@@ -257,7 +278,7 @@ def render(bilan: Bilan, *, checks: bool = True) -> str:
         out += ["", *(bilan.provenance.describe() + ".").replace(" ; ", " ;\n").split("\n")]
     from citeslab_core.readers.files import clean_text
 
-    return clean_text("\n".join(out) + "\n")
+    return clean_text(typeset("\n".join(out)) + "\n")
 
 
 def _section(bilan: Bilan, key: str) -> list[str]:
@@ -382,22 +403,28 @@ def _reach(bilan: Bilan) -> list[str]:
 
 
 def _qpv(bilan: Bilan) -> list[str]:
+    """Two tables, by sex then by age (one would be wider than a terminal, or split its
+    headings « Moins de 18 ans » across lines)."""
     sex_labels = [r.label for r in bilan.qpv_breakdown[0].sex.rows]
     age_labels = [r.label for r in bilan.qpv_breakdown[0].age.rows]
-    rows = []
+    by_sex, by_age = [], []
     for q in bilan.qpv_breakdown:
         name = f"{q.neighbourhood} ({q.qpv_code})" if q.qpv_code else q.neighbourhood
-        by_sex = {r.label: format_count(r.count) for r in q.sex.rows}
-        by_age = {r.label: format_count(r.count) for r in q.age.rows}
-        rows.append(
+        sexes = {r.label: format_count(r.count) for r in q.sex.rows}
+        ages = {r.label: format_count(r.count) for r in q.age.rows}
+        by_sex.append(
             [
                 name,
                 format_count(q.accompanied),
-                *(by_sex.get(label, "0") for label in sex_labels),
-                *(by_age.get(label, "0") for label in age_labels),
+                *(sexes.get(label, "0") for label in sex_labels),
             ]
         )
-    return _grid(["Quartier", "Total", *sex_labels, *age_labels], rows)
+        by_age.append([name, *(ages.get(label, "0") for label in age_labels)])
+    return [
+        *_grid(["Quartier", "Total", *sex_labels], by_sex),
+        "",
+        *_grid(["Quartier", *age_labels], by_age),
+    ]
 
 
 def _prescribers(bilan: Bilan) -> list[str]:
