@@ -86,6 +86,83 @@ _LAYOUT_PROBE = """
 """
 
 
+# Every word of the page's text (not the CSS, not the SVG) cut across two lines: a Range
+# over the word gives line boxes at two heights (Range.getClientRects). A word is a run
+# of characters other than spaces and hyphens: a compound word may break after its
+# hyphen (« rendez- / vous »), as French allows, never elsewhere.
+_CUT_WORDS_PROBE = """
+() => {
+  const cut = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('svg, style, script, [hidden]')) continue;
+    if (!parent.getClientRects().length) continue;  // not shown (display: none)
+    for (const match of node.data.matchAll(/[^\\s\\-\u2010]+-?/g)) {
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const rects = Array.from(range.getClientRects()).filter(r => r.width > 0);
+      if (rects.length < 2) continue;
+      const tops = rects.map(r => r.top);
+      const height = Math.min(...rects.map(r => r.height));
+      if (Math.max(...tops) - Math.min(...tops) > height / 2) {
+        const id = parent.closest('[id]');
+        cut.push({word: match[0], id: id ? id.id : '', lines: rects.length});
+      }
+    }
+  }
+  return cut;
+}
+"""
+
+# The rendered size of every chart label: an SVG text's font size times the scale the
+# SVG is drawn at (its screen matrix), an HTML label's computed font size.
+_CHART_LABELS_PROBE = """
+() => {
+  const labels = [];
+  for (const chart of document.querySelectorAll('.chart')) {
+    if (!chart.getClientRects().length) continue;
+    const id = chart.closest('[id]') ? chart.closest('[id]').id : '';
+    for (const text of chart.querySelectorAll('svg text')) {
+      if (!text.textContent.trim() || !text.getClientRects().length) continue;
+      const matrix = text.getScreenCTM();
+      const scale = Math.sqrt(Math.abs(matrix.a * matrix.d - matrix.b * matrix.c));
+      const size = parseFloat(getComputedStyle(text).fontSize) * scale;
+      labels.push({text: text.textContent.trim(), id: id, size: size});
+    }
+    const walker = document.createTreeWalker(chart, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!node.data.trim() || parent.closest('svg') || !parent.getClientRects().length)
+        continue;
+      const size = parseFloat(getComputedStyle(parent).fontSize);
+      labels.push({text: node.data.trim(), id: id, size: size});
+    }
+  }
+  return labels;
+}
+"""
+
+
+@attrs.frozen
+class CutWord:
+    """A word of the page laid out on two lines or more."""
+
+    word: str
+    id: str  # the nearest enclosing id
+    lines: int
+
+
+@attrs.frozen
+class ChartLabel:
+    """A chart's text (an axis label, a value) and its size as rendered, in CSS pixels."""
+
+    text: str
+    id: str
+    size: float
+
+
 @attrs.frozen
 class Overflow:
     """An element whose content is wider than its box and does not scroll inside it."""
@@ -152,6 +229,16 @@ class Page:
             viewport_width=seen["viewport_width"],
             overflowing=[Overflow(**item) for item in seen["overflowing"]],
         )
+
+    def cut_words(self) -> list[CutWord]:
+        """Every word of the page's text cut across lines (``overflow-wrap: anywhere``,
+        hyphenation, a column too narrow for it)."""
+        return [CutWord(**item) for item in self._page.evaluate(_CUT_WORDS_PROBE)]
+
+    def chart_labels(self) -> list[ChartLabel]:
+        """Every text of the page's charts (``.chart``: SVG or HTML) with the size it is
+        rendered at (an SVG drawn smaller than its viewBox shrinks its text)."""
+        return [ChartLabel(**item) for item in self._page.evaluate(_CHART_LABELS_PROBE)]
 
     def evaluate(self, script: str, arg: Any = None) -> Any:
         """Runs a JavaScript expression or function in the page and returns its value."""

@@ -107,14 +107,16 @@ def test_the_html_version_prints_on_a4_and_passes_axe(browser: Browser, tmp_path
     for month in ("Janvier 2024", "Novembre 2024", "Décembre 2024"):
         assert month in text
     assert "Café créateur</span> — dans le mois, jour à préciser" in text
-    for width in (420, 1280):
+    for width in (360, 420, 768, 1280):
         opened = browser.open(page, width=width)
         assert opened.axe_violations() == []
         layout = opened.layout()
         assert layout.scroll_width <= layout.viewport_width
         assert layout.overflowing == []
+        assert opened.cut_words() == [], width  # no word cut across lines (issue 23)
     printed = browser.open(page, width=A4_WIDTH_PX, media="print")
     assert printed.layout().fits
+    assert printed.cut_words() == []
     pdf = printed.pdf()
     assert pdf.startswith(b"%PDF")
     assert b"/MediaBox [0 0 595" in pdf  # A4
@@ -409,7 +411,7 @@ def test_hostile_titles_give_well_formed_files() -> None:
     files = {f.name: f.data for fmt in exporter.formats
              for f in exporter.export(bilan, ExportOptions(fmt), None)}  # fmt: skip
     (event,) = _events(files["calendrier_2024.ics"])
-    assert str(event["summary"]) == 'Forum : =HYPERLINK("x")\ufffd\ufffd fin'
+    assert str(event["summary"]) == 'Forum\u00a0: =HYPERLINK("x")\ufffd\ufffd fin'
     files["calendrier_2024.html"].decode("utf-8")
     table = files["calendrier_2024_evenements.csv"].decode("utf-8-sig")
     assert ";'=HYPERLINK" in table or ";\"'=HYPERLINK" in table  # neutralised

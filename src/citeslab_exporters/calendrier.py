@@ -50,6 +50,7 @@ from citeslab_core.exporting import (
     format_day,
     format_period,
     period_slug,
+    typeset,
 )
 
 if TYPE_CHECKING:
@@ -127,13 +128,13 @@ def to_ics(calendar: Calendar, *, stamp: dt.datetime) -> bytes:
     ics.add("version", "2.0")
     ics.add("calscale", "GREGORIAN")
     ics.add("method", "PUBLISH")
-    name = clean_text(f"{calendar.site} : animations et permanences")
+    name = typeset(clean_text(f"{calendar.site} : animations et permanences"))
     ics.add("name", name)
     ics.add("x-wr-calname", name)
     ics.add("x-wr-timezone", TIME_ZONE)
     ics.add(
         "description",
-        f"Calendrier {format_period(calendar.start, calendar.end)}, fait par citeslab",
+        typeset(f"Calendrier {format_period(calendar.start, calendar.end)}, fait par citeslab"),
     )
     timed = False
     for entry in calendar.dated:
@@ -148,11 +149,11 @@ def to_ics(calendar: Calendar, *, stamp: dt.datetime) -> bytes:
             event.add("dtstart", entry.first_day)
             event.add("dtend", entry.last_day + dt.timedelta(days=1))
             event.add("transp", "TRANSPARENT")
-        event.add("summary", clean_text(entry.summary))
+        event.add("summary", typeset(clean_text(entry.summary)))
         place = _place(entry)
         if place:
-            event.add("location", clean_text(place))
-        event.add("description", clean_text(_description(entry, calendar.site)))
+            event.add("location", typeset(clean_text(place)))
+        event.add("description", typeset(clean_text(_description(entry, calendar.site))))
         event.add("categories", [entry.type.label])
         status = "CONFIRMED" if entry.kind == EntryKind.PERMANENCE else "TENTATIVE"
         event.add("status", "CANCELLED" if entry.cancelled else status)  # diaries drop it
@@ -377,14 +378,13 @@ table.grid { width: 100%; border-collapse: collapse; table-layout: fixed; }
 .grid th { font-size: .8rem; font-weight: 600; padding: .2rem; border: 1px solid #9ca3af;
   background: #f3f4f6; }
 .grid td { vertical-align: top; border: 1px solid #9ca3af; height: 5.2rem; padding: .15rem;
-  overflow-wrap: anywhere; }
+  overflow-wrap: normal; hyphens: manual; }
 .grid td.out { background: #f9fafb; }
 .num { display: block; font-weight: 700; font-size: .8rem; }
 .ev { display: block; margin: .1rem 0; padding: .05rem .2rem; border-left: 4px solid;
-  border-radius: 2px; font-size: .72rem; line-height: 1.2; overflow-wrap: anywhere; }
-.ev .t { font-weight: 600; }
-.whole { margin: .4rem 0; padding: 0; list-style: none; }
-.whole li { margin: .2rem 0; }
+  border-radius: 2px; font-size: .72rem; line-height: 1.2; }
+.ev .t { font-weight: 600; } .h { white-space: nowrap; }
+.whole { margin: .4rem 0; padding: 0; list-style: none; } .whole li { margin: .2rem 0; }
 .weeks { margin: 0; padding: 0; list-style: none; }
 .weeks > li { margin: .3rem 0; }
 .weeks ul { margin: .1rem 0 .1rem 1.2rem; padding: 0; }
@@ -394,7 +394,7 @@ footer { margin-top: 2rem; font-size: .8rem; color: #4b5563; }
 {% for kind in kinds -%}
 .k-{{ kind.code }} { background: {{ kind.back }}; border-color: {{ kind.border }}; }
 {% endfor -%}
-@media (max-width: 40rem) {
+@media screen and (max-width: 56rem) {
   body { padding: .6rem; }
   table.grid, .grid thead, .grid tbody, .grid tr, .grid td { display: block; width: 100%; }
   .grid thead { display: none; }
@@ -426,7 +426,7 @@ footer { margin-top: 2rem; font-size: .8rem; color: #4b5563; }
 <li><span class="swatch k-{{ kind.code }}" aria-hidden="true"></span>{{ kind.label }}</li>
 {%- endfor %}
 </ul>
-<p>Les permanences figurent dans la grille et, sous chaque mois, semaine par semaine ; les
+<p>Les permanences figurent dans la grille et, sous chaque mois, semaine par semaine&#8239;; les
 jours fériés n'en ont pas. Un événement dont le jour n'est pas encore fixé est indiqué en
 tête du mois.</p>
 {%- if undated %}
@@ -462,8 +462,9 @@ tête du mois.</p>
 {%- if cell.day is not none %}<span class="num">{{ cell.day }}</span>
 {%- if cell.items %}<span class="day-name">{{ cell.label }}</span>{% endif %}{% endif %}
 {%- for item in cell.items %}
-<span class="ev k-{{ item.kind }}">{% if item.time %}{{ item.time }} {% endif %}
-{%- if item.time %}<span class="t">{{ item.text }}</span>{% else %}{{ item.text }}{% endif %}
+<span class="ev k-{{ item.kind }}">
+{%- if item.time %}<span class="h">{{ item.time }}</span> <span class="t">{{ item.text }}</span>
+{%- else %}{{ item.text }}{% endif %}
 {%- if item.place %}<br>{{ item.place }}{% endif %}</span>
 {%- endfor -%}
 </td>
@@ -481,7 +482,7 @@ tête du mois.</p>
 <ul>
 {%- for day, items in week.items %}
 {%- for item in items %}
-<li>{{ day }}, {{ item.time }} : {{ item.place }}</li>
+<li>{{ day }}, <span class="h">{{ item.time }}</span>&nbsp;: {{ item.place }}</li>
 {%- endfor %}
 {%- endfor %}
 </ul></li>
@@ -502,7 +503,8 @@ def to_html(calendar: Calendar, *, footer: str = "") -> str:
     """The printable French calendar (see the module's notes)."""
     import jinja2
 
-    environment = jinja2.Environment(autoescape=True, trim_blocks=False)
+    typeset_text = lambda value: typeset(value) if isinstance(value, str) else value  # noqa: E731
+    environment = jinja2.Environment(autoescape=True, trim_blocks=False, finalize=typeset_text)
     template = environment.from_string(_TEMPLATE)
     present = {e.type for e in calendar.entries}
     kinds = [

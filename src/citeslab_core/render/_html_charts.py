@@ -1,5 +1,5 @@
 """The HTML page's charts (private to :mod:`citeslab_core.render.html`): pygal, as inline
-SVG with nothing external.
+SVG with nothing external (the pies), and HTML (the bars).
 
 Each chart gets a fixed id of its own (``chart-citeslab-<table>``), its comments, scripts
 and tooltip data removed, so that several charts never share a style and the page is the
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from citeslab_core.bilan import Table
-from citeslab_core.french import format_count, format_percent
+from citeslab_core.french import format_count, format_percent, typeset
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -148,48 +148,46 @@ class Charts:
         )
         for label, value, printed in slices:
             chart.add(label, [{"value": value}], formatter=_constant(printed))
-        return self._finish(chart, table, horizontal=False)
+        return self._finish(chart, table)
 
     def bars(self, table: Table) -> Markup | None:
-        """Horizontal bars of the table's shown rows, first row on top; None when empty."""
+        """Horizontal bars of the table's shown rows, first row on top; None when empty.
+
+        Drawn in HTML, not SVG: each row a label (page text, so that it keeps the page's
+        size on a phone, where a scaled SVG drew it at 9 px), a bar whose length is the
+        row's share of the longest, and its count. Labels wrap at spaces, never inside a
+        word. The chart is an image for assistive technologies (``role="img"``, the
+        table's title as its name): the table beside it gives the same figures.
+        """
+        from markupsafe import escape
+
         if not table.total:
             return None
         rows = [r for r in table.rows if r.count is not None]
         if not rows:
             return None
-        rows.reverse()  # pygal draws the first label at the bottom
-        chart = self._pygal.HorizontalBar(
-            style=self._style([PALETTE[0]]),
-            width=520,
-            height=50 + 32 * len(rows),
-            show_legend=False,
-            print_values=True,
-            print_values_position="top",
-            show_y_guides=True,
-            value_formatter=format_count,
-            y_labels=_ticks(max(r.count or 0 for r in rows)),
-            **self._common(table.key),
-        )
+        largest = max(r.count or 0 for r in rows) or 1
         # The chart shows a label's short form ("Acteurs de la création"), the table
         # beside it the whole label ("Acteurs de la création (BGE, ADIE, CCI/CMA…)").
         short = [r.label.split(" (")[0] for r in rows]
-        unique = len(set(short)) == len(short)
-        chart.x_labels = short if unique else [r.label for r in rows]
-        chart.add(
-            table.title,
-            [
-                {
-                    "value": r.count,
-                    "color": (GREY if r.code in ("non_renseigne", "en_cours") else PALETTE[0]),
-                }
-                for r in rows
-            ],
+        labels = short if len(set(short)) == len(short) else [r.label for r in rows]
+        lines = []
+        for row, label in zip(rows, labels, strict=True):
+            grey = " grey" if row.code in ("non_renseigne", "en_cours") else ""
+            length = f"{(row.count or 0) / largest:.4f}"
+            lines.append(
+                f'<span class="bar-label">{escape(typeset(label))}</span>'
+                f'<span class="bar-track"><span class="bar{grey}" style="--length: {length}">'
+                f'</span><span class="bar-value">{escape(format_count(row.count))}</span></span>'
+            )
+        return self.markup(
+            f'<div class="bars" id="chart-citeslab-{escape(table.key)}" role="img" '
+            f'aria-label="{escape(typeset(table.title))}">' + "".join(lines) + "</div>"
         )
-        return self._finish(chart, table, horizontal=True)
 
-    def _finish(self, chart: Any, table: Table, *, horizontal: bool) -> Markup:
+    def _finish(self, chart: Any, table: Table) -> Markup:
         chart.uuid = f"citeslab-{table.key}"
-        chart.add_xml_filter(_SvgCleaner(table.title, horizontal))
+        chart.add_xml_filter(_SvgCleaner(table.title))
         # pygal draws with lxml when it is installed (python-pptx and pyarrow users have it),
         # which writes other namespaces and keeps its credits: the page must not depend on
         # what else is installed, so the chart is drawn with the standard library's
@@ -206,17 +204,6 @@ class Charts:
         return self.markup(svg)
 
 
-def _ticks(largest: int) -> list[int]:
-    """Whole-number axis ticks from 0 past ``largest``, at most seven (steps 1, 2, 5 × 10ⁿ)."""
-    magnitude = 1
-    while True:
-        for step in (magnitude, 2 * magnitude, 5 * magnitude):
-            if largest <= 6 * step:
-                top = max(step, -(-largest // step) * step)
-                return list(range(0, top + 1, step))
-        magnitude *= 10
-
-
 def _constant(text: str) -> Callable[[object], str]:
     def formatter(value: object) -> str:
         return text
@@ -229,22 +216,20 @@ class _SvgCleaner:
 
     Removes comments (pygal's credits carry URLs and the date), ``<script>`` (pygal's
     tooltip configuration), ``<desc>`` (the tooltips' data); removes the legends' ``id``
-    attributes (the same in every chart); gives the chart its title; in horizontal bar
-    charts puts each value just right of its bar, in pies centres it on its slice (pygal
-    writes ``text-anchor="left"``, which SVG does not know).
+    attributes (the same in every chart); gives the chart its title; centres each value on
+    its slice (pygal writes ``text-anchor="left"``, which SVG does not know).
     """
 
-    def __init__(self, title: str, horizontal: bool) -> None:
+    def __init__(self, title: str) -> None:
         self.title = title
-        self.horizontal = horizontal
 
     def __call__(self, root: Any) -> Any:
-        from xml.etree import ElementTree
-
         for parent in list(root.iter()):
             for child in list(parent):
                 tag = child.tag
-                if tag is ElementTree.Comment or tag is ElementTree.ProcessingInstruction:
+                # a comment or processing instruction: its tag is a function, in
+                # ElementTree as in lxml (which pygal uses when it is installed)
+                if not isinstance(tag, str):
                     parent.remove(child)
                     continue
                 name = str(tag).rsplit("}", 1)[-1]
@@ -259,11 +244,7 @@ class _SvgCleaner:
             if node_id.startswith("activate-serie"):
                 del node.attrib["id"]
             if str(node.tag).endswith("text") and "value" in node.attrib.get("class", "").split():
-                if self.horizontal:
-                    node.attrib["text-anchor"] = "start"
-                    node.attrib["x"] = f"{float(node.attrib['x']) - 4:.2f}"
-                else:
-                    node.attrib["text-anchor"] = "middle"
+                node.attrib["text-anchor"] = "middle"
         root.attrib["role"] = "img"
         root.attrib["aria-label"] = self.title
         return root

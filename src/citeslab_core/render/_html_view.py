@@ -244,8 +244,8 @@ class GridRow:
 @attrs.frozen
 class Grid:
     """A plain table: headings, alignment (``l`` or ``r`` per column), rows, total rows,
-    notes; ``empty`` is shown instead when there is no row. A table of four columns or more
-    is stacked on narrow screens (each row a block, each cell with its heading)."""
+    notes; ``empty`` is shown instead when there is no row. A table of three columns or
+    more is stacked on narrow screens (each row a card, each cell with its heading)."""
 
     heads: tuple[str, ...]
     align: str
@@ -256,7 +256,7 @@ class Grid:
 
     @property
     def stack(self) -> bool:
-        return len(self.heads) >= 4
+        return len(self.heads) >= 3
 
 
 @attrs.frozen

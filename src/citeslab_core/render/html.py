@@ -43,6 +43,7 @@ from citeslab_core.french import (
     format_percent,
     format_period,
     format_years,
+    typeset,
 )
 from citeslab_core.render._html_charts import Charts
 from citeslab_core.render._html_grids import GRIDS
@@ -90,12 +91,24 @@ def render(bilan: Bilan, *, checks: bool = True) -> str:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        finalize=_typeset,
     )
     page = _page(bilan, Charts(), with_checks=checks)
     from citeslab_core.readers.files import clean_text
 
     # What no encoder or HTML parser accepts (a lone surrogate, U+FFFF) never leaves.
     return clean_text(env.get_template("bilan.html").render(page=page, columns=COLUMNS))
+
+
+def _typeset(value: Any) -> Any:
+    """Every text the template writes, set in French typography (no-break spaces before
+    ``:`` ``;`` and the like: :func:`~citeslab_core.french.typeset`); markup (a chart, the
+    page's CSS) and what is not text pass as they are."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return typeset(value)
+    return value
 
 
 def period_heading(start: dt.date, end: dt.date) -> str:
@@ -118,9 +131,20 @@ def css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+#: A SHA-256 fingerprint (64 hexadecimal digits).
+_FINGERPRINT = re.compile(r"\b[0-9a-f]{64}\b")
+
+
 def provenance_text(bilan: Bilan) -> str:
-    """`` Généré par citeslab … ; empreinte SHA-256 des données : ….`` when stamped."""
-    return "" if bilan.provenance is None else f" {bilan.provenance.describe()}."
+    """`` Généré par citeslab … ; empreinte SHA-256 des données : ….`` when stamped; the
+    fingerprint in groups of eight digits (``2df01e79 bea06319 …``), so that it wraps on
+    a phone without a digit cut (64 digits in a row are wider than a 360 px screen)."""
+    if bilan.provenance is None:
+        return ""
+    text = _FINGERPRINT.sub(
+        lambda m: " ".join(m[0][i : i + 8] for i in range(0, 64, 8)), bilan.provenance.describe()
+    )
+    return f" {text}."
 
 
 def _version() -> str:
