@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -57,7 +58,11 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 #: A phone, a tablet, A4 paper.
-SCREENS = ((360, "screen"), (768, "screen"), (A4_WIDTH_PX, "print"))
+SCREENS: tuple[tuple[int, Literal["screen", "print"]], ...] = (
+    (360, "screen"),
+    (768, "screen"),
+    (A4_WIDTH_PX, "print"),
+)
 
 
 @pytest.mark.parametrize("site", ["exemple", "genere", "exemple-public", "genere-public"])
