@@ -41,7 +41,7 @@ def test_the_report_the_page_and_the_bpi_file_word_an_indicator_alike() -> None:
         value = french.format_count(getattr(BILAN.indicators, i.attribute))
         label = french.typeset(i.label)
         assert re.search(rf"^  {re.escape(label)} +{value}$", report, re.MULTILINE), i
-        escaped = i.label.replace("'", "&#39;")
+        escaped = label.replace("'", "&#39;")
         assert f'<th scope="row">{escaped}</th>' in page, i
         assert i.label in bpi_labels, i
 
@@ -65,7 +65,8 @@ def test_the_text_and_the_page_head_a_section_alike(key: str) -> None:
     assert any(line.split() == " ".join(COLUMNS[key]).split() for line in report), key
     numeric = ' class="num"'
     cells = "".join(
-        f'<th scope="col"{numeric if n else ""}>{head}</th>' for n, head in enumerate(COLUMNS[key])
+        f'<th scope="col"{numeric if n else ""}>{french.typeset(head)}</th>'
+        for n, head in enumerate(COLUMNS[key])
     )
     assert cells.replace("'", "&#39;") in html.render(BILAN), key
 
@@ -76,8 +77,8 @@ def test_an_empty_section_says_so_alike() -> None:
     assert not empty.partnerships
     report, page = text.render(empty), html.render(empty)
     for key in ("programmes", "partenariats"):
-        assert EMPTY[key] in report
-        assert EMPTY[key].replace("'", "&#39;") in page
+        assert french.typeset(EMPTY[key]) in report
+        assert french.typeset(EMPTY[key]).replace("'", "&#39;") in page
 
 
 def test_the_wording_uses_the_ascii_apostrophe() -> None:

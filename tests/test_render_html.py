@@ -253,8 +253,10 @@ def test_funding_amounts_and_shares_exactly_as_babel_writes_them(html: str, page
         f"-15{NNBSP}000,00{NBSP}€",
         f"-50,0{NBSP}%",
         # the budget sheet's explanation, beside the gap, no longer flagged
-        "Le PIC n'a financé l'action que sur le premier semestre 2023 (15 000 € au lieu "
-        "des 30 000 € prévus).",
+        typeset(
+            "Le PIC n'a financé l'action que sur le premier semestre 2023 (15 000 € au lieu "
+            "des 30 000 € prévus)."
+        ),
     ] in page.rows["prevu_realise"]
 
 

@@ -44,8 +44,10 @@ PLAIN = re.compile(
     r"|(?<![\d.,])\d{1,3} (?=\d{3}(?!\d))"  # inside a number
     r"|(?<![\d.,])(?!(?:19|20)\d\d )\d+ (?=[^\W\d_])"  # a number and what it counts
 )
-#: A line (of a paragraph or a table cell) that starts with a sign that ends a phrase.
-LINE_START = re.compile(r"^\s*[:;/»!?]( |$)", re.MULTILINE)
+#: A line (of a text output, a paragraph, a table cell) that starts with a sign that ends a
+#: phrase (after plain spaces only: an HTML text node that starts « \u00a0: » follows its
+#: word on the same line).
+LINE_START = re.compile(r"^[ \t]*[:;/»!?]( |$)", re.MULTILINE)
 
 
 def faults(text: str) -> list[str]:

@@ -385,8 +385,7 @@ table.grid { width: 100%; border-collapse: collapse; table-layout: fixed; }
   border-radius: 2px; font-size: .72rem; line-height: 1.2; }
 .ev .t { font-weight: 600; } .h { white-space: nowrap; }
 .whole { margin: .4rem 0; padding: 0; list-style: none; } .whole li { margin: .2rem 0; }
-.weeks { margin: 0; padding: 0; list-style: none; }
-.weeks > li { margin: .3rem 0; }
+.weeks { margin: 0; padding: 0; list-style: none; } .weeks > li { margin: .3rem 0; }
 .weeks ul { margin: .1rem 0 .1rem 1.2rem; padding: 0; }
 .day-name { display: none; }
 .undated li { margin: .2rem 0; }
