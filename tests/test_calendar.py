@@ -125,11 +125,15 @@ def test_the_html_version_prints_on_a4_and_passes_axe(browser: Browser, tmp_path
 def test_the_csv_version_has_one_row_per_event(tmp_path: Path) -> None:
     out = _export(tmp_path, "--quarter", "2024-T2", "--format", "csv")
     names = sorted(p.name for p in out.iterdir())
+    # No machine file beside the partner's table unless asked (--datapackage).
     assert names == [
         "calendrier_2024-04-01_2024-06-30_evenements.csv",
         "calendrier_2024-04-01_2024-06-30_informations.csv",
-        "datapackage.json",
     ]
+    asked = _export(
+        tmp_path / "portail", "--quarter", "2024-T2", "--format", "csv", "--datapackage"
+    )
+    assert "datapackage.json" in {p.name for p in asked.iterdir()}
     text = (out / names[0]).read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     calendar = build_calendar(load_example(), D(2024, 4, 1), D(2024, 6, 30))
@@ -146,7 +150,7 @@ def test_the_csv_version_has_one_row_per_event(tmp_path: Path) -> None:
         "09:30",
         "permanence",
     )
-    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    package = json.loads((asked / "datapackage.json").read_text(encoding="utf-8"))
     assert [r["path"] for r in package["resources"]] == names[:2]
 
 

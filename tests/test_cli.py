@@ -362,7 +362,8 @@ def test_the_bilan_a_funder_receives_carries_no_checks(
         summary = [line for line in err.splitlines() if line.startswith("Contrôles : ")]
         assert len(summary) == (0 if kept else 1)
         if not kept:
-            assert "7 avertissements, 2 informations" in summary[0]
+            # (the two gaps of 2023 the budget sheet explains are not among them)
+            assert "5 avertissements, 2 informations" in summary[0]
     # Everything else is the same bilan.
     assert made["--avec-controles"][0] == made["--with-checks"][0]
     assert made["--sans-controles"][0] == made["--without-checks"][0]

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import stat
 import zipfile
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ from citeslab_core.exporting import Exporter, ExportFile, ExportOptions
 from citeslab_core.exporting.privacy import KEY_ENV, build_participants
 from citeslab_core.model import Dataset, Event, Neighbourhood, Person, private_fields
 from citeslab_core.vocabularies import EventType, ExitResult, Funder, ResidenceStatus
-from citeslab_exporters import bpi, contrat_de_ville, pic
+from citeslab_exporters import bpi, calendrier, contrat_de_ville, pic
 from strategies import datasets, secrets
 
 KEY = b"cle de test des exportateurs"
@@ -336,11 +337,21 @@ def read_back(files: Sequence[ExportFile], workbook: ExportFile) -> None:
         ]
         sheet = book[resource["title"]]
         sheet_rows = list(sheet.iter_rows(values_only=True))
-        assert list(sheet_rows[0]) == header == [f["name"] for f in fields]
+        assert header == [f["name"] for f in fields]
+        # The workbook, for people, leaves the columns of internal codes out.
+        kept = [i for i, name in enumerate(header) if name in sheet_rows[0]]
+        assert {header[i] for i in range(len(header)) if i not in kept} <= MACHINE_HEADERS
+        assert list(sheet_rows[0]) == [header[i] for i in kept]
+        fields = [fields[i] for i in kept]
+        from_csv = [tuple(row[i] for i in kept) for row in from_csv]
         from_xlsx = [
             tuple(_cell(v, f) for v, f in zip(row, fields, strict=True)) for row in sheet_rows[1:]
         ]
         assert from_xlsx == from_csv, resource["name"]
+
+
+#: The headers of the columns of internal codes, kept in the CSV and JSON copies only.
+MACHINE_HEADERS = frozenset({"Code", "Code financeur", "Code du type", "Tableau", "Financeur"})
 
 
 @given(datasets(max_persons=10), periods, st.booleans())
@@ -464,7 +475,9 @@ def test_cli_export_bpi_writes_the_workbook(tmp_path: Path) -> None:
         "Financement",
         "Informations",
     ]
-    assert book["Indicateurs"]["C2"].value == 118
+    # the indicator in words, no column of codes: « Personnes accompagnées », 118
+    assert book["Indicateurs"]["B2"].value == 118
+    assert book["Indicateurs"]["A1"].value == "Indicateur"
 
 
 def test_cli_export_csv_and_json(tmp_path: Path) -> None:
@@ -535,3 +548,89 @@ def test_cli_refuses_an_unknown_format_and_a_file_as_folder(tmp_path: Path) -> N
     a_file = tmp_path / "fichier"
     a_file.write_text("")
     assert main([*args, "-o", str(a_file)]) == 2
+
+
+# -- what a funder receives: words, not codes (docs/exporters.md) ----------------------------
+
+#: An internal code as a cell: lowercase words joined by underscores (« moins_26 »).
+INTERNAL_CODE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
+#: An ISO timestamp (« 2026-12-07T07:03:28Z »).
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def _spaced(text: str) -> str:
+    """``text`` with its non-breaking spaces (French typography) read as spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def _sheet_cells(file: ExportFile) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(file.data))
+    return [
+        list(row) for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("exporter", "fmt"),
+    [
+        (bpi.exporter, "xlsx"),
+        (pic.exporter, "xlsx"),
+        (contrat_de_ville.exporter, "xlsx"),
+        (contrat_de_ville.exporter, "ods"),
+        (calendrier.exporter, "html"),
+    ],
+)
+def test_a_funder_s_document_holds_no_internal_code_nor_iso_moment(
+    exporter: Exporter, fmt: str
+) -> None:
+    from citeslab_core.bilan.provenance import stamp
+    from citeslab_core.readers.example import load_example
+
+    data = load_example()
+    year = 2024 if exporter is calendrier.exporter else 2023
+    made = compute_bilan(data, year=year, as_of=dt.date(2025, 1, 1))
+    bilan = stamp(made, data, generated=dt.datetime(2026, 12, 7, 7, 3, 28, tzinfo=dt.UTC))
+    files = run(exporter, data, bilan, fmt)
+    assert files
+    for file in files:
+        if fmt == "html":
+            text = file.data.decode("utf-8")
+            assert not ISO_MOMENT.search(text), file.name
+            assert "7 décembre 2026 à 8 h 03" in _spaced(text)
+            continue
+        cells = [c for row in _sheet_cells(file) for c in row if isinstance(c, str)]
+        codes = [c for c in cells if INTERNAL_CODE.fullmatch(c)]
+        assert codes == [], (file.name, codes[:5])
+        assert not [c for c in cells if ISO_MOMENT.search(c)], file.name
+        # the official QPV code stays (« Code QPV »): it is the state's, not ours
+        internal = {"Code", "Code financeur", "Code du type", "Tableau"}
+        assert not [c for c in cells if "HMAC" in c or c in internal], file.name
+        if file.name.startswith(("bpi", "pic", "contrat_de_ville")):
+            assert "7 décembre 2026 à 8 h 03" in map(_spaced, cells), file.name
+
+
+def test_the_machine_copies_keep_the_codes() -> None:
+    from citeslab_core.readers.example import load_example
+
+    bilan = compute_bilan(load_example(), year=2023)
+    (document,) = run(bpi.exporter, load_example(), bilan, "json")
+    tables = json.loads(document.data)["tables"]
+    assert "residents_qpv" in [row["code"] for row in tables["indicateurs"]["lignes"]]
+    csv_files = {f.name: f for f in run(bpi.exporter, load_example(), bilan, "csv")}
+    assert b"Code" in csv_files["bpi_2023_portrait.csv"].data
+    assert "datapackage.json" in csv_files
+
+
+def test_the_calendar_for_partners_is_public_and_has_no_data_package_unless_asked() -> None:
+    from citeslab_core.readers.example import load_example
+
+    bilan = compute_bilan(load_example(), year=2024)
+    plain = {f.name: f for f in calendrier.exporter.export(bilan, ExportOptions("csv"), None)}
+    assert "datapackage.json" not in plain
+    info = plain["calendrier_2024_informations.csv"].data.decode("utf-8")
+    assert "document interne" not in info
+    assert "Diffusion publique;oui" in info
+    asked = calendrier.exporter.export(bilan, ExportOptions("csv", datapackage=True), None)
+    assert "datapackage.json" in {f.name for f in asked}

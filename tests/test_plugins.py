@@ -394,7 +394,7 @@ def test_third_party_example_runs_through_citeslab_export(
     out = tmp_path / "region"
     assert main(["export", "region_bretagne", "--example", "--year", "2023", "-o", str(out)]) == 0
     book = load_workbook(out / "region_bretagne_2023.xlsx")
-    assert book["Indicateurs"]["C2"].value == 118
+    assert book["Indicateurs"]["B2"].value == 118  # no column of codes in the workbook
     assert (
         main(
             [

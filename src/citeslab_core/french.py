@@ -60,6 +60,7 @@ __all__ = [
     "format_count",
     "format_day",
     "format_decimal",
+    "format_moment",
     "format_partial_date",
     "format_percent",
     "format_period",
@@ -276,6 +277,16 @@ def format_day(day: dt.date) -> str:
 
     text = str(format_date(day, "d MMMM y", locale=LOCALE))
     return "1er" + text[1:] if day.day == 1 else text
+
+
+def format_moment(moment: dt.datetime) -> str:
+    """A moment as French people write it, in Paris time: ``7 décembre 2026 à 8 h 03``
+    (``1er janvier 2024 à 1 h 00``). A naive moment is taken as UTC."""
+    import zoneinfo
+
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    local = aware.astimezone(zoneinfo.ZoneInfo("Europe/Paris"))
+    return f"{format_day(local.date())} à {local.hour}\u00a0h\u00a0{local.minute:02d}"
 
 
 def _month_year(day: dt.date) -> str:

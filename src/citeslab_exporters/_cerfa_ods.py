@@ -234,7 +234,7 @@ def tables_to_ods(tables: Sequence[DataTable], *, title: str) -> bytes:
     from citeslab_core.exporting import ColumnType, Masked
 
     sheets = []
-    for table in tables:
+    for table in (t.for_people() for t in tables):  # no column of internal codes
         rows: list[tuple[Cell, ...]] = [tuple(_t(c.header, "bold") for c in table.columns)]
         for row in table.rows:
             cells = []

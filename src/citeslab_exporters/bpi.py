@@ -48,9 +48,9 @@ __all__ = [
 ]
 
 _PORTRAIT_COLUMNS = (
-    Column("tableau", "Tableau", ColumnType.STRING, "clé du tableau du bilan"),
+    Column("tableau", "Tableau", ColumnType.STRING, "clé du tableau du bilan", machine=True),
     Column("titre", "Titre du tableau", ColumnType.STRING),
-    Column("code", "Code", ColumnType.STRING),
+    Column("code", "Code", ColumnType.STRING, machine=True),
     Column("libelle", "Libellé", ColumnType.STRING),
     Column("effectif", "Effectif", ColumnType.INTEGER, "personnes accompagnées"),
     Column("part", "Part (%)", ColumnType.PERCENT, "pourcentage entier du tableau"),
@@ -63,7 +63,7 @@ _PROGRAMME_COLUMNS = (
 )
 
 _ANIMATION_COLUMNS = (
-    Column("code", "Code", ColumnType.STRING),
+    Column("code", "Code", ColumnType.STRING, machine=True),
     Column("type", "Type d'animation", ColumnType.STRING),
     Column("nombre", "Nombre réalisé", ColumnType.INTEGER),
     Column("participants", "Participants", ColumnType.INTEGER),
@@ -71,7 +71,7 @@ _ANIMATION_COLUMNS = (
 
 _FUNDING_COLUMNS = (
     Column("annee", "Année", ColumnType.INTEGER),
-    Column("code", "Code financeur", ColumnType.STRING),
+    Column("code", "Code financeur", ColumnType.STRING, machine=True),
     Column("financeur", "Financeur", ColumnType.STRING),
     Column("montant", "Montant (€)", ColumnType.AMOUNT),
     Column("part", "Part (%)", ColumnType.PERCENT, "part du financement réalisé, à 0,1 près"),
@@ -167,7 +167,7 @@ def animations_table(bilan: Bilan) -> Table:
 
 
 _PLANNED_COLUMNS = (
-    Column("code", "Code", ColumnType.STRING),
+    Column("code", "Code", ColumnType.STRING, machine=True),
     Column("type", "Type d'animation", ColumnType.STRING),
     Column(
         "prevues",

@@ -48,6 +48,7 @@ from citeslab_core.exporting import (
     bilan_files,
     clean_text,
     format_day,
+    format_moment,
     format_period,
     period_slug,
     typeset,
@@ -189,7 +190,7 @@ _EVENT_COLUMNS: Final = (
         "jour, mois (jour à préciser), mois (période), année (date à venir)",
     ),
     Column("origine", "Origine", ColumnType.STRING, "animation prévue, permanence (annulée)"),
-    Column("type", "Code du type", ColumnType.STRING),
+    Column("type", "Code du type", ColumnType.STRING, machine=True),
     Column("type_libelle", "Type", ColumnType.STRING),
     Column("intitule", "Intitulé", ColumnType.STRING),
     Column("lieu", "Lieu", ColumnType.STRING),
@@ -553,7 +554,8 @@ class CalendarExporter:
         "calendrier_PERIODE.ics : le calendrier iCalendar (--format ics, par défaut)",
         "calendrier_PERIODE.html : le calendrier à imprimer, un mois par page (--format html)",
         "calendrier_PERIODE_evenements.csv : un événement par ligne, avec "
-        "calendrier_PERIODE_informations.csv et datapackage.json (--format csv)",
+        "calendrier_PERIODE_informations.csv (--format csv ; avec --datapackage, aussi "
+        "datapackage.json, pour un portail de données)",
     )
 
     def export(
@@ -575,7 +577,7 @@ class CalendarExporter:
         if options.format == "html":
             footer = "Fait par citeslab"
             if made is not None:
-                footer += f" {made.version}, le {made.generated_text}"
+                footer += f" {made.version}, le {format_moment(made.generated)}"
             html = to_html(calendar, footer=footer + ".")
             data = clean_text(html).encode("utf-8")
             return [ExportFile(f"{prefix}.html", "text/html", data)]
@@ -586,12 +588,9 @@ class CalendarExporter:
                 options,
                 exporter=self.name,
                 title=self.title,
-                notes=[
-                    (
-                        "Jours fériés",
-                        "sautés : pas de permanence un jour férié (France métropolitaine)",
-                    )
-                ],
+                notes=[("Jours fériés", "sautés (France métropolitaine)")],
+                audience="oui : aucune donnée sur les personnes accompagnées",
+                datapackage=options.datapackage,
             )
         raise UsageError(f"format « {options.format} » inconnu (formats : ics, html, csv)")
 

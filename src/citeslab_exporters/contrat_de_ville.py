@@ -100,7 +100,7 @@ _ANIMATION_COLUMNS = (
 )
 
 _FINANCE_COLUMNS = (
-    Column("code", "Code financeur", ColumnType.STRING),
+    Column("code", "Code financeur", ColumnType.STRING, machine=True),
     Column("financeur", "Financeur", ColumnType.STRING),
     Column("prevu", "Prévu (€)", ColumnType.AMOUNT),
     Column("realise", "Réalisé (€)", ColumnType.AMOUNT),
@@ -208,7 +208,7 @@ def finance_table(bilan: Bilan) -> Table:
 _CRF_COLUMNS = (
     Column("compte", "Compte", ColumnType.STRING, "compte du plan comptable des associations"),
     Column("libelle", "Libellé", ColumnType.STRING),
-    Column("financeur", "Financeur", ColumnType.STRING, "code du financeur d'une subvention (74)"),
+    Column("financeur", "Financeur", ColumnType.STRING, "code du financeur (74)", machine=True),
     Column("prevu", "Prévu (€)", ColumnType.AMOUNT),
     Column("realise", "Réalisé (€)", ColumnType.AMOUNT),
     Column("ecart", "Écart (€)", ColumnType.AMOUNT, "réalisé moins prévu"),

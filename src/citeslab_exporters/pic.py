@@ -112,7 +112,7 @@ def summary_table(bilan: Bilan) -> Table:
 
 
 def _notes(bilan: Bilan) -> list[tuple[str, str]]:
-    return [("Pseudonymes", "HMAC-SHA256 sous la clé de la structure, propres au PIC")]
+    return [("Pseudonymes", "identifiant pseudonymisé, propre à ce financeur")]
 
 
 #: The object the ``pic`` entry point names: it needs the participants (its files are

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from importlib.metadata import entry_points
 
 from citeslab_core import compute_bilan, load_example
@@ -29,7 +30,12 @@ def test_figures_are_the_bilans() -> None:
     (workbook,) = exporter.export(bilan, ExportOptions("xlsx"), None)
     assert workbook.name == "region_bretagne_2023.xlsx"
     book = load_workbook(io.BytesIO(workbook.data))
-    values = {row[0]: row[2] for row in book["Indicateurs"].iter_rows(min_row=2, values_only=True)}
+    # The workbook is for people: the indicators in words, no column of codes; the codes
+    # stay in the JSON and CSV copies, read here.
+    assert [c.value for c in book["Indicateurs"][1]] == ["Indicateur", "Valeur"]
+    (document,) = exporter.export(bilan, ExportOptions("json"), None)
+    lines = json.loads(document.data)["tables"]["indicateurs"]["lignes"]
+    values = {row["code"]: row["valeur"] for row in lines}
     assert values["accompagnes"] == bilan.indicators.accompanied
     assert values["femmes"] == bilan.indicators.women
     assert values["creations"] == bilan.indicators.creations

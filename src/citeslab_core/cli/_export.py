@@ -58,6 +58,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         public=args.public,
         force=args.force,
         key_file=args.key_file,
+        datapackage=args.datapackage,
         environ=os.environ,
     )
 
@@ -126,6 +127,7 @@ def run_export_command(
     environ: Mapping[str, str],
     registry: Registry | None = None,
     network: Network | None = None,
+    datapackage: bool = False,
 ) -> int:
     """``citeslab exporter``: run one exporter on the period's bilan and write its files.
 
@@ -170,7 +172,7 @@ def run_export_command(
     from citeslab_core.exporting import ExportOptions
 
     try:
-        options = ExportOptions(format=chosen, public=public)
+        options = ExportOptions(format=chosen, public=public, datapackage=datapackage)
         files = export_contained(loaded, bilan, options, participants)
     except PluginError as exc:
         say(f"citeslab : erreur : {exc}")

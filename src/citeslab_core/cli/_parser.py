@@ -417,6 +417,11 @@ def _add_export(commands: _Commands) -> None:
     _add_output(export, folder=True)
     export.add_argument("--format", metavar="FORMAT", help="format des fichiers (xlsx, csv…)")
     export.add_argument("--public", action="store_true", help="masquer les petits effectifs")
+    export.add_argument(
+        "--datapackage",
+        action="store_true",
+        help="joindre datapackage.json aux fichiers CSV du calendrier (pour un portail de données)",
+    )
     _add_force(export, "les fichiers existants")
     export.add_argument(
         "--cle",

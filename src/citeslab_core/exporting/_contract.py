@@ -62,11 +62,14 @@ class ExportFile:
 
 @attrs.frozen
 class ExportOptions:
-    """What the user asked for: the format (one of the exporter's ``formats``) and
-    whether the files are meant for publication (the bilan is then masked)."""
+    """What the user asked for: the format (one of the exporter's ``formats``), whether
+    the files are meant for publication (the bilan is then masked), and whether a
+    ``datapackage.json`` goes with CSV files where the exporter makes it optional (the
+    calendar's: ``--datapackage``)."""
 
     format: str
     public: bool = False
+    datapackage: bool = False
 
 
 class Exporter(Protocol):

@@ -47,18 +47,24 @@ INFO_COLUMNS: Final = (
 
 #: The columns of a table of indicators: a code, its French label, a count.
 INDICATOR_COLUMNS: Final = (
-    Column("code", "Code", ColumnType.STRING),
+    Column("code", "Code", ColumnType.STRING, machine=True),
     Column("indicateur", "Indicateur", ColumnType.STRING),
     Column("valeur", "Valeur", ColumnType.INTEGER),
 )
 
 
 def info_table(
-    bilan: Bilan, *, exporter: str, title: str, notes: Sequence[tuple[str, str]] = ()
+    bilan: Bilan,
+    *,
+    exporter: str,
+    title: str,
+    notes: Sequence[tuple[str, str]] = (),
+    audience: str | None = None,
 ) -> Table:
     """The ``informations`` table of an export: site, its host structure and territory
-    when known, period, document, public or not, ``notes``, the exporter."""
-    public = (
+    when known, period, document, public or not (``audience`` says it for a document
+    that holds nothing to mask, a calendar for partners), ``notes``, the exporter."""
+    public = audience or (
         f"oui : effectifs de 1 à {bilan.threshold - 1} masqués (s), avec masquage secondaire"
         if bilan.public
         else "non : document interne, à ne pas publier"
@@ -77,7 +83,7 @@ def info_table(
     if made is not None:
         about += [
             ("Version de citeslab", made.version),
-            ("Généré le", made.generated_text),
+            ("Généré le", french.format_moment(made.generated)),
             ("Empreinte des données (SHA-256)", made.dataset_sha256 or "non disponible"),
         ]
     return Table.of("informations", "Informations", INFO_COLUMNS, about)
@@ -92,11 +98,14 @@ def bilan_files(
     title: str,
     notes: Sequence[tuple[str, str]] = (),
     private: bool = False,
+    audience: str | None = None,
+    datapackage: bool = True,
 ) -> list[ExportFile]:
     """The files of an exporter of ``bilan``: its ``tables`` and an ``informations`` table
-    (:func:`info_table`), named ``{exporter}_{period}…``, in the
-    format of ``options``. The JSON document carries the same information as keys."""
-    info = info_table(bilan, exporter=exporter, title=title, notes=notes)
+    (:func:`info_table`, ``audience`` there), named ``{exporter}_{period}…``, in the
+    format of ``options``. The JSON document carries the same information as keys.
+    ``datapackage``: a CSV export writes its ``datapackage.json`` (for a data portal)."""
+    info = info_table(bilan, exporter=exporter, title=title, notes=notes, audience=audience)
     made = bilan.provenance
     metadata: dict[str, Any] = {
         "schema": "citeslab.export/1",
@@ -122,6 +131,7 @@ def bilan_files(
         metadata=metadata,
         private=private,
         created=made.generated if made is not None else None,
+        datapackage=datapackage,
     )
 
 

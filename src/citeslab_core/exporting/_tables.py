@@ -80,12 +80,15 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 @attrs.frozen
 class Column:
     """A column: ``key`` (ASCII, the JSON key), ``header`` (French, the CSV and sheet
-    header and the Table Schema field name), ``type``, an optional French description."""
+    header and the Table Schema field name), ``type``, an optional French description.
+    ``machine``: a column of internal codes, for programs: kept in the machine-readable
+    copies (CSV, JSON), left out of a spreadsheet meant for people (XLSX, ODS)."""
 
     key: str
     header: str
     type: ColumnType
     description: str | None = None
+    machine: bool = False
 
 
 def _check_cell(value: object, column: Column) -> bool:
@@ -121,6 +124,19 @@ class Table:
     title: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
+
+    def for_people(self) -> Table:
+        """The table without its machine columns (:attr:`Column.machine`): what a
+        spreadsheet meant for people shows."""
+        keep = [i for i, c in enumerate(self.columns) if not c.machine]
+        if len(keep) == len(self.columns):
+            return self
+        return Table(
+            self.name,
+            self.title,
+            tuple(self.columns[i] for i in keep),
+            tuple(tuple(row[i] for i in keep) for row in self.rows),
+        )
 
     def __attrs_post_init__(self) -> None:
         if not _NAME.match(self.name):

@@ -196,7 +196,7 @@ def to_xlsx(
         book.properties.created = naive
         book.properties.modified = naive
     bold = Font(bold=True)
-    for table in tables:
+    for table in (t.for_people() for t in tables):  # no column of internal codes
         sheet = book.create_sheet(clean_text(table.title))
         sheet.freeze_panes = "A2"
         headers = [cell_text(c.header) for c in table.columns]
@@ -286,12 +286,14 @@ def export_tables(
     metadata: Mapping[str, Any],
     private: bool = False,
     created: dt.datetime | None = None,
+    datapackage: bool = True,
 ) -> list[ExportFile]:
     """The files of ``tables`` in ``format`` (``csv``, ``xlsx`` or ``json``).
 
     File names start with ``prefix``: ``{prefix}.xlsx``, ``{prefix}.json``, or one
-    ``{prefix}_{table}.csv`` per table plus ``datapackage.json``. ``private`` marks
-    participant-level files.
+    ``{prefix}_{table}.csv`` per table plus ``datapackage.json`` (unless ``datapackage``
+    is false). ``private`` marks participant-level files. The workbook leaves the machine
+    columns out (:meth:`Table.for_people`); the CSV and JSON copies keep them.
     """
     if format == "xlsx":
         return [
@@ -309,7 +311,11 @@ def export_tables(
     if format == "csv":
         paths = {t.name: f"{prefix}_{t.name}.csv" for t in tables}
         files = [ExportFile(paths[t.name], MEDIA_TYPES["csv"], to_csv(t), private) for t in tables]
-        package = datapackage(tables, paths, name=prefix.replace("_", "-"), title=title)
-        files.append(ExportFile("datapackage.json", MEDIA_TYPES["json"], package, False))
+        if datapackage:
+            package = _package(tables, paths, name=prefix.replace("_", "-"), title=title)
+            files.append(ExportFile("datapackage.json", MEDIA_TYPES["json"], package, False))
         return files
     raise ValueError(f"format inconnu : {format}")
+
+
+_package = datapackage  # the name export_tables' argument hides
