@@ -8,6 +8,7 @@ import subprocess
 import sys
 import typing
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pandas as pd
@@ -28,8 +29,10 @@ from citeslab_core import (
     compute_bilan,
     load_example,
     network_bilan,
+    read_bilan,
 )
 from citeslab_core.derive.pathways import derive, referent_label
+from citeslab_core.errors import UsageError
 from citeslab_core.model import TABLE_FIELDS, TABLES
 from citeslab_core.model.dates import PartialDate
 from citeslab_core.render.frames import BILAN_COLUMNS
@@ -385,3 +388,67 @@ def test_dates_are_days() -> None:
     assert frame["date"][0] == pd.Timestamp(load_example().events[0].date)
     assert (frame["date"].dt.normalize() == frame["date"]).all()
     assert frame["date"].min() >= pd.Timestamp(dt.date(2022, 1, 1))
+
+
+#: The persons frame's columns counted by a portrait table, and the row of a missing value.
+COUNTED_COLUMNS = {
+    "sexe": "non_renseigne",
+    "statut_residence": "non_renseigne",
+    "tranche_age": "non_renseigne",
+    "stade_entree": "non_renseigne",
+    "orientation_premier_rdv": "autre",
+    "resultat": "en_cours",
+}
+
+
+def assert_persons_are_the_tables(bilan: Bilan) -> None:
+    frame = bilan.persons_frame()
+    assert len(frame) == bilan.accompanied
+    assert int(frame["nouveau"].sum()) == bilan.new
+    assert frame["porteur"].is_unique
+    for column, missing in COUNTED_COLUMNS.items():
+        codes = frame[column].astype("string").fillna(missing)
+        counted = {str(code): int(n) for code, n in codes.value_counts().items()}
+        table = {row.code: row.count for row in bilan.tables[column].rows if row.count}
+        assert counted == table, column
+    for row in bilan.programmes:  # an applicant not accompanied is counted by the table only
+        applied = sum(row.programme in programmes for programmes in frame["programmes"])
+        assert row.oriented is not None
+        assert applied <= row.oriented
+
+
+@settings(max_examples=30, deadline=None)
+@given(datasets(identity=secrets))
+def test_the_persons_frame_counts_what_the_bilan_counts(data: Dataset) -> None:
+    bilan = compute_bilan(data, dt.date(2021, 1, 1), dt.date(2025, 12, 31))
+    assert_persons_are_the_tables(bilan)
+    shown = bilan.persons_frame().to_csv()
+    assert "Secret" not in shown  # the id only: no identity, no free text
+
+
+def test_the_persons_frame_of_the_example() -> None:
+    bilan = compute_bilan(load_example(), year=2023)
+    assert_persons_are_the_tables(bilan)
+    frame = bilan.persons_frame()
+    assert list(frame.columns) == [
+        "porteur",
+        "nouveau",
+        "tranche_age",
+        "sexe",
+        "statut_residence",
+        "code_qpv",
+        "stade_entree",
+        "orientation_premier_rdv",
+        "resultat",
+        "programmes",
+    ]
+    applied = {p for programmes in frame["programmes"] for p in programmes}
+    assert applied  # the example's accompanied apply to programmes
+
+
+def test_a_bilan_without_its_persons_says_so(tmp_path: Path) -> None:
+    bilan = compute_bilan(load_example(), year=2023)
+    path = tmp_path / "bilan.json"
+    path.write_text(render_json(bilan), encoding="utf-8")
+    with pytest.raises(UsageError, match="compute_bilan"):
+        read_bilan(path).persons_frame()

@@ -27,7 +27,9 @@ START, END = dt.date(2023, 1, 1), dt.date(2023, 12, 31)
 #: host and territory (the network's), the sites' texts and checks (kept in each site's
 #: bilan; the network's checks prefix them), ``sites`` itself and the calendar (each
 #: site's own, not a figure).
-NOT_SUMMED = frozenset({"site", "host", "territory", "texts", "checks", "sites", "calendar"})
+NOT_SUMMED = frozenset(
+    {"site", "host", "territory", "texts", "checks", "sites", "calendar", "counted_persons"}
+)
 
 
 def merged(sites: list[Dataset]) -> Dataset:

@@ -26,7 +26,7 @@ from citeslab_core.bilan._checking import (
 from citeslab_core.bilan._financial import _funding
 from citeslab_core.bilan._portrait import _portrait, _prescribers, _reach, _without_orientation
 from citeslab_core.bilan._results import Bilan, TextRow
-from citeslab_core.bilan._scan import _scan_persons, _tally
+from citeslab_core.bilan._scan import _scan_persons, _tally, counted_persons
 from citeslab_core.bilan.disclosure import mask_value
 from citeslab_core.derive.calendar import build_calendar
 from citeslab_core.errors import UsageError
@@ -137,6 +137,7 @@ def compute_bilan(
         financial_report=funding.report,
         planned_animations=activity.planned,
         calendar=build_calendar(data, start, end),
+        counted_persons=counted_persons(data, scan, tally),
         subset=data.is_subset,
         orientations_period=orientations,
         orientations_period_persons=oriented,

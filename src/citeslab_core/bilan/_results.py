@@ -26,8 +26,13 @@ from citeslab_core.derive.calendar import Calendar
 from citeslab_core.model import _views as views
 from citeslab_core.model.dates import PartialDate
 from citeslab_core.vocabularies import (
+    AgeBracket,
     ExitResult,
+    OrientationCategory,
     PartnershipCategory,
+    ResidenceStatus,
+    Sex,
+    Stage,
     Vocabulary,
 )
 
@@ -339,6 +344,31 @@ class TextRow:
     text: str = attrs.field(repr=False)  # free text
 
 
+@attrs.frozen(eq=False, repr=False)
+class CountedPersons:
+    """The persons a bilan counted as accompanied, column-wise, each as the bilan counted
+    them: what :meth:`Bilan.persons_frame <citeslab_core.bilan.Bilan.persons_frame>` shows.
+    No identity: the person's id only (``None`` a value not given).
+
+    ``programmes``: the programmes the person applied to in the period
+    (``candidature_programme``), by name, sorted.
+    """
+
+    ids: tuple[str, ...]
+    new: tuple[bool, ...]
+    age_bracket: tuple[AgeBracket | None, ...]
+    sex: tuple[Sex | None, ...]
+    residence: tuple[ResidenceStatus | None, ...]
+    qpv_code: tuple[str | None, ...]
+    stage_at_entry: tuple[Stage | None, ...]
+    orientation: tuple[OrientationCategory | None, ...]
+    exit_result: tuple[ExitResult | None, ...]
+    programmes: tuple[tuple[str, ...], ...]
+
+    def __repr__(self) -> str:
+        return f"<CountedPersons: {len(self.ids)} personnes>"
+
+
 @attrs.frozen(repr=False)
 class Bilan:
     """The computed bilan of one site for one period. See the module docstring.
@@ -423,6 +453,10 @@ class Bilan:
     orientations_period: tuple[OrientationPeriodRow, ...] = ()
     orientations_period_persons: int | None = 0
     sites: tuple[Bilan, ...] = ()
+    #: the accompanied persons as this bilan counted them (:meth:`persons_frame`): not a
+    #: figure, so neither compared nor written in the JSON nor given to a plug-in; None in
+    #: a bilan read back from its JSON or summed over a network
+    counted_persons: CountedPersons | None = attrs.field(default=None, eq=False, repr=False)
 
     def table(self, key: TableKey) -> Table:
         """The portrait table ``key`` (typed: a misspelt key is a type checker's error)."""
@@ -445,3 +479,14 @@ class Bilan:
         (Float64, euros), ``masque`` (a count masked in public mode: ``effectif`` is NA),
         ``site``, ``debut``, ``fin``; the same for a network's bilan."""
         return views.BILAN_FRAME(self)
+
+    def persons_frame(self) -> DataFrame:
+        """One row per person accompanied in the period, with what the bilan counted
+        (``citeslab[pandas]``): ``porteur`` (the id: no identity), ``nouveau``,
+        ``tranche_age``, ``sexe``, ``statut_residence``, ``code_qpv``, ``stade_entree``,
+        ``orientation_premier_rdv``, ``resultat`` (ordered categoricals of the codes, NA
+        when not given; ``resultat`` NA: still accompanied) and ``programmes`` (the
+        programmes applied to in the period). Counting a column gives the bilan's table.
+        A bilan read from its JSON or summed over a network has no persons: a French
+        :class:`~citeslab_core.errors.UsageError`."""
+        return views.PERSONS_FRAME(self)

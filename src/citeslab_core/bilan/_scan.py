@@ -22,6 +22,7 @@ from citeslab_core.bilan._results import (
     EN_COURS,
     NON_RENSEIGNE,
     TABLE_KEYS,
+    CountedPersons,
 )
 from citeslab_core.derive._grouping import event_groups
 from citeslab_core.model import Dataset, Person
@@ -310,6 +311,8 @@ class _Tally:
     )
     prescribers: Counter[str | None] = attrs.field(factory=Counter)
     prescriber_spellings: dict[str, set[str]] = attrs.field(factory=dict)
+    #: the person's columns the tally read, for the accompanied only (by field name)
+    columns: dict[str, tuple[Any, ...]] = attrs.field(factory=dict)
 
 
 def _count_members(
@@ -366,6 +369,7 @@ def _tally(data: Dataset, figures: _Accompanied) -> _Tally:
     names = [field for _, field, _, _ in _PERSON_TABLES]
     names += ["neighbourhood", "qpv_code", "prescriber"]
     columns = {name: _picked(persons[name], figures.persons) for name in names}
+    tally.columns = columns
     for key, field, vocabulary, none in _PERSON_TABLES:
         counters[key] = _count_members(columns[field], vocabulary, none)
     counters["tranche_age"] = _count_members(figures.age_bracket, AgeBracket, nr)
@@ -445,3 +449,31 @@ def _prescribers(tally: _Tally, columns: dict[str, tuple[Any, ...]]) -> None:
             tally.prescriber_spellings.setdefault(key, set()).add(name)
         else:
             tally.prescribers[None] += n
+
+
+def counted_persons(data: Dataset, scan: _Scan, tally: _Tally) -> CountedPersons:
+    """The accompanied of ``scan``, as ``tally`` counted them (see :class:`CountedPersons`)."""
+    figures = scan.accompanied
+    ids = _picked(data.columns("porteurs")["id"], figures.persons) if figures.persons else ()
+    applied: dict[str, list[str]] = {}
+    for programme, persons in scan.oriented.items():
+        for pid in persons:
+            applied.setdefault(pid, []).append(programme)
+    columns = tally.columns
+    size = len(ids)
+
+    def column(name: str) -> tuple[Any, ...]:
+        return columns.get(name, ()) if size else ()
+
+    return CountedPersons(
+        ids=ids,
+        new=tuple(figures.new),
+        age_bracket=tuple(figures.age_bracket),
+        sex=column("sex"),
+        residence=column("residence"),
+        qpv_code=column("qpv_code"),
+        stage_at_entry=column("stage_at_entry"),
+        orientation=tuple(figures.orientation),
+        exit_result=tuple(figures.exit_result),
+        programmes=tuple(tuple(sorted(applied.get(pid, ()))) for pid in ids),
+    )

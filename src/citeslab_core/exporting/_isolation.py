@@ -151,7 +151,9 @@ def export_isolated(
         "group": exporter.group,
         "name": name,
         "target": exporter.target,
-        "bilan": bilan,
+        # The persons the bilan counted (their ids) are not a figure: a plug-in gets
+        # the participant rows, pseudonymised, when it asks for them.
+        "bilan": attrs.evolve(bilan, counted_persons=None),
         "options": options,
         "participants": None if participants is None else list(participants),
     }

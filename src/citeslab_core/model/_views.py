@@ -80,6 +80,7 @@ COMPARISON_HTML: View[[Comparison], str] = View("comparison_html", DISPLAY)
 DATASET_FRAMES: View[[Dataset, bool, bool], dict[str, DataFrame]] = View("dataset_frames", FRAMES)
 BILAN_FRAME: View[[Bilan], DataFrame] = View("bilan_frame", FRAMES)
 TABLE_FRAME: View[[Table], DataFrame] = View("table_frame", FRAMES)
+PERSONS_FRAME: View[[Bilan], DataFrame] = View("persons_frame", FRAMES)
 COMPARISON_FRAME: View[[Comparison], DataFrame] = View("comparison_frame", FRAMES)
 
 #: Every view, for the test that each provider registers all of its own.
@@ -95,5 +96,6 @@ VIEWS: tuple[View[Any, Any], ...] = (
     DATASET_FRAMES,
     BILAN_FRAME,
     TABLE_FRAME,
+    PERSONS_FRAME,
     COMPARISON_FRAME,
 )

@@ -85,6 +85,7 @@ _HANDLED = frozenset(
         "planned_animations",
         "calendar",
         "sites",
+        "counted_persons",
     }
 )
 
@@ -146,6 +147,7 @@ def _sum(bilans: Sequence[Bilan], k: int) -> Bilan:
         "subset": any(b.subset for b in bilans),
         "planned_animations": _sum_rows(bilans, "planned_animations", ("code", "label")),
         "calendar": None,  # each site's own (the calendrier exporter), not summed
+        "counted_persons": None,  # each site's own (Bilan.persons_frame), not summed
         "orientations_period": _orientations_period(bilans, tally.accompanied, k),
         "orientations_period_persons": mask_value(
             sum(b.orientations_period_persons or 0 for b in bilans), k

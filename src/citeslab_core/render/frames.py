@@ -49,7 +49,16 @@ from citeslab_core.model import TABLES, Columns, Dataset, field_type
 from citeslab_core.model import _views as views
 from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.render.labels import INDICATORS as INDICATOR_LABELS
-from citeslab_core.vocabularies import EventType, ExitResult, Stage, Vocabulary
+from citeslab_core.vocabularies import (
+    AgeBracket,
+    EventType,
+    ExitResult,
+    OrientationCategory,
+    ResidenceStatus,
+    Sex,
+    Stage,
+    Vocabulary,
+)
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -63,6 +72,7 @@ __all__ = [
     "comparison_frame",
     "dataset_frames",
     "import_pandas",
+    "persons_frame",
     "table_frame",
 ]
 
@@ -462,5 +472,35 @@ def comparison_frame(comparison: Comparison) -> DataFrame:
             "part_apres": share([r.share_after for r in rows]),
             "evolution_points": share([r.share_change for r in rows]),
         }
+    )
+    return frame
+
+
+@views.PERSONS_FRAME.register
+def persons_frame(bilan: Bilan) -> DataFrame:
+    """See :meth:`Bilan.persons_frame`."""
+    counted = bilan.counted_persons
+    if counted is None:
+        raise UsageError(
+            "ce bilan n'a pas la liste des personnes comptées (bilan relu d'un fichier JSON "
+            "ou bilan de réseau) : calculez-le depuis les données (compute_bilan)"
+        )
+    pd = import_pandas()
+    frame: DataFrame = pd.DataFrame(
+        {
+            "porteur": pd.array(counted.ids, dtype="string"),
+            "nouveau": pd.array(counted.new, dtype="bool"),
+            "tranche_age": _categorical(pd, AgeBracket, counted.age_bracket, False),
+            "sexe": _categorical(pd, Sex, counted.sex, False),
+            "statut_residence": _categorical(pd, ResidenceStatus, counted.residence, False),
+            "code_qpv": pd.array(counted.qpv_code, dtype="string"),
+            "stade_entree": _categorical(pd, Stage, counted.stage_at_entry, False),
+            "orientation_premier_rdv": _categorical(
+                pd, OrientationCategory, counted.orientation, False
+            ),
+            "resultat": _categorical(pd, ExitResult, counted.exit_result, False),
+            "programmes": pd.array(list(counted.programmes), dtype=object),
+        },
+        index=pd.RangeIndex(len(counted.ids)),
     )
     return frame
