@@ -260,3 +260,21 @@ def test_conflicting_declared_totals_do_not_depend_on_row_order() -> None:
         assert year.declared_total == D("300.00")
         assert year.conflicting_totals == (D("250.00"), D("300.00"))
         assert "cout_total_contradictoire" in [c.code for c in funding_checks(year)]
+
+
+def test_autofinancement_comes_after_every_funder_in_every_table() -> None:
+    rows = [
+        Funding(2024, funder, D("1000"), nature)
+        for funder in (Funder.AUTOFINANCEMENT, Funder.COMMUNE_EPCI, Funder.BPI, Funder.AUTRE)
+        for nature in (REALISE, PREVU)
+    ]
+    policy = FundingPolicy()
+    actual = funding_year(rows, 2024, REALISE, policy)
+    planned = funding_year(rows, 2024, PREVU, policy)
+    assert actual is not None
+    order = [Funder.BPI, Funder.COMMUNE_EPCI, Funder.AUTRE, Funder.AUTOFINANCEMENT]
+    assert [c.funder for c in actual.contributions] == order
+    plan = funding_plan(planned, actual, policy)
+    assert plan is not None
+    assert [r.funder for r in plan.rows] == order
+    assert list(Funder)[-1] is Funder.AUTOFINANCEMENT  # the vocabulary's order itself

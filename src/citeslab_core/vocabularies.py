@@ -370,12 +370,14 @@ class Funder(Vocabulary, vocabulary="financeur"):
         "PIC (Plan d'investissement dans les compétences)",
         "Plan d'investissement dans les compétences",
     )
-    AUTOFINANCEMENT = ("autofinancement", "Autofinancement", "fonds propres")
     REGION = ("region", "Région", "conseil régional")
     DEPARTEMENT = ("departement", "Département", "conseil départemental")
     COMMUNE_EPCI = ("commune_epci", "Commune / EPCI", "commune", "EPCI", "métropole")
     FSE = ("fse", "FSE+", "FSE")
     AUTRE = ("autre", "Autre")
+    # The structure's own funds last, after every funder, as the compte rendu financier
+    # lists them (75 after the subsidies of 74): the same order in every table.
+    AUTOFINANCEMENT = ("autofinancement", "Autofinancement", "fonds propres")
 
 
 class FundingNature(Vocabulary, vocabulary="nature_financement"):

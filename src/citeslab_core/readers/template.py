@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 import typing
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -316,6 +316,11 @@ def build_template() -> bytes:
     return out.getvalue()
 
 
+#: A drop-down chooses for one person: the singular where the vocabulary's label (a
+#: table's row: « Femmes ») is a plural. The reader knows these words as aliases.
+_ONE_PERSON: Final = {("sexe", "F"): "Femme", ("sexe", "H"): "Homme"}
+
+
 def _drop_down_lists() -> list[tuple[str, list[str]]]:
     """Each vocabulary's labels (once, in the order of the tables), then oui/non."""
     list_columns: list[tuple[str, list[str]]] = []
@@ -324,7 +329,9 @@ def _drop_down_lists() -> list[tuple[str, list[str]]]:
         for vocabulary in vocabulary_columns(cls).values():
             if vocabulary.vocabulary_name not in seen:
                 seen.add(vocabulary.vocabulary_name)
-                list_columns.append((vocabulary.vocabulary_name, [m.label for m in vocabulary]))
+                name = vocabulary.vocabulary_name
+                labels = [_ONE_PERSON.get((name, m.code), m.label) for m in vocabulary]
+                list_columns.append((vocabulary.vocabulary_name, labels))
     list_columns.append(("oui_non", list(_BOOLEAN_LIST)))
     return list_columns
 
