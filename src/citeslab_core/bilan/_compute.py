@@ -76,8 +76,7 @@ def compute_bilan(
 
     One pass over each person's events (``Dataset.events_by_person``; a person whose
     events all fall before or after the period is skipped at once), then the tables
-    counted column by column over the accompanied: linear in the number of events
-    (docs/performance.md, "The bilan").
+    counted column by column: linear in the number of events (docs/performance.md).
     ``public=True`` masks small counts (:mod:`.disclosure`); ``as_of``: the bilan's date.
     """
     start, end = _period_of(start, end, year, period)
