@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from citeslab_core.cli import main
 from citeslab_core.derive.followup import Action, followup
 from citeslab_core.derive.pathways import state_on
-from citeslab_core.derive.rules import Severity, check
+from citeslab_core.derive.rules import Severity
+from citeslab_core.derive.rules import findings as rule_findings
 from citeslab_core.french import typeset
 from citeslab_core.model import Dataset, Event, PathwayPolicy, Person, Site
 from citeslab_core.readers.converter import dumps
@@ -84,7 +85,7 @@ def test_findings_grouped_by_action_most_overdue_first() -> None:
     }
     assert [f.days_overdue for f in todo.group(Action.CONTACT).findings] == [40, 10]
     # E is late for R5 and R7 too: the rules say so, the list asks only to close.
-    assert {f.rule for f in check(DATA, ON) if f.person == "E"} == {"R5", "R6", "R7"}
+    assert {f.rule for f in rule_findings(DATA, ON) if f.person == "E"} == {"R5", "R6", "R7"}
     assert todo.later_events == 1
     assert todo.on == ON
 
@@ -192,7 +193,7 @@ def test_the_bundled_example_gives_an_actionable_list() -> None:
 
     data = load_example()
     last = max(e.date for e in data.events)
-    assert [f.describe() for f in check(data, last) if f.severity is Severity.ERROR] == []
+    assert [f.describe() for f in rule_findings(data, last) if f.severity is Severity.ERROR] == []
     todo = followup(data, ON)
     assert todo.group(Action.CORRECT).findings == ()
     assert todo.findings, "the example shows what the list is for"
@@ -248,7 +249,7 @@ def test_caseload_counts_each_open_pathway_once(data: Dataset, on: dt.date) -> N
     assert todo.caseload[0].referent is None
     assert todo.caseload[0].count == sum(s.citeslab_is_referent for s in states)
     # Every error of the rules up to the date is in the list; reminders at most once a person.
-    errors = [f for f in check(data, on) if f.severity is Severity.ERROR and f.date <= on]
+    errors = [f for f in rule_findings(data, on) if f.severity is Severity.ERROR and f.date <= on]
     listed = todo.group(Action.CORRECT).findings
     assert len(listed) == len(errors)
     assert set(listed) == set(errors)

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from citeslab_core.cli import main
 from citeslab_core.derive.pathways import state_on
-from citeslab_core.derive.rules import Finding, Severity, check, rule_number
+from citeslab_core.derive.rules import Finding, Severity, rule_number
+from citeslab_core.derive.rules import findings as rule_findings
 from citeslab_core.model import Dataset, Event, PathwayPolicy, Person, Site
 from citeslab_core.readers.converter import dumps
 from citeslab_core.vocabularies import EventType, ExitResult, OrientationCategory
@@ -43,11 +44,11 @@ def dataset(*events: Event, site: Site | None = None) -> Dataset:
 
 
 def rules_at(data: Dataset, on: dt.date, policy: PathwayPolicy | None = None) -> list[str]:
-    return [f.rule for f in check(data, on, policy)]
+    return [f.rule for f in rule_findings(data, on, policy)]
 
 
 def only(data: Dataset, on: dt.date, rule: str) -> Finding:
-    (finding,) = [f for f in check(data, on) if f.rule == rule]
+    (finding,) = [f for f in rule_findings(data, on) if f.rule == rule]
     return finding
 
 
@@ -82,7 +83,7 @@ def test_every_rule_that_finds_has_a_name_in_words() -> None:
 
     assert rule_name("R3") == "passage de relais vers un partenaire jamais orienté (règle R3)"
     data = dataset(ev(DAY0, ENTRETIEN), ev(after(5), EventType.PASSAGE_RELAIS, partner="ADIE"))
-    found = {f.rule for f in check(data, after(400))}
+    found = {f.rule for f in rule_findings(data, after(400))}
     assert found <= set(RULE_TITLES)
     text = render_text(followup(data, after(10)))
     assert "Erreurs à corriger dans les suivis (règles R3, R8, R10) : 1" in text
@@ -234,7 +235,7 @@ def test_r8_events_after_a_sortie_until_an_entretien_reopens() -> None:
         ev(after(50), ENTRETIEN),
         ev(after(51), POINT),
     )
-    findings = [f for f in check(data, after(52)) if f.severity is Severity.ERROR]
+    findings = [f for f in rule_findings(data, after(52)) if f.severity is Severity.ERROR]
     assert [(f.rule, f.date) for f in findings] == [("R8", after(40)), ("R8", after(45))]
     assert "sortie" in findings[1].message.lower()
 
@@ -265,7 +266,7 @@ def test_findings_are_ordered_by_person_then_date_then_rule() -> None:
         ev(DAY0, ENTRETIEN, person="P1"),
         ev(after(2), EventType.PASSAGE_RELAIS, partner="BGE", person="P2"),
     )
-    findings = check(data, after(100))
+    findings = rule_findings(data, after(100))
     keys = [(f.person, f.date, rule_number(f.rule)) for f in findings]
     assert keys == sorted(keys)
     assert [f.person for f in findings] == ["P1", "P2", "P2"]
@@ -336,11 +337,11 @@ def _is_future(finding: Finding, on: dt.date) -> bool:
 @settings(max_examples=50)
 @given(messy_datasets(), ON_DATES)
 def test_the_rules_at_a_date_read_only_the_events_up_to_it(data: Dataset, on: dt.date) -> None:
-    findings = check(data, on)
+    findings = rule_findings(data, on)
     future = [f for f in findings if _is_future(f, on)]
     others = [f for f in findings if not _is_future(f, on)]
     assert all(f.date <= on for f in others)
-    assert others == check(_known(data, on), on)
+    assert others == rule_findings(_known(data, on), on)
     assert sorted((f.person, f.date) for f in future) == sorted(
         (e.person, e.date) for e in data.events if e.date > on
     )
@@ -351,7 +352,7 @@ def test_the_rules_at_a_date_read_only_the_events_up_to_it(data: Dataset, on: dt
 @given(messy_datasets(), ON_DATES)
 def test_reminders_follow_the_derived_state(data: Dataset, on: dt.date) -> None:
     policy = data.site.pathway_policy
-    for finding in check(data, on):
+    for finding in rule_findings(data, on):
         person = data.persons_by_id[finding.person]
         state = state_on(person, data.events_by_person[person.id], on)
         if finding.rule == "R5":
@@ -388,6 +389,6 @@ def test_findings_carry_no_identity(data: Dataset, on: dt.date, comment: str) ->
         )
         if value
     }
-    for finding in check(data, on):
+    for finding in rule_findings(data, on):
         line = finding.describe()
         assert not [s for s in planted if s in line]

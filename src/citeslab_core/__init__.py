@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from citeslab_core.derive.followup import FollowUp
     from citeslab_core.derive.followup import followup as compute_followup
     from citeslab_core.derive.rules import Finding, Severity
-    from citeslab_core.derive.rules import check as check_rules
+    from citeslab_core.derive.rules import findings as check_rules
     from citeslab_core.errors import (
         CellError,
         CitesLabError,
@@ -216,7 +216,7 @@ _LAZY: dict[str, str] = {
     "write_deck": "citeslab_core.render.deck",
     "Finding": "citeslab_core.derive.rules",
     "Severity": "citeslab_core.derive.rules",
-    "check_rules": "citeslab_core.derive.rules:check",
+    "check_rules": "citeslab_core.derive.rules:findings",
     "AgeBracket": "citeslab_core.vocabularies",
     "AnimationStatus": "citeslab_core.vocabularies",
     "AnimationType": "citeslab_core.vocabularies",

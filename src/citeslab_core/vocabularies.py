@@ -36,6 +36,7 @@ __all__ = [
     "PartnershipCategory",
     "ResidenceStatus",
     "Sector",
+    "Severity",
     "Sex",
     "SituationAtEntry",
     "Stage",
@@ -416,3 +417,35 @@ class Weekday(Vocabulary, vocabulary="jour_semaine"):
 
 
 _WEEKDAY_NUMBERS = {day: number for number, day in enumerate(Weekday)}
+
+
+class Severity(enum.StrEnum):
+    """How serious a finding of the référent's rules or a check of the bilan is, most
+    serious first; the value is the code JSON carries. Here, below both, so that the rules
+    need not import the bilan. The follow-up's findings are ``erreur``,
+    ``avertissement`` or ``rappel``; the bilan's checks ``erreur``, ``avertissement`` or
+    ``info``."""
+
+    ERROR = "erreur"
+    WARNING = "avertissement"
+    REMINDER = "rappel"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        """The French word a person reads (« Erreur », « Information »…)."""
+        return _SEVERITY_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        """0 for the most serious: the order in which findings and checks are listed."""
+        return _SEVERITY_RANKS[self]
+
+
+_SEVERITY_LABELS = {
+    Severity.ERROR: "Erreur",
+    Severity.WARNING: "Avertissement",
+    Severity.REMINDER: "Rappel",
+    Severity.INFO: "Information",
+}
+_SEVERITY_RANKS = {severity: rank for rank, severity in enumerate(Severity)}

@@ -1,6 +1,7 @@
-"""How serious a finding is, and the bilan's checks: one definition of each.
+"""The bilan's checks: one definition of each.
 
-- :class:`Severity`: the one scale of the follow-up's findings
+- :class:`Severity` (defined in :mod:`citeslab_core.vocabularies`, below the rules and the
+  bilan, re-exported here): the one scale of the follow-up's findings
   (:class:`citeslab_core.derive.rules.Finding`) and of the bilan's checks (:class:`Check`), most
   serious first; its value is the code JSON carries (``gravite``), its label the French
   word a person reads.
@@ -10,7 +11,7 @@
   three pages and this enum together.
 - :class:`Check`: a consistency finding of the bilan (code, severity, French message).
 
-A leaf module (no import of the rest of the library), so that the funding, the compte
+A leaf module (it imports only the vocabularies), so that the funding, the compte
 rendu financier, the bilan and the network build their checks from one class.
 """
 
@@ -20,37 +21,9 @@ import enum
 
 import attrs
 
+from citeslab_core.vocabularies import Severity
+
 __all__ = ["Check", "CheckCode", "Severity"]
-
-
-class Severity(enum.StrEnum):
-    """How serious a finding or a check is, most serious first; the value is the code JSON
-    carries. The follow-up's findings are ``erreur``, ``avertissement`` or ``rappel``; the
-    bilan's checks ``erreur``, ``avertissement`` or ``info``."""
-
-    ERROR = "erreur"
-    WARNING = "avertissement"
-    REMINDER = "rappel"
-    INFO = "info"
-
-    @property
-    def label(self) -> str:
-        """The French word a person reads (« Erreur », « Information »…)."""
-        return _SEVERITY_LABELS[self]
-
-    @property
-    def rank(self) -> int:
-        """0 for the most serious: the order in which findings and checks are listed."""
-        return _SEVERITY_RANKS[self]
-
-
-_SEVERITY_LABELS = {
-    Severity.ERROR: "Erreur",
-    Severity.WARNING: "Avertissement",
-    Severity.REMINDER: "Rappel",
-    Severity.INFO: "Information",
-}
-_SEVERITY_RANKS = {severity: rank for rank, severity in enumerate(Severity)}
 
 
 class CheckCode(enum.StrEnum):

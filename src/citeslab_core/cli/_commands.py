@@ -56,9 +56,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             raise
         problems, aside, data = exc.problems, exc.set_aside, exc.readable
         say(exc.summary())
-    from citeslab_core.derive.rules import Severity, check, sources
+    from citeslab_core.derive.rules import Severity, findings, sources
 
-    errors = [f for f in check(data, on) if f.severity is Severity.ERROR]
+    errors = [f for f in findings(data, on) if f.severity is Severity.ERROR]
     if errors:
         say(
             f"{len(errors)} erreur{'s' if len(errors) > 1 else ''} des règles du référent "

@@ -1,6 +1,6 @@
 """The référent-de-parcours rules R1 to R10 (docs/referent-rules.md), as findings at a date.
 
-:func:`check` reads each person's events once (:func:`citeslab_core.derive.pathways.walk`) and
+:func:`findings` reads each person's events once (:func:`citeslab_core.derive.pathways.walk`) and
 turns what it finds into :class:`Finding` values: the rule, a severity, the person's id
 (never their name), the date the finding is about and a French message that says what to
 do. R1, R2, R4 and R9 say how pathways, référents and stages are derived; they cannot be
@@ -33,19 +33,18 @@ from functools import lru_cache
 
 import attrs
 
-from citeslab_core.bilan.checks import Severity
 from citeslab_core.derive._track import Track
 from citeslab_core.derive.pathways import OddityAt, OddityKind, PersonState, Span, Walk, walks
 from citeslab_core.errors import Location
 from citeslab_core.model import Dataset, PathwayPolicy, Person
-from citeslab_core.vocabularies import EventType
+from citeslab_core.vocabularies import EventType, Severity
 
 __all__ = [
     "RULE_TITLES",
     "Finding",
     "Severity",
     "assess",
-    "check",
+    "findings",
     "rule_name",
     "rule_number",
     "sources",
@@ -281,7 +280,7 @@ def sources(data: Dataset, findings: Sequence[Finding]) -> list[tuple[Location, 
     return [tuple(found.get((f.person, f.date), ())) for f in findings]
 
 
-def check(data: Dataset, on: dt.date, policy: PathwayPolicy | None = None) -> list[Finding]:
+def findings(data: Dataset, on: dt.date, policy: PathwayPolicy | None = None) -> list[Finding]:
     """Every finding of the rules at ``on``: persons in the dataset's order, then by date
     and rule number. ``policy`` overrides the site's."""
     return [f for _, _, findings in assessed(data, on, policy) for f in findings]
