@@ -241,7 +241,9 @@ def _qpv_breakdown(
 def _prescribers(tally: _Tally, tables: dict[str, Table], k: int) -> tuple[Prescriber, ...]:
     named = [key for key in tally.prescribers if key is not None]
     spelling = {key: min(tally.prescriber_spellings[key]) for key in named}
-    named.sort(key=lambda key: (-tally.prescribers[key], spelling[key].casefold(), spelling[key]))
+    # Alphabetical, never by size: in a public bilan an order by count would tell the
+    # order of masked counts (issue 28).
+    named.sort(key=lambda key: (spelling[key].casefold(), spelling[key]))
     keys: list[str | None] = [*named]
     if tally.prescribers.get(None):
         keys.append(None)

@@ -389,7 +389,7 @@ class Bilan:
     - ``partnerships``: by date, then partner;
     - ``reach``: declared neighbourhoods with a population, in declared order;
     - ``qpv_breakdown``: accompanied QPV residents per QPV by sex and age bracket;
-    - ``prescribers``: most frequent first, ties by name;
+    - ``prescribers``: alphabetical (never by size: that would order masked counts);
     - ``funding``: the actual (``realise``) funding of the period's last year, or None;
     - ``funding_plan``: planned against actual for that year, or None;
     - ``funding_years``: every (year, nature) from two years before the period's first

@@ -19,6 +19,7 @@ from citeslab_core.bilan.checks import CheckCode
 from citeslab_core.bilan.disclosure import mask_value
 from citeslab_core.errors import InvalidData, Location, Problem, UsageError
 from citeslab_core.french import format_count, format_period
+from citeslab_core.network._protect import protect_network
 from citeslab_core.network._sum import (
     _sorted_checks,
     _sum,
@@ -98,18 +99,45 @@ def network_bilan(
     problems = check_sites(given)
     if problems:
         raise _refuse(problems)
-    k = max(b.threshold for b in given) if public else 0
+    if public:
+        return public_network(given, [mask_bilan(b) for b in given], name=name)
+    return attrs.evolve(_total(given, 0, name), sites=tuple(given))
+
+
+def _total(given: Sequence[Bilan], k: int, name: str | None) -> Bilan:
+    """The sum of the sites' bilans (masked at ``k``, 0: not masked), named."""
     total = _sum(sorted(given, key=lambda b: (site_key(b.site), b.site)), k)
-    total = attrs.evolve(
+    return attrs.evolve(
         total,
         site=name if name is not None else network_name(len(given)),
         host=_common(b.host for b in given),
         territory=_common(b.territory for b in given),
         threshold=max(b.threshold for b in given),
-        public=public,
+        public=k > 0,
     )
-    sites = tuple(mask_bilan(b) for b in given) if public else tuple(given)
-    return attrs.evolve(total, sites=sites)
+
+
+def _prefixed(bilans: Iterable[Bilan]) -> list[Check]:
+    return [Check(c.code, c.severity, f"{b.site} : {c.message}") for b in bilans for c in b.checks]
+
+
+def public_network(
+    given: Sequence[Bilan], masked: Sequence[Bilan], *, name: str | None = None
+) -> Bilan:
+    """The public bilan of the network of the complete bilans ``given``, whose sites'
+    public bilans are first ``masked`` (each on its own): the total masked after the
+    sum, then the total and every site protected together as one set of linked tables
+    (:mod:`citeslab_core.network._protect`), so that no masked count of a site is the
+    total minus the other sites."""
+    k = max(b.threshold for b in given)
+    total = _total(given, k, name)
+    truth = _total(given, 0, name)
+    sites_checks = set(_prefixed(given))
+    total = attrs.evolve(total, checks=tuple(c for c in total.checks if c not in sites_checks))
+    total, sites = protect_network(total, truth, masked, given, k)
+    return attrs.evolve(
+        total, checks=_sorted_checks([*_prefixed(sites), *total.checks]), sites=sites
+    )
 
 
 def mask_bilan(bilan: Bilan) -> Bilan:

@@ -18,8 +18,10 @@ from citeslab_core.french import format_period
 from citeslab_core.model import Dataset
 from citeslab_core.network._bilans import (
     _flatten,
+    check_sites,
     mask_bilan,
     network_bilan,
+    public_network,
     site_key,
 )
 
@@ -88,15 +90,20 @@ def network_of_inputs(
     records = tuple(None if isinstance(item, Bilan) else item for item in items)
     if len(files) == 1 and isinstance(items[0], Bilan) and not items[0].sites:
         return NetworkInputs(mask_bilan(items[0]) if public else items[0], (None,))
-    network = network_bilan([site for _, site, _ in sites], public=public)
+    given = [site for _, site, _ in sites]
     if public:
-        network = attrs.evolve(
-            network,
-            sites=tuple(
+        problems_ = check_sites(given)
+        if problems_:
+            raise InvalidData(Problem(Location(), message) for message in problems_)
+        network = public_network(
+            given,
+            [
                 _bilan.compute_bilan(data, start, end, public=True)
                 if data is not None
                 else mask_bilan(site)
                 for _, site, data in sites
-            ),
+            ],
         )
+    else:
+        network = network_bilan(given)
     return NetworkInputs(network, records)

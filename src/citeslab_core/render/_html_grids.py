@@ -67,7 +67,7 @@ def _prescribers_grid(bilan: Bilan) -> Grid:
         COLUMNS["prescripteurs"],
         "lr",
         tuple(GridRow((p.name, format_count(p.count)), p.count is None) for p in bilan.prescribers),
-        notes=("Personnes venues par un partenaire, le plus fréquent d'abord.",),
+        notes=("Personnes venues par un partenaire, par ordre alphabétique.",),
     )
 
 
