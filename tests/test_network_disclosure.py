@@ -68,7 +68,8 @@ def determined(cells: LinkedCells, k: int) -> list[str]:
     def solve(c: np.ndarray) -> np.ndarray:
         result = milp(c, constraints=constraints, bounds=bounds, integrality=integrality)
         assert result.success, result.message
-        return np.round(result.x)
+        solution: np.ndarray = np.round(result.x)
+        return solution
 
     small = [i for i in unknown if 0 < cells.values[i] < k and "with_other" not in cells.labels[i]]
     # A few solutions first (random objectives): a cell that differs between two of them

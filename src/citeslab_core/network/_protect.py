@@ -155,10 +155,15 @@ def _add_bilan(
     )
     true_prescribers = {_prescriber_key(p.name): p.count or 0 for p in truth.prescribers}
     prescribers = []
-    for p in published.prescribers:
-        key = _prescriber_key(p.name)
+    for prescriber in published.prescribers:
+        name = _prescriber_key(prescriber.name)
         prescribers.append(
-            scalar(("presc", key), ("presc", p.name), true_prescribers.get(key, 0), p.count)
+            scalar(
+                ("presc", name),
+                ("presc", prescriber.name),
+                true_prescribers.get(name, 0),
+                prescriber.count,
+            )
         )
     partner = own.get(("table", "canal", Channel.PARTENAIRE.code))
     if partner is not None and prescribers:
@@ -374,8 +379,8 @@ def _apply(bilan: Bilan, places: list[Place], limited: set[str]) -> Bilan:
     quartier = new_tables["quartier"]
     reach = []
     for r in bilan.reach:
-        row = quartier.row(r.neighbourhood)
-        if row is not None and row.count is None:
+        cell = quartier.row(r.neighbourhood)
+        if cell is not None and cell.count is None:
             r = attrs.evolve(r, accompanied=None, per_thousand=None)
         reach.append(r)
     checks = [_recount(c, new_tables) for c in bilan.checks]
