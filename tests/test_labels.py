@@ -94,8 +94,8 @@ def test_the_wording_uses_the_ascii_apostrophe() -> None:
 
 
 def test_a_masked_count_is_written_from_one_definition() -> None:
-    """french.MASKED is the one ``s``; the export cell value and every reader refer to it."""
-    assert exporting.MASKED.value == exporting.MASKED_TEXT == french.MASKED == "s"
+    """french.MASKED_TEXT is the one ``s``; the export cell value and every reader refer to it."""
+    assert exporting.MASKED.value == exporting.MASKED_TEXT == french.MASKED_TEXT == "s"
     found = []
     for path in SRC.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -111,4 +111,4 @@ def test_a_masked_count_is_written_from_one_definition() -> None:
                 name = getattr(target, "id", "")
                 if "MASKED" in name and isinstance(value, ast.Constant) and value.value == "s":
                     found.append(f"{path.relative_to(SRC)}:{name}")
-    assert found == ["citeslab_core/french.py:MASKED"]
+    assert found == ["citeslab_core/french.py:MASKED_TEXT"]

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from citeslab_core.bilan import compute_bilan
-from citeslab_core.french import COUNTED, MASKED, counted, is_singular, noun, typeset
+from citeslab_core.french import COUNTED, MASKED_TEXT, counted, is_singular, noun, typeset
 from citeslab_core.model import Dataset, Event, Person
 from citeslab_core.readers.example import load_example
 from citeslab_core.render.html import render as render_html
@@ -28,7 +28,7 @@ def test_every_counted_phrase_agrees_with_0_1_2_and_1000(key: str) -> None:
     assert counted(1, key) == f"1 {singular}"
     assert counted(2, key) == f"2 {plural}"
     assert counted(1000, key) == f"1{NNBSP}000 {plural}"
-    assert counted(None, key) == f"{MASKED} {plural}"
+    assert counted(None, key) == f"{MASKED_TEXT} {plural}"
     assert noun(1, key) == singular
 
 

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COUNTED",
     "LOCALE",
-    "MASKED",
+    "MASKED_TEXT",
     "counted",
     "format_amount",
     "format_count",
@@ -79,7 +79,7 @@ __all__ = [
 #: The locale of everything a person reads.
 LOCALE: Final = "fr_FR"
 #: How a count masked by statistical secrecy is written.
-MASKED: Final = "s"
+MASKED_TEXT: Final = "s"
 #: The no-break space (before ``:``, ``%``, ``€``, inside guillemets).
 NBSP: Final = "\u00a0"
 #: The narrow no-break space (before ``;`` ``!`` ``?``, between thousands).
@@ -109,7 +109,7 @@ _THOUSANDS: Final = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d])")
 def format_count(value: int | None) -> str:
     """A count: ``17 168``; ``s`` when masked (None)."""
     if value is None:
-        return MASKED
+        return MASKED_TEXT
     from babel.numbers import format_decimal as babel_decimal
 
     return str(babel_decimal(value, locale=LOCALE))
@@ -129,7 +129,7 @@ def _percent(value: int | Decimal, fraction: str) -> str:
 
 def format_percent(value: int | Decimal | None) -> str:
     """A whole percentage (a table's share): ``60 %``; ``s`` when masked (None)."""
-    return MASKED if value is None else _percent(value, "")
+    return MASKED_TEXT if value is None else _percent(value, "")
 
 
 def format_share(value: int | Decimal | None, *, missing: str = "") -> str:
@@ -173,7 +173,7 @@ def format_decimal(value: Decimal | None, *, decimals: int = 1) -> str:
     """A decimal number with ``decimals`` digits after the comma: ``6,9``, ``1 234,5``;
     ``s`` when masked (None)."""
     if value is None:
-        return MASKED
+        return MASKED_TEXT
     from babel.numbers import format_decimal as babel_decimal
 
     pattern = "#,##0." + "0" * decimals if decimals else "#,##0"

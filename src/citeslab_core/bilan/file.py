@@ -58,7 +58,7 @@ from citeslab_core.errors import (
     Problem,
     UsageError,
 )
-from citeslab_core.french import MASKED
+from citeslab_core.french import MASKED_TEXT
 from citeslab_core.model.dates import PartialDate
 from citeslab_core.vocabularies import Funder, FundingNature, PartnershipCategory, Vocabulary
 
@@ -172,7 +172,7 @@ def _code(vocabulary: type[V], code: Any) -> V:
 
 
 def _count(value: Any) -> int:
-    if value == MASKED:
+    if value == MASKED_TEXT:
         raise BilanFileMasked
     if not isinstance(value, int) or isinstance(value, bool):
         raise BilanFileUnreadable(f"effectif {value!r} : un nombre entier est attendu")
@@ -180,7 +180,7 @@ def _count(value: Any) -> int:
 
 
 def _decimal(value: Any) -> Decimal:
-    if value == MASKED:
+    if value == MASKED_TEXT:
         raise BilanFileMasked
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
         raise BilanFileUnreadable(f"nombre {value!r} illisible")

@@ -33,7 +33,7 @@ __all__ = [
 class Masked(enum.Enum):
     """The type of :data:`MASKED`: a count hidden by statistical secrecy."""
 
-    MASKED = french.MASKED
+    MASKED = french.MASKED_TEXT
 
     def __repr__(self) -> str:
         return "MASKED"
@@ -41,8 +41,8 @@ class Masked(enum.Enum):
 
 #: A masked count (public mode): written ``s`` in every format.
 MASKED: Final = Masked.MASKED
-#: How a masked count is written (as everywhere: :data:`citeslab_core.french.MASKED`).
-MASKED_TEXT: Final = french.MASKED
+#: How a masked count is written (as everywhere: :data:`citeslab_core.french.MASKED_TEXT`).
+MASKED_TEXT: Final = french.MASKED_TEXT
 
 Cell: TypeAlias = int | Decimal | str | dt.date | bool | Masked | None
 

@@ -12,7 +12,7 @@ import attrs
 
 from citeslab_core.bilan import Bilan, Table
 from citeslab_core.french import (
-    MASKED,
+    MASKED_TEXT,
     counted,
     format_count,
     format_percent,
@@ -150,7 +150,7 @@ def masked_note(bilan: Bilan, masked: Sequence[str]) -> str:
         return ""
     named = ", ".join(masked) if len(masked) <= 8 else counted(len(masked), "ligne")
     return (
-        f"Effectifs masqués («\u00a0{MASKED}\u00a0», secret statistique : de 1 à "
+        f"Effectifs masqués («\u00a0{MASKED_TEXT}\u00a0», secret statistique : de 1 à "
         f"{format_count(bilan.threshold - 1)} personnes, ou de quoi les retrouver) : "
         f"{named}. Le graphique ne les montre pas."
     )

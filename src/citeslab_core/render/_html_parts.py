@@ -21,7 +21,7 @@ from citeslab_core.bilan import (
     TextRow,
 )
 from citeslab_core.french import (
-    MASKED,
+    MASKED_TEXT,
     counted,
     format_amount,
     format_count,
@@ -188,7 +188,7 @@ def view_block(bilan: Bilan, table: Table, charts: Charts) -> Block:
             "le projet poursuit sa maturation avec CitésLab."
         )
     elif table.key == "orientation_premier_rdv" and bilan.public:
-        notes.append(f"Personnes sans orientation le jour du premier entretien : {MASKED}.")
+        notes.append(f"Personnes sans orientation le jour du premier entretien : {MASKED_TEXT}.")
     if table.key == "tranche_age":
         notes.append("Âge en années révolues au premier entretien.")
     if table.key == "resultat":

@@ -53,7 +53,7 @@ from typing import Final
 from citeslab_core.bilan import Bilan
 from citeslab_core.derive.calendar import Calendar
 from citeslab_core.french import (
-    MASKED,
+    MASKED_TEXT,
     counted,
     format_amount,
     format_count,
@@ -155,7 +155,7 @@ def _cover(deck: Deck, bilan: Bilan) -> None:
 def _public_note(bilan: Bilan) -> str:
     return (
         f"Version publique : les effectifs de 1 à {format_count(bilan.threshold - 1)} "
-        f"personnes sont masqués et notés «\u00a0{MASKED}\u00a0», ainsi que ceux qui "
+        f"personnes sont masqués et notés «\u00a0{MASKED_TEXT}\u00a0», ainsi que ceux qui "
         "permettraient de les retrouver à partir des totaux (secret statistique). Les "
         "graphiques ne montrent aucune valeur masquée."
     )
@@ -203,7 +203,9 @@ def _reach_slides(deck: Deck, bilan: Bilan, title: str) -> None:
         if nobody:
             rows.append([f"{counted(nobody, 'autre_quartier')} sans personne accompagnée"])
         if masked:
-            rows.append([f"{counted(masked, 'autre_quartier')} à l'effectif masqué ({MASKED})"])
+            rows.append(
+                [f"{counted(masked, 'autre_quartier')} à l'effectif masqué ({MASKED_TEXT})"]
+            )
     rows = [row + [""] * (4 - len(row)) for row in rows]
     table_slides(deck, title, COLUMNS["portee"], rows, (4, 2, 2, 2.5), width=10.5)
 

@@ -36,7 +36,7 @@ from typing import Any
 
 from citeslab_core.bilan import SEVERITIES, Bilan, Check
 from citeslab_core.french import (
-    MASKED,
+    MASKED_TEXT,
     counted,
     format_amount,
     format_count,
@@ -170,8 +170,8 @@ def _page(bilan: Bilan, charts: Charts, *, with_checks: bool = True) -> Page:
         public=bilan.public,
         public_note=(
             f"Les effectifs de 1 à {format_count(bilan.threshold - 1)} personnes sont masqués "
-            f"et notés «\u00a0{MASKED}\u00a0», ainsi que ceux qui permettraient de les retrouver à "
-            "partir des totaux (secret statistique). Les graphiques ne montrent aucune "
+            f"et notés «\u00a0{MASKED_TEXT}\u00a0», ainsi que ceux qui permettraient de les "
+            "retrouver à partir des totaux (secret statistique). Les graphiques ne montrent aucune "
             "valeur masquée."
         ),
         footer_css=charts.markup(css_string(title)),

@@ -24,7 +24,7 @@ from typing import Any
 from citeslab_core.bilan import Bilan, Table, TableRow
 from citeslab_core.bilan.crf import CrfLine, CrfTotal, FinancialReport
 from citeslab_core.bilan.funding import Contribution, FundingPlanRow, FundingYear
-from citeslab_core.french import MASKED
+from citeslab_core.french import MASKED_TEXT
 
 __all__ = ["SCHEMA", "render", "to_data"]
 
@@ -32,7 +32,7 @@ SCHEMA = "citeslab.bilan/1"
 
 
 def _count(value: int | None) -> int | str:
-    return MASKED if value is None else value
+    return MASKED_TEXT if value is None else value
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -258,7 +258,7 @@ def _activity(bilan: Bilan) -> dict[str, Any]:
                 "code_qpv": r.qpv_code,
                 "population": r.population,
                 "accompagnes": _count(r.accompanied),
-                "pour_mille": MASKED if r.accompanied is None else _number(r.per_thousand),
+                "pour_mille": MASKED_TEXT if r.accompanied is None else _number(r.per_thousand),
             }
             for r in bilan.reach
         ],

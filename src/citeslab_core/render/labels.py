@@ -21,7 +21,7 @@ d'emploi » in the report was « Demandeurs d'emploi à l'entrée » in the Bpif
 The HTML template (``templates/bilan.html``) receives :data:`COLUMNS` as ``columns``.
 
 What is not here, and where it is: how a figure, a date or a masked count (``s``,
-:data:`citeslab_core.french.MASKED`) is written and the counted nouns (« 2 créations »):
+:data:`citeslab_core.french.MASKED_TEXT`) is written and the counted nouns (« 2 créations »):
 :mod:`citeslab_core.french`; the vocabularies' labels (« Femmes », « Acteurs de l'emploi »):
 :mod:`citeslab_core.vocabularies`; the portrait tables' and the texts' titles, computed with
 the bilan: :mod:`citeslab_core.bilan`; the sections' titles and order:

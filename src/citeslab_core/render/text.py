@@ -15,7 +15,7 @@ from citeslab_core.bilan import Bilan, Table
 from citeslab_core.bilan.crf import CrfLine, CrfTotal
 from citeslab_core.bilan.funding import FundingPlanRow, FundingYear
 from citeslab_core.french import (
-    MASKED,
+    MASKED_TEXT,
     format_amount,
     format_count,
     format_decimal,
@@ -258,7 +258,7 @@ def render(bilan: Bilan, *, checks: bool = True) -> str:
     if bilan.public:
         out.append(
             f"Version publique : les effectifs de 1 à {format_count(bilan.threshold - 1)} "
-            f"sont masqués (« {MASKED} »), avec masquage secondaire."
+            f"sont masqués (« {MASKED_TEXT} »), avec masquage secondaire."
         )
     if bilan.subset:
         out.append(SUBSET_NOTE)
