@@ -14,8 +14,8 @@ spell of a shared machine weighs on all of them alike):
   reading every sheet with ``read_excel(sheet_name=None, engine="calamine")`` and nothing
   more;
 - each CSV folder: ``citeslab bilan DIR --annee 2023 --format json`` on the pure path
-  (pyarrow hidden from the process) and on the Arrow path, against the analyst's pandas
-  script (``pandas_analyst.py``);
+  (pyarrow hidden from the process) and on the Arrow path (whatever the folder's size),
+  against the analyst's pandas script (``pandas_analyst.py``);
 - the notebook, on the 40 000-person folder: ``read_input`` then ``Dataset.to_frames()``
   against ``pandas.read_csv`` of the same files (``dtype=str``, Windows-1252).
 
@@ -40,6 +40,12 @@ from run import HERE, Figures, disagreements, generate, machine, run_once
 #: citeslab's command line with pyarrow hidden: the pure-Python reading.
 PURE = (
     "import sys; sys.modules['pyarrow'] = None; "
+    "from citeslab_core.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+#: citeslab's command line on the Arrow path whatever the folder's size (it starts at
+#: ``csvdir.ARROW_MIN_BYTES`` otherwise).
+ARROW = (
+    "import sys; from citeslab_core.readers import csvdir; csvdir.ARROW_MIN_BYTES = 0; "
     "from citeslab_core.cli import main; sys.exit(main(sys.argv[1:]))"
 )
 WORKBOOK = (
@@ -132,6 +138,7 @@ def main() -> None:
     workbook = _workbook(args.work, args.workbook_persons)
     cli = [sys.executable, "-m", "citeslab_core.cli"]
     pure = [sys.executable, "-c", PURE]
+    arrow = [sys.executable, "-c", ARROW]
     report = ["bilan", "--annee", "2023", "--format", "json"]
     runs: dict[str, list[str]] = {
         "workbook: citeslab bilan": [*cli, *report, str(workbook)],
@@ -149,7 +156,7 @@ def main() -> None:
         folders[persons] = folder
         size = _size(persons)
         runs[f"{size}: citeslab bilan (pure)"] = [*pure, *report, str(folder)]
-        runs[f"{size}: citeslab bilan (Arrow)"] = [*cli, *report, str(folder)]
+        runs[f"{size}: citeslab bilan (Arrow)"] = [*arrow, *report, str(folder)]
         runs[f"{size}: pandas analyst"] = [
             sys.executable,
             str(HERE / "pandas_analyst.py"),
