@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import deque
 from collections.abc import Iterator, Sequence
 from importlib.util import find_spec
 from pathlib import Path
@@ -129,33 +130,51 @@ def _numbers(count: int, skipped: list[int]) -> list[int]:
 class ArrowRows:
     """A CSV file's records as pyarrow read them: iterated, ``(number, cells)`` (the header
     first, numbered 1); after the header, :meth:`blocks` gives the rest a block at a time
-    (:class:`~citeslab_core.readers._columns.BlockRows`)."""
+    (:class:`~citeslab_core.readers._columns.BlockRows`). The table's batches (pyarrow
+    parses a file in pieces, each with buffers of its own) are let go as they are read,
+    so that the table and the dataset are not held whole at once."""
 
     def __init__(self, table: Any, skipped: list[int] | None = None) -> None:
-        self._table = table
         self._numbers = _numbers(table.num_rows, skipped or [])
-        self._next = 0  # the next record's index in the table (its row number - 1)
+        self._batches = deque(batch for batch in table.to_batches() if batch.num_rows)
+        self._next = 0  # the next record's index in the file (its row number - 1)
         self._rows: Iterator[tuple[int, Sequence[object]]] | None = None
 
     def __iter__(self) -> ArrowRows:
         return self
 
     def __next__(self) -> tuple[int, Sequence[object]]:
-        if self._rows is None and self._next == 0 and self._table.num_rows:
-            self._next = 1  # the header, without making the first block's lists
-            cells = [column[0].as_py() for column in self._table.slice(0, 1).columns]
-            return self._numbers[0], cells
         if self._rows is None:
             self._rows = self._all_rows()
         return next(self._rows)
 
+    def _take(self, count: int) -> Any:
+        """The next ``count`` records (or fewer, at the end) as one table; their batches
+        are let go."""
+        import pyarrow as pa
+
+        taken = []
+        while self._batches and count > 0:
+            batch = self._batches.popleft()
+            if batch.num_rows > count:
+                self._batches.appendleft(batch.slice(count))
+                batch = batch.slice(0, count)
+            taken.append(batch)
+            count -= batch.num_rows
+        part = pa.Table.from_batches(taken) if taken else None
+        if part is not None:
+            self._next += part.num_rows
+        return part
+
     def _all_rows(self) -> Iterator[tuple[int, Sequence[object]]]:
-        while self._next < self._table.num_rows:
+        if self._next == 0 and self._batches:  # the header, alone
+            header = self._take(1)
+            yield self._numbers[0], [column[0].as_py() for column in header.columns]
+        while self._batches:
             start = self._next
-            part = self._table.slice(start, _columns.CHUNK_ROWS)
+            part = self._take(_columns.CHUNK_ROWS)
             columns = [column.to_pylist() for column in part.columns]
             for offset, cells in enumerate(zip(*columns, strict=True)):
-                self._next = start + offset + 1
                 yield self._numbers[start + offset], list(cells)
 
     def blocks(self) -> Iterator[ColumnBlock]:
@@ -163,12 +182,10 @@ class ArrowRows:
         time, each column dictionary-encoded."""
         import pyarrow.compute as pc
 
-        table = self._table
-        while self._next < table.num_rows:
+        self._rows = iter(())  # the rows go by blocks from here
+        while self._batches:
             start = self._next
-            part = table.slice(start, _columns.CHUNK_ROWS)
-            count = part.num_rows
-            self._next = start + count
+            part = self._take(_columns.CHUNK_ROWS)
             columns = []
             for column in part.columns:
                 encoded = pc.dictionary_encode(column.combine_chunks())
@@ -178,4 +195,5 @@ class ArrowRows:
                         encoded.indices.to_numpy(zero_copy_only=False),
                     )
                 )
-            yield ColumnBlock(self._numbers[start : start + count], columns)
+            del part
+            yield ColumnBlock(self._numbers[start : self._next], columns)
