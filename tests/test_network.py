@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -204,3 +205,64 @@ def test_same_qpv_code_under_two_names_is_one_neighbourhood() -> None:
     for net, site in zip(network.reach, a.reach, strict=True):
         assert net.population == site.population  # once per distinct QPV
         assert net.accompanied == 2 * (site.accompanied or 0)
+
+
+# -- issue 25 item 5: one call on any mix of inputs ------------------------------------------
+
+
+SITE_A = Path(__file__).parent / "golden" / "inputs" / "site_a"
+
+
+def test_any_mix_of_records_bilans_and_paths(tmp_path: Path) -> None:
+    from citeslab_core.readers import read_input
+
+    example = load_example()
+    a = read_input(SITE_A)
+    other = example.replace(site=attrs.evolve(example.site, name="Autre"))
+    bilan_file = tmp_path / "brest.json"
+    bilan_file.write_text(render_json(compute_bilan(example, START, END)), encoding="utf-8")
+    mixed = network_bilan([SITE_A, bilan_file, other], year=2023)
+    expected = network_bilan([compute_bilan(d, START, END) for d in (a, example, other)])
+    assert mixed == expected
+    # The same with start and end, with a period, and with the year as a position.
+    assert network_bilan([str(SITE_A), bilan_file, other], START, END) == expected
+    assert network_bilan([SITE_A, bilan_file, other], period=(START, END)) == expected
+    assert network_bilan([SITE_A, bilan_file, other], 2023) == expected
+    # Public: the records' sites masked by compute_bilan, then all protected together.
+    public = network_bilan([SITE_A, bilan_file, other], year=2023, public=True)
+    assert public.public
+    assert all(s.public for s in public.sites)
+
+
+def test_errors_name_the_input_and_the_site(tmp_path: Path) -> None:
+    example = load_example()
+    bilan = compute_bilan(example, START, END)
+    bilan_file = tmp_path / "brest.json"
+    bilan_file.write_text(render_json(bilan), encoding="utf-8")
+    wrong: Any = 3  # a misuse, on purpose
+    with pytest.raises(InvalidData) as caught:
+        network_bilan([bilan, example, tmp_path / "absent.xlsx", wrong, bilan_file], year=2022)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(m.startswith("entrée n° 1") and "CitésLab Brest" in m for m in messages)
+    assert any(m.startswith("entrée n° 4") and "int" in m for m in messages)
+    assert any("absent.xlsx" in m and "n'existe pas" in m for m in messages)
+    assert any(m.startswith(str(bilan_file)) and "période" in m for m in messages)
+    # Records without a period: the input is named, and the way to give the period.
+    with pytest.raises(InvalidData, match=r"entrée n° 2.*year=2023"):
+        network_bilan([bilan, example])
+    # Every problem is located: none is only « données ».
+    assert all(p.location.file for p in caught.value.problems)
+
+
+def test_two_sites_of_one_name_told_apart_by_naming_the_inputs() -> None:
+    example = load_example()
+    with pytest.raises(InvalidData, match=r"entrée n° 2.*deux fois.*nommez chaque entrée"):
+        network_bilan([example, example], year=2023)
+    network = network_bilan({"Brest nord": example, "Brest sud": example}, year=2023)
+    assert [s.site for s in network.sites] == ["Brest nord", "Brest sud"]
+    assert network.accompanied == 2 * compute_bilan(example, START, END).accompanied
+    # A named bilan is renamed too; a named network is refused (its sites keep theirs).
+    bilan = compute_bilan(example, START, END)
+    assert network_bilan({"Nord": bilan, "Sud": bilan}).sites[1].site == "Sud"
+    with pytest.raises(InvalidData, match="un nom ne s'applique qu'à un site"):
+        network_bilan({"Réseau": network})
