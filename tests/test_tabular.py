@@ -27,9 +27,9 @@ from citeslab_core.exporting import (
     Column,
     ColumnType,
     ExportOptions,
+    ExportTable,
     Masked,
     Registry,
-    Table,
     TableExporter,
     cell_text,
     datapackage,
@@ -141,7 +141,7 @@ COLUMNS = (
     Column("flag", "Signalé", ColumnType.BOOLEAN),
 )
 
-EXAMPLE = Table.of(
+EXAMPLE = ExportTable.of(
     "exemple",
     "Exemple",
     COLUMNS,
@@ -168,19 +168,19 @@ def test_csv_is_french_excel_csv() -> None:
 
 def test_table_refuses_a_value_of_the_wrong_type() -> None:
     with pytest.raises(TypeError):
-        Table.of("t", "T", COLUMNS[:2], [("x", "12")])
+        ExportTable.of("t", "T", COLUMNS[:2], [("x", "12")])
     with pytest.raises(TypeError):
-        Table.of("t", "T", COLUMNS[:2], [("x", True)])
+        ExportTable.of("t", "T", COLUMNS[:2], [("x", True)])
     with pytest.raises(TypeError):
-        Table.of("t", "T", COLUMNS[:2], [(MASKED, 1)])
+        ExportTable.of("t", "T", COLUMNS[:2], [(MASKED, 1)])
     with pytest.raises(ValueError, match="vide"):
-        Table.of("t", "T", COLUMNS[:2], [(None, None)])
+        ExportTable.of("t", "T", COLUMNS[:2], [(None, None)])
     with pytest.raises(ValueError, match="cellules"):
-        Table.of("t", "T", COLUMNS[:2], [("x",)])
+        ExportTable.of("t", "T", COLUMNS[:2], [("x",)])
     with pytest.raises(ValueError, match="titre"):
-        Table.of("t", "Un titre de feuille bien trop long pour Excel", COLUMNS[:1], [])
+        ExportTable.of("t", "Un titre de feuille bien trop long pour Excel", COLUMNS[:1], [])
     with pytest.raises(ValueError, match="nom"):
-        Table.of("Pas un nom", "T", COLUMNS[:1], [])
+        ExportTable.of("Pas un nom", "T", COLUMNS[:1], [])
 
 
 def test_xlsx_keeps_types_formats_bold_frozen_header() -> None:
@@ -224,7 +224,7 @@ def test_json_keeps_amounts_exact_and_masks_as_s() -> None:
 # -- read back: CSV and XLSX mean the same --------------------------------------------
 
 
-def read_csv_back(table: Table, data: bytes) -> list[tuple[Cell, ...]]:
+def read_csv_back(table: ExportTable, data: bytes) -> list[tuple[Cell, ...]]:
     reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";")
     rows = list(reader)
     assert rows[0] == [cell_text(c.header) for c in table.columns]
@@ -253,7 +253,7 @@ def _parse_csv_cell(text: str, kind: ColumnType) -> Cell:
     return text
 
 
-def read_xlsx_back(table: Table, data: bytes) -> list[tuple[Cell, ...]]:
+def read_xlsx_back(table: ExportTable, data: bytes) -> list[tuple[Cell, ...]]:
     sheet = load_workbook(io.BytesIO(data))[table.title]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == [cell_text(c.header) for c in table.columns]
@@ -316,7 +316,7 @@ CELLS: dict[ColumnType, st.SearchStrategy[Cell]] = {
 
 
 @st.composite
-def tables(draw: st.DrawFn) -> Table:
+def tables(draw: st.DrawFn) -> ExportTable:
     kinds = draw(st.lists(st.sampled_from(list(ColumnType)), min_size=1, max_size=6))
     columns = [Column(f"c{i}", f"Colonne {i}", kind) for i, kind in enumerate(kinds)]
     rows = []
@@ -329,12 +329,12 @@ def tables(draw: st.DrawFn) -> Table:
             row.append(draw(options))
         if any(v is not None and v is not MASKED for v in row):
             rows.append(tuple(row))
-    return Table.of("table", "Feuille", columns, rows)
+    return ExportTable.of("table", "Feuille", columns, rows)
 
 
 @given(tables())
 @settings(max_examples=40, deadline=None)
-def test_xlsx_read_back_equals_csv_read_back(table: Table) -> None:
+def test_xlsx_read_back_equals_csv_read_back(table: ExportTable) -> None:
     from_csv = read_csv_back(table, to_csv(table))
     from_xlsx = read_xlsx_back(table, to_xlsx([table]))
     assert same(from_csv, from_xlsx)
@@ -345,7 +345,7 @@ def test_xlsx_read_back_equals_csv_read_back(table: Table) -> None:
 
 @given(tables())
 @settings(max_examples=40, deadline=None)
-def test_no_written_cell_starts_a_formula(table: Table) -> None:
+def test_no_written_cell_starts_a_formula(table: ExportTable) -> None:
     text = to_csv(table).decode("utf-8-sig")
     kinds = [c.type for c in table.columns]
     for row in csv.reader(io.StringIO(text, newline=""), delimiter=";"):
@@ -364,7 +364,7 @@ def test_no_written_cell_starts_a_formula(table: Table) -> None:
 @given(st.integers(-(10**6), 10**6), st.decimals(-1000, 1000, places=2, allow_nan=False))
 @settings(max_examples=30, deadline=None)
 def test_numbers_are_never_altered(count: int, amount: Decimal) -> None:
-    table = Table.of(
+    table = ExportTable.of(
         "t",
         "T",
         [Column("n", "N", ColumnType.INTEGER), Column("a", "A", ColumnType.AMOUNT)],
@@ -383,7 +383,7 @@ def test_numbers_are_never_altered(count: int, amount: Decimal) -> None:
 def test_datapackage_validates_its_csv_with_frictionless(tmp_path: Path) -> None:
     from frictionless import Package, validate
 
-    other = Table.of(
+    other = ExportTable.of(
         "autre",
         "Autre",
         [Column("quartier", "Quartier", ColumnType.STRING), Column("n", "N", ColumnType.INTEGER)],
@@ -413,7 +413,7 @@ def test_datapackage_validates_its_csv_with_frictionless(tmp_path: Path) -> None
 
 @given(tables())
 @settings(max_examples=10, deadline=None)
-def test_datapackage_validates_any_table(table: Table) -> None:
+def test_datapackage_validates_any_table(table: ExportTable) -> None:
     from frictionless import Package
 
     files = {
@@ -474,14 +474,14 @@ _ROWS_COLUMNS = (
 )
 
 
-def _accompanied(bilan: Bilan) -> Table:
-    return Table.of(
+def _accompanied(bilan: Bilan) -> ExportTable:
+    return ExportTable.of(
         "bref", "En bref", INDICATOR_COLUMNS, [("accompagnes", "Accompagnés", bilan.accompanied)]
     )
 
 
-def _persons(rows: Sequence[ParticipantRow]) -> Table:
-    return Table.of(
+def _persons(rows: Sequence[ParticipantRow]) -> ExportTable:
+    return ExportTable.of(
         "personnes", "Personnes", _ROWS_COLUMNS, [(r.pseudonym, r.exit_date) for r in rows]
     )
 

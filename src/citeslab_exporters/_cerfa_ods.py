@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from citeslab_core.exporting import MASKED_TEXT, cell_text
-from citeslab_core.exporting import Table as DataTable
+from citeslab_core.exporting import MASKED_TEXT, ExportTable, cell_text
 from citeslab_exporters._cerfa import Cell, Sheet, _t
 
 __all__ = ["tables_to_ods", "to_ods"]
@@ -228,7 +227,7 @@ def to_ods(sheets: Sequence[Sheet], *, title: str) -> bytes:
         Element.namespaces.update(seen)
 
 
-def tables_to_ods(tables: Sequence[DataTable], *, title: str) -> bytes:
+def tables_to_ods(tables: Sequence[ExportTable], *, title: str) -> bytes:
     """Export tables as an OpenDocument spreadsheet: one sheet per table, the header row
     bold, numbers as numbers (amounts in euros), a masked count written ``s``."""
     from citeslab_core.exporting import ColumnType, Masked

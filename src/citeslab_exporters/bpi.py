@@ -30,7 +30,7 @@ from citeslab_core.exporting import (
     Cell,
     Column,
     ColumnType,
-    Table,
+    ExportTable,
     TableExporter,
     count,
     format_share,
@@ -106,7 +106,7 @@ def _indicator_rows(bilan: Bilan, codes: tuple[tuple[str, str], ...]) -> list[tu
     return [(code, indicator(name).label, count(getattr(ind, name))) for code, name in codes]
 
 
-def indicators_table(bilan: Bilan) -> Table:
+def indicators_table(bilan: Bilan) -> ExportTable:
     ind = bilan.indicators
     rows = _indicator_rows(bilan, _PORTRAIT_CODES)
     rows.extend(
@@ -143,27 +143,27 @@ def indicators_table(bilan: Bilan) -> Table:
     rows.append(
         ("partenariats", "Partenariats et rencontres partenariales", len(bilan.partnerships))
     )
-    return Table.of("indicateurs", "Indicateurs", INDICATOR_COLUMNS, rows)
+    return ExportTable.of("indicateurs", "Indicateurs", INDICATOR_COLUMNS, rows)
 
 
-def portrait_table(bilan: Bilan) -> Table:
+def portrait_table(bilan: Bilan) -> ExportTable:
     rows = [
         (key, table.title, row.code, row.label, count(row.count), count(row.share))
         for key in TABLE_KEYS
         for table in (bilan.tables[key],)
         for row in table.rows
     ]
-    return Table.of("portrait", "Portrait", _PORTRAIT_COLUMNS, rows)
+    return ExportTable.of("portrait", "Portrait", _PORTRAIT_COLUMNS, rows)
 
 
-def programmes_table(bilan: Bilan) -> Table:
+def programmes_table(bilan: Bilan) -> ExportTable:
     rows = [(p.programme, count(p.oriented), count(p.retained)) for p in bilan.programmes]
-    return Table.of("programmes", "Programmes", _PROGRAMME_COLUMNS, rows)
+    return ExportTable.of("programmes", "Programmes", _PROGRAMME_COLUMNS, rows)
 
 
-def animations_table(bilan: Bilan) -> Table:
+def animations_table(bilan: Bilan) -> ExportTable:
     rows = [(a.code, a.label, a.number, a.participants) for a in bilan.animations]
-    return Table.of("animations", "Animations", _ANIMATION_COLUMNS, rows)
+    return ExportTable.of("animations", "Animations", _ANIMATION_COLUMNS, rows)
 
 
 _PLANNED_COLUMNS = (
@@ -186,15 +186,15 @@ _PLANNED_COLUMNS = (
 )
 
 
-def planned_table(bilan: Bilan) -> Table:
+def planned_table(bilan: Bilan) -> ExportTable:
     rows = [
         (a.code, a.label, a.planned, a.held, a.cancelled, a.upcoming)
         for a in bilan.planned_animations
     ]
-    return Table.of("animations_prevues", "Animations prévues", _PLANNED_COLUMNS, rows)
+    return ExportTable.of("animations_prevues", "Animations prévues", _PLANNED_COLUMNS, rows)
 
 
-def funding_table(bilan: Bilan) -> Table:
+def funding_table(bilan: Bilan) -> ExportTable:
     funding = bilan.funding
     rows: list[tuple[Cell, ...]] = []
     if funding is not None:
@@ -211,7 +211,7 @@ def funding_table(bilan: Bilan) -> Table:
             for c in funding.contributions
         ]
         rows.append((funding.year, "total", "Coût total", funding.total, None, None, None))
-    return Table.of("financement", "Financement", _FUNDING_COLUMNS, rows)
+    return ExportTable.of("financement", "Financement", _FUNDING_COLUMNS, rows)
 
 
 def _bpi_note(bilan: Bilan) -> list[tuple[str, str]]:

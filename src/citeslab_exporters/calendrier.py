@@ -42,8 +42,8 @@ from citeslab_core.exporting import (
     EntryKind,
     ExportFile,
     ExportOptions,
+    ExportTable,
     Precision,
-    Table,
     UsageError,
     bilan_files,
     clean_text,
@@ -200,7 +200,7 @@ _EVENT_COLUMNS: Final = (
 )
 
 
-def events_table(calendar: Calendar) -> Table:
+def events_table(calendar: Calendar) -> ExportTable:
     """One row per event of the calendar, in its order."""
     rows = [
         (
@@ -221,7 +221,7 @@ def events_table(calendar: Calendar) -> Table:
         )
         for e in calendar.entries
     ]
-    return Table.of("evenements", "Événements", _EVENT_COLUMNS, rows)
+    return ExportTable.of("evenements", "Événements", _EVENT_COLUMNS, rows)
 
 
 # -- HTML -------------------------------------------------------------------------------------

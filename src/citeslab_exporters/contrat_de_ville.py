@@ -50,6 +50,7 @@ from citeslab_core.exporting import (
     CrfTotal,
     ExportFile,
     ExportOptions,
+    ExportTable,
     Funder,
     FundingNature,
     FundingPlanRow,
@@ -64,7 +65,6 @@ from citeslab_core.exporting import (
     info_table,
     period_slug,
 )
-from citeslab_core.exporting import PortraitTable as PortraitTable
 from citeslab_exporters._cerfa import cerfa_sheets, to_xlsx
 from citeslab_exporters._cerfa_ods import tables_to_ods, to_ods
 
@@ -123,7 +123,7 @@ _FINANCE_COLUMNS = (
 )
 
 
-def _cells(table: PortraitTable, codes: Sequence[tuple[str, str]]) -> list[Cell]:
+def _cells(table: Table, codes: Sequence[tuple[str, str]]) -> list[Cell]:
     """The counts of ``codes`` in a bilan table: a code with no row counts 0 (the bilan
     lists every code, and ``non_renseigne`` only when it is not 0)."""
     cells: list[Cell] = []
@@ -143,7 +143,7 @@ def _qpv_row(row: QpvRow) -> tuple[Cell, ...]:
     )
 
 
-def qpv_table(bilan: Bilan) -> Table:
+def qpv_table(bilan: Bilan) -> ExportTable:
     """One row per QPV, then the total row « Total QPV » (the sum of each column; ``s``
     when one of its cells is masked), which the contrat de ville asks for."""
     rows = [_qpv_row(r) for r in bilan.qpv_breakdown]
@@ -156,21 +156,21 @@ def qpv_table(bilan: Bilan) -> Table:
             else:
                 totals.append(MASKED)
         rows.append(tuple(totals))
-    return Table.of("qpv", "Accompagnés par QPV", _QPV_COLUMNS, rows)
+    return ExportTable.of("qpv", "Accompagnés par QPV", _QPV_COLUMNS, rows)
 
 
-def animations_table(bilan: Bilan) -> Table:
+def animations_table(bilan: Bilan) -> ExportTable:
     rows = [
         (a.neighbourhood, a.qpv_code, a.number, a.participants) for a in bilan.animations_in_qpv
     ]
-    return Table.of("animations_qpv", "Animations en QPV", _ANIMATION_COLUMNS, rows)
+    return ExportTable.of("animations_qpv", "Animations en QPV", _ANIMATION_COLUMNS, rows)
 
 
 def _shares(year: FundingYear | None) -> dict[Funder, Decimal]:
     return {} if year is None else {c.funder: c.share for c in year.contributions}
 
 
-def finance_table(bilan: Bilan) -> Table:
+def finance_table(bilan: Bilan) -> ExportTable:
     plan = bilan.funding_plan
     rows: list[tuple[Cell, ...]] = []
     if plan is not None:
@@ -202,7 +202,9 @@ def finance_table(bilan: Bilan) -> Table:
 
         rows = [line(r) for r in plan.rows]
         rows.append(line(plan.total))
-    return Table.of("compte_rendu_financier", "Compte rendu financier", _FINANCE_COLUMNS, rows)
+    return ExportTable.of(
+        "compte_rendu_financier", "Compte rendu financier", _FINANCE_COLUMNS, rows
+    )
 
 
 _CRF_COLUMNS = (
@@ -216,7 +218,7 @@ _CRF_COLUMNS = (
 )
 
 
-def _crf_table(name: str, title: str, lines: Sequence[CrfLine]) -> Table:
+def _crf_table(name: str, title: str, lines: Sequence[CrfLine]) -> ExportTable:
     rows: list[tuple[Cell, ...]] = [
         (
             x.account,
@@ -236,15 +238,15 @@ def _crf_table(name: str, title: str, lines: Sequence[CrfLine]) -> Table:
         rows.append(
             ("total", "Total", None, total.planned, total.actual, total.gap, total.gap_percent)
         )
-    return Table.of(name, title, _CRF_COLUMNS, rows)
+    return ExportTable.of(name, title, _CRF_COLUMNS, rows)
 
 
-def crf_charges_table(bilan: Bilan) -> Table:
+def crf_charges_table(bilan: Bilan) -> ExportTable:
     report = bilan.financial_report
     return _crf_table("crf_charges", "CRF - Charges", report.charges if report else ())
 
 
-def crf_produits_table(bilan: Bilan) -> Table:
+def crf_produits_table(bilan: Bilan) -> ExportTable:
     report = bilan.financial_report
     return _crf_table("crf_produits", "CRF - Produits", report.produits if report else ())
 

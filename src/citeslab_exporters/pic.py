@@ -31,8 +31,8 @@ from citeslab_core.exporting import (
     Cell,
     Column,
     ColumnType,
+    ExportTable,
     ParticipantRow,
-    Table,
     TableExporter,
     count,
     indicator,
@@ -61,8 +61,8 @@ def _label(value: object) -> str | None:
     return label if isinstance(label, str) else None
 
 
-def participants_table(rows: Sequence[ParticipantRow]) -> Table:
-    return Table.of(
+def participants_table(rows: Sequence[ParticipantRow]) -> ExportTable:
+    return ExportTable.of(
         "participants",
         "Participants",
         _PARTICIPANT_COLUMNS,
@@ -86,7 +86,7 @@ def participants_table(rows: Sequence[ParticipantRow]) -> Table:
     )
 
 
-def summary_table(bilan: Bilan) -> Table:
+def summary_table(bilan: Bilan) -> ExportTable:
     rows: list[tuple[Cell, ...]] = [
         ("accompagnes", indicator("accompanied").label, bilan.accompanied),
         ("entrees", "Entrées (premier entretien dans la période)", count(bilan.new)),
@@ -108,7 +108,7 @@ def summary_table(bilan: Bilan) -> Table:
             count(bilan.indicators.positive_exits),
         )
     )
-    return Table.of("synthese", "Synthèse", INDICATOR_COLUMNS, rows)
+    return ExportTable.of("synthese", "Synthèse", INDICATOR_COLUMNS, rows)
 
 
 def _notes(bilan: Bilan) -> list[tuple[str, str]]:

@@ -3,12 +3,12 @@
 ::
 
     from citeslab_core.exporting import (
-        Bilan, Column, ColumnType, Table, TableExporter, count,
+        Bilan, Column, ColumnType, ExportTable, TableExporter, count,
     )
 
 It holds the exporter contract (:class:`Exporter`, :class:`ExportOptions`,
 :class:`ExportFile`), the registry that finds plug-ins (:class:`Registry`), the table
-model and its writers (:class:`Table`, :class:`TableExporter`, :func:`export_tables`),
+model and its writers (:class:`ExportTable`, :class:`TableExporter`, :func:`export_tables`),
 and, re-exported so that a plug-in needs no other import, what an exporter reads: the
 :class:`Bilan` and its parts, the participant rows, the vocabularies and the French
 formatting of the reports. The bundled exporters (``citeslab_exporters``) import only
@@ -115,7 +115,7 @@ process); ``Registry.from_entry_points(isolate=False)`` runs every plug-in in-pr
 Tables
 ======
 
-An exporter describes each of its tables once, as a :class:`Table` (a file-safe name, a
+An exporter describes each of its tables once, as an :class:`ExportTable` (a file-safe name, a
 French title, :class:`Column` objects with a JSON key, a French header and a
 :class:`ColumnType`, and rows of plain values), and :func:`export_tables` gives the files
 of the format asked:
@@ -136,7 +136,7 @@ Cell values: ``int`` (integer columns), ``int``/``Decimal`` (number, amount and 
 columns; a percent is a number of percent, ``30.6``, never ``0.306``), ``str``,
 :class:`datetime.date`, ``bool``, ``None`` (an empty cell) and :data:`MASKED` (a count
 hidden in a public report, written ``s``, never 0). A value of the wrong type is a bug of
-the exporter: :class:`Table` refuses it with a ``TypeError``.
+the exporter: :class:`ExportTable` refuses it with a ``TypeError``.
 
 For an exporter of the bilan, :func:`bilan_files` adds the ``informations`` table and
 names the files; :class:`TableExporter` goes one step further: an exporter is then only
@@ -162,9 +162,7 @@ if TYPE_CHECKING:
         TEXT_SECTION_TITLES,
         Bilan,
         QpvRow,
-    )
-    from citeslab_core.bilan import (
-        Table as PortraitTable,
+        Table,
     )
     from citeslab_core.bilan.crf import (
         CrfLine,
@@ -215,8 +213,8 @@ if TYPE_CHECKING:
         Cell,
         Column,
         ColumnType,
+        ExportTable,
         Masked,
-        Table,
         cell_text,
         count,
     )
@@ -308,6 +306,7 @@ __all__ = [
     "ExitResult",
     "ExportFile",
     "ExportOptions",
+    "ExportTable",
     "Exporter",
     "ExporterInfo",
     "FinancialReport",
@@ -327,7 +326,6 @@ __all__ = [
     "ParticipantTable",
     "PartnershipCategory",
     "PluginError",
-    "PortraitTable",
     "Precision",
     "QpvRow",
     "Registry",
@@ -385,7 +383,7 @@ _LAZY: dict[str, str] = {
     "Column": "citeslab_core.exporting._tables",
     "ColumnType": "citeslab_core.exporting._tables",
     "Masked": "citeslab_core.exporting._tables",
-    "Table": "citeslab_core.exporting._tables",
+    "ExportTable": "citeslab_core.exporting._tables",
     "cell_text": "citeslab_core.exporting._tables",
     "count": "citeslab_core.exporting._tables",
     "datapackage": "citeslab_core.exporting._writers",
@@ -409,7 +407,7 @@ _LAZY: dict[str, str] = {
     "TEXT_SECTION_TITLES": "citeslab_core.bilan",
     "Bilan": "citeslab_core.bilan",
     "QpvRow": "citeslab_core.bilan",
-    "PortraitTable": "citeslab_core.bilan:Table",
+    "Table": "citeslab_core.bilan",
     "TIME_ZONE": "citeslab_core.derive.calendar",
     "Calendar": "citeslab_core.derive.calendar",
     "CalendarEntry": "citeslab_core.derive.calendar",

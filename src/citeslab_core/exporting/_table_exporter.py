@@ -13,7 +13,7 @@ import attrs
 from citeslab_core import french
 from citeslab_core.errors import UsageError
 from citeslab_core.exporting._contract import ExportFile, ExportOptions
-from citeslab_core.exporting._tables import Column, ColumnType, Table
+from citeslab_core.exporting._tables import Column, ColumnType, ExportTable
 from citeslab_core.exporting._writers import export_tables
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def info_table(
     title: str,
     notes: Sequence[tuple[str, str]] = (),
     audience: str | None = None,
-) -> Table:
+) -> ExportTable:
     """The ``informations`` table of an export: site, its host structure and territory
     when known, period, document, public or not (``audience`` says it for a document
     that holds nothing to mask, a calendar for partners), ``notes``, the exporter."""
@@ -86,12 +86,12 @@ def info_table(
             ("Généré le", french.format_moment(made.generated)),
             ("Empreinte des données (SHA-256)", made.dataset_sha256 or "non disponible"),
         ]
-    return Table.of("informations", "Informations", INFO_COLUMNS, about)
+    return ExportTable.of("informations", "Informations", INFO_COLUMNS, about)
 
 
 def bilan_files(
     bilan: Bilan,
-    tables: Sequence[Table],
+    tables: Sequence[ExportTable],
     options: ExportOptions,
     *,
     exporter: str,
@@ -138,9 +138,9 @@ def bilan_files(
 # -- an exporter that only describes its tables ------------------------------------------
 
 #: A table of the bilan: a function of the bilan.
-BilanTable: TypeAlias = Callable[["Bilan"], Table]
+BilanTable: TypeAlias = Callable[["Bilan"], ExportTable]
 #: A table of participant rows (one row per person): a function of the rows.
-ParticipantTable: TypeAlias = Callable[[Sequence["ParticipantRow"]], Table]
+ParticipantTable: TypeAlias = Callable[[Sequence["ParticipantRow"]], ExportTable]
 #: Lines of the ``informations`` sheet, (heading, text), from the bilan.
 Notes: TypeAlias = Callable[["Bilan"], Sequence[tuple[str, str]]]
 
@@ -192,7 +192,7 @@ class TableExporter:
         participants: Sequence[ParticipantRow] | None,
     ) -> list[ExportFile]:
         """The files of the tables, in the format of ``options`` (see the class docstring)."""
-        tables: list[Table] = []
+        tables: list[ExportTable] = []
         if self.needs_participants:
             if options.public or bilan.public:
                 raise UsageError(

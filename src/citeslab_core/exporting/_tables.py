@@ -1,4 +1,4 @@
-"""The table model of an export: a :class:`Table` of typed :class:`Column` objects and
+"""The table model of an export: a :class:`ExportTable` of typed :class:`Column` objects and
 rows of plain cells, :data:`MASKED` for a count hidden in public mode, and
 :func:`cell_text`, the one cleaner of a spreadsheet's text cell (see
 :mod:`citeslab_core.exporting`, "Tables")."""
@@ -23,8 +23,8 @@ __all__ = [
     "Cell",
     "Column",
     "ColumnType",
+    "ExportTable",
     "Masked",
-    "Table",
     "cell_text",
     "count",
 ]
@@ -113,7 +113,7 @@ def _check_cell(value: object, column: Column) -> bool:
 
 
 @attrs.frozen
-class Table:
+class ExportTable:
     """A table to export: ``name`` (lowercase ASCII, the file and resource name),
     ``title`` (French, the sheet's name: at most 31 characters, none of ``[]:*?/\\``),
     columns, and rows of cells (see the module docstring); a row holds at least one value
@@ -125,13 +125,13 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
 
-    def for_people(self) -> Table:
+    def for_people(self) -> ExportTable:
         """The table without its machine columns (:attr:`Column.machine`): what a
         spreadsheet meant for people shows."""
         keep = [i for i, c in enumerate(self.columns) if not c.machine]
         if len(keep) == len(self.columns):
             return self
-        return Table(
+        return ExportTable(
             self.name,
             self.title,
             tuple(self.columns[i] for i in keep),
@@ -165,7 +165,7 @@ class Table:
     @classmethod
     def of(
         cls, name: str, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]
-    ) -> Table:
+    ) -> ExportTable:
         return cls(name, title, tuple(columns), tuple(tuple(r) for r in rows))
 
 

@@ -22,8 +22,8 @@ from citeslab_core.exporting._tables import (
     Cell,
     Column,
     ColumnType,
+    ExportTable,
     Masked,
-    Table,
     cell_text,
 )
 from citeslab_core.readers.files import clean_text
@@ -68,7 +68,7 @@ def _csv_cell(value: Cell, column: Column) -> str:
     return cell_text(value)
 
 
-def to_csv(table: Table) -> bytes:
+def to_csv(table: ExportTable) -> bytes:
     """The table as a CSV file for French Excel (see :mod:`citeslab_core.exporting`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
@@ -97,7 +97,7 @@ def _field(column: Column) -> dict[str, Any]:
 
 
 def datapackage(
-    tables: Sequence[Table], paths: Mapping[str, str], *, name: str, title: str
+    tables: Sequence[ExportTable], paths: Mapping[str, str], *, name: str, title: str
 ) -> bytes:
     """A Frictionless Data Package describing the CSV files of ``tables``.
 
@@ -171,7 +171,7 @@ def _width(value: Any) -> int:
 
 
 def to_xlsx(
-    tables: Sequence[Table], *, title: str | None = None, created: dt.datetime | None = None
+    tables: Sequence[ExportTable], *, title: str | None = None, created: dt.datetime | None = None
 ) -> bytes:
     """One workbook, one sheet per table (see :mod:`citeslab_core.exporting`).
 
@@ -247,7 +247,7 @@ def _json_cell(value: Cell, column: Column) -> Any:
     return value
 
 
-def to_json(tables: Sequence[Table], metadata: Mapping[str, Any]) -> bytes:
+def to_json(tables: Sequence[ExportTable], metadata: Mapping[str, Any]) -> bytes:
     """One JSON document: ``metadata``'s keys, then ``tables`` (see
     :mod:`citeslab_core.exporting`)."""
     document: dict[str, Any] = dict(metadata)
@@ -278,7 +278,7 @@ MEDIA_TYPES: Final = {
 
 
 def export_tables(
-    tables: Sequence[Table],
+    tables: Sequence[ExportTable],
     format: str,
     *,
     prefix: str,
@@ -293,7 +293,7 @@ def export_tables(
     File names start with ``prefix``: ``{prefix}.xlsx``, ``{prefix}.json``, or one
     ``{prefix}_{table}.csv`` per table plus ``datapackage.json`` (unless ``datapackage``
     is false). ``private`` marks participant-level files. The workbook leaves the machine
-    columns out (:meth:`Table.for_people`); the CSV and JSON copies keep them.
+    columns out (:meth:`ExportTable.for_people`); the CSV and JSON copies keep them.
     """
     if format == "xlsx":
         return [

@@ -20,8 +20,8 @@ from citeslab_core.exporting import (
     Cell,
     Column,
     ColumnType,
+    ExportTable,
     Funder,
-    Table,
     TableExporter,
     count,
 )
@@ -43,7 +43,7 @@ _FUNDING = (
 )
 
 
-def indicators(bilan: Bilan) -> Table:
+def indicators(bilan: Bilan) -> ExportTable:
     ind = bilan.indicators
     rows: list[tuple[Cell, ...]] = [
         ("accompagnes", "Personnes accompagnées", count(ind.accompanied)),
@@ -54,18 +54,18 @@ def indicators(bilan: Bilan) -> Table:
         ("demandeurs_emploi", "Demandeurs d'emploi", count(ind.job_seekers)),
         ("creations", "Créations d'entreprise", count(ind.creations)),
     ]
-    return Table.of("indicateurs", "Indicateurs", INDICATOR_COLUMNS, rows)
+    return ExportTable.of("indicateurs", "Indicateurs", INDICATOR_COLUMNS, rows)
 
 
-def sectors(bilan: Bilan) -> Table:
+def sectors(bilan: Bilan) -> ExportTable:
     rows = [
         (row.code, row.label, count(row.count), count(row.share))
         for row in bilan.tables["secteur"].rows
     ]
-    return Table.of("secteurs", "Secteurs", _SECTORS, rows)
+    return ExportTable.of("secteurs", "Secteurs", _SECTORS, rows)
 
 
-def region_funding(bilan: Bilan) -> Table:
+def region_funding(bilan: Bilan) -> ExportTable:
     rows: list[tuple[Cell, ...]] = []
     funding = bilan.funding
     if funding is not None:
@@ -75,7 +75,7 @@ def region_funding(bilan: Bilan) -> Table:
             if c.funder is Funder.REGION
         ]
         rows.append((funding.year, "Coût total de l'action", funding.total, None))
-    return Table.of("financement_region", "Financement", _FUNDING, rows)
+    return ExportTable.of("financement_region", "Financement", _FUNDING, rows)
 
 
 #: The object the entry point names. ``api_version`` is the version of citeslab's
