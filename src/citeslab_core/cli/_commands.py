@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from citeslab_core.cli._common import (
     EXIT_DATA,
     EXIT_OK,
+    check_not_an_input,
     check_output_file,
     emit,
     emit_parts,
@@ -142,6 +143,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             "-o bilan-2023.pptx"
         )
     if args.output is not None:
+        check_not_an_input(args.output, args.inputs)
         check_output_file(args.output, force=args.force)
     from citeslab_core.bilan.provenance import generation_time, stamp
 

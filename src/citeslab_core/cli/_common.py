@@ -27,8 +27,11 @@ def wrap(text: str) -> str:
 
 
 def say(text: str) -> None:
-    """``text`` on the standard error, wrapped to :data:`WIDTH` columns."""
-    print(wrap(text), file=sys.stderr)
+    """``text`` on the standard error, wrapped to :data:`WIDTH` columns, every control
+    character (an escape sequence a plug-in or a cell carries) shown, never obeyed."""
+    from citeslab_core.exporting._contract import clean_text
+
+    print(wrap(clean_text(text, keep_lines=True, limit=10**7)), file=sys.stderr)
 
 
 def quarter_period(text: str) -> tuple[dt.date, dt.date]:
@@ -122,6 +125,45 @@ def check_output_folder(output: Path) -> None:
         parent = parent.parent
     if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
         raise UsageError(f"impossible de créer le dossier {output} ({parent} non modifiable)")
+
+
+def check_not_an_input(output: Path, inputs: Sequence[Path]) -> None:
+    """Refuse, even with ``--force``, an output that is one of the ``inputs`` (the same
+    file, by any path or link) or lies inside an input folder (a CSV folder would no
+    longer be a valid input, and its files could be replaced)."""
+    from citeslab_core.errors import UsageError
+
+    out = _resolved(output)
+    for given in inputs:
+        source = _resolved(given)
+        if given.is_dir() and out.is_relative_to(source):
+            raise UsageError(
+                f"la sortie {output} est dans le dossier d'entrée {given} : les fichiers "
+                "écrits s'y mêleraient aux données, qui ne seraient plus une entrée valide. "
+                "Choisissez un dossier de sortie hors de l'entrée."
+            )
+        if out == source or _same_file(output, given):
+            raise UsageError(
+                f"la sortie {output} est l'entrée {given} : elle la remplacerait par son "
+                "bilan. Choisissez un autre nom de sortie (une entrée n'est jamais "
+                "remplacée, même avec --force)."
+            )
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a loop of links: compared as given
+        return path.absolute()
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(first, second)
+    except (OSError, ValueError):
+        return False
 
 
 def check_output_file(output: Path, *, force: bool) -> None:

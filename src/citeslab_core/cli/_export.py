@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from citeslab_core.cli._common import (
     EXIT_DATA,
     EXIT_OK,
+    check_not_an_input,
     check_output_folder,
     is_network,
     load,
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from citeslab_core.bilan import Bilan
-    from citeslab_core.exporting import ExportFile, LoadedExporter, Registry
+    from citeslab_core.exporting import LoadedExporter, Registry
     from citeslab_core.exporting.privacy import ParticipantRow
     from citeslab_core.model import Dataset
 
@@ -60,6 +61,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         key_file=args.key_file,
         datapackage=args.datapackage,
         environ=os.environ,
+        inputs=args.inputs,
     )
 
 
@@ -85,25 +87,9 @@ def _chosen_exporter(
     except PluginError as exc:
         raise UsageError(str(exc)) from None
     info = loaded.info
-    formats = list(info.formats)
-    chosen = format if format is not None else formats[0]
-    if chosen not in formats:
-        from citeslab_core.headers import did_you_mean
+    from citeslab_core.exporting._registry import _chosen_format
 
-        message = (
-            f"l'exportateur « {name} » n'écrit pas le format « {chosen} »"
-            f"{did_you_mean(chosen, formats, cutoff=0.6) or '.'} "
-            f"Formats possibles : {', '.join(formats)}."
-        )
-        if chosen.strip().casefold() == "pdf":
-            message += (
-                " Pour un PDF : écrivez-le en html (--format html) et imprimez-le en PDF "
-                "depuis le navigateur."
-                if "html" in formats
-                else " Pour un PDF : ouvrez un fichier xlsx dans Excel ou LibreOffice et "
-                "enregistrez-le en PDF."
-            )
-        raise UsageError(message)
+    chosen = _chosen_format(loaded, format)
     if public and info.needs_participants:
         raise UsageError(
             f"l'exportateur « {name} » écrit un fichier par personne, qui n'est pas un "
@@ -128,12 +114,14 @@ def run_export_command(
     registry: Registry | None = None,
     network: Network | None = None,
     datapackage: bool = False,
+    inputs: Sequence[Path] = (),
 ) -> int:
     """``citeslab exporter``: run one exporter on the period's bilan and write its files.
 
     ``network``, when given, replaces ``load``: it makes the bilan of several sites (and
     gives each input's records, None for a bilan file); participant rows are then
-    pseudonymised with each site's name keyed in (docs/network.md).
+    pseudonymised with each site's name keyed in (docs/network.md). ``inputs`` (the paths
+    read) are never written over nor into, even with ``force``.
 
     Everything that can be refused is refused before the data is read: the exporter's
     name, the format, ``--public`` for a participant-level exporter, the pseudonym key,
@@ -144,18 +132,23 @@ def run_export_command(
     from citeslab_core.bilan.provenance import generation_time, stamp
     from citeslab_core.errors import PluginError, UsageError
     from citeslab_core.exporting import Registry
-    from citeslab_core.exporting._contract import export_contained
 
     registry = registry if registry is not None else Registry.from_entry_points()
     loaded, chosen = _chosen_exporter(registry, name, format, public)
     key: bytes | None = None
     if loaded.info.needs_participants:
-        from citeslab_core.exporting.privacy import PseudonymKeyError, load_key
+        from citeslab_core.exporting.privacy import (
+            PseudonymKeyError,
+            check_key_outside,
+            load_key,
+        )
 
         try:
+            check_key_outside(key_file, output)
             key = load_key(key_file, environ, warn=_warn)
         except PseudonymKeyError as exc:  # an option or a variable to fix: a usage error
             raise UsageError(str(exc)) from None
+    check_not_an_input(output, inputs)
     check_output_folder(output)
     if network is not None:
         made, records = network()
@@ -169,15 +162,22 @@ def run_export_command(
         bilan = stamp(made, data, generated=generation_time(environ))
         participants = _participants(data, name, start, end, key)
         del data  # the records are not needed any more, and never given to the plug-in
-    from citeslab_core.exporting import ExportOptions
-
     try:
-        options = ExportOptions(format=chosen, public=public, datapackage=datapackage)
-        files = export_contained(loaded, bilan, options, participants)
+        written = registry.export(
+            name,
+            bilan,
+            output,
+            format=chosen,
+            public=public,
+            participants=participants,
+            force=force,
+            protect=inputs,
+            datapackage=datapackage,
+        )
     except PluginError as exc:
         say(f"citeslab : erreur : {exc}")
         return EXIT_DATA
-    _write(files, output, force=force)
+    _say_written(written)
     return EXIT_OK
 
 
@@ -222,17 +222,16 @@ def _network_participants(
     )
 
 
-def _write(files: Sequence[ExportFile], output: Path, *, force: bool) -> None:
-    """The exporter's files written into ``output``, all or none, each named on stderr."""
-    from citeslab_core.errors import UsageError
-    from citeslab_core.readers.files import system_reason, write_all_atomic
+#: The most written files named one by one on the standard error (the others counted).
+_MAX_LISTED = 50
 
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(
-            f"impossible de créer le dossier {output} : {system_reason(exc)}"
-        ) from None
-    write_all_atomic([(output / f.name, f.data, f.private) for f in files], force=force)
-    for f in files:
-        print(f"Écrit : {output / f.name}", file=sys.stderr)
+
+def _say_written(written: Sequence[Path]) -> None:
+    """Each file written named on stderr (at most :data:`_MAX_LISTED`, the rest counted)."""
+    for path in written[:_MAX_LISTED]:
+        print(f"Écrit : {path}", file=sys.stderr)
+    if len(written) > _MAX_LISTED:
+        print(
+            f"… et {len(written) - _MAX_LISTED} autres fichiers dans {written[0].parent}",
+            file=sys.stderr,
+        )

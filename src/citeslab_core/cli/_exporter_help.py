@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from citeslab_core.errors import PluginError, UsageError
 from citeslab_core.exporting import Registry
-from citeslab_core.exporting._contract import origin
+from citeslab_core.exporting._contract import clean_text, origin
 
 if TYPE_CHECKING:
     from citeslab_core.exporting import ExporterInfo
@@ -42,7 +42,7 @@ def describe_exporters(registry: Registry | None = None) -> str:
             lines.append(f"- {failure.name} ({failure.target})")
             lines.append(f"  {origin(failure.distribution, failure.version)}")
             lines.append(f"  erreur : {failure.error}")
-    return "\n".join(lines)
+    return clean_text("\n".join(lines), keep_lines=True, limit=10**7)
 
 
 #: What each format's files are, for an exporter that does not say (``{p}``: the prefix).
@@ -111,4 +111,4 @@ def exporter_help(name: str, registry: Registry | None = None) -> str:
         f"Exemple : citeslab exporter {info.name} mon-classeur.xlsx --annee 2023 -o envoi"
         + (" --cle cle.txt" if info.needs_participants else ""),
     ]
-    return "\n".join(lines)
+    return clean_text("\n".join(lines), keep_lines=True, limit=10**7)

@@ -27,6 +27,27 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "exemple": _commands.cmd_example,
 }
 
+#: prctl(2)'s option: whether the process may be dumped (and its /proc files read).
+_PR_SET_DUMPABLE = 4
+
+
+def make_undumpable() -> None:
+    """On Linux, this process made non-dumpable (``prctl(PR_SET_DUMPABLE, 0)``): its
+    ``/proc/<pid>/environ``, ``cmdline`` and memory are then readable only by root, not
+    by a plug-in's process running as the same user, which would find the pseudonym key
+    there (docs/exporters.md, "Isolation"). Process-wide state: the command line sets it,
+    the library never does. Elsewhere, or when the C library cannot be reached, nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except (OSError, AttributeError):  # no libc to call: no protection, no failure
+        return
+
+
 #: The French name of a command typed in English (argparse gives the name typed).
 _FRENCH = {english: french for french, english in COMMAND_ALIASES.items()}
 
@@ -34,6 +55,7 @@ _FRENCH = {english: french for french, english in COMMAND_ALIASES.items()}
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     protect_streams()
+    make_undumpable()
     parser = build_parser()
     args, extras = parser.parse_known_args(argv)
     if args.command is None:

@@ -107,6 +107,15 @@ from its caller's frames or objects: it cannot leak what it never receives. What
 isolation is not: a sandbox. The plug-in runs with the user's rights and could open
 files the user can open; install only plug-ins you trust, as for any program.
 
+The leash on that process (:mod:`citeslab_core.exporting._isolation`): a time limit
+(120 s, ``timeout=`` of :meth:`Registry.from_entry_points` or ``CITESLAB_DELAI_GREFFON``),
+an audit hook that refuses writes outside its temporary folder and starting programs,
+returned file names checked (:func:`check_file_name`: no separator, control, bidi or
+surrogate character, at most 1 000 files), what it prints relayed cleaned
+of control characters, and a third-party entry point named like a built-in exporter
+refused. :meth:`Registry.export` is the one public path that runs an exporter and
+writes its files (the command line calls it).
+
 The built-in exporters run in-process (they are the library's own code), and so do the
 objects given to :meth:`Registry.from_exporters` (they are already in the caller's
 process); ``Registry.from_entry_points(isolate=False)`` runs every plug-in in-process

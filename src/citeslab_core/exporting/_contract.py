@@ -4,6 +4,7 @@ reads a plug-in's attributes and runs its ``export`` (see :mod:`citeslab_core.ex
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -19,6 +20,7 @@ __all__ = [
     "BUILTIN_DISTRIBUTION",
     "ENTRY_POINT_GROUP",
     "EXPORTER_API_VERSION",
+    "MAX_FILES",
     "ExportFile",
     "ExportOptions",
     "Exporter",
@@ -27,6 +29,7 @@ __all__ = [
     "LoadedExporter",
     "check_file_name",
     "check_files",
+    "clean_text",
     "exception_message",
     "exception_text",
     "export_contained",
@@ -44,6 +47,44 @@ EXPORTER_API_VERSION = 1
 
 #: The entry-point group where exporters are registered.
 ENTRY_POINT_GROUP = "citeslab.exporters"
+
+#: The most files one export may return (a plug-in's 20 000 files are refused, not listed).
+MAX_FILES = 1000
+
+#: The longest file name accepted, in UTF-8 bytes (most file systems' limit).
+MAX_NAME_BYTES = 255
+
+#: The most refused files named in one message (the others are counted).
+_MAX_PROBLEMS = 20
+
+#: Unicode categories never written raw to a terminal nor accepted in a file name:
+#: controls (C0, DEL, C1: escape sequences), formats (bidi overrides such as U+202E,
+#: zero-width characters), surrogates, private use, unassigned, line and paragraph
+#: separators.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def _unsafe(char: str) -> bool:
+    return unicodedata.category(char) in _UNSAFE_CATEGORIES
+
+
+def clean_text(text: str, *, keep_lines: bool = False, limit: int = 2000) -> str:
+    """``text`` a plug-in gave (a title, an error message, what it printed) made safe for
+    a terminal: every control, format (bidi), surrogate or unassigned character shown as
+    ``\\uXXXX`` (so an escape sequence is seen, never obeyed), newlines and tabs kept
+    with ``keep_lines``, and at most ``limit`` characters (the rest counted)."""
+    shown: list[str] = []
+    for char in text[:limit]:
+        if keep_lines and char in "\n\t":
+            shown.append(char)
+        elif _unsafe(char):
+            code = ord(char)
+            shown.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            shown.append(char)
+    if len(text) > limit:
+        shown.append(f" […{len(text) - limit} caractères de plus]")
+    return "".join(shown)
 
 
 @attrs.frozen
@@ -147,7 +188,7 @@ class ExporterInfo:
             return problem
         return cls(
             value["name"],
-            value["title"],
+            clean_text(value["title"]),
             tuple(value["formats"]),
             value["api_version"],
             value["needs_participants"],
@@ -171,17 +212,20 @@ def exception_message(exc: BaseException) -> str:
     """The message of an exception raised by a plug-in; never raises itself (its
     ``__str__`` is the plug-in's code too)."""
     try:
-        return str(exc)
+        message = str(exc)
+        if not isinstance(message, str):  # a str subclass's own __str__
+            message = "(message illisible)"
     except KeyboardInterrupt:
         raise
     except BaseException:  # a plug-in's __str__ may raise anything
         return "(message illisible)"
+    return clean_text(message, keep_lines=True)
 
 
 def exception_text(exc: BaseException) -> str:
     """``Type: message`` of an exception raised by a plug-in (see :func:`exception_message`)."""
     message = exception_message(exc)
-    name = type(exc).__name__
+    name = clean_text(type(exc).__name__)
     return f"{name}: {message}" if message else name
 
 
@@ -231,13 +275,21 @@ def _check_values(values: Mapping[str, object], name: str) -> str | None:
         isinstance(formats, str | bytes)
         or not isinstance(formats, Sequence | list)
         or not formats
-        or not all(isinstance(f, str) and f for f in formats)
+        or not all(
+            isinstance(f, str) and f and f == f.strip() and not any(_unsafe(c) for c in f)
+            for f in formats
+        )
     ):
         problems.append("« formats » doit être une liste non vide de noms de format")
     if problems:
         return "ce n'est pas un exportateur : " + " ; ".join(problems)
     if values["name"] != name:
-        return f"l'exportateur s'appelle « {values['name']} » mais son point d'entrée « {name} »"
+        return (
+            f"l'exportateur s'appelle « {clean_text(str(values['name']))} » mais son point "
+            f"d'entrée « {clean_text(name)} »"
+        )
+    if any(_unsafe(char) for char in name) or name != name.strip():
+        return f"nom « {clean_text(name)} » refusé : caractère de contrôle ou invisible"
     version = values["api_version"]
     if version != EXPORTER_API_VERSION:
         return (
@@ -259,8 +311,9 @@ def _help_values(values: Mapping[str, object]) -> tuple[str, tuple[str, ...]]:
         and not isinstance(file_help, str | bytes)
         and all(isinstance(line, str) for line in file_help)
     ):
-        lines = tuple(cast("Sequence[str]", file_help))
-    return (description if isinstance(description, str) else ""), lines
+        lines = tuple(clean_text(line) for line in cast("Sequence[str]", file_help))
+    text = clean_text(description, keep_lines=True) if isinstance(description, str) else ""
+    return text, lines
 
 
 def _read_help(obj: object) -> dict[str, object]:
@@ -304,7 +357,7 @@ def read_info(obj: object, name: str) -> ExporterInfo | str:
         return problem
     return ExporterInfo(
         cast("str", values["name"]),
-        cast("str", values["title"]),
+        clean_text(cast("str", values["title"])),
         cast("tuple[str, ...]", values["formats"]),
         cast("int", values["api_version"]),
         cast("bool", values["needs_participants"]),
@@ -322,20 +375,27 @@ def safe_repr(obj: object, index: int) -> str:
 
 
 def check_file_name(name: object) -> str | None:
-    """Why a returned file name is refused, or ``None``: it must be a plain name."""
+    """Why a returned file name is refused, or ``None``: it must be a plain name, without
+    a folder separator, a control, format (bidi: ``facture\\u202ecod.exe``) or surrogate
+    character, and short enough for any file system. The name is shown escaped."""
     if not isinstance(name, str) or not name:
         return "le nom de fichier doit être un texte non vide"
-    if (
-        "/" in name
-        or "\\" in name
-        or (os.altsep is not None and os.altsep in name)
-        or "\x00" in name
-    ):
-        return f"« {name} » n'est pas un simple nom de fichier (séparateur de dossier)"
+    shown = clean_text(name, limit=120)
+    if "/" in name or "\\" in name or (os.altsep is not None and os.altsep in name):
+        return f"« {shown} » n'est pas un simple nom de fichier (séparateur de dossier)"
+    if any(_unsafe(char) for char in name):
+        return (
+            f"« {shown} » contient un caractère de contrôle, invisible ou d'inversion du "
+            "sens d'écriture"
+        )
     if name in (".", "..") or name.startswith(".."):
-        return f"« {name} » n'est pas un simple nom de fichier"
+        return f"« {shown} » n'est pas un simple nom de fichier"
     if name.startswith("."):
-        return f"« {name} » : un fichier caché n'est pas accepté"
+        return f"« {shown} » : un fichier caché n'est pas accepté"
+    if name != name.strip():
+        return f"« {shown} » commence ou finit par une espace"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"« {shown} » : nom trop long (plus de {MAX_NAME_BYTES} octets)"
     return None
 
 
@@ -345,8 +405,14 @@ def check_files(name: str, files: object, *, needs_participants: bool) -> list[E
     library sets (always for an exporter that ``needs_participants``)."""
     if not isinstance(files, Sequence) or isinstance(files, str | bytes):
         raise PluginError(f"l'exportateur « {name} » n'a pas rendu une liste de fichiers")
+    if len(files) > MAX_FILES:
+        raise PluginError(
+            f"l'exportateur « {name} » a rendu {len(files)} fichiers : au plus {MAX_FILES} "
+            "sont acceptés (aucun n'est écrit)"
+        )
     problems: list[str] = []
     seen: set[str] = set()
+    folded: set[str] = set()
     checked: list[ExportFile] = []
     for item in files:
         if not isinstance(item, ExportFile):
@@ -360,16 +426,21 @@ def check_files(name: str, files: object, *, needs_participants: bool) -> list[E
             problem = f"« {file_name} » : le type de média doit être un texte"
         if problem is None and file_name in seen:
             problem = f"« {file_name} » rendu deux fois"
+        if problem is None and file_name.casefold() in folded:
+            problem = f"« {file_name} » rendu deux fois (à la casse près)"
         if problem is not None:
             problems.append(problem)
             continue
         seen.add(str(file_name))
+        folded.add(str(file_name).casefold())
         private = needs_participants or item.private is True
         checked.append(ExportFile(str(file_name), str(media_type), bytes(data), private))
     if problems:
+        shown = [f"- {p}" for p in problems[:_MAX_PROBLEMS]]
+        if len(problems) > _MAX_PROBLEMS:
+            shown.append(f"- et {len(problems) - _MAX_PROBLEMS} autres")
         raise PluginError(
-            f"l'exportateur « {name} » a rendu des fichiers refusés :\n"
-            + "\n".join(f"- {p}" for p in problems)
+            f"l'exportateur « {name} » a rendu des fichiers refusés :\n" + "\n".join(shown)
         )
     return checked
 

@@ -54,10 +54,12 @@ __all__ = [
     "KEY_ENV",
     "MAX_KEY_FILE_BYTES",
     "MIN_KEY_BYTES",
+    "MIN_KEY_DISTINCT",
     "NEW_KEY_BYTES",
     "ParticipantRow",
     "PseudonymKeyError",
     "build_participants",
+    "check_key_outside",
     "load_key",
     "new_key",
     "pseudonym",
@@ -68,6 +70,8 @@ __all__ = [
 KEY_ENV: Final = "CITESLAB_PSEUDO_KEY"
 #: The shortest key accepted, in bytes (UTF-8): a short key could be guessed.
 MIN_KEY_BYTES: Final = 16
+#: The fewest distinct bytes in a key: 16 NUL bytes, or ``abababab…``, are guessed at once.
+MIN_KEY_DISTINCT: Final = 6
 _DOMAIN: Final = b"citeslab/pseudonyme/v1"
 
 
@@ -148,8 +152,15 @@ def load_key(
                 warn(warning)
         where = f"le fichier {key_file}"
     else:
-        key = environ.get(KEY_ENV, "").strip().encode("utf-8")
         where = f"la variable {KEY_ENV}"
+        try:
+            # os.environ holds undecodable bytes as lone surrogates (surrogateescape)
+            key = environ.get(KEY_ENV, "").strip().encode("utf-8")
+        except UnicodeEncodeError:
+            raise PseudonymKeyError(
+                f"clé des pseudonymes illisible dans {where} : elle contient des octets qui "
+                f"ne sont pas du texte UTF-8. {_MAKE_ONE}"
+            ) from None
     if not key:
         raise PseudonymKeyError(
             "clé des pseudonymes absente : ce fichier par personne exige la clé secrète de "
@@ -162,10 +173,43 @@ def load_key(
     if len(key) < MIN_KEY_BYTES:
         raise PseudonymKeyError(
             f"clé des pseudonymes trop courte dans {where} : il faut au moins "
-            f"{MIN_KEY_BYTES} caractères pour qu'elle ne puisse pas être devinée. Aucun "
-            "fichier n'a été écrit."
+            f"{MIN_KEY_BYTES} caractères pour qu'elle ne puisse pas être devinée. "
+            f"{_MAKE_ONE}"
+        )
+    if len(set(key)) < MIN_KEY_DISTINCT:
+        raise PseudonymKeyError(
+            f"clé des pseudonymes trop faible dans {where} : elle répète "
+            f"{'un seul octet' if len(set(key)) == 1 else 'quelques octets'} "
+            f"(au moins {MIN_KEY_DISTINCT} caractères différents sont demandés), elle se "
+            f"devine. {_MAKE_ONE}"
         )
     return key
+
+
+def check_key_outside(key_file: Path | None, output: Path) -> None:
+    """Refuse a key file inside the output folder: the folder's files are sent to the
+    funder, and the key would go with them (whoever has it can link the pseudonyms)."""
+    if key_file is None:
+        return
+    try:
+        key = key_file.resolve()
+        folder = output.resolve()
+    except (OSError, RuntimeError):
+        return
+    if key.is_relative_to(folder):
+        raise PseudonymKeyError(
+            f"le fichier de clé {key_file} est dans le dossier de sortie {output} : il "
+            "partirait avec les fichiers envoyés au financeur. Déplacez la clé hors de ce "
+            "dossier (ou choisissez un autre dossier -o). Aucun fichier n'a été écrit."
+        )
+
+
+#: What every refusal of a key says: how to make a good one.
+_MAKE_ONE: Final = (
+    "Créez une bonne clé une fois pour toutes avec `citeslab cle FICHIER` (tirée au "
+    "hasard, lisible par vous seul ; gardez-la hors du dossier des fichiers envoyés) et "
+    "donnez --cle FICHIER. Aucun fichier n'a été écrit."
+)
 
 
 #: Random bytes in a key made by :func:`write_new_key` (written as 64 hexadecimal digits).
