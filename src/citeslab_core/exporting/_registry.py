@@ -243,8 +243,8 @@ class Registry:
 
         ``format`` defaults to the exporter's first; ``datapackage`` asks for the
         optional ``datapackage.json`` (see :class:`ExportOptions`); ``public`` asks for a
-        public export (the bilan must then be a public one); ``participants`` are the pseudonymised
-        rows an exporter that ``needs_participants`` requires
+        public export (the bilan must then be a public one); ``participants`` are the
+        pseudonymised rows an exporter that ``needs_participants`` requires
         (:func:`~citeslab_core.exporting.privacy.build_participants`). Returns the paths
         written, in the exporter's order.
         """
