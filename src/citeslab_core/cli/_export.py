@@ -144,8 +144,8 @@ def run_export_command(
         )
 
         try:
-            check_key_outside(key_file, output)
             key = load_key(key_file, environ, warn=_warn)
+            check_key_outside(key_file, output)
         except PseudonymKeyError as exc:  # an option or a variable to fix: a usage error
             raise UsageError(str(exc)) from None
     check_not_an_input(output, inputs)
