@@ -9,11 +9,12 @@ readings see it: empty, a value, or a :class:`Failure`.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 import typing
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -31,6 +32,7 @@ __all__ = [
     "PERCENT_COLUMNS",
     "Failure",
     "FieldSpec",
+    "Marker",
     "Parser",
     "PercentCell",
     "cell_value",
@@ -44,7 +46,23 @@ __all__ = [
 #: Columns holding a declared percentage rather than an amount.
 PERCENT_COLUMNS = frozenset({"part_declaree"})
 
-MISSING: Any = object()
+
+class Marker(enum.Enum):
+    """The readers' markers, typed (as attrs' ``NOTHING``): never a value a cell holds.
+
+    ``MISSING``: no value (a memo's miss, a required column's placeholder: the row is left
+    out); ``EMPTY``: an empty cell; ``ODD``: a cell the column-wise pass leaves to the
+    row-wise one."""
+
+    MISSING = "missing"
+    EMPTY = "empty"
+    ODD = "odd"
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+MISSING: Final = Marker.MISSING
 
 
 @attrs.frozen
@@ -311,7 +329,7 @@ class Failure:
 
 
 #: An empty cell.
-EMPTY: Any = object()
+EMPTY: Final = Marker.EMPTY
 
 
 def cell_value(raw: object, parse: Parser | None) -> object:

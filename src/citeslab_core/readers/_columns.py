@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import compress, count, islice, repeat
 from operator import is_, itemgetter
-from typing import Any, Protocol, TypeGuard, cast, runtime_checkable
+from typing import Any, Final, Protocol, TypeGuard, cast, runtime_checkable
 
 import attrs
 
@@ -23,6 +23,7 @@ from citeslab_core.readers._cells import (
     MISSING,
     Failure,
     FieldSpec,
+    Marker,
     Parser,
     PercentCell,
     cell_value,
@@ -53,7 +54,7 @@ CHUNK_ROWS = 50_000
 
 #: A cell the column-wise pass leaves to the row-wise pass: it does not read, or it is an
 #: empty cell of a required column.
-_ODD: Any = object()
+_ODD: Final = Marker.ODD
 #: Cell types whose values compare equal across types (``1 == 1.0 == True``): a column
 #: holding one of them is looked up by (type, value), never by value alone.
 _NUMBERS = frozenset({bool, int, float, Decimal, PercentCell})
@@ -133,6 +134,7 @@ class _Column:
             new = distinct
         parse = self.parse
         for cell in new:
+            value: object
             if parse is None and _plain_text(cell):
                 value = cell.strip() or EMPTY  # a text
             else:
