@@ -13,7 +13,7 @@ and, re-exported so that a plug-in needs no other import, what an exporter reads
 :class:`Bilan` and its parts, the participant rows, the vocabularies and the French
 formatting of the reports. The bundled exporters (``citeslab_exporters``) import only
 from here, as a third party's do. The names are loaded on first use; the code lives in
-private modules (``_contract``, ``_registry``, ``_isolation``, ``_tables``, ``_writers``,
+private modules (``_contract``, ``_registry``, ``_isolation``, ``_export_table``, ``_writers``,
 ``_table_exporter``).
 
 The contract
@@ -203,6 +203,17 @@ if TYPE_CHECKING:
         LoadFailure,
         check_file_name,
     )
+    from citeslab_core.exporting._export_table import (
+        MASKED,
+        MASKED_TEXT,
+        Cell,
+        Column,
+        ColumnType,
+        ExportTable,
+        Masked,
+        cell_text,
+        count,
+    )
     from citeslab_core.exporting._isolation import IsolatedExporter
     from citeslab_core.exporting._registry import Registry
     from citeslab_core.exporting._table_exporter import (
@@ -215,17 +226,6 @@ if TYPE_CHECKING:
         bilan_files,
         info_table,
         period_slug,
-    )
-    from citeslab_core.exporting._tables import (
-        MASKED,
-        MASKED_TEXT,
-        Cell,
-        Column,
-        ColumnType,
-        ExportTable,
-        Masked,
-        cell_text,
-        count,
     )
     from citeslab_core.exporting._writers import (
         datapackage,
@@ -386,15 +386,15 @@ _LAZY: dict[str, str] = {
     "check_file_name": "citeslab_core.exporting._contract",
     "IsolatedExporter": "citeslab_core.exporting._isolation",
     "Registry": "citeslab_core.exporting._registry",
-    "MASKED": "citeslab_core.exporting._tables",
-    "MASKED_TEXT": "citeslab_core.exporting._tables",
-    "Cell": "citeslab_core.exporting._tables",
-    "Column": "citeslab_core.exporting._tables",
-    "ColumnType": "citeslab_core.exporting._tables",
-    "Masked": "citeslab_core.exporting._tables",
-    "ExportTable": "citeslab_core.exporting._tables",
-    "cell_text": "citeslab_core.exporting._tables",
-    "count": "citeslab_core.exporting._tables",
+    "MASKED": "citeslab_core.exporting._export_table",
+    "MASKED_TEXT": "citeslab_core.exporting._export_table",
+    "Cell": "citeslab_core.exporting._export_table",
+    "Column": "citeslab_core.exporting._export_table",
+    "ColumnType": "citeslab_core.exporting._export_table",
+    "Masked": "citeslab_core.exporting._export_table",
+    "ExportTable": "citeslab_core.exporting._export_table",
+    "cell_text": "citeslab_core.exporting._export_table",
+    "count": "citeslab_core.exporting._export_table",
     "datapackage": "citeslab_core.exporting._writers",
     "export_tables": "citeslab_core.exporting._writers",
     "to_csv": "citeslab_core.exporting._writers",

@@ -13,7 +13,7 @@ import attrs
 from citeslab_core import french
 from citeslab_core.errors import UsageError
 from citeslab_core.exporting._contract import ExportFile, ExportOptions
-from citeslab_core.exporting._tables import Column, ColumnType, ExportTable
+from citeslab_core.exporting._export_table import Column, ColumnType, ExportTable
 from citeslab_core.exporting._writers import export_tables
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from citeslab_core.exporting._contract import ExportFile
-from citeslab_core.exporting._tables import (
+from citeslab_core.exporting._export_table import (
     MASKED_TEXT,
     Cell,
     Column,
