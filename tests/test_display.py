@@ -9,9 +9,20 @@ from collections.abc import Iterator, Mapping
 from html.parser import HTMLParser
 
 import attrs
+import pandas as pd
 from hypothesis import given, settings
 
-from citeslab_core import Bilan, Dataset, Person, Table, compare, compute_bilan, load_example
+from citeslab_core import (
+    Bilan,
+    Dataset,
+    FollowUp,
+    Person,
+    Table,
+    compare,
+    compute_bilan,
+    compute_followup,
+    load_example,
+)
 from citeslab_core.render.display import ROOT
 from strategies import datasets, secrets
 
@@ -34,13 +45,18 @@ def reachable(obj: object) -> Iterator[object]:
             yield from reachable(item)
 
 
+def html_of(obj: object) -> Iterator[str]:
+    show = getattr(obj, "_repr_html_", None)
+    if show is not None:
+        yield show()
+
+
 def displays(data: Dataset) -> Iterator[str]:
     yield repr(data)
     yield data._repr_html_()
     for part in reachable(data):
         yield repr(part)
-    for person in data.persons:
-        yield person._repr_html_()
+        yield from html_of(part)
     bilans = []
     for public in (False, True):
         bilan = compute_bilan(data, *PERIOD, public=public)
@@ -48,19 +64,51 @@ def displays(data: Dataset) -> Iterator[str]:
         yield bilan._repr_html_()
         for part in reachable(bilan):
             yield repr(part)
-        for table in bilan.tables.values():
-            yield table._repr_html_()
-    comparison = compare(*bilans)
-    yield repr(comparison)
-    yield comparison._repr_html_()
+            yield from html_of(part)
+    change = compare(*bilans)
+    yield repr(change)
+    yield change._repr_html_()
+    for day in (PERIOD[0], dt.date(2023, 6, 30), PERIOD[1]):
+        todo = compute_followup(data, day)
+        yield repr(todo)
+        yield todo._repr_html_()
+        for part in reachable(todo):
+            yield repr(part)
+        yield todo.to_frame().to_csv()
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(datasets(identity=secrets))
 def test_no_repr_shows_an_identity_or_free_text(data: Dataset) -> None:
     for subset in (data, data.subset(lambda person: person.sex is None)):
         for shown in displays(subset):
             assert "Secret" not in shown
+
+
+@settings(max_examples=30, deadline=None)
+@given(datasets(identity=secrets))
+def test_the_follow_up_names_people_only_when_asked(data: Dataset) -> None:
+    """Its repr and HTML give counts by rule and severity and the ids; the names and
+    phones come with ``to_frame(private=True)`` only, one per listed person who has one."""
+    todo = compute_followup(data, PERIOD[1])
+    shown = repr(todo) + todo._repr_html_() + todo.to_frame().to_csv()
+    assert "Secret" not in shown
+    for person in todo.persons:
+        assert person in repr(todo) or len(todo.persons) > 20
+        assert person in todo._repr_html_()
+    for finding in todo.findings:
+        assert f"{finding.rule} {finding.severity.value}" in repr(todo)
+    private = todo.to_frame(private=True)
+    assert len(private) == len(todo.findings)
+    assert list(private["porteur"]) == [f.person for f in todo.findings]
+    by_id = {p.id: p for p in data.persons}
+    columns = (private["porteur"], private["nom"], private["telephone"])
+    for pid, name, phone in zip(*columns, strict=True):
+        listed = by_id[pid]
+        first, last = listed.first_name, listed.last_name
+        expected = f"{first} {last}" if first and last else (first or last)
+        assert (None if name is pd.NA else name) == expected
+        assert (None if phone is pd.NA else phone) == listed.phone
 
 
 def test_the_example_shows_no_identity() -> None:
@@ -215,3 +263,51 @@ def test_a_person_and_a_comparison_show_their_figures() -> None:
     sign = "+" if women.count_change > 0 else "\u2212" if women.count_change < 0 else ""
     assert f">{sign}{abs(women.count_change)}<" in shown
     assert ">Femmes<" in shown
+
+
+def test_the_follow_up_shows_counts_and_ids() -> None:
+    data = load_example()
+    todo: FollowUp = compute_followup(data, dt.date(2023, 10, 1))
+    assert repr(todo).startswith(
+        "<FollowUp « CitésLab Brest » au 2023-10-01 : 17 constats pour 16 personnes "
+        "(R5 rappel 9, R6 avertissement 6, R7 rappel 2) ; 70 parcours ouverts ; porteurs P0137,"
+    )
+    assert len(repr(todo)) < 400
+    parsed = check_fragment(todo._repr_html_())
+    assert "script" not in parsed.tags
+    assert all(person in todo._repr_html_() for person in todo.persons)
+    frame = todo.to_frame()
+    assert list(frame.columns) == [
+        "action",
+        "regle",
+        "gravite",
+        "porteur",
+        "date",
+        "jours_de_retard",
+        "stade",
+        "message",
+    ]
+    assert list(todo.to_frame(private=True).columns)[-2:] == ["nom", "telephone"]
+
+
+def test_a_large_follow_up_repr_stays_short() -> None:
+    """A site of thousands of listed persons: the repr names 20 ids, the HTML 200 per
+    action, and both say how many more there are."""
+    data = load_example()
+    todo = compute_followup(data, dt.date(2030, 1, 1))  # every open pathway is overdue
+    assert len(todo.persons) > 20
+    assert f"… et {len(todo.persons) - 20} autres>" in repr(todo)
+    assert len(repr(todo)) < 600
+
+
+def test_records_and_the_comparison_display_as_scoped_html() -> None:
+    data = load_example()
+    for record in (data.site, data.persons[0], data.events[0], data.animations[0]):
+        parsed = check_fragment(record._repr_html_())
+        assert "table" in parsed.tags
+    person = data.persons[0]
+    html = person._repr_html_()
+    assert person.id in html
+    assert str(person.last_name) not in html
+    change = compare(compute_bilan(data, year=2022), compute_bilan(data, year=2023))
+    check_fragment(change._repr_html_())

@@ -42,7 +42,7 @@ from strategies import datasets, secrets
 
 PRIVATE_COLUMNS = {
     "porteurs": {"nom", "prenom", "telephone", "email", "adresse", "idee_projet", "commentaire"},
-    "suivis": {"commentaire"},
+    "suivis": {"commentaire", "referent"},
     "animations": {"titre", "lieu"},
     "partenariats": {"action"},
     "textes": {"texte"},

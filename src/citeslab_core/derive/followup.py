@@ -23,13 +23,18 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
 from citeslab_core.derive.pathways import referent_label
 from citeslab_core.derive.rules import Finding, Severity, assessed, rule_number
 from citeslab_core.model import Dataset, PathwayPolicy
+from citeslab_core.model import _views as views
 from citeslab_core.vocabularies import Stage, normalize
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = [
     "Action",
@@ -92,16 +97,23 @@ class Caseload:
 
 @attrs.frozen
 class Contact:
-    """Who a listed person is, for the référent's own list only (never in JSON)."""
+    """Who a listed person is, for the référent's own list only (never in JSON nor in a
+    repr)."""
 
-    name: str | None
-    phone: str | None
+    name: str | None = attrs.field(repr=False)
+    phone: str | None = attrs.field(repr=False)
     stage: Stage | None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class FollowUp:
-    """The follow-up list at a date (immutable)."""
+    """The follow-up list at a date (immutable).
+
+    Displayed (``repr``, a notebook's ``_repr_html_``), it shows counts by rule and
+    severity and the listed persons' ids, never a name, phone or message: a saved notebook
+    carries no personal data. The names and phones are in :attr:`contacts` and in
+    :meth:`to_frame` with ``private=True`` (the référent's own list, ``citeslab
+    followup``)."""
 
     on: dt.date
     site: str
@@ -109,6 +121,24 @@ class FollowUp:
     caseload: tuple[Caseload, ...]
     contacts: Mapping[str, Contact] = attrs.field(factory=dict, hash=False)
     later_events: int = 0
+
+    def __repr__(self) -> str:
+        return views.FOLLOWUP_REPR(self)
+
+    def _repr_html_(self) -> str:
+        return views.FOLLOWUP_HTML(self)
+
+    @property
+    def persons(self) -> tuple[str, ...]:
+        """The ids of the listed persons, in the order of the list (each once)."""
+        return tuple(dict.fromkeys(f.person for f in self.findings))
+
+    def to_frame(self, *, private: bool = False) -> DataFrame:
+        """The list as a pandas DataFrame (``citeslab[pandas]``), one row per finding in
+        the order of the list: ``action``, ``regle``, ``gravite``, ``porteur``, ``date``,
+        ``jours_de_retard``, ``stade``, ``message``; with ``private=True`` (the référent's
+        own list, not for sharing) also ``nom`` and ``telephone``."""
+        return views.FOLLOWUP_FRAME(self, private)
 
     @property
     def findings(self) -> tuple[Finding, ...]:

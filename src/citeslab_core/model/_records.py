@@ -17,7 +17,7 @@ from typing import Any, Literal
 import attrs
 
 from citeslab_core.errors import CellError
-from citeslab_core.model._views import PERSON_HTML
+from citeslab_core.model._views import PERSON_HTML, RECORD_HTML
 from citeslab_core.model.dates import PartialDate
 from citeslab_core.vocabularies import (
     AnimationStatus,
@@ -90,8 +90,18 @@ def _at_least_one(instance: object, attribute: attrs.Attribute[int], value: int)
         )
 
 
+class Displayed:
+    """A record's notebook display: the fields its ``repr`` shows (never an identity or
+    free-text field), as an HTML table (the view ``RECORD_HTML``)."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        return RECORD_HTML(self)
+
+
 @attrs.frozen
-class PathwayPolicy:
+class PathwayPolicy(Displayed):
     """The numbers of the référent rules (docs/referent-rules.md), which a site may change."""
 
     contact_days: int = col("delai_contact_jours", default=60, validator=_at_least_one)
@@ -102,7 +112,7 @@ class PathwayPolicy:
 
 
 @attrs.frozen
-class FundingPolicy:
+class FundingPolicy(Displayed):
     """Caps per funder (largest share, in percent) and the planned/actual gap to explain."""
 
     caps: dict[Funder, Decimal] = col("plafonds", factory=dict, hash=False)
@@ -110,7 +120,7 @@ class FundingPolicy:
 
 
 @attrs.frozen
-class Site:
+class Site(Displayed):
     """The ``structure`` sheet: the site, its host, and its own policy."""
 
     name: str = col("nom", default="CitésLab")
@@ -124,7 +134,7 @@ class Site:
 
 
 @attrs.frozen
-class Neighbourhood:
+class Neighbourhood(Displayed):
     """A neighbourhood the site declares (``quartiers`` sheet)."""
 
     name: str = col("quartier", required=True)
@@ -135,7 +145,7 @@ class Neighbourhood:
 
 
 @attrs.frozen(weakref_slot=False)
-class Person:
+class Person(Displayed):
     """A porteur / porteuse de projet (``porteurs`` sheet), one per id."""
 
     id: str = col("id", required=True)
@@ -166,7 +176,7 @@ class Person:
 
 
 @attrs.frozen(weakref_slot=False)
-class Event:
+class Event(Displayed):
     """A dated event of a person's pathway (``suivis`` sheet)."""
 
     person: str = col("porteur", required=True)
@@ -196,7 +206,7 @@ EVENT_NEEDS: Mapping[EventType, tuple[str, ...]] = {
 
 
 @attrs.frozen
-class Animation:
+class Animation(Displayed):
     """A collective action, held or planned (``animations`` sheet)."""
 
     date: PartialDate = col("date", required=True)
@@ -210,7 +220,7 @@ class Animation:
 
 
 @attrs.frozen
-class Partnership:
+class Partnership(Displayed):
     """A partnership or partner meeting (``partenariats`` sheet); dates may be partial."""
 
     partner: str = col("partenaire", required=True)
@@ -220,7 +230,7 @@ class Partnership:
 
 
 @attrs.frozen
-class Funding:
+class Funding(Displayed):
     """One funder's contribution to one year (``financements`` sheet)."""
 
     year: int = col("annee", required=True)
@@ -232,7 +242,7 @@ class Funding:
 
 
 @attrs.frozen
-class Text:
+class Text(Displayed):
     """A text of the site's own (``textes`` sheet): highlights, improvements, perspectives."""
 
     section: str = col("section", required=True)
@@ -240,7 +250,7 @@ class Text:
 
 
 @attrs.frozen
-class BudgetLine:
+class BudgetLine(Displayed):
     """A line of the action's budget (``budget`` sheet): one account, planned or actual.
 
     ``account`` is a class of the associations' chart of accounts (``64``) or a
@@ -253,13 +263,13 @@ class BudgetLine:
     nature: BudgetNature = col("nature", required=True)
     account: str = col("compte", required=True)
     amount: Decimal = col("montant", required=True)
-    label: str | None = col("libelle", default=None)
+    label: str | None = col("libelle", default=None, repr=False)  # typed freely
     funder: Funder | None = col("financeur", default=None)
-    gap_explanation: str | None = col("ecart_explication", default=None)
+    gap_explanation: str | None = col("ecart_explication", default=None, repr=False)  # free text
 
 
 @attrs.frozen
-class Permanence:
+class Permanence(Displayed):
     """A recurring permanence (``permanences`` sheet): the weekdays, the hours, the
     place and the period it runs, the dates (or months) it was never planned for
     (``exceptions``) and those it was planned for and then cancelled (``cancelled``).
@@ -268,7 +278,7 @@ class Permanence:
     French public holidays skipped. ``last_day`` ``None``: it runs on.
     """
 
-    place: str = col("lieu", required=True)
+    place: str = col("lieu", required=True, repr=False)  # as an animation's place
     days: tuple[Weekday, ...] = col("jours", required=True)
     start_time: dt.time = col("heure_debut", required=True)
     end_time: dt.time = col("heure_fin", required=True)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from citeslab_core.bilan import Bilan, Table
     from citeslab_core.bilan.comparison import Comparison
+    from citeslab_core.derive.followup import FollowUp
     from citeslab_core.model._dataset import Dataset
     from citeslab_core.model._records import Person
 
@@ -38,6 +39,7 @@ R = TypeVar("R")
 #: statement: they sit above the model and the bilan).
 DISPLAY = "citeslab_core.render.display"
 FRAMES = "citeslab_core.render.frames"
+FOLLOWUP = "citeslab_core.render.followup"
 
 
 class View(Generic[P, R]):
@@ -76,6 +78,10 @@ BILAN_HTML: View[[Bilan], str] = View("bilan_html", DISPLAY)
 TABLE_REPR: View[[Table], str] = View("table_repr", DISPLAY)
 TABLE_HTML: View[[Table], str] = View("table_html", DISPLAY)
 COMPARISON_HTML: View[[Comparison], str] = View("comparison_html", DISPLAY)
+RECORD_HTML: View[[object], str] = View("record_html", DISPLAY)
+FOLLOWUP_REPR: View[[FollowUp], str] = View("followup_repr", DISPLAY)
+FOLLOWUP_HTML: View[[FollowUp], str] = View("followup_html", DISPLAY)
+FOLLOWUP_FRAME: View[[FollowUp, bool], DataFrame] = View("followup_frame", FOLLOWUP)
 
 DATASET_FRAMES: View[[Dataset, bool, bool], dict[str, DataFrame]] = View("dataset_frames", FRAMES)
 BILAN_FRAME: View[[Bilan], DataFrame] = View("bilan_frame", FRAMES)
@@ -93,6 +99,10 @@ VIEWS: tuple[View[Any, Any], ...] = (
     TABLE_REPR,
     TABLE_HTML,
     COMPARISON_HTML,
+    RECORD_HTML,
+    FOLLOWUP_REPR,
+    FOLLOWUP_HTML,
+    FOLLOWUP_FRAME,
     DATASET_FRAMES,
     BILAN_FRAME,
     TABLE_FRAME,

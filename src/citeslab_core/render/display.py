@@ -1,8 +1,9 @@
 """How a dataset, a bilan and a table show themselves in a console or a notebook.
 
-Private: :class:`~citeslab_core.model.Dataset`, :class:`~citeslab_core.model.Person`,
-:class:`~citeslab_core.bilan.Bilan`, :class:`~citeslab_core.bilan.Table` and
-:class:`~citeslab_core.bilan.comparison.Comparison` call these from ``__repr__`` and
+Private: :class:`~citeslab_core.model.Dataset`, :class:`~citeslab_core.model.Person` and
+the other records, :class:`~citeslab_core.bilan.Bilan`, :class:`~citeslab_core.bilan.Table`,
+:class:`~citeslab_core.bilan.comparison.Comparison` and
+:class:`~citeslab_core.derive.followup.FollowUp` call these from ``__repr__`` and
 ``_repr_html_``, through the views of :mod:`citeslab_core.model._views` that this module
 registers (the model and the bilan never import it).
 
@@ -29,6 +30,7 @@ from citeslab_core.render.labels import indicator
 if TYPE_CHECKING:
     from citeslab_core.bilan import Bilan, Table
     from citeslab_core.bilan.comparison import Comparison
+    from citeslab_core.derive.followup import FollowUp
     from citeslab_core.model import Dataset, Person, SheetName
 
 #: The class of every fragment's root element; every style rule starts with it.
@@ -300,3 +302,107 @@ def _signed(value: int | None) -> str:
         return ""
     text = french.format_count(abs(value))
     return f"+{text}" if value > 0 else f"\u2212{text}" if value < 0 else text
+
+
+# -- the follow-up list: counts and ids, never a name, phone or message -------------------
+
+#: How many ids a follow-up's repr names before « … et N autres » (per action in HTML;
+#: ``followup.persons`` has them all).
+_REPR_IDS = 20
+_HTML_IDS = 200
+
+
+def _ids(ids: tuple[str, ...], shown: int) -> str:
+    more = len(ids) - shown
+    return ", ".join(ids[:shown]) + (f" … et {_plain_count(more)} autres" if more > 0 else "")
+
+
+def _rule_counts(todo: FollowUp) -> list[tuple[str, str, int]]:
+    """(rule, severity code, number of findings), rules in number order."""
+    from citeslab_core.derive.rules import rule_number
+
+    counts: dict[tuple[str, str], int] = {}
+    for finding in todo.findings:
+        key = (finding.rule, finding.severity.value)
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        (rule, severity, count)
+        for (rule, severity), count in sorted(
+            counts.items(), key=lambda item: (rule_number(item[0][0]), item[0][1])
+        )
+    ]
+
+
+@views.FOLLOWUP_REPR.register
+def followup_repr(todo: FollowUp) -> str:
+    findings, persons = todo.findings, todo.persons
+    counts = ", ".join(f"{rule} {severity} {n}" for rule, severity, n in _rule_counts(todo))
+    ids = f" ; porteurs {_ids(persons, _REPR_IDS)}"
+    return (
+        f"<FollowUp « {todo.site} » au {todo.on.isoformat()} : "
+        f"{_plain_count(len(findings))} constats pour {_plain_count(len(persons))} personnes"
+        f"{f' ({counts})' if counts else ''} ; "
+        f"{_plain_count(todo.open_pathways)} parcours ouverts"
+        f"{ids if persons else ''}>"
+    )
+
+
+@views.FOLLOWUP_HTML.register
+def followup_html(todo: FollowUp) -> str:
+    from citeslab_core.derive.rules import rule_name
+
+    counts = "".join(
+        f'<tr><th scope="row">{escape(rule_name(rule))}</th><td>{escape(severity)}</td>'
+        f'<td class="{ROOT}-n">{french.format_count(n)}</td></tr>'
+        for rule, severity, n in _rule_counts(todo)
+    )
+    body = (
+        "<table><caption>Constats par règle et gravité</caption><thead><tr>"
+        '<th scope="col">règle</th><th scope="col">gravité</th>'
+        f'<th scope="col">constats</th></tr></thead><tbody>{counts}</tbody></table>'
+        if counts
+        else _note("Rien à faire à cette date.")
+    )
+    actions = "".join(
+        f'<tr><th scope="row">{escape(group.action.label)}</th>'
+        f'<td class="{ROOT}-n">{french.format_count(len(ids))}</td>'
+        f"<td>{escape(_ids(ids, _HTML_IDS))}</td></tr>"
+        for group in todo.groups
+        if (ids := tuple(dict.fromkeys(f.person for f in group.findings)))
+    )
+    if actions:
+        body += (
+            "<table><caption>Personnes par action (identifiants)</caption><thead><tr>"
+            '<th scope="col">action</th><th scope="col">personnes</th>'
+            f'<th scope="col">identifiants</th></tr></thead><tbody>{actions}</tbody></table>'
+        )
+    body += _note(f"{french.format_count(todo.open_pathways)} parcours ouverts.")
+    if todo.later_events:
+        body += _note(
+            f"{french.format_count(todo.later_events)} suivi(s) daté(s) après le "
+            f"{french.format_day(todo.on)}, laissé(s) de côté."
+        )
+    body += _note(
+        "Noms et téléphones : followup.to_frame(private=True) ou la commande "
+        "citeslab followup (liste de travail du référent, à ne pas partager)."
+    )
+    return _wrap(f"Liste de suivi de « {todo.site} » au {french.format_day(todo.on)}", body)
+
+
+# -- the other records ------------------------------------------------------------------
+
+
+@views.RECORD_HTML.register
+def record_html(record: object) -> str:
+    """A record (an event, an animation, the site…) as the fields its ``repr`` shows,
+    by their column names: never an identity or free-text field (those are left out of
+    the repr)."""
+    cls = type(record)
+    if not attrs.has(cls):  # every record is an attrs class
+        return _wrap(cls.__name__, "")
+    shown = (
+        (field.metadata.get("column", field.name), getattr(record, field.name))
+        for field in attrs.fields(cls)
+        if field.repr is not False
+    )
+    return _wrap(cls.__name__, f"<table><tbody>{_field_rows(shown)}</tbody></table>")

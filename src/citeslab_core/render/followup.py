@@ -12,13 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from citeslab_core.derive.followup import Action, Contact, FollowUp
-from citeslab_core.derive.rules import rule_name
+from citeslab_core.derive.rules import Finding, rule_name
 from citeslab_core.french import format_count, format_day, typeset
+from citeslab_core.model import _views as views
 from citeslab_core.render.lines import wrap
+from citeslab_core.vocabularies import Stage
 
-__all__ = ["json_parts", "render_json", "render_text"]
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+__all__ = ["followup_frame", "json_parts", "render_json", "render_text"]
 
 
 def _who(person: str, contact: Contact | None) -> str:
@@ -105,3 +111,34 @@ def json_parts(todo: FollowUp, size: int = 5_000) -> Iterator[str]:
 
 
 _encode_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
+@views.FOLLOWUP_FRAME.register
+def followup_frame(todo: FollowUp, private: bool) -> DataFrame:
+    """See :meth:`FollowUp.to_frame <citeslab_core.derive.followup.FollowUp.to_frame>`:
+    one row per finding, in the order of the list; names and phones only if ``private``."""
+    from citeslab_core.bilan.checks import Severity
+    from citeslab_core.render.frames import _categorical, _datetimes, import_pandas
+
+    pd = import_pandas()
+    actions: list[Action] = []
+    findings: list[Finding] = []
+    for group in todo.groups:
+        actions += [group.action] * len(group.findings)
+        findings += group.findings
+    contacts = [todo.contacts.get(f.person) for f in findings]
+    columns: dict[str, object] = {
+        "action": _categorical(pd, Action, actions, False),
+        "regle": pd.array([f.rule for f in findings], dtype="string"),
+        "gravite": _categorical(pd, Severity, [f.severity for f in findings], False),
+        "porteur": pd.array([f.person for f in findings], dtype="string"),
+        "date": _datetimes(pd, [f.date for f in findings]),
+        "jours_de_retard": pd.array([f.days_overdue for f in findings], dtype="Int64"),
+        "stade": _categorical(pd, Stage, [c.stage if c else None for c in contacts], False),
+        "message": pd.array([f.message for f in findings], dtype="string"),
+    }
+    if private:
+        columns["nom"] = pd.array([c.name if c else None for c in contacts], dtype="string")
+        columns["telephone"] = pd.array([c.phone if c else None for c in contacts], dtype="string")
+    frame: DataFrame = pd.DataFrame(columns, index=pd.RangeIndex(len(findings)))
+    return frame

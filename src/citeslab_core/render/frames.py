@@ -20,7 +20,8 @@ What a frame holds (docs/notebook.md has the table):
 - amounts (Decimal) as floats; integers that may be empty as ``Int64``; yes/no as
   ``boolean``; texts as ``string``;
 - identity and free-text columns (names, phone, e-mail, address, project idea, comments,
-  titles, places, actions, the site's texts, explanations) only with ``private=True``;
+  the events' référent names, titles, places, actions, the site's texts, explanations)
+  only with ``private=True``;
 - ``parcours``: one row per pathway (person, number, opened, closed, result, référent,
   stage at entry and at the end).
 
@@ -80,6 +81,7 @@ __all__ = [
 #: rendu) but are words typed freely: left out of frames unless ``private=True``.
 _FREE_TEXT = frozenset(
     {
+        ("Event", "referent"),  # the name of the chef de projet who held the event
         ("Animation", "title"),
         ("Animation", "place"),
         ("Partnership", "action"),
