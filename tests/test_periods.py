@@ -63,7 +63,7 @@ def test_rolling(end: dt.date, months: int, start: dt.date) -> None:
     assert Period.rolling(end, months=months) == Period(start, end)
 
 
-@given(st.dates(min_value=D(1901, 1, 1), max_value=D(2200, 12, 31)), st.integers(1, 60))
+@given(st.dates(min_value=D(1906, 1, 1), max_value=D(2100, 12, 31)), st.integers(1, 60))
 def test_rolling_spans_the_months_asked(end: dt.date, months: int) -> None:
     period = Period.rolling(end, months=months)
     assert period.end == end
@@ -82,7 +82,7 @@ def test_rolling_spans_the_months_asked(end: dt.date, months: int) -> None:
     assert following.start >= period.start
 
 
-@given(st.integers(1901, 2200))
+@given(st.integers(1901, 2100))
 def test_quarters_tile_the_year(year: int) -> None:
     quarters = [Period.quarter(year, q) for q in range(1, 5)]
     assert quarters[0].start == Period.year(year).start
@@ -100,7 +100,7 @@ def test_out_of_range_is_a_french_usage_error() -> None:
         Period.quarter(2023, 5)
     with pytest.raises(UsageError, match="mois"):
         Period.month(2023, 0)
-    with pytest.raises(UsageError, match="au moins 1"):
+    with pytest.raises(UsageError, match="months = 0 : il faut un nombre de mois"):
         Period.rolling(D(2023, 1, 1), months=0)
     with pytest.raises(UsageError, match="précède"):
         Period.of(D(2023, 2, 1), D(2023, 1, 1))

@@ -33,6 +33,7 @@ __all__ = [
     "PluginError",
     "Problem",
     "PseudonymKeyError",
+    "UnknownKey",
     "UnreadableFile",
     "UsageError",
 ]
@@ -44,6 +45,23 @@ class CitesLabError(Exception):
 
 class UsageError(CitesLabError):
     """The caller asked for something that cannot be done (bad option, missing key, …)."""
+
+
+def unknown_member(cls: type, value: object) -> CellError:
+    """The French error of ``cls(value)`` when no member of the enum ``cls`` has the value
+    (an enum's ``_missing_`` raises it: a :class:`CellError`, so a ``ValueError`` too)."""
+    codes = ", ".join(str(member.value) for member in cls)  # type: ignore[attr-defined]
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "…"
+    return CellError(f"{cls.__name__}({shown}) : valeurs possibles : {codes}")
+
+
+class UnknownKey(UsageError, KeyError):
+    """A key that is not one of the valid keys (``bilan.table("sex")``): a
+    :class:`UsageError` whose French message lists the valid keys, and a ``KeyError`` for
+    code that catches one."""
+
+    def __str__(self) -> str:  # KeyError's own would quote the message
+        return str(self.args[0]) if self.args else ""
 
 
 class CellError(CitesLabError, ValueError):
@@ -67,10 +85,10 @@ class Location:
     def __str__(self) -> str:
         parts: list[str] = []
         if self.file:
-            parts.append(self.file)
+            parts.append(str(self.file))
         cell = ""
         if self.sheet:
-            cell = self.sheet
+            cell = str(self.sheet)
             if self.row is not None and self.column_letter:
                 cell += f"!{self.column_letter}{self.row}"
             elif self.row is not None:
@@ -112,7 +130,11 @@ class InvalidData(CitesLabError):
     set_aside: tuple[str, ...] = ()
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        if isinstance(problems, str) or not isinstance(problems, Iterable):
+            problems = [problems]  # one, given alone
+        self.problems: tuple[Problem, ...] = tuple(
+            p if isinstance(p, Problem) else Problem(Location(), str(p)) for p in problems
+        )
         super().__init__(self.summary())
 
     def summary(self) -> str:
@@ -141,7 +163,8 @@ class BeyondLimits(UnreadableFile):
 
     def __init__(self, message: str, sheet: str | None = None) -> None:
         super().__init__(message)
-        self.message, self.sheet = message, sheet
+        self.message: str = message
+        self.sheet: str | None = sheet
 
     def problem(self, file: str) -> InvalidData:
         return InvalidData([Problem(Location(file, self.sheet), self.message)])

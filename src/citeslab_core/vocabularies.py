@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 from typing import Any, Self
 
-from citeslab_core.errors import CellError
+from citeslab_core.errors import CellError, unknown_member
 from citeslab_core.headers import did_you_mean, normalize
 
 __all__ = [
@@ -67,6 +67,11 @@ class Vocabulary(enum.Enum):
         member.label = label
         member.aliases = aliases
         return member
+
+    @classmethod
+    def _missing_(cls, value: object) -> Self:
+        """``Sex("X")``: a French error listing the codes (a ``ValueError`` too)."""
+        raise unknown_member(cls, value)
 
     @property
     def code(self) -> str:
@@ -430,6 +435,10 @@ class Severity(enum.StrEnum):
     WARNING = "avertissement"
     REMINDER = "rappel"
     INFO = "info"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Severity:
+        raise unknown_member(cls, value)
 
     @property
     def label(self) -> str:

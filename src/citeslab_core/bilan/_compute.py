@@ -5,6 +5,7 @@ and the checks, assembled into one :class:`~citeslab_core.bilan.Bilan`.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from typing import overload
 
 from citeslab_core.bilan._activity import (
@@ -30,24 +31,31 @@ from citeslab_core.bilan._scan import _scan_persons, _tally, counted_persons
 from citeslab_core.bilan.disclosure import mask_value
 from citeslab_core.derive.calendar import build_calendar
 from citeslab_core.errors import UsageError
-from citeslab_core.model import Dataset
+from citeslab_core.model import Dataset, guards
+from citeslab_core.model.guards import DateLike
 from citeslab_core.model.periods import Period
 
 
 @overload
 def compute_bilan(
     data: Dataset,
-    start: dt.date,
-    end: dt.date,
+    start: DateLike,
+    end: DateLike,
     *,
     public: bool = False,
-    as_of: dt.date | None = None,
+    as_of: DateLike | None = None,
 ) -> Bilan: ...
 
 
 @overload
 def compute_bilan(
-    data: Dataset, *, year: int, public: bool = False, as_of: dt.date | None = None
+    data: Dataset, year: int, /, *, public: bool = False, as_of: DateLike | None = None
+) -> Bilan: ...
+
+
+@overload
+def compute_bilan(
+    data: Dataset, *, year: int, public: bool = False, as_of: DateLike | None = None
 ) -> Bilan: ...
 
 
@@ -55,31 +63,31 @@ def compute_bilan(
 def compute_bilan(
     data: Dataset,
     *,
-    period: tuple[dt.date, dt.date],
+    period: tuple[DateLike, DateLike],
     public: bool = False,
-    as_of: dt.date | None = None,
+    as_of: DateLike | None = None,
 ) -> Bilan: ...
 
 
 def compute_bilan(
     data: Dataset,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    start: DateLike | int | None = None,
+    end: DateLike | None = None,
     *,
     year: int | None = None,
-    period: tuple[dt.date, dt.date] | None = None,
+    period: tuple[DateLike, DateLike] | None = None,
     public: bool = False,
-    as_of: dt.date | None = None,
+    as_of: DateLike | None = None,
 ) -> Bilan:
-    """The bilan of ``data`` for the period from ``start`` to ``end`` (both included), or
-    for ``year=2023``, or for ``period=Period.quarter(2023, 2)`` (any ``(start, end)``).
+    """The bilan of ``data`` from ``start`` to ``end`` (both included; any date-like), or
+    for ``year=2023`` (or ``compute_bilan(data, 2023)``), or ``period=Period.year(2023)``.
 
     One pass over each person's events (``Dataset.events_by_person``; a person whose
     events all fall before or after the period is skipped at once), then the tables
     counted column by column: linear in the number of events (docs/performance.md).
     ``public=True`` masks small counts (:mod:`.disclosure`); ``as_of``: the bilan's date.
     """
-    start, end = _period_of(start, end, year, period)
+    (start, end), public, today = _checked(data, (start, end, year, period), public, as_of)
     site = data.site
     k = site.disclosure_threshold if public else 0
     scan = _scan_persons(data, start, end)
@@ -89,7 +97,7 @@ def compute_bilan(
     new = mask_value(tally.new, k)
     programmes = _programmes(scan, k)
     orientations, oriented = _orientations_period(scan, tally.accompanied, k)
-    activity = _activity(data, start, end, dt.date.today() if as_of is None else as_of)
+    activity = _activity(data, start, end, today)
     partnerships, undated = _partnerships(data, start, end)
     funding = _funding(data, start, end)
     checks = [
@@ -143,23 +151,57 @@ def compute_bilan(
     )
 
 
-def _period_of(
-    start: dt.date | None,
-    end: dt.date | None,
-    year: int | None,
-    period: tuple[dt.date, dt.date] | None,
+def _checked(
+    data: object, forms: tuple[object, object, object, object], public: object, as_of: object
+) -> tuple[Period, bool, dt.date]:
+    """``compute_bilan``'s arguments checked: its period, ``public`` and its date."""
+    guards.instance(data, Dataset, "data", guards.DATASET)
+    today = dt.date.today() if as_of is None else guards.day(as_of, "as_of")
+    return period_of(*forms), guards.flag(public, "public"), today
+
+
+def period_of(
+    start: object, end: object, year: object, period: object, *, call: str = "compute_bilan"
 ) -> Period:
-    """The period that ``compute_bilan``'s arguments name: exactly one of its forms."""
+    """The period that ``compute_bilan``'s arguments name: exactly one of its forms
+    (``compute_bilan(data, 2023)``: a lone whole number in place of the start is the
+    year)."""
+    if year is None and end is None and start is not None and _is_whole(start):
+        start, year = None, start
     forms = (start is not None or end is not None) + (year is not None) + (period is not None)
+    if forms == 0:
+        raise UsageError(
+            f"indiquez la période : {call}(data, year=2023), {call}(data, debut, fin) "
+            f"ou {call}(data, period=Period.quarter(2023, 2))"
+        )
     if forms != 1:
         raise UsageError(
-            "indiquez la période d'une seule façon : compute_bilan(data, debut, fin), "
-            "compute_bilan(data, year=2023) ou compute_bilan(data, period=Period.year(2023))"
+            f"indiquez la période d'une seule façon : {call}(data, debut, fin), "
+            f"{call}(data, year=2023) ou {call}(data, period=Period.year(2023))"
         )
     if year is not None:
-        return Period.year(year)
+        return Period.year(guards.year(year, "year"))
     if period is not None:
-        return Period.of(*period)
+        if not isinstance(period, tuple) or len(period) != 2:
+            raise UsageError(
+                f"period = {guards.shown(period)} : il faut une période, Period.year(2023) "
+                "ou un couple (debut, fin)"
+            )
+        return Period(*guards.period(*period, names=("period.start", "period.end")))
     if start is None or end is None:
-        raise UsageError("indiquez le début et la fin de la période")
-    return Period.of(start, end)
+        raise UsageError(
+            "indiquez le début et la fin de la période "
+            f"({call}(data, debut, fin)), ou l'année : {call}(data, year=2023)"
+        )
+    return Period(*guards.period(start, end))
+
+
+def _is_whole(value: object) -> bool:
+    """An int (numpy's too) that is not a bool: a year given in place of the start."""
+    if isinstance(value, bool) or guards.is_numpy_bool(value):
+        return False
+    try:
+        operator.index(value)  # type: ignore[arg-type]  # what is asked
+    except TypeError:
+        return False
+    return True

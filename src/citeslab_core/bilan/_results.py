@@ -147,6 +147,12 @@ class Table:
         ``Sex.F``), None when the table has none."""
         if isinstance(code, Vocabulary):
             code = code.code
+        elif not isinstance(code, str):
+            from citeslab_core.model import guards
+
+            guards.instance(
+                code, str, "code", "un code (« F ») ou un membre de vocabulaire (Sex.F)"
+            )
         for row in self.rows:
             if row.code == code:
                 return row
@@ -459,8 +465,12 @@ class Bilan:
     counted_persons: CountedPersons | None = attrs.field(default=None, eq=False, repr=False)
 
     def table(self, key: TableKey) -> Table:
-        """The portrait table ``key`` (typed: a misspelt key is a type checker's error)."""
-        return self.tables[key]
+        """The portrait table ``key`` (typed: a misspelt key is a type checker's error; at
+        run time an :class:`~citeslab_core.errors.UnknownKey`, a ``KeyError`` too, that
+        lists the keys)."""
+        from citeslab_core.model import guards
+
+        return self.tables[guards.key(key, tuple(self.tables), "key", "un tableau du bilan")]
 
     def __repr__(self) -> str:
         return views.BILAN_REPR(self)

@@ -21,6 +21,7 @@ import enum
 
 import attrs
 
+from citeslab_core.errors import unknown_member
 from citeslab_core.vocabularies import Severity
 
 __all__ = ["Check", "CheckCode", "Severity"]
@@ -32,6 +33,10 @@ class CheckCode(enum.StrEnum):
     A member is a ``str`` equal to its code: ``check.code == CheckCode.UNDER_18`` and
     ``check.code == "age_moins_18"`` say the same.
     """
+
+    @classmethod
+    def _missing_(cls, value: object) -> CheckCode:
+        raise unknown_member(cls, value)
 
     #: a portrait table does not add up to the accompanied (must never happen)
     TABLE_MISMATCH = "table_incoherente"

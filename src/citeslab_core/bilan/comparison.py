@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from citeslab_core.model import _views as views
+from citeslab_core.model import guards
 from citeslab_core.render.labels import INDICATORS as LABELS
 
 if TYPE_CHECKING:
@@ -76,6 +77,8 @@ class Comparison:
 
     def row(self, table: str, code: str) -> Evolution | None:
         """The evolution of one table row (or of an indicator: ``table="indicateurs"``)."""
+        guards.instance(table, str, "table", "une clé de tableau (« sexe »)")
+        guards.instance(code, str, "code", "un code (« F »)")
         for row in self.rows:
             if row.table == table and row.code == code:
                 return row
@@ -128,6 +131,10 @@ def _indicator(indicators: Indicators, attribute: str) -> int | None:
 def compare(before: Bilan, after: Bilan) -> Comparison:
     """The evolution of every portrait table row and activity indicator from ``before``
     to ``after``: counts, and shares in percentage points."""
+    from citeslab_core.bilan import Bilan
+
+    guards.instance(before, Bilan, "before", "un bilan (compute_bilan(…))")
+    guards.instance(after, Bilan, "after", "un bilan (compute_bilan(…))")
     rows: list[Evolution] = []
     keys = list(after.tables) + [key for key in before.tables if key not in after.tables]
     for key in keys:

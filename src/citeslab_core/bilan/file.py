@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -59,6 +60,7 @@ from citeslab_core.errors import (
     UsageError,
 )
 from citeslab_core.french import MASKED_TEXT
+from citeslab_core.model import guards
 from citeslab_core.model.dates import PartialDate
 from citeslab_core.vocabularies import Funder, FundingNature, PartnershipCategory, Vocabulary
 
@@ -92,10 +94,21 @@ def _problem(path: Path, message: str) -> InvalidData:
 def read_bilan(path: Path) -> Bilan:
     """The bilan held by the ``citeslab.bilan/1`` JSON file at ``path`` (see the module
     docstring for what is refused)."""
-    path = Path(path)
-    if not path.exists():
+    path = guards.path(path, "path")
+    if not guards.exists(path, "path"):
         raise UsageError(f"{path} n'existe pas (attendu : un bilan JSON)")
-    raw = path.read_bytes()
+    if path.is_dir():
+        raise UsageError(
+            f"{path} est un dossier : read_bilan lit un fichier de bilan JSON (le bilan "
+            "au format JSON que citeslab écrit) ; pour les données d'un site (dossier de "
+            "fichiers CSV, classeur), utilisez read_input"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        from citeslab_core.readers.files import system_reason
+
+        raise _problem(path, f"fichier illisible : {system_reason(exc)}") from None
     try:
         document = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -140,9 +153,15 @@ def read_inputs(paths: Iterable[Path]) -> list[Dataset | Bilan]:
     :class:`~citeslab_core.errors.InvalidData`."""
     from citeslab_core.readers import read_input
 
+    if isinstance(paths, str | os.PathLike) or not isinstance(paths, Iterable):
+        raise UsageError(
+            f"paths = {guards.shown(paths)} : il faut une liste de chemins, "
+            "read_inputs([chemin1, chemin2])"
+        )
+    checked = [guards.path(p, f"paths[{i}]") for i, p in enumerate(paths)]
     results: list[Dataset | Bilan] = []
     problems: list[Problem] = []
-    for path in map(Path, paths):
+    for path in checked:
         try:
             results.append(read_bilan(path) if is_bilan_file(path) else read_input(path))
         except InvalidData as exc:

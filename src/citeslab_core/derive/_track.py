@@ -28,6 +28,12 @@ class Track:
     :class:`~citeslab_core.model.Event` at a position (only for what leaves in a result)."""
 
     __slots__ = ("dates", "partners", "record", "results", "stages", "types")
+    dates: Sequence[dt.date]
+    types: Sequence[EventType]
+    partners: Sequence[str | None]
+    stages: Sequence[Stage | None]
+    results: Sequence[ExitResult | None]
+    record: Callable[[int], Event]
 
     def __init__(
         self,

@@ -28,13 +28,21 @@ from typing import TYPE_CHECKING
 import attrs
 
 from citeslab_core.derive.pathways import referent_label
-from citeslab_core.derive.rules import Finding, Severity, assessed, rule_number
+from citeslab_core.derive.rules import (
+    Finding,
+    Severity,
+    assessed,
+    checked_arguments,
+    rule_number,
+)
 from citeslab_core.model import Dataset, PathwayPolicy
 from citeslab_core.model import _views as views
 from citeslab_core.vocabularies import Stage, normalize
 
 if TYPE_CHECKING:
     from pandas import DataFrame
+
+    from citeslab_core.model.guards import DateLike
 
 __all__ = [
     "Action",
@@ -138,7 +146,9 @@ class FollowUp:
         the order of the list: ``action``, ``regle``, ``gravite``, ``porteur``, ``date``,
         ``jours_de_retard``, ``stade``, ``message``; with ``private=True`` (the référent's
         own list, not for sharing) also ``nom`` and ``telephone``."""
-        return views.FOLLOWUP_FRAME(self, private)
+        from citeslab_core.model import guards
+
+        return views.FOLLOWUP_FRAME(self, guards.flag(private, "private"))
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -146,6 +156,10 @@ class FollowUp:
         return tuple(f for g in self.groups for f in g.findings)
 
     def group(self, action: Action) -> ActionGroup:
+        """The findings that call for ``action``."""
+        from citeslab_core.model import guards
+
+        action = guards.instance(action, Action, "action", "une Action")
         return next(g for g in self.groups if g.action is action)
 
     @property
@@ -169,9 +183,11 @@ def _error_key(finding: Finding) -> tuple[str, dt.date, int]:
     return finding.person, finding.date, rule_number(finding.rule)
 
 
-def followup(data: Dataset, on: dt.date, policy: PathwayPolicy | None = None) -> FollowUp:
-    """The follow-up list at ``on``; ``policy`` overrides the site's."""
-    return _followup(data, on, policy)
+def followup(data: Dataset, on: DateLike, policy: PathwayPolicy | None = None) -> FollowUp:
+    """The follow-up list at ``on`` (a date, see :func:`~citeslab_core.bilan.compute_bilan`);
+    ``policy`` overrides the site's."""
+    day = checked_arguments(data, on, policy, "compute_followup")
+    return _followup(data, day, policy)
 
 
 def _followup(data: Dataset, on: dt.date, policy: PathwayPolicy | None) -> FollowUp:

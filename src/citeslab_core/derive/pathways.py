@@ -310,6 +310,11 @@ class Span:
         "stop",
         "track",
     )
+    track: Track
+    first: int
+    stop: int
+    opened: dt.date
+    referent_key: str
 
     def __init__(self, track: Track, first: int, opened: dt.date) -> None:
         self.track = track
@@ -370,6 +375,10 @@ class Walk:
     after the view's date (later events, which count for nothing else)."""
 
     __slots__ = ("end", "oddities", "spans", "stage", "stage_since", "stop", "track")
+    track: Track
+    end: int
+    stop: int
+    stage: Stage | None
 
     def __init__(self, track: Track, end: int, stop: int, stage: Stage | None) -> None:
         self.track = track

@@ -35,8 +35,9 @@ import attrs
 
 from citeslab_core.derive._track import Track
 from citeslab_core.derive.pathways import OddityAt, OddityKind, PersonState, Span, Walk, walks
-from citeslab_core.errors import Location
-from citeslab_core.model import Dataset, PathwayPolicy, Person
+from citeslab_core.errors import Location, UsageError
+from citeslab_core.model import Dataset, PathwayPolicy, Person, guards
+from citeslab_core.model.guards import DateLike
 from citeslab_core.vocabularies import EventType, Severity
 
 __all__ = [
@@ -280,7 +281,21 @@ def sources(data: Dataset, findings: Sequence[Finding]) -> list[tuple[Location, 
     return [tuple(found.get((f.person, f.date), ())) for f in findings]
 
 
-def findings(data: Dataset, on: dt.date, policy: PathwayPolicy | None = None) -> list[Finding]:
-    """Every finding of the rules at ``on``: persons in the dataset's order, then by date
-    and rule number. ``policy`` overrides the site's."""
-    return [f for _, _, findings in assessed(data, on, policy) for f in findings]
+def findings(data: Dataset, on: DateLike, policy: PathwayPolicy | None = None) -> list[Finding]:
+    """Every finding of the rules at ``on`` (a date, as for
+    :func:`~citeslab_core.bilan.compute_bilan`): persons in the dataset's order, then by
+    date and rule number. ``policy`` overrides the site's."""
+    day = checked_arguments(data, on, policy, "check_rules")
+    return [f for _, _, findings in assessed(data, day, policy) for f in findings]
+
+
+def checked_arguments(data: object, on: object, policy: object, call: str) -> dt.date:
+    """The date of ``check_rules`` / ``compute_followup``, their arguments checked."""
+    guards.instance(data, Dataset, "data", guards.DATASET)
+    if on is None:
+        raise UsageError(
+            f"on = None : il faut la date du contrôle, {call}(data, date(2024, 12, 31))"
+        )
+    if policy is not None:
+        guards.instance(policy, PathwayPolicy, "policy", "une PathwayPolicy ou None")
+    return guards.day(on, "on")

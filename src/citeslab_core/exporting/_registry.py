@@ -147,6 +147,10 @@ class Registry:
         ``CITESLAB_DELAI_GREFFON``, else ``DEFAULT_TIMEOUT``, 120 s)."""
         from importlib.metadata import entry_points
 
+        from citeslab_core.model import guards
+
+        guards.instance(group, str, "group", "un nom de groupe de points d'entrée (un texte)")
+        isolate = guards.flag(isolate, "isolate")
         if timeout is None:
             timeout = _timeout_from_environment()
         elif isinstance(timeout, bool) or not (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
 from operator import attrgetter, is_
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
 import attrs
 
@@ -47,6 +47,8 @@ class Columns(Generic[T]):
     """
 
     __slots__ = ("_loaders", "_records", "_values", "length", "record")
+    record: type[T]
+    length: int
 
     def __init__(
         self,
@@ -218,7 +220,7 @@ class Repeated(Sequence[T]):
             )
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]  # a list is unhashable too
 
     def __repr__(self) -> str:
         return f"<Repeated {type(self._value).__name__}, {self._length} times>"
@@ -231,6 +233,10 @@ class RowOrigins(Sequence[Location]):
     (``suivis[12]``)."""
 
     __slots__ = ("elements", "file", "rows", "sheet")
+    file: str | None
+    sheet: str
+    rows: Sequence[int]
+    elements: bool
 
     def __init__(
         self, file: str | None, sheet: str, rows: Sequence[int], *, elements: bool = False

@@ -7,7 +7,8 @@ from functools import cached_property
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack, overload
 
-from citeslab_core.errors import Location, Problem, UsageError
+from citeslab_core.errors import Location, Problem
+from citeslab_core.model import guards
 from citeslab_core.model._columns import Columns
 from citeslab_core.model._records import (
     TABLE_FIELDS,
@@ -265,10 +266,10 @@ class Dataset:
     def columns(self, sheet: SheetName) -> Columns[Any]:
         """The records of ``sheet`` (``porteurs``, ``suivis``…) as :class:`Columns`, typed
         per sheet (``data.columns("porteurs")`` is a ``Columns[Person]``)."""
-        try:
-            return self._sheets[sheet]
-        except KeyError:
-            raise UsageError(f"feuille inconnue « {sheet} » : {', '.join(_EMPTY)}") from None
+        found = self._sheets.get(sheet) if isinstance(sheet, str) else None
+        if found is None:
+            guards.key(sheet, tuple(self._sheets), "sheet", "une feuille")
+        return self._sheets[sheet]
 
     def subset(self, persons: Iterable[str] | Callable[[Person], bool]) -> Dataset:
         """The same site restricted to some persons: those whose id is in ``persons``, or
@@ -297,6 +298,7 @@ class Dataset:
         amounts as floats. Identity and free-text columns are left out unless
         ``private=True``. docs/notebook.md lists the columns.
         """
+        private, labels = guards.flag(private, "private"), guards.flag(labels, "labels")
         return DATASET_FRAMES(self, private, labels)
 
     def origin(self, table: str, index: int) -> Location | None:

@@ -83,7 +83,7 @@ def private_fields(cls: type) -> tuple[str, ...]:
 
 def _at_least_one(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     """A number of days or persons: at least 1 (a French refusal, like a cell's)."""
-    if value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise CellError(
             f"{attribute.metadata['column']} : « {value} », un nombre entier d'au moins 1 "
             "est attendu"

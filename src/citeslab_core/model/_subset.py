@@ -7,6 +7,7 @@ from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 from citeslab_core.errors import Location, UsageError
+from citeslab_core.model import guards
 from citeslab_core.model._columns import Columns, RowOrigins
 from citeslab_core.model._records import Person
 
@@ -21,16 +22,31 @@ def _kept_origins(places: Sequence[Location], kept: list[int]) -> Sequence[Locat
     return [places[index] for index in kept if index < len(places)]
 
 
+def _hashable(persons: Iterable[object]) -> Iterable[object]:
+    """The ids asked for; one that is not a text (a list, a dict) is refused in French."""
+    for person in persons:
+        if not isinstance(person, str):
+            raise UsageError(
+                f"persons : {guards.shown(person)} n'est pas un identifiant (un texte, « P0001 »)"
+            )
+        yield person
+
+
 def subset(data: Dataset, persons: Iterable[str] | Callable[[Person], bool]) -> Dataset:
     """See :meth:`Dataset.subset`."""
     ids = data.columns("porteurs")["id"]
+    if not callable(persons) and not isinstance(persons, Iterable):
+        raise UsageError(
+            f"persons = {guards.shown(persons)} : il faut des identifiants "
+            '(["P0001", "P0002"]) ou une fonction (lambda person: …)'
+        )
     if callable(persons):
         keep = list(map(persons, data.persons))
     else:
-        wanted = {persons} if isinstance(persons, str) else set(persons)
+        wanted = {persons} if isinstance(persons, str) else set(_hashable(persons))
         unknown = wanted.difference(ids)
         if unknown:
-            shown = ", ".join(f"« {name} »" for name in sorted(unknown)[:10])
+            shown = ", ".join(f"« {name} »" for name in sorted(map(str, unknown))[:10])
             more = f" (et {len(unknown) - 10} autres)" if len(unknown) > 10 else ""
             raise UsageError(f"identifiant(s) inconnu(s) dans porteurs : {shown}{more}")
         keep = list(map(wanted.__contains__, ids))

@@ -22,7 +22,7 @@ import attrs
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
 
-from citeslab_core.errors import CellError
+from citeslab_core.errors import CellError, unknown_member
 from citeslab_core.model.limits import MAX_YEAR, MIN_YEAR, check_length
 from citeslab_core.vocabularies import normalize
 
@@ -43,6 +43,10 @@ class Precision(enum.Enum):
     MONTH = "month"
     YEAR = "year"
     MONTH_RANGE = "month_range"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Precision:
+        raise unknown_member(cls, value)
 
 
 MONTHS: dict[str, int] = {}
@@ -116,19 +120,38 @@ class PartialDate:
 
     @classmethod
     def day(cls, value: dt.date) -> PartialDate:
+        """The day ``value`` (a date, see :mod:`citeslab_core.model.guards`)."""
+        from citeslab_core.model import guards
+
+        value = guards.day(value, "value")
         return cls(value, value, Precision.DAY)
 
     @classmethod
     def month(cls, year: int, month: int) -> PartialDate:
+        """A month of a year."""
+        from citeslab_core.model import guards
+
+        year = guards.year(year)
+        month = guards.whole(month, "month", 1, 12, "un mois (un nombre entier)")
         last = calendar.monthrange(year, month)[1]
         return cls(dt.date(year, month, 1), dt.date(year, month, last), Precision.MONTH)
 
     @classmethod
     def year(cls, year: int) -> PartialDate:
+        """A whole year."""
+        from citeslab_core.model import guards
+
+        year = guards.year(year)
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), Precision.YEAR)
 
     @classmethod
     def month_range(cls, year1: int, month1: int, year2: int, month2: int) -> PartialDate:
+        """From a month to a later month (both whole)."""
+        from citeslab_core.model import guards
+
+        year1, year2 = guards.year(year1, "year1"), guards.year(year2, "year2")
+        month1 = guards.whole(month1, "month1", 1, 12, "un mois (un nombre entier)")
+        month2 = guards.whole(month2, "month2", 1, 12, "un mois (un nombre entier)")
         if (year2, month2) < (year1, month1):
             raise CellError("la fin de la période précède son début")
         if (year1, month1) == (year2, month2):
@@ -158,6 +181,10 @@ class PartialDate:
     @classmethod
     def from_iso(cls, text: str) -> PartialDate:
         """The inverse of :meth:`iso`."""
+        if not isinstance(text, str):
+            from citeslab_core.model import guards
+
+            guards.instance(text, str, "text", "un texte ISO (« 2023-06 »)")
         return parse_date(text, partial=True)
 
 

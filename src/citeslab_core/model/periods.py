@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from citeslab_core.errors import UsageError
+from citeslab_core.model import guards
+
+if TYPE_CHECKING:
+    from citeslab_core.model.guards import DateLike
 
 __all__ = ["Period"]
 
@@ -31,22 +35,24 @@ class Period(NamedTuple):
     end: dt.date
 
     @classmethod
-    def of(cls, start: dt.date, end: dt.date) -> Period:
-        """The period from ``start`` to ``end``; a French error when it ends before it starts."""
-        if end < start:
-            raise UsageError("la fin de la période précède son début")
-        return cls(start, end)
+    def of(cls, start: DateLike, end: DateLike) -> Period:
+        """The period from ``start`` to ``end`` (dates, see :func:`compute_bilan
+        <citeslab_core.bilan.compute_bilan>`); a French error when it ends before it
+        starts."""
+        first, last = guards.period(start, end)
+        return cls(first, last)
 
     @classmethod
     def year(cls, year: int) -> Period:
         """1 January to 31 December of ``year``."""
+        year = guards.year(year)
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
         """The ``quarter`` (1 to 4) of ``year``: 1 January–31 March, …, 1 October–31 December."""
-        if not 1 <= quarter <= 4:
-            raise UsageError(f"trimestre « {quarter} » : un nombre de 1 à 4 est attendu")
+        year = guards.year(year)
+        quarter = guards.whole(quarter, "quarter", 1, 4, "un trimestre (un nombre entier)")
         first = 3 * quarter - 2
         last = first + 2
         return cls(dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1]))
@@ -54,14 +60,14 @@ class Period(NamedTuple):
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         """The ``month`` (1 to 12) of ``year``, to its last day (29 February in a leap year)."""
-        if not 1 <= month <= 12:
-            raise UsageError(f"mois « {month} » : un nombre de 1 à 12 est attendu")
+        year = guards.year(year)
+        month = guards.whole(month, "month", 1, 12, "un mois (un nombre entier)")
         return cls(
             dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
         )
 
     @classmethod
-    def rolling(cls, end: dt.date, *, months: int = 12) -> Period:
+    def rolling(cls, end: DateLike, *, months: int = 12) -> Period:
         """The ``months`` months up to ``end`` (included).
 
         It starts on the day after ``end``, ``months`` months earlier; a day that month
@@ -69,10 +75,12 @@ class Period(NamedTuple):
         the same date twice: to 31 December 2023 from 1 January 2023, to 29 February 2024
         from 1 March 2023, to 28 February 2024 from 1 March 2023 (not 29 February 2023).
         """
-        if months < 1:
-            raise UsageError(f"« {months} » mois : un nombre d'au moins 1 est attendu")
+        end = guards.day(end, "end")
+        months = guards.whole(months, "months", 1, 12 * 100, "un nombre de mois (entier)")
         after = end + dt.timedelta(days=1)
         first = _month_start(after.year, after.month, months)
+        if first.year < guards.MIN_YEAR:
+            raise UsageError(f"months = {months} : la période commencerait avant {guards.MIN_YEAR}")
         if after.day > calendar.monthrange(first.year, first.month)[1]:
             return cls(_month_start(first.year, first.month, -1), end)
         return cls(first.replace(day=after.day), end)

@@ -113,6 +113,18 @@ def network_bilan(
     site's bilan together (docs/public-mode.md); ``name`` replaces the default ``site``
     of the total (``3 sites``).
     """
+    from citeslab_core.model import guards
+
+    public = guards.flag(public, "public")
+    if name is not None:
+        guards.instance(name, str, "name", "un nom de réseau (un texte) ou None")
+    if isinstance(inputs, str | bytes | os.PathLike | Bilan | Dataset) or not isinstance(
+        inputs, Iterable
+    ):
+        raise UsageError(
+            f"inputs = {guards.shown(inputs)} : il faut une liste d'entrées, "
+            "network_bilan([entrée1, entrée2], year=2023)"
+        )
     named = isinstance(inputs, Mapping)
     items: list[tuple[str | None, NetworkInput]] = (
         list(inputs.items()) if isinstance(inputs, Mapping) else [(None, x) for x in inputs]
@@ -180,15 +192,11 @@ def _period(
     period: tuple[dt.date, dt.date] | None,
 ) -> tuple[dt.date, dt.date] | None:
     """The period the arguments name, None when none is named."""
-    if isinstance(start, int) and not isinstance(start, bool) and end is None and year is None:
-        start, year = None, start
     if start is None and end is None and year is None and period is None:
         return None
-    from citeslab_core.bilan._compute import _period_of
+    from citeslab_core.bilan._compute import period_of
 
-    if isinstance(start, int):
-        raise UsageError("indiquez la période : network_bilan(entrées, year=2023)")
-    found = _period_of(start, end, year, period)
+    found = period_of(start, end, year, period, call="network_bilan")
     return (found[0], found[1])
 
 

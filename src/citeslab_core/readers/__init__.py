@@ -36,8 +36,10 @@ _FORMATS = (
 
 def read_input(path: Path) -> Dataset:
     """The dataset held at ``path`` (see the module's notes for the formats)."""
-    path = Path(path)
-    if not path.exists():
+    from citeslab_core.model import guards
+
+    path = guards.path(path, "path")
+    if not guards.exists(path, "path"):
         raise UsageError(f"{path} n'existe pas (attendu : {_FORMATS})")
     _check_readable(path)
     if path.is_dir():
