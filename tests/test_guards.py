@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -87,12 +88,17 @@ from citeslab_core import (
     read_bilan,
     read_input,
     read_inputs,
+    write_deck,
 )
 
 DATA = load_example()
 BILAN = compute_bilan(DATA, year=2023)
 TODO = compute_followup(DATA, dt.date(2023, 10, 1))
 CHANGE = compare(compute_bilan(DATA, year=2022), BILAN)
+#: Where write_deck is pointed when its other arguments are wrong: a file that exists, in
+#: a folder of its own, which it may not replace (no force).
+DECK = Path(tempfile.mkdtemp(prefix="citeslab-guards-")) / "bilan.pptx"
+DECK.write_bytes(b"")
 
 #: What a careless caller passes: nothing, numbers, texts, bools, lists, a numpy date, an
 #: object of no kind.
@@ -185,6 +191,14 @@ CALLS: dict[str, list[Call]] = {
         lambda w: read_inputs([w]),  # type: ignore[list-item]
     ],
     "load_example": [],  # no argument
+    "write_deck": [
+        lambda w: write_deck(w, DECK),  # type: ignore[arg-type]
+        # a text or a path is a path: only what is not one is given there
+        lambda w: None if isinstance(w, str | os.PathLike) else write_deck(BILAN, w),  # type: ignore[arg-type]
+        lambda w: write_deck(BILAN, DECK, with_checks=w),  # type: ignore[arg-type]
+        lambda w: write_deck(BILAN, DECK, force=w),  # type: ignore[arg-type]
+        lambda w: write_deck(BILAN, DECK, calendar=w),  # type: ignore[arg-type]
+    ],
     "Period": [
         lambda w: Period.of(w, "2023-12-31"),  # type: ignore[arg-type]
         lambda w: Period.of("2023-01-01", w),  # type: ignore[arg-type]

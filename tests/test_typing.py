@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import runpy
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +33,89 @@ def mypy(path: Path) -> subprocess.CompletedProcess[str]:
 def test_a_user_script_type_checks() -> None:
     result = mypy(SCRIPT)
     assert result.returncode == 0, result.stdout
+
+
+NOTEBOOK_PAGE = ROOT / "docs" / "notebook.md"
+
+
+def notebook_script() -> str:
+    """docs/notebook.md's Python blocks, one after the other: what an analyst types in a
+    notebook, cell by cell."""
+    blocks = re.findall(r"```python\n(.*?)```", NOTEBOOK_PAGE.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) >= 8
+    return '"""docs/notebook.md\'s recipes (tests/test_typing.py)."""\n\n' + "\n".join(blocks)
+
+
+def strict_mypy(path: Path) -> subprocess.CompletedProcess[str]:
+    """mypy --strict, and no expression of type Any (a name the library leaves untyped)."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--disallow-any-expr",
+            "--no-error-summary",
+            "--cache-dir",
+            str(path.parent / ".mypy_cache"),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=path.parent,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        check=False,
+    )
+
+
+def strict_pyright(path: Path) -> subprocess.CompletedProcess[str]:
+    """pyright in strict mode (every Unknown type an error); a notebook's last bare
+    expression is what a cell shows, so unused expressions are allowed."""
+    config = {
+        "include": [path.name],
+        "typeCheckingMode": "strict",
+        "reportUnusedExpression": "none",
+        "pythonVersion": "3.11",
+        "extraPaths": [str(ROOT / "src")],
+    }
+    (path.parent / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    pyright = shutil.which("pyright") or str(Path(sys.executable).parent / "pyright")
+    return subprocess.run(
+        [pyright, "-p", str(path.parent), "--pythonpath", sys.executable],
+        capture_output=True,
+        text=True,
+        cwd=path.parent,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("script", ["notebook.md", "user_script.py"])
+def test_an_analyst_script_type_checks_without_any(script: str, tmp_path: Path) -> None:
+    """docs/notebook.md's recipes and tests/typed/user_script.py, under mypy --strict
+    --disallow-any-expr and pyright strict: no error, no Any."""
+    path = tmp_path / "analyse.py"
+    text = notebook_script() if script == "notebook.md" else SCRIPT.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    found = strict_mypy(path)
+    assert found.returncode == 0, found.stdout
+    found = strict_pyright(path)
+    assert found.returncode == 0, found.stdout
+    assert "0 errors" in found.stdout
+
+
+def test_strict_checking_finds_an_any(tmp_path: Path) -> None:
+    """The check above is not blind: a count that may be masked, used as an int, and an
+    Any from the library, are each found."""
+    path = tmp_path / "analyse.py"
+    path.write_text(
+        "from typing import Any\n"
+        "from citeslab_core import compute_bilan, load_example\n"
+        "bilan = compute_bilan(load_example(), year=2023)\n"
+        "anything: Any = bilan\n"
+        "print(anything.no_such_field)\n",
+        encoding="utf-8",
+    )
+    assert strict_mypy(path).returncode == 1
 
 
 def test_the_user_script_runs(capsys: pytest.CaptureFixture[str]) -> None:

@@ -47,7 +47,6 @@ import datetime as dt
 import io
 import os
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Final
 
 from citeslab_core.bilan import Bilan
@@ -482,7 +481,14 @@ def write_deck(
 ) -> None:
     """Write the bilan's deck (:func:`render_deck`) to ``path``, whole or not at all; an
     existing file is replaced only with ``force`` (never a link, a folder or a device)."""
+    from citeslab_core.model import guards
     from citeslab_core.readers.files import write_atomic
 
+    guards.instance(bilan, Bilan, "bilan", "un bilan (compute_bilan(…) ou read_bilan(…))")
+    target = guards.path(path, "path")
+    with_checks = guards.flag(with_checks, "with_checks")
+    force = guards.flag(force, "force")
+    if calendar is not None:
+        guards.instance(calendar, Calendar, "calendar", "un calendrier ou None")
     data = render_deck(bilan, with_checks=with_checks, calendar=calendar)
-    write_atomic(Path(path), data, force=force)
+    write_atomic(target, data, force=force)
