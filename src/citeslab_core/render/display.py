@@ -82,6 +82,7 @@ def _scope(data: Dataset) -> str:
 
 @views.DATASET_REPR.register
 def dataset_repr(data: Dataset) -> str:
+    """``repr(data)``: the site, the rows per sheet, the events' first and last days."""
     counts = ", ".join(
         f"{_plain_count(len(data.columns(sheet)))} {sheet}"
         for sheet in _SHEETS
@@ -103,6 +104,7 @@ def _note(text: str) -> str:
 
 @views.DATASET_HTML.register
 def dataset_html(data: Dataset) -> str:
+    """A dataset in a notebook: its rows per sheet and its events' dates."""
     rows = "".join(
         f'<tr><th scope="row">{sheet}</th>'
         f'<td class="{ROOT}-n">{french.format_count(len(data.columns(sheet)))}</td></tr>'
@@ -125,6 +127,7 @@ def dataset_html(data: Dataset) -> str:
 
 @views.BILAN_REPR.register
 def bilan_repr(bilan: Bilan) -> str:
+    """``repr(bilan)``: site, period, accompanied, new, tables and checks counted."""
     new = french.format_count(bilan.new)
     flags = (" public" if bilan.public else "") + (" (sous-ensemble)" if bilan.subset else "")
     return (
@@ -136,6 +139,7 @@ def bilan_repr(bilan: Bilan) -> str:
 
 @views.TABLE_REPR.register
 def table_repr(table: Table) -> str:
+    """``repr(table)``: its key, title, number of rows and total."""
     total = french.format_count(table.total)
     return f"<Table {table.key} « {table.title} » : {len(table.rows)} lignes, total {total}>"
 
@@ -193,11 +197,13 @@ def chart_svg(table: Table) -> str:
 
 @views.TABLE_HTML.register
 def table_html(table: Table) -> str:
+    """A table in a notebook: its rows and its chart."""
     return _wrap(None, _table_block(table) + chart_svg(table))
 
 
 @views.BILAN_HTML.register
 def bilan_html(bilan: Bilan) -> str:
+    """A bilan in a notebook: the key figures, its notes and every table."""
     indicators = bilan.indicators
     shown = (
         "accompanied",
@@ -335,6 +341,7 @@ def _rule_counts(todo: FollowUp) -> list[tuple[str, str, int]]:
 
 @views.FOLLOWUP_REPR.register
 def followup_repr(todo: FollowUp) -> str:
+    """``repr(followup)``: constats by rule and severity, open pathways, the first ids."""
     findings, persons = todo.findings, todo.persons
     counts = ", ".join(f"{rule} {severity} {n}" for rule, severity, n in _rule_counts(todo))
     ids = f" ; porteurs {_ids(persons, _REPR_IDS)}"
@@ -349,6 +356,7 @@ def followup_repr(todo: FollowUp) -> str:
 
 @views.FOLLOWUP_HTML.register
 def followup_html(todo: FollowUp) -> str:
+    """The follow-up list in a notebook: counts by rule and severity, ids per action."""
     from citeslab_core.derive.rules import rule_name
 
     counts = "".join(
