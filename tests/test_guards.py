@@ -163,6 +163,7 @@ CALLS: dict[str, list[Call]] = {
         lambda w: compute_bilan(DATA, period=w),  # type: ignore[call-overload]
         lambda w: compute_bilan(DATA, period=(w, "2023-12-31")),  # type: ignore[arg-type]
         lambda w: compute_bilan(DATA, year=2023, public=w),  # type: ignore[call-overload]
+        lambda w: compute_bilan(DATA, year=2023, as_of=w),  # type: ignore[call-overload]
     ],
     "check_rules": [
         lambda w: check_rules(w, dt.date(2023, 10, 1)),  # type: ignore[arg-type]

@@ -107,6 +107,19 @@ class _FrenchParserInfo(dateutil_parser.parserinfo):
 _PARSER = dateutil_parser.parser(_FrenchParserInfo())
 
 
+def _check_month(year: object, month: object, year_name: str, month_name: str) -> None:
+    """A year a date can hold and a month of 1 to 12, as ints; checked cheaply (the
+    readers build a partial date per cell), a French error otherwise."""
+    if type(year) is not int or not dt.MINYEAR <= year <= dt.MAXYEAR:
+        from citeslab_core.model import guards
+
+        guards.whole(year, year_name, dt.MINYEAR, dt.MAXYEAR, "une année (un nombre entier)")
+    if type(month) is not int or not 1 <= month <= 12:
+        from citeslab_core.model import guards
+
+        guards.whole(month, month_name, 1, 12, "un mois (un nombre entier)")
+
+
 @attrs.frozen(order=True)
 class PartialDate:
     """A date known to the day, the month, the year, or as a range of months.
@@ -120,38 +133,32 @@ class PartialDate:
 
     @classmethod
     def day(cls, value: dt.date) -> PartialDate:
-        """The day ``value`` (a date, see :mod:`citeslab_core.model.guards`)."""
-        from citeslab_core.model import guards
+        """The day ``value``: a ``datetime.date`` as it is (the readers' path), any other
+        date-like through :func:`citeslab_core.model.guards.day`."""
+        if type(value) is not dt.date:
+            from citeslab_core.model import guards
 
-        value = guards.day(value, "value")
+            value = guards.day(value, "value")
         return cls(value, value, Precision.DAY)
 
     @classmethod
     def month(cls, year: int, month: int) -> PartialDate:
         """A month of a year."""
-        from citeslab_core.model import guards
-
-        year = guards.year(year)
-        month = guards.whole(month, "month", 1, 12, "un mois (un nombre entier)")
+        _check_month(year, month, "year", "month")
         last = calendar.monthrange(year, month)[1]
         return cls(dt.date(year, month, 1), dt.date(year, month, last), Precision.MONTH)
 
     @classmethod
     def year(cls, year: int) -> PartialDate:
         """A whole year."""
-        from citeslab_core.model import guards
-
-        year = guards.year(year)
+        _check_month(year, 1, "year", "month")
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), Precision.YEAR)
 
     @classmethod
     def month_range(cls, year1: int, month1: int, year2: int, month2: int) -> PartialDate:
         """From a month to a later month (both whole)."""
-        from citeslab_core.model import guards
-
-        year1, year2 = guards.year(year1, "year1"), guards.year(year2, "year2")
-        month1 = guards.whole(month1, "month1", 1, 12, "un mois (un nombre entier)")
-        month2 = guards.whole(month2, "month2", 1, 12, "un mois (un nombre entier)")
+        _check_month(year1, month1, "year1", "month1")
+        _check_month(year2, month2, "year2", "month2")
         if (year2, month2) < (year1, month1):
             raise CellError("la fin de la période précède son début")
         if (year1, month1) == (year2, month2):
