@@ -144,7 +144,7 @@ def test_reprs_are_short_summaries() -> None:
     data = load_example()
     assert repr(data) == (
         "<Dataset « CitésLab Brest » : 258 porteurs, 1\u202f602 suivis, 13 quartiers, "
-        "151 animations, 35 partenariats, 14 financements, 18 textes ; "
+        "159 animations, 35 partenariats, 14 financements, 18 textes ; "
         "suivis du 2022-01-03 au 2024-12-12>"
     )
     bilan = compute_bilan(data, year=2023)
