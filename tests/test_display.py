@@ -150,7 +150,7 @@ def test_reprs_are_short_summaries() -> None:
     bilan = compute_bilan(data, year=2023)
     assert repr(bilan) == (
         "<Bilan « CitésLab Brest » du 2023-01-01 au 2023-12-31 : 118 accompagnés, "
-        "95 nouveaux, 12 tableaux, 9 constats>"
+        "95 nouveaux, 12 tableaux, 7 constats>"
     )
     assert repr(bilan.table("sexe")) == (
         "<Table sexe « Répartition femmes / hommes » : 2 lignes, total 118>"
