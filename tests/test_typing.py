@@ -138,3 +138,22 @@ def test_mypy_rejects_each_misuse() -> None:
         for match in re.finditer(r"misuse\.py:(\d+): error: .*\[([\w-]+)\]$", result.stdout, re.M)
     }
     assert found == expected, result.stdout
+
+
+def test_every_exported_type_is_known() -> None:
+    """``pyright --verifytypes citeslab_core --ignoreexternal``: 100 % of the symbols the
+    package exports have a known type (95.1 % before issue 25), so a user's type checker
+    never meets an Unknown coming from citeslab."""
+    pyright = shutil.which("pyright") or str(Path(sys.executable).parent / "pyright")
+    result = subprocess.run(
+        [pyright, "--verifytypes", "citeslab_core", "--ignoreexternal", "--outputjson"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        check=False,
+    )
+    report = json.loads(result.stdout)["typeCompleteness"]
+    unknown = [s["name"] for s in report["symbols"] if not s["isTypeKnown"]]
+    assert unknown == []
+    assert report["completenessScore"] == 1

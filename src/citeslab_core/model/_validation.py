@@ -468,7 +468,7 @@ class InvalidDataset(InvalidData):
     """
 
     def __init__(self, issues: Sequence[Issue]) -> None:
-        self.issues = tuple(issues)
+        self.issues: tuple[Issue, ...] = tuple(issues)
         super().__init__(issue_problem(i) for i in self.issues)
 
 
