@@ -82,9 +82,8 @@ def compute_bilan(
     """The bilan of ``data`` from ``start`` to ``end`` (both included; any date-like), or
     for ``year=2023`` (or ``compute_bilan(data, 2023)``), or ``period=Period.year(2023)``.
 
-    One pass over each person's events (``Dataset.events_by_person``; a person whose
-    events all fall before or after the period is skipped at once), then the tables
-    counted column by column: linear in the number of events (docs/performance.md).
+    One pass over each person's events, then the tables counted column by column over
+    the accompanied: linear in the number of events (docs/performance.md, "The bilan").
     ``public=True`` masks small counts (:mod:`.disclosure`); ``as_of``: the bilan's date.
     """
     (start, end), public, today = _checked(data, (start, end, year, period), public, as_of)
