@@ -113,19 +113,7 @@ def network_bilan(
     site's bilan together (docs/public-mode.md); ``name`` replaces the default ``site``
     of the total (``3 sites``).
     """
-    from citeslab_core.model import guards
-
-    public = guards.flag(public, "public")
-    if name is not None:
-        guards.instance(name, str, "name", "un nom de réseau (un texte) ou None")
-    if isinstance(inputs, str | bytes | os.PathLike | Bilan | Dataset) or not isinstance(
-        inputs, Iterable
-    ):
-        raise UsageError(
-            f"inputs = {guards.shown(inputs)} : il faut une liste d'entrées, "
-            "network_bilan([entrée1, entrée2], year=2023)"
-        )
-    named = isinstance(inputs, Mapping)
+    public, named = _checked(inputs, public, name), isinstance(inputs, Mapping)
     items: list[tuple[str | None, NetworkInput]] = (
         list(inputs.items()) if isinstance(inputs, Mapping) else [(None, x) for x in inputs]
     )
@@ -183,6 +171,22 @@ def network_bilan(
         ]
         return public_network(given, masked, name=name)
     return attrs.evolve(_total(given, 0, name), sites=tuple(given))
+
+
+def _checked(inputs: object, public: object, name: object) -> bool:
+    """``network_bilan``'s arguments checked (French errors naming them); ``public``."""
+    from citeslab_core.model import guards
+
+    if name is not None:
+        guards.instance(name, str, "name", "un nom de réseau (un texte) ou None")
+    if isinstance(inputs, str | bytes | os.PathLike | Bilan | Dataset) or not isinstance(
+        inputs, Iterable
+    ):
+        raise UsageError(
+            f"inputs = {guards.shown(inputs)} : il faut une liste d'entrées, "
+            "network_bilan([entrée1, entrée2], year=2023)"
+        )
+    return guards.flag(public, "public")
 
 
 def _period(
