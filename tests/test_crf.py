@@ -338,3 +338,73 @@ def test_the_example_s_explained_gaps_are_shown_and_not_flagged() -> None:
     table = finance_table(bilan)
     column = [c.key for c in table.columns].index("explication")
     assert [row[column] for row in table.rows if row[1] == "Autofinancement"] == [own]
+
+
+# -- the table as every rendering shows it: class subtotals, 86/87 with their total ---------
+
+
+@given(budget_lines(years=st.just(2023), max_size=20))
+@settings(max_examples=60, deadline=None)
+def test_each_class_has_its_subtotal_and_86_87_come_with_their_total(
+    budget: list[BudgetLine],
+) -> None:
+    from citeslab_core.bilan.crf import crf_rows
+
+    report = financial_report(budget, 2023, TEN)
+    if report is None:
+        return
+    for side, voluntary in (
+        (Side.CHARGES, Side.CHARGES_VOLUNTARY),
+        (Side.PRODUITS, Side.PRODUITS_VOLUNTARY),
+    ):
+        rows = crf_rows(report, side)
+        # every line once, in the report's order
+        lines = [r.figures for r in rows if r.kind == "line"]
+        assert lines == [*report.side(side), *report.side(voluntary)]
+        # a class's subtotal follows its lines and is their sum
+        for index, row in enumerate(rows):
+            if row.kind != "subtotal":
+                continue
+            mine = [x for x in report.side(side) if x.account_class.code == row.account]
+            assert rows[index - 1].figures == mine[-1]
+            assert (row.figures.planned, row.figures.actual) == (
+                sum((x.planned for x in mine), Decimal(0)),
+                sum((x.actual for x in mine), Decimal(0)),
+            )
+        classes = {x.account_class.code for x in report.side(side)}
+        assert sorted(r.account for r in rows if r.kind == "subtotal") == sorted(classes)
+        kinds = [r.kind for r in rows]
+        assert kinds.count("total") == 1
+        assert rows[kinds.index("total")].figures == report.total(side)
+        # « Total (avec 86) » only with an 86 line shown, after it
+        extra = report.side(voluntary)
+        assert ("grand_total" in kinds) == bool(extra)
+        if extra:
+            assert kinds[-1] == "grand_total"
+            assert kinds[kinds.index("total") + 1 : -1] == ["line"] * len(extra)
+
+
+def test_the_example_s_crf_shows_class_subtotals_and_the_86_line_before_its_total() -> None:
+    from citeslab_core.render.html import render as render_html
+    from citeslab_core.render.text import render as render_text
+
+    bilan = compute_bilan(load_example(), year=2023)
+    text = [" ".join(x.split()) for x in render_text(bilan).splitlines()]
+    start = text.index("Compte Libellé Prévu Réalisé Écart Écart (%)")
+    table = [x.replace("\u202f", " ").replace("\u00a0", " ") for x in text[start:]]
+    labels = [x for x in table if x.startswith(("Total", "864", "870", "641", "645"))]
+    assert labels[:4] == [
+        "Total 60 – Achats 1 200,00 € 1 085,00 € -115,00 € -9,6 %",
+        "Total 61 – Services extérieurs 2 400,00 € 2 165,00 € -235,00 € -9,8 %",
+        "Total 62 – Autres services extérieurs 3 400,00 € 3 065,49 € -334,51 € -9,8 %",
+        "641 Rémunération des personnels 38 000,00 € 34 245,00 € -3 755,00 € -9,9 %",
+    ]
+    order = [x.split(" ")[0] + " " + x.split(" ")[1] for x in labels]
+    # the 86 line between the total of 60-68 and the total with 86; 87 likewise
+    assert order.index("864 Personnel") == order.index("Total des") + 1
+    assert order[order.index("864 Personnel") + 1] == "Total (avec"
+    assert order[order.index("870 Bénévolat") + 1] == "Total (avec"
+    html = render_html(bilan)
+    # subtotals and totals in bold: 4 + 2 classes, 2 totals, 2 totals with 86/87
+    assert html.count('<tr class="total">') == 10
+    assert "tr.total th, tr.total td { font-weight: bold; }" in html

@@ -55,17 +55,25 @@ def test_tables_in_json_add_up_and_are_the_bilans() -> None:
     expected = expected_lines(bilan)
     for side in ("charges", "produits"):
         rows = tables[f"crf_{side}"]["lignes"]
-        *lines, total = rows
+        lines = [r for r in rows if r["ligne"] == "compte"]
+        total = rows[-1]
         assert [
             (r["compte"], r["libelle"], money(r["prevu"]), money(r["realise"])) for r in lines
         ] == expected[side]
-        assert total["compte"] == "total"
+        assert (total["compte"], total["ligne"]) == ("total", "total_general")
         for key in ("prevu", "realise", "ecart"):
             assert money(total[key]) == sum(money(r[key]) for r in lines)
+        # each class's subtotal is its lines' sum
+        for sub in (r for r in rows if r["ligne"] == "sous_total"):
+            mine = [r for r in lines if r["compte"].startswith(sub["compte"])]
+            assert mine
+            assert money(sub["realise"]) == sum(money(r["realise"]) for r in mine)
         for r in rows:
             assert money(r["ecart"]) == money(r["realise"]) - money(r["prevu"])
     produits = tables["crf_produits"]["lignes"]
-    subsidies = {r["financeur"]: r["realise"] for r in produits if r["compte"] == "74"}
+    subsidies = {
+        r["financeur"]: r["realise"] for r in produits if r["compte"] == "74" and r["financeur"]
+    }
     assert subsidies == {"bpi": "16000.00", "contrat_de_ville": "10000.00", "pic": "15000.00"}
     pic = next(r for r in produits if r["financeur"] == "pic")
     assert pic["ecart_pourcentage"] == -50

@@ -351,7 +351,9 @@ def read_back(files: Sequence[ExportFile], workbook: ExportFile) -> None:
 
 
 #: The headers of the columns of internal codes, kept in the CSV and JSON copies only.
-MACHINE_HEADERS = frozenset({"Code", "Code financeur", "Code du type", "Tableau", "Financeur"})
+MACHINE_HEADERS = frozenset(
+    {"Code", "Code financeur", "Code du type", "Tableau", "Financeur", "Ligne"}
+)
 
 
 @given(datasets(max_persons=10), periods, st.booleans())

@@ -42,6 +42,7 @@ from citeslab_core.exporting import (
     Sex,
     Side,
     cell_text,
+    crf_rows,
     format_period,
     format_rate,
 )
@@ -139,7 +140,15 @@ _BLANK = [Cell(None)] * 6
 def _column(
     report: FinancialReport, main: Side, voluntary: Side, total_label: str
 ) -> tuple[list[list[Cell]], list[list[Cell]], list[Cell], list[Cell]]:
-    main_lines = [_line_cells(x) for x in report.side(main)]
+    # each class's lines, then its subtotal in bold (« Total 60 – Achats »)
+    rows = crf_rows(report, main)
+    rows = rows[: [r.kind for r in rows].index("total")]  # 86/87 come after the total
+    main_lines = [
+        _line_cells(r.figures)
+        if isinstance(r.figures, CrfLine)
+        else _total_cells(r.label, r.figures)
+        for r in rows
+    ]
     voluntary_lines = [_line_cells(x) for x in report.side(voluntary)]
     total = _total_cells(total_label, report.total(main))
     grand = _total_cells(

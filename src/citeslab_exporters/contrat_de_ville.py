@@ -47,7 +47,6 @@ from citeslab_core.exporting import (
     Column,
     ColumnType,
     CrfLine,
-    CrfTotal,
     ExportFile,
     ExportOptions,
     ExportTable,
@@ -57,9 +56,12 @@ from citeslab_core.exporting import (
     FundingYear,
     QpvRow,
     Sex,
+    Side,
     Table,
     TableExporter,
     count,
+    crf_label,
+    crf_rows,
     format_rate,
     indicator,
     info_table,
@@ -208,6 +210,13 @@ def finance_table(bilan: Bilan) -> ExportTable:
 
 
 _CRF_COLUMNS = (
+    Column(
+        "ligne",
+        "Ligne",
+        ColumnType.STRING,
+        "compte, sous_total (une classe), total (sans 86/87) ou total_general (avec)",
+        machine=True,
+    ),
     Column("compte", "Compte", ColumnType.STRING, "compte du plan comptable des associations"),
     Column("libelle", "Libellé", ColumnType.STRING),
     Column("financeur", "Financeur", ColumnType.STRING, "code du financeur (74)", machine=True),
@@ -218,37 +227,43 @@ _CRF_COLUMNS = (
 )
 
 
-def _crf_table(name: str, title: str, lines: Sequence[CrfLine]) -> ExportTable:
-    rows: list[tuple[Cell, ...]] = [
-        (
-            x.account,
-            x.label,
-            x.funder.code if x.funder is not None else None,
-            x.planned,
-            x.actual,
-            x.gap,
-            x.gap_percent,
-        )
-        for x in lines
-    ]
-    if lines:
-        total = CrfTotal(
-            sum((x.planned for x in lines), Decimal(0)), sum((x.actual for x in lines), Decimal(0))
-        )
+_ROW_KINDS = {
+    "line": "compte",
+    "subtotal": "sous_total",
+    "total": "total",
+    "grand_total": "total_general",
+}
+
+
+def _crf_table(name: str, title: str, bilan: Bilan, side: Side) -> ExportTable:
+    """One side of the compte rendu financier: each class's lines and subtotal, the
+    total, then the contributions volontaires (86, 87) and the total with them."""
+    report = bilan.financial_report
+    rows: list[tuple[Cell, ...]] = []
+    for r in crf_rows(report, side) if report is not None else ():
+        line = r.figures
+        funder = line.funder if isinstance(line, CrfLine) else None
         rows.append(
-            ("total", "Total", None, total.planned, total.actual, total.gap, total.gap_percent)
+            (
+                _ROW_KINDS[r.kind],
+                r.account or "total",
+                crf_label(r),
+                funder.code if funder is not None else None,
+                line.planned,
+                line.actual,
+                line.gap,
+                line.gap_percent,
+            )
         )
     return ExportTable.of(name, title, _CRF_COLUMNS, rows)
 
 
 def crf_charges_table(bilan: Bilan) -> ExportTable:
-    report = bilan.financial_report
-    return _crf_table("crf_charges", "CRF - Charges", report.charges if report else ())
+    return _crf_table("crf_charges", "CRF - Charges", bilan, Side.CHARGES)
 
 
 def crf_produits_table(bilan: Bilan) -> ExportTable:
-    report = bilan.financial_report
-    return _crf_table("crf_produits", "CRF - Produits", report.produits if report else ())
+    return _crf_table("crf_produits", "CRF - Produits", bilan, Side.PRODUITS)
 
 
 def _notes(bilan: Bilan) -> list[tuple[str, str]]:

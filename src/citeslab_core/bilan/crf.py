@@ -53,10 +53,12 @@ from citeslab_core.vocabularies import BudgetNature, Funder
 __all__ = [
     "BudgetFinding",
     "CrfLine",
+    "CrfRow",
     "CrfTotal",
     "FinancialReport",
     "budget_findings",
     "budget_years",
+    "crf_rows",
     "dataset_findings",
     "financial_report",
     "funder_explanations",
@@ -410,6 +412,48 @@ def _subsidy_findings(
                 f"{nature.funding_nature.label.lower()} {report.year}).",
                 tuple(rows.get(funder, ())),
             )
+
+
+@attrs.frozen
+class CrfRow:
+    """One row of a side of the compte rendu financier's table, as every rendering shows
+    it (:func:`crf_rows`). ``kind``: ``line`` (an account line), ``subtotal`` (a class:
+    ``account`` its code, ``label`` « Total 60 – Achats »), ``total`` (the side without
+    the contributions volontaires) or ``grand_total`` (with them: 86 or 87)."""
+
+    kind: str
+    account: str
+    label: str
+    figures: CrfLine | CrfTotal
+    side: Side = Side.CHARGES
+
+    @property
+    def is_total(self) -> bool:
+        """A subtotal or a total: shown in bold."""
+        return self.kind != "line"
+
+
+def crf_rows(report: FinancialReport, side: Side) -> list[CrfRow]:
+    """The rows of one side (``Side.CHARGES`` or ``Side.PRODUITS``): each class's lines
+    then its subtotal, the side's total; then, when there are any, the contributions
+    volontaires' lines (86 or 87) and the total with them. No « total with 86 » without
+    an 86 line to show."""
+    voluntary = Side.CHARGES_VOLUNTARY if side is Side.CHARGES else Side.PRODUITS_VOLUNTARY
+    rows: list[CrfRow] = []
+    by_class: dict[str, list[CrfLine]] = {}
+    for line in report.side(side):
+        by_class.setdefault(line.account_class.code, []).append(line)
+    for lines in by_class.values():
+        rows += [CrfRow("line", x.account, x.label, x, side) for x in lines]
+        heading = lines[0].account_class.heading
+        code = lines[0].account_class.code
+        rows.append(CrfRow("subtotal", code, f"Total {heading}", _total(lines), side))
+    rows.append(CrfRow("total", "", "", report.total(side), side))
+    extra = report.side(voluntary)
+    if extra:
+        rows += [CrfRow("line", x.account, x.label, x, side) for x in extra]
+        rows.append(CrfRow("grand_total", "", "", _total([*report.side(side), *extra]), side))
+    return rows
 
 
 def funder_explanations(report: FinancialReport | None) -> dict[Funder, str]:

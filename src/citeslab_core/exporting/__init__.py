@@ -175,8 +175,10 @@ if TYPE_CHECKING:
     )
     from citeslab_core.bilan.crf import (
         CrfLine,
+        CrfRow,
         CrfTotal,
         FinancialReport,
+        crf_rows,
     )
     from citeslab_core.bilan.funding import (
         FundingPlanRow,
@@ -259,6 +261,7 @@ if TYPE_CHECKING:
     )
     from citeslab_core.render.labels import (
         IndicatorLabel,
+        crf_label,
         indicator,
     )
     from citeslab_core.vocabularies import (
@@ -307,6 +310,7 @@ __all__ = [
     "Column",
     "ColumnType",
     "CrfLine",
+    "CrfRow",
     "CrfTotal",
     "Decision",
     "EducationLevel",
@@ -353,6 +357,8 @@ __all__ = [
     "check_file_name",
     "clean_text",
     "count",
+    "crf_label",
+    "crf_rows",
     "datapackage",
     "export_tables",
     "format_amount",
@@ -422,7 +428,10 @@ _LAZY: dict[str, str] = {
     "CalendarEntry": "citeslab_core.derive.calendar",
     "EntryKind": "citeslab_core.derive.calendar",
     "CrfLine": "citeslab_core.bilan.crf",
+    "CrfRow": "citeslab_core.bilan.crf",
     "CrfTotal": "citeslab_core.bilan.crf",
+    "crf_rows": "citeslab_core.bilan.crf",
+    "crf_label": "citeslab_core.render.labels",
     "FinancialReport": "citeslab_core.bilan.crf",
     "Precision": "citeslab_core.model.dates",
     "PluginError": "citeslab_core.errors",

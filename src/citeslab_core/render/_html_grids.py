@@ -5,9 +5,9 @@ grid (:data:`GRIDS`), with the headings of :data:`citeslab_core.render.labels.CO
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from citeslab_core.bilan import Bilan
+from citeslab_core.bilan.crf import CrfRow, crf_rows
 from citeslab_core.french import (
     format_amount,
     format_count,
@@ -15,6 +15,7 @@ from citeslab_core.french import (
     format_signed_amount,
     format_signed_share,
 )
+from citeslab_core.model.accounts import Side
 from citeslab_core.render._html_parts import (
     NONE,
     nature_title,
@@ -28,12 +29,12 @@ from citeslab_core.render._html_parts import (
 from citeslab_core.render._html_view import FundingTable, GapLine, Grid, GridRow
 from citeslab_core.render.labels import (
     COLUMNS,
-    CRF_TOTALS,
     EMPTY,
     GAP_EXPLANATION,
     INDICATORS,
     NOTES,
     ORIENTED_AT_LEAST_ONCE,
+    crf_label,
 )
 from citeslab_core.vocabularies import Funder
 
@@ -243,26 +244,22 @@ def _crf_grid(bilan: Bilan) -> Grid:
     if report is None:  # pragma: no cover - the outline has no such section then
         return Grid((), "", ())
 
-    def row(account: str, label: str, line: Any, total: bool = False) -> GridRow:
+    def row(r: CrfRow) -> GridRow:
+        line = r.figures
         percent = line.gap_percent
+        account = r.account if r.kind == "line" else ""
         return GridRow(
             (
-                f"{account} {label}".strip(),
+                f"{account} {crf_label(r)}".strip(),
                 format_amount(line.planned, missing=NONE),
                 format_amount(line.actual, missing=NONE),
                 format_signed_amount(line.gap),
                 format_signed_share(percent) if percent is not None else NONE,
-            )
+            ),
+            total=r.is_total,  # subtotals and totals in bold
         )
 
-    rows = [
-        *(row(x.account, x.label, x) for x in report.charges),
-        row("", CRF_TOTALS[0], report.charges_total),
-        row("", CRF_TOTALS[1], report.charges_grand_total),
-        *(row(x.account, x.label, x) for x in report.produits),
-        row("", CRF_TOTALS[2], report.produits_total),
-        row("", CRF_TOTALS[3], report.produits_grand_total),
-    ]
+    rows = [row(r) for side in (Side.CHARGES, Side.PRODUITS) for r in crf_rows(report, side)]
     return Grid(("Compte", "Prévu", "Réalisé", "Écart", "Écart (%)"), "lrrrr", tuple(rows))
 
 

@@ -239,6 +239,8 @@ class GridRow:
     group: bool = False
     #: The cells shown as a warning flag (indexes).
     flags: tuple[int, ...] = ()
+    #: A total or a subtotal (the compte rendu financier's): shown in bold.
+    total: bool = False
 
 
 @attrs.frozen

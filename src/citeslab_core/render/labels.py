@@ -36,7 +36,12 @@ This module imports nothing: importing it costs nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
+
+from citeslab_core.model.accounts import Side
+
+if TYPE_CHECKING:
+    from citeslab_core.bilan.crf import CrfRow
 
 __all__ = [
     "COLUMNS",
@@ -53,6 +58,7 @@ __all__ = [
     "TERRITORY",
     "TO_EXPLAIN",
     "IndicatorLabel",
+    "crf_label",
     "indicator",
 ]
 
@@ -233,3 +239,12 @@ CRF_TOTALS: Final = (
     "Total des produits (70 à 78)",
     "Total (avec 87)",
 )
+
+
+def crf_label(row: CrfRow) -> str:
+    """A row's words in the compte rendu financier's table: an account line's libellé, a
+    class's « Total 60 – Achats », a side's total (:data:`CRF_TOTALS`)."""
+    if row.kind in ("line", "subtotal"):
+        return row.label
+    charges = row.side is Side.CHARGES
+    return CRF_TOTALS[(0 if charges else 2) + (row.kind == "grand_total")]

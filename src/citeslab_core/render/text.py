@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from citeslab_core.bilan import Bilan, Table
-from citeslab_core.bilan.crf import CrfLine, CrfTotal
+from citeslab_core.bilan.crf import CrfLine, CrfTotal, crf_rows
 from citeslab_core.bilan.funding import FundingPlanRow, FundingYear
 from citeslab_core.french import (
     MASKED_TEXT,
@@ -28,9 +28,9 @@ from citeslab_core.french import (
     rounded_shares_note,
     typeset,
 )
+from citeslab_core.model.accounts import Side
 from citeslab_core.render.labels import (
     COLUMNS,
-    CRF_TOTALS,
     EMPTY,
     EXPLAINED,
     GAP_EXPLANATION,
@@ -41,6 +41,7 @@ from citeslab_core.render.labels import (
     SUBSET_NOTE,
     TERRITORY,
     TO_EXPLAIN,
+    crf_label,
 )
 from citeslab_core.render.outline import outline, summary
 from citeslab_core.vocabularies import Funder
@@ -470,12 +471,9 @@ def _financial_report(bilan: Bilan) -> list[str]:
     return _grid(
         ["Compte", "Libellé", "Prévu", "Réalisé", "Écart", "Écart (%)"],
         [
-            *(_crf_cells(x.account, x.label, x) for x in report.charges),
-            _crf_cells("", CRF_TOTALS[0], report.charges_total),
-            _crf_cells("", CRF_TOTALS[1], report.charges_grand_total),
-            *(_crf_cells(x.account, x.label, x) for x in report.produits),
-            _crf_cells("", CRF_TOTALS[2], report.produits_total),
-            _crf_cells("", CRF_TOTALS[3], report.produits_grand_total),
+            _crf_cells(r.account if r.kind == "line" else "", crf_label(r), r.figures)
+            for side in (Side.CHARGES, Side.PRODUITS)
+            for r in crf_rows(report, side)
         ],
         align="llrrrr",
     )
