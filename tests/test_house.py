@@ -356,3 +356,49 @@ def test_every_view_is_registered_by_the_module_it_names() -> None:
         importlib.import_module(view.provider)
         assert view._function is not None, view
         assert view._function.__module__ == view.provider, view
+
+
+#: The order of the rooms: a module imports only modules of its own room or of a room
+#: listed before it (the leaves first).
+ROOMS = (
+    ("headers", "errors", "vocabularies"),
+    ("model",),
+    ("french",),  # it reads the model's date precisions
+    ("readers", "derive"),
+    ("bilan",),
+    ("network", "render"),
+    ("exporting",),
+    ("cli",),
+)
+#: Imports against that order, each with its reason.
+UPWARD: dict[tuple[str, str], str] = {
+    # The indicators' names (a leaf of pure data, importing nothing) are render's words;
+    # the comparison labels its indicator rows with them.
+    ("citeslab_core.bilan.comparison", "citeslab_core.render.labels"): "labels of indicators",
+    ("citeslab_core.bilan.comparison", "citeslab_core.render"): "the package of the above",
+}
+
+
+def _rank(module: str) -> int | None:
+    parts = module.split(".")
+    if len(parts) < 2:
+        return None
+    for rank, rooms in enumerate(ROOMS):
+        if parts[1] in rooms:
+            return rank
+    return None
+
+
+def test_no_room_imports_a_room_above_it() -> None:
+    """Beyond circles: the model never reaches the bilan or render, the bilan never
+    reaches render or the exporters… (an allowance above says why when it must)."""
+    graph = import_graph()
+    upward = []
+    for module, targets in sorted(graph.items()):
+        mine = _rank(module)
+        for target in sorted(targets):
+            theirs = _rank(target)
+            if mine is not None and theirs is not None and theirs > mine:
+                upward.append((module, target))
+    assert [pair for pair in upward if pair not in UPWARD] == []
+    assert set(UPWARD) <= set(upward)  # an allowance no longer needed goes
