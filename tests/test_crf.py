@@ -408,3 +408,33 @@ def test_the_example_s_crf_shows_class_subtotals_and_the_86_line_before_its_tota
     # subtotals and totals in bold: 4 + 2 classes, 2 totals, 2 totals with 86/87
     assert html.count('<tr class="total">') == 10
     assert "tr.total th, tr.total td { font-weight: bold; }" in html
+
+
+def test_an_amount_not_planned_reads_0_euros_in_every_funding_table() -> None:
+    from citeslab_core.render.html import render as render_html
+    from citeslab_core.render.text import render as render_text
+    from citeslab_exporters.contrat_de_ville import finance_table
+
+    data = load_example().replace(
+        fundings=(
+            Funding(2023, Funder.BPI, Decimal("1000"), FundingNature.REALISE),
+            Funding(2023, Funder.AUTOFINANCEMENT, Decimal("500"), FundingNature.REALISE),
+            Funding(2023, Funder.BPI, Decimal("1000"), FundingNature.PREVISIONNEL),
+        )
+    )
+    bilan = compute_bilan(data, year=2023)
+    assert bilan.funding_plan is not None
+    own = next(r for r in bilan.funding_plan.rows if r.funder is Funder.AUTOFINANCEMENT)
+    assert own.planned is None  # nothing planned: 0 € in every table, never « — »
+
+    def spaced(text: str) -> str:
+        return " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
+
+    assert "Autofinancement 0,00 € 500,00 €" in spaced(render_text(bilan))
+    html = spaced(render_html(bilan))
+    start = html.index("Autofinancement</th>", html.index("Prévu et réalisé 2023"))
+    assert "0,00 €" in html[start : start + 200]
+    assert "—" not in html[start : start + 200]
+    table = finance_table(bilan)
+    row = next(r for r in table.rows if r[1] == "Autofinancement")
+    assert row[2] == Decimal(0)

@@ -192,8 +192,8 @@ def finance_table(bilan: Bilan) -> ExportTable:
             return (
                 funder.code if funder is not None else "total",
                 funder.label if funder is not None else "Total",
-                row.planned,
-                row.actual,
+                row.planned or Decimal(0),  # nothing planned: 0,00 €, as the CRF
+                row.actual or Decimal(0),
                 row.gap,
                 row.gap_percent,
                 row.flagged,

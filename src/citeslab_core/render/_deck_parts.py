@@ -36,6 +36,7 @@ from citeslab_core.render.labels import (
     EMPTY,
     GAP_EXPLANATION,
     TO_EXPLAIN,
+    ZERO_EUROS,
 )
 from citeslab_core.vocabularies import AnimationType
 
@@ -201,8 +202,8 @@ def part_funding(deck: Deck, bilan: Bilan, titles: dict[str, str], with_checks: 
         for row in (*plan.rows, plan.total):
             cells = [
                 row.funder.label if row.funder is not None else "Total",
-                format_amount(row.planned) or "—",
-                format_amount(row.actual) or "—",
+                format_amount(row.planned or ZERO_EUROS),  # as the CRF: 0,00 €, not —
+                format_amount(row.actual or ZERO_EUROS),
                 format_amount(row.gap),
                 format_share(row.gap_percent) if row.gap_percent is not None else "—",
             ]

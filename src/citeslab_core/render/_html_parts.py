@@ -55,7 +55,7 @@ from citeslab_core.render._html_view import (
     ReachLine,
     TextGroup,
 )
-from citeslab_core.render.labels import NOTES, TABLE_HEADS, TO_EXPLAIN
+from citeslab_core.render.labels import NOTES, TABLE_HEADS, TO_EXPLAIN, ZERO_EUROS
 from citeslab_core.vocabularies import FundingNature, PartnershipCategory
 
 if TYPE_CHECKING:
@@ -344,8 +344,9 @@ def view_other_fundings(bilan: Bilan) -> tuple[FundingTable, ...]:
 def _gap_line(row: FundingPlanRow, label: str) -> GapLine:
     return GapLine(
         funder=label,
-        planned=format_amount(row.planned, missing=NONE),
-        actual=format_amount(row.actual, missing=NONE),
+        # nothing planned (received) is 0,00 €, as in the compte rendu financier
+        planned=format_amount(row.planned or ZERO_EUROS),
+        actual=format_amount(row.actual or ZERO_EUROS),
         gap=format_signed_amount(row.gap),
         gap_percent=format_signed_share(row.gap_percent),
         flag=TO_EXPLAIN if row.flagged else "",

@@ -36,6 +36,7 @@ This module imports nothing: importing it costs nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from citeslab_core.model.accounts import Side
@@ -57,6 +58,7 @@ __all__ = [
     "TABLE_HEADS",
     "TERRITORY",
     "TO_EXPLAIN",
+    "ZERO_EUROS",
     "IndicatorLabel",
     "crf_label",
     "indicator",
@@ -216,6 +218,9 @@ NOTES: Final[Mapping[str, str]] = {
 ORIENTED_AT_LEAST_ONCE: Final = "Personnes orientées au moins une fois"
 #: The flag of a funder's gap above the site's threshold (planned against actual).
 TO_EXPLAIN: Final = "à expliquer"
+#: An amount not planned (or not received) in the funding tables: 0 €, shown « 0,00 € »
+#: as the compte rendu financier shows it, never « — » in one table and 0 in another.
+ZERO_EUROS: Final = Decimal(0)
 #: A gap the site explained (its explanation shown beside it).
 EXPLAINED: Final = "expliqué"
 #: The heading of a funder's explained gap (the budget's ``ecart_explication``).

@@ -41,6 +41,7 @@ from citeslab_core.render.labels import (
     SUBSET_NOTE,
     TERRITORY,
     TO_EXPLAIN,
+    ZERO_EUROS,
     crf_label,
 )
 from citeslab_core.render.outline import outline, summary
@@ -204,8 +205,8 @@ def _plan_cells(row: FundingPlanRow) -> list[str]:
     gap_percent = format_share(row.gap_percent) if row.gap_percent is not None else "—"
     return [
         name,
-        format_amount(row.planned) or "—",
-        format_amount(row.actual) or "—",
+        format_amount(row.planned or ZERO_EUROS),  # as the CRF: 0,00 €, not —
+        format_amount(row.actual or ZERO_EUROS),
         format_amount(row.gap),
         gap_percent,
         TO_EXPLAIN if row.flagged else EXPLAINED if row.explanation else "",
