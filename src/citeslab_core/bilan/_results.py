@@ -8,7 +8,7 @@ computation here: :mod:`citeslab_core.bilan._compute` builds them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, get_args
 
@@ -356,20 +356,21 @@ class CountedPersons:
     them: what :meth:`Bilan.persons_frame <citeslab_core.bilan.Bilan.persons_frame>` shows.
     No identity: the person's id only (``None`` a value not given).
 
-    ``programmes``: the programmes the person applied to in the period
-    (``candidature_programme``), by name, sorted.
+    ``programmes``: by person id, the programmes the person applied to in the period
+    (``candidature_programme``), by name, sorted (a person who applied to none is not a
+    key). The columns are the bilan's own lists (nothing copied: kept for the frame).
     """
 
-    ids: tuple[str, ...]
-    new: tuple[bool, ...]
-    age_bracket: tuple[AgeBracket | None, ...]
-    sex: tuple[Sex | None, ...]
-    residence: tuple[ResidenceStatus | None, ...]
-    qpv_code: tuple[str | None, ...]
-    stage_at_entry: tuple[Stage | None, ...]
-    orientation: tuple[OrientationCategory | None, ...]
-    exit_result: tuple[ExitResult | None, ...]
-    programmes: tuple[tuple[str, ...], ...]
+    ids: Sequence[str]
+    new: Sequence[bool]
+    age_bracket: Sequence[AgeBracket | None]
+    sex: Sequence[Sex | None]
+    residence: Sequence[ResidenceStatus | None]
+    qpv_code: Sequence[str | None]
+    stage_at_entry: Sequence[Stage | None]
+    orientation: Sequence[OrientationCategory | None]
+    exit_result: Sequence[ExitResult | None]
+    programmes: Mapping[str, tuple[str, ...]]
 
     def __repr__(self) -> str:
         return f"<CountedPersons: {len(self.ids)} personnes>"

@@ -452,28 +452,29 @@ def _prescribers(tally: _Tally, columns: dict[str, tuple[Any, ...]]) -> None:
 
 
 def counted_persons(data: Dataset, scan: _Scan, tally: _Tally) -> CountedPersons:
-    """The accompanied of ``scan``, as ``tally`` counted them (see :class:`CountedPersons`)."""
+    """The accompanied of ``scan``, as ``tally`` counted them (see :class:`CountedPersons`):
+    the scan's and the tally's own columns, not copied (a few milliseconds a bilan)."""
     figures = scan.accompanied
     ids = _picked(data.columns("porteurs")["id"], figures.persons) if figures.persons else ()
     applied: dict[str, list[str]] = {}
     for programme, persons in scan.oriented.items():
         for pid in persons:
             applied.setdefault(pid, []).append(programme)
-    columns = tally.columns
-    size = len(ids)
-
-    def column(name: str) -> tuple[Any, ...]:
-        return columns.get(name, ()) if size else ()
-
+    columns = tally.columns if ids else {}
+    accompanied = set(ids) if applied else set()
     return CountedPersons(
         ids=ids,
-        new=tuple(figures.new),
-        age_bracket=tuple(figures.age_bracket),
-        sex=column("sex"),
-        residence=column("residence"),
-        qpv_code=column("qpv_code"),
-        stage_at_entry=column("stage_at_entry"),
-        orientation=tuple(figures.orientation),
-        exit_result=tuple(figures.exit_result),
-        programmes=tuple(tuple(sorted(applied.get(pid, ()))) for pid in ids),
+        new=figures.new,
+        age_bracket=figures.age_bracket,
+        sex=columns.get("sex", ()),
+        residence=columns.get("residence", ()),
+        qpv_code=columns.get("qpv_code", ()),
+        stage_at_entry=columns.get("stage_at_entry", ()),
+        orientation=figures.orientation,
+        exit_result=figures.exit_result,
+        programmes={
+            pid: tuple(sorted(names))
+            for pid, names in applied.items()
+            if pid in accompanied  # an applicant not accompanied is not counted here
+        },
     )

@@ -501,7 +501,9 @@ def persons_frame(bilan: Bilan) -> DataFrame:
                 pd, OrientationCategory, counted.orientation, False
             ),
             "resultat": _categorical(pd, ExitResult, counted.exit_result, False),
-            "programmes": pd.array(list(counted.programmes), dtype=object),
+            "programmes": pd.array(
+                [counted.programmes.get(pid, ()) for pid in counted.ids], dtype=object
+            ),
         },
         index=pd.RangeIndex(len(counted.ids)),
     )
