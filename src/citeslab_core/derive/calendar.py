@@ -34,17 +34,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 import attrs
 from dateutil.rrule import WEEKLY, rrule, weekday
 
+from citeslab_core.errors import UsageError
 from citeslab_core.model import Animation, Dataset, Permanence
 from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.vocabularies import AnimationStatus, AnimationType
 
 __all__ = [
+    "MAX_OCCURRENCES",
     "Calendar",
     "CalendarEntry",
     "EntryKind",
@@ -52,8 +54,10 @@ __all__ = [
     "OccurrenceState",
     "PermanenceRecord",
     "build_calendar",
+    "clean_line",
     "french_holidays",
     "occurrences",
+    "occurrences_iter",
     "permanence_record",
 ]
 
@@ -82,6 +86,21 @@ def occurrences(
     """The days a permanence is held, between ``start`` and ``end`` (both included, and
     both optional): its weekdays inside its own period, less the French public holidays
     and its exceptions. A permanence without an end needs ``end``."""
+    return list(occurrences_iter(permanence, start, end))
+
+
+def _bounded(days: Iterator[dt.date], limit: int) -> Iterator[dt.date]:
+    for count, day in enumerate(days):
+        if count >= limit:
+            return
+        yield day
+
+
+def occurrences_iter(
+    permanence: Permanence, start: dt.date | None = None, end: dt.date | None = None
+) -> Iterator[dt.date]:
+    """:func:`occurrences`, one day at a time (a caller that stops early expands no
+    more)."""
     first = permanence.first_day if start is None else max(start, permanence.first_day)
     last = permanence.last_day
     if end is not None:
@@ -89,22 +108,19 @@ def occurrences(
     if last is None:
         raise ValueError("a permanence without an end needs the end of the period")
     if last < first or not permanence.days:
-        return []
+        return
     rule = rrule(
         WEEKLY,
         dtstart=dt.datetime.combine(first, dt.time()),
         until=dt.datetime.combine(last, dt.time()),
         byweekday=[weekday(day.number) for day in permanence.days],
     )
-    closed = french_holidays(first, last)
     skipped = [(e.start, e.end) for e in permanence.exceptions]
-    days: list[dt.date] = []
     for moment in rule:
         day = moment.date()
-        if day in closed or any(low <= day <= high for low, high in skipped):
+        if day in _holidays_of(day.year) or any(low <= day <= high for low, high in skipped):
             continue
-        days.append(day)
-    return days
+        yield day
 
 
 class EntryKind:
@@ -184,9 +200,32 @@ class Calendar:
         return tuple(e for e in self.entries if e.undated)
 
 
+def clean_line(text: str | None) -> str:
+    """``text`` as one line of calendar text: every line break and tab a space, every
+    other control character (DEL, C1, the separator ``\\x1f``…) dropped, spaces at the
+    ends stripped. What a diary shows, and what a UID is made from (so no field can hold
+    the UID's separator)."""
+    if not text:
+        return ""
+    kept: list[str] = []
+    for char in text:
+        if char in "\t\n\r\x0b\x0c\x85\u2028\u2029":
+            kept.append(" ")
+        elif char < " " or "\x7f" <= char <= "\x9f":
+            continue
+        else:
+            kept.append(char)
+    return "".join(kept).strip()
+
+
+def _optional(text: str | None) -> str | None:
+    return clean_line(text) or None
+
+
 def _uid(site: str, *parts: str) -> str:
-    """A stable identifier: a digest of the site and the entry's own fields."""
-    text = "\x1f".join((site.strip().casefold(), *parts))
+    """A stable identifier: a digest of the site and the entry's own fields (each cleaned
+    by :func:`clean_line`, so none holds the separator)."""
+    text = "\x1f".join(clean_line(part) for part in (site.strip().casefold(), *parts))
     # surrogatepass: a lone surrogate (a record built in Python) hashes, never raises
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return f"{digest}@citeslab"
@@ -194,7 +233,7 @@ def _uid(site: str, *parts: str) -> str:
 
 def _animation_summary(animation: Animation) -> str:
     label = animation.type.label
-    title = (animation.title or "").strip()
+    title = clean_line(animation.title)
     if not title or title.casefold() == label.casefold():
         return label
     if label.casefold() in title.casefold():
@@ -212,10 +251,12 @@ def _animation_entries(site: str, animations: Iterable[Animation]) -> list[Calen
             EntryKind.ANIMATION,
             animation.type.code,
             animation.date.iso(),
-            (animation.title or "").strip(),
+            clean_line(animation.title),
+            *([_place_key(animation.place)] if _place_key(animation.place) else []),
         )
         count = seen[key] = seen.get(key, 0) + 1
-        # Two planned animations alike in every field: the second gets its rank.
+        # Two planned animations alike in kind, date, title and place (the same event
+        # twice): the second gets its rank; reordering them swaps nothing a diary shows.
         uid = _uid(site, *key, *([str(count)] if count > 1 else []))
         entries.append(
             CalendarEntry(
@@ -226,9 +267,9 @@ def _animation_entries(site: str, animations: Iterable[Animation]) -> list[Calen
                 first_day=animation.date.start,
                 last_day=animation.date.end,
                 precision=animation.date.precision,
-                place=animation.place,
-                neighbourhood=animation.neighbourhood,
-                partners=animation.partners,
+                place=_optional(animation.place),
+                neighbourhood=_optional(animation.neighbourhood),
+                partners=tuple(p for p in map(clean_line, animation.partners) if p),
             )
         )
     return entries
@@ -236,16 +277,16 @@ def _animation_entries(site: str, animations: Iterable[Animation]) -> list[Calen
 
 def permanence_summary(site: str) -> str:
     """``Permanence CitésLab Brest``."""
-    name = site.strip()
+    name = clean_line(site)
     return f"Permanence {name}" if name else "Permanence"
 
 
 def _permanence_entries(
-    site: str, permanences: Iterable[Permanence], start: dt.date, end: dt.date
+    site: str, found: list[tuple[str, dt.date, Permanence]]
 ) -> list[CalendarEntry]:
     entries: list[CalendarEntry] = []
     summary = permanence_summary(site)
-    for uid, day, permanence in _expanded(site, permanences, start, end):
+    for uid, day, permanence in found:
         cancelled = _cancelled(permanence, day)
         entries.append(
             CalendarEntry(
@@ -258,28 +299,54 @@ def _permanence_entries(
                 precision=Precision.DAY,
                 start_time=permanence.start_time,
                 end_time=permanence.end_time,
-                place=permanence.place,
-                neighbourhood=permanence.neighbourhood,
+                place=_optional(permanence.place),
+                neighbourhood=_optional(permanence.neighbourhood),
                 cancelled=cancelled,
             )
         )
     return entries
 
 
+#: The most permanence occurrences one calendar holds: a weekly permanence on every
+#: weekday for 20 years is 5 200; 60 permanences spanning 200 years (624 000) are refused,
+#: never expanded (a hang before), and so is the 20 001st occurrence of a long period.
+MAX_OCCURRENCES = 20_000
+
+
+def _too_many(data: Dataset | None, index: int, start: dt.date, end: dt.date) -> UsageError:
+    where = data.origin("permanences", index) if data is not None else None
+    row = str(where) if where is not None else f"permanences, ligne n° {index + 1}"
+    count = f"{MAX_OCCURRENCES:_}".replace("_", "\u202f")
+    return UsageError(
+        f"{row} : jusqu'à cette ligne, les permanences donnent plus de "
+        f"{count} dates du {start:%d/%m/%Y} au {end:%d/%m/%Y} : le calendrier n'en tient "
+        "pas tant. Vérifiez les dates de début et de fin de ces permanences, ou demandez "
+        "une période plus courte."
+    )
+
+
 def _expanded(
-    site: str, permanences: Iterable[Permanence], start: dt.date, end: dt.date
+    site: str,
+    permanences: Iterable[Permanence],
+    start: dt.date,
+    end: dt.date,
+    data: Dataset | None = None,
 ) -> list[tuple[str, dt.date, Permanence]]:
     """Each occurrence of the permanences in ``[start, end]`` with its uid, once: two rows
-    giving the same place, day and hour give one occurrence (the first row's)."""
+    giving the same place, day and hour give one occurrence (the first row's). More than
+    :data:`MAX_OCCURRENCES` is a French :class:`UsageError` naming the row (of ``data``,
+    when given) where the count was passed."""
     found: list[tuple[str, dt.date, Permanence]] = []
     seen: set[str] = set()
-    for permanence in permanences:
+    for index, permanence in enumerate(permanences):
         start_text = permanence.start_time.isoformat(timespec="minutes")
-        for day in occurrences(permanence, start, end):
+        for day in _bounded(occurrences_iter(permanence, start, end), MAX_OCCURRENCES + 1):
+            if len(found) >= MAX_OCCURRENCES:
+                raise _too_many(data, index, start, end)
             uid = _uid(
                 site,
                 EntryKind.PERMANENCE,
-                permanence.place.strip().casefold(),
+                clean_line(permanence.place).casefold(),
                 day.isoformat(),
                 start_text,
             )
@@ -386,7 +453,7 @@ def _by_day(found: list[tuple[str, dt.date, Permanence]]) -> dict[dt.date, list[
 
 
 def _place_key(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
+    return " ".join(clean_line(text).split()).casefold()
 
 
 def _occurrence_of(
@@ -413,7 +480,7 @@ def permanence_record(
 ) -> PermanenceRecord:
     """The permanences of ``[start, end]``, planned and held, seen from ``as_of`` (see the
     module's notes)."""
-    found = _expanded(data.site.name, data.permanences, start, end)
+    found = _expanded(data.site.name, data.permanences, start, end, data)
     by_day = _by_day(found)
     records: dict[int, list[Animation]] = {}
     elsewhere: list[Animation] = []
@@ -466,7 +533,7 @@ def build_calendar(data: Dataset, start: dt.date, end: dt.date) -> Calendar:
     if end < start:
         raise ValueError("the period ends before it starts")
     site = data.site.name
-    found = _expanded(site, data.permanences, start, end)
+    found = _expanded(site, data.permanences, start, end, data)
     by_day = _by_day(found)
     animations = [
         a
@@ -478,7 +545,7 @@ def build_calendar(data: Dataset, start: dt.date, end: dt.date) -> Calendar:
         for e in _animation_entries(site, animations)
         if e.first_day <= end and e.last_day >= start
     ]
-    held = _permanence_entries(site, data.permanences, start, end)
+    held = _permanence_entries(site, found)
     entries = sorted([*planned, *held], key=_order)
     return Calendar(site=site, start=start, end=end, entries=tuple(entries))
 

@@ -189,6 +189,7 @@ if TYPE_CHECKING:
         Calendar,
         CalendarEntry,
         EntryKind,
+        clean_line,
     )
     from citeslab_core.errors import (
         PluginError,
@@ -355,6 +356,7 @@ __all__ = [
     "bilan_files",
     "cell_text",
     "check_file_name",
+    "clean_line",
     "clean_text",
     "count",
     "crf_label",
@@ -426,6 +428,7 @@ _LAZY: dict[str, str] = {
     "TIME_ZONE": "citeslab_core.derive.calendar",
     "Calendar": "citeslab_core.derive.calendar",
     "CalendarEntry": "citeslab_core.derive.calendar",
+    "clean_line": "citeslab_core.derive.calendar",
     "EntryKind": "citeslab_core.derive.calendar",
     "CrfLine": "citeslab_core.bilan.crf",
     "CrfRow": "citeslab_core.bilan.crf",
