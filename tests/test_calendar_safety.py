@@ -185,3 +185,12 @@ def test_five_thousand_permanence_rows_in_html_are_quick(example: Dataset) -> No
     html = to_html(calendar)
     assert time.monotonic() - begun < 15
     assert html.count("Lieu 4999") >= 1
+
+
+@pytest.mark.parametrize("place", ["", "   ", "\u200b", "\x7f\t"])
+def test_a_permanence_needs_a_place(example: Dataset, place: str) -> None:
+    from citeslab_core.errors import CitesLabError
+
+    with pytest.raises(CitesLabError, match="lieu vide") as caught:
+        site_of(example, "Brest", permanences=[permanence(place, *YEAR)])
+    assert "permanences" in str(caught.value)

@@ -380,6 +380,16 @@ def _permanence_issues(permanences: Sequence[Permanence]) -> list[Issue]:
             day = getattr(permanence, name)
             if day is not None and not low <= day <= high:
                 issues.append(Issue("permanences", index, name, _DATE_RANGE))
+        if not _visible(permanence.place):
+            issues.append(
+                Issue(
+                    "permanences",
+                    index,
+                    "place",
+                    "lieu vide : le calendrier et les partenaires ont besoin du lieu de la "
+                    "permanence (ex. Médiathèque des Capucins)",
+                )
+            )
         if not permanence.days:
             issues.append(
                 Issue(
@@ -410,6 +420,17 @@ def _permanence_issues(permanences: Sequence[Permanence]) -> list[Issue]:
                 )
             )
     return issues
+
+
+def _visible(text: str | None) -> bool:
+    """Whether ``text`` shows something: a character that is neither a space, a control
+    nor an invisible format character (a zero-width space)."""
+    import unicodedata
+
+    return any(
+        not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf", "Zs")
+        for char in text or ""
+    )
 
 
 def _hour(value: dt.time) -> str:
