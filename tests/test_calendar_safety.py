@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import Any
 
 import attrs
 import icalendar
@@ -38,7 +39,7 @@ def planned(title: str, day: dt.date, place: str | None = None) -> Animation:
     )
 
 
-def permanence(place: str, first: dt.date, last: dt.date, **changes: object) -> Permanence:
+def permanence(place: str, first: dt.date, last: dt.date, **changes: Any) -> Permanence:
     base = Permanence(
         place=place,
         days=(Weekday.MARDI,),
@@ -58,12 +59,12 @@ def site_of(example: Dataset, name: str, animations=(), permanences=()) -> Datas
     )
 
 
-def text(event: icalendar.Event, key: str) -> str:
+def text(event: icalendar.cal.Component, key: str) -> str:
     value = event.decoded(key)
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
-def events(ics: bytes) -> list[icalendar.Event]:
+def events(ics: bytes) -> list[icalendar.cal.Component]:
     return list(icalendar.Calendar.from_ical(ics).walk("VEVENT"))
 
 
