@@ -11,7 +11,9 @@ text all mean the same day.
 from __future__ import annotations
 
 import datetime as dt
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -99,6 +101,7 @@ CHANGE = compare(compute_bilan(DATA, year=2022), BILAN)
 #: a folder of its own, which it may not replace (no force).
 DECK = Path(tempfile.mkdtemp(prefix="citeslab-guards-")) / "bilan.pptx"
 DECK.write_bytes(b"")
+atexit.register(shutil.rmtree, DECK.parent, ignore_errors=True)
 
 #: What a careless caller passes: nothing, numbers, texts, bools, lists, a numpy date, an
 #: object of no kind.
