@@ -10,8 +10,8 @@ text all mean the same day.
 
 from __future__ import annotations
 
-import datetime as dt
 import atexit
+import datetime as dt
 import os
 import shutil
 import tempfile
