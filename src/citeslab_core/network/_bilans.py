@@ -121,6 +121,29 @@ def network_bilan(
         raise UsageError("un bilan de réseau a besoin d'au moins un site")
     wanted = _period(start, end, year, period)
     problems: list[Problem] = []
+    sites = _sites_of(items, wanted, problems)
+    problems.extend(_site_problems(sites, wanted, named))
+    if problems:
+        raise InvalidData(problems)
+    given = [b for _, b, _ in sites]
+    if public:
+        masked = [
+            _bilan.compute_bilan(data, b.start, b.end, public=True)
+            if data is not None
+            else mask_bilan(b)
+            for _, b, data in sites
+        ]
+        return public_network(given, masked, name=name)
+    return attrs.evolve(_total(given, 0, name), sites=tuple(given))
+
+
+def _sites_of(
+    items: Sequence[tuple[str | None, NetworkInput]],
+    wanted: tuple[dt.date, dt.date] | None,
+    problems: list[Problem],
+) -> list[tuple[Location, Bilan, Dataset | None]]:
+    """Each input read and, for records, computed: (where, the complete bilan, the
+    records when given); what is wrong is added to ``problems``."""
     # (where, the complete bilan, the records when given)
     sites: list[tuple[Location, Bilan, Dataset | None]] = []
     for n, (site_name, item) in enumerate(items, 1):
@@ -158,19 +181,7 @@ def network_bilan(
                 continue
             found = [attrs.evolve(found[0], site=site_name)]
         sites.extend((where, b, None) for b in found)
-    problems.extend(_site_problems(sites, wanted, named))
-    if problems:
-        raise InvalidData(problems)
-    given = [b for _, b, _ in sites]
-    if public:
-        masked = [
-            _bilan.compute_bilan(data, b.start, b.end, public=True)
-            if data is not None
-            else mask_bilan(b)
-            for _, b, data in sites
-        ]
-        return public_network(given, masked, name=name)
-    return attrs.evolve(_total(given, 0, name), sites=tuple(given))
+    return sites
 
 
 def _checked(inputs: object, public: object, name: object) -> bool:

@@ -114,6 +114,12 @@ def _add_bilan(
         system.cell(b, key, place, value, masked)
     for terms, constant in cells.relations:
         system.relate([(base + i, a) for i, a in terms], constant)
+    _add_activity(system, b, published, truth)
+
+
+def _add_activity(system: _System, b: int, published: Bilan, truth: Bilan) -> None:
+    """The cells of a bilan outside its tables (new, without orientation, orientations of
+    the period, programmes, prescribers) and their relations to the tables."""
     own = system.keyed[b]
 
     def scalar(key: tuple[Any, ...], place: Place, value: int | None, shown: int | None) -> int:
@@ -344,6 +350,39 @@ def _apply(bilan: Bilan, places: list[Place], limited: set[str]) -> Bilan:
         if hide:
             sex, age = attrs.evolve(sex, total=None), attrs.evolve(age, total=None)
         rows[n] = attrs.evolve(row, accompanied=None if hide else row.accompanied, sex=sex, age=age)
+    activity = _masked_activity(bilan, scalars)
+    indicators = _bilan.indicators_from_tables(
+        new_tables,
+        accompanied=bilan.indicators.accompanied,
+        new=activity["new"],
+        programme_entries=activity.pop("entries"),
+        animations_held=bilan.indicators.animations_held,
+        animation_participants=bilan.indicators.animation_participants,
+    )
+    quartier = new_tables["quartier"]
+    reach = []
+    for r in bilan.reach:
+        cell = quartier.row(r.neighbourhood)
+        if cell is not None and cell.count is None:
+            r = attrs.evolve(r, accompanied=None, per_thousand=None)
+        reach.append(r)
+    checks = [_recount(c, new_tables) for c in bilan.checks]
+    if limited:
+        checks.extend(disclosure_checks(sorted(limited)))
+    return attrs.evolve(
+        bilan,
+        tables=new_tables,
+        qpv_breakdown=tuple(rows),
+        indicators=indicators,
+        **activity,
+        reach=tuple(reach),
+        checks=sorted_checks(dict.fromkeys(checks)),
+    )
+
+
+def _masked_activity(bilan: Bilan, scalars: set[tuple[Any, ...]]) -> dict[str, Any]:
+    """The fields of ``bilan`` outside its tables with the cells of ``scalars`` masked
+    (``entries``: the indicator of programme entries)."""
     new = None if ("new",) in scalars else bilan.new
     without = None if ("without",) in scalars else bilan.without_orientation
     op_persons = None if ("op_persons",) in scalars else bilan.orientations_period_persons
@@ -368,38 +407,15 @@ def _apply(bilan: Bilan, places: list[Place], limited: set[str]) -> Bilan:
         attrs.evolve(p, count=None) if ("presc", p.name) in scalars else p
         for p in bilan.prescribers
     )
-    indicators = _bilan.indicators_from_tables(
-        new_tables,
-        accompanied=bilan.indicators.accompanied,
-        new=new,
-        programme_entries=entries,
-        animations_held=bilan.indicators.animations_held,
-        animation_participants=bilan.indicators.animation_participants,
-    )
-    quartier = new_tables["quartier"]
-    reach = []
-    for r in bilan.reach:
-        cell = quartier.row(r.neighbourhood)
-        if cell is not None and cell.count is None:
-            r = attrs.evolve(r, accompanied=None, per_thousand=None)
-        reach.append(r)
-    checks = [_recount(c, new_tables) for c in bilan.checks]
-    if limited:
-        checks.extend(disclosure_checks(sorted(limited)))
-    return attrs.evolve(
-        bilan,
-        tables=new_tables,
-        qpv_breakdown=tuple(rows),
-        new=new,
-        without_orientation=without,
-        orientations_period_persons=op_persons,
-        orientations_period=orientations,
-        programmes=programmes,
-        prescribers=prescribers,
-        indicators=indicators,
-        reach=tuple(reach),
-        checks=sorted_checks(dict.fromkeys(checks)),
-    )
+    return {
+        "new": new,
+        "without_orientation": without,
+        "orientations_period_persons": op_persons,
+        "orientations_period": orientations,
+        "programmes": programmes,
+        "prescribers": prescribers,
+        "entries": entries,
+    }
 
 
 def _recount(check: Check, tables: Mapping[str, Table]) -> Check:
