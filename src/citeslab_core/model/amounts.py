@@ -38,6 +38,8 @@ def _number(raw: object, what: str) -> Decimal:
         # spreadsheet showed, not the binary expansion.
         if raw != raw or raw in (_INFINITY, -_INFINITY):
             raise CellError(f"« {raw} » n'est pas {what}")
+        if raw.is_integer():  # calamine gives 31.0 for the 31 a cell shows (openpyxl: 31)
+            return Decimal(int(raw))
         return Decimal(repr(raw))
     text = check_length(str(raw), what.split(" (")[0])
     text = _CURRENCY.sub("", _SPACES.sub("", text))
