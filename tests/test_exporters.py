@@ -209,8 +209,9 @@ def check_contrat_de_ville(document: dict[str, Any], bilan: Bilan) -> None:
     ] == [
         (
             row.funder.code if row.funder else "total",
-            amount(row.planned),
-            amount(row.actual),
+            # nothing planned (received) is 0 €, as in the compte rendu financier
+            amount(row.planned or Decimal(0)),
+            amount(row.actual or Decimal(0)),
             amount(row.gap),
             row.gap_percent,
             row.flagged,
