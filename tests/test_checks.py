@@ -66,5 +66,7 @@ def test_a_bilan_file_with_an_unknown_severity_is_refused(tmp_path: Path) -> Non
     assert '"gravite": "info"' in text
     path = tmp_path / "bilan.json"
     path.write_text(text.replace('"gravite": "info"', '"gravite": "grave"', 1), "utf-8")
-    with pytest.raises(InvalidData, match="gravité inconnue"):
+    with pytest.raises(
+        InvalidData, match=r"controles\[\d+\]\.gravite : gravité « grave » inconnue"
+    ):
         read_bilan(path)

@@ -26,7 +26,7 @@ import json
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,26 +67,31 @@ _RECORD_CLASSES: tuple[type, ...] = (
 )
 
 
-#: Values already read, by type and text: a network's JSON repeats the same dates and codes
-#: hundreds of thousands of times. Bounded; only what reads is kept.
-_READ: dict[tuple[type, str], Any] = {}
-_READ_LIMIT = 100_000
-
-
-def _remember(cls: type, value: str, read: Any) -> Any:
-    if len(_READ) >= _READ_LIMIT:
-        _READ.clear()
-    _READ[cls, value] = read
-    return read
-
-
 def _structure_date(value: Any, cls: type) -> dt.date:
     if value.__class__ is str:
-        read = _READ.get((dt.date, value))
-        if read is not None:
-            return read  # type: ignore[no-any-return]
-        return _remember(dt.date, value, _read_date(value))  # type: ignore[no-any-return]
+        return _date_of(value)
     return _read_date(value)
+
+
+# Values already read, by text: a network's JSON repeats the same dates and codes hundreds
+# of thousands of times. Bounded; only what reads is kept (an exception is not cached).
+_MEMO_SIZE = 100_000
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _date_of(value: str) -> dt.date:
+    return _read_date(value)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _partial_of(value: str) -> PartialDate:
+    return _read_partial(value)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _vocabulary_of(cls: type[Vocabulary], value: str) -> Vocabulary:
+    check_length(value, f"une valeur de « {cls.title()} »")
+    return cls.parse(value)
 
 
 def _shown(value: Any) -> str:
@@ -130,10 +135,7 @@ def _unstructure_time(value: dt.time) -> str:
 
 def _structure_partial(value: Any, _: type) -> PartialDate:
     if value.__class__ is str:
-        read = _READ.get((PartialDate, value))
-        if read is not None:
-            return read  # type: ignore[no-any-return]
-        return _remember(PartialDate, value, _read_partial(value))  # type: ignore[no-any-return]
+        return _partial_of(value)
     return _read_partial(value)
 
 
@@ -166,11 +168,7 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
 
 def _structure_vocabulary(value: Any, cls: type[Vocabulary]) -> Vocabulary:
     if value.__class__ is str:
-        read = _READ.get((cls, value))
-        if read is not None:
-            return read  # type: ignore[no-any-return]
-        check_length(value, f"une valeur de « {cls.title()} »")
-        return _remember(cls, value, cls.parse(value))  # type: ignore[no-any-return]
+        return _vocabulary_of(cls, value)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise CellError(cls.refusal(_shown(value)))
     return cls.parse(value)
