@@ -23,6 +23,7 @@ from citeslab_core.bilan import (
     PlannedRow,
     Prescriber,
     ProgrammeRow,
+    PublicBilan,
     QpvAnimationRow,
     QpvRow,
     ReachRow,
@@ -50,17 +51,19 @@ def _masked(public: bool) -> st.SearchStrategy[int | None]:
     return optional(counts) if public else counts
 
 
-def table_rows(public: bool) -> st.SearchStrategy[tuple[TableRow, ...]]:
+def table_rows(public: bool) -> st.SearchStrategy[tuple[TableRow[int | None], ...]]:
     c = _masked(public)
     return st.lists(st.builds(TableRow, codes, texts, c, c), max_size=4).map(tuple)
 
 
-def _table(key: str, rows: tuple[TableRow, ...], total: int | None) -> Table:
+def _table(
+    key: str, rows: tuple[TableRow[int | None], ...], total: int | None
+) -> Table[int | None]:
     return Table(key, TABLE_TITLES.get(key, key), rows, total)
 
 
 @st.composite
-def qpv_rows(draw: st.DrawFn, public: bool) -> QpvRow:
+def qpv_rows(draw: st.DrawFn, public: bool) -> QpvRow[int | None]:
     accompanied = draw(_masked(public))
     return QpvRow(
         draw(texts),
@@ -72,7 +75,7 @@ def qpv_rows(draw: st.DrawFn, public: bool) -> QpvRow:
 
 
 @st.composite
-def reach_rows(draw: st.DrawFn, public: bool) -> ReachRow:
+def reach_rows(draw: st.DrawFn, public: bool) -> ReachRow[int | None]:
     accompanied = draw(_masked(public))
     per_thousand = None if accompanied is None else draw(optional(numbers))
     return ReachRow(draw(texts), draw(optional(codes)), draw(counts), accompanied, per_thousand)
@@ -157,8 +160,22 @@ provenances = st.builds(
 )
 
 
+_INDICATOR_COUNTS = (
+    "accompanied",
+    "new",
+    "women",
+    "qpv_residents",
+    "under_26",
+    "job_seekers",
+    "minimum_benefits",
+    "creations",
+    "positive_exits",
+    "programme_entries",
+)
+
+
 @st.composite
-def bilans(draw: st.DrawFn, *, public: bool | None = None, sites: bool = True) -> Bilan:
+def bilans(draw: st.DrawFn, *, public: bool | None = None, sites: bool = True) -> PublicBilan:
     """Any bilan; ``public`` None draws it; with ``sites``, maybe a network's."""
     if public is None:
         public = draw(st.booleans())
@@ -180,11 +197,10 @@ def bilans(draw: st.DrawFn, *, public: bool | None = None, sites: bool = True) -
         "tables": {k: _table(k, draw(table_rows(public)), accompanied) for k in keys},
         "without_orientation": draw(c),
         "indicators": Indicators(
-            *(draw(c) for _ in range(7)),
-            draw(table_rows(public)),
-            *(draw(c) for _ in range(3)),
-            draw(counts),
-            draw(counts),
+            **{field: draw(c) for field in _INDICATOR_COUNTS},
+            orientations=draw(table_rows(public)),
+            animations_held=draw(counts),
+            animation_participants=draw(counts),
         ),
         "programmes": draw(rows(st.builds(ProgrammeRow, texts, c, c), max_size=2)),
         "animations": draw(rows(st.builds(AnimationRow, codes, texts, counts, counts), max_size=2)),

@@ -14,7 +14,7 @@ import attrs
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from citeslab_core.bilan import Bilan, compute_bilan
+from citeslab_core.bilan import PublicBilan, compute_bilan
 from citeslab_core.cli import main
 from citeslab_core.exporting import ExportFile, ExportOptions
 from citeslab_core.readers.example import load_example
@@ -24,11 +24,11 @@ from citeslab_exporters import contrat_de_ville
 Y2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 
 
-def example_bilan() -> Bilan:
+def example_bilan() -> PublicBilan:
     return compute_bilan(load_example(), *Y2023)
 
 
-def files(bilan: Bilan, fmt: str) -> dict[str, ExportFile]:
+def files(bilan: PublicBilan, fmt: str) -> dict[str, ExportFile]:
     found = contrat_de_ville.exporter.export(bilan, ExportOptions(fmt), None)
     return {f.name: f for f in found}
 
@@ -37,7 +37,7 @@ def money(value: Any) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def expected_lines(bilan: Bilan) -> dict[str, list[tuple[str, str, Decimal, Decimal]]]:
+def expected_lines(bilan: PublicBilan) -> dict[str, list[tuple[str, str, Decimal, Decimal]]]:
     """The bilan JSON's compte rendu financier: (compte, libellé, prévu, réalisé) by side."""
     crf = to_data(bilan)["compte_rendu_financier"]
     return {

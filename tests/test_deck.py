@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citeslab_core import write_deck
-from citeslab_core.bilan import Bilan, compute_bilan
+from citeslab_core.bilan import PublicBilan, compute_bilan
 from citeslab_core.cli import main
 from citeslab_core.derive.calendar import build_calendar
 from citeslab_core.errors import UsageError
@@ -92,7 +92,7 @@ def read_deck(data: bytes) -> list[ReadSlide]:
     return slides
 
 
-def section_keys(bilan: Bilan) -> dict[str, str]:
+def section_keys(bilan: PublicBilan) -> dict[str, str]:
     """Slide title -> the outline's section key (the deck titles its slides so)."""
     keys = {
         french(s.title): s.key for chapter in outline(bilan, checks=True) for s in chapter.sections
@@ -105,7 +105,7 @@ def section_keys(bilan: Bilan) -> dict[str, str]:
 # -- what each chart must hold: the bilan's JSON, row for row ------------------------------
 
 
-def expected_charts(bilan: Bilan) -> dict[str, dict[str, Any]]:
+def expected_charts(bilan: PublicBilan) -> dict[str, dict[str, Any]]:
     """Each chart's categories and series as the bilan's JSON gives them."""
     doc = json.loads(render_json.render(bilan))
     found: dict[str, dict[str, Any]] = {}
@@ -187,7 +187,7 @@ def expected_charts(bilan: Bilan) -> dict[str, dict[str, Any]]:
     return found
 
 
-def assert_charts_are_the_bilans(bilan: Bilan, slides: list[ReadSlide]) -> None:
+def assert_charts_are_the_bilans(bilan: PublicBilan, slides: list[ReadSlide]) -> None:
     keys = section_keys(bilan)
     expected = expected_charts(bilan)
     seen: dict[str, dict[str, Any]] = {}
@@ -223,12 +223,12 @@ def example() -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def deck_2023(example: Dataset) -> tuple[Bilan, bytes]:
+def deck_2023(example: Dataset) -> tuple[PublicBilan, bytes]:
     bilan = compute_bilan(example, *Y2023)
     return bilan, render_deck(bilan, calendar=calendar_2024(example))
 
 
-def test_the_slides_follow_the_seed(deck_2023: tuple[Bilan, bytes]) -> None:
+def test_the_slides_follow_the_seed(deck_2023: tuple[PublicBilan, bytes]) -> None:
     bilan, data = deck_2023
     titles = [s.title for s in read_deck(data)]
     seed = [
@@ -275,7 +275,7 @@ def test_the_slides_follow_the_seed(deck_2023: tuple[Bilan, bytes]) -> None:
     assert "Contrôles" not in titles  # a funder's deck has no checks
 
 
-def test_every_chart_is_the_bilans_json(deck_2023: tuple[Bilan, bytes]) -> None:
+def test_every_chart_is_the_bilans_json(deck_2023: tuple[PublicBilan, bytes]) -> None:
     bilan, data = deck_2023
     slides = read_deck(data)
     assert_charts_are_the_bilans(bilan, slides)
@@ -299,7 +299,7 @@ def test_every_chart_is_the_bilans_json(deck_2023: tuple[Bilan, bytes]) -> None:
 
 
 def test_the_sites_texts_and_calendar_are_there(
-    example: Dataset, deck_2023: tuple[Bilan, bytes]
+    example: Dataset, deck_2023: tuple[PublicBilan, bytes]
 ) -> None:
     bilan, data = deck_2023
     slides = read_deck(data)
@@ -345,7 +345,7 @@ def test_public_deck_shows_no_masked_count(example: Dataset) -> None:
     assert "Version publique" in slides[0].all_text
 
 
-def test_the_checks_only_when_asked(deck_2023: tuple[Bilan, bytes]) -> None:
+def test_the_checks_only_when_asked(deck_2023: tuple[PublicBilan, bytes]) -> None:
     bilan, data = deck_2023
     assert bilan.checks
     without = "\n".join(s.all_text for s in read_deck(data))
@@ -434,7 +434,9 @@ def test_command_line_needs_an_output_file(
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) absent")
-def test_libreoffice_converts_it_to_pdf(tmp_path: Path, deck_2023: tuple[Bilan, bytes]) -> None:
+def test_libreoffice_converts_it_to_pdf(
+    tmp_path: Path, deck_2023: tuple[PublicBilan, bytes]
+) -> None:
     _, data = deck_2023
     source = tmp_path / "bilan-2023.pptx"
     source.write_bytes(data)

@@ -10,7 +10,7 @@ import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.bilan import Bilan, Table, compute_bilan
+from citeslab_core.bilan import PublicBilan, Table, compute_bilan
 from citeslab_core.bilan.disclosure import mask_value, masked_sum, suppress
 from citeslab_core.model import Dataset, Event, Person
 from citeslab_core.model.dates import PartialDate
@@ -73,7 +73,7 @@ def test_mask_value_and_sums() -> None:
     assert masked_sum([None, 2]) is None
 
 
-def _cells(bilan: Bilan) -> list[int | None]:
+def _cells(bilan: PublicBilan) -> list[int | None]:
     """Every count a published bilan shows about persons."""
     ind = bilan.indicators
     values: list[int | None] = [
@@ -98,7 +98,9 @@ def _cells(bilan: Bilan) -> list[int | None]:
     return values
 
 
-def _truth(table: Table, public: Table) -> tuple[list[int], tuple[bool, ...]]:
+def _truth(
+    table: Table[int | None], public: Table[int | None]
+) -> tuple[list[int], tuple[bool, ...]]:
     true_counts = {r.code: r.count for r in table.rows}
     counts = [true_counts.get(r.code) or 0 for r in public.rows]
     return counts, tuple(r.count is None for r in public.rows)

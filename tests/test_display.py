@@ -215,7 +215,7 @@ def check_fragment(html: str) -> _Html:
 def test_html_displays_are_scoped_fragments_without_script() -> None:
     data = load_example()
     bilan = compute_bilan(data, year=2023, public=True)
-    table: Table = bilan.table("tranche_age")
+    table: Table[int | None] = bilan.table("tranche_age")
     check_fragment(data._repr_html_())
     check_fragment(bilan._repr_html_())
     check_fragment(data.persons[0]._repr_html_())

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from citeslab_core.bilan import TABLE_KEYS, Bilan, compute_bilan
+from citeslab_core.bilan import TABLE_KEYS, PublicBilan, compute_bilan
 from citeslab_core.cli import main
 from citeslab_core.errors import UsageError
 from citeslab_core.exporting import Exporter, ExportFile, ExportOptions
@@ -35,7 +35,7 @@ EXPORTERS: list[Exporter] = [bpi.exporter, contrat_de_ville.exporter, pic.export
 S = "s"
 
 
-def run(exporter: Exporter, data: Dataset, bilan: Bilan, fmt: str) -> Sequence[ExportFile]:
+def run(exporter: Exporter, data: Dataset, bilan: PublicBilan, fmt: str) -> Sequence[ExportFile]:
     participants = None
     if exporter.needs_participants:
         participants = build_participants(
@@ -99,7 +99,7 @@ def test_no_identity_or_free_text_leaves_in_any_file(
 # -- every figure is the bilan's --------------------------------------------------------
 
 
-def json_of(exporter: Exporter, data: Dataset, bilan: Bilan) -> dict[str, Any]:
+def json_of(exporter: Exporter, data: Dataset, bilan: PublicBilan) -> dict[str, Any]:
     (document,) = run(exporter, data, bilan, "json")
     parsed: dict[str, Any] = json.loads(document.data, parse_float=Decimal)
     return parsed
@@ -119,7 +119,7 @@ def amount(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def check_bpi(document: dict[str, Any], bilan: Bilan) -> None:
+def check_bpi(document: dict[str, Any], bilan: PublicBilan) -> None:
     ind = bilan.indicators
     expected = {
         "accompagnes": shown(ind.accompanied),
@@ -171,7 +171,7 @@ def check_bpi(document: dict[str, Any], bilan: Bilan) -> None:
         ]
 
 
-def check_contrat_de_ville(document: dict[str, Any], bilan: Bilan) -> None:
+def check_contrat_de_ville(document: dict[str, Any], bilan: PublicBilan) -> None:
     qpv = lines(document, "qpv")
     if bilan.qpv_breakdown:
         # The last row is the total: each column's sum, or "s" when a cell is masked.
@@ -226,7 +226,7 @@ def check_contrat_de_ville(document: dict[str, Any], bilan: Bilan) -> None:
         assert cdv[0]["part_realisee"] == actual[Funder.CONTRAT_DE_VILLE.code]
 
 
-def check_pic(document: dict[str, Any], bilan: Bilan, data: Dataset) -> None:
+def check_pic(document: dict[str, Any], bilan: PublicBilan, data: Dataset) -> None:
     summary = {r["code"]: r["valeur"] for r in lines(document, "synthese")}
     assert summary["accompagnes"] == bilan.accompanied
     assert summary["entrees"] == shown(bilan.new)

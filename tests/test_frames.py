@@ -17,11 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citeslab_core import (
-    Bilan,
     Dataset,
     Funder,
     Funding,
     FundingNature,
+    PublicBilan,
     Sex,
     Stage,
     Vocabulary,
@@ -279,7 +279,7 @@ def frame_rows(frame: pd.DataFrame) -> list[tuple[object, ...]]:
     ]
 
 
-def assert_frame_is_the_json(bilan: Bilan) -> None:
+def assert_frame_is_the_json(bilan: PublicBilan) -> None:
     frame = bilan.to_frame()
     document = json.loads(render_json(bilan))
     assert list(frame.columns) == list(BILAN_COLUMNS)
@@ -401,7 +401,7 @@ COUNTED_COLUMNS = {
 }
 
 
-def assert_persons_are_the_tables(bilan: Bilan) -> None:
+def assert_persons_are_the_tables(bilan: PublicBilan) -> None:
     frame = bilan.persons_frame()
     assert len(frame) == bilan.accompanied
     assert int(frame["nouveau"].sum()) == bilan.new

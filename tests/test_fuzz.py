@@ -10,13 +10,16 @@ these look for the next one.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import json
 import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
+import attrs
 import openpyxl
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -112,3 +115,80 @@ def test_json_documents(sheets: dict[str, list[list[object]]], value: object, tr
     elif trick == 3:  # a lone surrogate, as some programs escape a broken character
         text = text.replace('"P0"', '"P0\\udc80"')
     _outcome(lambda: loads(text))
+
+
+# -- bilan files -----------------------------------------------------------------------------
+
+
+def _bilan_documents() -> list[dict[str, object]]:
+    """Valid bilan documents to mutate: a site's, public or not, and a network's."""
+    from citeslab_core.network import network_bilan
+    from citeslab_core.readers.example import load_example
+
+    data = load_example()
+    site = compute_bilan(data, year=2023)
+    other = compute_bilan(data.subset(lambda p: p.sex is not None), year=2023)
+    network = network_bilan([site, attrs.evolve(other, site="CitésLab Quimper")])
+    bilans = [site, compute_bilan(data, year=2023, public=True), network]
+    return [json.loads(b.to_json()) for b in bilans]
+
+
+_BILANS: list[dict[str, object]] = []
+
+
+def _paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(_paths(item, (*path, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_paths(item, (*path, index)))
+    return found
+
+
+@fuzz
+@given(st.data(), hostile_json, st.integers(0, 5))
+def test_bilan_files(data: st.DataObject, value: object, trick: int) -> None:
+    """A valid bilan JSON mutated at any place: read_bilan gives a bilan, or refuses it
+    with the library's own error, never anything else."""
+    from citeslab_core.bilan.file import loads_bilan
+    from citeslab_core.errors import CitesLabError
+
+    if not _BILANS:
+        _BILANS.extend(_bilan_documents())
+    document = copy.deepcopy(data.draw(st.sampled_from(_BILANS)))
+    path = data.draw(st.sampled_from(_paths(document)[1:]))
+    *parents, last = path
+    holder: Any = document
+    for step in parents:
+        holder = holder[step]
+    if trick == 0:  # a hostile value anywhere
+        holder[last] = value
+    elif trick == 1 and isinstance(holder, dict):  # a key missing
+        del holder[last]
+    elif trick == 2:  # a number where it hurts: huge, negative, NaN, a fraction
+        holder[last] = data.draw(
+            st.sampled_from([10**30, -1, float("nan"), float("inf"), 0.5, "1e999999", True])
+        )
+    elif trick == 3:  # an empty or odd container
+        holder[last] = data.draw(st.sampled_from([[], {}, [1], [[]], {"": None}, "s"]))
+    text = json.dumps(document, ensure_ascii=False, allow_nan=True)
+    if trick == 4:  # the text cut anywhere
+        text = text[: data.draw(st.integers(0, len(text)))]
+    elif trick == 5:  # a key given twice at the top
+        text = text[:-1] + ', "site": ' + json.dumps(value) + "}"
+    started = time.perf_counter()
+    try:
+        bilan = loads_bilan(text, file="bilan.json")
+    except CitesLabError as exc:
+        event("refused")
+        message = str(exc)
+        message.encode("utf-8")
+        assert "Traceback" not in message
+        assert len(message) < 200_000
+    else:
+        event("read")
+        render(bilan).encode("utf-8")
+        assert loads_bilan(bilan.to_json()) == bilan
+    assert time.perf_counter() - started < SECONDS

@@ -12,7 +12,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from citeslab_core.bilan import Bilan
+from citeslab_core.bilan import PublicBilan
 from citeslab_core.cli import main
 from citeslab_core.cli._exporter_help import exporter_help
 from citeslab_core.exporting import EXPORTER_API_VERSION, ExportFile, ExportOptions, Registry
@@ -149,7 +149,10 @@ class ThirdParty:
     needs_participants: bool = False
 
     def export(
-        self, bilan: Bilan, options: ExportOptions, participants: Sequence[ParticipantRow] | None
+        self,
+        bilan: PublicBilan,
+        options: ExportOptions,
+        participants: Sequence[ParticipantRow] | None,
     ) -> Sequence[ExportFile]:
         return ()
 

@@ -7,7 +7,13 @@ import datetime as dt
 
 from hypothesis import given, settings
 
-from citeslab_core.bilan import Bilan, _scan_persons, _tally, _true_tables, compute_bilan
+from citeslab_core.bilan import (
+    PublicBilan,
+    _scan_persons,
+    _tally,
+    _true_tables,
+    compute_bilan,
+)
 from citeslab_core.bilan.disclosure import LinkedCells, protect, recoverable
 from citeslab_core.bilan.linked import audit
 from citeslab_core.model import Dataset, Event, Neighbourhood, Person
@@ -80,7 +86,7 @@ def linked_site() -> Dataset:
     return Dataset.build(neighbourhoods=hoods, persons=persons, events=events)
 
 
-def self_audit(data: Dataset, bilan: Bilan) -> list[str]:
+def self_audit(data: Dataset, bilan: PublicBilan) -> list[str]:
     scan = _scan_persons(data, bilan.start, bilan.end)
     truth, true_qpv = _true_tables(data, _tally(data, scan.accompanied))
     statuses = {

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.bilan import Bilan, compute_bilan
+from citeslab_core.bilan import Bilan, PublicBilan, compute_bilan
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import TABLE_FIELDS, Dataset, Event, Neighbourhood, Person
 from citeslab_core.network import mask_bilan, network_bilan
@@ -59,7 +59,7 @@ def merged(sites: list[Dataset]) -> Dataset:
     return Dataset.build(neighbourhoods=hoods.values(), persons=persons, events=events, **others)
 
 
-def comparable(bilan: Bilan) -> dict[str, Any]:
+def comparable(bilan: PublicBilan) -> dict[str, Any]:
     """Every field of ``bilan`` but :data:`NOT_SUMMED`; programmes and partnerships as
     multisets (a site orders its programmes by dates its bilan does not keep)."""
     fields: dict[str, Any] = {

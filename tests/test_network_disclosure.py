@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from citeslab_core.bilan import TABLE_TITLES, Bilan, accompanied_persons, compute_bilan
+from citeslab_core.bilan import TABLE_TITLES, Bilan, PublicBilan, accompanied_persons, compute_bilan
 from citeslab_core.bilan.disclosure import LinkedCells
 from citeslab_core.model import Dataset
 from citeslab_core.network import mask_bilan, network_bilan
@@ -91,7 +91,7 @@ def determined(cells: LinkedCells, k: int) -> list[str]:
 LIMITED = {"qpv": "quartier", "presc": "canal", "without": "orientation_premier_rdv"}
 
 
-def audit(network: Bilan, bilans: list[Bilan]) -> list[str]:
+def audit(network: PublicBilan, bilans: list[Bilan]) -> list[str]:
     truth = _total(bilans, 0, None)
     cells, _ = network_cells(network, truth, network.sites, bilans)
     return determined(cells, network.threshold)

@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from citeslab_core.bilan import Bilan, compute_bilan
+from citeslab_core.bilan import PublicBilan, compute_bilan
 from citeslab_core.french import typeset
 from citeslab_core.model import Dataset
 from citeslab_core.readers.example import load_example
@@ -32,23 +32,23 @@ def html_titles(html: str) -> list[str]:
     return [unescape(title) for title in HTML_H3.findall(html)]
 
 
-def expected(bilan: Bilan, *, checks: bool = True) -> list[str]:
+def expected(bilan: PublicBilan, *, checks: bool = True) -> list[str]:
     """The outline's titles as both renderings write them: in French typography."""
     return [typeset(s.title) for c in outline(bilan, checks=checks) for s in c.sections]
 
 
-def check_both(bilan: Bilan, *, checks: bool = True) -> None:
+def check_both(bilan: PublicBilan, *, checks: bool = True) -> None:
     titles = expected(bilan, checks=checks)
     assert text_titles(render_text(bilan, checks=checks)) == titles
     assert html_titles(render_html(bilan, checks=checks)) == titles
 
 
 @pytest.fixture(scope="module")
-def example_bilan() -> Bilan:
+def example_bilan() -> PublicBilan:
     return compute_bilan(load_example(), START, END)
 
 
-def test_the_html_has_every_section_of_the_text_report(example_bilan: Bilan) -> None:
+def test_the_html_has_every_section_of_the_text_report(example_bilan: PublicBilan) -> None:
     check_both(example_bilan)
     check_both(example_bilan, checks=False)
     titles = expected(example_bilan)

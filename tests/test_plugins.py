@@ -16,7 +16,7 @@ import attrs
 import pytest
 from openpyxl import load_workbook
 
-from citeslab_core.bilan import Bilan
+from citeslab_core.bilan import PublicBilan
 from citeslab_core.cli import main
 from citeslab_core.cli._export import run_export_command
 from citeslab_core.cli._exporter_help import describe_exporters
@@ -54,7 +54,10 @@ class Fake:
     seen: list[tuple[ExportOptions, int | None]] = attrs.field(factory=list)
 
     def export(
-        self, bilan: Bilan, options: ExportOptions, participants: Sequence[ParticipantRow] | None
+        self,
+        bilan: PublicBilan,
+        options: ExportOptions,
+        participants: Sequence[ParticipantRow] | None,
     ) -> Sequence[ExportFile]:
         self.seen.append((options, None if participants is None else len(participants)))
         if self.error is not None:

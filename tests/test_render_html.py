@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from markupsafe import escape
 
-from citeslab_core.bilan import Bilan, compute_bilan
+from citeslab_core.bilan import PublicBilan, compute_bilan
 from citeslab_core.french import MASKED_TEXT, typeset
 from citeslab_core.model import Dataset, Partnership, Text
 from citeslab_core.model.dates import PartialDate
@@ -160,12 +160,12 @@ def example() -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def bilan(example: Dataset) -> Bilan:
+def bilan(example: Dataset) -> PublicBilan:
     return compute_bilan(example, START, END)
 
 
 @pytest.fixture(scope="module")
-def html(bilan: Bilan) -> str:
+def html(bilan: PublicBilan) -> str:
     return render(bilan)
 
 
@@ -260,7 +260,9 @@ def test_funding_amounts_and_shares_exactly_as_babel_writes_them(html: str, page
     ] in page.rows["prevu_realise"]
 
 
-def test_reach_prescribers_partnerships_texts_checks(bilan: Bilan, html: str, page: Page) -> None:
+def test_reach_prescribers_partnerships_texts_checks(
+    bilan: PublicBilan, html: str, page: Page
+) -> None:
     assert row(page, "portee", "Bellevue (QP029903)")[1] == f"7{NNBSP}120"
     assert page.rows["prescripteurs"][1][0] == bilan.prescribers[0].name
     dates = {r[2] for r in page.rows["partenariats"] if len(r) == 3}
@@ -335,7 +337,7 @@ def test_each_chart_styles_only_itself(page: Page) -> None:
                 assert selector.strip().startswith(f"#{chart.svg_id}"), selector
 
 
-def test_charts_show_the_tables_values(bilan: Bilan, page: Page) -> None:
+def test_charts_show_the_tables_values(bilan: PublicBilan, page: Page) -> None:
     for key in BAR_TABLES:
         values = [t for c, t in page.charts[key].texts if "value" in c.split()]
         assert sorted(values) == sorted(str(r.count) for r in bilan.tables[key].rows), key
@@ -343,7 +345,7 @@ def test_charts_show_the_tables_values(bilan: Bilan, page: Page) -> None:
     assert sorted(shares) == [f"40{NBSP}%", f"60{NBSP}%"]
 
 
-def test_the_page_is_the_same_for_the_same_bilan(bilan: Bilan, html: str) -> None:
+def test_the_page_is_the_same_for_the_same_bilan(bilan: PublicBilan, html: str) -> None:
     assert render(bilan) == html
 
 
@@ -376,12 +378,12 @@ def test_css_string_escapes_everything_but_letters_and_digits() -> None:
 
 
 @pytest.fixture(scope="module")
-def public(example: Dataset) -> tuple[Bilan, str]:
+def public(example: Dataset) -> tuple[PublicBilan, str]:
     bilan = compute_bilan(example, START, END, public=True)
     return bilan, render(bilan)
 
 
-def assert_charts_hide_masked(bilan: Bilan, page: Page) -> None:
+def assert_charts_hide_masked(bilan: PublicBilan, page: Page) -> None:
     """No chart draws a masked category's value or (for bars) its label."""
     for key, chart in page.charts.items():
         table = bilan.tables[key]
@@ -400,7 +402,7 @@ def assert_charts_hide_masked(bilan: Bilan, page: Page) -> None:
 
 
 def test_public_page_shows_s_and_no_masked_value_in_charts(
-    bilan: Bilan, public: tuple[Bilan, str]
+    bilan: PublicBilan, public: tuple[PublicBilan, str]
 ) -> None:
     public_bilan, html = public
     page = Page(html)

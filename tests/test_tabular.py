@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from citeslab_core.bilan import Bilan, compute_bilan
+from citeslab_core.bilan import PublicBilan, compute_bilan
 from citeslab_core.errors import UsageError
 from citeslab_core.exporting import (
     INDICATOR_COLUMNS,
@@ -474,7 +474,7 @@ _ROWS_COLUMNS = (
 )
 
 
-def _accompanied(bilan: Bilan) -> ExportTable:
+def _accompanied(bilan: PublicBilan) -> ExportTable:
     return ExportTable.of(
         "bref", "En bref", INDICATOR_COLUMNS, [("accompagnes", "Accompagnés", bilan.accompanied)]
     )
@@ -486,7 +486,7 @@ def _persons(rows: Sequence[ParticipantRow]) -> ExportTable:
     )
 
 
-def _note(bilan: Bilan) -> list[tuple[str, str]]:
+def _note(bilan: PublicBilan) -> list[tuple[str, str]]:
     return [("Note", f"{bilan.accompanied} personnes")]
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         Bilan,
         Check,
         Indicators,
+        PublicBilan,
         Table,
         TableKey,
         TableRow,
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     )
     from citeslab_core.bilan.checks import CheckCode
     from citeslab_core.bilan.comparison import Comparison, Evolution, compare
-    from citeslab_core.bilan.file import read_bilan, read_inputs
+    from citeslab_core.bilan.file import read_bilan, read_inputs, write_bilan
     from citeslab_core.derive.followup import FollowUp
     from citeslab_core.derive.followup import followup as compute_followup
     from citeslab_core.derive.rules import Finding, Severity
@@ -135,6 +136,7 @@ __all__ = [
     "PluginError",
     "Precision",
     "Problem",
+    "PublicBilan",
     "Registry",
     "ResidenceStatus",
     "Sector",
@@ -159,6 +161,7 @@ __all__ = [
     "read_bilan",
     "read_input",
     "read_inputs",
+    "write_bilan",
     "write_deck",
 ]
 
@@ -174,10 +177,12 @@ _LAZY: dict[str, str] = {
     "Table": "citeslab_core.bilan",
     "TableKey": "citeslab_core.bilan",
     "TableRow": "citeslab_core.bilan",
+    "PublicBilan": "citeslab_core.bilan",
     "compute_bilan": "citeslab_core.bilan",
     "read_bilan": "citeslab_core.bilan.file",
     "CheckCode": "citeslab_core.bilan.checks",
     "read_inputs": "citeslab_core.bilan.file",
+    "write_bilan": "citeslab_core.bilan.file",
     "Comparison": "citeslab_core.bilan.comparison",
     "Evolution": "citeslab_core.bilan.comparison",
     "compare": "citeslab_core.bilan.comparison",

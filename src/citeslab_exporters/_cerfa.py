@@ -35,10 +35,10 @@ from citeslab_core.exporting import (
     NON_RENSEIGNE,
     TEXT_SECTION_TITLES,
     AgeBracket,
-    Bilan,
     CrfLine,
     CrfTotal,
     FinancialReport,
+    PublicBilan,
     Sex,
     Side,
     cell_text,
@@ -165,7 +165,7 @@ def _pad(rows: list[list[Cell]], size: int) -> list[list[Cell]]:
     return rows + [list(_BLANK) for _ in range(size - len(rows))]
 
 
-def _table_sheet(bilan: Bilan, report: FinancialReport) -> Sheet:
+def _table_sheet(bilan: PublicBilan, report: FinancialReport) -> Sheet:
     header = ["Compte", "{}", "Prévu (€)", "Réalisé (€)", "Écart (€)", "Écart (%)"]
     rows: list[tuple[Cell, ...]] = [
         (_t(f"Compte rendu financier de l'action {report.year} : charges et produits", "title"),),
@@ -260,7 +260,7 @@ _QUALITY_WIDTHS = (26, 11, 13, *([11] * (len(_SEXES) + len(_AGES))))
 _TEXT_SPAN = len(_QUALITY_WIDTHS) - 1
 
 
-def _quality_sheet(bilan: Bilan, year: int) -> Sheet:
+def _quality_sheet(bilan: PublicBilan, year: int) -> Sheet:
     rows: list[tuple[Cell, ...]] = [
         (_t(f"Compte rendu financier de l'action {year} (Cerfa n° 15059)", "title"),),
         (_t("Structure", "bold"), _t(bilan.site)),
@@ -314,7 +314,7 @@ def _quality_sheet(bilan: Bilan, year: int) -> Sheet:
     return Sheet("Bilan qualitatif", tuple(rows), _QUALITY_WIDTHS, landscape=True)
 
 
-def cerfa_sheets(bilan: Bilan) -> list[Sheet]:
+def cerfa_sheets(bilan: PublicBilan) -> list[Sheet]:
     """The three sheets of the compte rendu financier; the bilan must hold one."""
     report = bilan.financial_report
     if report is None:

@@ -26,11 +26,11 @@ from __future__ import annotations
 from citeslab_core.exporting import (
     INDICATOR_COLUMNS,
     TABLE_KEYS,
-    Bilan,
     Cell,
     Column,
     ColumnType,
     ExportTable,
+    PublicBilan,
     TableExporter,
     count,
     format_share,
@@ -101,12 +101,14 @@ _RESULT_CODES = (
 )
 
 
-def _indicator_rows(bilan: Bilan, codes: tuple[tuple[str, str], ...]) -> list[tuple[Cell, ...]]:
+def _indicator_rows(
+    bilan: PublicBilan, codes: tuple[tuple[str, str], ...]
+) -> list[tuple[Cell, ...]]:
     ind = bilan.indicators
     return [(code, indicator(name).label, count(getattr(ind, name))) for code, name in codes]
 
 
-def indicators_table(bilan: Bilan) -> ExportTable:
+def indicators_table(bilan: PublicBilan) -> ExportTable:
     ind = bilan.indicators
     rows = _indicator_rows(bilan, _PORTRAIT_CODES)
     rows.extend(
@@ -146,7 +148,7 @@ def indicators_table(bilan: Bilan) -> ExportTable:
     return ExportTable.of("indicateurs", "Indicateurs", INDICATOR_COLUMNS, rows)
 
 
-def portrait_table(bilan: Bilan) -> ExportTable:
+def portrait_table(bilan: PublicBilan) -> ExportTable:
     rows = [
         (key, table.title, row.code, row.label, count(row.count), count(row.share))
         for key in TABLE_KEYS
@@ -156,12 +158,12 @@ def portrait_table(bilan: Bilan) -> ExportTable:
     return ExportTable.of("portrait", "Portrait", _PORTRAIT_COLUMNS, rows)
 
 
-def programmes_table(bilan: Bilan) -> ExportTable:
+def programmes_table(bilan: PublicBilan) -> ExportTable:
     rows = [(p.programme, count(p.oriented), count(p.retained)) for p in bilan.programmes]
     return ExportTable.of("programmes", "Programmes", _PROGRAMME_COLUMNS, rows)
 
 
-def animations_table(bilan: Bilan) -> ExportTable:
+def animations_table(bilan: PublicBilan) -> ExportTable:
     rows = [(a.code, a.label, a.number, a.participants) for a in bilan.animations]
     return ExportTable.of("animations", "Animations", _ANIMATION_COLUMNS, rows)
 
@@ -186,7 +188,7 @@ _PLANNED_COLUMNS = (
 )
 
 
-def planned_table(bilan: Bilan) -> ExportTable:
+def planned_table(bilan: PublicBilan) -> ExportTable:
     rows = [
         (a.code, a.label, a.planned, a.held, a.cancelled, a.upcoming)
         for a in bilan.planned_animations
@@ -194,7 +196,7 @@ def planned_table(bilan: Bilan) -> ExportTable:
     return ExportTable.of("animations_prevues", "Animations prévues", _PLANNED_COLUMNS, rows)
 
 
-def funding_table(bilan: Bilan) -> ExportTable:
+def funding_table(bilan: PublicBilan) -> ExportTable:
     funding = bilan.funding
     rows: list[tuple[Cell, ...]] = []
     if funding is not None:
@@ -214,7 +216,7 @@ def funding_table(bilan: Bilan) -> ExportTable:
     return ExportTable.of("financement", "Financement", _FUNDING_COLUMNS, rows)
 
 
-def _bpi_note(bilan: Bilan) -> list[tuple[str, str]]:
+def _bpi_note(bilan: PublicBilan) -> list[tuple[str, str]]:
     funding = bilan.funding
     if funding is None:
         return [("Part Bpifrance", f"aucun financement réalisé saisi pour {bilan.end.year}")]

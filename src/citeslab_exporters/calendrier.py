@@ -56,14 +56,14 @@ from citeslab_core.exporting import (
 )
 
 if TYPE_CHECKING:
-    from citeslab_core.exporting import Bilan, ParticipantRow
+    from citeslab_core.exporting import ParticipantRow, PublicBilan
 
 __all__ = ["CalendarExporter", "events_table", "exporter", "to_html", "to_ics"]
 
 TITLE: Final = "Calendrier des animations et des permanences"
 
 
-def _calendar_of(bilan: Bilan) -> Calendar:
+def _calendar_of(bilan: PublicBilan) -> Calendar:
     found = bilan.calendar
     if found is None:
         raise UsageError(
@@ -586,7 +586,7 @@ class CalendarExporter:
 
     def export(
         self,
-        bilan: Bilan,
+        bilan: PublicBilan,
         options: ExportOptions,
         participants: Sequence[ParticipantRow] | None,
     ) -> list[ExportFile]:

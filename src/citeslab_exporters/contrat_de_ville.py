@@ -42,7 +42,6 @@ from citeslab_core.exporting import (
     MASKED,
     NON_RENSEIGNE,
     AgeBracket,
-    Bilan,
     Cell,
     Column,
     ColumnType,
@@ -54,6 +53,7 @@ from citeslab_core.exporting import (
     FundingNature,
     FundingPlanRow,
     FundingYear,
+    PublicBilan,
     QpvRow,
     Sex,
     Side,
@@ -125,7 +125,7 @@ _FINANCE_COLUMNS = (
 )
 
 
-def _cells(table: Table, codes: Sequence[tuple[str, str]]) -> list[Cell]:
+def _cells(table: Table[int | None], codes: Sequence[tuple[str, str]]) -> list[Cell]:
     """The counts of ``codes`` in a bilan table: a code with no row counts 0 (the bilan
     lists every code, and ``non_renseigne`` only when it is not 0)."""
     cells: list[Cell] = []
@@ -135,7 +135,7 @@ def _cells(table: Table, codes: Sequence[tuple[str, str]]) -> list[Cell]:
     return cells
 
 
-def _qpv_row(row: QpvRow) -> tuple[Cell, ...]:
+def _qpv_row(row: QpvRow[int | None]) -> tuple[Cell, ...]:
     return (
         row.neighbourhood,
         row.qpv_code,
@@ -145,7 +145,7 @@ def _qpv_row(row: QpvRow) -> tuple[Cell, ...]:
     )
 
 
-def qpv_table(bilan: Bilan) -> ExportTable:
+def qpv_table(bilan: PublicBilan) -> ExportTable:
     """One row per QPV, then the total row « Total QPV » (the sum of each column; ``s``
     when one of its cells is masked), which the contrat de ville asks for."""
     rows = [_qpv_row(r) for r in bilan.qpv_breakdown]
@@ -161,7 +161,7 @@ def qpv_table(bilan: Bilan) -> ExportTable:
     return ExportTable.of("qpv", "Accompagnés par QPV", _QPV_COLUMNS, rows)
 
 
-def animations_table(bilan: Bilan) -> ExportTable:
+def animations_table(bilan: PublicBilan) -> ExportTable:
     rows = [
         (a.neighbourhood, a.qpv_code, a.number, a.participants) for a in bilan.animations_in_qpv
     ]
@@ -172,7 +172,7 @@ def _shares(year: FundingYear | None) -> dict[Funder, Decimal]:
     return {} if year is None else {c.funder: c.share for c in year.contributions}
 
 
-def finance_table(bilan: Bilan) -> ExportTable:
+def finance_table(bilan: PublicBilan) -> ExportTable:
     plan = bilan.funding_plan
     rows: list[tuple[Cell, ...]] = []
     if plan is not None:
@@ -235,7 +235,7 @@ _ROW_KINDS = {
 }
 
 
-def _crf_table(name: str, title: str, bilan: Bilan, side: Side) -> ExportTable:
+def _crf_table(name: str, title: str, bilan: PublicBilan, side: Side) -> ExportTable:
     """One side of the compte rendu financier: each class's lines and subtotal, the
     total, then the contributions volontaires (86, 87) and the total with them."""
     report = bilan.financial_report
@@ -258,15 +258,15 @@ def _crf_table(name: str, title: str, bilan: Bilan, side: Side) -> ExportTable:
     return ExportTable.of(name, title, _CRF_COLUMNS, rows)
 
 
-def crf_charges_table(bilan: Bilan) -> ExportTable:
+def crf_charges_table(bilan: PublicBilan) -> ExportTable:
     return _crf_table("crf_charges", "CRF - Charges", bilan, Side.CHARGES)
 
 
-def crf_produits_table(bilan: Bilan) -> ExportTable:
+def crf_produits_table(bilan: PublicBilan) -> ExportTable:
     return _crf_table("crf_produits", "CRF - Produits", bilan, Side.PRODUITS)
 
 
-def _notes(bilan: Bilan) -> list[tuple[str, str]]:
+def _notes(bilan: PublicBilan) -> list[tuple[str, str]]:
     plan = bilan.funding_plan
     if plan is None:
         return [
@@ -327,7 +327,7 @@ class ContratDeVilleExporter:
 
     def export(
         self,
-        bilan: Bilan,
+        bilan: PublicBilan,
         options: ExportOptions,
         participants: Sequence[ParticipantRow] | None,
     ) -> list[ExportFile]:

@@ -27,12 +27,12 @@ from collections.abc import Sequence
 from citeslab_core.exporting import (
     EN_COURS,
     INDICATOR_COLUMNS,
-    Bilan,
     Cell,
     Column,
     ColumnType,
     ExportTable,
     ParticipantRow,
+    PublicBilan,
     TableExporter,
     count,
     indicator,
@@ -86,7 +86,7 @@ def participants_table(rows: Sequence[ParticipantRow]) -> ExportTable:
     )
 
 
-def summary_table(bilan: Bilan) -> ExportTable:
+def summary_table(bilan: PublicBilan) -> ExportTable:
     rows: list[tuple[Cell, ...]] = [
         ("accompagnes", indicator("accompanied").label, bilan.accompanied),
         ("entrees", "Entrées (premier entretien dans la période)", count(bilan.new)),
@@ -111,7 +111,7 @@ def summary_table(bilan: Bilan) -> ExportTable:
     return ExportTable.of("synthese", "Synthèse", INDICATOR_COLUMNS, rows)
 
 
-def _notes(bilan: Bilan) -> list[tuple[str, str]]:
+def _notes(bilan: PublicBilan) -> list[tuple[str, str]]:
     return [("Pseudonymes", "identifiant pseudonymisé, propre à ce financeur")]
 
 

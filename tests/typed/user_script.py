@@ -19,6 +19,7 @@ from citeslab_core import (
     FollowUp,
     Period,
     Person,
+    PublicBilan,
     Registry,
     Sex,
     Table,
@@ -43,7 +44,12 @@ def main() -> None:
     data: Dataset = load_example()
     year: Bilan = compute_bilan(data, year=2023)
     quarter: Bilan = compute_bilan(data, period=Period.quarter(2023, 2))
-    span: Bilan = compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 6, 30), public=True)
+    span: PublicBilan = compute_bilan(data, dt.date(2023, 1, 1), dt.date(2023, 6, 30), public=True)
+    # A bilan's counts are int; a public one's may be masked (None).
+    creations: int = year.indicators.creations
+    masked: int | None = span.indicators.creations
+    assert creations >= 0
+    assert masked is None or masked >= 0
     assert quarter.start == dt.date(2023, 4, 1)
     assert span.public
     keys: tuple[TableKey, ...] = TABLE_KEYS

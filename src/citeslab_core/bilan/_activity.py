@@ -41,21 +41,21 @@ from citeslab_core.vocabularies import (
 )
 
 
-def _table_cell(tables: Mapping[str, Table], key: str, code: str) -> int | None:
+def _table_cell(tables: Mapping[str, Table[int | None]], key: str, code: str) -> int | None:
     """The count of row ``code`` of table ``key`` (None when masked, 0 when absent)."""
     row = tables[key].row(code)
     return row.count if row is not None else 0
 
 
 def indicators_from_tables(
-    tables: Mapping[str, Table],
+    tables: Mapping[str, Table[int | None]],
     *,
     accompanied: int | None,
     new: int | None,
     programme_entries: int | None,
     animations_held: int,
     animation_participants: int,
-) -> Indicators:
+) -> Indicators[int | None]:
     """The activity indicators read from a bilan's (masked or not) tables: one definition
     for a site's bilan and a network's (:class:`Indicators` says what each one counts)."""
 
@@ -92,7 +92,7 @@ def indicators_from_tables(
     )
 
 
-def _programmes(scan: _Scan, k: int) -> tuple[ProgrammeRow, ...]:
+def _programmes(scan: _Scan, k: int) -> tuple[ProgrammeRow[int | None], ...]:
     names = sorted(scan.programme_first, key=lambda p: (scan.programme_first[p], p))
     rows = []
     for name in names:
@@ -107,12 +107,12 @@ def _programmes(scan: _Scan, k: int) -> tuple[ProgrammeRow, ...]:
 
 def _orientations_period(
     scan: _Scan, accompanied: int, k: int
-) -> tuple[tuple[OrientationPeriodRow, ...], int | None]:
+) -> tuple[tuple[OrientationPeriodRow[int | None], ...], int | None]:
     """The orientations of the period by category, and the persons oriented at least once.
 
     In public mode a category's persons from 1 to k−1 are masked with its events and share
     (the rows overlap, so no row can be worked out from the others and the total)."""
-    rows = []
+    rows: list[OrientationPeriodRow[int | None]] = []
     for category in OrientationCategory:
         persons = scan.orient_persons[category]
         events = scan.orient_events[category]
@@ -272,7 +272,9 @@ def partnership_order(start: dt.date) -> Callable[[PartnershipRow], tuple[object
     return key
 
 
-def _programme_entries(scan: _Scan, programmes: tuple[ProgrammeRow, ...], k: int) -> int | None:
+def _programme_entries(
+    scan: _Scan, programmes: tuple[ProgrammeRow[int | None], ...], k: int
+) -> int | None:
     """The distinct persons retained by a programme in the period; None in public mode
     when from 1 to k−1, or when a programme's ``retained`` is masked."""
     entries = len(scan.retained_any)

@@ -81,7 +81,7 @@ def disclosure_checks(unprotected: Iterable[str]) -> list[Check]:
     ]
 
 
-def table_checks(tables: Mapping[str, Table], tally: _Tally) -> list[Check]:
+def table_checks(tables: Mapping[str, Table[int | None]], tally: _Tally) -> list[Check]:
     """A ``table_incoherente`` check per table whose true counts do not add up to the
     accompanied (defensive: cannot happen)."""
     checks = []
@@ -112,7 +112,7 @@ def animation_checks(no_participants: int) -> list[Check]:
 
 
 def person_checks(
-    tally: _Tally, exits_outside: int, tables: Mapping[str, Table], k: int
+    tally: _Tally, exits_outside: int, tables: Mapping[str, Table[int | None]], k: int
 ) -> list[Check]:
     """The counted checks of the persons (:data:`COUNTED_CHECKS`), masked like the tables:
     under 18 (the table's own cell), no entretien, exits with no contact in the period."""

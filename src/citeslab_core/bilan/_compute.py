@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from typing import overload
+from typing import Literal, overload
 
 from citeslab_core.bilan._activity import (
     _activity,
@@ -26,7 +26,7 @@ from citeslab_core.bilan._checking import (
 )
 from citeslab_core.bilan._financial import _funding
 from citeslab_core.bilan._portrait import _portrait, _prescribers, _reach, _without_orientation
-from citeslab_core.bilan._results import Bilan, TextRow
+from citeslab_core.bilan._results import Bilan, PublicBilan, TextRow
 from citeslab_core.bilan._scan import _scan_persons, _tally, counted_persons
 from citeslab_core.bilan.disclosure import mask_value
 from citeslab_core.derive.calendar import build_calendar
@@ -36,26 +36,60 @@ from citeslab_core.model.guards import DateLike
 from citeslab_core.model.periods import Period
 
 
+# A bilan's counts are int; with public=True they may be masked (None): PublicBilan.
 @overload
 def compute_bilan(
     data: Dataset,
     start: DateLike,
     end: DateLike,
     *,
-    public: bool = False,
+    public: Literal[False] = False,
     as_of: DateLike | None = None,
 ) -> Bilan: ...
 
 
 @overload
 def compute_bilan(
-    data: Dataset, year: int, /, *, public: bool = False, as_of: DateLike | None = None
+    data: Dataset,
+    start: DateLike,
+    end: DateLike,
+    *,
+    public: bool,
+    as_of: DateLike | None = None,
+) -> PublicBilan: ...
+
+
+@overload
+def compute_bilan(
+    data: Dataset, year: int, /, *, public: Literal[False] = False, as_of: DateLike | None = None
 ) -> Bilan: ...
 
 
 @overload
 def compute_bilan(
-    data: Dataset, *, year: int, public: bool = False, as_of: DateLike | None = None
+    data: Dataset, year: int, /, *, public: bool, as_of: DateLike | None = None
+) -> PublicBilan: ...
+
+
+@overload
+def compute_bilan(
+    data: Dataset, *, year: int, public: Literal[False] = False, as_of: DateLike | None = None
+) -> Bilan: ...
+
+
+@overload
+def compute_bilan(
+    data: Dataset, *, year: int, public: bool, as_of: DateLike | None = None
+) -> PublicBilan: ...
+
+
+@overload
+def compute_bilan(
+    data: Dataset,
+    *,
+    period: tuple[DateLike, DateLike],
+    public: Literal[False] = False,
+    as_of: DateLike | None = None,
 ) -> Bilan: ...
 
 
@@ -64,9 +98,9 @@ def compute_bilan(
     data: Dataset,
     *,
     period: tuple[DateLike, DateLike],
-    public: bool = False,
+    public: bool,
     as_of: DateLike | None = None,
-) -> Bilan: ...
+) -> PublicBilan: ...
 
 
 def compute_bilan(
@@ -78,7 +112,7 @@ def compute_bilan(
     period: tuple[DateLike, DateLike] | None = None,
     public: bool = False,
     as_of: DateLike | None = None,
-) -> Bilan:
+) -> PublicBilan:
     """The bilan of ``data`` from ``start`` to ``end`` (both included; any date-like), or
     for ``year=2023`` (or ``compute_bilan(data, 2023)``), or ``period=Period.year(2023)``.
 

@@ -171,7 +171,7 @@ def read_vocabulary(value: Any, cls: type[Vocabulary]) -> Vocabulary:
     for member in cls:
         if member.code == value:
             return member
-    raise CellError(f"code « {shown(value)} » inconnu de la liste {cls.vocabulary_name}")
+    raise CellError(f"« {shown(value)} » : code inconnu (liste « {cls.vocabulary_name} »)")
 
 
 def read_severity(value: Any, _: type) -> Severity:

@@ -86,7 +86,7 @@ def _make_table(
     with_non_renseigne: bool = True,
     forced: dict[str, bool] | None = None,
     total_masked: bool = False,
-) -> tuple[Table, bool]:
+) -> tuple[Table[int | None], bool]:
     """A table from its rows and counter, masked when ``k`` > 0; also "unprotected"."""
     rows = list(codes)
     if with_non_renseigne:
@@ -110,9 +110,11 @@ def _make_table(
     return Table(key, title, tuple(table_rows), total), unprotected
 
 
-def _portrait_tables(data: Dataset, tally: _Tally, k: int) -> tuple[dict[str, Table], list[str]]:
+def _portrait_tables(
+    data: Dataset, tally: _Tally, k: int
+) -> tuple[dict[str, Table[int | None]], list[str]]:
     codes = _row_codes(data, tally)
-    tables: dict[str, Table] = {}
+    tables: dict[str, Table[int | None]] = {}
     unprotected: list[str] = []
     for key in TABLE_KEYS:
         table, exposed = _make_table(
@@ -129,7 +131,9 @@ def _portrait_tables(data: Dataset, tally: _Tally, k: int) -> tuple[dict[str, Ta
     return tables, unprotected
 
 
-def _true_tables(data: Dataset, tally: _Tally) -> tuple[dict[str, Table], tuple[QpvRow, ...]]:
+def _true_tables(
+    data: Dataset, tally: _Tally
+) -> tuple[dict[str, Table[int | None]], tuple[QpvRow[int | None], ...]]:
     """The tables and QPV rows unmasked: the true counts the self-audit needs."""
     truth, _ = _portrait_tables(data, tally, 0)
     return truth, _qpv_breakdown(data, tally, dict(truth), 0, [])
@@ -138,11 +142,11 @@ def _true_tables(data: Dataset, tally: _Tally) -> tuple[dict[str, Table], tuple[
 def _secure_linked(
     data: Dataset,
     tally: _Tally,
-    tables: dict[str, Table],
-    qpv_rows: tuple[QpvRow, ...],
+    tables: dict[str, Table[int | None]],
+    qpv_rows: tuple[QpvRow[int | None], ...],
     k: int,
     unprotected: list[str],
-) -> tuple[QpvRow, ...]:
+) -> tuple[QpvRow[int | None], ...]:
     from citeslab_core.bilan.linked import secure
 
     truth, true_qpv = _true_tables(data, tally)
@@ -176,8 +180,12 @@ def _qpv_keys(data: Dataset, tally: _Tally) -> list[tuple[str | None, str | None
 
 
 def _qpv_breakdown(
-    data: Dataset, tally: _Tally, tables: dict[str, Table], k: int, unprotected: list[str]
-) -> tuple[QpvRow, ...]:
+    data: Dataset,
+    tally: _Tally,
+    tables: dict[str, Table[int | None]],
+    k: int,
+    unprotected: list[str],
+) -> tuple[QpvRow[int | None], ...]:
     """The per-QPV rows; may mask more of the ``quartier`` table (and say so in
     ``unprotected`` when that table can no longer be protected)."""
     keys = _qpv_keys(data, tally)
@@ -238,7 +246,9 @@ def _qpv_breakdown(
     return tuple(rows)
 
 
-def _prescribers(tally: _Tally, tables: dict[str, Table], k: int) -> tuple[Prescriber, ...]:
+def _prescribers(
+    tally: _Tally, tables: dict[str, Table[int | None]], k: int
+) -> tuple[Prescriber[int | None], ...]:
     named = [key for key in tally.prescribers if key is not None]
     spelling = {key: min(tally.prescriber_spellings[key]) for key in named}
     # Alphabetical, never by size: in a public bilan an order by count would tell the
@@ -260,7 +270,7 @@ def _prescribers(tally: _Tally, tables: dict[str, Table], k: int) -> tuple[Presc
     )
 
 
-def _reach(data: Dataset, quartier: Table) -> tuple[ReachRow, ...]:
+def _reach(data: Dataset, quartier: Table[int | None]) -> tuple[ReachRow[int | None], ...]:
     rows = []
     for hood in data.neighbourhoods:
         if hood.population is None:
@@ -279,8 +289,8 @@ class _Portrait:
     """The portrait tables (masked when ``k`` > 0), the QPV rows, and the tables that
     masking cannot protect, by key."""
 
-    tables: dict[str, Table]
-    qpv_rows: tuple[QpvRow, ...]
+    tables: dict[str, Table[int | None]]
+    qpv_rows: tuple[QpvRow[int | None], ...]
     unprotected: tuple[str, ...]
 
 
@@ -295,7 +305,9 @@ def _portrait(data: Dataset, tally: _Tally, k: int) -> _Portrait:
     return _Portrait(tables, qpv_rows, tuple(unprotected))
 
 
-def _without_orientation(tally: _Tally, tables: Mapping[str, Table], k: int) -> int | None:
+def _without_orientation(
+    tally: _Tally, tables: Mapping[str, Table[int | None]], k: int
+) -> int | None:
     """How many of ``orientation_premier_rdv``'s ``autre`` had no orientation at all; None
     in public mode when it, or the rest of ``autre``, is from 1 to k−1."""
     without = tally.without_orientation

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Generic, Literal, get_args
 
 import attrs
+from typing_extensions import TypeVar
 
 from citeslab_core.bilan.checks import Check, Severity
 from citeslab_core.bilan.crf import FinancialReport
@@ -38,6 +39,15 @@ from citeslab_core.vocabularies import (
 
 if TYPE_CHECKING:
     from pandas import DataFrame
+
+
+#: A count of persons: ``int`` in a bilan, ``int | None`` in one that may be public (a
+#: masked count is None). Every class holding counts is generic in it: ``Bilan`` (counts
+#: ``int``, what ``compute_bilan(data, year=…)`` returns) and :data:`PublicBilan`
+#: (``Bilan[int | None]``, what ``compute_bilan(…, public=True)`` returns). Covariant: a
+#: ``Bilan`` is a ``PublicBilan`` with nothing masked, so whatever takes a
+#: ``PublicBilan`` (renderers, exporters) takes both (docs/decisions.md).
+C = TypeVar("C", bound="int | None", covariant=True, default=int)
 
 
 #: The code and label of the row of persons with no value.
@@ -112,7 +122,7 @@ SEVERITIES: tuple[Severity, ...] = (Severity.ERROR, Severity.WARNING, Severity.I
 
 
 @attrs.frozen
-class TableRow:
+class TableRow(Generic[C]):
     """One row of a table: a vocabulary code and its French label.
 
     ``count`` is the number of persons; ``share`` their whole percentage of the table's
@@ -121,12 +131,12 @@ class TableRow:
 
     code: str
     label: str
-    count: int | None
-    share: int | None
+    count: C
+    share: C
 
 
 @attrs.frozen(repr=False)
-class Table:
+class Table(Generic[C]):
     """A table of persons: rows in vocabulary order, then ``non_renseigne`` if not 0.
 
     ``total`` is the table's population (the accompanied for the portrait tables; for a
@@ -139,10 +149,10 @@ class Table:
 
     key: str
     title: str
-    rows: tuple[TableRow, ...]
-    total: int | None
+    rows: tuple[TableRow[C], ...]
+    total: C
 
-    def row(self, code: str | Vocabulary) -> TableRow | None:
+    def row(self, code: str | Vocabulary) -> TableRow[C] | None:
         """The row of ``code`` (a code, or a member of the table's vocabulary such as
         ``Sex.F``), None when the table has none."""
         if isinstance(code, Vocabulary):
@@ -178,7 +188,7 @@ class Table:
 
 
 @attrs.frozen
-class Indicators:
+class Indicators(Generic[C]):
     """The activity indicators of the Bpifrance reporting (docs/exporters.md), as counts.
 
     Each is a number of distinct persons among the accompanied (None when masked),
@@ -199,23 +209,23 @@ class Indicators:
       the period, all types, and their participants (None participants count 0).
     """
 
-    accompanied: int | None
-    new: int | None
-    women: int | None
-    qpv_residents: int | None
-    under_26: int | None
-    job_seekers: int | None
-    minimum_benefits: int | None
-    orientations: tuple[TableRow, ...]
-    creations: int | None
-    positive_exits: int | None
-    programme_entries: int | None
+    accompanied: C
+    new: C
+    women: C
+    qpv_residents: C
+    under_26: C
+    job_seekers: C
+    minimum_benefits: C
+    orientations: tuple[TableRow[C], ...]
+    creations: C
+    positive_exits: C
+    programme_entries: C
     animations_held: int
     animation_participants: int
 
 
 @attrs.frozen
-class OrientationPeriodRow:
+class OrientationPeriodRow(Generic[C]):
     """One orientation category among the orientations of the period (docs/bilan.md).
 
     ``persons``: the distinct accompanied persons oriented at least once to that category
@@ -227,19 +237,19 @@ class OrientationPeriodRow:
 
     code: str
     label: str
-    persons: int | None
-    orientations: int | None
-    share: int | None
+    persons: C
+    orientations: C
+    share: C
 
 
 @attrs.frozen
-class ProgrammeRow:
+class ProgrammeRow(Generic[C]):
     """A programme or accelerator: distinct persons who applied in the period
     (``oriented``) and who had a ``retenu`` decision in the period (``retained``)."""
 
     programme: str
-    oriented: int | None
-    retained: int | None
+    oriented: C
+    retained: C
 
 
 @attrs.frozen
@@ -302,7 +312,7 @@ class PartnershipRow:
 
 
 @attrs.frozen
-class ReachRow:
+class ReachRow(Generic[C]):
     """Reach of one declared neighbourhood with a population.
 
     ``accompanied``: accompanied persons living there (the ``quartier`` table's count);
@@ -313,12 +323,12 @@ class ReachRow:
     neighbourhood: str
     qpv_code: str | None
     population: int
-    accompanied: int | None
+    accompanied: C
     per_thousand: Decimal | None
 
 
 @attrs.frozen
-class QpvRow:
+class QpvRow(Generic[C]):
     """Accompanied persons of one QPV (residence status ``qpv``), by sex and age bracket.
 
     Rows: the declared neighbourhoods whose status is ``qpv`` in declared order, zeros
@@ -329,17 +339,17 @@ class QpvRow:
 
     neighbourhood: str
     qpv_code: str | None
-    accompanied: int | None
-    sex: Table
-    age: Table
+    accompanied: C
+    sex: Table[C]
+    age: Table[C]
 
 
 @attrs.frozen
-class Prescriber:
+class Prescriber(Generic[C]):
     """A prescribing partner of persons whose channel is ``partenaire``."""
 
     name: str
-    count: int | None
+    count: C
 
 
 @attrs.frozen
@@ -377,7 +387,7 @@ class CountedPersons:
 
 
 @attrs.frozen(repr=False)
-class Bilan:
+class Bilan(Generic[C]):
     """The computed bilan of one site for one period. See the module docstring.
 
     - ``site``: the site's name; ``host``, ``territory``: its host structure and its
@@ -431,17 +441,17 @@ class Bilan:
     public: bool
     threshold: int
     accompanied: int
-    new: int | None
-    tables: Mapping[str, Table]
-    without_orientation: int | None
-    indicators: Indicators
-    programmes: tuple[ProgrammeRow, ...]
+    new: C
+    tables: Mapping[str, Table[C]]
+    without_orientation: C
+    indicators: Indicators[C]
+    programmes: tuple[ProgrammeRow[C], ...]
     animations: tuple[AnimationRow, ...]
     animations_in_qpv: tuple[QpvAnimationRow, ...]
     partnerships: tuple[PartnershipRow, ...]
-    reach: tuple[ReachRow, ...]
-    qpv_breakdown: tuple[QpvRow, ...]
-    prescribers: tuple[Prescriber, ...]
+    reach: tuple[ReachRow[C], ...]
+    qpv_breakdown: tuple[QpvRow[C], ...]
+    prescribers: tuple[Prescriber[C], ...]
     funding: FundingYear | None
     funding_plan: FundingPlan | None
     funding_years: tuple[FundingYear, ...]
@@ -457,15 +467,15 @@ class Bilan:
     #: where the bilan comes from (citeslab_core.bilan.provenance.stamp), None until stamped
     provenance: Provenance | None = None
     subset: bool = False
-    orientations_period: tuple[OrientationPeriodRow, ...] = ()
-    orientations_period_persons: int | None = 0
-    sites: tuple[Bilan, ...] = ()
+    orientations_period: tuple[OrientationPeriodRow[C], ...] = ()
+    orientations_period_persons: C = 0  # type: ignore[assignment]
+    sites: tuple[Bilan[C], ...] = ()
     #: the accompanied persons as this bilan counted them (:meth:`persons_frame`): not a
     #: figure, so neither compared nor written in the JSON nor given to a plug-in; None in
     #: a bilan read back from its JSON or summed over a network
     counted_persons: CountedPersons | None = attrs.field(default=None, eq=False, repr=False)
 
-    def table(self, key: TableKey) -> Table:
+    def table(self, key: TableKey) -> Table[C]:
         """The portrait table ``key`` (typed: a misspelt key is a type checker's error; at
         run time an :class:`~citeslab_core.errors.UnknownKey`, a ``KeyError`` too, that
         lists the keys)."""
@@ -478,6 +488,12 @@ class Bilan:
 
     def _repr_html_(self) -> str:
         return views.BILAN_HTML(self)
+
+    def to_json(self) -> str:
+        """The bilan's ``citeslab.bilan/1`` JSON document (docs/bilan-json.md), the text
+        :func:`~citeslab_core.bilan.file.write_bilan` writes and
+        :func:`~citeslab_core.bilan.file.read_bilan` reads back equal."""
+        return views.BILAN_JSON(self)
 
     def to_frame(self) -> DataFrame:
         """Every table of the bilan as one tidy pandas DataFrame (``citeslab[pandas]``), a
@@ -501,3 +517,8 @@ class Bilan:
         A bilan read from its JSON or summed over a network has no persons: a French
         :class:`~citeslab_core.errors.UsageError`."""
         return views.PERSONS_FRAME(self)
+
+
+#: A bilan whose counts may be masked (None): what ``compute_bilan(..., public=True)``
+#: returns, and what renderers and exporters take (a :class:`Bilan` is one too).
+PublicBilan = Bilan[int | None]

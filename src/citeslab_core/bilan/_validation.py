@@ -16,7 +16,7 @@ Three passes, each reporting all it finds:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +29,7 @@ from cattrs.errors import (
 
 from citeslab_core.bilan._json import KEYS, json_key, origin
 from citeslab_core.bilan._json_values import shown
-from citeslab_core.bilan._results import Bilan
+from citeslab_core.bilan._results import NON_RENSEIGNE, TABLE_KEYS, PublicBilan, Table, TableRow
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
 from citeslab_core.model.limits import MAX_JSON_DEPTH
 
@@ -151,14 +151,191 @@ def structure_problems(exc: BaseException, file: str | None) -> list[Problem]:
     return sorted({Problem(_where(file, path), message) for path, message in json_problems(exc)})
 
 
-def located(bilan: Bilan, file: str | None) -> list[Problem]:
-    """:func:`bilan_problems` located in ``file``."""
-    return [Problem(_where(file, path), message) for path, message in bilan_problems(bilan)]
+def located(bilan: PublicBilan, document: dict[str, Any], file: str | None) -> list[Problem]:
+    """:func:`bilan_problems` and :func:`computed_problems` located in ``file``."""
+    found = [*bilan_problems(bilan), *computed_problems(document, bilan)]
+    return sorted(Problem(_where(file, path), message) for path, message in found)
 
 
-def bilan_problems(bilan: Bilan, path: str = "") -> list[tuple[str, str]]:
-    """The relations a bilan publishes that do not hold, as (JSON path, French message)."""
-    return []
+def _under(path: str) -> Callable[[str], str]:
+    """The path of a key under ``path``."""
+    return lambda key: f"{path}.{key}" if path else key
+
+
+def _known(values: Iterable[int | None]) -> int:
+    return sum(v for v in values if v is not None)
+
+
+def _rows_problem(rows: Sequence[TableRow[int | None]], total: int | None, what: str) -> str | None:
+    """Why the rows' counts cannot make ``total`` (None when they can)."""
+    if total is None:
+        return None
+    counted = _known(r.count for r in rows)
+    if all(r.count is not None for r in rows) and rows and counted != total:
+        return f"les effectifs des lignes font {counted}, et non {total} ({what})"
+    if counted > total:
+        return f"les effectifs des lignes font au moins {counted}, plus que {total} ({what})"
+    return None
+
+
+def bilan_problems(bilan: PublicBilan, path: str = "") -> list[tuple[str, str]]:
+    """The relations a bilan publishes that do not hold, as (JSON path, French message):
+    a threshold of at least 1, a named site, a period in order, each table's rows adding
+    up to its total (``accompagnes``; a QPV's own for its sub-tables), ``nouveaux`` ≤
+    ``accompagnes``, the QPV rows against the ``quartier`` and ``statut_residence``
+    tables, each funding year's sum of contributions; then each site's."""
+    at = _under(path)
+    out: list[tuple[str, str]] = []
+    if bilan.threshold < 1:
+        out.append(
+            (at("seuil_secret_statistique"), "le seuil du secret statistique est d'au moins 1")
+        )
+    if not bilan.site.strip():
+        out.append((at("site"), "le nom du site est vide"))
+    if bilan.end < bilan.start:
+        out.append((at("periode"), "la fin de la période est avant son début"))
+    if bilan.new is not None and bilan.new > bilan.accompanied:
+        out.append(
+            (at("nouveaux"), f"{bilan.new} nouveaux, plus que les {bilan.accompanied} accompagnés")
+        )
+    for wanted in TABLE_KEYS:
+        if wanted not in bilan.tables:
+            out.append((at(f"tables.{wanted}"), "tableau manquant (un bilan a ses douze tableaux)"))
+    for key, table in bilan.tables.items():
+        if key not in TABLE_KEYS:
+            out.append((at(f"tables.{shown(key)}"), "tableau inconnu d'un bilan"))
+        why = _rows_problem(table.rows, bilan.accompanied, "accompagnes")
+        if why:
+            out.append((at(f"tables.{key}"), why))
+    out.extend(_qpv_problems(bilan, at))
+    for where, year in [("financement", bilan.funding)] + [
+        (f"financements_pluriannuels[{i}]", y) for i, y in enumerate(bilan.funding_years)
+    ]:
+        if year is not None and year.contributions_sum != sum(
+            (c.amount for c in year.contributions), Decimal(0)
+        ):
+            out.append(
+                (at(f"{where}.somme_contributions"), "ne fait pas la somme des contributions")
+            )
+    for i, site in enumerate(bilan.sites):
+        here = at(f"sites[{i}]")
+        if (site.start, site.end) != (bilan.start, bilan.end):
+            out.append((f"{here}.periode", "la période du site n'est pas celle du réseau"))
+        if site.public != bilan.public:
+            out.append(
+                (f"{here}.public", "un site public dans un bilan qui ne l'est pas, ou l'inverse")
+            )
+        out.extend(bilan_problems(site, here))
+    return out
+
+
+def _qpv_problems(bilan: PublicBilan, at: Callable[[str], str]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    hoods: dict[str, int] = {}
+    quartier = bilan.tables.get("quartier")
+    if quartier is not None:
+        for line in quartier.rows:
+            name = NON_RENSEIGNE[1] if line.code == NON_RENSEIGNE[0] else line.code
+            hoods[name.casefold()] = hoods.get(name.casefold(), 0) + (line.count or 0)
+    in_qpv: dict[str, int] = {}
+    for i, row in enumerate(bilan.qpv_breakdown):
+        for key, table in (("sexe", row.sex), ("tranche_age", row.age)):
+            why = _rows_problem(
+                table.rows, row.accompanied, f"accompagnes du QPV {row.neighbourhood}"
+            )
+            if why:
+                out.append((at(f"qpv[{i}].{key}"), why))
+        name = row.neighbourhood.casefold()
+        in_qpv[name] = in_qpv.get(name, 0) + (row.accompanied or 0)
+        if quartier is not None and in_qpv[name] > hoods.get(name, 0) and not _masked(quartier):
+            out.append(
+                (
+                    at(f"qpv[{i}].accompagnes"),
+                    f"plus de résidents QPV à « {row.neighbourhood} » que le tableau quartier n'en "
+                    f"compte ({hoods.get(name, 0)})",
+                )
+            )
+    status = bilan.tables.get("statut_residence")
+    qpv = status.row("qpv") if status is not None else None
+    rows = bilan.qpv_breakdown
+    if qpv is not None and qpv.count is not None and rows:
+        counted = _known(r.accompanied for r in rows)
+        masked = any(r.accompanied is None for r in rows)
+        if counted > qpv.count or (not masked and counted != qpv.count):
+            out.append(
+                (
+                    at("qpv"),
+                    f"les lignes QPV font {counted} accompagnés, et le tableau statut_residence "
+                    f"{qpv.count} résidents QPV",
+                )
+            )
+    return out
+
+
+def _masked(table: Table[int | None]) -> bool:
+    return any(row.count is None for row in table.rows)
+
+
+#: The values a document writes that the bilan computes from others: checked against
+#: the bilan read (the reader itself takes them from the bilan).
+_COMPUTED_CRF = (
+    "total_charges",
+    "total_produits",
+    "total_general_charges",
+    "total_general_produits",
+)
+
+
+def computed_problems(
+    document: dict[str, Any], bilan: PublicBilan, path: str = ""
+) -> list[tuple[str, str]]:
+    """The computed values of ``document`` (the compte rendu financier's gaps and totals,
+    the provenance's period) that are not what the bilan read computes."""
+    from citeslab_core.bilan.file import to_data
+
+    at = _under(path)
+    out: list[tuple[str, str]] = []
+    written = to_data(bilan)
+    crf, again = document.get("compte_rendu_financier"), written.get("compte_rendu_financier")
+    if isinstance(crf, dict) and again is not None:
+        for side in ("charges", "produits"):
+            for i, (line, fresh) in enumerate(zip(crf.get(side, ()), again[side], strict=False)):
+                for key in ("ecart", "ecart_pourcentage"):
+                    out.extend(
+                        _differs(at(f"compte_rendu_financier.{side}[{i}].{key}"), line, fresh, key)
+                    )
+        for total in _COMPUTED_CRF:
+            given = crf.get(total)
+            for key in ("prevu", "realise", "ecart", "ecart_pourcentage"):
+                out.extend(
+                    _differs(at(f"compte_rendu_financier.{total}.{key}"), given, again[total], key)
+                )
+    made = document.get("provenance")
+    if isinstance(made, dict) and made.get("periode") != written["periode"]:
+        out.append((at("provenance.periode"), "n'est pas la période du bilan"))
+    for i, (site, read) in enumerate(zip(document.get("sites", ()), bilan.sites, strict=False)):
+        out.extend(computed_problems(site, read, at(f"sites[{i}]")))
+    return out
+
+
+def _differs(path: str, given: Any, fresh: dict[str, Any], key: str) -> list[tuple[str, str]]:
+    value = given.get(key) if isinstance(given, dict) else None
+    expected = fresh[key]
+    if _same(value, expected):
+        return []
+    shown_expected = "null" if expected is None else str(expected)
+    return [
+        (path, f"« {shown(value)} » : ce n'est pas ce que donnent les lignes ({shown_expected})")
+    ]
+
+
+def _same(value: Any, expected: Any) -> bool:
+    if expected is None or value is None:
+        return value is expected
+    try:
+        return Decimal(str(value)) == Decimal(str(expected))
+    except ArithmeticError:
+        return False
 
 
 def json_problems(exc: BaseException, path: str = "") -> Iterator[tuple[str, str]]:
@@ -193,5 +370,5 @@ def _french(exc: BaseException) -> str:
     if isinstance(exc, ForbiddenExtraKeysError):
         return "clés inconnues : " + ", ".join(sorted(exc.extra_fields))
     if isinstance(exc, TypeError | AttributeError):
-        return "valeur du mauvais type (un objet, une liste ou un texte attendu ailleurs)"
+        return "valeur du mauvais type"
     return f"valeur illisible ({type(exc).__name__})"

@@ -21,7 +21,7 @@ from citeslab_core.render.labels import INDICATORS as LABELS
 if TYPE_CHECKING:
     from pandas import DataFrame
 
-    from citeslab_core.bilan import Bilan, Indicators, Table
+    from citeslab_core.bilan import Indicators, PublicBilan, Table
 
 __all__ = ["Comparison", "Evolution", "compare"]
 
@@ -102,7 +102,9 @@ class Comparison:
         return views.COMPARISON_HTML(self)
 
 
-def _table_rows(key: str, before: Table | None, after: Table | None) -> Iterator[Evolution]:
+def _table_rows(
+    key: str, before: Table[int | None] | None, after: Table[int | None] | None
+) -> Iterator[Evolution]:
     old = {row.code: row for row in before.rows} if before is not None else {}
     new = {row.code: row for row in after.rows} if after is not None else {}
     codes = list(new) + [code for code in old if code not in new]
@@ -123,12 +125,12 @@ def _table_rows(key: str, before: Table | None, after: Table | None) -> Iterator
 _INDICATOR_LABELS = {i.key: i.short for i in LABELS}
 
 
-def _indicator(indicators: Indicators, attribute: str) -> int | None:
+def _indicator(indicators: Indicators[int | None], attribute: str) -> int | None:
     value: int | None = getattr(indicators, attribute)
     return value
 
 
-def compare(before: Bilan, after: Bilan) -> Comparison:
+def compare(before: PublicBilan, after: PublicBilan) -> Comparison:
     """The evolution of every portrait table row and activity indicator from ``before``
     to ``after``: counts, and shares in percentage points."""
     from citeslab_core.bilan import Bilan

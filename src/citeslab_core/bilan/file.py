@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citeslab_core.bilan._json import SCHEMA, structure_bilan, unstructure_bilan
-from citeslab_core.bilan._results import Bilan
+from citeslab_core.bilan._results import PublicBilan
 from citeslab_core.errors import InvalidData, Location, Problem, UsageError
+from citeslab_core.model import _views as views
 from citeslab_core.model import guards
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 
-def to_data(bilan: Bilan, *, checks: bool = True) -> dict[str, Any]:
+def to_data(bilan: PublicBilan, *, checks: bool = True) -> dict[str, Any]:
     """The JSON document as Python data (dicts, lists, str, int, float, bool, None).
 
     ``checks=False`` (``report --without-checks``) leaves the ``controles`` key out, in
@@ -63,7 +64,7 @@ def _drop_checks(document: dict[str, Any]) -> None:
         _drop_checks(site)
 
 
-def to_json(bilan: Bilan, *, checks: bool = True) -> str:
+def to_json(bilan: PublicBilan, *, checks: bool = True) -> str:
     """The bilan's ``citeslab.bilan/1`` document: UTF-8 text, two-space indent, a final
     newline; the same bilan gives the same text, byte for byte (a stamped bilan's
     ``provenance.genere_le`` is its stamp's time: ``SOURCE_DATE_EPOCH`` fixes it)."""
@@ -73,7 +74,11 @@ def to_json(bilan: Bilan, *, checks: bool = True) -> str:
     return clean_text(text + "\n")
 
 
-def write_bilan(bilan: Bilan, path: str | os.PathLike[str], *, force: bool = False) -> None:
+# Bilan.to_json() (the bilan's room does not import this module: model._views).
+views.BILAN_JSON.register(to_json)
+
+
+def write_bilan(bilan: PublicBilan, path: str | os.PathLike[str], *, force: bool = False) -> None:
     """Write :func:`to_json` to ``path``, whole or not at all (a temporary file renamed
     over it); an existing file is replaced only with ``force=True``."""
     from citeslab_core.readers.files import write_atomic
@@ -102,7 +107,7 @@ def _problem(path: Path, message: str) -> InvalidData:
 MAX_BILAN_BYTES = 256 * 2**20
 
 
-def read_bilan(path: str | os.PathLike[str]) -> Bilan:
+def read_bilan(path: str | os.PathLike[str]) -> PublicBilan:
     """The bilan held by the ``citeslab.bilan/1`` JSON file at ``path``, equal to the
     bilan written (public or not, a network's with its sites). Refused with
     :class:`~citeslab_core.errors.InvalidData`, every problem at once: see the module
@@ -133,14 +138,14 @@ def read_bilan(path: str | os.PathLike[str]) -> Bilan:
     return loads_bilan(raw, file=str(path))
 
 
-def loads_bilan(raw: str | bytes, *, file: str | None = None) -> Bilan:
+def loads_bilan(raw: str | bytes, *, file: str | None = None) -> PublicBilan:
     """The bilan of a ``citeslab.bilan/1`` document's text (see :func:`read_bilan`)."""
     from citeslab_core.bilan._validation import parse_document
 
     return from_data(parse_document(raw, file), file=file)
 
 
-def from_data(document: Any, *, file: str | None = None) -> Bilan:
+def from_data(document: Any, *, file: str | None = None) -> PublicBilan:
     """The bilan of a parsed ``citeslab.bilan/1`` document (floats read as Decimal),
     checked (:mod:`citeslab_core.bilan._validation`); every problem raised at once."""
     from citeslab_core.bilan._validation import check_document, located, structure_problems
@@ -155,7 +160,7 @@ def from_data(document: Any, *, file: str | None = None) -> Bilan:
         bilan = structure_bilan(document)
     except Exception as exc:  # cattrs' validation errors, gathered
         raise InvalidData(structure_problems(exc, file)) from None
-    problems = located(bilan, file)
+    problems = located(bilan, document, file)
     if problems:
         raise InvalidData(problems)
     return bilan
@@ -179,7 +184,7 @@ _PUBLIC = (
 )
 
 
-def read_inputs(paths: Iterable[Path]) -> list[Dataset | Bilan]:
+def read_inputs(paths: Iterable[Path]) -> list[Dataset | PublicBilan]:
     """Each input read: a bilan file (:func:`is_bilan_file`) into a :class:`Bilan` (a
     public one is refused: it cannot be summed), any other path (workbook, CSV folder,
     canonical JSON) into a :class:`~citeslab_core.model.Dataset`
@@ -193,7 +198,7 @@ def read_inputs(paths: Iterable[Path]) -> list[Dataset | Bilan]:
             "read_inputs([chemin1, chemin2])"
         )
     checked = [guards.path(p, f"paths[{i}]") for i, p in enumerate(paths)]
-    results: list[Dataset | Bilan] = []
+    results: list[Dataset | PublicBilan] = []
     problems: list[Problem] = []
     for path in checked:
         try:

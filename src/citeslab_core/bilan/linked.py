@@ -56,7 +56,7 @@ class _Builder:
 
 
 def _table_cells(
-    builder: _Builder, table: Table, truth: Table, place: tuple[str, ...]
+    builder: _Builder, table: Table[int | None], truth: Table[int | None], place: tuple[str, ...]
 ) -> dict[str, int]:
     cells = {}
     for row in table.rows:
@@ -68,10 +68,10 @@ def _table_cells(
 
 
 def link_cells(
-    tables: Mapping[str, Table],
-    truth: Mapping[str, Table],
-    qpv_rows: Sequence[QpvRow],
-    true_qpv_rows: Sequence[QpvRow],
+    tables: Mapping[str, Table[int | None]],
+    truth: Mapping[str, Table[int | None]],
+    qpv_rows: Sequence[QpvRow[int | None]],
+    true_qpv_rows: Sequence[QpvRow[int | None]],
     statuses: Mapping[str, str | None],
     accompanied: int,
 ) -> tuple[LinkedCells, list[tuple[str, ...]]]:
@@ -118,7 +118,7 @@ def link_cells(
     return linked, builder.places
 
 
-def _mask_table(table: Table, codes: set[str]) -> Table:
+def _mask_table(table: Table[int | None], codes: set[str]) -> Table[int | None]:
     if not codes:
         return table
     rows = tuple(
@@ -129,15 +129,15 @@ def _mask_table(table: Table, codes: set[str]) -> Table:
 
 
 def secure(
-    tables: dict[str, Table],
+    tables: dict[str, Table[int | None]],
     *,
-    truth: Mapping[str, Table],
-    qpv_rows: tuple[QpvRow, ...],
-    true_qpv_rows: Sequence[QpvRow],
+    truth: Mapping[str, Table[int | None]],
+    qpv_rows: tuple[QpvRow[int | None], ...],
+    true_qpv_rows: Sequence[QpvRow[int | None]],
     statuses: Mapping[str, str | None],
     accompanied: int,
     k: int,
-) -> tuple[tuple[QpvRow, ...], list[str]]:
+) -> tuple[tuple[QpvRow[int | None], ...], list[str]]:
     """Mask more of ``tables`` (in place) and of ``qpv_rows`` until the self-audit passes;
     the new QPV rows, and the keys of the tables where a small count stays recoverable
     however much is masked (for the ``secret_statistique_limite`` check)."""
@@ -180,10 +180,10 @@ def secure(
 
 
 def audit(
-    tables: Mapping[str, Table],
-    truth: Mapping[str, Table],
-    qpv_rows: Sequence[QpvRow],
-    true_qpv_rows: Sequence[QpvRow],
+    tables: Mapping[str, Table[int | None]],
+    truth: Mapping[str, Table[int | None]],
+    qpv_rows: Sequence[QpvRow[int | None]],
+    true_qpv_rows: Sequence[QpvRow[int | None]],
     statuses: Mapping[str, str | None],
     accompanied: int,
     k: int,

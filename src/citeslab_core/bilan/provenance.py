@@ -36,7 +36,7 @@ from citeslab_core.errors import UsageError
 from citeslab_core.model.dates import PartialDate, Precision
 
 if TYPE_CHECKING:
-    from citeslab_core.bilan import Bilan
+    from citeslab_core.bilan import PublicBilan
     from citeslab_core.model import Dataset
 
 __all__ = [
@@ -280,7 +280,9 @@ def make_provenance(data: Dataset | None, generated: dt.datetime) -> Provenance:
     return Provenance(_version(), generated.replace(microsecond=0), digest)
 
 
-def stamp(bilan: Bilan, data: Dataset | None, *, generated: dt.datetime | None = None) -> Bilan:
+def stamp(
+    bilan: PublicBilan, data: Dataset | None, *, generated: dt.datetime | None = None
+) -> PublicBilan:
     """``bilan`` carrying its provenance (``generated`` defaults to now)."""
     when = generated if generated is not None else dt.datetime.now(dt.UTC)
     return attrs.evolve(bilan, provenance=make_provenance(data, when))

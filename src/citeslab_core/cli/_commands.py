@@ -26,7 +26,7 @@ from citeslab_core.cli._common import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from citeslab_core.bilan import Bilan
+    from citeslab_core.bilan import PublicBilan
     from citeslab_core.bilan.checks import Check
     from citeslab_core.errors import Problem
     from citeslab_core.model import Dataset
@@ -196,7 +196,7 @@ def checks_summary(checks: Sequence[Check]) -> str:
 
 
 def _write_deck(
-    args: argparse.Namespace, bilan: Bilan, data: Dataset | None, *, with_checks: bool
+    args: argparse.Namespace, bilan: PublicBilan, data: Dataset | None, *, with_checks: bool
 ) -> None:
     """The deck (citeslab_core.render.deck), with the next year's calendar when the
     records are at hand (not for a network or a bilan file)."""

@@ -27,7 +27,7 @@ from citeslab_core.cli._common import (
 if TYPE_CHECKING:
     import datetime as dt
 
-    from citeslab_core.bilan import Bilan
+    from citeslab_core.bilan import PublicBilan
     from citeslab_core.exporting import LoadedExporter, Registry
     from citeslab_core.exporting.privacy import ParticipantRow
     from citeslab_core.model import Dataset
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["cmd_export", "cmd_exporters", "run_export_command"]
 
 #: A network's bilan and each input's records (None for a bilan file).
-Network = Callable[[], "tuple[Bilan, Sequence[Dataset | None]]"]
+Network = Callable[[], "tuple[PublicBilan, Sequence[Dataset | None]]"]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -44,7 +44,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if is_network(args):
         from citeslab_core.network import network_of_inputs
 
-        def network() -> tuple[Bilan, tuple[Dataset | None, ...]]:
+        def network() -> tuple[PublicBilan, tuple[Dataset | None, ...]]:
             made = network_of_inputs(args.inputs, start, end, public=args.public)
             return made.bilan, made.records
 

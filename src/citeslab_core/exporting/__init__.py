@@ -170,6 +170,7 @@ if TYPE_CHECKING:
         TABLE_KEYS,
         TEXT_SECTION_TITLES,
         Bilan,
+        PublicBilan,
         QpvRow,
         Table,
     )
@@ -341,6 +342,7 @@ __all__ = [
     "PartnershipCategory",
     "PluginError",
     "Precision",
+    "PublicBilan",
     "QpvRow",
     "Registry",
     "ResidenceStatus",
@@ -423,6 +425,7 @@ _LAZY: dict[str, str] = {
     "TABLE_KEYS": "citeslab_core.bilan",
     "TEXT_SECTION_TITLES": "citeslab_core.bilan",
     "Bilan": "citeslab_core.bilan",
+    "PublicBilan": "citeslab_core.bilan",
     "QpvRow": "citeslab_core.bilan",
     "Table": "citeslab_core.bilan",
     "TIME_ZONE": "citeslab_core.derive.calendar",

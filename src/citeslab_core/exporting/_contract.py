@@ -13,7 +13,7 @@ import attrs
 from citeslab_core.errors import PluginError, UsageError
 
 if TYPE_CHECKING:
-    from citeslab_core.bilan import Bilan
+    from citeslab_core.bilan import PublicBilan
     from citeslab_core.exporting.privacy import ParticipantRow
 
 __all__ = [
@@ -133,7 +133,7 @@ class Exporter(Protocol):
 
     def export(
         self,
-        bilan: Bilan,
+        bilan: PublicBilan,
         options: ExportOptions,
         participants: Sequence[ParticipantRow] | None,
     ) -> Sequence[ExportFile]: ...
@@ -447,7 +447,7 @@ def check_files(name: str, files: object, *, needs_participants: bool) -> list[E
 
 def export_contained(
     loaded: LoadedExporter,
-    bilan: Bilan,
+    bilan: PublicBilan,
     options: ExportOptions,
     participants: Sequence[ParticipantRow] | None,
 ) -> list[ExportFile]:

@@ -58,7 +58,7 @@ from citeslab_core.exporting._contract import (
 )
 
 if TYPE_CHECKING:
-    from citeslab_core.bilan import Bilan
+    from citeslab_core.bilan import PublicBilan
     from citeslab_core.exporting.privacy import ParticipantRow
 
 __all__ = [
@@ -115,7 +115,7 @@ class IsolatedExporter:
 
     def export(
         self,
-        bilan: Bilan,
+        bilan: PublicBilan,
         options: ExportOptions,
         participants: Sequence[ParticipantRow] | None,
     ) -> list[ExportFile]:
@@ -263,7 +263,7 @@ def describe_isolated(
 
 def export_isolated(
     exporter: IsolatedExporter,
-    bilan: Bilan,
+    bilan: PublicBilan,
     options: ExportOptions,
     participants: Sequence[ParticipantRow] | None,
 ) -> list[ExportFile]:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from importlib.metadata import EntryPoint
 
-    from citeslab_core.bilan import Bilan
+    from citeslab_core.bilan import PublicBilan
     from citeslab_core.exporting.privacy import ParticipantRow
 
 
@@ -219,7 +219,7 @@ class Registry:
     def export(
         self,
         name: str,
-        bilan: Bilan,
+        bilan: PublicBilan,
         out_dir: str | Path,
         *,
         format: str | None = None,

@@ -17,7 +17,7 @@ from citeslab_core.exporting._export_table import Column, ColumnType, ExportTabl
 from citeslab_core.exporting._writers import export_tables
 
 if TYPE_CHECKING:
-    from citeslab_core.bilan import Bilan
+    from citeslab_core.bilan import PublicBilan
     from citeslab_core.exporting.privacy import ParticipantRow
 
 __all__ = [
@@ -54,7 +54,7 @@ INDICATOR_COLUMNS: Final = (
 
 
 def info_table(
-    bilan: Bilan,
+    bilan: PublicBilan,
     *,
     exporter: str,
     title: str,
@@ -90,7 +90,7 @@ def info_table(
 
 
 def bilan_files(
-    bilan: Bilan,
+    bilan: PublicBilan,
     tables: Sequence[ExportTable],
     options: ExportOptions,
     *,
@@ -138,11 +138,11 @@ def bilan_files(
 # -- an exporter that only describes its tables ------------------------------------------
 
 #: A table of the bilan: a function of the bilan.
-BilanTable: TypeAlias = Callable[["Bilan"], ExportTable]
+BilanTable: TypeAlias = Callable[["PublicBilan"], ExportTable]
 #: A table of participant rows (one row per person): a function of the rows.
 ParticipantTable: TypeAlias = Callable[[Sequence["ParticipantRow"]], ExportTable]
 #: Lines of the ``informations`` sheet, (heading, text), from the bilan.
-Notes: TypeAlias = Callable[["Bilan"], Sequence[tuple[str, str]]]
+Notes: TypeAlias = Callable[["PublicBilan"], Sequence[tuple[str, str]]]
 
 
 @attrs.frozen
@@ -187,7 +187,7 @@ class TableExporter:
 
     def export(
         self,
-        bilan: Bilan,
+        bilan: PublicBilan,
         options: ExportOptions,
         participants: Sequence[ParticipantRow] | None,
     ) -> list[ExportFile]:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 if TYPE_CHECKING:
     from pandas import DataFrame
 
-    from citeslab_core.bilan import Bilan, Table
+    from citeslab_core.bilan import PublicBilan, Table
     from citeslab_core.bilan.comparison import Comparison
     from citeslab_core.derive.followup import FollowUp
     from citeslab_core.model._dataset import Dataset
@@ -40,6 +40,7 @@ R = TypeVar("R")
 DISPLAY = "citeslab_core.render.display"
 FRAMES = "citeslab_core.render.frames"
 FOLLOWUP = "citeslab_core.render.followup"
+BILAN_FILE = "citeslab_core.bilan.file"
 
 
 class View(Generic[P, R]):
@@ -73,10 +74,10 @@ class View(Generic[P, R]):
 DATASET_REPR: View[[Dataset], str] = View("dataset_repr", DISPLAY)
 DATASET_HTML: View[[Dataset], str] = View("dataset_html", DISPLAY)
 PERSON_HTML: View[[Person], str] = View("person_html", DISPLAY)
-BILAN_REPR: View[[Bilan], str] = View("bilan_repr", DISPLAY)
-BILAN_HTML: View[[Bilan], str] = View("bilan_html", DISPLAY)
-TABLE_REPR: View[[Table], str] = View("table_repr", DISPLAY)
-TABLE_HTML: View[[Table], str] = View("table_html", DISPLAY)
+BILAN_REPR: View[[PublicBilan], str] = View("bilan_repr", DISPLAY)
+BILAN_HTML: View[[PublicBilan], str] = View("bilan_html", DISPLAY)
+TABLE_REPR: View[[Table[int | None]], str] = View("table_repr", DISPLAY)
+TABLE_HTML: View[[Table[int | None]], str] = View("table_html", DISPLAY)
 COMPARISON_HTML: View[[Comparison], str] = View("comparison_html", DISPLAY)
 RECORD_HTML: View[[object], str] = View("record_html", DISPLAY)
 FOLLOWUP_REPR: View[[FollowUp], str] = View("followup_repr", DISPLAY)
@@ -84,10 +85,12 @@ FOLLOWUP_HTML: View[[FollowUp], str] = View("followup_html", DISPLAY)
 FOLLOWUP_FRAME: View[[FollowUp, bool], DataFrame] = View("followup_frame", FOLLOWUP)
 
 DATASET_FRAMES: View[[Dataset, bool, bool], dict[str, DataFrame]] = View("dataset_frames", FRAMES)
-BILAN_FRAME: View[[Bilan], DataFrame] = View("bilan_frame", FRAMES)
-TABLE_FRAME: View[[Table], DataFrame] = View("table_frame", FRAMES)
-PERSONS_FRAME: View[[Bilan], DataFrame] = View("persons_frame", FRAMES)
+BILAN_FRAME: View[[PublicBilan], DataFrame] = View("bilan_frame", FRAMES)
+TABLE_FRAME: View[[Table[int | None]], DataFrame] = View("table_frame", FRAMES)
+PERSONS_FRAME: View[[PublicBilan], DataFrame] = View("persons_frame", FRAMES)
 COMPARISON_FRAME: View[[Comparison], DataFrame] = View("comparison_frame", FRAMES)
+
+BILAN_JSON: View[[PublicBilan], str] = View("to_json", BILAN_FILE)
 
 #: Every view, for the test that each provider registers all of its own.
 VIEWS: tuple[View[Any, Any], ...] = (
@@ -108,4 +111,5 @@ VIEWS: tuple[View[Any, Any], ...] = (
     TABLE_FRAME,
     PERSONS_FRAME,
     COMPARISON_FRAME,
+    BILAN_JSON,
 )

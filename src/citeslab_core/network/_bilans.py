@@ -16,12 +16,14 @@ from citeslab_core import bilan as _bilan
 from citeslab_core.bilan import (
     Bilan,
     Check,
+    PublicBilan,
 )
 from citeslab_core.bilan.checks import CheckCode
 from citeslab_core.bilan.disclosure import mask_value
 from citeslab_core.errors import InvalidData, Location, Problem, UsageError
 from citeslab_core.french import format_count, format_period
 from citeslab_core.model import Dataset
+from citeslab_core.model.identity import identity_key
 from citeslab_core.network._protect import protect_network
 from citeslab_core.network._sum import (
     _sorted_checks,
@@ -38,19 +40,21 @@ def network_name(count: int) -> str:
 
 
 def site_key(name: str) -> str:
-    """What makes two bilans the same site: the name, case and spacing ignored."""
-    return " ".join(name.split()).casefold()
+    """What makes two bilans the same site: the name as :func:`~citeslab_core.model.
+    identity.identity_key` compares names (case, spacing, Unicode forms and invisible
+    characters such as a zero-width space ignored)."""
+    return identity_key(name)
 
 
-def _flatten(bilans: Iterable[Bilan]) -> list[Bilan]:
+def _flatten(bilans: Iterable[PublicBilan]) -> list[PublicBilan]:
     """The sites' bilans, a network bilan given as an input standing for its sites."""
-    sites: list[Bilan] = []
+    sites: list[PublicBilan] = []
     for b in bilans:
         sites.extend(_flatten(b.sites) if b.sites else [b])
     return sites
 
 
-def check_sites(bilans: Sequence[Bilan]) -> list[str]:
+def check_sites(bilans: Sequence[PublicBilan]) -> list[str]:
     """Why these bilans cannot be summed (French messages), none when they can."""
     problems: list[str] = []
     for b in bilans:
@@ -68,7 +72,7 @@ def check_sites(bilans: Sequence[Bilan]) -> list[str]:
                 f"celle de « {first.site} » ({format_period(first.start, first.end)}) : un "
                 "bilan de réseau additionne des bilans de la même période."
             )
-    seen: dict[str, Bilan] = {}
+    seen: dict[str, PublicBilan] = {}
     for b in bilans:
         key = site_key(b.site)
         if key in seen:
@@ -84,7 +88,7 @@ def check_sites(bilans: Sequence[Bilan]) -> list[str]:
 
 #: What :func:`network_bilan` takes for one site: its records, its bilan, or a path (a
 #: workbook, a CSV folder, a canonical JSON, a bilan JSON file).
-NetworkInput = Bilan | Dataset | str | os.PathLike[str]
+NetworkInput = PublicBilan | Dataset | str | os.PathLike[str]
 
 
 def network_bilan(
@@ -96,7 +100,7 @@ def network_bilan(
     period: tuple[dt.date, dt.date] | None = None,
     public: bool = False,
     name: str | None = None,
-) -> Bilan:
+) -> PublicBilan:
     """The bilan of the network of ``inputs`` (see the module docstring).
 
     ``inputs``: any mix of :class:`~citeslab_core.model.Dataset` (a site's records),
@@ -145,7 +149,7 @@ def _sites_of(
     """Each input read and, for records, computed: (where, the complete bilan, the
     records when given); what is wrong is added to ``problems``."""
     # (where, the complete bilan, the records when given)
-    sites: list[tuple[Location, Bilan, Dataset | None]] = []
+    sites: list[tuple[Location, PublicBilan, Dataset | None]] = []
     for n, (site_name, item) in enumerate(items, 1):
         where = _where(item, n)
         try:
@@ -222,7 +226,7 @@ def _where(item: object, n: int) -> Location:
     return Location(file=f"entrée n° {n}")
 
 
-def _read(item: object, where: Location) -> Bilan | Dataset:
+def _read(item: object, where: Location) -> PublicBilan | Dataset:
     if isinstance(item, Bilan | Dataset):
         return item
     if isinstance(item, str | os.PathLike):
@@ -250,7 +254,7 @@ def _read(item: object, where: Location) -> Bilan | Dataset:
 
 
 def _site_problems(
-    sites: Sequence[tuple[Location, Bilan, Dataset | None]],
+    sites: Sequence[tuple[Location, PublicBilan, Dataset | None]],
     wanted: tuple[dt.date, dt.date] | None,
     named: bool,
 ) -> list[Problem]:
@@ -307,7 +311,7 @@ def _site_problems(
     return problems
 
 
-def _total(given: Sequence[Bilan], k: int, name: str | None) -> Bilan:
+def _total(given: Sequence[PublicBilan], k: int, name: str | None) -> PublicBilan:
     """The sum of the sites' bilans (masked at ``k``, 0: not masked), named."""
     total = _sum(sorted(given, key=lambda b: (site_key(b.site), b.site)), k)
     return attrs.evolve(
@@ -320,13 +324,13 @@ def _total(given: Sequence[Bilan], k: int, name: str | None) -> Bilan:
     )
 
 
-def _prefixed(bilans: Iterable[Bilan]) -> list[Check]:
+def _prefixed(bilans: Iterable[PublicBilan]) -> list[Check]:
     return [Check(c.code, c.severity, f"{b.site} : {c.message}") for b in bilans for c in b.checks]
 
 
 def public_network(
-    given: Sequence[Bilan], masked: Sequence[Bilan], *, name: str | None = None
-) -> Bilan:
+    given: Sequence[PublicBilan], masked: Sequence[PublicBilan], *, name: str | None = None
+) -> PublicBilan:
     """The public bilan of the network of the complete bilans ``given``, whose sites'
     public bilans are first ``masked`` (each on its own): the total masked after the
     sum, then the total and every site protected together as one set of linked tables
@@ -343,7 +347,7 @@ def public_network(
     )
 
 
-def mask_bilan(bilan: Bilan) -> Bilan:
+def mask_bilan(bilan: PublicBilan) -> PublicBilan:
     """A complete (unmasked) bilan masked for publication, at its own threshold.
 
     The counts go through the bilan's own disclosure control as in
@@ -385,7 +389,7 @@ def mask_bilan(bilan: Bilan) -> Bilan:
 _LEADING_COUNT = re.compile(r"^\d[\d\s\u202f\u00a0]*")
 
 
-def _masked_check(check: Check, k: int, masked: Bilan) -> Check:
+def _masked_check(check: Check, k: int, masked: PublicBilan) -> Check:
     """A counted check (bilan.COUNTED_CHECKS) worded as ``compute_bilan(public=True)``
     words it: « Des … » when its count is masked, from the bilan's own wording."""
     if check.code not in _bilan.COUNTED_CHECKS:

@@ -12,8 +12,8 @@ import attrs
 
 from citeslab_core.bilan import (
     NON_RENSEIGNE,
-    Bilan,
     Check,
+    PublicBilan,
 )
 from citeslab_core.bilan.checks import CheckCode
 from citeslab_core.french import format_count
@@ -42,7 +42,7 @@ class _Hood:
 class _Hoods:
     """The network's neighbourhoods, keyed by QPV code (or name), and their names."""
 
-    def __init__(self, bilans: Sequence[Bilan]) -> None:
+    def __init__(self, bilans: Sequence[PublicBilan]) -> None:
         self.hoods: dict[tuple[str, str], _Hood] = {}
         self.site_codes: list[dict[str, str]] = []
         for b in bilans:

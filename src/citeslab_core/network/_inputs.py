@@ -12,6 +12,7 @@ import attrs
 from citeslab_core import bilan as _bilan
 from citeslab_core.bilan import (
     Bilan,
+    PublicBilan,
 )
 from citeslab_core.errors import InvalidData, Location, Problem
 from citeslab_core.french import format_period
@@ -32,7 +33,7 @@ class NetworkInputs:
     site's when one bilan file was given) and each input's records (None for a bilan
     file), in the order given."""
 
-    bilan: Bilan
+    bilan: PublicBilan
     records: tuple[Dataset | None, ...]
 
 
@@ -53,7 +54,7 @@ def network_of_inputs(
     files = [Path(p) for p in paths]
     items = read_inputs(files)
     problems: list[Problem] = []
-    sites: list[tuple[Path, Bilan, Dataset | None]] = []
+    sites: list[tuple[Path, PublicBilan, Dataset | None]] = []
     for path, item in zip(files, items, strict=True):
         where = Location(file=str(path))
         if isinstance(item, Bilan):

@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from citeslab_core import bilan as _bilan
-from citeslab_core.bilan import NON_RENSEIGNE, Bilan, Check, QpvRow, Table
+from citeslab_core.bilan import NON_RENSEIGNE, Check, PublicBilan, QpvRow, Table
 from citeslab_core.bilan._checking import disclosure_checks, sorted_checks
 from citeslab_core.bilan.checks import CheckCode
 from citeslab_core.bilan.disclosure import LinkedCells, protect
@@ -72,7 +72,7 @@ class _System:
         )
 
 
-def _statuses(bilan: Bilan, rename: Any) -> dict[str, str | None]:
+def _statuses(bilan: PublicBilan, rename: Any) -> dict[str, str | None]:
     """The residence status a reader can tell of each neighbourhood of ``bilan``: QPV for
     those of its QPV breakdown (a bilan does not tell the others')."""
     return {
@@ -85,8 +85,8 @@ def _statuses(bilan: Bilan, rename: Any) -> dict[str, str | None]:
 def _add_bilan(
     system: _System,
     b: int,
-    published: Bilan,
-    truth: Bilan,
+    published: PublicBilan,
+    truth: PublicBilan,
     rename: Any,
     statuses: Mapping[str, str | None],
 ) -> None:
@@ -180,7 +180,7 @@ def _prescriber_key(name: str) -> str | None:
     return None if name == NON_RENSEIGNE[1] else name.casefold()
 
 
-def _true_qpv(published: Bilan, truth: Bilan) -> list[QpvRow]:
+def _true_qpv(published: PublicBilan, truth: PublicBilan) -> list[QpvRow[int | None]]:
     """The true QPV rows in the published rows' order (by neighbourhood and code)."""
     by_key = {(q.neighbourhood, q.qpv_code): q for q in truth.qpv_breakdown}
     rows = []
@@ -198,7 +198,10 @@ def _true_qpv(published: Bilan, truth: Bilan) -> list[QpvRow]:
 
 
 def network_cells(
-    total: Bilan, total_truth: Bilan, sites: Sequence[Bilan], truths: Sequence[Bilan]
+    total: PublicBilan,
+    total_truth: PublicBilan,
+    sites: Sequence[PublicBilan],
+    truths: Sequence[PublicBilan],
 ) -> tuple[LinkedCells, list[Place]]:
     """Every published count of a public network (its total and its sites' bilans), with
     its true value and mask, and every relation that holds between them: each bilan's
@@ -278,8 +281,12 @@ def _protect_components(cells: LinkedCells, k: int) -> tuple[list[bool], list[in
 
 
 def protect_network(
-    total: Bilan, total_truth: Bilan, sites: Sequence[Bilan], truths: Sequence[Bilan], k: int
-) -> tuple[Bilan, tuple[Bilan, ...]]:
+    total: PublicBilan,
+    total_truth: PublicBilan,
+    sites: Sequence[PublicBilan],
+    truths: Sequence[PublicBilan],
+    k: int,
+) -> tuple[PublicBilan, tuple[PublicBilan, ...]]:
     """The public total and sites' bilans masked more, together, until no count from 1
     to k−1 of any of them can be recovered from all of them (module docstring)."""
     cells, places = network_cells(total, total_truth, sites, truths)
@@ -310,7 +317,7 @@ _LIMITED = {
 }
 
 
-def _mask_rows(table: Table, codes: set[str]) -> Table:
+def _mask_rows(table: Table[int | None], codes: set[str]) -> Table[int | None]:
     if not codes:
         return table
     return attrs.evolve(
@@ -322,7 +329,7 @@ def _mask_rows(table: Table, codes: set[str]) -> Table:
     )
 
 
-def _apply(bilan: Bilan, places: list[Place], limited: set[str]) -> Bilan:
+def _apply(bilan: PublicBilan, places: list[Place], limited: set[str]) -> PublicBilan:
     """``bilan`` with the cells at ``places`` masked, and what follows from them."""
     if not places and not limited:
         return bilan
@@ -418,7 +425,7 @@ def _masked_activity(bilan: Bilan, scalars: set[tuple[Any, ...]]) -> dict[str, A
     }
 
 
-def _recount(check: Check, tables: Mapping[str, Table]) -> Check:
+def _recount(check: Check, tables: Mapping[str, Table[int | None]]) -> Check:
     """The under-18 check says « Des » when the table's cell is now masked."""
     if check.code != CheckCode.UNDER_18:
         return check

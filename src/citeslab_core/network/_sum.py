@@ -22,6 +22,7 @@ from citeslab_core.bilan import (
     OrientationPeriodRow,
     PartnershipRow,
     ProgrammeRow,
+    PublicBilan,
     QpvAnimationRow,
     Table,
     TableRow,
@@ -90,7 +91,7 @@ _HANDLED = frozenset(
 )
 
 
-def _counts(rows: Iterable[TableRow]) -> Counter[str]:
+def _counts(rows: Iterable[TableRow[int | None]]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for row in rows:
         if row.count is None:  # pragma: no cover (public bilans are refused before)
@@ -99,7 +100,7 @@ def _counts(rows: Iterable[TableRow]) -> Counter[str]:
     return counts
 
 
-def _sum(bilans: Sequence[Bilan], k: int) -> Bilan:
+def _sum(bilans: Sequence[PublicBilan], k: int) -> PublicBilan:
     """The sum of complete bilans of one period, masked at ``k`` (0: not masked)."""
     first = bilans[0]
     hoods = _Hoods(bilans)
@@ -168,7 +169,7 @@ def _sum(bilans: Sequence[Bilan], k: int) -> Bilan:
     return Bilan(**values)
 
 
-def _summed_tally(bilans: Sequence[Bilan], hoods: _Hoods, source: Dataset) -> _bilan._Tally:
+def _summed_tally(bilans: Sequence[PublicBilan], hoods: _Hoods, source: Dataset) -> _bilan._Tally:
     """The sites' true counts added up as one tally (neighbourhoods by the network's
     names), for the bilan's own table builders."""
     tally = _bilan._Tally(counters={key: Counter() for key in bilans[0].tables})
@@ -209,7 +210,7 @@ def _summed_tally(bilans: Sequence[Bilan], hoods: _Hoods, source: Dataset) -> _b
 
 
 def _programme_entries(
-    bilans: Sequence[Bilan], programmes: tuple[ProgrammeRow, ...], k: int
+    bilans: Sequence[PublicBilan], programmes: tuple[ProgrammeRow[int | None], ...], k: int
 ) -> int | None:
     """The sites' programme entries added up; None in public mode when from 1 to k−1, or
     when a programme's ``retained`` is masked."""
@@ -220,7 +221,7 @@ def _programme_entries(
 
 
 def _last_year_funding(
-    bilans: Sequence[Bilan], funding_years: tuple[FundingYear, ...]
+    bilans: Sequence[PublicBilan], funding_years: tuple[FundingYear, ...]
 ) -> tuple[FundingYear | None, FundingPlan | None]:
     """The network's actual funding of the period's last year, and its plan (the sites'
     gap threshold when they share one, else the default)."""
@@ -244,12 +245,12 @@ def _last_year_funding(
 
 
 def _indicators(
-    tables: dict[str, Table],
+    tables: dict[str, Table[int | None]],
     tally: _bilan._Tally,
     k: int,
     programme_entries: int | None,
     animations: Sequence[AnimationRow],
-) -> Indicators:
+) -> Indicators[int | None]:
     """The activity indicators, from the network's tables as ``compute_bilan`` makes them."""
 
     return _bilan.indicators_from_tables(
@@ -263,8 +264,8 @@ def _indicators(
 
 
 def _orientations_period(
-    bilans: Sequence[Bilan], accompanied: int, k: int
-) -> tuple[OrientationPeriodRow, ...]:
+    bilans: Sequence[PublicBilan], accompanied: int, k: int
+) -> tuple[OrientationPeriodRow[int | None], ...]:
     """By category: persons and orientations summed, the share of the accompanied
     recomputed by the bilan's own rule; masked as ``compute_bilan`` masks them."""
     persons: Counter[str] = Counter()
@@ -275,7 +276,7 @@ def _orientations_period(
             labels.setdefault(row.code, row.label)
             persons[row.code] += row.persons or 0
             events[row.code] += row.orientations or 0
-    rows = []
+    rows: list[OrientationPeriodRow[int | None]] = []
     for code, label in labels.items():
         if mask_value(persons[code], k) is None:
             rows.append(OrientationPeriodRow(code, label, None, None, None))
@@ -285,7 +286,7 @@ def _orientations_period(
     return tuple(rows)
 
 
-def _programmes(bilans: Sequence[Bilan], k: int) -> tuple[ProgrammeRow, ...]:
+def _programmes(bilans: Sequence[PublicBilan], k: int) -> tuple[ProgrammeRow[int | None], ...]:
     """Programmes by name (as written), in the order of their first site (sites by name:
     a site orders them by dates its bilan does not keep)."""
     oriented: Counter[str] = Counter()
@@ -301,7 +302,7 @@ def _programmes(bilans: Sequence[Bilan], k: int) -> tuple[ProgrammeRow, ...]:
 
 
 def _animations_in_qpv(
-    bilans: Sequence[Bilan], hoods: _Hoods, source: Dataset
+    bilans: Sequence[PublicBilan], hoods: _Hoods, source: Dataset
 ) -> tuple[QpvAnimationRow, ...]:
     numbers: Counter[str] = Counter()
     people: Counter[str] = Counter()
@@ -317,14 +318,14 @@ def _animations_in_qpv(
     )
 
 
-def _partnerships(bilans: Sequence[Bilan]) -> tuple[PartnershipRow, ...]:
+def _partnerships(bilans: Sequence[PublicBilan]) -> tuple[PartnershipRow, ...]:
     rows = [p for b in bilans for p in b.partnerships]
     start = bilans[0].start
     rows.sort(key=partnership_order(start))
     return tuple(rows)
 
 
-def _funding_years(bilans: Sequence[Bilan]) -> tuple[FundingYear, ...]:
+def _funding_years(bilans: Sequence[PublicBilan]) -> tuple[FundingYear, ...]:
     """Every (year, nature) of any site: amounts summed by funder, shares recomputed; the
     total is the sum of the sites' totals (declared when one of them declared its own)."""
     natures = list(FundingNature)
@@ -365,7 +366,7 @@ def _funding_years(bilans: Sequence[Bilan]) -> tuple[FundingYear, ...]:
     return tuple(years)
 
 
-def _sum_rows(bilans: Sequence[Bilan], field: str, key_fields: Sequence[str]) -> Any:
+def _sum_rows(bilans: Sequence[PublicBilan], field: str, key_fields: Sequence[str]) -> Any:
     return _generic_rows(field, [getattr(b, field) for b in bilans], key_fields)
 
 
@@ -397,7 +398,7 @@ def _generic(field: str, values: Sequence[Any]) -> Any:
     raise TypeError(f"network_bilan : le champ « {field} » du bilan ne sait pas être additionné")
 
 
-def _sum_tables(tables: Sequence[Table]) -> Table:
+def _sum_tables(tables: Sequence[Table[int | None]]) -> Table[int | None]:
     counts: Counter[str] = Counter()
     labels: dict[str, str] = {}
     for table in tables:

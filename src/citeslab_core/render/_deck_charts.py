@@ -10,7 +10,7 @@ from typing import Final
 
 import attrs
 
-from citeslab_core.bilan import Bilan, Table
+from citeslab_core.bilan import PublicBilan, Table
 from citeslab_core.french import (
     MASKED_TEXT,
     counted,
@@ -99,7 +99,7 @@ def even_ranges(count: int, size: int) -> list[range]:
     return [range(start, min(start + step, count)) for start in range(0, count, step)]
 
 
-def year_label(bilan: Bilan) -> str:
+def year_label(bilan: PublicBilan) -> str:
     return format_years(bilan.start, bilan.end)
 
 
@@ -111,7 +111,7 @@ def year_label(bilan: Bilan) -> str:
 MAX_BARS: Final = 14
 
 
-def table_chart(table: Table, kind: str) -> tuple[Chart, list[str], int]:
+def table_chart(table: Table[int | None], kind: str) -> tuple[Chart, list[str], int]:
     """A portrait table as a chart (masked rows left out, or grouped in a pie), the
     names of its masked rows, and how many rows at 0 a long bar chart leaves out."""
     shown = [r for r in table.rows if r.count is not None]
@@ -145,7 +145,7 @@ def table_chart(table: Table, kind: str) -> tuple[Chart, list[str], int]:
     return chart, masked, zeros
 
 
-def masked_note(bilan: Bilan, masked: Sequence[str]) -> str:
+def masked_note(bilan: PublicBilan, masked: Sequence[str]) -> str:
     if not masked:
         return ""
     named = ", ".join(masked) if len(masked) <= 8 else counted(len(masked), "ligne")
@@ -156,7 +156,7 @@ def masked_note(bilan: Bilan, masked: Sequence[str]) -> str:
     )
 
 
-def portrait_lead(table: Table) -> list[str]:
+def portrait_lead(table: Table[int | None]) -> list[str]:
     """The seed's words for the sexes: « Elles sont : 71 femmes », « Ils sont : 47 hommes »."""
     if table.key != "sexe":
         return []
@@ -169,7 +169,7 @@ def portrait_lead(table: Table) -> list[str]:
     return lead
 
 
-def portrait_lines(bilan: Bilan, table: Table) -> list[str]:
+def portrait_lines(bilan: PublicBilan, table: Table[int | None]) -> list[str]:
     """The key figures of a portrait table in words, for the panel beside its chart."""
     lines: list[str] = []
     if table.key == "sexe":
@@ -198,7 +198,7 @@ def chart_kind(key: str) -> str:
     return "column" if key == "canal" else "bar"
 
 
-def programmes_chart(bilan: Bilan) -> tuple[Chart, list[str]]:
+def programmes_chart(bilan: PublicBilan) -> tuple[Chart, list[str]]:
     masked = [p.programme for p in bilan.programmes if p.oriented is None or p.retained is None]
     oriented = tuple(None if p.oriented is None else float(p.oriented) for p in bilan.programmes)
     retained = tuple(None if p.retained is None else float(p.retained) for p in bilan.programmes)
@@ -220,7 +220,7 @@ def programmes_chart(bilan: Bilan) -> tuple[Chart, list[str]]:
     return chart, masked
 
 
-def orientations_chart(bilan: Bilan) -> tuple[Chart, list[str]]:
+def orientations_chart(bilan: PublicBilan) -> tuple[Chart, list[str]]:
     rows = [o for o in bilan.orientations_period if o.persons is not None]
     masked = [o.label for o in bilan.orientations_period if o.persons is None]
     chart = Chart(
@@ -233,7 +233,7 @@ def orientations_chart(bilan: Bilan) -> tuple[Chart, list[str]]:
     return chart, masked
 
 
-def prescribers_chart(bilan: Bilan) -> tuple[Chart, list[str]]:
+def prescribers_chart(bilan: PublicBilan) -> tuple[Chart, list[str]]:
     rows = [p for p in bilan.prescribers if p.count is not None]
     masked = [p.name for p in bilan.prescribers if p.count is None]
     chart = Chart(
@@ -246,7 +246,7 @@ def prescribers_chart(bilan: Bilan) -> tuple[Chart, list[str]]:
     return chart, masked
 
 
-def animations_chart(bilan: Bilan) -> Chart:
+def animations_chart(bilan: PublicBilan) -> Chart:
     rows = [a for a in bilan.animations if a.number]
     return Chart(
         "bar",
@@ -257,7 +257,7 @@ def animations_chart(bilan: Bilan) -> Chart:
     )
 
 
-def planned_chart(bilan: Bilan) -> Chart:
+def planned_chart(bilan: PublicBilan) -> Chart:
     rows = [a for a in bilan.planned_animations if a.planned or a.held]
     names = COLUMNS["animations_prevues"]
     return Chart(
@@ -275,7 +275,7 @@ def planned_chart(bilan: Bilan) -> Chart:
     )
 
 
-def qpv_chart(bilan: Bilan) -> tuple[Chart, list[str]]:
+def qpv_chart(bilan: PublicBilan) -> tuple[Chart, list[str]]:
     """Accompanied persons per QPV by sex (stacked bars); a masked count is left blank."""
     sexes = list(dict.fromkeys((r.code, r.label) for q in bilan.qpv_breakdown for r in q.sex.rows))
     masked: list[str] = []
@@ -302,7 +302,7 @@ def qpv_chart(bilan: Bilan) -> tuple[Chart, list[str]]:
     return chart, masked
 
 
-def funding_chart(bilan: Bilan) -> Chart | None:
+def funding_chart(bilan: PublicBilan) -> Chart | None:
     year = bilan.funding
     if year is None or not year.contributions:
         return None

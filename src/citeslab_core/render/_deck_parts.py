@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final
 
-from citeslab_core.bilan import Bilan
+from citeslab_core.bilan import PublicBilan
 from citeslab_core.derive.calendar import Calendar, CalendarEntry, EntryKind
 from citeslab_core.french import (
     counted,
@@ -152,7 +152,7 @@ def _permanence_slides(deck: Deck, entries: Sequence[CalendarEntry], year: int) 
 
 
 def part_perspectives(
-    deck: Deck, bilan: Bilan, titles: dict[str, str], calendar: Calendar | None
+    deck: Deck, bilan: PublicBilan, titles: dict[str, str], calendar: Calendar | None
 ) -> None:
     year = bilan.end.year + 1
     deck.divider("3", f"Perspectives {year}")
@@ -164,7 +164,7 @@ def part_perspectives(
 # -- funding -----------------------------------------------------------------------------
 
 
-def part_funding(deck: Deck, bilan: Bilan, titles: dict[str, str], with_checks: bool) -> None:
+def part_funding(deck: Deck, bilan: PublicBilan, titles: dict[str, str], with_checks: bool) -> None:
     deck.divider("4", "Le financement du dispositif")
     year = bilan.funding
     slide = deck.slide(f"{titles['financement']} {year.year}" if year else titles["financement"])
@@ -217,7 +217,7 @@ def part_funding(deck: Deck, bilan: Bilan, titles: dict[str, str], with_checks: 
         _years_slide(deck, bilan, titles["pluriannuels"])
 
 
-def _years_slide(deck: Deck, bilan: Bilan, title: str) -> None:
+def _years_slide(deck: Deck, bilan: PublicBilan, title: str) -> None:
     from citeslab_core.vocabularies import Funder
 
     years = bilan.funding_years
@@ -246,7 +246,7 @@ def _years_slide(deck: Deck, bilan: Bilan, title: str) -> None:
     )
 
 
-def part_checks(deck: Deck, bilan: Bilan) -> None:
+def part_checks(deck: Deck, bilan: PublicBilan) -> None:
     deck.divider("", "Contrôles")
     if not bilan.checks:
         text_slides(deck, "Contrôles", ["Aucune remarque."])
@@ -256,7 +256,7 @@ def part_checks(deck: Deck, bilan: Bilan) -> None:
     )
 
 
-def closing(deck: Deck, bilan: Bilan) -> None:
+def closing(deck: Deck, bilan: PublicBilan) -> None:
     deck.part = ""
     slide = deck.slide("Merci de votre attention")
     lines = [

@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from citeslab_core.bilan import Bilan
+from citeslab_core.bilan import PublicBilan
 from citeslab_core.render._deck_charts import (
     BULLET,
     MASKED_SLICE,
@@ -86,7 +86,7 @@ def paginate(items: Sequence[Any], cost: Any, budget: float) -> list[list[Any]]:
 class Deck:
     """The presentation being made (python-pptx objects), slide by slide."""
 
-    def __init__(self, bilan: Bilan) -> None:
+    def __init__(self, bilan: PublicBilan) -> None:
         from pptx import Presentation as new_presentation
         from pptx.util import Inches
 
@@ -464,7 +464,7 @@ def table_slides(
         )
 
 
-def texts_of(deck: Deck, bilan: Bilan, titles: dict[str, str], section: str) -> None:
+def texts_of(deck: Deck, bilan: PublicBilan, titles: dict[str, str], section: str) -> None:
     key = f"texte:{section}"
     if key not in titles:
         return

@@ -54,7 +54,7 @@ MASKED_GREY = "#dde2e8"
 FONT = '"DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif'
 
 
-def slice_colours(table: Table) -> dict[str, str]:
+def slice_colours(table: Table[int | None]) -> dict[str, str]:
     """The colour of each slice of a table's pie: its shown rows with persons, in order
     (the palette, grey for ``non_renseigne``)."""
     colours: dict[str, str] = {}
@@ -117,7 +117,7 @@ class Charts:
             "truncate_label": -1,
         }
 
-    def pie(self, table: Table, colours: dict[str, str]) -> Markup | None:
+    def pie(self, table: Table[int | None], colours: dict[str, str]) -> Markup | None:
         """A ring of the table's shown rows (parts of a whole), or None when empty.
 
         No legend: the table beside it shows each row's colour. A slice larger than 5 %
@@ -150,7 +150,7 @@ class Charts:
             chart.add(label, [{"value": value}], formatter=_constant(printed))
         return self._finish(chart, table)
 
-    def bars(self, table: Table) -> Markup | None:
+    def bars(self, table: Table[int | None]) -> Markup | None:
         """Horizontal bars of the table's shown rows, first row on top; None when empty.
 
         Drawn in HTML, not SVG: each row a label (page text, so that it keeps the page's
@@ -185,7 +185,7 @@ class Charts:
             f'aria-label="{escape(typeset(table.title))}">' + "".join(lines) + "</div>"
         )
 
-    def _finish(self, chart: Any, table: Table) -> Markup:
+    def _finish(self, chart: Any, table: Table[int | None]) -> Markup:
         chart.uuid = f"citeslab-{table.key}"
         chart.add_xml_filter(_SvgCleaner(table.title))
         # pygal draws with lxml when it is installed (python-pptx and pyarrow users have it),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from citeslab_core.bilan import Bilan
+from citeslab_core.bilan import PublicBilan
 from citeslab_core.bilan.crf import CrfRow, crf_rows
 from citeslab_core.french import (
     format_amount,
@@ -39,7 +39,7 @@ from citeslab_core.render.labels import (
 from citeslab_core.vocabularies import Funder
 
 
-def _indicators_grid(bilan: Bilan) -> Grid:
+def _indicators_grid(bilan: PublicBilan) -> Grid:
     ind = bilan.indicators
     rows = [(i.label, getattr(ind, i.attribute)) for i in INDICATORS]
     return Grid(
@@ -49,7 +49,7 @@ def _indicators_grid(bilan: Bilan) -> Grid:
     )
 
 
-def _reach_grid(bilan: Bilan) -> Grid:
+def _reach_grid(bilan: PublicBilan) -> Grid:
     return Grid(
         COLUMNS["portee"],
         "lrrr",
@@ -63,7 +63,7 @@ def _reach_grid(bilan: Bilan) -> Grid:
     )
 
 
-def _prescribers_grid(bilan: Bilan) -> Grid:
+def _prescribers_grid(bilan: PublicBilan) -> Grid:
     return Grid(
         COLUMNS["prescripteurs"],
         "lr",
@@ -72,7 +72,7 @@ def _prescribers_grid(bilan: Bilan) -> Grid:
     )
 
 
-def _orientations_grid(bilan: Bilan) -> Grid:
+def _orientations_grid(bilan: PublicBilan) -> Grid:
     view = view_orientations_period(bilan)
     return Grid(
         COLUMNS["orientations_periode"],
@@ -83,7 +83,7 @@ def _orientations_grid(bilan: Bilan) -> Grid:
     )
 
 
-def _programmes_grid(bilan: Bilan) -> Grid:
+def _programmes_grid(bilan: PublicBilan) -> Grid:
     return Grid(
         COLUMNS["programmes"],
         "lrr",
@@ -95,7 +95,7 @@ def _programmes_grid(bilan: Bilan) -> Grid:
     )
 
 
-def _animations_grid(bilan: Bilan) -> Grid:
+def _animations_grid(bilan: PublicBilan) -> Grid:
     view = view_animations(bilan)
     return Grid(
         COLUMNS["animations"],
@@ -107,7 +107,7 @@ def _animations_grid(bilan: Bilan) -> Grid:
     )
 
 
-def _animations_planned_grid(bilan: Bilan) -> Grid:
+def _animations_planned_grid(bilan: PublicBilan) -> Grid:
     return Grid(
         COLUMNS["animations_prevues"],
         "lrrrr",
@@ -119,7 +119,7 @@ def _animations_planned_grid(bilan: Bilan) -> Grid:
     )
 
 
-def _animations_qpv_grid(bilan: Bilan) -> Grid:
+def _animations_qpv_grid(bilan: PublicBilan) -> Grid:
     return Grid(
         COLUMNS["animations_qpv"],
         "llrr",
@@ -137,7 +137,7 @@ def _animations_qpv_grid(bilan: Bilan) -> Grid:
     )
 
 
-def _qpv_grid(bilan: Bilan) -> Grid:
+def _qpv_grid(bilan: PublicBilan) -> Grid:
     sex_labels = [r.label for r in bilan.qpv_breakdown[0].sex.rows]
     age_labels = [r.label for r in bilan.qpv_breakdown[0].age.rows]
     rows = []
@@ -160,7 +160,7 @@ def _qpv_grid(bilan: Bilan) -> Grid:
     return Grid(heads, "l" + "r" * (len(heads) - 1), tuple(rows))
 
 
-def _partnerships_grid(bilan: Bilan) -> Grid:
+def _partnerships_grid(bilan: PublicBilan) -> Grid:
     rows: list[GridRow] = []
     for group in view_partnerships(bilan.partnerships):
         rows.append(GridRow((group.title,), group=True))
@@ -190,13 +190,13 @@ def _funding_grid(table: FundingTable) -> Grid:
     )
 
 
-def _year_funding_grid(bilan: Bilan) -> Grid:
+def _year_funding_grid(bilan: PublicBilan) -> Grid:
     if bilan.funding is None:
         return Grid((), "", (), empty=EMPTY["financement"])
     return _funding_grid(view_funding_table(bilan.funding, nature_title(bilan.funding)))
 
 
-def _gaps_grid(bilan: Bilan) -> Grid:
+def _gaps_grid(bilan: PublicBilan) -> Grid:
     gaps = view_gaps(bilan)
     if gaps is None:  # pragma: no cover - the outline has no such section then
         return Grid((), "", ())
@@ -215,7 +215,7 @@ def _gaps_grid(bilan: Bilan) -> Grid:
     )
 
 
-def _years_grid(bilan: Bilan) -> Grid:
+def _years_grid(bilan: PublicBilan) -> Grid:
     years = bilan.funding_years
     funders = [f for f in Funder if any(c.funder is f for y in years for c in y.contributions)]
     rows = []
@@ -239,7 +239,7 @@ def _years_grid(bilan: Bilan) -> Grid:
     )
 
 
-def _crf_grid(bilan: Bilan) -> Grid:
+def _crf_grid(bilan: PublicBilan) -> Grid:
     report = bilan.financial_report
     if report is None:  # pragma: no cover - the outline has no such section then
         return Grid((), "", ())
@@ -263,7 +263,7 @@ def _crf_grid(bilan: Bilan) -> Grid:
     return Grid(("Compte", "Prévu", "Réalisé", "Écart", "Écart (%)"), "lrrrr", tuple(rows))
 
 
-GRIDS: dict[str, Callable[[Bilan], Grid]] = {
+GRIDS: dict[str, Callable[[PublicBilan], Grid]] = {
     "indicateurs": _indicators_grid,
     "portee": _reach_grid,
     "prescripteurs": _prescribers_grid,

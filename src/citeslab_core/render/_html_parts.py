@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from citeslab_core.bilan import (
     ORIENTATIONS_PERIOD_TITLE,
     TEXT_SECTION_TITLES,
-    Bilan,
     FundingPlanRow,
     FundingYear,
     PartnershipRow,
+    PublicBilan,
     Table,
     TableRow,
     TextRow,
@@ -71,7 +71,7 @@ ANIMATION_NOUNS = {"permanence": "permanence", "reunion_partenariale": "reunion_
 BULLET = re.compile(r"^\s*(?:[-–—•*➢>·]\s*)+")
 
 
-def view_key_figures(bilan: Bilan) -> tuple[KeyFigure, ...]:
+def view_key_figures(bilan: PublicBilan) -> tuple[KeyFigure, ...]:
     ind = bilan.indicators
     sex = bilan.tables.get("sexe")
     residence = bilan.tables.get("statut_residence")
@@ -126,7 +126,7 @@ def view_key_figures(bilan: Bilan) -> tuple[KeyFigure, ...]:
     return tuple(figures)
 
 
-def _apart(bilan: Bilan) -> str:
+def _apart(bilan: PublicBilan) -> str:
     """``dont 22 permanences et 24 réunions partenariales``, from the animations' rows."""
     parts = [
         counted(a.number, ANIMATION_NOUNS[a.code])
@@ -136,7 +136,7 @@ def _apart(bilan: Bilan) -> str:
     return "dont " + " et ".join(parts) if parts else ""
 
 
-def _share_of(row: TableRow | None) -> str:
+def _share_of(row: TableRow[int | None] | None) -> str:
     return "" if row is None else format_percent(row.share)
 
 
@@ -144,14 +144,14 @@ def _join(*parts: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _results_detail(results: Table | None) -> str:
+def _results_detail(results: Table[int | None] | None) -> str:
     if results is None:
         return ""
     follow = results.row("poursuite")
     return "" if follow is None else counted(follow.count, "poursuite")
 
 
-def view_block(bilan: Bilan, table: Table, charts: Charts) -> Block:
+def view_block(bilan: PublicBilan, table: Table[int | None], charts: Charts) -> Block:
     pie = table.key in PIE_TABLES and bool(table.total)
     colours = slice_colours(table) if pie else {}
     rows = tuple(
@@ -209,7 +209,7 @@ def view_block(bilan: Bilan, table: Table, charts: Charts) -> Block:
     )
 
 
-def view_orientations_period(bilan: Bilan) -> OrientationsPeriod:
+def view_orientations_period(bilan: PublicBilan) -> OrientationsPeriod:
     return OrientationsPeriod(
         title=ORIENTATIONS_PERIOD_TITLE,
         rows=tuple(
@@ -226,7 +226,7 @@ def view_orientations_period(bilan: Bilan) -> OrientationsPeriod:
     )
 
 
-def view_reach(bilan: Bilan) -> Reach:
+def view_reach(bilan: PublicBilan) -> Reach:
     rows = tuple(
         ReachLine(
             name=r.neighbourhood + (f" ({r.qpv_code})" if r.qpv_code else ""),
@@ -239,7 +239,7 @@ def view_reach(bilan: Bilan) -> Reach:
     return Reach(rows=rows, total=None)
 
 
-def view_animations(bilan: Bilan) -> Animations:
+def view_animations(bilan: PublicBilan) -> Animations:
     held = tuple(
         AnimationLine(a.label, format_count(a.number), format_count(a.participants))
         for a in bilan.animations
@@ -331,7 +331,7 @@ def nature_title(year: FundingYear) -> str:
     return f"Financement {year.year} ({kind})"
 
 
-def view_other_fundings(bilan: Bilan) -> tuple[FundingTable, ...]:
+def view_other_fundings(bilan: PublicBilan) -> tuple[FundingTable, ...]:
     """The other years of the convention (and the planned side of the period's year)."""
     shown = None if bilan.funding is None else (bilan.funding.year, bilan.funding.nature)
     return tuple(
@@ -354,7 +354,7 @@ def _gap_line(row: FundingPlanRow, label: str) -> GapLine:
     )
 
 
-def view_gaps(bilan: Bilan) -> Gaps | None:
+def view_gaps(bilan: PublicBilan) -> Gaps | None:
     plan = bilan.funding_plan
     if plan is None:
         return None

@@ -49,7 +49,7 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from citeslab_core.bilan import Bilan
+from citeslab_core.bilan import Bilan, PublicBilan
 from citeslab_core.derive.calendar import Calendar
 from citeslab_core.french import (
     MASKED_TEXT,
@@ -122,7 +122,7 @@ _MISSIONS: Final = (
 )
 
 
-def _cover(deck: Deck, bilan: Bilan) -> None:
+def _cover(deck: Deck, bilan: PublicBilan) -> None:
     slide = deck.prs.slides.add_slide(deck.prs.slide_layouts[0])
     holder = slide.shapes.title
     assert holder is not None
@@ -151,7 +151,7 @@ def _cover(deck: Deck, bilan: Bilan) -> None:
         )
 
 
-def _public_note(bilan: Bilan) -> str:
+def _public_note(bilan: PublicBilan) -> str:
     return (
         f"Version publique : les effectifs de 1 à {format_count(bilan.threshold - 1)} "
         f"personnes sont masqués et notés «\u00a0{MASKED_TEXT}\u00a0», ainsi que ceux qui "
@@ -160,7 +160,7 @@ def _public_note(bilan: Bilan) -> str:
     )
 
 
-def _part_en_bref(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
+def _part_en_bref(deck: Deck, bilan: PublicBilan, titles: dict[str, str]) -> None:
     deck.divider("1", "CitésLab en bref", [bilan.site])
     text_slides(deck, "Les missions de CitésLab", _MISSIONS, size=20)
     if bilan.reach:
@@ -180,7 +180,7 @@ def _part_en_bref(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
     text_slides(deck, titles["resume"], summary(bilan))
 
 
-def _reach_slides(deck: Deck, bilan: Bilan, title: str) -> None:
+def _reach_slides(deck: Deck, bilan: PublicBilan, title: str) -> None:
     """The neighbourhoods and their populations (the seed's « Le dispositif »); a long
     list keeps the neighbourhoods with persons shown and counts the others."""
     long = len(bilan.reach) > MAX_BARS
@@ -209,7 +209,7 @@ def _reach_slides(deck: Deck, bilan: Bilan, title: str) -> None:
     table_slides(deck, title, COLUMNS["portee"], rows, (4, 2, 2, 2.5), width=10.5)
 
 
-def _site_cells(bilan: Bilan, name: str) -> list[str]:
+def _site_cells(bilan: PublicBilan, name: str) -> list[str]:
     ind = bilan.indicators
     funding = bilan.funding
     return [
@@ -224,7 +224,7 @@ def _site_cells(bilan: Bilan, name: str) -> list[str]:
     ]
 
 
-def _sites_slides(deck: Deck, bilan: Bilan) -> None:
+def _sites_slides(deck: Deck, bilan: PublicBilan) -> None:
     """A network's sites, one row each, and the network's own row (as on the page)."""
     rows = [_site_cells(site, site.site) for site in bilan.sites]
     for number, page in enumerate(paginate(rows, lambda row: 1, 13)):
@@ -240,7 +240,7 @@ def _sites_slides(deck: Deck, bilan: Bilan) -> None:
         )
 
 
-def _partnership_slides(deck: Deck, bilan: Bilan, title: str) -> None:
+def _partnership_slides(deck: Deck, bilan: PublicBilan, title: str) -> None:
     if not bilan.partnerships:
         slide = deck.slide(title)
         deck.text(slide, (MARGIN, TOP, 12, 1), [EMPTY["partenariats"]], size=16)
@@ -283,7 +283,9 @@ def _partnership_slides(deck: Deck, bilan: Bilan, title: str) -> None:
         )
 
 
-def _portrait_slides(deck: Deck, bilan: Bilan, titles: dict[str, str], keys: Iterable[str]) -> None:
+def _portrait_slides(
+    deck: Deck, bilan: PublicBilan, titles: dict[str, str], keys: Iterable[str]
+) -> None:
     for key in keys:
         if key not in titles:
             continue
@@ -298,7 +300,7 @@ def _portrait_slides(deck: Deck, bilan: Bilan, titles: dict[str, str], keys: Ite
         )
 
 
-def _part_bilan(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
+def _part_bilan(deck: Deck, bilan: PublicBilan, titles: dict[str, str]) -> None:
     year = year_label(bilan)
     deck.divider("2", f"Bilan {year}", [f"{counted(bilan.accompanied, 'personne_accompagnee')}"])
     _partnership_slides(deck, bilan, titles["partenariats"])
@@ -335,7 +337,7 @@ def _part_bilan(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
             texts_of(deck, bilan, titles, section)
 
 
-def _orientations_slide(deck: Deck, bilan: Bilan, title: str) -> None:
+def _orientations_slide(deck: Deck, bilan: PublicBilan, title: str) -> None:
     made, masked = orientations_chart(bilan)
     lines = [
         f"{o.label} : {format_count(o.persons)} ({format_percent(o.share)}), "
@@ -348,7 +350,7 @@ def _orientations_slide(deck: Deck, bilan: Bilan, title: str) -> None:
     figure_slide(deck, title, made, [*lines, *([note] if note else [])])
 
 
-def _programmes_slide(deck: Deck, bilan: Bilan, title: str) -> None:
+def _programmes_slide(deck: Deck, bilan: PublicBilan, title: str) -> None:
     """The seed's table of programmes beside its chart, ten programmes a slide."""
     if not bilan.programmes:
         slide = deck.slide(title)
@@ -375,7 +377,7 @@ def _programmes_slide(deck: Deck, bilan: Bilan, title: str) -> None:
         deck.text(slide, (MARGIN, 5.3, 6.0, 1.4), [note], size=12, colour=MUTED)
 
 
-def _animation_slides(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
+def _animation_slides(deck: Deck, bilan: PublicBilan, titles: dict[str, str]) -> None:
     ind = bilan.indicators
     held = [a for a in bilan.animations if a.number]
     slide = deck.slide(titles["animations"])
@@ -425,7 +427,7 @@ def _animation_slides(deck: Deck, bilan: Bilan, titles: dict[str, str]) -> None:
 # -- the deck ----------------------------------------------------------------------------
 
 
-def _properties(deck: Deck, bilan: Bilan) -> None:
+def _properties(deck: Deck, bilan: PublicBilan) -> None:
     core = deck.prs.core_properties
     core.title = french(f"Bilan {year_label(bilan)} — {bilan.site}")[:255]
     core.subject = "Bilan d'activité CitésLab"
@@ -445,7 +447,7 @@ def _properties(deck: Deck, bilan: Bilan) -> None:
 
 
 def render_deck(
-    bilan: Bilan, *, with_checks: bool = False, calendar: Calendar | None = None
+    bilan: PublicBilan, *, with_checks: bool = False, calendar: Calendar | None = None
 ) -> bytes:
     """The bilan as a PowerPoint file (``.pptx`` bytes), see the module docstring.
 
@@ -472,7 +474,7 @@ def render_deck(
 
 
 def write_deck(
-    bilan: Bilan,
+    bilan: PublicBilan,
     path: str | os.PathLike[str],
     *,
     with_checks: bool = False,

@@ -28,7 +28,7 @@ from citeslab_core.model import _views as views
 from citeslab_core.render.labels import indicator
 
 if TYPE_CHECKING:
-    from citeslab_core.bilan import Bilan, Table
+    from citeslab_core.bilan import PublicBilan, Table
     from citeslab_core.bilan.comparison import Comparison
     from citeslab_core.derive.followup import FollowUp
     from citeslab_core.model import Dataset, Person, SheetName
@@ -126,7 +126,7 @@ def dataset_html(data: Dataset) -> str:
 
 
 @views.BILAN_REPR.register
-def bilan_repr(bilan: Bilan) -> str:
+def bilan_repr(bilan: PublicBilan) -> str:
     """``repr(bilan)``: site, period, accompanied, new, tables and checks counted."""
     new = french.format_count(bilan.new)
     flags = (" public" if bilan.public else "") + (" (sous-ensemble)" if bilan.subset else "")
@@ -138,13 +138,13 @@ def bilan_repr(bilan: Bilan) -> str:
 
 
 @views.TABLE_REPR.register
-def table_repr(table: Table) -> str:
+def table_repr(table: Table[int | None]) -> str:
     """``repr(table)``: its key, title, number of rows and total."""
     total = french.format_count(table.total)
     return f"<Table {table.key} « {table.title} » : {len(table.rows)} lignes, total {total}>"
 
 
-def _table_rows(table: Table) -> str:
+def _table_rows(table: Table[int | None]) -> str:
     return "".join(
         f'<tr><th scope="row">{escape(row.label)}</th><td>{escape(row.code)}</td>'
         f'<td class="{ROOT}-n">{french.format_count(row.count)}</td>'
@@ -153,7 +153,7 @@ def _table_rows(table: Table) -> str:
     )
 
 
-def _table_block(table: Table) -> str:
+def _table_block(table: Table[int | None]) -> str:
     total = french.format_count(table.total)
     return (
         f"<table><caption>{escape(table.title)} (total {total})</caption>"
@@ -168,7 +168,7 @@ _LABEL_WIDTH = 230
 _BAR_WIDTH = 260
 
 
-def chart_svg(table: Table) -> str:
+def chart_svg(table: Table[int | None]) -> str:
     """The table as horizontal bars (one per row, masked rows without a bar), inline SVG."""
     counts = [row.count or 0 for row in table.rows]
     top = max(counts, default=0) or 1
@@ -196,13 +196,13 @@ def chart_svg(table: Table) -> str:
 
 
 @views.TABLE_HTML.register
-def table_html(table: Table) -> str:
+def table_html(table: Table[int | None]) -> str:
     """A table in a notebook: its rows and its chart."""
     return _wrap(None, _table_block(table) + chart_svg(table))
 
 
 @views.BILAN_HTML.register
-def bilan_html(bilan: Bilan) -> str:
+def bilan_html(bilan: PublicBilan) -> str:
     """A bilan in a notebook: the key figures, its notes and every table."""
     indicators = bilan.indicators
     shown = (

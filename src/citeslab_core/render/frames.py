@@ -64,7 +64,7 @@ from citeslab_core.vocabularies import (
 if TYPE_CHECKING:
     from pandas import DataFrame
 
-    from citeslab_core.bilan import Bilan, Table
+    from citeslab_core.bilan import PublicBilan, Table
     from citeslab_core.bilan.comparison import Comparison
 
 __all__ = [
@@ -361,11 +361,11 @@ def _counts(table: str, rows: Iterable[tuple[str, str, int | None, int | None]])
     ]
 
 
-def _table_rows(table: Table) -> list[_Row]:
+def _table_rows(table: Table[int | None]) -> list[_Row]:
     return _counts(table.key, ((r.code, r.label, r.count, r.share) for r in table.rows))
 
 
-def _bilan_rows(bilan: Bilan) -> list[_Row]:
+def _bilan_rows(bilan: PublicBilan) -> list[_Row]:
     """Every table of the bilan as rows, in the bilan JSON's order: the portrait tables,
     the indicators, the programmes, the animations, the orientations of the period, the
     funding of the year and the reach."""
@@ -437,13 +437,13 @@ def _rows_frame(rows: Sequence[_Row], site: str, start: dt.date, end: dt.date) -
 
 
 @views.BILAN_FRAME.register
-def bilan_frame(bilan: Bilan) -> DataFrame:
+def bilan_frame(bilan: PublicBilan) -> DataFrame:
     """See :meth:`Bilan.to_frame`."""
     return _rows_frame(_bilan_rows(bilan), bilan.site, bilan.start, bilan.end)
 
 
 @views.TABLE_FRAME.register
-def table_frame(table: Table) -> DataFrame:
+def table_frame(table: Table[int | None]) -> DataFrame:
     """See :meth:`Table.to_frame`: the bilan frame's columns but the site and period
     (a table does not know them)."""
     frame = _rows_frame(_table_rows(table), "", dt.date.min, dt.date.min)
@@ -479,7 +479,7 @@ def comparison_frame(comparison: Comparison) -> DataFrame:
 
 
 @views.PERSONS_FRAME.register
-def persons_frame(bilan: Bilan) -> DataFrame:
+def persons_frame(bilan: PublicBilan) -> DataFrame:
     """See :meth:`Bilan.persons_frame`."""
     counted = bilan.counted_persons
     if counted is None:

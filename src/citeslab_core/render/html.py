@@ -34,7 +34,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from citeslab_core.bilan import SEVERITIES, Bilan, Check
+from citeslab_core.bilan import SEVERITIES, Check, PublicBilan
 from citeslab_core.french import (
     MASKED_TEXT,
     counted,
@@ -81,7 +81,7 @@ __all__ = ["render"]
 SEVERITY_LABELS = {s.value: s.label for s in SEVERITIES}
 
 
-def render(bilan: Bilan, *, checks: bool = True) -> str:
+def render(bilan: PublicBilan, *, checks: bool = True) -> str:
     """The bilan as one self-contained HTML page (a ``str``, UTF-8 when written);
     ``checks=False`` leaves the section « Contrôles » out (``report --without-checks``)."""
     import jinja2
@@ -135,7 +135,7 @@ def css_string(text: str) -> str:
 _FINGERPRINT = re.compile(r"\b[0-9a-f]{64}\b")
 
 
-def provenance_text(bilan: Bilan) -> str:
+def provenance_text(bilan: PublicBilan) -> str:
     """`` Généré par citeslab … ; empreinte SHA-256 des données : ….`` when stamped; the
     fingerprint in groups of eight digits (``2df01e79 bea06319 …``), so that it wraps on
     a phone without a digit cut (64 digits in a row are wider than a 360 px screen)."""
@@ -156,7 +156,7 @@ def _version() -> str:
         return "dev"
 
 
-def _page(bilan: Bilan, charts: Charts, *, with_checks: bool = True) -> Page:
+def _page(bilan: PublicBilan, charts: Charts, *, with_checks: bool = True) -> Page:
     years = format_years(bilan.start, bilan.end)
     title = f"Bilan {years} — {bilan.site}"
     tables = {key: view_block(bilan, table, charts) for key, table in bilan.tables.items()}
@@ -223,7 +223,7 @@ def _page(bilan: Bilan, charts: Charts, *, with_checks: bool = True) -> Page:
     )
 
 
-def _site_line(bilan: Bilan) -> SiteLine:
+def _site_line(bilan: PublicBilan) -> SiteLine:
     """One row of the network's « Par site » table (the network's own row last)."""
     ind = bilan.indicators
     return SiteLine(
@@ -240,7 +240,7 @@ def _site_line(bilan: Bilan) -> SiteLine:
     )
 
 
-def _site_lines(bilan: Bilan) -> tuple[str, ...]:
+def _site_lines(bilan: PublicBilan) -> tuple[str, ...]:
     """The header's lines after the period: the host structure and the territory."""
     lines = []
     if bilan.host:
@@ -260,7 +260,7 @@ def _check(check: Check) -> CheckLine:
     )
 
 
-def _checks_lead(bilan: Bilan) -> str:
+def _checks_lead(bilan: PublicBilan) -> str:
     if not bilan.checks:
         return (
             f"Aucune incohérence relevée : chaque tableau totalise les "
@@ -278,7 +278,9 @@ def _anchor(key: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "-", key.lower()).strip("-")
 
 
-def _chapters(bilan: Bilan, blocks: dict[str, Block], *, checks: bool) -> tuple[ChapterView, ...]:
+def _chapters(
+    bilan: PublicBilan, blocks: dict[str, Block], *, checks: bool
+) -> tuple[ChapterView, ...]:
     chapters = []
     for chapter in outline(bilan, checks=checks):
         sections = []
@@ -291,7 +293,7 @@ def _chapters(bilan: Bilan, blocks: dict[str, Block], *, checks: bool) -> tuple[
     return tuple(chapters)
 
 
-def _section_body(bilan: Bilan, blocks: dict[str, Block], key: str) -> tuple[str, Any]:
+def _section_body(bilan: PublicBilan, blocks: dict[str, Block], key: str) -> tuple[str, Any]:
     if key in blocks:
         return "figure", blocks[key]
     if key.startswith("texte:"):

@@ -20,7 +20,7 @@ from citeslab_core.bilan import (
     ORIENTATIONS_PERIOD_TITLE,
     TABLE_TITLES,
     TEXT_SECTION_TITLES,
-    Bilan,
+    PublicBilan,
 )
 from citeslab_core.french import counted, format_count, format_rate, format_years
 
@@ -50,7 +50,7 @@ def _table(key: str) -> Section:
     return Section(key, TABLE_TITLES[key])
 
 
-def outline(bilan: Bilan, *, checks: bool = True) -> tuple[Chapter, ...]:
+def outline(bilan: PublicBilan, *, checks: bool = True) -> tuple[Chapter, ...]:
     """The chapters and sections of ``bilan``'s report, in order (see the module docstring).
 
     ``checks=False`` (``report --without-checks``) leaves the chapter « Contrôles » out."""
@@ -73,7 +73,7 @@ def outline(bilan: Bilan, *, checks: bool = True) -> tuple[Chapter, ...]:
     return tuple(chapters)
 
 
-def _portrait(bilan: Bilan) -> tuple[Section, ...]:
+def _portrait(bilan: PublicBilan) -> tuple[Section, ...]:
     """The sections of the chapter « Bilan »: the portrait and the activity."""
     portrait: list[Section] = [_table("sexe"), _table("statut_residence"), _table("quartier")]
     if bilan.reach:
@@ -108,7 +108,7 @@ def _portrait(bilan: Bilan) -> tuple[Section, ...]:
     return tuple(portrait)
 
 
-def _funding(bilan: Bilan) -> tuple[Section, ...]:
+def _funding(bilan: PublicBilan) -> tuple[Section, ...]:
     """The sections of the chapter « Financement »."""
     funding = [Section("financement", "Financement de l'année")]
     plan = bilan.funding_plan
@@ -133,7 +133,7 @@ def _funding(bilan: Bilan) -> tuple[Section, ...]:
     return tuple(funding)
 
 
-def _texts(bilan: Bilan) -> tuple[Section, ...]:
+def _texts(bilan: PublicBilan) -> tuple[Section, ...]:
     """The sections of the chapter « Perspectives »: the site's texts, in their order."""
     texts: list[Section] = []
     for section in dict.fromkeys(t.section for t in bilan.texts):
@@ -144,7 +144,7 @@ def _texts(bilan: Bilan) -> tuple[Section, ...]:
     return tuple(texts)
 
 
-def summary(bilan: Bilan) -> tuple[str, ...]:
+def summary(bilan: PublicBilan) -> tuple[str, ...]:
     """« L'année en résumé »: a few French sentences, the same in the text and HTML."""
     lines = []
     sex = bilan.tables.get("sexe")

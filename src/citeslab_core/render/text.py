@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from citeslab_core.bilan import Bilan, Table
+from citeslab_core.bilan import PublicBilan, Table
 from citeslab_core.bilan.crf import CrfLine, CrfTotal, crf_rows
 from citeslab_core.bilan.funding import FundingPlanRow, FundingYear
 from citeslab_core.french import (
@@ -146,7 +146,7 @@ def _title(text: str) -> list[str]:
     return ["", text, "-" * len(text)]
 
 
-def _table_lines(table: Table) -> list[str]:
+def _table_lines(table: Table[int | None]) -> list[str]:
     rows = [[r.label, format_count(r.count), format_percent(r.share)] for r in table.rows]
     total_share = 100 if table.total else 0
     rows.append(
@@ -162,7 +162,7 @@ def _table_lines(table: Table) -> list[str]:
     return lines
 
 
-def _orientations_period_lines(bilan: Bilan) -> list[str]:
+def _orientations_period_lines(bilan: PublicBilan) -> list[str]:
     rows = [
         [o.label, format_count(o.persons), format_percent(o.share), format_count(o.orientations)]
         for o in bilan.orientations_period
@@ -244,7 +244,7 @@ def _crf_cells(account: str, label: str, row: CrfLine | CrfTotal) -> list[str]:
     ]
 
 
-def render(bilan: Bilan, *, checks: bool = True) -> str:
+def render(bilan: PublicBilan, *, checks: bool = True) -> str:
     """The bilan as aligned French text (see the module docstring); ``checks=False``
     leaves the section « Contrôles » out (``report --without-checks``).
 
@@ -283,7 +283,7 @@ def render(bilan: Bilan, *, checks: bool = True) -> str:
     return clean_text(typeset("\n".join(out)) + "\n")
 
 
-def _section(bilan: Bilan, key: str) -> list[str]:
+def _section(bilan: PublicBilan, key: str) -> list[str]:
     """The lines of the section ``key`` (a key of :func:`~citeslab_core.render.outline.outline`)."""
     if key in bilan.tables:
         lines = _table_lines(bilan.tables[key])
@@ -305,7 +305,7 @@ def _section(bilan: Bilan, key: str) -> list[str]:
     return _SECTIONS[key](bilan)
 
 
-def _indicators(bilan: Bilan) -> list[str]:
+def _indicators(bilan: PublicBilan) -> list[str]:
     ind = bilan.indicators
     return _grid(
         ["", ""],
@@ -313,11 +313,11 @@ def _indicators(bilan: Bilan) -> list[str]:
     )
 
 
-def _summary(bilan: Bilan) -> list[str]:
+def _summary(bilan: PublicBilan) -> list[str]:
     return [wrapped for line in summary(bilan) for wrapped in _lines(line, "  - ")]
 
 
-def _programmes(bilan: Bilan) -> list[str]:
+def _programmes(bilan: PublicBilan) -> list[str]:
     if not bilan.programmes:
         return ["  " + EMPTY["programmes"]]
     return _grid(
@@ -329,14 +329,14 @@ def _programmes(bilan: Bilan) -> list[str]:
     )
 
 
-def _animations(bilan: Bilan) -> list[str]:
+def _animations(bilan: PublicBilan) -> list[str]:
     return _grid(
         COLUMNS["animations"],
         [[a.label, format_count(a.number), format_count(a.participants)] for a in bilan.animations],
     )
 
 
-def _animations_planned(bilan: Bilan) -> list[str]:
+def _animations_planned(bilan: PublicBilan) -> list[str]:
     planned = [a for a in bilan.planned_animations if a.planned or a.held]
     lines = _grid(
         COLUMNS["animations_prevues"],
@@ -355,7 +355,7 @@ def _animations_planned(bilan: Bilan) -> list[str]:
     return lines
 
 
-def _animations_qpv(bilan: Bilan) -> list[str]:
+def _animations_qpv(bilan: PublicBilan) -> list[str]:
     return _grid(
         COLUMNS["animations_qpv"],
         [
@@ -371,7 +371,7 @@ def _animations_qpv(bilan: Bilan) -> list[str]:
     )
 
 
-def _partnerships(bilan: Bilan) -> list[str]:
+def _partnerships(bilan: PublicBilan) -> list[str]:
     if not bilan.partnerships:
         return ["  " + EMPTY["partenariats"]]
     return _grid(
@@ -389,7 +389,7 @@ def _partnerships(bilan: Bilan) -> list[str]:
     )
 
 
-def _reach(bilan: Bilan) -> list[str]:
+def _reach(bilan: PublicBilan) -> list[str]:
     return _grid(
         COLUMNS["portee"],
         [
@@ -404,7 +404,7 @@ def _reach(bilan: Bilan) -> list[str]:
     )
 
 
-def _qpv(bilan: Bilan) -> list[str]:
+def _qpv(bilan: PublicBilan) -> list[str]:
     """Two tables, by sex then by age (one would be wider than a terminal, or split its
     headings « Moins de 18 ans » across lines)."""
     sex_labels = [r.label for r in bilan.qpv_breakdown[0].sex.rows]
@@ -429,20 +429,20 @@ def _qpv(bilan: Bilan) -> list[str]:
     ]
 
 
-def _prescribers(bilan: Bilan) -> list[str]:
+def _prescribers(bilan: PublicBilan) -> list[str]:
     return _grid(
         COLUMNS["prescripteurs"],
         [[p.name, format_count(p.count)] for p in bilan.prescribers],
     )
 
 
-def _funding(bilan: Bilan) -> list[str]:
+def _funding(bilan: PublicBilan) -> list[str]:
     if bilan.funding is None:
         return ["  " + EMPTY["financement"]]
     return [f"  {bilan.funding.year}, réalisé", *_funding_lines(bilan.funding)]
 
 
-def _plan(bilan: Bilan) -> list[str]:
+def _plan(bilan: PublicBilan) -> list[str]:
     plan = bilan.funding_plan
     if plan is None:  # pragma: no cover - the outline has no such section then
         return []
@@ -461,11 +461,11 @@ def _plan(bilan: Bilan) -> list[str]:
     return lines
 
 
-def _years(bilan: Bilan) -> list[str]:
+def _years(bilan: PublicBilan) -> list[str]:
     return _years_lines(bilan.funding_years)
 
 
-def _financial_report(bilan: Bilan) -> list[str]:
+def _financial_report(bilan: PublicBilan) -> list[str]:
     report = bilan.financial_report
     if report is None:  # pragma: no cover - the outline has no such section then
         return []
@@ -480,7 +480,7 @@ def _financial_report(bilan: Bilan) -> list[str]:
     )
 
 
-def _checks(bilan: Bilan) -> list[str]:
+def _checks(bilan: PublicBilan) -> list[str]:
     if not bilan.checks:
         return ["  Aucune remarque."]
     # the severity as the HTML bilan shows it (« Avertissement », « Information »)
@@ -489,7 +489,7 @@ def _checks(bilan: Bilan) -> list[str]:
     ]
 
 
-_SECTIONS: dict[str, Callable[[Bilan], list[str]]] = {
+_SECTIONS: dict[str, Callable[[PublicBilan], list[str]]] = {
     "indicateurs": _indicators,
     "resume": _summary,
     "portee": _reach,

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from citeslab_core.exporting import (
     INDICATOR_COLUMNS,
-    Bilan,
     Cell,
     Column,
     ColumnType,
     ExportTable,
     Funder,
+    PublicBilan,
     TableExporter,
     count,
 )
@@ -43,7 +43,7 @@ _FUNDING = (
 )
 
 
-def indicators(bilan: Bilan) -> ExportTable:
+def indicators(bilan: PublicBilan) -> ExportTable:
     ind = bilan.indicators
     rows: list[tuple[Cell, ...]] = [
         ("accompagnes", "Personnes accompagnées", count(ind.accompanied)),
@@ -57,7 +57,7 @@ def indicators(bilan: Bilan) -> ExportTable:
     return ExportTable.of("indicateurs", "Indicateurs", INDICATOR_COLUMNS, rows)
 
 
-def sectors(bilan: Bilan) -> ExportTable:
+def sectors(bilan: PublicBilan) -> ExportTable:
     rows = [
         (row.code, row.label, count(row.count), count(row.share))
         for row in bilan.tables["secteur"].rows
@@ -65,7 +65,7 @@ def sectors(bilan: Bilan) -> ExportTable:
     return ExportTable.of("secteurs", "Secteurs", _SECTORS, rows)
 
 
-def region_funding(bilan: Bilan) -> ExportTable:
+def region_funding(bilan: PublicBilan) -> ExportTable:
     rows: list[tuple[Cell, ...]] = []
     funding = bilan.funding
     if funding is not None:
