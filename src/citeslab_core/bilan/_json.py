@@ -44,6 +44,10 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from citeslab_core.bilan._json_values import (
+    as_list,
+    as_object,
+    checked,
+    is_rows,
     read_amount,
     read_bool,
     read_count,
@@ -56,7 +60,6 @@ from citeslab_core.bilan._json_values import (
     read_text,
     read_vocabulary,
     read_year,
-    shown,
     write_amount,
     write_generated,
     write_masked_count,
@@ -84,7 +87,6 @@ from citeslab_core.bilan.checks import Check, Severity
 from citeslab_core.bilan.crf import CrfLine, CrfTotal, FinancialReport, _order
 from citeslab_core.bilan.funding import Contribution, FundingPlan, FundingPlanRow, FundingYear
 from citeslab_core.bilan.provenance import Provenance
-from citeslab_core.errors import CellError
 from citeslab_core.french import MASKED_TEXT
 from citeslab_core.model.dates import PartialDate
 from citeslab_core.vocabularies import Vocabulary
@@ -318,22 +320,10 @@ def _table_hooks(conv: cattrs.Converter, t: Any) -> tuple[Callable[..., Any], Ca
         return conv.unstructure(table.rows, rows_type)
 
     def structure(value: Any, _: Any) -> Table:
-        rows = conv.structure(_list(value), rows_type)
+        rows = conv.structure(as_list(value), rows_type)
         return Table("", "", rows, None)
 
     return unstructure, structure
-
-
-def _list(value: Any) -> list[Any]:
-    if not isinstance(value, list):
-        raise CellError(f"« {shown(value)} » : une liste est attendue")
-    return value
-
-
-def _object(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise CellError(f"« {shown(value)} » : un objet est attendu")
-    return value
 
 
 def _titled(key: str, table: Table[Any], total: int | None) -> Table[Any]:
@@ -371,7 +361,7 @@ def _register_crf(conv: cattrs.Converter) -> None:
         }
 
     def structure_line(value: Any, t: Any) -> CrfLine:
-        d = dict(_object(value))
+        d = dict(as_object(value))
         for key in ("ecart", "ecart_pourcentage"):
             d.pop(key, None)  # computed: checked by the validation
         return line_in(d, t)
@@ -395,7 +385,7 @@ def _register_crf(conv: cattrs.Converter) -> None:
         }
 
     def structure_report(value: Any, t: Any) -> FinancialReport:
-        d = dict(_object(value))
+        d = dict(as_object(value))
         sides = {side: d.pop(side, None) for side in ("charges", "produits")}
         for key in _CRF_TOTALS:
             d.pop(key, None)  # computed: checked by the validation
@@ -436,7 +426,7 @@ def _provenance_hooks(conv: cattrs.Converter) -> None:
     inn = make_dict_structure_fn(Provenance, conv, **_overrides(Provenance))
 
     def structure(value: Any, t: Any) -> Provenance:
-        d = dict(_object(value))
+        d = dict(as_object(value))
         d.pop("periode", None)  # the bilan's: checked by the validation
         return inn(d, t)
 
@@ -472,11 +462,11 @@ def _bilan_hooks(conv: cattrs.Converter, t: Any) -> tuple[Callable[..., Any], Ca
         return {key: d[key] for key in ("schema", "site", "periode", *order) if key in d}
 
     def structure(value: Any, _: Any) -> Bilan:
-        d = dict(_object(value))
+        d = dict(as_object(value))
         d.pop("schema", None)  # checked by the reader
         period = d.pop("periode", None)
         if period is not None:
-            for key, item in _object(period).items():
+            for key, item in as_object(period).items():
                 d[f"periode.{key}"] = item
         d.setdefault("sous_ensemble", False)
         bilan: Bilan = gen_in(d, t)
@@ -511,7 +501,7 @@ def _reach_hooks(conv: cattrs.Converter, t: Any) -> tuple[Callable[..., Any], Ca
         return d
 
     def structure(value: Any, _: Any) -> ReachRow:
-        d = _object(value)
+        d = as_object(value)
         if d.get("pour_mille") == MASKED_TEXT:
             d = {**d, "pour_mille": None}
         return gen_in(d, t)  # type: ignore[no-any-return]
@@ -527,23 +517,6 @@ _CUSTOM: dict[
     QpvRow: _qpv_hooks,
     ReachRow: _reach_hooks,
 }
-
-
-def _is_rows(t: Any) -> bool:
-    """``tuple[X, ...]``: a list of rows in the document."""
-    return bool(get_origin(t) is tuple and get_args(t)[1:] == (...,))
-
-
-def _checked(
-    check: Callable[[Any], Any], factory: Callable[..., Any], conv: cattrs.Converter
-) -> Callable[[Any], Callable[[Any, Any], Any]]:
-    """A hook factory: ``factory``'s hook, after ``check`` of the value."""
-
-    def make(t: Any) -> Callable[[Any, Any], Any]:
-        hook = factory(t, conv)
-        return lambda value, t: hook(check(value), t)
-
-    return make
 
 
 def origin(t: Any) -> Any:
@@ -569,10 +542,10 @@ def make_bilan_converter() -> cattrs.Converter:
     conv.register_structure_hook(Severity, read_severity)
     # A list (read as a tuple) or an object (a mapping) must be one before it is read.
     conv.register_structure_hook_factory(
-        _is_rows, _checked(_list, homogenous_tuple_structure_factory, conv)
+        is_rows, checked(as_list, homogenous_tuple_structure_factory, conv)
     )
     conv.register_structure_hook_factory(
-        is_mapping, _checked(_object, mapping_structure_factory, conv)
+        is_mapping, checked(as_object, mapping_structure_factory, conv)
     )
     conv.register_unstructure_hook(Severity, str)
     is_vocabulary = lambda t: isinstance(t, type) and issubclass(t, Vocabulary)  # noqa: E731

@@ -6,8 +6,11 @@ a code of its vocabulary."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any, get_args
+from typing import Any, get_args, get_origin
+
+import cattrs
 
 from citeslab_core.bilan.checks import Severity
 from citeslab_core.errors import CellError
@@ -23,7 +26,11 @@ from citeslab_core.model.limits import (
 from citeslab_core.vocabularies import Vocabulary
 
 __all__ = [
+    "as_list",
+    "as_object",
+    "checked",
     "decimal",
+    "is_rows",
     "optional",
     "read_amount",
     "read_bool",
@@ -193,3 +200,32 @@ def read_generated(value: Any, _: type) -> dt.datetime:
 
 def write_generated(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def as_list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise CellError(f"« {shown(value)} » : une liste est attendue")
+    return value
+
+
+def as_object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise CellError(f"« {shown(value)} » : un objet est attendu")
+    return value
+
+
+def is_rows(t: Any) -> bool:
+    """``tuple[X, ...]``: a list of rows in the document."""
+    return bool(get_origin(t) is tuple and get_args(t)[1:] == (...,))
+
+
+def checked(
+    check: Callable[[Any], Any], factory: Callable[..., Any], conv: cattrs.Converter
+) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """A hook factory: ``factory``'s hook, after ``check`` of the value."""
+
+    def make(t: Any) -> Callable[[Any, Any], Any]:
+        hook = factory(t, conv)
+        return lambda value, t: hook(check(value), t)
+
+    return make

@@ -27,7 +27,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from citeslab_core.bilan._json import KEYS, json_key, origin
+from citeslab_core.bilan._json import KEYS, json_key, origin, unstructure_bilan
 from citeslab_core.bilan._json_values import shown
 from citeslab_core.bilan._results import NON_RENSEIGNE, TABLE_KEYS, PublicBilan, Table, TableRow
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
@@ -291,11 +291,9 @@ def computed_problems(
 ) -> list[tuple[str, str]]:
     """The computed values of ``document`` (the compte rendu financier's gaps and totals,
     the provenance's period) that are not what the bilan read computes."""
-    from citeslab_core.bilan.file import to_data
-
     at = _under(path)
     out: list[tuple[str, str]] = []
-    written = to_data(bilan)
+    written = unstructure_bilan(bilan)
     crf, again = document.get("compte_rendu_financier"), written.get("compte_rendu_financier")
     if isinstance(crf, dict) and again is not None:
         for side in ("charges", "produits"):

@@ -28,6 +28,12 @@ from typing import TYPE_CHECKING, Any
 
 from citeslab_core.bilan._json import SCHEMA, structure_bilan, unstructure_bilan
 from citeslab_core.bilan._results import PublicBilan
+from citeslab_core.bilan._validation import (
+    check_document,
+    located,
+    parse_document,
+    structure_problems,
+)
 from citeslab_core.errors import InvalidData, Location, Problem, UsageError
 from citeslab_core.model import _views as views
 from citeslab_core.model import guards
@@ -140,16 +146,12 @@ def read_bilan(path: str | os.PathLike[str]) -> PublicBilan:
 
 def loads_bilan(raw: str | bytes, *, file: str | None = None) -> PublicBilan:
     """The bilan of a ``citeslab.bilan/1`` document's text (see :func:`read_bilan`)."""
-    from citeslab_core.bilan._validation import parse_document
-
     return from_data(parse_document(raw, file), file=file)
 
 
 def from_data(document: Any, *, file: str | None = None) -> PublicBilan:
     """The bilan of a parsed ``citeslab.bilan/1`` document (floats read as Decimal),
     checked (:mod:`citeslab_core.bilan._validation`); every problem raised at once."""
-    from citeslab_core.bilan._validation import check_document, located, structure_problems
-
     where = Location(file=file)
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
         raise InvalidData([Problem(where, _not_a_bilan(document))])
