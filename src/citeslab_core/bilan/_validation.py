@@ -55,12 +55,9 @@ def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
     return found
 
 
-class _NotANumber(ValueError):
-    pass
-
-
 def _constant(name: str) -> Any:
-    raise _NotANumber(name)
+    """``NaN``, ``Infinity``, ``-Infinity``: refused (json would read them as floats)."""
+    raise CellError(f"« {name} » n'est pas un nombre : JSON refusé")
 
 
 def _where(file: str | None, path: str | None = None) -> Location:
@@ -85,8 +82,8 @@ def parse_document(raw: str | bytes, file: str | None) -> Any:
             f"ce fichier n'est pas un bilan citeslab : ce n'est pas du JSON lisible (ligne "
             f"{exc.lineno}, colonne {exc.colno})",
         ) from None
-    except _NotANumber as exc:
-        raise _refused(file, f"« {exc} » n'est pas un nombre : JSON refusé") from None
+    except CellError as exc:
+        raise _refused(file, str(exc)) from None
     except RecursionError:
         raise _refused(file, "listes ou objets imbriqués trop profond pour un bilan") from None
     except ValueError:  # an integer of more than 4 300 digits
