@@ -158,7 +158,8 @@ def test_a_masked_count_in_a_bilan_that_is_not_public_is_refused(tmp_path: Path)
 
 
 def test_a_folder_is_refused_in_french(tmp_path: Path) -> None:
-    assert "c'est un dossier" in _refusal(tmp_path)
+    with pytest.raises(UsageError, match="est un dossier : read_bilan lit un fichier"):
+        read_bilan(tmp_path)
 
 
 # -- a bilan file checked like a workbook (issue 28) -------------------------------------------

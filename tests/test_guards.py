@@ -416,7 +416,7 @@ def test_paths_are_checked(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="chemin vide"):
         read_input("")  # type: ignore[arg-type]
     with pytest.raises(UsageError, match="NUL"):
-        read_bilan("a\x00b")  # type: ignore[arg-type]
+        read_bilan("a\x00b")
     with pytest.raises(UsageError, match="chemin impossible à lire"):
         read_input("x" * (os.pathconf("/", "PC_NAME_MAX") + 10))  # type: ignore[arg-type]
     with pytest.raises(UsageError, match=r"^paths = .* : il faut une liste de chemins"):
