@@ -90,6 +90,7 @@ from citeslab_core import (
     read_bilan,
     read_input,
     read_inputs,
+    write_bilan,
     write_deck,
 )
 
@@ -195,6 +196,13 @@ CALLS: dict[str, list[Call]] = {
         lambda w: read_inputs([w]),  # type: ignore[list-item]
     ],
     "load_example": [],  # no argument
+    "write_bilan": [
+        lambda w: write_bilan(w, DECK.with_suffix(".json")),  # type: ignore[arg-type]
+        # a text or a path is a path: only what is not one is given there
+        lambda w: None if isinstance(w, str | os.PathLike) else write_bilan(BILAN, w),  # type: ignore[arg-type]
+        lambda w: write_bilan(BILAN, DECK.with_suffix(".json"), force=w),  # type: ignore[arg-type]
+    ],
+    "PublicBilan": [],  # a type (Bilan[int | None]), not called
     "write_deck": [
         lambda w: write_deck(w, DECK),  # type: ignore[arg-type]
         # a text or a path is a path: only what is not one is given there

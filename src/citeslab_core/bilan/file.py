@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citeslab_core.bilan._json import SCHEMA, structure_bilan, unstructure_bilan
-from citeslab_core.bilan._results import PublicBilan
+from citeslab_core.bilan._results import Bilan, PublicBilan
 from citeslab_core.bilan._validation import (
     check_document,
     located,
@@ -86,10 +86,14 @@ views.BILAN_JSON.register(to_json)
 
 def write_bilan(bilan: PublicBilan, path: str | os.PathLike[str], *, force: bool = False) -> None:
     """Write :func:`to_json` to ``path``, whole or not at all (a temporary file renamed
-    over it); an existing file is replaced only with ``force=True``."""
+    over it); an existing file is replaced only with ``force=True`` (never a link, a
+    folder or a device)."""
     from citeslab_core.readers.files import write_atomic
 
-    write_atomic(Path(path), to_json(bilan).encode("utf-8"), force=force)
+    guards.instance(bilan, Bilan, "bilan", "un bilan (compute_bilan(…) ou read_bilan(…))")
+    target = guards.path(path, "path")
+    force = guards.flag(force, "force")
+    write_atomic(target, to_json(bilan).encode("utf-8"), force=force)
 
 
 def is_bilan_file(path: Path) -> bool:
