@@ -145,7 +145,7 @@ def _sites_of(
     items: Sequence[tuple[str | None, NetworkInput]],
     wanted: tuple[dt.date, dt.date] | None,
     problems: list[Problem],
-) -> list[tuple[Location, Bilan, Dataset | None]]:
+) -> list[tuple[Location, PublicBilan, Dataset | None]]:
     """Each input read and, for records, computed: (where, the complete bilan, the
     records when given); what is wrong is added to ``problems``."""
     # (where, the complete bilan, the records when given)

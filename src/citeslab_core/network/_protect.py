@@ -117,7 +117,7 @@ def _add_bilan(
     _add_activity(system, b, published, truth)
 
 
-def _add_activity(system: _System, b: int, published: Bilan, truth: Bilan) -> None:
+def _add_activity(system: _System, b: int, published: PublicBilan, truth: PublicBilan) -> None:
     """The cells of a bilan outside its tables (new, without orientation, orientations of
     the period, programmes, prescribers) and their relations to the tables."""
     own = system.keyed[b]
@@ -387,7 +387,7 @@ def _apply(bilan: PublicBilan, places: list[Place], limited: set[str]) -> Public
     )
 
 
-def _masked_activity(bilan: Bilan, scalars: set[tuple[Any, ...]]) -> dict[str, Any]:
+def _masked_activity(bilan: PublicBilan, scalars: set[tuple[Any, ...]]) -> dict[str, Any]:
     """The fields of ``bilan`` outside its tables with the cells of ``scalars`` masked
     (``entries``: the indicator of programme entries)."""
     new = None if ("new",) in scalars else bilan.new
