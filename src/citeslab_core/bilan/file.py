@@ -99,7 +99,7 @@ def write_bilan(bilan: PublicBilan, path: str | os.PathLike[str], *, force: bool
 def is_bilan_file(path: Path) -> bool:
     """A ``.json`` file whose first key is ``"schema": "citeslab.bilan/…"`` (as
     :func:`to_json` writes it), read from its first bytes only."""
-    if path.is_dir() or path.suffix.lower() != ".json":
+    if not path.is_file() or path.suffix.lower() != ".json":  # a FIFO: never opened
         return False
     try:
         with path.open("rb") as stream:

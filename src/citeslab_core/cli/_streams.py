@@ -56,7 +56,11 @@ def protect_streams() -> None:
 
     codecs.register_error(_FALLBACK_ERRORS, _fallback)
     for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper) and stream.errors in ("strict", "backslashreplace"):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors in (
+            "strict",
+            "backslashreplace",
+            "surrogateescape",  # the C or POSIX locale (LC_ALL=C, PYTHONUTF8=0)
+        ):
             try:
                 "\u202f\u20ac\u00e9".encode(stream.encoding)
             except (UnicodeError, LookupError):

@@ -299,6 +299,9 @@ def _budget_issues(lines: Sequence[BudgetLine]) -> list[Issue]:
             )
         if line.amount < 0:
             issues.append(Issue("budget", index, "amount", "un montant ne peut pas être négatif"))
+        elif message := _amount_problem(line.amount):
+            # 1234.567 or 0.004 in a canonical JSON: never rounded without a word
+            issues.append(Issue("budget", index, "amount", message))
     return issues
 
 

@@ -122,6 +122,11 @@ def parse_amount(raw: object) -> Decimal:
     """An amount in euros, to the cent; negative amounts are refused, and so are amounts
     of a thousand billion euros or more. A number cell within ``1e-9`` of a cent (a
     formula's float rounding) is that cent."""
+    if isinstance(raw, str) and ("%" in raw or "\u2030" in raw):
+        raise CellError(
+            f"« {raw} » : un pourcentage n'est pas un montant ; écrivez le montant en euros "
+            "(16000 ou 16 000,00 €)"
+        )
     value = _bounded(_number(raw, "un montant (attendu : 16000, 16 000,00 € ou 16000.00)"), raw)
     if isinstance(raw, float) and abs(value - value.quantize(CENT)) <= FLOAT_SLACK:
         value = value.quantize(CENT)

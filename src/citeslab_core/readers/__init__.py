@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from citeslab_core.errors import InvalidData, UsageError
-from citeslab_core.readers.files import unreadable
+from citeslab_core.readers.files import not_a_file, unreadable
 
 if TYPE_CHECKING:
     from citeslab_core.model import Dataset
@@ -39,8 +39,12 @@ def read_input(path: Path) -> Dataset:
     from citeslab_core.model import guards
 
     path = guards.path(path, "path")
+    if path.is_symlink() and not path.exists():
+        raise UsageError(f"{path} : {not_a_file(path)}")
     if not guards.exists(path, "path"):
         raise UsageError(f"{path} n'existe pas (attendu : {_FORMATS})")
+    if not path.is_dir() and not path.is_file():  # a FIFO would hang, /dev/zero never end
+        raise UsageError(f"{path} : {not_a_file(path)}")
     _check_readable(path)
     if path.is_dir():
         from citeslab_core.readers.csvdir import read_csv_folder

@@ -230,7 +230,13 @@ def percent_parser(fractions_ambiguous: bool) -> Parser:
 
 
 def _amount(raw: object) -> Decimal:
-    return parse_amount(plain(raw))
+    if isinstance(raw, PercentCell):  # 0.24 shown as 24 %: a share, not 0,24 €
+        shown = f"{raw.value * 100:g}".replace(".", ",")
+        raise CellError(
+            f"« {shown} % » : une cellule au format pourcentage n'est pas un montant ; "
+            "écrivez le montant en euros (format nombre ou monétaire)"
+        )
+    return parse_amount(raw)
 
 
 @attrs.frozen

@@ -35,7 +35,7 @@ from citeslab_core.errors import InvalidData, Location, Problem
 from citeslab_core.model import Dataset
 from citeslab_core.model.limits import MAX_TEXT_CHARS
 from citeslab_core.readers._columns import CHUNK_ROWS, RaggedBlock, RowBlock
-from citeslab_core.readers.files import unreadable
+from citeslab_core.readers.files import not_a_file, unreadable
 from citeslab_core.readers.tables import RawSheet, build_dataset, is_ignored, known_sheet
 
 if TYPE_CHECKING:
@@ -244,10 +244,17 @@ def read_csv_folder(path: Path, *, engine: Engine = "auto") -> Dataset:
     ``engine``: ``"pure"`` reads with Python alone (the reference), ``"arrow"`` with
     pyarrow wherever it reads a file as the pure path does, ``"auto"`` with pyarrow when
     it is installed and the files weigh at least :data:`ARROW_MIN_BYTES`."""
-    files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    entries = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
+    files = [p for p in entries if p.is_file()]
+    problems: list[Problem] = [
+        # A FIFO would block, a device never end, a folder or a broken link be skipped
+        # without a word: each is named (an optional sheet too).
+        Problem(Location(p.name), not_a_file(p))
+        for p in entries
+        if not p.is_file() and not is_ignored(p.stem)
+    ]
     use_arrow = engine == "arrow" or (engine == "auto" and _arrow_pays(files))
     folder = path.name or str(path)
-    problems: list[Problem] = []
     sheets: list[RawSheet] = []
     unread: set[str | None] = set()  # tables whose file the system refused to read
     with ExitStack() as opened:  # every file is closed, read through or not

@@ -39,6 +39,7 @@ __all__ = [
     "check_writable",
     "clean_text",
     "neutralise",
+    "not_a_file",
     "system_reason",
     "write_all_atomic",
     "write_atomic",
@@ -47,6 +48,27 @@ __all__ = [
 #: What replaces a character a format cannot hold.
 REPLACEMENT: Final = "\ufffd"
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def not_a_file(path: Path) -> str:
+    """Why ``path``, expected to be a regular file, is not one, in French."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if path.is_symlink():
+            return "lien symbolique cassé (sa cible n'existe pas) : un fichier est attendu"
+        return "introuvable : un fichier est attendu"
+    except OSError as exc:
+        return f"illisible ({system_reason(exc)})"
+    if stat.S_ISDIR(info.st_mode):
+        return "c'est un dossier : un fichier est attendu"
+    if stat.S_ISFIFO(info.st_mode):
+        return "c'est un tube (FIFO), pas un fichier : il ne serait jamais lu jusqu'au bout"
+    if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
+        return "c'est un périphérique (comme /dev/zero), pas un fichier"
+    if stat.S_ISSOCK(info.st_mode):
+        return "c'est une socket, pas un fichier"
+    return "ce n'est pas un fichier ordinaire"
 
 
 def clean_text(text: str) -> str:
