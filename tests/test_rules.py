@@ -86,8 +86,8 @@ def test_every_rule_that_finds_has_a_name_in_words() -> None:
     found = {f.rule for f in rule_findings(data, after(400))}
     assert found <= set(RULE_TITLES)
     text = render_text(followup(data, after(10)))
-    assert "Erreurs à corriger dans les suivis (règles R3, R8, R10) : 1" in text
-    assert "    Passage de relais vers un partenaire jamais orienté (règle R3) : " in text
+    assert "Erreurs à corriger dans les suivis (règles R3, R8, R10)\u00a0: 1" in text
+    assert "    Passage de relais vers un partenaire jamais orienté (règle R3)\u00a0: " in text
 
 
 # -- the delays at their boundaries (R5: 60, R6: 180, R7: 30) -----------------------------

@@ -23,7 +23,7 @@ from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
 
 from citeslab_core.errors import CellError, unknown_member
-from citeslab_core.model.limits import MAX_YEAR, MIN_YEAR, check_length
+from citeslab_core.model.limits import MAX_YEAR, MIN_YEAR, check_length, check_year
 from citeslab_core.vocabularies import normalize
 
 __all__ = [
@@ -228,6 +228,8 @@ def parse_date(
     refused (a spreadsheet date cell of -5 is 25 December 1899), and so is a text longer
     than any date (:data:`~citeslab_core.model.limits.MAX_CELL_CHARS`).
     """
+    if context_year is not None:  # the sheet's year: a cell's error, not a caller's
+        check_year(context_year, "l'année de référence")
     if isinstance(raw, dt.datetime):
         raw = raw.date()
     if isinstance(raw, dt.date):
