@@ -14,12 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citeslab_core.bilan import Bilan, PublicBilan, compute_bilan
+from citeslab_core.derive.calendar import _by_day, _expanded, _occurrence_of
 from citeslab_core.errors import InvalidData
-from citeslab_core.model import TABLE_FIELDS, Dataset, Event, Neighbourhood, Person
+from citeslab_core.model import TABLE_FIELDS, Animation, Dataset, Event, Neighbourhood, Person
 from citeslab_core.network import mask_bilan, network_bilan
 from citeslab_core.readers.example import load_example
 from citeslab_core.render.json import render as render_json
-from citeslab_core.vocabularies import ResidenceStatus
+from citeslab_core.vocabularies import AnimationType, ResidenceStatus
 from strategies import networks
 
 START, END = dt.date(2023, 1, 1), dt.date(2023, 12, 31)
@@ -56,7 +57,22 @@ def merged(sites: list[Dataset]) -> Dataset:
     others["permanences"] = [
         attrs.evolve(p, place=f"{i}/{p.place}") for i, d in enumerate(sites) for p in d.permanences
     ]
+    # A recorded permanence is the occurrence of its own site it stands on (DOMAIN.md,
+    # "Planned and held"), never another site's at the same place: its place is the
+    # prefixed place of that occurrence, or one that no occurrence has.
+    others["animations"] = [
+        _own_occurrence(a, i, d) for i, d in enumerate(sites) for a in d.animations
+    ]
     return Dataset.build(neighbourhoods=hoods.values(), persons=persons, events=events, **others)
+
+
+def _own_occurrence(animation: Animation, i: int, data: Dataset) -> Animation:
+    if animation.type is not AnimationType.PERMANENCE:
+        return animation
+    found = _expanded(data.site.name, data.permanences, START, END, data)
+    index = _occurrence_of(animation, _by_day(found), found)
+    place = f"{i}/{found[index][2].place}" if index is not None else f"{i}/hors permanence"
+    return attrs.evolve(animation, place=place)
 
 
 def comparable(bilan: PublicBilan) -> dict[str, Any]:
