@@ -36,8 +36,10 @@ _AFTER = re.compile(r"« +")
 
 def french(text: str) -> str:
     """``text`` cleaned for XML (:func:`~citeslab_core.readers.files.clean_text`) with French
-    typography: a no-break space before ``:`` ``;`` ``!`` ``?`` ``»`` and after ``«``."""
-    text = _BEFORE.sub("\u00a0\\1", clean_text(text))
+    typography: a no-break space before ``:`` ``;`` ``!`` ``?`` ``»`` and after ``«``. A
+    carriage return is a line break (python-pptx would write it as the text ``_x000D_``)."""
+    text = clean_text(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _BEFORE.sub("\u00a0\\1", text)
     return _AFTER.sub("«\u00a0", text)
 
 
