@@ -39,9 +39,9 @@ def read_input(path: Path) -> Dataset:
     from citeslab_core.model import guards
 
     path = guards.path(path, "path")
-    if path.is_symlink() and not path.exists():
-        raise UsageError(f"{path} : {not_a_file(path)}")
-    if not guards.exists(path, "path"):
+    if not guards.exists(path, "path"):  # a name too long to look up: a French error
+        if path.is_symlink():  # a dangling link
+            raise UsageError(f"{path} : {not_a_file(path)}")
         raise UsageError(f"{path} n'existe pas (attendu : {_FORMATS})")
     if not path.is_dir() and not path.is_file():  # a FIFO would hang, /dev/zero never end
         raise UsageError(f"{path} : {not_a_file(path)}")
