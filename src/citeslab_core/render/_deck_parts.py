@@ -37,6 +37,7 @@ from citeslab_core.render.labels import (
     GAP_EXPLANATION,
     TO_EXPLAIN,
     ZERO_EUROS,
+    years_table,
 )
 from citeslab_core.vocabularies import AnimationType
 
@@ -218,29 +219,13 @@ def part_funding(deck: Deck, bilan: PublicBilan, titles: dict[str, str], with_ch
 
 
 def _years_slide(deck: Deck, bilan: PublicBilan, title: str) -> None:
-    from citeslab_core.vocabularies import Funder
-
     years = bilan.funding_years
-    funders = [f for f in Funder if any(c.funder is f for y in years for c in y.contributions)]
-    rows = []
-    for funder in funders:
-        cells = [funder.label]
-        for year in years:
-            found = next((c for c in year.contributions if c.funder is funder), None)
-            cells.append(
-                ""
-                if found is None
-                else f"{format_amount(found.amount)}\n({format_share(found.share)})"
-            )
-        rows.append(cells)
-    rows.append(["Total", *(format_amount(y.total) for y in years)])
-    slide = deck.slide(title)
-    headers = [*COLUMNS["pluriannuels"], *(f"{y.year} {y.nature.label.lower()}" for y in years)]
+    table = years_table(years, between="\n")
     deck.table(
-        slide,
+        deck.slide(title),
         (MARGIN, TOP, WIDTH - 2 * MARGIN, 3),
-        headers,
-        rows,
+        table.headings,
+        [*table.rows, table.total],
         (3.2, *([2.0] * len(years))),
         size=12 if len(years) <= 5 else 10,
     )

@@ -11,7 +11,6 @@ from citeslab_core.bilan.crf import CrfRow, crf_rows
 from citeslab_core.french import (
     format_amount,
     format_count,
-    format_share,
     format_signed_amount,
     format_signed_share,
 )
@@ -35,8 +34,8 @@ from citeslab_core.render.labels import (
     NOTES,
     ORIENTED_AT_LEAST_ONCE,
     crf_label,
+    years_table,
 )
-from citeslab_core.vocabularies import Funder
 
 
 def _indicators_grid(bilan: PublicBilan) -> Grid:
@@ -216,25 +215,12 @@ def _gaps_grid(bilan: PublicBilan) -> Grid:
 
 
 def _years_grid(bilan: PublicBilan) -> Grid:
-    years = bilan.funding_years
-    funders = [f for f in Funder if any(c.funder is f for y in years for c in y.contributions)]
-    rows = []
-    for funder in funders:
-        cells = [funder.label]
-        for year in years:
-            found = next((c for c in year.contributions if c.funder is funder), None)
-            cells.append(
-                ""
-                if found is None
-                else f"{format_amount(found.amount)} ({format_share(found.share)})"
-            )
-        rows.append(GridRow(tuple(cells)))
-    heads = (*COLUMNS["pluriannuels"], *(f"{y.year} {y.nature.label.lower()}" for y in years))
+    table = years_table(bilan.funding_years)
     return Grid(
-        heads,
-        "l" + "r" * len(years),
-        tuple(rows),
-        foot=(GridRow(("Total", *(format_amount(y.total) for y in years))),),
+        tuple(table.headings),
+        "l" + "r" * len(bilan.funding_years),
+        tuple(GridRow(tuple(cells)) for cells in table.rows),
+        foot=(GridRow(tuple(table.total)),),
         notes=("Montant et part de chaque financeur, par année et nature.",),
     )
 

@@ -35,7 +35,7 @@ This module imports nothing: importing it costs nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, NamedTuple
 
@@ -43,6 +43,7 @@ from citeslab_core.model.accounts import Side
 
 if TYPE_CHECKING:
     from citeslab_core.bilan.crf import CrfRow
+    from citeslab_core.bilan.funding import FundingYear
 
 __all__ = [
     "COLUMNS",
@@ -60,8 +61,10 @@ __all__ = [
     "TO_EXPLAIN",
     "ZERO_EUROS",
     "IndicatorLabel",
+    "YearsTable",
     "crf_label",
     "indicator",
+    "years_table",
 ]
 
 
@@ -253,3 +256,35 @@ def crf_label(row: CrfRow) -> str:
         return row.label
     charges = row.side is Side.CHARGES
     return CRF_TOTALS[(0 if charges else 2) + (row.kind == "grand_total")]
+
+
+class YearsTable(NamedTuple):
+    """The multi-year funding table as every rendering shows it: its headings, one row per
+    funder (amount and share of each year and nature, empty where it gave nothing), and
+    the total row."""
+
+    headings: list[str]
+    rows: list[list[str]]
+    total: list[str]
+
+
+def years_table(years: Sequence[FundingYear], between: str = " ") -> YearsTable:
+    """The multi-year funding table; ``between`` separates an amount from its share (a
+    line break where the cell is narrow)."""
+    from citeslab_core.french import format_amount, format_share
+    from citeslab_core.vocabularies import Funder
+
+    funders = [f for f in Funder if any(c.funder is f for y in years for c in y.contributions)]
+    rows = []
+    for funder in funders:
+        cells = [funder.label]
+        for year in years:
+            found = next((c for c in year.contributions if c.funder is funder), None)
+            cells.append(
+                ""
+                if found is None
+                else f"{format_amount(found.amount)}{between}({format_share(found.share)})"
+            )
+        rows.append(cells)
+    headings = [*COLUMNS["pluriannuels"], *(f"{y.year} {y.nature.label.lower()}" for y in years)]
+    return YearsTable(headings, rows, ["Total", *(format_amount(y.total) for y in years)])

@@ -43,9 +43,9 @@ from citeslab_core.render.labels import (
     TO_EXPLAIN,
     ZERO_EUROS,
     crf_label,
+    years_table,
 )
 from citeslab_core.render.outline import outline, summary
-from citeslab_core.vocabularies import Funder
 
 __all__ = ["render"]
 
@@ -215,21 +215,8 @@ def _plan_cells(row: FundingPlanRow) -> list[str]:
 
 def _years_lines(years: Sequence[FundingYear]) -> list[str]:
     """Funders in rows, (year, nature) in columns: amount and share."""
-    columns = [f"{y.year} {y.nature.label.lower()}" for y in years]
-    funders = [f for f in Funder if any(c.funder is f for y in years for c in y.contributions)]
-    rows = []
-    for funder in funders:
-        cells = [funder.label]
-        for year in years:
-            found = next((c for c in year.contributions if c.funder is funder), None)
-            cells.append(
-                ""
-                if found is None
-                else f"{format_amount(found.amount)} ({format_share(found.share)})"
-            )
-        rows.append(cells)
-    rows.append(["Total", *(format_amount(y.total) for y in years)])
-    return _grid([*COLUMNS["pluriannuels"], *columns], rows)
+    table = years_table(years)
+    return _grid(table.headings, [*table.rows, table.total])
 
 
 def _crf_cells(account: str, label: str, row: CrfLine | CrfTotal) -> list[str]:
