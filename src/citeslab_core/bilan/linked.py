@@ -29,7 +29,7 @@ from citeslab_core.bilan.disclosure import LinkedCells, exposed_cells, protect
 if TYPE_CHECKING:
     from citeslab_core.bilan import QpvRow, Table
 
-__all__ = ["audit", "link_cells", "secure"]
+__all__ = ["add_qpv_place", "audit", "link_cells", "mask_qpv_rows", "mask_rows", "secure"]
 
 _STATUSES = ("qpv", "qpv_limite", "hors_qpv")
 
@@ -118,7 +118,8 @@ def link_cells(
     return linked, builder.places
 
 
-def _mask_table(table: Table[int | None], codes: set[str]) -> Table[int | None]:
+def mask_rows(table: Table[int | None], codes: set[str]) -> Table[int | None]:
+    """``table`` with the rows of ``codes`` masked (count and share)."""
     if not codes:
         return table
     rows = tuple(
@@ -126,6 +127,35 @@ def _mask_table(table: Table[int | None], codes: set[str]) -> Table[int | None]:
         for row in table.rows
     )
     return attrs.evolve(table, rows=rows)
+
+
+def add_qpv_place(by_qpv: dict[int, dict[str, set[str]]], place: tuple[object, ...]) -> None:
+    """Note a QPV cell to mask in ``by_qpv``: ``("qpv", n)`` the n-th row's count (noted as
+    the part ``""``), ``("qpv", n, "sexe" | "tranche_age", code)`` a cell of its tables."""
+    parts = by_qpv.setdefault(int(str(place[1])), {})
+    if len(place) == 2:
+        parts.setdefault("", set())
+    else:
+        parts.setdefault(str(place[2]), set()).add(str(place[3]))
+
+
+def mask_qpv_rows(
+    rows: Sequence[QpvRow[int | None]], by_qpv: Mapping[int, Mapping[str, set[str]]]
+) -> tuple[QpvRow[int | None], ...]:
+    """``rows`` with the cells noted in ``by_qpv`` masked; a row whose count is masked has
+    its tables' totals masked too."""
+    masked = list(rows)
+    for n, parts in by_qpv.items():
+        row = masked[n]
+        hide = "" in parts or row.accompanied is None
+        sex = mask_rows(row.sex, parts.get("sexe", set()))
+        age = mask_rows(row.age, parts.get("tranche_age", set()))
+        if hide:
+            sex, age = attrs.evolve(sex, total=None), attrs.evolve(age, total=None)
+        masked[n] = attrs.evolve(
+            row, accompanied=None if hide else row.accompanied, sex=sex, age=age
+        )
+    return tuple(masked)
 
 
 def secure(
@@ -154,29 +184,17 @@ def secure(
         if place[0] == "table":
             by_table.setdefault(place[1], set()).add(place[2])
         else:
-            parts = by_qpv.setdefault(int(place[1]), {})
-            if len(place) == 2:
-                parts.setdefault("", set())
-            else:
-                parts.setdefault(place[2], set()).add(place[3])
+            add_qpv_place(by_qpv, place)
     for key, codes in by_table.items():
-        tables[key] = _mask_table(tables[key], codes)
-    rows = list(qpv_rows)
-    for n, parts in by_qpv.items():
-        row = rows[n]
-        hide = "" in parts or row.accompanied is None
-        sex = _mask_table(row.sex, parts.get("sexe", set()))
-        age = _mask_table(row.age, parts.get("tranche_age", set()))
-        if hide:
-            sex, age = attrs.evolve(sex, total=None), attrs.evolve(age, total=None)
-        rows[n] = attrs.evolve(row, accompanied=None if hide else row.accompanied, sex=sex, age=age)
+        tables[key] = mask_rows(tables[key], codes)
+    rows = mask_qpv_rows(qpv_rows, by_qpv)
     limited = []
     for i in still:
         place = places[i]
         key = place[1] if place[0] == "table" else "quartier"
         if key not in limited:
             limited.append(key)
-    return tuple(rows), limited
+    return rows, limited
 
 
 def audit(

@@ -31,7 +31,7 @@ from citeslab_core.bilan import NON_RENSEIGNE, Check, PublicBilan, QpvRow, Table
 from citeslab_core.bilan._checking import disclosure_checks, sorted_checks
 from citeslab_core.bilan.checks import CheckCode
 from citeslab_core.bilan.disclosure import LinkedCells, protect
-from citeslab_core.bilan.linked import link_cells
+from citeslab_core.bilan.linked import add_qpv_place, link_cells, mask_qpv_rows, mask_rows
 from citeslab_core.network._hoods import _Hoods
 from citeslab_core.vocabularies import AgeBracket, Channel, OrientationCategory
 
@@ -317,18 +317,6 @@ _LIMITED = {
 }
 
 
-def _mask_rows(table: Table[int | None], codes: set[str]) -> Table[int | None]:
-    if not codes:
-        return table
-    return attrs.evolve(
-        table,
-        rows=tuple(
-            attrs.evolve(row, count=None, share=None) if row.code in codes else row
-            for row in table.rows
-        ),
-    )
-
-
 def _apply(bilan: PublicBilan, places: list[Place], limited: set[str]) -> PublicBilan:
     """``bilan`` with the cells at ``places`` masked, and what follows from them."""
     if not places and not limited:
@@ -340,23 +328,11 @@ def _apply(bilan: PublicBilan, places: list[Place], limited: set[str]) -> Public
         if place[0] == "table":
             tables.setdefault(place[1], set()).add(place[2])
         elif place[0] == "qpv":
-            parts = qpv.setdefault(int(place[1]), {})
-            if len(place) == 2:
-                parts.setdefault("", set())
-            else:
-                parts.setdefault(place[2], set()).add(place[3])
+            add_qpv_place(qpv, place)
         else:
             scalars.add(place)
-    new_tables = {key: _mask_rows(t, tables.get(key, set())) for key, t in bilan.tables.items()}
-    rows = list(bilan.qpv_breakdown)
-    for n, parts in qpv.items():
-        row = rows[n]
-        hide = "" in parts or row.accompanied is None
-        sex = _mask_rows(row.sex, parts.get("sexe", set()))
-        age = _mask_rows(row.age, parts.get("tranche_age", set()))
-        if hide:
-            sex, age = attrs.evolve(sex, total=None), attrs.evolve(age, total=None)
-        rows[n] = attrs.evolve(row, accompanied=None if hide else row.accompanied, sex=sex, age=age)
+    new_tables = {key: mask_rows(t, tables.get(key, set())) for key, t in bilan.tables.items()}
+    rows = mask_qpv_rows(bilan.qpv_breakdown, qpv)
     activity = _masked_activity(bilan, scalars)
     indicators = _bilan.indicators_from_tables(
         new_tables,
@@ -379,7 +355,7 @@ def _apply(bilan: PublicBilan, places: list[Place], limited: set[str]) -> Public
     return attrs.evolve(
         bilan,
         tables=new_tables,
-        qpv_breakdown=tuple(rows),
+        qpv_breakdown=rows,
         indicators=indicators,
         **activity,
         reach=tuple(reach),
