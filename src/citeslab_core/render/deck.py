@@ -98,12 +98,10 @@ from citeslab_core.render._deck_slides import (
 from citeslab_core.render.labels import (
     COLUMNS,
     EMPTY,
-    HOST,
     INDICATORS,
     NOTES,
     ORIENTED_AT_LEAST_ONCE,
-    SUBSET_NOTE,
-    TERRITORY,
+    site_lines,
 )
 from citeslab_core.render.outline import outline, summary
 from citeslab_core.vocabularies import PartnershipCategory
@@ -133,13 +131,7 @@ def _cover(deck: Deck, bilan: PublicBilan) -> None:
         if other.placeholder_format.idx != 0:
             other._element.getparent().remove(other._element)
     period = format_period(bilan.start, bilan.end)
-    lines = [bilan.site, f"Bilan d'activité CitésLab {period}"]
-    if bilan.host:
-        lines.append(f"{HOST} : {bilan.host}")
-    if bilan.territory:
-        lines.append(f"{TERRITORY} : {bilan.territory}")
-    if bilan.subset:
-        lines.append(SUBSET_NOTE)
+    lines = [bilan.site, f"Bilan d'activité CitésLab {period}", *site_lines(bilan)]
     deck.text(slide, (MARGIN, 3.3, WIDTH - 2 * MARGIN, 2.2), lines, size=18, first_size=28)
     if bilan.public:
         deck.text(

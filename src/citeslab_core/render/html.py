@@ -72,7 +72,7 @@ from citeslab_core.render._html_view import (
     SectionView,
     SiteLine,
 )
-from citeslab_core.render.labels import COLUMNS, HOST, SUBSET_NOTE, TERRITORY
+from citeslab_core.render.labels import COLUMNS, site_lines
 from citeslab_core.render.outline import outline, summary
 
 __all__ = ["render"]
@@ -166,7 +166,7 @@ def _page(bilan: PublicBilan, charts: Charts, *, with_checks: bool = True) -> Pa
         kicker="Bilan d'activité CitésLab",
         period=period_heading(bilan.start, bilan.end),
         year_label=years,
-        site_lines=_site_lines(bilan),
+        site_lines=site_lines(bilan),
         public=bilan.public,
         public_note=(
             f"Les effectifs de 1 à {format_count(bilan.threshold - 1)} personnes sont masqués "
@@ -238,18 +238,6 @@ def _site_line(bilan: PublicBilan) -> SiteLine:
         if bilan.funding is not None
         else NONE,
     )
-
-
-def _site_lines(bilan: PublicBilan) -> tuple[str, ...]:
-    """The header's lines after the period: the host structure and the territory."""
-    lines = []
-    if bilan.host:
-        lines.append(f"{HOST} : {bilan.host}")
-    if bilan.territory:
-        lines.append(f"{TERRITORY} : {bilan.territory}")
-    if bilan.subset:
-        lines.append(SUBSET_NOTE)
-    return tuple(lines)
 
 
 def _check(check: Check) -> CheckLine:

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 from citeslab_core.model.accounts import Side
 
 if TYPE_CHECKING:
+    from citeslab_core.bilan import PublicBilan
     from citeslab_core.bilan.crf import CrfRow
     from citeslab_core.bilan.funding import FundingYear
 
@@ -64,6 +65,7 @@ __all__ = [
     "YearsTable",
     "crf_label",
     "indicator",
+    "site_lines",
     "years_table",
 ]
 
@@ -288,3 +290,16 @@ def years_table(years: Sequence[FundingYear], between: str = " ") -> YearsTable:
         rows.append(cells)
     headings = [*COLUMNS["pluriannuels"], *(f"{y.year} {y.nature.label.lower()}" for y in years)]
     return YearsTable(headings, rows, ["Total", *(format_amount(y.total) for y in years)])
+
+
+def site_lines(bilan: PublicBilan) -> tuple[str, ...]:
+    """What the HTML page's header and the deck's title slide say of the site after the
+    period: the host structure, the territory, the subset's note."""
+    lines = []
+    if bilan.host:
+        lines.append(f"{HOST} : {bilan.host}")
+    if bilan.territory:
+        lines.append(f"{TERRITORY} : {bilan.territory}")
+    if bilan.subset:
+        lines.append(SUBSET_NOTE)
+    return tuple(lines)
