@@ -34,9 +34,10 @@ summed, a table summed by row code, a tuple of rows summed by the rows' non-nume
 fields) or refused with an error naming the field (``tests/test_network.py`` checks
 the sum against the bilan of the sites' merged records, field by field).
 
-The package's private modules: ``_bilans`` (the checks of the sites, the network's bilan,
-masking), ``_sum`` (the sum, field by field), ``_hoods`` (the neighbourhoods) and
-``_inputs`` (several inputs read and summed).
+The package's private modules: ``_bilans`` (the checks of the sites, the total, masking),
+``_sum`` (the sum, field by field), ``_hoods`` (the neighbourhoods), ``_protect`` (the
+public network's joint protection) and ``_inputs`` (the inputs read, checked and summed:
+:func:`network_bilan` and the command line's :func:`network_of_inputs`, one path).
 """
 
 from __future__ import annotations
@@ -44,11 +45,10 @@ from __future__ import annotations
 from citeslab_core.network._bilans import (
     check_sites,
     mask_bilan,
-    network_bilan,
     network_name,
     site_key,
 )
-from citeslab_core.network._inputs import NetworkInputs, network_of_inputs
+from citeslab_core.network._inputs import NetworkInputs, network_bilan, network_of_inputs
 
 __all__ = [
     "NetworkInputs",

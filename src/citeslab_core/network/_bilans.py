@@ -1,28 +1,23 @@
-"""The network's bilan: the checks that the sites can be summed, :func:`network_bilan`
-(the sum, then masked in public mode), :func:`mask_bilan` (a computed bilan masked as
-``compute_bilan(public=True)`` would mask it).
+"""The network's bilan: the checks that the sites can be summed, the total (the sum,
+then masked in public mode; the inputs are read in ``_inputs``), :func:`mask_bilan` (a
+computed bilan masked as ``compute_bilan(public=True)`` would mask it).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
 from citeslab_core import bilan as _bilan
 from citeslab_core.bilan import (
-    Bilan,
     Check,
     PublicBilan,
 )
 from citeslab_core.bilan.checks import CheckCode
 from citeslab_core.bilan.disclosure import mask_value
-from citeslab_core.errors import InvalidData, Location, Problem, UsageError
 from citeslab_core.french import format_count, format_period
-from citeslab_core.model import Dataset
 from citeslab_core.model.identity import identity_key
 from citeslab_core.network._protect import protect_network
 from citeslab_core.network._sum import (
@@ -44,14 +39,6 @@ def site_key(name: str) -> str:
     identity.identity_key` compares names (case, spacing, Unicode forms and invisible
     characters such as a zero-width space ignored)."""
     return identity_key(name)
-
-
-def _flatten(bilans: Iterable[PublicBilan]) -> list[PublicBilan]:
-    """The sites' bilans, a network bilan given as an input standing for its sites."""
-    sites: list[PublicBilan] = []
-    for b in bilans:
-        sites.extend(_flatten(b.sites) if b.sites else [b])
-    return sites
 
 
 def check_sites(bilans: Sequence[PublicBilan]) -> list[str]:
@@ -78,236 +65,11 @@ def check_sites(bilans: Sequence[PublicBilan]) -> list[str]:
         if key in seen:
             problems.append(
                 f"« {b.site} » : ce site est donné deux fois pour la même période ; chaque "
-                "site ne compte qu'une fois dans le réseau (donnez des noms distincts aux "
-                "sites dans la feuille structure, clé « nom »)."
+                "site ne compte qu'une fois dans le réseau (s'il s'agit de deux sites "
+                "différents, donnez-leur des noms distincts)."
             )
         else:
             seen[key] = b
-    return problems
-
-
-#: What :func:`network_bilan` takes for one site: its records, its bilan, or a path (a
-#: workbook, a CSV folder, a canonical JSON, a bilan JSON file).
-NetworkInput = PublicBilan | Dataset | str | os.PathLike[str]
-
-
-def network_bilan(
-    inputs: Iterable[NetworkInput] | Mapping[str, NetworkInput],
-    start: dt.date | int | None = None,
-    end: dt.date | None = None,
-    *,
-    year: int | None = None,
-    period: tuple[dt.date, dt.date] | None = None,
-    public: bool = False,
-    name: str | None = None,
-) -> PublicBilan:
-    """The bilan of the network of ``inputs`` (see the module docstring).
-
-    ``inputs``: any mix of :class:`~citeslab_core.model.Dataset` (a site's records),
-    :class:`~citeslab_core.bilan.Bilan` and paths (workbook, CSV folder, canonical JSON,
-    bilan JSON file); or a mapping ``{site name: input}`` that names each site (two
-    sites whose records carry the same name are then told apart). Records need the
-    period: ``start``, ``end``, ``year=2023`` or ``period=Period.quarter(2023, 2)``
-    (``network_bilan(inputs, 2023)`` is the year); given bilans must be of that period.
-    A network bilan given among the inputs stands for its own sites.
-
-    Refused with :class:`~citeslab_core.errors.InvalidData`, every message naming the
-    input (its path, or « entrée n° 2 ») and the site: an unreadable file, a public
-    bilan, two periods, the same site twice. ``public=True`` masks the total and every
-    site's bilan together (docs/public-mode.md); ``name`` replaces the default ``site``
-    of the total (``3 sites``).
-    """
-    public, named = _checked(inputs, public, name), isinstance(inputs, Mapping)
-    items: list[tuple[str | None, NetworkInput]] = (
-        list(inputs.items()) if isinstance(inputs, Mapping) else [(None, x) for x in inputs]
-    )
-    if not items:
-        raise UsageError("un bilan de réseau a besoin d'au moins un site")
-    wanted = _period(start, end, year, period)
-    problems: list[Problem] = []
-    sites = _sites_of(items, wanted, problems)
-    problems.extend(_site_problems(sites, wanted, named))
-    if problems:
-        raise InvalidData(problems)
-    given = [b for _, b, _ in sites]
-    if public:
-        masked = [
-            _bilan.compute_bilan(data, b.start, b.end, public=True)
-            if data is not None
-            else mask_bilan(b)
-            for _, b, data in sites
-        ]
-        return public_network(given, masked, name=name)
-    return attrs.evolve(_total(given, 0, name), sites=tuple(given))
-
-
-def _sites_of(
-    items: Sequence[tuple[str | None, NetworkInput]],
-    wanted: tuple[dt.date, dt.date] | None,
-    problems: list[Problem],
-) -> list[tuple[Location, PublicBilan, Dataset | None]]:
-    """Each input read and, for records, computed: (where, the complete bilan, the
-    records when given); what is wrong is added to ``problems``."""
-    # (where, the complete bilan, the records when given)
-    sites: list[tuple[Location, PublicBilan, Dataset | None]] = []
-    for n, (site_name, item) in enumerate(items, 1):
-        where = _where(item, n)
-        try:
-            read = _read(item, where)
-        except InvalidData as exc:
-            problems.extend(exc.problems)
-            continue
-        if isinstance(read, Dataset):
-            if wanted is None:
-                problems.append(
-                    Problem(
-                        where,
-                        "des fiches de site : indiquez la période du bilan du réseau, par "
-                        "exemple network_bilan(entrées, year=2023).",
-                    )
-                )
-                continue
-            data = read
-            if site_name is not None:
-                data = data.replace(site=attrs.evolve(data.site, name=site_name))
-            sites.append((where, _bilan.compute_bilan(data, *wanted), data))
-            continue
-        found = _flatten([read])
-        if site_name is not None:
-            if len(found) > 1:
-                problems.append(
-                    Problem(
-                        where,
-                        f"« {site_name} » : c'est le bilan d'un réseau de {len(found)} sites ; "
-                        "un nom ne s'applique qu'à un site (donnez le réseau sans nom).",
-                    )
-                )
-                continue
-            found = [attrs.evolve(found[0], site=site_name)]
-        sites.extend((where, b, None) for b in found)
-    return sites
-
-
-def _checked(inputs: object, public: object, name: object) -> bool:
-    """``network_bilan``'s arguments checked (French errors naming them); ``public``."""
-    from citeslab_core.model import guards
-
-    if name is not None:
-        guards.instance(name, str, "name", "un nom de réseau (un texte) ou None")
-    if isinstance(inputs, str | bytes | os.PathLike | Bilan | Dataset) or not isinstance(
-        inputs, Iterable
-    ):
-        raise UsageError(
-            f"inputs = {guards.shown(inputs)} : il faut une liste d'entrées, "
-            "network_bilan([entrée1, entrée2], year=2023)"
-        )
-    return guards.flag(public, "public")
-
-
-def _period(
-    start: dt.date | int | None,
-    end: dt.date | None,
-    year: int | None,
-    period: tuple[dt.date, dt.date] | None,
-) -> tuple[dt.date, dt.date] | None:
-    """The period the arguments name, None when none is named."""
-    if start is None and end is None and year is None and period is None:
-        return None
-    from citeslab_core.bilan._compute import period_of
-
-    found = period_of(start, end, year, period, call="network_bilan")
-    return (found[0], found[1])
-
-
-def _where(item: object, n: int) -> Location:
-    """The input as a message names it: its path, else its number."""
-    if isinstance(item, str | os.PathLike):
-        return Location(file=os.fspath(item))
-    return Location(file=f"entrée n° {n}")
-
-
-def _read(item: object, where: Location) -> PublicBilan | Dataset:
-    if isinstance(item, Bilan | Dataset):
-        return item
-    if isinstance(item, str | os.PathLike):
-        from pathlib import Path
-
-        from citeslab_core.bilan.file import read_inputs
-
-        try:
-            return read_inputs([Path(item)])[0]
-        except UsageError as exc:  # no such file, an unknown format
-            raise InvalidData([Problem(where, str(exc))]) from None
-        except OSError as exc:
-            raise InvalidData(
-                [Problem(where, f"entrée illisible ({exc.strerror or exc}).")]
-            ) from None
-    raise InvalidData(
-        [
-            Problem(
-                where,
-                f"« {type(item).__name__} » n'est ni des fiches (Dataset), ni un bilan (Bilan), "
-                "ni un chemin de fichier ou de dossier.",
-            )
-        ]
-    )
-
-
-def _site_problems(
-    sites: Sequence[tuple[Location, PublicBilan, Dataset | None]],
-    wanted: tuple[dt.date, dt.date] | None,
-    named: bool,
-) -> list[Problem]:
-    """Why these sites cannot be summed, each problem located at its input."""
-    problems: list[Problem] = []
-    if not sites:
-        return problems
-    reference = wanted or (sites[0][1].start, sites[0][1].end)
-    first_where = sites[0][0]
-    for where, b, _ in sites:
-        if b.public:
-            problems.append(
-                Problem(
-                    where,
-                    f"« {b.site} » : bilan public (petits effectifs masqués) : ses cases "
-                    "masquées ne peuvent pas être additionnées exactement. Donnez le bilan "
-                    "complet (sans --public) ; le bilan du réseau se masque après la somme.",
-                )
-            )
-        if (b.start, b.end) != reference:
-            against = (
-                "de la période demandée"
-                if wanted is not None
-                else f"de celle de « {sites[0][1].site} » ({first_where})"
-            )
-            problems.append(
-                Problem(
-                    where,
-                    f"« {b.site} » : bilan {format_period(b.start, b.end)}, pas {against} "
-                    f"({format_period(*reference)}) : un bilan de réseau additionne des "
-                    "bilans de la même période.",
-                )
-            )
-    seen: dict[str, Location] = {}
-    for where, b, _ in sites:
-        key = site_key(b.site)
-        if key not in seen:
-            seen[key] = where
-            continue
-        also = " (la même entrée deux fois)" if seen[key] == where else f" (déjà dans {seen[key]})"
-        hint = (
-            "donnez-leur des noms distincts dans le dictionnaire des entrées"
-            if named
-            else "s'il s'agit de deux sites différents, nommez chaque entrée : "
-            'network_bilan({"Brest nord": entrée_1, "Brest sud": entrée_2}, year=…)'
-        )
-        problems.append(
-            Problem(
-                where,
-                f"le site « {b.site} » est donné deux fois{also} ; chaque site ne compte "
-                f"qu'une fois dans le réseau ({hint}).",
-            )
-        )
     return problems
 
 
