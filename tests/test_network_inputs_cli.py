@@ -90,7 +90,7 @@ def test_the_same_site_twice_is_refused_in_the_terms_of_each_input(
         _bilan_file(tmp_path / "bilan.json", NFD),
     ]
     output = tmp_path / "reseau.json"
-    code, out, err = _report([*(str(p) for p in inputs), "-o", str(output)], capsys)
+    code, _, err = _report([*(str(p) for p in inputs), "-o", str(output)], capsys)
     assert code == 1
     assert "Traceback" not in err
     assert not output.exists()
