@@ -234,8 +234,8 @@ def parse_date(
         raw = raw.date()
     if isinstance(raw, dt.date):
         return _in_range(PartialDate.day(raw), raw.isoformat())
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e16:
+        raw = int(raw)  # 9e15 read as 9000000000000000, 1e300 left a number
     if isinstance(raw, int) and not isinstance(raw, bool):
         raw = str(raw)
     if not isinstance(raw, str):

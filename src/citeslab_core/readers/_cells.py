@@ -205,6 +205,8 @@ def _dates(context_year: int | None) -> Parser:
         raw = plain(raw)
         if isinstance(raw, dt.date):
             return (parse_date(raw),)
+        if isinstance(raw, float):  # a number cell: never 300 digits of text (1e300)
+            return (parse_date(raw, partial=True, context_year=context_year),)
         found = [
             parse_date(part.strip(), partial=True, context_year=context_year)
             for part in re.split(r"[;,]", parse_text(raw))

@@ -16,7 +16,9 @@ library (:mod:`zipfile`, :mod:`xml.etree.ElementTree`, :mod:`re`) before calamin
   an empty cell.
 - **Negative numbers** (:attr:`SheetScan.negative`): a date cell holding ``-5`` is 25
   December 1899 for Excel, which calamine gives as the time 00:00; its number is kept so
-  that the reader gives the date (refused: before 1900), as it always did.
+  that the reader gives the date (refused: before 1900), as it always did. A ``NaN`` or
+  ``-INF`` number is kept the same way (the first would be 30 December 1899, the second
+  makes calamine's date library panic): the cell then says « n'est pas une date ».
 """
 
 from __future__ import annotations
@@ -49,8 +51,9 @@ _BUILTIN_PERCENT = frozenset({9, 10})
 #: starting with 0: what the quick bound does not cover (see :func:`_unusual`).
 _WIDE = re.compile(rb'<c r="(?:[A-Z]{2}|[A-Z]+(?:0|\d{6}))')
 #: Cell tags with a namespace prefix or without attributes, an error cell, a negative
-#: number (or a negative shared string's index, which calamine reads as the last string).
-_ODD_BYTES = (b":c", b"<c>", b"<c/>", b' t="e"', b"<v>-")
+#: number (or a negative shared string's index, which calamine reads as the last string),
+#: a NaN (no spreadsheet writes one: calamine reads it in a date cell as 30 December 1899).
+_ODD_BYTES = (b":c", b"<c>", b"<c/>", b' t="e"', b"<v>-", b"<v>NaN<", b"<v>nan<")
 #: A row or cell tag (or a value's), and the text after it.
 _TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|v)(?=[\s/>])([^>]*?)(/?)>([^<]*)")
 _R = re.compile(rb'\sr="([A-Za-z]*)(\d*)"')
@@ -238,7 +241,7 @@ class _Scan:
             raise UnreadableFile(f"index de texte partagé « {text[:20]!r} »")
         if self.kind == b"e":
             self.errors[at] = text.decode("utf-8", "replace")
-        elif self.kind == b"n" and text.startswith(b"-"):
+        elif self.kind == b"n" and (text.startswith(b"-") or text.lower() == b"nan"):
             with contextlib.suppress(ValueError):  # not a number: calamine's say
                 self.negative[at] = float(text)
 

@@ -230,14 +230,14 @@ def _scan_sheets(archive: zipfile.ZipFile) -> dict[str, SheetScan]:
 #: between them or not).
 _NUMBER_VALUE = re.compile(
     rb"(<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*>)((?:(?!</?(?:[A-Za-z_][\w.-]*:)?c\b).)*?"
-    rb"<(?:[A-Za-z_][\w.-]*:)?v>)\s*(-[\d.eE+-]+)\s*<",
+    rb"<(?:[A-Za-z_][\w.-]*:)?v>)\s*(-[\w.+-]+)\s*<",
     re.S,
 )
 _TYPED = re.compile(rb'\st="(?!n")')
 
 
 def _defused(archive: zipfile.ZipFile, scans: dict[str, SheetScan]) -> bytes | None:
-    """The archive with the numbers before the year 1 (``-1e15``) written ``0``, when a
+    """The archive with the numbers before the year 1 (``-1e15``, ``-INF``) written ``0``, when a
     sheet holds one (else ``None``): in a date cell, calamine's date library panics on
     them. :func:`_calamine_rows` gives the cell its number back (see :class:`SheetScan`),
     which is then reported as no date, or no amount, where it is."""
@@ -485,7 +485,7 @@ def _marked(values: list[object], marks: Iterable[tuple[int, object]]) -> list[o
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 values[column] = PercentCell(value)
         elif isinstance(mark, _Negative):
-            if mark.serial < _EARLIEST_SERIAL:  # written 0 (see _defused)
+            if not mark.serial >= _EARLIEST_SERIAL:  # written 0 (see _defused), or NaN
                 values[column] = mark.serial
             elif isinstance(value, (dt.date, dt.time)):  # a date cell: Excel's date
                 values[column] = _EXCEL_EPOCH + dt.timedelta(days=mark.serial)
