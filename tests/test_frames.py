@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 from citeslab_core import (
     Dataset,
+    Event,
+    EventType,
     Funder,
     Funding,
     FundingNature,
@@ -38,7 +40,7 @@ from citeslab_core.model.dates import PartialDate
 from citeslab_core.render.frames import BILAN_COLUMNS
 from citeslab_core.render.json import render as render_json
 from citeslab_core.render.labels import INDICATORS
-from strategies import datasets, secrets
+from strategies import datasets, messy_datasets, secrets
 
 PRIVATE_COLUMNS = {
     "porteurs": {"nom", "prenom", "telephone", "email", "adresse", "idee_projet", "commentaire"},
@@ -175,11 +177,40 @@ def _day(value: typing.Any) -> dt.date | None:
     return None if value is pd.NaT else typing.cast("dt.date", value.date())
 
 
+def _stage_on(
+    events: typing.Sequence[Event], entry: Stage | None, day: dt.date | None
+) -> str | None:
+    """The stage on ``day`` (the last one for ``None``): the last ``changement_stade``
+    on or before it, else the stage at entry (the frame's ``stade_entree`` and
+    ``stade_fin``)."""
+    stage = entry
+    for event in events:  # by date, rows of a day in input order
+        if event.type is EventType.CHANGEMENT_STADE and event.stage is not None:
+            if day is not None and event.date > day:
+                break
+            stage = event.stage
+    return None if stage is None else stage.code
+
+
 @settings(max_examples=40, deadline=None)
 @given(datasets())
 def test_pathways_frame_is_each_persons_derivation(data: Dataset) -> None:
-    """The ``parcours`` frame (computed from the columns) holds, person by person, the
-    pathways that :func:`derive` gives from the person's records."""
+    """See :func:`check_pathways_frame`: datasets of every sheet."""
+    check_pathways_frame(data)
+
+
+@settings(max_examples=80, deadline=None)
+@given(messy_datasets())
+def test_pathways_frame_of_messy_histories(data: Dataset) -> None:
+    """See :func:`check_pathways_frame`: histories as people type them."""
+    check_pathways_frame(data)
+
+
+def check_pathways_frame(data: Dataset) -> None:
+    """The ``parcours`` frame (computed column-wise with NumPy) holds, person by person,
+    the pathways that :func:`derive` gives from the person's records (messy histories too:
+    rows in any order, events of a day before its entretien, relays to spellings of one
+    partner or back to the CitésLab, reopenings), with the stage at each end."""
     expected = []
     for person in data.persons:
         events = data.events_by_person[person.id]
@@ -187,7 +218,11 @@ def test_pathways_frame_is_each_persons_derivation(data: Dataset) -> None:
         for number, pathway in enumerate(history.pathways, start=1):
             result = pathway.result.code if pathway.result is not None else None
             referent = referent_label(pathway.referent)
-            expected.append((person.id, number, pathway.opened, pathway.closed, result, referent))
+            entry = _stage_on(events, person.stage_at_entry, pathway.opened)
+            end = _stage_on(events, person.stage_at_entry, pathway.closed)
+            expected.append(
+                (person.id, number, pathway.opened, pathway.closed, result, referent, entry, end)
+            )
     frame = data.to_frames()["parcours"]
     got = [
         (
@@ -197,6 +232,8 @@ def test_pathways_frame_is_each_persons_derivation(data: Dataset) -> None:
             _day(row.cloture),
             row.resultat if isinstance(row.resultat, str) else None,  # NaN: no result
             row.referent,
+            row.stade_entree if isinstance(row.stade_entree, str) else None,
+            row.stade_fin if isinstance(row.stade_fin, str) else None,
         )
         for row in frame.itertuples()
     ]

@@ -43,16 +43,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from citeslab_core.derive._grouping import event_groups
-from citeslab_core.derive.pathways import referent_label, walks
 from citeslab_core.errors import UsageError
-from citeslab_core.model import TABLES, Columns, Dataset, field_type
+from citeslab_core.model import TABLES, Columns, Dataset, Repeated, field_type
 from citeslab_core.model import _views as views
 from citeslab_core.model.dates import PartialDate, Precision
+from citeslab_core.render._pathway_frame import pathways_frame
 from citeslab_core.render.labels import INDICATORS as INDICATOR_LABELS
 from citeslab_core.vocabularies import (
     AgeBracket,
-    EventType,
     ExitResult,
     OrientationCategory,
     ResidenceStatus,
@@ -122,6 +120,8 @@ def _distinct(values: Sequence[Any]) -> tuple[list[Any], Any]:
     no Python loop per value."""
     import numpy as np
 
+    if isinstance(values, Repeated):  # one object on every row
+        return list(values[:1]), np.zeros(len(values), dtype=np.intp)
     ids = np.fromiter(map(id, values), dtype=np.uint64, count=len(values))
     _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
     return [values[i] for i in first.tolist()], inverse.reshape(-1)
@@ -135,6 +135,15 @@ def _by_identity(values: Sequence[Any], convert: Callable[[Any], Any], dtype: An
     converted = np.empty(len(objects), dtype=dtype)
     converted[:] = [convert(value) for value in objects]
     return converted[inverse]
+
+
+def _strings(pd: Any, values: Sequence[str | None]) -> Any:
+    """A ``string`` array: each distinct object converted once, spread by Arrow's
+    ``take`` (a column of ids, all distinct, converted as it is)."""
+    objects, inverse = _distinct(values)
+    if len(objects) == len(values):
+        return pd.array(values if isinstance(values, tuple) else tuple(values), dtype="string")
+    return pd.array(objects, dtype="string").take(inverse)
 
 
 def _day(value: dt.date | None) -> int:
@@ -207,8 +216,6 @@ def _columns(pd: Any, sheet: Columns[Any], *, private: bool, labels: bool) -> di
         name = field.metadata.get("column", field.name)
         kind, optional = field_type(hints[field.name])
         values = sheet[field.name]  # the dataset's column: no record built
-        if not isinstance(values, tuple):
-            values = tuple(values)  # a Repeated column: pandas takes tuples
         if isinstance(kind, type) and issubclass(kind, Vocabulary):
             columns[name] = _categorical(pd, kind, values, labels)
         elif kind is PartialDate:
@@ -221,11 +228,11 @@ def _columns(pd: Any, sheet: Columns[Any], *, private: bool, labels: bool) -> di
                 dtype="float64",
             )
         elif kind is bool:
-            columns[name] = pd.array(values, dtype="boolean")
+            columns[name] = pd.array(tuple(values), dtype="boolean")
         elif kind is int:
-            columns[name] = pd.array(values, dtype="Int64" if optional else "int64")
+            columns[name] = pd.array(tuple(values), dtype="Int64" if optional else "int64")
         elif kind is str:
-            columns[name] = pd.array(values, dtype="string")
+            columns[name] = _strings(pd, values)
         elif isinstance(kind, type) and issubclass(kind, enum.Enum):
             columns[name] = _categorical(pd, kind, values, False)
         else:  # a tuple (partners, weekdays, exceptions), a time: plain values in a cell
@@ -233,75 +240,6 @@ def _columns(pd: Any, sheet: Columns[Any], *, private: bool, labels: bool) -> di
                 _by_identity(values, lambda v: _plain(v, labels)), dtype=object
             )
     return columns
-
-
-def _stage_at(
-    changes: list[tuple[dt.date, Stage]], day: dt.date | None, first: Stage | None
-) -> Stage | None:
-    stage = first
-    for since, value in changes:
-        if day is not None and since > day:
-            break
-        stage = value
-    return stage
-
-
-def _pathway_rows(data: Dataset) -> dict[str, list[Any]]:
-    rows: dict[str, list[Any]] = {
-        key: []
-        for key in (
-            "porteur",
-            "numero",
-            "ouverture",
-            "cloture",
-            "resultat",
-            "referent",
-            "stade_entree",
-            "stade_fin",
-        )
-    }
-    # The pathways' one pass over the dataset's columns (no record built), person by
-    # person in the order of ``porteurs``, with each person's positions in the track.
-    persons = data.columns("porteurs")
-    starts = event_groups(data).starts
-    change = EventType.CHANGEMENT_STADE
-    walked = zip(persons["id"], persons["stage_at_entry"], walks(data), strict=True)
-    for index, (pid, entry, one) in enumerate(walked):
-        first, stop = starts[index], starts[index + 1]
-        if first == stop:
-            continue
-        dates, types, stages = one.track.dates, one.track.types, one.track.stages
-        changes = [
-            (dates[i], stage)
-            for i in range(first, stop)
-            if types[i] is change and (stage := stages[i]) is not None
-        ]
-        for number, pathway in enumerate(one.spans, start=1):  # no Event record built
-            rows["porteur"].append(pid)
-            rows["numero"].append(number)
-            rows["ouverture"].append(pathway.opened)
-            rows["cloture"].append(pathway.closed)
-            rows["resultat"].append(pathway.result)
-            rows["referent"].append(referent_label(pathway.referent))
-            rows["stade_entree"].append(_stage_at(changes, pathway.opened, entry))
-            rows["stade_fin"].append(_stage_at(changes, pathway.closed, entry))
-    return rows
-
-
-def _pathways_frame(pd: Any, data: Dataset, labels: bool) -> Any:
-    rows = _pathway_rows(data)
-    return pd.DataFrame(
-        {
-            "porteur": pd.array(rows["porteur"], dtype="string"),
-            "numero": pd.array(rows["numero"], dtype="int64"),
-            "ouverture": _datetimes(pd, rows["ouverture"]),
-            "cloture": _datetimes(pd, rows["cloture"]),
-            "resultat": _categorical(pd, ExitResult, rows["resultat"], labels),
-            "referent": pd.array(rows["referent"], dtype="string"),
-            "stade_entree": _categorical(pd, Stage, rows["stade_entree"], labels),
-            "stade_fin": _categorical(pd, Stage, rows["stade_fin"], labels),
-        }
-    )
 
 
 @views.DATASET_FRAMES.register
@@ -313,7 +251,7 @@ def dataset_frames(data: Dataset, private: bool, labels: bool) -> dict[str, Data
         found = data.columns(sheet)
         columns = _columns(pd, found, private=private, labels=labels)
         frames[sheet] = pd.DataFrame(columns, index=pd.RangeIndex(len(found)))
-    frames["parcours"] = _pathways_frame(pd, data, labels)
+    frames["parcours"] = pathways_frame(pd, data, labels, _distinct, _from_days, _day)
     return frames
 
 
