@@ -231,6 +231,22 @@ CALLS: dict[str, list[Call]] = {
         lambda w: PartialDate.from_iso(w),  # type: ignore[arg-type]
     ],
     "Dataset": [
+        lambda w: Dataset.build(site=w),  # type: ignore[arg-type]
+        lambda w: Dataset.build(persons=w),  # type: ignore[arg-type]
+        lambda w: Dataset.build(persons=[w]),  # type: ignore[list-item]
+        lambda w: Dataset.build(persons=[Person(w)]),  # type: ignore[arg-type]
+        lambda w: Dataset.build(
+            persons=[Person("P1")],
+            events=[Event("P1", w, EventType.ENTRETIEN)],  # type: ignore[arg-type]
+        ),
+        lambda w: Dataset.build(persons=[Person("P1", sex=w)]),  # type: ignore[arg-type]
+        lambda w: Dataset.build(fundings=[Funding(2023, Funder.BPI, w)]),  # type: ignore[arg-type]
+        lambda w: Dataset(w, {}),  # type: ignore[arg-type]
+        lambda w: Dataset(Site(), w),  # type: ignore[arg-type]
+        lambda w: Dataset.from_columns(tables=w),  # type: ignore[arg-type]
+        lambda w: DATA.replace(site=w),  # type: ignore[arg-type]
+        lambda w: DATA.replace(events=w),  # type: ignore[arg-type]
+        lambda w: DATA.replace(events=[*DATA.events[:3], w]),  # type: ignore[list-item]
         lambda w: DATA.subset(w),  # type: ignore[arg-type]
         lambda w: DATA.subset([w]),  # type: ignore[list-item]
         lambda w: DATA.columns(w),  # type: ignore[call-overload]
@@ -325,6 +341,28 @@ def test_the_silent_nonsenses_are_refused() -> None:
         compute_followup(DATA, on=None)  # type: ignore[arg-type]
     with pytest.raises(UsageError, match=r"^year = '2023' : .*sans guillemets"):
         compute_bilan(DATA, year="2023")  # type: ignore[call-overload]
+
+
+def test_a_wrong_record_is_named_by_its_argument() -> None:
+    """leftovers item 3: Dataset.build, the constructor and replace name the argument,
+    the row and the field (they raised TypeError or AttributeError)."""
+    with pytest.raises(UsageError, match=r"^persons\[1\] = 5 : il faut un Person"):
+        Dataset.build(persons=[Person("P1"), 5])  # type: ignore[list-item]
+    with pytest.raises(UsageError, match=r"^persons\[0\]\.id = None : il faut un texte"):
+        Dataset.build(persons=[Person(None)])  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"^events\[3\]\.date = '2023-01-01' : il faut une date"):
+        DATA.replace(events=[*DATA.events[:3], Event("P1", "2023-01-01", EventType.ENTRETIEN)])  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"^persons\[0\]\.sex = 'F' : il faut un Sex \(Sex.parse"):
+        Dataset.build(persons=[Person("P1", sex="F")])  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"^events = None : il faut une liste de Event"):
+        Dataset.build(events=None)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"^Dataset.build\(hoods=…\) : feuille inconnue ; "):
+        Dataset.build(hoods=[])  # type: ignore[call-arg]
+    with pytest.raises(UsageError, match=r"^site = 'Brest' : il faut un Site"):
+        Dataset.build(site="Brest")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"^sheets\['porteurs'\] = 1 : il faut les colonnes"):
+        Dataset(Site(), {"porteurs": 1})  # type: ignore[dict-item]
+    assert Dataset.build(persons=[Person("P1", sex=Sex.parse("F"))]).persons[0].sex == Sex.F
 
 
 def test_errors_say_what_to_do() -> None:

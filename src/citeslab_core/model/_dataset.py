@@ -7,9 +7,10 @@ from functools import cached_property
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack, overload
 
-from citeslab_core.errors import Location, Problem
+from citeslab_core.errors import Location, Problem, UsageError
 from citeslab_core.model import guards
 from citeslab_core.model._columns import Columns
+from citeslab_core.model._record_checks import field_checks
 from citeslab_core.model._records import (
     TABLE_FIELDS,
     TABLES,
@@ -61,16 +62,68 @@ _SHEET_OF: Mapping[str, SheetName] = {TABLE_FIELDS[sheet]: sheet for sheet, _, _
 _CLASS_OF: Mapping[str, type] = {name: cls for name, cls, _ in TABLES}
 
 
-def _sheet_columns(records: Sheets) -> dict[str, Columns[Any]]:
-    """The sheets given as records, as columns, by sheet name."""
-    given: Mapping[str, Iterable[Any]] = records  # type: ignore[assignment]
-    unknown = set(given).difference(_SHEET_OF)
-    if unknown:
-        raise TypeError(f"unknown sheets: {', '.join(sorted(unknown))}")
-    return {
-        _SHEET_OF[name]: Columns.of_records(_CLASS_OF[_SHEET_OF[name]], rows)
-        for name, rows in given.items()
-    }
+def _sheet_columns(records: Sheets, call: str) -> dict[str, Columns[Any]]:
+    """The sheets given as records, as columns, by sheet name; what is not a known sheet
+    of records of its class is a French :class:`~citeslab_core.errors.UsageError` naming
+    the argument (``persons[3] = 5 : il faut un Person``)."""
+    given: Mapping[str, object] = records
+    columns: dict[str, Columns[Any]] = {}
+    for name, rows in given.items():
+        sheet = _SHEET_OF.get(name)
+        if sheet is None:
+            raise _unknown(name, call, list(_SHEET_OF), "feuille inconnue")
+        cls = _CLASS_OF[sheet]
+        if isinstance(rows, str | bytes | Mapping | Columns) or not isinstance(rows, Iterable):
+            raise UsageError(
+                f"{name} = {guards.shown(rows)} : il faut une liste de {cls.__name__} "
+                f"(les lignes de la feuille {sheet}), {call}({name}=[…])"
+            )
+        kept = tuple(rows)
+        checks = field_checks(cls)
+        for i, row in enumerate(kept):
+            if not isinstance(row, cls):
+                raise UsageError(
+                    f"{name}[{i}] = {guards.shown(row)} : il faut un {cls.__name__} "
+                    f"(une ligne de la feuille {sheet})"
+                )
+            for field, check, expected in checks:
+                value = getattr(row, field)
+                if not check(value):
+                    raise UsageError(
+                        f"{name}[{i}].{field} = {guards.shown(value)} : il faut {expected}"
+                    )
+        columns[sheet] = Columns.of_records(cls, kept)
+    return columns
+
+
+def _unknown(name: str, call: str, valid: Sequence[str], what: str) -> UsageError:
+    """An unknown sheet given to ``call``: its nearest valid name, and every one."""
+    import difflib
+
+    near = difflib.get_close_matches(name, valid, n=1, cutoff=0.5)
+    guess = f" ; vouliez-vous dire « {near[0]} » ?" if near else ""
+    return UsageError(
+        f"{call}({guards.shown(name)[1:-1]}=…) : {what}{guess} (possibles : {', '.join(valid)})"
+    )
+
+
+def _checked_sheets(site: object, sheets: object, call: str) -> Mapping[str, Columns[Any]]:
+    """The constructor's ``site`` and ``sheets`` checked (French errors naming them)."""
+    guards.instance(site, Site, "site", "un Site (citeslab_core.Site)")
+    if not isinstance(sheets, Mapping):
+        raise UsageError(
+            f"sheets = {guards.shown(sheets)} : il faut un dictionnaire {{nom de feuille : "
+            f"Columns}} ; pour des enregistrements, Dataset.build(site=…, persons=[…], …)"
+        )
+    for name, value in sheets.items():
+        if not isinstance(name, str) or name not in _EMPTY:
+            raise _unknown(str(name), call, list(_EMPTY), "feuille inconnue")
+        if not isinstance(value, Columns) or value.record is not _CLASS_OF[name]:
+            raise UsageError(
+                f"sheets[{name!r}] = {guards.shown(value)} : il faut les colonnes de la "
+                f"feuille {name} (Columns.of_records({_CLASS_OF[name].__name__}, lignes))"
+            )
+    return sheets
 
 
 class Dataset:
@@ -105,6 +158,7 @@ class Dataset:
         is_subset: bool = False,
         notes: Iterable[Problem] = (),
     ) -> None:
+        sheets = _checked_sheets(site, sheets, "Dataset")
         held = {name: sheets.get(name, _EMPTY[name]) for name in _EMPTY}
         issues = check_tables(site, held)
         if issues:
@@ -133,7 +187,9 @@ class Dataset:
         programme its first spelling. ``origins`` says where the records were read from
         (see :attr:`origins`); ``notes`` are the reader's own warnings (see :attr:`notes`).
         """
-        tables = _sheet_columns(records)
+        if site is not None:
+            guards.instance(site, Site, "site", "un Site (citeslab_core.Site) ou None")
+        tables = _sheet_columns(records, "Dataset.build")
         return cls.from_columns(site=site, tables=tables, origins=origins, notes=notes)
 
     @classmethod
@@ -147,7 +203,9 @@ class Dataset:
     ) -> Dataset:
         """:meth:`build` from sheets already held as columns (what the readers make),
         by sheet name (``porteurs``…; a sheet left out is empty)."""
-        tables = _respelt_tables({**_EMPTY, **tables})
+        if site is not None:
+            guards.instance(site, Site, "site", "un Site (citeslab_core.Site) ou None")
+        tables = _respelt_tables({**_EMPTY, **_checked_sheets(site or Site(), tables, "tables")})
         places = origins or {}
         found = (*notes, *_notes(tables["quartiers"].records(), tables["financements"], places))
         return cls(site or Site(), tables, origins=places, notes=found)
@@ -156,7 +214,9 @@ class Dataset:
         """The same dataset with the site or some sheets replaced, checked again
         (``data.replace(events=kept)``); the notes, :attr:`is_subset` and where the records
         of the other sheets were read from are kept."""
-        changed = _sheet_columns(records)
+        if site is not None:
+            guards.instance(site, Site, "site", "un Site (citeslab_core.Site) ou None")
+        changed = _sheet_columns(records, "replace")
         return type(self)(
             site or self._site,
             {**self._sheets, **changed},
