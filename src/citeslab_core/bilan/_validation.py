@@ -33,7 +33,14 @@ from citeslab_core.bilan._results import NON_RENSEIGNE, TABLE_KEYS, PublicBilan,
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
 from citeslab_core.model.limits import MAX_JSON_DEPTH
 
-__all__ = ["bilan_problems", "check_document", "located", "parse_document", "structure_problems"]
+__all__ = [
+    "DEPTH_PROBLEM",
+    "bilan_problems",
+    "check_document",
+    "located",
+    "parse_document",
+    "structure_problems",
+]
 
 
 class _Object(dict[str, Any]):
@@ -113,6 +120,10 @@ def _walk(document: Any) -> Iterator[tuple[str, int, Any]]:
             )
 
 
+#: How the problem of a nesting too deep begins (:func:`check_document`).
+DEPTH_PROBLEM = "listes ou objets imbriqués sur plus de"
+
+
 def check_document(document: dict[str, Any], file: str | None) -> list[Problem]:
     """What the converter cannot see: keys given twice, the nesting, ``public``."""
     problems: list[Problem] = []
@@ -121,7 +132,7 @@ def check_document(document: dict[str, Any], file: str | None) -> list[Problem]:
             problems.append(
                 Problem(
                     _where(file, path.split("[")[0][:80]),
-                    f"listes ou objets imbriqués sur plus de {MAX_JSON_DEPTH} niveaux",
+                    f"{DEPTH_PROBLEM} {MAX_JSON_DEPTH} niveaux",
                 )
             )
             break

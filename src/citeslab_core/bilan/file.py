@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from citeslab_core.bilan._json import SCHEMA, structure_bilan, unstructure_bilan
 from citeslab_core.bilan._results import Bilan, PublicBilan
 from citeslab_core.bilan._validation import (
+    DEPTH_PROBLEM,
     check_document,
     located,
     parse_document,
@@ -160,12 +161,16 @@ def from_data(document: Any, *, file: str | None = None) -> PublicBilan:
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
         raise InvalidData([Problem(where, _not_a_bilan(document))])
     problems = check_document(document, file)
-    if problems:
-        raise InvalidData(problems)
+    if any(p.message.startswith(DEPTH_PROBLEM) for p in problems):
+        raise InvalidData(problems)  # the converter would recurse that deep
     try:
         bilan = structure_bilan(document)
-    except Exception as exc:  # cattrs' validation errors, gathered
-        raise InvalidData(structure_problems(exc, file)) from None
+    except Exception as exc:  # cattrs' validation errors, gathered with the others
+        said = {p.location for p in problems}
+        found = [p for p in structure_problems(exc, file) if p.location not in said]
+        raise InvalidData([*problems, *found]) from None
+    if problems:
+        raise InvalidData(problems)
     problems = located(bilan, document, file)
     if problems:
         raise InvalidData(problems)

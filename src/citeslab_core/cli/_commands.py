@@ -47,6 +47,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     own rows could be read; a person with a broken row is the only one left for later."""
     from citeslab_core.errors import InvalidData
 
+    if args.input is not None and not args.example:
+        from citeslab_core.bilan.file import is_bilan_file
+
+        if is_bilan_file(args.input):
+            return _validate_bilan(args.input)
     on = args.on or today()
     problems: tuple[Problem, ...] = ()
     aside: tuple[str, ...] = ()
@@ -82,6 +87,31 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"Données valides : {len(data.persons)} porteurs, {len(data.events)} suivis, "
         f"{len(data.animations)} animations."
     )
+    return EXIT_OK
+
+
+def _validate_bilan(path: Path) -> int:
+    """``valider`` on a bilan JSON file: every problem at once, located by the JSON path
+    (:func:`~citeslab_core.bilan.file.read_bilan`), as for a workbook; a short summary
+    when it holds."""
+    from citeslab_core.bilan.file import read_bilan
+    from citeslab_core.errors import InvalidData
+    from citeslab_core.french import format_count, format_period
+
+    try:
+        bilan = read_bilan(path)
+    except InvalidData as exc:
+        say(exc.summary())
+        say(
+            "Ce fichier est un bilan JSON : corrigez-le là où chaque erreur le dit (chemin "
+            "JSON), ou refaites-le depuis les fiches du site (citeslab bilan … --format json)."
+        )
+        return EXIT_DATA
+    kind = "Bilan public (petits effectifs masqués)" if bilan.public else "Bilan complet"
+    sites = f", {format_count(len(bilan.sites))} sites" if bilan.sites else ""
+    accompanied = "s" if bilan.accompanied is None else format_count(bilan.accompanied)
+    print(f"Bilan valide : {bilan.site}, {format_period(bilan.start, bilan.end)}.")
+    print(f"{kind}{sites}, {accompanied} porteurs accompagnés.")
     return EXIT_OK
 
 

@@ -305,6 +305,19 @@ def from_dict(document: Any, *, file: str | None = None) -> Dataset:
     if not isinstance(document, dict):
         raise InvalidData([Problem(where, "le document JSON doit être un objet")])
     version = document.get("schema_version")
+    if "schema_version" not in document and str(document.get("schema", "")).startswith(
+        "citeslab.bilan/"
+    ):
+        raise InvalidData(
+            [
+                Problem(
+                    where,
+                    "c'est un bilan JSON (clé « schema »), pas le JSON des fiches d'un site : "
+                    "pour qu'il soit lu comme un bilan, remettez « schema » en première clé, "
+                    "comme citeslab l'écrit",
+                )
+            ]
+        )
     if version.__class__ is not int or version != SCHEMA_VERSION:  # true == 1 in Python
         raise InvalidData(
             [
