@@ -194,10 +194,10 @@ def test_every_problem_of_a_bilan_file_at_once_located_by_its_json_path(tmp_path
     document["animations"][0]["nombre"] = "3"
     problems = _problems(tmp_path, json.dumps(document))
     assert problems == [
-        "animations[0].nombre : « 3 » : un nombre entier est attendu",
+        'animations[0].nombre : « "3" » : il faut un nombre entier, sans guillemets',
         "financement.contributions[0].financeur : « inconnu » : code inconnu (liste « financeur »)",
         "financement.cout_total : « NaN » n'est pas un nombre",
-        "programmes[0].orientes : « 1.5 » : un nombre entier est attendu",
+        "programmes[0].orientes : « 1.5 » : il faut un nombre entier, sans guillemets",
         "tables.sexe[0].effectif : « -3 » : nombre négatif",
         "tables.sexe[1].effectif : « un nombre de 31 chiffres » : nombre trop grand (au plus "
         "un milliard)",
@@ -239,10 +239,10 @@ def test_every_problem_of_a_bilan_file_at_once_located_by_its_json_path(tmp_path
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (lambda t: t.replace('"public": false', '"public": "false"'), "public : « false » : "),
+        (lambda t: t.replace('"public": false', '"public": "false"'), 'public : « "false" » : '),
         (lambda t: t.replace('"accompagnes": ', '"accompagnes": ' + "9" * 5000, 1), "4 300"),
         (lambda t: t.replace('"tables": {', '"tables": [], "x": {', 1), "tables : « une liste »"),
-        (lambda t: t[:-2] + ', "sites": [1]}', "sites[0] : « 1 » : un objet est attendu"),
+        (lambda t: t[:-2] + ', "sites": [1]}', "sites[0] : « 1 » : il faut un objet"),
         (lambda t: t.replace('"site": ', '"site": "a", "site": ', 1), "clé « site » en double"),
         (lambda t: t.replace('"cout_total": "', '"cout_total": NaN, "x": "', 1), "« NaN »"),
         (lambda t: t.replace('"cout_total": "', '"cout_total": 1e999999, "x": "', 1), "1E+999999"),

@@ -52,7 +52,7 @@ def test_every_problem_at_once_located_by_the_json_path(
     assert err.startswith("4 erreurs dans les données")
     for where in (
         "bilan.json : clé « site » en double",
-        "bilan.json, public : « false » : true ou false est attendu",
+        'bilan.json, public : « "false" » : il faut true ou false, sans guillemets',
         "bilan.json, accompagnes : « -3 »",
         "bilan.json, financement.contributions[0].montant : « beaucoup »",
     ):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, get_args, get_origin
 
 import cattrs
@@ -15,10 +15,10 @@ import cattrs
 from citeslab_core.bilan.checks import Severity
 from citeslab_core.errors import CellError
 from citeslab_core.french import MASKED_TEXT
+from citeslab_core.model import json_refusals as refusals
 from citeslab_core.model.dates import PartialDate
+from citeslab_core.model.json_refusals import shown
 from citeslab_core.model.limits import (
-    MAX_AMOUNT,
-    MAX_CELL_CHARS,
     MAX_COUNT,
     MAX_TEXT_CHARS,
     check_year,
@@ -52,30 +52,15 @@ __all__ = [
 ]
 
 
-def shown(value: Any) -> str:
-    """A JSON value as a message quotes it: short, never a whole list or object."""
-    if isinstance(value, list):
-        return "une liste"
-    if isinstance(value, dict):
-        return "un objet"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int) and abs(value) > 10**12:
-        return "un nombre de " + str(len(str(abs(value)))) + " chiffres"
-    text = value if isinstance(value, str) else str(value)
-    return text if len(text) <= 40 else text[:40] + "…"
-
-
 def read_count(value: Any, _: type) -> int:
     if value == MASKED_TEXT:
         raise CellError("effectif masqué « s » dans un bilan qui n'est pas public")
     if isinstance(value, bool) or not isinstance(value, int):
-        raise CellError(f"« {shown(value)} » : un nombre entier est attendu")
-    if not 0 <= value <= MAX_COUNT:
-        what = "négatif" if value < 0 else "trop grand (au plus un milliard)"
-        raise CellError(f"« {shown(value)} » : nombre {what}")
+        raise refusals.wrong(value, refusals.INTEGER)
+    if value < 0:
+        raise refusals.negative(value)
+    if value > MAX_COUNT:
+        raise refusals.too_big(value, "au plus un milliard")
     return value
 
 
@@ -89,33 +74,21 @@ def write_masked_count(value: int | None) -> int | str:
 
 def read_year(value: Any, t: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise CellError(f"« {shown(value)} » : une année est attendue")
+        raise refusals.wrong(value, refusals.YEAR)
     return check_year(value)
 
 
 def decimal(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
-        raise CellError(f"« {shown(value)} » : un nombre est attendu")
-    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        raise CellError(f"nombre de {len(value)} caractères : trop long")
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise CellError(f"« {shown(value)} » n'est pas un nombre") from None
-    if not number.is_finite():
-        raise CellError(f"« {shown(value)} » n'est pas un nombre")
-    if abs(number) >= MAX_AMOUNT:
-        raise CellError(f"« {shown(value)} » : nombre trop grand (moins de mille milliards)")
-    return number
+        raise refusals.wrong(value, refusals.NUMBER)
+    return refusals.decimal_of(value)
 
 
 def read_amount(value: Any, t: Any) -> Decimal | None:
     if value is None and optional(t):
         return None
     if not isinstance(value, str):
-        raise CellError(
-            f'« {shown(value)} » : un montant s\'écrit en texte, par exemple "16000.00"'
-        )
+        raise refusals.wrong(value, refusals.AMOUNT_TEXT)
     return decimal(value)
 
 
@@ -131,7 +104,7 @@ def read_number(value: Any, t: Any) -> Decimal | None:
     if value is None and optional(t):
         return None
     if isinstance(value, str):  # a number is written as a number, not a text
-        raise CellError(f"« {shown(value)} » : un nombre est attendu, sans guillemets")
+        raise refusals.wrong(value, refusals.NUMBER)
     return decimal(value)
 
 
@@ -142,36 +115,24 @@ def write_number(value: Decimal | None) -> float | None:
 
 def read_text(value: Any, _: type) -> str:
     if not isinstance(value, str):
-        raise CellError(f"« {shown(value)} » : un texte est attendu")
+        raise refusals.wrong(value, refusals.TEXT)
     if len(value) > MAX_TEXT_CHARS:
-        raise CellError(f"texte de {len(value)} caractères : trop long (au plus {MAX_TEXT_CHARS})")
+        raise refusals.too_long(len(value))
     return value
 
 
 def read_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
-        raise CellError(f"« {shown(value)} » : true ou false est attendu")
+        raise refusals.wrong(value, refusals.BOOLEAN)
     return value
 
 
 def read_date(value: Any, _: type) -> dt.date:
-    if not isinstance(value, str) or len(value) > MAX_CELL_CHARS:
-        raise CellError(f"« {shown(value)} » : une date ISO (AAAA-MM-JJ) est attendue")
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise CellError(f"« {value} » n'est pas une date ISO qui existe") from None
-    check_year(day.year, "une date")
-    return day
+    return refusals.iso_date(value)
 
 
 def read_partial(value: Any, _: type) -> PartialDate:
-    if not isinstance(value, str) or len(value) > MAX_CELL_CHARS:
-        raise CellError(f"« {shown(value)} » : une date ISO est attendue")
-    found = PartialDate.from_iso(value)
-    if found.iso() != value:
-        raise CellError(f"« {value} » n'est pas une date ISO (attendu : {found.iso()})")
-    return found
+    return refusals.iso_partial_date(value)
 
 
 def read_vocabulary(value: Any, cls: type[Vocabulary]) -> Vocabulary:
@@ -204,13 +165,13 @@ def write_generated(value: dt.datetime) -> str:
 
 def as_list(value: Any) -> list[Any]:
     if not isinstance(value, list):
-        raise CellError(f"« {shown(value)} » : une liste est attendue")
+        raise refusals.wrong(value, refusals.LIST)
     return value
 
 
 def as_object(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise CellError(f"« {shown(value)} » : un objet est attendu")
+        raise refusals.wrong(value, refusals.OBJECT)
     return value
 
 

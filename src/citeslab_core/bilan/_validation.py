@@ -31,6 +31,7 @@ from citeslab_core.bilan._json import KEYS, json_key, origin, unstructure_bilan
 from citeslab_core.bilan._json_values import shown
 from citeslab_core.bilan._results import NON_RENSEIGNE, TABLE_KEYS, PublicBilan, Table, TableRow
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
+from citeslab_core.model import json_refusals as refusals
 from citeslab_core.model.limits import MAX_JSON_DEPTH
 
 __all__ = [
@@ -140,7 +141,7 @@ def check_document(document: dict[str, Any], file: str | None) -> list[Problem]:
             problems.append(
                 Problem(
                     _where(file, path),
-                    f"clé « {shown(key)} » en double dans un objet (laquelle croire ?)",
+                    refusals.duplicate_key(key),
                 )
             )
     public = document.get("public")
@@ -148,7 +149,7 @@ def check_document(document: dict[str, Any], file: str | None) -> list[Problem]:
         problems.append(
             Problem(
                 _where(file, "public"),
-                f"« {shown(public)} » : true ou false est attendu (sans guillemets)",
+                str(refusals.wrong(public, refusals.BOOLEAN)),
             )
         )
     return problems

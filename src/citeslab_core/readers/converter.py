@@ -25,7 +25,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,13 +44,12 @@ from citeslab_core.model import (
     RowOrigins,
     Site,
 )
+from citeslab_core.model import json_refusals as refusals
 from citeslab_core.model.dates import PartialDate
 from citeslab_core.model.limits import (
-    MAX_AMOUNT,
     MAX_COUNT,
     MAX_TEXT_CHARS,
     check_length,
-    check_year,
 )
 from citeslab_core.vocabularies import Vocabulary
 
@@ -94,28 +93,8 @@ def _vocabulary_of(cls: type[Vocabulary], value: str) -> Vocabulary:
     return cls.parse(value)
 
 
-def _shown(value: Any) -> str:
-    """A JSON value as a message quotes it: short, and never a whole list or object."""
-    if isinstance(value, list):
-        return "une liste"
-    if isinstance(value, dict):
-        return "un objet"
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    text = str(value) if isinstance(value, str) else repr(value)
-    return text if len(text) <= 60 else text[:60] + "…"
-
-
 def _read_date(value: Any) -> dt.date:
-    if not isinstance(value, str):
-        raise CellError(f"« {_shown(value)} » n'est pas une date ISO (AAAA-MM-JJ)")
-    check_length(value, "une date")
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise CellError(f"« {value} » n'est pas une date ISO qui existe") from None
-    check_year(day.year, "une date")
-    return day
+    return refusals.iso_date(value)
 
 
 def _structure_time(value: Any, _: type) -> dt.time:
@@ -140,62 +119,42 @@ def _structure_partial(value: Any, _: type) -> PartialDate:
 
 
 def _read_partial(value: Any) -> PartialDate:
-    if not isinstance(value, str):
-        raise CellError(f"« {_shown(value)} » n'est pas une date ISO")
-    found = PartialDate.from_iso(value)
-    if found.iso() != value:
-        raise CellError(f"« {value} » n'est pas une date ISO (attendu : {found.iso()})")
-    return found
+    return refusals.iso_partial_date(value)
 
 
 def _structure_decimal(value: Any, _: type) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise CellError(
-            f'« {_shown(value)} » : un montant s\'écrit en texte, par exemple "16000.00"'
-        )
-    try:
-        number = Decimal(check_length(value, "un nombre") if isinstance(value, str) else value)
-    except InvalidOperation:
-        raise CellError(f"« {value} » n'est pas un nombre") from None
-    if not number.is_finite():
-        raise CellError(f"« {value} » n'est pas un nombre")
-    if abs(number) >= MAX_AMOUNT:
-        raise CellError(
-            f"« {_shown(value)} » : nombre trop grand (moins de mille milliards attendu)"
-        )
-    return number
+        raise refusals.wrong(value, refusals.AMOUNT_TEXT)
+    return refusals.decimal_of(value)
 
 
 def _structure_vocabulary(value: Any, cls: type[Vocabulary]) -> Vocabulary:
     if value.__class__ is str:
         return _vocabulary_of(cls, value)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise CellError(cls.refusal(_shown(value)))
+        raise CellError(cls.refusal(refusals.shown(value)))
     return cls.parse(value)
 
 
 def _structure_int(value: Any, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise CellError(f"« {_shown(value)} » n'est pas un nombre entier")
+        raise refusals.wrong(value, refusals.INTEGER)
     if abs(value) > MAX_COUNT:
-        raise CellError(f"« {value:.3g} » : nombre trop grand (au plus un milliard)")
+        raise refusals.too_big(value, "au plus un milliard")
     return value
 
 
 def _structure_str(value: Any, _: type) -> str:
     if not isinstance(value, str):
-        raise CellError(f"« {_shown(value)} » n'est pas un texte")
+        raise refusals.wrong(value, refusals.TEXT)
     if len(value) > MAX_TEXT_CHARS:
-        raise CellError(
-            f"texte de {len(value)} caractères : trop long (au plus {MAX_TEXT_CHARS}, "
-            "la limite d'Excel)"
-        )
+        raise refusals.too_long(len(value))
     return value
 
 
 def _structure_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
-        raise CellError(f"« {_shown(value)} » n'est pas true ou false")
+        raise refusals.wrong(value, refusals.BOOLEAN)
     return value
 
 
@@ -323,13 +282,13 @@ def from_dict(document: Any, *, file: str | None = None) -> Dataset:
             [
                 Problem(
                     where,
-                    f"schema_version {_shown(version)} inconnue (attendu : le nombre "
+                    f"schema_version {refusals.shown(version)} inconnue (attendu : le nombre "
                     f"{SCHEMA_VERSION})",
                 )
             ]
         )
     unknown = set(document) - {"schema_version", "structure", *TABLE_FIELDS}
-    problems = [Problem(where, f"clé inconnue « {_shown(k)} »") for k in sorted(unknown)]
+    problems = [Problem(where, f"clé inconnue « {refusals.shown(k)} »") for k in sorted(unknown)]
     conv = converter()
     parts: dict[str, Any] = {}
     try:
@@ -339,7 +298,9 @@ def from_dict(document: Any, *, file: str | None = None) -> Dataset:
     for key, (_, cls, _) in zip(TABLE_FIELDS, TABLES, strict=True):
         rows = document.get(key, [])
         if not isinstance(rows, list):
-            problems.append(Problem(Location(file=file, sheet=key), "une liste est attendue"))
+            problems.append(
+                Problem(Location(file=file, sheet=key), str(refusals.wrong(rows, refusals.LIST)))
+            )
             continue
         try:
             parts[TABLE_FIELDS[key]] = conv.structure(rows, list[cls])  # type: ignore[valid-type]
@@ -413,9 +374,7 @@ def _loads(text: str | bytes, *, file: str | None) -> Dataset:
             ]
         ) from None
     except DuplicateKey as exc:
-        raise InvalidData(
-            [Problem(Location(file=file), f"clé « {_shown(exc.key)} » en double dans un objet")]
-        ) from None
+        raise InvalidData([Problem(Location(file=file), refusals.duplicate_key(exc.key))]) from None
     except RecursionError:
         raise InvalidData(
             [
