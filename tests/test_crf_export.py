@@ -60,7 +60,10 @@ def test_tables_in_json_add_up_and_are_the_bilans() -> None:
         assert [
             (r["compte"], r["libelle"], money(r["prevu"]), money(r["realise"])) for r in lines
         ] == expected[side]
-        assert (total["compte"], total["ligne"]) == ("total", "total_general")
+        # a total has no account: its libellé names it, as on the Cerfa
+        assert (total["compte"], total["ligne"]) == ("", "total_general")
+        assert all(r["compte"] == "" for r in rows if r["ligne"].startswith("total"))
+        assert total["libelle"].startswith("Total")
         for key in ("prevu", "realise", "ecart"):
             assert money(total[key]) == sum(money(r[key]) for r in lines)
         # each class's subtotal is its lines' sum
@@ -163,7 +166,8 @@ def test_the_cerfa_ods_holds_the_same_figures() -> None:
     produits = tables.get_sheet_by_name("CRF - Produits").to_python()
     # no column of funder codes in a file for people (the libellé names the funder)
     assert produits[0][:4] == ["Compte", "Libellé", "Prévu (€)", "Réalisé (€)"]
-    assert produits[-1][0] == "total"
+    assert produits[-1][0] in ("", None)  # no « total » in the Compte cell
+    assert produits[-1][1].startswith("Total")
     assert money(produits[-1][3]) == Decimal("53876.49")
 
 
@@ -218,3 +222,23 @@ def test_a_planned_only_budget_has_no_unexplained_gaps() -> None:
         io.BytesIO(files(bilan, "xlsx")["compte_rendu_financier_2024.xlsx"].data)
     )["Annexe"]
     assert annex.cell(5, 1).value == "Aucun écart au-delà du seuil."
+
+
+def test_the_pic_file_writes_the_sex_in_words() -> None:
+    """leftovers item 6: « Femme » / « Homme », as every other column is a label; as many
+    of each as the bilan counts."""
+    from citeslab_core.exporting.privacy import build_participants
+    from citeslab_core.readers.example import load_example
+    from citeslab_exporters.pic import participants_table
+
+    data = load_example()
+    rows = build_participants(
+        data, dt.date(2023, 1, 1), dt.date(2023, 12, 31), key=b"k" * 32, exporter="pic"
+    )
+    table = participants_table(rows)
+    column = [c.key for c in table.columns].index("sexe")
+    written = [row[column] for row in table.rows]
+    assert set(written) <= {"Femme", "Homme", None}
+    sexe = compute_bilan(data, year=2023).tables["sexe"]
+    assert written.count("Femme") == sexe.row("F").count
+    assert written.count("Homme") == sexe.row("H").count

@@ -15,9 +15,10 @@ one JSON document (``json``), with these tables:
   ``budget`` sheet, one line per account (a subsidy, class 74: one line per funder):
   ``compte``, ``libelle``, ``financeur`` (a subsidy's funder code), ``prevu``,
   ``realise``, ``ecart`` (actual − planned), ``ecart_pourcentage`` (of planned), then a
-  line ``compte`` = ``total`` that adds up every line, the contributions volontaires
-  (86, 87) included, as the Cerfa's final TOTAL; empty when the budget has no line for
-  the period's last year;
+  line ``ligne`` = ``total_general`` that adds up every line, the contributions volontaires
+  (86, 87) included, as the Cerfa's final TOTAL; a total's ``compte`` is empty (its
+  ``libelle`` names it, as on the Cerfa); empty when the budget has no line for the
+  period's last year;
 - ``informations``: site, period, public or not, the gap threshold.
 
 Formats: ``xlsx`` (the default), ``ods`` (the same sheets, written with odfpy), ``csv``,
@@ -246,7 +247,7 @@ def _crf_table(name: str, title: str, bilan: PublicBilan, side: Side) -> ExportT
         rows.append(
             (
                 _ROW_KINDS[r.kind],
-                r.account or "total",
+                r.account,  # a total has no account: its libellé says it (Cerfa 15059)
                 crf_label(r),
                 funder.code if funder is not None else None,
                 line.planned,

@@ -33,6 +33,7 @@ from citeslab_core.exporting import (
     ExportTable,
     ParticipantRow,
     PublicBilan,
+    Sex,
     TableExporter,
     count,
     indicator,
@@ -42,7 +43,7 @@ __all__ = ["exporter", "participants_table", "summary_table"]
 
 _PARTICIPANT_COLUMNS = (
     Column("pseudonyme", "Pseudonyme", ColumnType.STRING),
-    Column("sexe", "Sexe", ColumnType.STRING, "F ou H"),
+    Column("sexe", "Sexe", ColumnType.STRING, "Femme ou Homme"),
     Column("tranche_age", "Tranche d'âge", ColumnType.STRING, "au premier entretien"),
     Column("niveau_formation", "Niveau de formation", ColumnType.STRING),
     Column("situation_entree", "Situation à l'entrée", ColumnType.STRING),
@@ -54,6 +55,11 @@ _PARTICIPANT_COLUMNS = (
     Column("date_sortie", "Date de sortie", ColumnType.DATE, "dernière sortie de la période"),
     Column("resultat_sortie", "Résultat de sortie", ColumnType.STRING),
 )
+
+
+#: A person's sex in words, as the other columns give their labels (FORMATS prescribes no
+#: code for the PIC file; the bilan's labels, « Femmes », are a table's rows).
+_SEX_WORDS = {Sex.F: "Femme", Sex.H: "Homme"}
 
 
 def _label(value: object) -> str | None:
@@ -69,7 +75,7 @@ def participants_table(rows: Sequence[ParticipantRow]) -> ExportTable:
         [
             (
                 p.pseudonym,
-                p.sex.code if p.sex is not None else None,
+                _SEX_WORDS[p.sex] if p.sex is not None else None,
                 _label(p.age_bracket),
                 _label(p.education),
                 _label(p.situation),
