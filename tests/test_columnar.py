@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import TABLE_FIELDS, TABLES, Columns, Dataset
+from citeslab_core.model.limits import MAX_TEXT_CHARS
 from citeslab_core.readers import _columns, csvdir
 from citeslab_core.readers._rows import Parsed, TextStore
 from citeslab_core.readers.csvdir import CsvRows
@@ -120,6 +121,42 @@ def test_columns_built_from_records_give_them_back(data: Dataset) -> None:
 
 
 NAMES: list[object] = ["", "  Dupont ", "'=SOMME(A1)", "'  espacé ", "Le Gall", 12.0, None, "x"]
+
+
+#: Texts as a deferred column meets them: quoted by an apostrophe, blank, too long.
+_TEXTS = st.one_of(
+    st.text(st.sampled_from(["a", "é", " ", "\t", "\x1f", "'", "\n", "="]), max_size=5),
+    st.sampled_from(["x" * MAX_TEXT_CHARS, " " + "x" * MAX_TEXT_CHARS, "x" * MAX_TEXT_CHARS + "y"]),
+)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("extend"), st.lists(_TEXTS, max_size=6)),
+            st.tuples(st.just("append"), st.one_of(_TEXTS, st.builds(Parsed, _TEXTS))),
+        ),
+        max_size=8,
+    ),
+    st.sampled_from([None, "", "défaut"]),
+)
+@example([("extend", ["a ", "' b ", " "])], None)
+@example([("extend", ["' a", "b"]), ("extend", ["x" * MAX_TEXT_CHARS + "y", "c"])], "")
+def test_a_text_column_loads_as_its_cells_read_one_by_one(
+    steps: list[tuple[str, Any]], default: object
+) -> None:
+    """:func:`load_text` reads runs of plain texts by C-level passes: the values are
+    those of the cell-by-cell reading (stripped, blank as the default, a quoted or too
+    long text read by ``cell_value``: a failure for the row-wise reading to report)."""
+    store = TextStore()
+    for action, cells in steps:
+        if action == "extend":
+            store.extend(list(cells))
+        else:
+            store.append(cells)
+
+    expected = [_columns._text_value(cell, default) for cell in store.cells()]
+    assert _columns.load_text(store, default) == expected
 
 
 @SETTINGS

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from citeslab_core.errors import UsageError
+from citeslab_core.model import Repeated
 from citeslab_core.model.dates import PartialDate, Precision
 
 if TYPE_CHECKING:
@@ -155,6 +156,8 @@ def _serialised(values: Sequence[Any], done: dict[int, str]) -> bytes:
     """A slice of a column as :func:`dataset_sha256` hashes it; ``done`` holds the texts
     of the column's values already serialised, by id."""
     count = len(values)
+    if isinstance(values, Repeated) and count and values[0] is None:
+        return b"N%d\n" % count  # a column nobody filled in: not read value by value
     kinds = set(map(type, values))
     if kinds == {NoneType}:
         return b"N%d\n" % count

@@ -188,8 +188,28 @@ def _column_plan(cls: type, columns: list[tuple[int, FieldSpec]]) -> list[_Colum
 def load_text(stored: TextStore, default: object) -> list[object]:
     """A deferred text column's values from what the reading stored: cells as they are
     (read now, as :func:`~citeslab_core.readers._cells.cell_value` reads a text) or
-    :class:`Parsed` values."""
-    return [_text_value(cell, default) for cell in stored.cells()]
+    :class:`Parsed` values.
+
+    A run of texts none of which is quoted by an apostrophe or too long (the commonest:
+    names, phones) is read by C-level passes: each text stripped, an empty one the
+    default, as :func:`_text_value` reads them one by one."""
+    values: list[object] = []
+    for joined, cells in stored.runs():
+        if (
+            joined is not None
+            and not joined.startswith("'")
+            and _QUOTED not in joined
+            and max(map(len, cast("list[str]", cells))) <= MAX_TEXT_CHARS
+        ):
+            texts = list(map(str.strip, cast("list[str]", cells)))
+            values.extend([text or default for text in texts] if "" in texts else texts)
+        else:
+            values.extend([_text_value(cell, default) for cell in cells])
+    return values
+
+
+#: A cell quoted by an apostrophe inside a run of joined texts (see :class:`TextStore`).
+_QUOTED: Final = "\x1f'"
 
 
 def _plain_text(cell: object) -> TypeGuard[str]:

@@ -160,6 +160,15 @@ class TextStore:
             else:
                 yield from part
 
+    def runs(self) -> Iterator[tuple[str | None, list[object]]]:
+        """The cells by runs, in order: each run with the text it was joined from (its
+        cells are then texts), or ``None`` for cells kept one by one."""
+        for part in self._parts:
+            if part.__class__ is str:
+                yield part, part.split(_UNIT)
+            else:
+                yield None, part
+
     def detach(self) -> TextStore:
         """A store holding what this one held, which is left empty."""
         moved = TextStore()
