@@ -164,8 +164,8 @@ class TextStore:
         """The cells by runs, in order: each run with the text it was joined from (its
         cells are then texts), or ``None`` for cells kept one by one."""
         for part in self._parts:
-            if part.__class__ is str:
-                yield part, part.split(_UNIT)
+            if isinstance(part, str):
+                yield part, cast("list[object]", part.split(_UNIT))
             else:
                 yield None, part
 
