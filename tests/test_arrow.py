@@ -172,3 +172,28 @@ def test_pyarrow_is_imported_only_for_a_folder_that_needs_it(tmp_path: Path) -> 
         for folder in (small, big)
     ]
     assert seen == ["False", "True"]
+
+
+def test_pyarrow_already_imported_reads_from_a_lower_size(tmp_path: Path) -> None:
+    """A folder between ``ARROW_LOADED_MIN_BYTES`` and ``ARROW_MIN_BYTES`` goes to pyarrow
+    only when pyarrow is already imported (as pandas imports it in a notebook): the
+    command line, which has not imported it, keeps the pure path there."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "porteurs.csv").write_text("id\n" + "".join(f"P{i}\n" for i in range(200_000)))
+    (folder / "suivis.csv").write_text("porteur;date;type\nP1;2023-03-01;entretien\n")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from citeslab_core.readers import csvdir\n"
+        "csvdir.ARROW_MIN_BYTES = 2**30\n"
+        "csvdir.ARROW_LOADED_MIN_BYTES = 2**20  # the folder above weighs 1.3 MiB\n"
+        "files = sorted(Path(sys.argv[1]).glob('*.csv'))\n"
+        "before = csvdir._arrow_pays(files)\n"
+        "import pyarrow\n"
+        "print(before, csvdir._arrow_pays(files))\n"
+    )
+    seen = subprocess.run(
+        [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert seen == ["False", "True"]
