@@ -264,7 +264,7 @@ def test_the_slides_follow_the_seed(deck_2023: tuple[PublicBilan, bytes]) -> Non
         french("Prévu et réalisé 2023 (seuil d'écart : 10\u00a0%)"),
         "Financements pluriannuels",
     ]
-    positions = [titles.index(t) for t in seed]
+    positions = [titles.index(french(t)) for t in seed]  # in French typography
     assert positions == sorted(positions), titles
     # Every section of the report has its slide, under the report's own title, but the
     # compte rendu financier (docs/decisions.md, « The bilan as a deck »).
@@ -281,11 +281,11 @@ def test_every_chart_is_the_bilans_json(deck_2023: tuple[PublicBilan, bytes]) ->
     assert_charts_are_the_bilans(bilan, slides)
     # the seed's figures, as the seed draws them
     by_title = {s.title: s for s in slides}
-    sexes = by_title["Répartition femmes / hommes"]
+    sexes = by_title[french("Répartition femmes / hommes")]
     assert sexes.charts[0]["kind"] == "PIE"
     assert sexes.charts[0]["series"] == {"Personnes": [71.0, 47.0]}
-    assert any("Elles sont\u00a0: 71 femmes" in t for t in sexes.texts)
-    assert any("Ils sont\u00a0: 47 hommes" in t for t in sexes.texts)
+    assert any("Elles sont\u00a0: 71\u00a0femmes" in t for t in sexes.texts)
+    assert any("Ils sont\u00a0: 47\u00a0hommes" in t for t in sexes.texts)
     programmes = by_title["Programmes et accélérateurs"]
     assert programmes.tables[0][1:] == (
         ("Cuisine du monde", "4", "3"),
@@ -318,13 +318,14 @@ def test_the_sites_texts_and_calendar_are_there(
         "Marché de créateurs",
     )
     columns = list(zip(*calendar.tables[0][1:], strict=True))
-    assert [c for c in columns[3] if c] == ["29 mai", "9 oct.", "13 déc."]  # the seed's markets
+    markets = [french(day) for day in ("29 mai", "9 oct.", "13 déc.")]  # the seed's
+    assert [c for c in columns[3] if c] == markets
     assert "novembre" in columns[1]  # a month-long planned café
     permanences = next(s for s in slides if s.title == "Les permanences 2024")
     planned = calendar_2024(example).entries
     count = sum(1 for e in planned if e.kind == "permanence")
     assert sum(int(row[3]) for row in permanences.tables[0][1:]) == count
-    assert any(f"{count} permanences prévues en 2024" in t for t in permanences.texts)
+    assert any(french(f"{count} permanences prévues en 2024") in t for t in permanences.texts)
 
 
 def test_public_deck_shows_no_masked_count(example: Dataset) -> None:
@@ -356,8 +357,13 @@ def test_the_checks_only_when_asked(deck_2023: tuple[PublicBilan, bytes]) -> Non
 
 
 def test_french_typography() -> None:
-    assert french("Elles sont : 71 femmes") == "Elles sont\u00a0: 71 femmes"
-    assert french("« Autres »  ; ok !") == "«\u00a0Autres\u00a0»\u00a0; ok\u00a0!"
+    """The bilan's HTML page's typography (french.typeset), in every text of the deck."""
+    assert french("Elles sont : 71 femmes") == "Elles sont\u00a0: 71\u00a0femmes"
+    assert french("« Autres »  ; ok !") == "«\u00a0Autres\u00a0»\u202f; ok\u202f!"
+    assert french("1 000 habitants ; emploi / formation") == (
+        "1\u202f000\u00a0habitants\u202f; emploi\u00a0/ formation"
+    )
+    assert french(french("a : b")) == french("a : b")
     assert french("a\x00b") == "a\ufffdb"  # what XML cannot hold never reaches the file
 
 
@@ -539,7 +545,7 @@ def test_a_networks_deck_has_its_sites_and_their_sum() -> None:
     assert [row[:2] for row in table[1:]] == [
         (sites[0].site, str(sites[0].accompanied)),
         (sites[1].site, str(sites[1].accompanied)),
-        (f"Réseau ({bilan.site})", str(bilan.accompanied)),
+        (french(f"Réseau ({bilan.site})"), str(bilan.accompanied)),
     ]
     assert bilan.accompanied == sites[0].accompanied + sites[1].accompanied
     assert not any(s.title.startswith("Calendrier") for s in slides)

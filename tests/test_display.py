@@ -23,6 +23,7 @@ from citeslab_core import (
     compute_followup,
     load_example,
 )
+from citeslab_core.french import typeset
 from citeslab_core.render.display import ROOT
 from strategies import datasets, secrets
 
@@ -231,7 +232,7 @@ def test_html_display_shows_the_figures() -> None:
     assert "Chiffres clés" in html
     assert ">118<" in html
     for table in bilan.tables.values():
-        assert table.title.replace("'", "&#x27;") in html
+        assert typeset(table.title).replace("'", "&#x27;") in html
     sex = bilan.table("sexe")._repr_html_()
     assert ">Femmes<" in sex
     assert ">71<" in sex

@@ -19,6 +19,7 @@ from citeslab_core.french import (
     format_share,
     format_years,
     rounded_shares_note,
+    typeset,
 )
 from citeslab_core.readers.files import clean_text, neutralise
 from citeslab_core.render._html_charts import PIE_TABLES
@@ -36,11 +37,12 @@ _AFTER = re.compile(r"« +")
 
 def french(text: str) -> str:
     """``text`` cleaned for XML (:func:`~citeslab_core.readers.files.clean_text`) with French
-    typography: a no-break space before ``:`` ``;`` ``!`` ``?`` ``»`` and after ``«``. A
-    carriage return is a line break (python-pptx would write it as the text ``_x000D_``)."""
+    typography, the bilan's HTML page's (:func:`~citeslab_core.french.typeset`: no-break
+    spaces before ``:`` ``;`` ``!`` ``?`` ``»``, after ``«``, in a number, between a number
+    and its unit). A carriage return is a line break (python-pptx would write it as the
+    text ``_x000D_``); spaces before a sign are one space first, as typeset wants."""
     text = clean_text(text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _BEFORE.sub("\u00a0\\1", text)
-    return _AFTER.sub("«\u00a0", text)
+    return typeset(_BEFORE.sub(" \\1", _AFTER.sub("« ", text)))
 
 
 def chart_text(text: str) -> str:

@@ -11,7 +11,8 @@ registers (the model and the bilan never import it).
   value (a saved notebook must not carry personal data; DOMAIN "Privacy").
 - ``_repr_html_`` is a fragment inside one ``<div class="citeslab-repr">``: its style sheet
   only holds rules under that class (nothing in the notebook around it is restyled), no
-  script, no event attribute, charts as inline SVG; every text escaped.
+  script, no event attribute, charts as inline SVG; every text escaped, and set in French
+  typography (:func:`~citeslab_core.french.typeset`) as on the bilan's HTML page.
 """
 
 from __future__ import annotations
@@ -93,13 +94,20 @@ def dataset_repr(data: Dataset) -> str:
     return f"<Dataset « {data.site.name} »{_scope(data)} : {counts}{dates}>"
 
 
+def _text(text: str) -> str:
+    """A text a person reads, set in French typography (no-break spaces before ``:``
+    ``;`` ``»``…: :func:`~citeslab_core.french.typeset`, as the HTML page), escaped. Codes
+    and ids are only escaped."""
+    return escape(french.typeset(text))
+
+
 def _wrap(title: str | None, body: str) -> str:
-    head = f'<p class="{ROOT}-title">{escape(title)}</p>' if title else ""
+    head = f'<p class="{ROOT}-title">{_text(title)}</p>' if title else ""
     return f'<div class="{ROOT}">{_STYLE}{head}{body}</div>'
 
 
 def _note(text: str) -> str:
-    return f'<p class="{ROOT}-note">{escape(text)}</p>'
+    return f'<p class="{ROOT}-note">{_text(text)}</p>'
 
 
 @views.DATASET_HTML.register
@@ -146,7 +154,7 @@ def table_repr(table: Table[int | None]) -> str:
 
 def _table_rows(table: Table[int | None]) -> str:
     return "".join(
-        f'<tr><th scope="row">{escape(row.label)}</th><td>{escape(row.code)}</td>'
+        f'<tr><th scope="row">{_text(row.label)}</th><td>{escape(row.code)}</td>'
         f'<td class="{ROOT}-n">{french.format_count(row.count)}</td>'
         f'<td class="{ROOT}-n">{french.format_percent(row.share)}</td></tr>'
         for row in table.rows
@@ -156,7 +164,7 @@ def _table_rows(table: Table[int | None]) -> str:
 def _table_block(table: Table[int | None]) -> str:
     total = french.format_count(table.total)
     return (
-        f"<table><caption>{escape(table.title)} (total {total})</caption>"
+        f"<table><caption>{_text(f'{table.title} (total {total})')}</caption>"
         '<thead><tr><th scope="col">libellé</th><th scope="col">code</th>'
         '<th scope="col">effectif</th><th scope="col">part</th></tr></thead>'
         f"<tbody>{_table_rows(table)}</tbody></table>"
@@ -176,8 +184,8 @@ def chart_svg(table: Table[int | None]) -> str:
     width = _LABEL_WIDTH + _BAR_WIDTH + 60
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(table.title)}">'
-        f"<title>{escape(table.title)}</title>"
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{_text(table.title)}">'
+        f"<title>{_text(table.title)}</title>"
     ]
     for index, row in enumerate(table.rows):
         y = index * _BAR_HEIGHT + 2
@@ -185,7 +193,7 @@ def chart_svg(table: Table[int | None]) -> str:
         bar = round(_BAR_WIDTH * (row.count or 0) / top)
         parts.append(
             f'<text x="{_LABEL_WIDTH - 6}" y="{y + 13}" text-anchor="end" font-size="11" '
-            f'fill="#1e1e1e">{escape(label)}</text>'
+            f'fill="#1e1e1e">{_text(label)}</text>'
             f'<rect x="{_LABEL_WIDTH}" y="{y + 2}" width="{bar}" height="{_BAR_HEIGHT - 5}" '
             f'fill="#0b5cad"/>'
             f'<text x="{_LABEL_WIDTH + bar + 4}" y="{y + 13}" font-size="11" fill="#1e1e1e">'
@@ -220,7 +228,7 @@ def bilan_html(bilan: PublicBilan) -> str:
         (indicator(name).short, french.format_count(getattr(indicators, name))) for name in shown
     )
     rows = "".join(
-        f'<tr><th scope="row">{name}</th><td class="{ROOT}-n">{value}</td></tr>'
+        f'<tr><th scope="row">{_text(name)}</th><td class="{ROOT}-n">{value}</td></tr>'
         for name, value in figures
     )
     body = f"<table><caption>Chiffres clés</caption><tbody>{rows}</tbody></table>"
@@ -245,17 +253,17 @@ def _cell(value: object) -> str:
         return ""
     label = getattr(value, "label", None)
     if isinstance(label, str):
-        return escape(label)
+        return _text(label)
     if isinstance(value, dt.date):
-        return escape(french.format_day(value))
+        return _text(french.format_day(value))
     if isinstance(value, bool):
         return "oui" if value else "non"
-    return escape(str(value))
+    return _text(str(value))
 
 
 def _field_rows(pairs: Iterable[tuple[str, object]]) -> str:
     return "".join(
-        f'<tr><th scope="row">{escape(name)}</th><td>{_cell(value)}</td></tr>'
+        f'<tr><th scope="row">{_text(name)}</th><td>{_cell(value)}</td></tr>'
         for name, value in pairs
     )
 
@@ -285,14 +293,14 @@ def comparison_html(comparison: Comparison) -> str:
     blocks: dict[str, list[str]] = {}
     for row in comparison.rows:
         blocks.setdefault(row.table, []).append(
-            f'<tr><th scope="row">{escape(row.label)}</th>'
+            f'<tr><th scope="row">{_text(row.label)}</th>'
             f'<td class="{ROOT}-n">{french.format_count(row.count_before)}</td>'
             f'<td class="{ROOT}-n">{french.format_count(row.count_after)}</td>'
             f'<td class="{ROOT}-n">{_signed(row.count_change)}</td>'
             f'<td class="{ROOT}-n">{_signed(row.share_change)}</td></tr>'
         )
     body = "".join(
-        f"<table><caption>{escape(table)}</caption>{head}<tbody>{''.join(rows)}</tbody></table>"
+        f"<table><caption>{_text(table)}</caption>{head}<tbody>{''.join(rows)}</tbody></table>"
         for table, rows in blocks.items()
     )
     title = (
@@ -360,7 +368,7 @@ def followup_html(todo: FollowUp) -> str:
     from citeslab_core.derive.rules import rule_name
 
     counts = "".join(
-        f'<tr><th scope="row">{escape(rule_name(rule))}</th><td>{escape(severity)}</td>'
+        f'<tr><th scope="row">{_text(rule_name(rule))}</th><td>{_text(severity)}</td>'
         f'<td class="{ROOT}-n">{french.format_count(n)}</td></tr>'
         for rule, severity, n in _rule_counts(todo)
     )
@@ -372,7 +380,7 @@ def followup_html(todo: FollowUp) -> str:
         else _note("Rien à faire à cette date.")
     )
     actions = "".join(
-        f'<tr><th scope="row">{escape(group.action.label)}</th>'
+        f'<tr><th scope="row">{_text(group.action.label)}</th>'
         f'<td class="{ROOT}-n">{french.format_count(len(ids))}</td>'
         f"<td>{escape(_ids(ids, _HTML_IDS))}</td></tr>"
         for group in todo.groups
