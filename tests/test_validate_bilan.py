@@ -81,3 +81,24 @@ def test_a_bilan_given_as_records_is_named_a_bilan(tmp_path: Path) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
     with pytest.raises(InvalidData, match="c'est un bilan JSON"):
         read_input(path)
+
+
+def test_a_table_row_of_an_unknown_code_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """issue 28 item 2 (« unknown codes »): a row of a vocabulary's table, or of a QPV's
+    sub-table, must have a code of that vocabulary, once."""
+    document = json.loads(TEXT)
+    document["tables"]["sexe"][1]["code"] = "X"
+    document["tables"]["niveau_formation"][1]["code"] = document["tables"]["niveau_formation"][0][
+        "code"
+    ]
+    document["qpv"][0]["tranche_age"][0]["code"] = "18-25"
+    path = tmp_path / "bilan.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    code, _, err = _valider(path, capsys)
+    assert code == 1
+    assert "/bilan.json, tables.sexe[1].code : « X » : code inconnu (liste « sexe »)" in err
+    assert "tables.niveau_formation[1].code : « " in err
+    assert "ligne en double" in err
+    assert "qpv[0].tranche_age[0].code : « 18-25 » : code inconnu (liste « tranche_age »)" in err

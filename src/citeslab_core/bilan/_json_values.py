@@ -45,6 +45,7 @@ __all__ = [
     "read_vocabulary",
     "read_year",
     "shown",
+    "unknown_code",
     "write_amount",
     "write_generated",
     "write_masked_count",
@@ -139,7 +140,12 @@ def read_vocabulary(value: Any, cls: type[Vocabulary]) -> Vocabulary:
     for member in cls:
         if member.code == value:
             return member
-    raise CellError(f"« {shown(value)} » : code inconnu (liste « {cls.vocabulary_name} »)")
+    raise unknown_code(value, cls.vocabulary_name)
+
+
+def unknown_code(value: Any, vocabulary: str) -> CellError:
+    """A code that is not one of its vocabulary's (a bilan file holds codes only)."""
+    return CellError(f"« {shown(value)} » : code inconnu (liste « {vocabulary} »)")
 
 
 def read_severity(value: Any, _: type) -> Severity:

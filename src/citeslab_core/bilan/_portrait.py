@@ -51,25 +51,42 @@ def _vocabulary_rows(vocabulary: type[Vocabulary]) -> list[tuple[str, str]]:
     return [(m.code, m.label) for m in vocabulary]
 
 
+#: The vocabulary of each portrait table whose rows are a vocabulary's (``quartier``'s
+#: rows are the site's neighbourhoods).
+TABLE_VOCABULARIES: dict[str, type[Vocabulary]] = {
+    "sexe": Sex,
+    "statut_residence": ResidenceStatus,
+    "tranche_age": AgeBracket,
+    "niveau_formation": EducationLevel,
+    "situation_entree": SituationAtEntry,
+    "minima_sociaux": MinimumBenefit,
+    "canal": Channel,
+    "stade_entree": Stage,
+    "secteur": Sector,
+    "orientation_premier_rdv": OrientationCategory,
+    "resultat": ExitResult,
+}
+
+
+def table_codes(key: str) -> frozenset[str] | None:
+    """The codes a row of table ``key`` may have (its vocabulary's, ``non_renseigne``,
+    ``en_cours`` for ``resultat``); None for a table of free names (``quartier``)."""
+    vocabulary = TABLE_VOCABULARIES.get(key)
+    if vocabulary is None:
+        return None
+    extra = EN_COURS[0] if key == "resultat" else NON_RENSEIGNE[0]
+    return frozenset({*(m.code for m in vocabulary), extra, NON_RENSEIGNE[0]})
+
+
 def _row_codes(data: Dataset, tally: _Tally) -> dict[str, list[tuple[str, str]]]:
     """Every table's rows (code, label) before the ``non_renseigne`` row."""
     declared = [h.name for h in data.neighbourhoods]
     declared_set = set(declared)
     others = sorted(tally.other_hoods - declared_set, key=lambda n: (n.casefold(), n))
-    return {
-        "sexe": _vocabulary_rows(Sex),
-        "statut_residence": _vocabulary_rows(ResidenceStatus),
-        "quartier": [(n, n) for n in [*declared, *others]],
-        "tranche_age": _vocabulary_rows(AgeBracket),
-        "niveau_formation": _vocabulary_rows(EducationLevel),
-        "situation_entree": _vocabulary_rows(SituationAtEntry),
-        "minima_sociaux": _vocabulary_rows(MinimumBenefit),
-        "canal": _vocabulary_rows(Channel),
-        "stade_entree": _vocabulary_rows(Stage),
-        "secteur": _vocabulary_rows(Sector),
-        "orientation_premier_rdv": _vocabulary_rows(OrientationCategory),
-        "resultat": [*_vocabulary_rows(ExitResult), EN_COURS],
-    }
+    rows = {key: _vocabulary_rows(vocabulary) for key, vocabulary in TABLE_VOCABULARIES.items()}
+    rows["quartier"] = [(n, n) for n in [*declared, *others]]
+    rows["resultat"].append(EN_COURS)
+    return {key: rows[key] for key in TABLE_KEYS}
 
 
 #: Tables in which every person has a value: no ``non_renseigne`` row.

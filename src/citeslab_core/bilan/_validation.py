@@ -28,7 +28,8 @@ from cattrs.errors import (
 )
 
 from citeslab_core.bilan._json import KEYS, json_key, origin, unstructure_bilan
-from citeslab_core.bilan._json_values import shown
+from citeslab_core.bilan._json_values import shown, unknown_code
+from citeslab_core.bilan._portrait import TABLE_VOCABULARIES, table_codes
 from citeslab_core.bilan._results import NON_RENSEIGNE, TABLE_KEYS, PublicBilan, Table, TableRow
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
 from citeslab_core.model import json_refusals as refusals
@@ -213,6 +214,7 @@ def bilan_problems(bilan: PublicBilan, path: str = "") -> list[tuple[str, str]]:
     for key, table in bilan.tables.items():
         if key not in TABLE_KEYS:
             out.append((at(f"tables.{shown(key)}"), "tableau inconnu d'un bilan"))
+        out.extend(_code_problems(key, table, at(f"tables.{key}")))
         why = _rows_problem(table.rows, bilan.accompanied, "accompagnes")
         if why:
             out.append((at(f"tables.{key}"), why))
@@ -249,6 +251,7 @@ def _qpv_problems(bilan: PublicBilan, at: Callable[[str], str]) -> list[tuple[st
     in_qpv: dict[str, int] = {}
     for i, row in enumerate(bilan.qpv_breakdown):
         for key, table in (("sexe", row.sex), ("tranche_age", row.age)):
+            out.extend(_code_problems(key, table, at(f"qpv[{i}].{key}")))
             why = _rows_problem(
                 table.rows, row.accompanied, f"accompagnes du QPV {row.neighbourhood}"
             )
@@ -278,6 +281,21 @@ def _qpv_problems(bilan: PublicBilan, at: Callable[[str], str]) -> list[tuple[st
                     f"{qpv.count} résidents QPV",
                 )
             )
+    return out
+
+
+def _code_problems(key: str, table: Table[int | None], path: str) -> list[tuple[str, str]]:
+    """The rows of a vocabulary's table whose code is not one of it, or given twice."""
+    allowed = table_codes(key)
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for i, row in enumerate(table.rows):
+        if allowed is not None and row.code not in allowed:
+            vocabulary = TABLE_VOCABULARIES[key].vocabulary_name
+            out.append((f"{path}[{i}].code", str(unknown_code(row.code, vocabulary))))
+        elif row.code in seen:
+            out.append((f"{path}[{i}].code", f"« {shown(row.code)} » : ligne en double"))
+        seen.add(row.code)
     return out
 
 
