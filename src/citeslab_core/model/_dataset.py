@@ -126,6 +126,23 @@ def _checked_sheets(site: object, sheets: object, call: str) -> Mapping[str, Col
     return sheets
 
 
+def _checked_extras(
+    origins: object, notes: object
+) -> tuple[Mapping[str, Sequence[Location]], tuple[Problem, ...]]:
+    """``origins`` (a mapping or None) and ``notes`` (problems) checked, as held."""
+    if origins is not None and not isinstance(origins, Mapping):
+        raise UsageError(
+            f"origins = {guards.shown(origins)} : il faut un dictionnaire {{feuille : "
+            "emplacements}} ou None"
+        )
+    if isinstance(notes, str | bytes) or not isinstance(notes, Iterable):
+        raise UsageError(f"notes = {guards.shown(notes)} : il faut une liste de Problem")
+    kept = tuple(notes)
+    for i, note in enumerate(kept):
+        guards.instance(note, Problem, f"notes[{i}]", "un Problem (citeslab_core.Problem)")
+    return origins or {}, kept
+
+
 class Dataset:
     """All the records of one site: valid by construction.
 
@@ -159,15 +176,17 @@ class Dataset:
         notes: Iterable[Problem] = (),
     ) -> None:
         sheets = _checked_sheets(site, sheets, "Dataset")
+        places, kept = _checked_extras(origins, notes)
+        is_subset = guards.flag(is_subset, "is_subset")
         held = {name: sheets.get(name, _EMPTY[name]) for name in _EMPTY}
         issues = check_tables(site, held)
         if issues:
             raise InvalidDataset(issues)
         self._site = site
         self._sheets = held
-        self._origins: Mapping[str, Sequence[Location]] = origins or {}
+        self._origins: Mapping[str, Sequence[Location]] = places
         self._is_subset = is_subset
-        self._notes = tuple(notes)
+        self._notes = kept
 
     @classmethod
     def build(
@@ -206,8 +225,8 @@ class Dataset:
         if site is not None:
             guards.instance(site, Site, "site", "un Site (citeslab_core.Site) ou None")
         tables = _respelt_tables({**_EMPTY, **_checked_sheets(site or Site(), tables, "tables")})
-        places = origins or {}
-        found = (*notes, *_notes(tables["quartiers"].records(), tables["financements"], places))
+        places, kept = _checked_extras(origins, notes)
+        found = (*kept, *_notes(tables["quartiers"].records(), tables["financements"], places))
         return cls(site or Site(), tables, origins=places, notes=found)
 
     def replace(self, *, site: Site | None = None, **records: Unpack[Sheets]) -> Dataset:
