@@ -140,3 +140,19 @@ def test_one_bilan_file_alone_is_its_site_not_a_network(
     document = json.loads(out)
     assert document["site"] == NAME
     assert "sites" not in document or not document["sites"]
+
+
+def test_the_current_folder_is_an_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """« . » is the CSV folder one stands in (it was refused as « chemin vide »), and the
+    message names the folder by its own name."""
+    workbook = _workbook(tmp_path / "site.xlsx", NAME)
+    folder = _folder(tmp_path / "quimper", NFD)
+    monkeypatch.chdir(folder)
+    assert main(["valider", "."]) == 0
+    capsys.readouterr()
+    code, _, err = _report([str(workbook), "."], capsys)
+    assert code == 1
+    assert "chemin vide" not in err
+    assert "dans quimper/structure.csv, à la ligne de clé « nom »" in err

@@ -194,7 +194,9 @@ def path(value: object, name: str) -> Path:
     else:
         raise _refuse(name, value, "un chemin (pathlib.Path ou texte)")
     text = str(found)
-    if not str(value) or text in ("", "."):
+    # An empty text is no path; « . » is the current folder (a CSV folder read from
+    # inside it). Path("") is Path("."): a Path object is taken as the folder it names.
+    if not isinstance(value, Path) and not os.fspath(value):
         raise UsageError(f"{name} : chemin vide ; il faut le chemin d'un fichier ou d'un dossier")
     if "\x00" in text:
         raise UsageError(f"{name} = {shown(text)} : un chemin ne contient pas de caractère NUL")

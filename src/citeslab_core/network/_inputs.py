@@ -203,13 +203,14 @@ def _flatten(bilan: PublicBilan, json_path: str) -> list[tuple[PublicBilan, str]
 def _naming(path: Path, read: PublicBilan | Dataset) -> str:
     """Where a site's name is written in the input ``path``, in the input's own terms
     (completed by the JSON path for a bilan file)."""
+    name = path.name or path.resolve().name  # « . » is the folder's own name
     if isinstance(read, Bilan):
-        return f"dans {path.name}, au chemin JSON"
+        return f"dans {name}, au chemin JSON"
     if path.is_dir():
-        return f"dans {path.name}/structure.csv, à la ligne de clé « nom »"
+        return f"dans {name}/structure.csv, à la ligne de clé « nom »"
     if path.suffix.lower() == ".json":
-        return f"dans {path.name}, au chemin JSON structure.nom"
-    return f"dans {path.name}, feuille structure, à la ligne de clé « nom »"
+        return f"dans {name}, au chemin JSON structure.nom"
+    return f"dans {name}, feuille structure, à la ligne de clé « nom »"
 
 
 def _checked(inputs: object, public: object, name: object) -> bool:
