@@ -116,15 +116,18 @@ def _left_out(cls: type, field: attrs.Attribute[Any]) -> bool:
 
 def _distinct(values: Sequence[Any]) -> tuple[list[Any], Any]:
     """The distinct objects of ``values`` (by identity: the readers share them) and, for
-    each value, the index of its object: NumPy's ``unique`` over the objects' ids, with
-    no Python loop per value."""
+    each value, the index of its object: pandas' ``factorize`` (a hash table, no sort)
+    over the objects' ids, with no Python loop per value."""
     import numpy as np
+    import pandas as pd
 
     if isinstance(values, Repeated):  # one object on every row
         return list(values[:1]), np.zeros(len(values), dtype=np.intp)
     ids = np.fromiter(map(id, values), dtype=np.uint64, count=len(values))
-    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
-    return [values[i] for i in first.tolist()], inverse.reshape(-1)
+    inverse, distinct = pd.factorize(ids)
+    where = np.empty(len(distinct), dtype=np.intp)
+    where[inverse] = np.arange(len(values))  # a row holding each object (any one)
+    return [values[i] for i in where.tolist()], inverse
 
 
 def _by_identity(values: Sequence[Any], convert: Callable[[Any], Any], dtype: Any = object) -> Any:
