@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import TABLES, Columns
 from citeslab_core.readers import _columns
-from citeslab_core.readers._arrow import arrow_rows
+from citeslab_core.readers._arrow import _blank_line_numbers, arrow_rows
 from citeslab_core.readers.csvdir import read_csv_folder
 
 pytest.importorskip("pyarrow")
@@ -197,3 +197,36 @@ def test_pyarrow_already_imported_reads_from_a_lower_size(tmp_path: Path) -> Non
         [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True
     ).stdout.split()
     assert seen == ["False", "True"]
+
+
+def _blank_lines_by_search(data: bytes) -> list[int] | None:
+    """What :func:`_blank_line_numbers` gives, by byte searches (its first form, kept as
+    the reference): ``None`` when an empty line stands where a line may not be a record."""
+    body = data
+    if body.endswith(b"\r\n"):
+        body = body[:-2]
+    elif body.endswith((b"\n", b"\r")):
+        body = body[:-1]
+    broken = b"\n\n" in body or b"\n\r\n" in body or b"\r\r" in body
+    if body and not body.endswith((b"\n", b"\r")) and not broken:
+        return []
+    if b'"' in data or data.count(b"\r") != data.count(b"\r\n") or data[:1] in b"\r\n":
+        return None
+    ends = []
+    for pattern in (b"\n\n", b"\n\r\n"):
+        at = data.find(pattern)
+        while at >= 0:
+            ends.append(at)
+            at = data.find(pattern, at + 1)
+    return [data.count(b"\n", 0, at + 1) + 1 for at in sorted(ends)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b";", b'"', b"\r", b"\n", b"\r\n"]), max_size=30))
+@example([b"a", b"\r\n", b"\r\n", b"a", b"\r\n"])
+@example([b"a", b"\n", b"\n", b"\n", b"a"])
+def test_blank_lines_are_found_as_by_byte_searches(pieces: list[bytes]) -> None:
+    """The NumPy scan for empty lines gives the numbers (or the refusal) that searching
+    the bytes for each pattern gives."""
+    data = b"".join(pieces)
+    assert _blank_line_numbers(data, b'"' in data) == _blank_lines_by_search(data)

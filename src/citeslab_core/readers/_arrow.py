@@ -44,14 +44,10 @@ def arrow_rows(path: Path, encoding: str, delimiter: str, first: str) -> ArrowRo
 
     data = path.read_bytes()  # looked at, then let go before pyarrow reads the file
     quoted = b'"' in data
-    skipped: list[int] = []
-    if _blank_lines(data):
-        # the pure path counts blank lines in the row numbers, pyarrow skips them: they
-        # are found here, where a line is a record (no quote, no lone carriage return)
-        if b'"' in data or data.count(b"\r") != data.count(b"\r\n") or data[:1] in b"\r\n":
-            return None
-        skipped = _blank_line_numbers(data)
+    skipped = _blank_line_numbers(data, quoted)
     del data
+    if skipped is None:
+        return None
     header = next(csv.reader(io.StringIO(first, newline=""), delimiter=delimiter), [])
     width = len(header)
     if not width:
@@ -82,33 +78,44 @@ def arrow_rows(path: Path, encoding: str, delimiter: str, first: str) -> ArrowRo
     return ArrowRows(table, skipped)
 
 
-def _blank_lines(data: bytes) -> bool:
-    """Whether the file holds an empty line (or ends with one): the pure path skips it but
-    counts it in the row numbers."""
-    body = data
-    if body.endswith(b"\r\n"):
-        body = body[:-2]
-    elif body.endswith((b"\n", b"\r")):
-        body = body[:-1]
-    if not body or body.endswith((b"\n", b"\r")):
-        return True
-    return b"\n\n" in body or b"\n\r\n" in body or b"\r\r" in body
+def _blank_line_numbers(data: bytes, quoted: bool) -> list[int] | None:
+    """The numbers (from 1) of the file's empty lines, which the pure path skips but
+    counts in the row numbers and pyarrow skips; ``None`` when pyarrow would not number
+    the records as the pure path does: empty lines where a line may not be a record (a
+    quote, a lone carriage return, a line break first).
 
+    An empty line is two line breaks in a row (``\\n\\n``, ``\\n\\r\\n``, ``\\r\\r``), or the
+    text ending with one more than its last line's (an empty file too). Found by NumPy
+    over the bytes (the positions of the line feeds and carriage returns), in two passes
+    instead of a search per pattern: a 36 MB file of 750 000 lines is read in a few
+    hundredths of a second."""
+    import numpy as np
 
-def _blank_line_numbers(data: bytes) -> list[int]:
-    """The numbers (from 1) of the empty lines of a text whose lines end with ``\n``."""
-    ends = []
-    for pattern in (b"\n\n", b"\n\r\n"):
-        at = data.find(pattern)
-        while at >= 0:
-            ends.append(at)  # the line break that ends the line before the empty one
-            at = data.find(pattern, at + 1)
-    numbers = []
-    line, counted = 1, 0
-    for at in sorted(ends):
-        line += data.count(b"\n", counted, at + 1)
-        counted = at + 1
-        numbers.append(line)
+    size = len(data)
+    end = size - (2 if data.endswith(b"\r\n") else 1 if data.endswith((b"\n", b"\r")) else 0)
+    if end <= 0:  # nothing but a line break, or nothing: an empty line first
+        return None
+    octets = np.frombuffer(data, dtype=np.uint8)
+    feeds = np.flatnonzero(octets == 10)
+    returns = np.flatnonzero(octets == 13)
+    gaps = np.diff(feeds[feeds < end])  # the breaks within the text less its last one
+    blank = (
+        data[end - 1 : end] in (b"\n", b"\r")
+        or bool(np.any(gaps == 1))
+        or bool(np.any(np.diff(returns[returns < end]) == 1))
+        or bool(np.any((gaps == 2) & (octets[feeds[: len(gaps)] + 1] == 13)))
+    )
+    if not blank:
+        return []
+    after = returns + 1
+    lone = np.any(after >= size) or np.any(octets[np.minimum(after, size - 1)] != 10)
+    if quoted or lone or data[:1] in (b"\r", b"\n"):
+        return None
+    # every line ends with a line feed: line k + 2 is empty when the feeds ending lines
+    # k + 1 and k + 2 are one apart, or two with a carriage return between
+    gaps = np.diff(feeds)
+    empty = (gaps == 1) | ((gaps == 2) & (octets[feeds[:-1] + 1] == 13))
+    numbers: list[int] = (np.flatnonzero(empty) + 2).tolist()
     return numbers
 
 
