@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reference_pathways as reference
-from citeslab_core.derive._grouping import event_groups
+from citeslab_core.derive._grouping import _sort_numpy, _sort_python, event_groups
 from citeslab_core.derive.followup import followup
 from citeslab_core.derive.pathways import derive, pathways_of, state_on
 from citeslab_core.derive.rules import assess
@@ -92,3 +92,29 @@ def test_a_column_read_through_the_order_is_its_permuted_copy(
         assert [through[k] for k in range(len(through))] == list(permuted)
         window = slice(draw.draw(st.integers(-8, 8)), draw.draw(st.integers(-8, 8)))
         assert list(through[window]) == list(permuted[window])
+
+
+@settings(max_examples=150)
+@given(
+    st.integers(0, 6).flatmap(
+        lambda persons: st.tuples(
+            st.just([f"P{i}" for i in range(persons)]),
+            st.lists(
+                st.tuples(
+                    st.sampled_from([f"P{i}" for i in range(persons)] or ["P0"]),
+                    st.dates(dt.date(2022, 1, 1), dt.date(2022, 1, 20)),
+                ),
+                max_size=30 if persons else 0,
+            ),
+        )
+    )
+)
+def test_the_events_sort_alike_with_or_without_numpy(
+    drawn: tuple[list[str], list[tuple[str, dt.date]]],
+) -> None:
+    """The grouping's sort by NumPy (when it is imported) gives Python's: each
+    person's events by date, rows of a date in order, persons in order."""
+    ids, events = drawn
+    persons = [person for person, _ in events]
+    dates = [day for _, day in events]
+    assert _sort_numpy(ids, persons, dates) == _sort_python(ids, persons, dates)

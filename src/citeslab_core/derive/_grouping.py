@@ -13,6 +13,7 @@ Computed once per dataset (a dataset is immutable), on first use.
 
 from __future__ import annotations
 
+import sys
 import weakref
 from array import array
 from bisect import bisect_left
@@ -108,7 +109,38 @@ def _sort(
     person_ids: Sequence[str], persons: Sequence[str], dates: Sequence[Any]
 ) -> tuple[array[int], array[int]]:
     """The sorted positions' record indices and the persons' offsets (machine integers:
-    no Python object per event is kept)."""
+    no Python object per event is kept): by NumPy when it is already imported (the
+    Arrow reading, a notebook), else by Python's ``sorted``; the same either way
+    (tests/test_reference_pathways.py)."""
+    if sys.modules.get("numpy") is not None:
+        return _sort_numpy(person_ids, persons, dates)
+    return _sort_python(person_ids, persons, dates)
+
+
+def _sort_numpy(
+    person_ids: Sequence[str], persons: Sequence[str], dates: Sequence[Any]
+) -> tuple[array[int], array[int]]:
+    """:func:`_sort` by one stable ``argsort`` of (person, date rank) keys."""
+    import numpy as np
+
+    index = {pid: i for i, pid in enumerate(person_ids)}
+    count = len(persons)
+    people = np.fromiter(map(index.__getitem__, persons), dtype=np.int64, count=count)
+    rank = {day: r for r, day in enumerate(sorted(set(dates)))}
+    days = np.fromiter(map(rank.__getitem__, dates), dtype=np.int64, count=count)
+    positions = np.argsort((people << 32) | days, kind="stable").astype(np.int64)
+    offsets = np.zeros(len(person_ids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(people, minlength=len(person_ids)), out=offsets[1:])
+    order, starts = array("q"), array("q")
+    order.frombytes(positions.tobytes())
+    starts.frombytes(offsets.tobytes())
+    return order, starts
+
+
+def _sort_python(
+    person_ids: Sequence[str], persons: Sequence[str], dates: Sequence[Any]
+) -> tuple[array[int], array[int]]:
+    """:func:`_sort` by Python's ``sorted`` of packed integer keys."""
     index = {pid: i for i, pid in enumerate(person_ids)}
     distinct = sorted(set(dates))
     rank = {day: r for r, day in enumerate(distinct)}
