@@ -153,3 +153,18 @@ def test_numeric_dates_are_day_month_year(
             parse_date(text, partial=partial)
     else:
         assert parse_date(text, partial=partial) == PartialDate.day(expected)
+
+
+def test_the_current_year_is_todays_and_looked_up_again_when_stale() -> None:
+    """The year a two-digit birth year is read against (no year of reference) is
+    today's, kept for a minute at most: a stale one is looked up again."""
+    from citeslab_core.model import dates
+
+    assert dates._current_year() == dt.date.today().year
+    dates._YEAR_KNOWN[:] = [0.0, 1999.0]  # stale: looked up again
+    assert dates._current_year() == dt.date.today().year
+    until = dates._YEAR_KNOWN[0]
+    assert 0 < until - dt.datetime.now().timestamp() <= 60
+    year = dt.date.today().year % 100
+    assert parse_date(f"01/01/{year:02d}", birth=True).start.year == dt.date.today().year
+    assert parse_date(f"01/01/{(year + 1) % 100:02d}", birth=True).start.year < 2000 + year + 1

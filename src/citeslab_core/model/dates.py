@@ -16,6 +16,7 @@ import calendar
 import datetime as dt
 import enum
 import re
+import time
 from functools import cache
 
 import attrs
@@ -241,8 +242,26 @@ def parse_date(
     if not isinstance(raw, str):
         raise CellError(f"« {raw} » n'est pas une date")
     text = check_length(raw, "une date").strip()
-    pivot = (context_year or dt.date.today().year) if birth else None
+    pivot = (context_year or _current_year()) if birth else None
     return _parse_text(text, partial, context_year, pivot)
+
+
+#: The current year and until when (a :func:`time.time`) it is known to be: asking the
+#: date of the day reads the time zone each time, as long as parsing a birth date.
+_YEAR_KNOWN: list[float] = [0.0, 0.0]
+
+
+def _current_year() -> int:
+    """The current local year, as :meth:`datetime.date.today` gives it; looked up again
+    at the next new year and at least every minute (a clock or time zone changed)."""
+    now = time.time()
+    until, known = _YEAR_KNOWN
+    if now < until:
+        return int(known)
+    year = dt.date.today().year
+    new_year = dt.datetime(year + 1, 1, 1).timestamp() if year < MAX_YEAR else now
+    _YEAR_KNOWN[:] = [min(new_year, now + 60.0), float(year)]
+    return year
 
 
 def _in_range(found: PartialDate, text: str) -> PartialDate:
