@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import sys
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
@@ -30,6 +31,7 @@ from citeslab_core.model import (
     Event,
     InvalidDataset,
     Person,
+    _validation,
     column_of,
 )
 from citeslab_core.model.dates import PartialDate, Precision
@@ -395,3 +397,20 @@ def test_dataset_checks_every_person(persons: list[Person]) -> None:
         assert found == expected
     else:
         assert expected == []
+
+
+@FAST
+@given(st.lists(st.sampled_from(EventType), max_size=40))
+def test_the_rows_of_each_type_alike_with_or_without_numpy(types: list[EventType]) -> None:
+    """The events' check finds each type's rows by NumPy over the members' ids when
+    NumPy is imported, by one pass a type otherwise: the same rows."""
+    kinds = list(EVENT_NEEDS)
+    numpy = pytest.importorskip("numpy")
+    with_numpy = _validation._positions_of(types, kinds)
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # as if never imported
+    try:
+        without = _validation._positions_of(types, kinds)
+    finally:
+        sys.modules["numpy"] = numpy
+    expected = {kind: [i for i, t in enumerate(types) if t is kind] for kind in kinds}
+    assert with_numpy == without == expected

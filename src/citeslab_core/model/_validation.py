@@ -11,6 +11,7 @@ record.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import compress, repeat
@@ -451,10 +452,9 @@ def _events_to_check(events: Columns[Event], persons: Mapping[str, int]) -> list
     unknown = set(people).difference(persons)
     if unknown:
         suspects.update(compress(rows, map(unknown.__contains__, people)))
-    # the events of each type, compared by identity (``Enum.__hash__`` is written in Python)
-    types = events["type"]
+    positions = _positions_of(events["type"], list(EVENT_NEEDS))
     for kind, names in EVENT_NEEDS.items():
-        typed = list(compress(rows, map(is_, types, repeat(kind))))
+        typed = positions[kind]
         for name in names:
             column = events[name]
             if isinstance(column, Repeated):  # not indexed row by row
@@ -464,6 +464,19 @@ def _events_to_check(events: Columns[Event], persons: Mapping[str, int]) -> list
             suspects.update(i for i, v in zip(typed, values, strict=True) if v is None or v == "")
     suspects.update(compress(rows, events["siret"]))
     return sorted(suspects)
+
+
+def _positions_of(types: Sequence[Any], kinds: list[Any]) -> dict[Any, list[int]]:
+    """The rows of each of ``kinds`` in ``types``, compared by identity (``Enum.__hash__``
+    is written in Python): by NumPy over the objects' ids when it is already imported
+    (the Arrow reading, a notebook), else one C-level pass a kind."""
+    if isinstance(types, Repeated) or sys.modules.get("numpy") is None:
+        rows = range(len(types))
+        return {kind: list(compress(rows, map(is_, types, repeat(kind)))) for kind in kinds}
+    import numpy as np
+
+    ids = np.fromiter(map(id, types), dtype=np.uint64, count=len(types))
+    return {kind: np.flatnonzero(ids == id(kind)).tolist() for kind in kinds}
 
 
 def _siret_is_valid(siret: str) -> bool:
