@@ -256,6 +256,7 @@ def datasets(
     draw: st.DrawFn,
     *,
     max_persons: int = 12,
+    min_persons: int = 0,
     identity: st.SearchStrategy[str] = texts,
     site: Site | None = None,
     pool: Sequence[Neighbourhood] | None = None,
@@ -278,7 +279,7 @@ def datasets(
             )
             for name in hood_names
         ]
-    count = draw(st.integers(0, max_persons))
+    count = draw(st.integers(min_persons, max_persons))
     people = [draw(persons(f"P{i:03d}", hood_names, identity)) for i in range(count)]
     events = [e for p in people for e in draw(histories(p.id, identity))]
     animations = [

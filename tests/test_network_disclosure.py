@@ -4,10 +4,10 @@
 The audit writes every published count of the network as a cell
 (:func:`citeslab_core.network._protect.network_cells`: each bilan's own relations, and
 ``total = Σ sites`` cell by cell) and, for every masked count from 1 to k−1, minimises
-and maximises it as an integer programme (scipy's ``milp``) under those relations, the
-visible cells and the bounds a reader knows (a count is a whole number of at least 0; a
-masked cell of a table that shows its zeros is at least 1): the count is safe when the
-minimum is below the maximum.
+and maximises it as an integer programme (``determined`` of tests/disclosure_audit.py,
+scipy's ``milp``) under those relations, the visible cells and the bounds a reader knows
+(a count is a whole number of at least 0; a masked cell of a table that shows its zeros
+is at least 1): the count is safe when the minimum is below the maximum.
 """
 
 from __future__ import annotations
@@ -15,80 +15,20 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from citeslab_core.bilan import TABLE_TITLES, Bilan, PublicBilan, accompanied_persons, compute_bilan
-from citeslab_core.bilan.disclosure import LinkedCells
+from citeslab_core.bilan._published import limited_key
 from citeslab_core.model import Dataset
 from citeslab_core.network import mask_bilan, network_bilan
 from citeslab_core.network._bilans import _total
 from citeslab_core.network._protect import network_cells
 from citeslab_core.readers.example import load_example
+from disclosure_audit import determined
 from strategies import networks
 
 START, END = dt.date(2023, 1, 1), dt.date(2023, 12, 31)
-
-
-def determined(cells: LinkedCells, k: int) -> list[str]:
-    """The masked counts from 1 to k−1 whose smallest and largest possible values under
-    the published relations meet (the reader recovers them), by label."""
-    unknown = [i for i, m in enumerate(cells.masked) if m]
-    if not unknown:
-        return []
-    column = {cell: j for j, cell in enumerate(unknown)}
-    ceiling = max([abs(c) for _, c in cells.relations] + list(cells.values) + [1])
-    rows, constants = [], []
-    for terms, constant in cells.relations:
-        row = np.zeros(len(unknown))
-        rest = constant
-        for i, a in terms:
-            if i in column:
-                row[column[i]] += a
-            else:
-                rest -= a * cells.values[i]
-        if row.any():
-            rows.append(row)
-            constants.append(rest)
-    # A never-published unknown (the rest of « autre ») may be 0; a published masked
-    # cell is at least 1 unless it is a true 0 (zeros are shown, or masked as a last
-    # resort: then the reader cannot tell, and 0 is allowed).
-    low = np.array(
-        [0 if "with_other" in cells.labels[i] or cells.values[i] == 0 else 1 for i in unknown],
-        dtype=float,
-    )
-    bounds = Bounds(low, np.full(len(unknown), float(ceiling)))
-    constraints = (
-        [LinearConstraint(np.array(rows), np.array(constants), np.array(constants))] if rows else []
-    )
-    integrality = np.ones(len(unknown))
-
-    def solve(c: np.ndarray) -> np.ndarray:
-        result = milp(c, constraints=constraints, bounds=bounds, integrality=integrality)
-        assert result.success, result.message
-        solution: np.ndarray = np.round(result.x)
-        return solution
-
-    small = [i for i in unknown if 0 < cells.values[i] < k and "with_other" not in cells.labels[i]]
-    # A few solutions first (random objectives): a cell that differs between two of them
-    # is not determined; only the others need their own minimum and maximum.
-    rng = np.random.default_rng(0)
-    seen = [solve(rng.choice([-1.0, 1.0], len(unknown))) for _ in range(6)]
-    found = []
-    for i in small:
-        if len({s[column[i]] for s in seen}) > 1:
-            continue
-        c = np.zeros(len(unknown))
-        c[column[i]] = 1.0
-        if solve(c)[column[i]] == solve(-c)[column[i]]:
-            found.append(cells.labels[i])
-    return found
-
-
-#: The table whose limit check covers a cell outside the portrait tables.
-LIMITED = {"qpv": "quartier", "presc": "canal", "without": "orientation_premier_rdv"}
 
 
 def audit(network: PublicBilan, bilans: list[Bilan]) -> list[str]:
@@ -115,8 +55,8 @@ def test_no_masked_count_of_a_public_network_is_determined(sites: list[Dataset])
         shown = network if where == "total" else network.sites[int(where.split()[1])]
         if shown.accompanied < network.threshold:
             continue  # every count of a bilan of fewer than k persons is under k
-        parts = place.split("/")
-        key = parts[1] if parts[0] == "table" else LIMITED.get(parts[0], parts[0])
+        key = limited_key(tuple(place.split("/")))
+        assert key is not None, label
         own = [  # the total's own checks, not its sites' (prefixed by their names)
             c.message
             for c in shown.checks

@@ -46,7 +46,6 @@ from citeslab_core.bilan._portrait import _portrait_tables as _portrait_tables
 from citeslab_core.bilan._portrait import _prescribers as _prescribers
 from citeslab_core.bilan._portrait import _qpv_breakdown as _qpv_breakdown
 from citeslab_core.bilan._portrait import _reach as _reach
-from citeslab_core.bilan._portrait import _secure_linked as _secure_linked
 from citeslab_core.bilan._portrait import _true_tables as _true_tables
 from citeslab_core.bilan._results import EN_COURS as EN_COURS
 from citeslab_core.bilan._results import (

@@ -8,6 +8,8 @@ import datetime as dt
 import operator
 from typing import Literal, overload
 
+import attrs
+
 from citeslab_core.bilan._activity import (
     _activity,
     _orientations_period,
@@ -25,9 +27,16 @@ from citeslab_core.bilan._checking import (
     table_checks,
 )
 from citeslab_core.bilan._financial import _funding
-from citeslab_core.bilan._portrait import _portrait, _prescribers, _reach, _without_orientation
+from citeslab_core.bilan._portrait import (
+    _portrait,
+    _prescribers,
+    _reach,
+    _true_tables,
+    _without_orientation,
+)
+from citeslab_core.bilan._published import secure_bilan
 from citeslab_core.bilan._results import Bilan, PublicBilan, TextRow
-from citeslab_core.bilan._scan import _scan_persons, _tally, counted_persons
+from citeslab_core.bilan._scan import _Scan, _scan_persons, _Tally, _tally, counted_persons
 from citeslab_core.bilan.disclosure import mask_value
 from citeslab_core.derive.calendar import build_calendar
 from citeslab_core.errors import UsageError
@@ -149,7 +158,7 @@ def compute_bilan(
         animations_held=activity.held,
         animation_participants=activity.participants,
     )
-    return Bilan(
+    bilan: PublicBilan = Bilan(
         site=site.name,
         host=site.host,
         territory=site.territory,
@@ -182,6 +191,39 @@ def compute_bilan(
         orientations_period=orientations,
         orientations_period_persons=oriented,
     )
+    return _secured(bilan, data, scan, tally, k) if k > 0 else bilan
+
+
+def _secured(bilan: PublicBilan, data: Dataset, scan: _Scan, tally: _Tally, k: int) -> PublicBilan:
+    """``bilan`` (public) masked more by the self-audit over everything it publishes
+    (:mod:`citeslab_core.bilan._published`), against the true counts."""
+    tables, qpv_rows = _true_tables(data, tally)
+    programmes = _programmes(scan, 0)
+    orientations, oriented = _orientations_period(scan, tally.accompanied, 0)
+    truth = attrs.evolve(
+        bilan,
+        new=tally.new,
+        tables=tables,
+        qpv_breakdown=qpv_rows,
+        without_orientation=tally.without_orientation,
+        prescribers=_prescribers(tally, tables, 0),
+        programmes=programmes,
+        orientations_period=orientations,
+        orientations_period_persons=oriented,
+        indicators=indicators_from_tables(
+            tables,
+            accompanied=tally.accompanied,
+            new=tally.new,
+            programme_entries=len(scan.retained_any),
+            animations_held=bilan.indicators.animations_held,
+            animation_participants=bilan.indicators.animation_participants,
+        ),
+        checks=tuple(person_checks(tally, scan.exits_outside, tables, 0)),
+    )
+    statuses = {
+        h.name: h.residence.code if h.residence is not None else None for h in data.neighbourhoods
+    }
+    return secure_bilan(bilan, truth, statuses, k)
 
 
 def _checked(

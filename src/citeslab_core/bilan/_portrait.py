@@ -1,7 +1,7 @@
-"""The portrait tables of the accompanied: rows, shares, masking (primary and secondary,
-:mod:`citeslab_core.bilan.disclosure`), linked tables protected together
-(:mod:`citeslab_core.bilan.linked`), the QPV breakdown, the prescribers and the reach of the
-declared neighbourhoods.
+"""The portrait tables of the accompanied: rows, shares, masking table by table (primary
+and secondary, :mod:`citeslab_core.bilan.disclosure`), the QPV breakdown, the prescribers
+and the reach of the declared neighbourhoods. The self-audit over everything a public
+bilan publishes runs afterwards (:mod:`citeslab_core.bilan._published`).
 """
 
 from __future__ import annotations
@@ -156,33 +156,6 @@ def _true_tables(
     return truth, _qpv_breakdown(data, tally, dict(truth), 0, [])
 
 
-def _secure_linked(
-    data: Dataset,
-    tally: _Tally,
-    tables: dict[str, Table[int | None]],
-    qpv_rows: tuple[QpvRow[int | None], ...],
-    k: int,
-    unprotected: list[str],
-) -> tuple[QpvRow[int | None], ...]:
-    from citeslab_core.bilan.linked import secure
-
-    truth, true_qpv = _true_tables(data, tally)
-    statuses = {
-        h.name: h.residence.code if h.residence is not None else None for h in data.neighbourhoods
-    }
-    rows, limited = secure(
-        tables,
-        truth=truth,
-        qpv_rows=qpv_rows,
-        true_qpv_rows=true_qpv,
-        statuses=statuses,
-        accompanied=tally.accompanied,
-        k=k,
-    )
-    unprotected.extend(key for key in limited if key not in unprotected)
-    return rows
-
-
 def _qpv_keys(data: Dataset, tally: _Tally) -> list[tuple[str | None, str | None]]:
     """The QPV rows: declared QPV neighbourhoods, then others by name, then unnamed."""
     declared = [
@@ -312,13 +285,11 @@ class _Portrait:
 
 
 def _portrait(data: Dataset, tally: _Tally, k: int) -> _Portrait:
-    """The tables, then the QPV breakdown (which may mask more of ``quartier``), then, in
-    public mode, the linked tables protected together by the self-audit
-    (:mod:`citeslab_core.bilan.linked`)."""
+    """The tables, then the QPV breakdown (which may mask more of ``quartier``); in public
+    mode, ``compute_bilan`` then protects the linked tables together with everything else
+    the bilan publishes (:mod:`citeslab_core.bilan._published`)."""
     tables, unprotected = _portrait_tables(data, tally, k)
     qpv_rows = _qpv_breakdown(data, tally, tables, k, unprotected)
-    if k > 0:
-        qpv_rows = _secure_linked(data, tally, tables, qpv_rows, k, unprotected)
     return _Portrait(tables, qpv_rows, tuple(unprotected))
 
 

@@ -33,6 +33,7 @@ masked cell back.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from math import gcd
 
 import attrs
 
@@ -133,13 +134,17 @@ class LinkedCells:
     ``values``: the true counts; ``masked``: which are shown ``s``; ``relations``: linear
     equalities that hold for the true counts and that a reader can write down from the
     published tables (each table's total, a total shown in another table, the same figure
-    in two tables); ``labels``: a name per cell, for messages and tests.
+    in two tables); ``labels``: a name per cell, for messages and tests. ``slack``: cells
+    never published that turn an inequality the reader knows into an equality (``a ≤ b``
+    is ``a + s = b``): masked, known only to be whole numbers from 0, and not counts to
+    protect.
     """
 
     values: tuple[int, ...]
     masked: tuple[bool, ...]
     relations: tuple[Relation, ...]
     labels: tuple[str, ...]
+    slack: frozenset[int] = frozenset()
 
 
 def _propagate(
@@ -170,37 +175,48 @@ def _propagate(
 
 
 def _solved_by_elimination(rows: list[tuple[dict[int, int], int]]) -> set[int]:
-    """The unknowns the equalities alone determine: exact Gaussian elimination over the
-    rationals (reduced row echelon form, rows kept sparse); an unknown is determined when
-    a reduced row holds it alone."""
-    from fractions import Fraction
-
-    matrix: list[dict[int, Fraction]] = [
-        {i: Fraction(a) for i, a in coefficients.items()} for coefficients, _ in rows
-    ]
-    pivots: list[tuple[dict[int, Fraction], int]] = []
+    """The unknowns the equalities alone determine: exact Gauss-Jordan elimination (rows
+    kept sparse, in whole numbers: a row is scaled rather than divided, then divided by
+    the greatest common divisor of its coefficients, which keeps the rational row space
+    and is many times faster than fractions); an unknown is determined when a reduced row
+    holds it alone. The pivot of a column is its shortest row (less fill-in)."""
+    matrix = [dict(coefficients) for coefficients, _ in rows]
+    pivots: list[tuple[dict[int, int], int]] = []
     remaining = matrix
     for col in sorted({i for line in matrix for i in line}):
-        found = next((line for line in remaining if col in line), None)
-        if found is None:
+        candidates = [line for line in remaining if col in line]
+        if not candidates:
             continue
+        found = min(candidates, key=len)
         remaining = [line for line in remaining if line is not found]
-        pivot = found[col]
-        if pivot != 1:
-            found = {i: v / pivot for i, v in found.items()}
         for group in (remaining, [p for p, _ in pivots]):
             for line in group:
-                factor = line.get(col)
-                if factor is None:
-                    continue
-                for i, v in found.items():
-                    value = line.get(i, Fraction(0)) - factor * v
-                    if value:
-                        line[i] = value
-                    else:
-                        line.pop(i, None)
+                if col in line:
+                    _eliminate(line, found, col)
         pivots.append((found, col))
     return {col for line, col in pivots if len(line) == 1}
+
+
+def _eliminate(line: dict[int, int], pivot: dict[int, int], col: int) -> None:
+    """``line`` := a × ``line`` − b × ``pivot`` with no ``col`` left (a, b whole), divided
+    by the greatest common divisor of its coefficients."""
+    g = gcd(pivot[col], line[col])
+    a, b = pivot[col] // g, line[col] // g
+    if a != 1:
+        for i in line:
+            line[i] *= a
+    for i, v in pivot.items():
+        value = line.get(i, 0) - b * v
+        if value:
+            line[i] = value
+        else:
+            line.pop(i, None)
+    d = 0
+    for v in line.values():
+        d = gcd(d, v)
+    if d > 1:
+        for i in line:
+            line[i] //= d
 
 
 def recoverable(cells: LinkedCells) -> set[int]:
@@ -217,7 +233,7 @@ def recoverable(cells: LinkedCells) -> set[int]:
     values, masked = cells.values, cells.masked
     ceiling = max([abs(c) for _, c in cells.relations] + list(values) + [0])
     unknown = {i for i, m in enumerate(masked) if m}
-    low = {i: (1 if values[i] > 0 else 0) for i in unknown}
+    low = {i: (1 if values[i] > 0 and i not in cells.slack else 0) for i in unknown}
     high = dict.fromkeys(unknown, ceiling)
     solved: set[int] = set()
     while True:
@@ -244,17 +260,92 @@ def recoverable(cells: LinkedCells) -> set[int]:
 
 def exposed_cells(cells: LinkedCells, k: int) -> list[int]:
     """The masked counts from 1 to k−1 a reader can recover exactly, in cell order."""
-    return sorted(i for i in recoverable(cells) if 0 < cells.values[i] < k)
+    return sorted(i for i in recoverable(cells) if 0 < cells.values[i] < k and i not in cells.slack)
+
+
+def _components(cells: LinkedCells) -> list[list[int]]:
+    """The cells split into groups that no relation links (each protected on its own)."""
+    parent = list(range(len(cells.values)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for terms, _ in cells.relations:
+        first = find(terms[0][0])
+        for i, _ in terms[1:]:
+            root = find(i)
+            if root != first:
+                parent[root] = first
+    groups: dict[int, list[int]] = {}
+    for i in range(len(cells.values)):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
 
 
 def protect(cells: LinkedCells, k: int) -> tuple[tuple[bool, ...], tuple[int, ...]]:
     """Mask more cells until no count from 1 to k−1 can be recovered (the self-audit).
 
     While a small masked count is recoverable, the smallest visible non-zero cell of a
-    relation that holds it (else of a relation that holds a recovered cell) is masked; when
-    none is left there, the visible zeros of those relations. Returns the masks and the
-    small counts that stay recoverable however much is masked (to be reported).
+    relation that holds it is masked; when none is left there, the visible zeros of those
+    relations; when none either, the same is looked for one relation further (the
+    relations of the cells of those relations), and so on. Returns the masks and the small
+    counts that stay recoverable however much is masked (to be reported). The cells are
+    protected group by group (the relations split them into independent groups).
     """
+    masked = list(cells.masked)
+    still: list[int] = []
+    relations_of: dict[int, list[int]] = {}
+    for n, (terms, _) in enumerate(cells.relations):
+        for i, _ in terms:
+            relations_of.setdefault(i, []).append(n)
+    for group in _components(cells):
+        if not any(cells.masked[i] for i in group):
+            continue
+        index = {cell: j for j, cell in enumerate(group)}
+        numbers = {n for cell in group for n in relations_of.get(cell, ())}
+        relations = tuple(
+            (tuple((index[i], a) for i, a in cells.relations[n][0]), cells.relations[n][1])
+            for n in sorted(numbers)
+        )
+        sub = LinkedCells(
+            tuple(cells.values[i] for i in group),
+            tuple(cells.masked[i] for i in group),
+            relations,
+            tuple(cells.labels[i] for i in group),
+            frozenset(index[i] for i in cells.slack if i in index),
+        )
+        sub_masked, sub_still = _protect_group(sub, k)
+        for j, hide in enumerate(sub_masked):
+            masked[group[j]] = hide
+        still.extend(group[j] for j in sub_still)
+    return tuple(masked), tuple(sorted(still))
+
+
+def _to_mask(
+    cells: LinkedCells, masked: list[bool], target: int, relations_of: dict[int, list[int]]
+) -> list[int]:
+    """The cells to mask so that ``target`` may no longer be recovered: the smallest
+    visible non-zero cell of the relations nearest to it, else their visible zeros."""
+    reached = {target}
+    frontier = [target]
+    while frontier:
+        numbers = {n for cell in frontier for n in relations_of.get(cell, ())}
+        members = {i for n in numbers for i, _ in cells.relations[n][0]}
+        visible = [i for i in members if not masked[i]]
+        nonzero = [i for i in visible if cells.values[i] > 0]
+        if nonzero:
+            return [min(nonzero, key=lambda i: (cells.values[i], i))]
+        if visible:
+            return sorted(visible)
+        frontier = sorted(members - reached)
+        reached |= members
+    return []
+
+
+def _protect_group(cells: LinkedCells, k: int) -> tuple[tuple[bool, ...], tuple[int, ...]]:
     masked = list(cells.masked)
     accepted: set[int] = set()
     relations_of: dict[int, list[int]] = {}
@@ -264,29 +355,16 @@ def protect(cells: LinkedCells, k: int) -> tuple[tuple[bool, ...], tuple[int, ..
     for _ in range(len(masked) + 1):
         current = attrs.evolve(cells, masked=tuple(masked))
         solved = recoverable(current)
-        exposed = sorted(i for i in solved if 0 < cells.values[i] < k and i not in accepted)
+        exposed = sorted(
+            i
+            for i in solved
+            if 0 < cells.values[i] < k and i not in accepted and i not in cells.slack
+        )
         if not exposed:
             break
-        target = exposed[0]
-        chosen = None
-        for around in ([target], sorted(solved)):
-            members = {
-                i
-                for cell in around
-                for n in relations_of.get(cell, ())
-                for i, _ in cells.relations[n][0]
-                if not masked[i]
-            }
-            nonzero = [i for i in members if cells.values[i] > 0]
-            if nonzero:
-                chosen = [min(nonzero, key=lambda i: (cells.values[i], i))]
-                break
-            zeros = sorted(i for i in members if cells.values[i] == 0)
-            if zeros:
-                chosen = zeros
-                break
-        if chosen is None:
-            accepted.add(target)
+        chosen = _to_mask(cells, masked, exposed[0], relations_of)
+        if not chosen:
+            accepted.add(exposed[0])
             continue
         for i in chosen:
             masked[i] = True

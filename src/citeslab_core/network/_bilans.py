@@ -12,9 +12,11 @@ import attrs
 
 from citeslab_core import bilan as _bilan
 from citeslab_core.bilan import (
+    NON_RENSEIGNE,
     Check,
     PublicBilan,
 )
+from citeslab_core.bilan._published import secure_bilan
 from citeslab_core.bilan.checks import CheckCode
 from citeslab_core.bilan.disclosure import mask_value
 from citeslab_core.french import format_count, format_period
@@ -26,6 +28,7 @@ from citeslab_core.network._sum import (
 )
 from citeslab_core.vocabularies import (
     AgeBracket,
+    ResidenceStatus,
 )
 
 
@@ -125,7 +128,7 @@ def mask_bilan(bilan: PublicBilan) -> PublicBilan:
         for c in bilan.checks
         if c.code != CheckCode.DISCLOSURE_LIMIT
     )
-    return attrs.evolve(
+    shown = attrs.evolve(
         masked,
         site=bilan.site,
         host=bilan.host,
@@ -146,6 +149,16 @@ def mask_bilan(bilan: PublicBilan) -> PublicBilan:
         ),
         sites=tuple(mask_bilan(s) for s in bilan.sites),
     )
+    if bilan.sites:
+        return shown
+    # The self-audit over everything the bilan publishes, as compute_bilan runs it; the
+    # QPV neighbourhoods are the statuses a bilan tells (docs/network.md).
+    statuses = {
+        q.neighbourhood: ResidenceStatus.QPV.code
+        for q in bilan.qpv_breakdown
+        if q.neighbourhood != NON_RENSEIGNE[1]
+    }
+    return secure_bilan(shown, bilan, statuses, bilan.threshold)
 
 
 _LEADING_COUNT = re.compile(r"^\d[\d\s\u202f\u00a0]*")
