@@ -148,7 +148,7 @@ def test_blank_lines_keep_their_row_numbers(tmp_path: Path) -> None:
 
 def test_pyarrow_is_imported_only_for_a_folder_that_needs_it(tmp_path: Path) -> None:
     """Importing the readers and reading a small folder leave pyarrow unloaded (start-up
-    time); a folder of more than ``ARROW_MIN_BYTES`` loads it."""
+    time); a folder of more than ``ARROW_MIN_BYTES`` loads it, and never pandas."""
     small = tmp_path / "small"
     small.mkdir()
     (small / "porteurs.csv").write_text("id\nP1\n", encoding="utf-8")
@@ -163,7 +163,7 @@ def test_pyarrow_is_imported_only_for_a_folder_that_needs_it(tmp_path: Path) -> 
         "from citeslab_core.readers import csvdir, read_input\n"
         "csvdir.ARROW_MIN_BYTES = 2**20  # the folder above weighs 1.3 MiB\n"
         "read_input(Path(sys.argv[1]))\n"
-        "print('pyarrow' in sys.modules)\n"
+        "print('pyarrow' in sys.modules, 'pandas' in sys.modules)\n"
     )
     seen = [
         subprocess.run(
@@ -171,7 +171,8 @@ def test_pyarrow_is_imported_only_for_a_folder_that_needs_it(tmp_path: Path) -> 
         ).stdout.strip()
         for folder in (small, big)
     ]
-    assert seen == ["False", "True"]
+    # pandas is never imported to read (pyarrow's to_numpy would import it)
+    assert seen == ["False False", "True False"]
 
 
 def test_pyarrow_already_imported_reads_from_a_lower_size(tmp_path: Path) -> None:
