@@ -32,6 +32,7 @@ masked cell back.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from math import gcd
 
@@ -150,28 +151,40 @@ class LinkedCells:
 def _propagate(
     rows: list[tuple[dict[int, int], int]], low: dict[int, int], high: dict[int, int]
 ) -> None:
-    """Tighten integer bounds through each equality until nothing changes."""
-    for _ in range(64):
-        changed = False
-        for coefficients, constant in rows:
-            parts = {
-                j: (min(b * low[j], b * high[j]), max(b * low[j], b * high[j]))
-                for j, b in coefficients.items()
-            }
-            all_min = sum(p[0] for p in parts.values())
-            all_max = sum(p[1] for p in parts.values())
-            for i, a in coefficients.items():
-                rest_min = all_min - parts[i][0]
-                rest_max = all_max - parts[i][1]
-                # a * x_i = constant - rest, rest in [rest_min, rest_max]; a is ±1
-                first, second = (constant - rest_max) * a, (constant - rest_min) * a
-                new_low = max(low[i], min(first, second))
-                new_high = min(high[i], max(first, second))
-                if new_low != low[i] or new_high != high[i]:
-                    low[i], high[i] = new_low, new_high
-                    changed = True
-        if not changed:
-            return
+    """Tighten integer bounds through each equality until nothing changes: an equality is
+    looked at again when a bound of one of its unknowns changed (at most 64 looks an
+    equality on average, as many as 64 passes over them all)."""
+    rows_of: dict[int, list[int]] = {}
+    for n, (coefficients, _) in enumerate(rows):
+        for j in coefficients:
+            rows_of.setdefault(j, []).append(n)
+    queue = deque(range(len(rows)))
+    waiting = [True] * len(rows)
+    budget = 64 * len(rows)
+    while queue and budget > 0:
+        budget -= 1
+        n = queue.popleft()
+        waiting[n] = False
+        coefficients, constant = rows[n]
+        parts = {
+            j: (min(b * low[j], b * high[j]), max(b * low[j], b * high[j]))
+            for j, b in coefficients.items()
+        }
+        all_min = sum(p[0] for p in parts.values())
+        all_max = sum(p[1] for p in parts.values())
+        for i, a in coefficients.items():
+            rest_min = all_min - parts[i][0]
+            rest_max = all_max - parts[i][1]
+            # a * x_i = constant - rest, rest in [rest_min, rest_max]; a is ±1
+            first, second = (constant - rest_max) * a, (constant - rest_min) * a
+            new_low = max(low[i], min(first, second))
+            new_high = min(high[i], max(first, second))
+            if new_low != low[i] or new_high != high[i]:
+                low[i], high[i] = new_low, new_high
+                for m in rows_of[i]:
+                    if not waiting[m]:
+                        waiting[m] = True
+                        queue.append(m)
 
 
 def _solved_by_elimination(rows: list[tuple[dict[int, int], int]]) -> set[int]:
@@ -180,21 +193,29 @@ def _solved_by_elimination(rows: list[tuple[dict[int, int], int]]) -> set[int]:
     the greatest common divisor of its coefficients, which keeps the rational row space
     and is many times faster than fractions); an unknown is determined when a reduced row
     holds it alone. The pivot of a column is its shortest row (less fill-in)."""
-    matrix = [dict(coefficients) for coefficients, _ in rows]
-    pivots: list[tuple[dict[int, int], int]] = []
-    remaining = matrix
-    for col in sorted({i for line in matrix for i in line}):
-        candidates = [line for line in remaining if col in line]
+    lines = [dict(coefficients) for coefficients, _ in rows]
+    holding: dict[int, set[int]] = {}  # column -> the lines that hold it
+    for n, line in enumerate(lines):
+        for i in line:
+            holding.setdefault(i, set()).add(n)
+    pivots: list[tuple[int, int]] = []
+    remaining = set(range(len(lines)))
+    for col in sorted(holding):
+        candidates = [n for n in holding[col] if n in remaining]
         if not candidates:
             continue
-        found = min(candidates, key=len)
-        remaining = [line for line in remaining if line is not found]
-        for group in (remaining, [p for p, _ in pivots]):
-            for line in group:
-                if col in line:
-                    _eliminate(line, found, col)
+        found = min(candidates, key=lambda n: (len(lines[n]), n))
+        remaining.discard(found)
+        for n in sorted(holding[col] - {found}):
+            before = set(lines[n])
+            _eliminate(lines[n], lines[found], col)
+            after = set(lines[n])
+            for i in after - before:
+                holding.setdefault(i, set()).add(n)
+            for i in before - after:
+                holding[i].discard(n)
         pivots.append((found, col))
-    return {col for line, col in pivots if len(line) == 1}
+    return {col for n, col in pivots if len(lines[n]) == 1}
 
 
 def _eliminate(line: dict[int, int], pivot: dict[int, int], col: int) -> None:
@@ -230,15 +251,22 @@ def recoverable(cells: LinkedCells) -> set[int]:
     alone) and integer bounds propagated through each equality (a cell whose smallest
     and largest possible values meet). Both are sound: a cell they report is recoverable.
     """
-    values, masked = cells.values, cells.masked
-    ceiling = max([abs(c) for _, c in cells.relations] + list(values) + [0])
-    unknown = {i for i, m in enumerate(masked) if m}
+    ceiling = max([abs(c) for _, c in cells.relations] + list(cells.values) + [0])
+    unknown = {i for i, m in enumerate(cells.masked) if m}
+    return _solve(cells, cells.relations, unknown, ceiling)
+
+
+def _solve(
+    cells: LinkedCells, relations: Sequence[Relation], unknown: set[int], ceiling: int
+) -> set[int]:
+    """:func:`recoverable` over ``relations``, the cells of ``unknown`` masked."""
+    values = cells.values
     low = {i: (1 if values[i] > 0 and i not in cells.slack else 0) for i in unknown}
     high = dict.fromkeys(unknown, ceiling)
     solved: set[int] = set()
     while True:
         rows: list[tuple[dict[int, int], int]] = []
-        for terms, constant in cells.relations:
+        for terms, constant in relations:
             coefficients: dict[int, int] = {}
             for i, a in terms:
                 if i in unknown and i not in solved:
@@ -352,14 +380,31 @@ def _protect_group(cells: LinkedCells, k: int) -> tuple[tuple[bool, ...], tuple[
     for n, (terms, _) in enumerate(cells.relations):
         for i, _ in terms:
             relations_of.setdefault(i, []).append(n)
-    for _ in range(len(masked) + 1):
-        current = attrs.evolve(cells, masked=tuple(masked))
-        solved = recoverable(current)
-        exposed = sorted(
+    ceiling = max([abs(c) for _, c in cells.relations] + list(cells.values) + [0])
+    # What a reader recovers, by group of masked cells that relations link through masked
+    # cells only (visible cells are constants): independent systems, so masking one more
+    # cell leaves the others' answers as they were.
+    known: dict[frozenset[int], set[int]] = {}
+
+    def small(solved: set[int]) -> list[int]:
+        return sorted(
             i
             for i in solved
             if 0 < cells.values[i] < k and i not in accepted and i not in cells.slack
         )
+
+    def recovered() -> set[int]:
+        solved: set[int] = set()
+        for part in _masked_groups(cells, masked):
+            if part not in known:
+                numbers = sorted({n for i in part for n in relations_of.get(i, ())})
+                relations = [cells.relations[n] for n in numbers]
+                known[part] = _solve(cells, relations, set(part), ceiling)
+            solved |= known[part]
+        return solved
+
+    for _ in range(len(masked) + 1):
+        exposed = small(recovered())
         if not exposed:
             break
         chosen = _to_mask(cells, masked, exposed[0], relations_of)
@@ -368,5 +413,27 @@ def _protect_group(cells: LinkedCells, k: int) -> tuple[tuple[bool, ...], tuple[
             continue
         for i in chosen:
             masked[i] = True
-    final = attrs.evolve(cells, masked=tuple(masked))
-    return tuple(masked), tuple(exposed_cells(final, k))
+    accepted.clear()
+    return tuple(masked), tuple(small(recovered()))
+
+
+def _masked_groups(cells: LinkedCells, masked: list[bool]) -> list[frozenset[int]]:
+    """The masked cells in groups that relations link through masked cells only."""
+    parent = {i: i for i, m in enumerate(masked) if m}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for terms, _ in cells.relations:
+        hidden = [i for i, _ in terms if masked[i]]
+        for i in hidden[1:]:
+            a, b = find(hidden[0]), find(i)
+            if a != b:
+                parent[b] = a
+    groups: dict[int, set[int]] = {}
+    for i in parent:
+        groups.setdefault(find(i), set()).add(i)
+    return [frozenset(g) for g in groups.values()]
