@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citeslab_core.bilan import Bilan, PublicBilan, compute_bilan
+from citeslab_core.bilan.rounding import NETWORK_ROUNDING, round_count
 from citeslab_core.derive.calendar import _by_day, _expanded, _occurrence_of
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import TABLE_FIELDS, Animation, Dataset, Event, Neighbourhood, Person
@@ -124,13 +125,16 @@ def test_public_network_is_masked_after_summing(sites: list[Dataset]) -> None:
         assert render_json(mask_bilan(b)) == render_json(
             compute_bilan(data, START, END, public=True)
         )
-    # The masked network is the plain one masked (not the sum of masked sites).
-    assert public.accompanied == plain.accompanied
+    # The masked network is the plain one masked (not the sum of masked sites), then
+    # rounded: a count shown is its true count rounded, and that true count is not small.
+    assert public.rounding == NETWORK_ROUNDING
+    assert public.accompanied == round_count(plain.accompanied, NETWORK_ROUNDING)
     for key, table in public.tables.items():
         full = {row.code: row.count for row in plain.tables[key].rows}
         for row in table.rows:
-            assert row.count is None or row.count == full.get(row.code, 0)
-            assert row.count is None or not 0 < row.count < public.threshold
+            true = full.get(row.code, 0)
+            assert row.count is None or row.count == round_count(true, NETWORK_ROUNDING)
+            assert row.count is None or not 0 < true < public.threshold
 
 
 def test_example_network_of_three_sites() -> None:

@@ -11,7 +11,8 @@ structuring are both generated from that list (``make_dict_unstructure_fn`` /
 Conventions (the converter's hooks):
 
 - a count is an integer, and in a public bilan a masked count is the string ``"s"``
-  (:data:`~citeslab_core.french.MASKED_TEXT`), read back as None;
+  (:data:`~citeslab_core.french.MASKED_TEXT`), read back as None; a rounded bilan (a
+  public network's total) has ``arrondi``: its base, and a note written, not read;
 - an amount is a string with two decimals (``"16000.00"``); a share, a gap in percent, a
   threshold or a reach per 1 000 inhabitants a number with one decimal (``30.6``), read
   back as :class:`~decimal.Decimal`;
@@ -37,13 +38,11 @@ from typing import Any, TypeVar, get_args, get_origin
 import attrs
 import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, mapping_structure_factory
-from cattrs.errors import (
-    AttributeValidationNote,
-    ClassValidationError,
-)
+from cattrs.errors import AttributeValidationNote, ClassValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from citeslab_core.bilan._json_values import (
+    ROUNDING_HOOKS,
     as_list,
     as_object,
     checked,
@@ -252,6 +251,7 @@ KEYS: dict[type, dict[str, str | tuple[str, Mapping[str, Any]]]] = {
         "public": "public",
         "subset": "sous_ensemble",
         "threshold": "seuil_secret_statistique",
+        "rounding": ("arrondi", ROUNDING_HOOKS),
         "host": "structure_porteuse",
         "territory": "territoire",
         "indicators": "indicateurs",
@@ -450,10 +450,13 @@ def _bilan_hooks(conv: cattrs.Converter, t: Any) -> tuple[Callable[..., Any], Ca
         d = gen_out(bilan)
         d["schema"] = SCHEMA
         d["periode"] = {"debut": d.pop("periode.debut"), "fin": d.pop("periode.fin")}
-        if not bilan.subset:
-            del d["sous_ensemble"]
-        if not bilan.sites:
-            del d["sites"]
+        for key, written in (
+            ("sous_ensemble", bilan.subset),
+            ("sites", bilan.sites),
+            ("arrondi", bilan.rounding),  # the total of a public network bilan's only
+        ):
+            if not written:
+                del d[key]
         if bilan.provenance is None:
             del d["provenance"]
         else:

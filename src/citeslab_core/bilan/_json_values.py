@@ -26,6 +26,7 @@ from citeslab_core.model.limits import (
 from citeslab_core.vocabularies import Vocabulary
 
 __all__ = [
+    "ROUNDING_HOOKS",
     "as_list",
     "as_object",
     "checked",
@@ -40,6 +41,7 @@ __all__ = [
     "read_masked_count",
     "read_number",
     "read_partial",
+    "read_rounding",
     "read_severity",
     "read_text",
     "read_vocabulary",
@@ -50,6 +52,7 @@ __all__ = [
     "write_generated",
     "write_masked_count",
     "write_number",
+    "write_rounding",
 ]
 
 
@@ -71,6 +74,39 @@ def read_masked_count(value: Any, t: type) -> int | None:
 
 def write_masked_count(value: int | None) -> int | str:
     return MASKED_TEXT if value is None else value
+
+
+#: The largest base of rounding a bilan file may declare (a base is a small number: 5, 10).
+MAX_ROUNDING = 1000
+
+
+def write_rounding(base: int) -> dict[str, Any]:
+    """A rounded bilan's ``arrondi``: the base and the sentence the renderings say."""
+    from citeslab_core.bilan.rounding import rounding_note
+
+    return {"base": base, "note": rounding_note(base)}
+
+
+def read_rounding(value: Any, _: type) -> int:
+    """``arrondi``'s base (the note is the bilan's own sentence: written, not read)."""
+    if not isinstance(value, dict):
+        raise CellError(f'« {shown(value)} » : un objet est attendu ({{"base": 5, …}})')
+    extra = sorted(set(value) - {"base", "note"})
+    if extra:
+        raise CellError("clés inconnues : " + ", ".join(shown(k) for k in extra))
+    if not isinstance(value.get("note", ""), str):
+        raise CellError(f"note « {shown(value.get('note'))} » : un texte est attendu")
+    base = value.get("base")
+    if isinstance(base, bool) or not isinstance(base, int) or not 2 <= base <= MAX_ROUNDING:
+        raise CellError(
+            f"base « {shown(base)} » : la base d'arrondi est un nombre entier de 2 à "
+            f"{MAX_ROUNDING} (5 pour le total d'un réseau public)"
+        )
+    return base
+
+
+#: How ``Bilan.rounding`` is written (``arrondi``) and read.
+ROUNDING_HOOKS = {"unstruct_hook": write_rounding, "struct_hook": read_rounding}
 
 
 def read_year(value: Any, t: type) -> int:

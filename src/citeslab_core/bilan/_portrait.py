@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
@@ -27,7 +26,7 @@ from citeslab_core.bilan._scan import (
     _Tally,
 )
 from citeslab_core.bilan.disclosure import suppress
-from citeslab_core.bilan.shares import whole_percentages
+from citeslab_core.bilan.shares import per_thousand, whole_percentages
 from citeslab_core.model import Dataset
 from citeslab_core.vocabularies import (
     AgeBracket,
@@ -43,8 +42,6 @@ from citeslab_core.vocabularies import (
     Stage,
     Vocabulary,
 )
-
-_TENTH = Decimal("0.1")
 
 
 def _vocabulary_rows(vocabulary: type[Vocabulary]) -> list[tuple[str, str]]:
@@ -267,10 +264,8 @@ def _reach(data: Dataset, quartier: Table[int | None]) -> tuple[ReachRow[int | N
             continue
         row = quartier.row(hood.name)
         count = row.count if row is not None else 0
-        per_thousand = None
-        if count is not None and hood.population > 0:
-            per_thousand = (Decimal(count) * 1000 / hood.population).quantize(_TENTH, ROUND_HALF_UP)
-        rows.append(ReachRow(hood.name, hood.qpv_code, hood.population, count, per_thousand))
+        rate = per_thousand(count, hood.population)
+        rows.append(ReachRow(hood.name, hood.qpv_code, hood.population, count, rate))
     return tuple(rows)
 
 

@@ -430,7 +430,11 @@ class Bilan(Generic[C]):
       ``orientations_period_persons``: the distinct accompanied persons oriented at least
       once in the period (the table's total row; None when masked);
     - ``sites``: empty for a site; for a network bilan (:func:`citeslab_core.network.
-      network_bilan`), every site's own bilan, in the order given.
+      network_bilan`), every site's own bilan, in the order given;
+    - ``rounding``: 0, or the base every count of persons is rounded to (the total of a
+      public network bilan: :mod:`citeslab_core.bilan.rounding`); shares and rates are
+      then computed from the rounded counts, and a table's rows may not add up to its
+      total.
     """
 
     site: str
@@ -470,6 +474,10 @@ class Bilan(Generic[C]):
     orientations_period: tuple[OrientationPeriodRow[C], ...] = ()
     orientations_period_persons: C = 0  # type: ignore[assignment]
     sites: tuple[Bilan[C], ...] = ()
+    #: the base every count of persons of this bilan is rounded to (0: not rounded): 5 for
+    #: the total of a public network bilan (:mod:`citeslab_core.bilan.rounding`), never
+    #: for its sites' own bilans
+    rounding: int = 0
     #: the accompanied persons as this bilan counted them (:meth:`persons_frame`): not a
     #: figure, so neither compared nor written in the JSON nor given to a plug-in; None in
     #: a bilan read back from its JSON or summed over a network

@@ -16,10 +16,12 @@ Three passes, each reporting all it finds:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
@@ -31,6 +33,7 @@ from citeslab_core.bilan._json import KEYS, json_key, origin, unstructure_bilan
 from citeslab_core.bilan._json_values import shown, unknown_code
 from citeslab_core.bilan._portrait import TABLE_VOCABULARIES, table_codes
 from citeslab_core.bilan._results import NON_RENSEIGNE, TABLE_KEYS, PublicBilan, Table, TableRow
+from citeslab_core.bilan.rounding import true_bounds
 from citeslab_core.errors import CellError, InvalidData, Location, Problem
 from citeslab_core.model import json_refusals as refusals
 from citeslab_core.model.limits import MAX_JSON_DEPTH
@@ -176,16 +179,85 @@ def _known(values: Iterable[int | None]) -> int:
     return sum(v for v in values if v is not None)
 
 
-def _rows_problem(rows: Sequence[TableRow[int | None]], total: int | None, what: str) -> str | None:
-    """Why the rows' counts cannot make ``total`` (None when they can)."""
+def _rows_problem(
+    rows: Sequence[TableRow[int | None]], total: int | None, what: str, base: int = 0
+) -> str | None:
+    """Why the rows' counts cannot make ``total`` (None when they can); in a bilan
+    rounded to ``base``, why no true counts within its rounding can."""
     if total is None:
         return None
     counted = _known(r.count for r in rows)
+    if base:
+        return _rounded_rows_problem([r.count for r in rows], total, what, base)
     if all(r.count is not None for r in rows) and rows and counted != total:
         return f"les effectifs des lignes font {counted}, et non {total} ({what})"
     if counted > total:
         return f"les effectifs des lignes font au moins {counted}, plus que {total} ({what})"
     return None
+
+
+def _rounded_rows_problem(
+    counts: Sequence[int | None], total: int, what: str, base: int
+) -> str | None:
+    """In a bilan rounded to ``base``, each shown count stands for a true count within
+    :func:`~citeslab_core.bilan.rounding.true_bounds` (``base // 2`` on either side; a
+    masked one for any), and the true rows add up to the true total: the rows' shown sum
+    may differ from the total's by the rounding of every row and of the total. Refused
+    only when no true counts within those bounds add up."""
+    lowest = sum(true_bounds(c, base)[0] for c in counts if c is not None)
+    highest = None
+    if all(c is not None for c in counts):
+        highest = sum(true_bounds(c, base)[1] for c in counts if c is not None)
+    low, high = true_bounds(total, base)
+    if lowest <= high and (highest is None or not counts or highest >= low):
+        return None
+    shown_sum = _known(counts)
+    return (
+        f"les effectifs des lignes font {shown_sum}, et non {total} ({what}) : même arrondis "
+        f"à {base} (chacun à {base // 2} près, le total aussi), ils ne peuvent pas faire ce "
+        "total"
+    )
+
+
+#: The JSON paths of the counts of persons of one bilan (not its sites'): those a bilan
+#: rounded to a base shows as multiples of it (:mod:`citeslab_core.bilan.rounding`).
+PERSON_COUNT = re.compile(
+    r"accompagnes|nouveaux|orientation_premier_rdv_sans_orientation"
+    r"|orientations_periode_personnes"
+    r"|tables\.[^.\[]+\[\d+\]\.effectif"
+    r"|orientations_periode\[\d+\]\.(personnes|orientations)"
+    r"|programmes\[\d+\]\.(orientes|retenus)"
+    r"|indicateurs\.(accompagnes|nouveaux|femmes|residents_qpv|moins_26_ans|demandeurs_emploi"
+    r"|beneficiaires_minima_sociaux|creations|sorties_positives|entrees_programmes)"
+    r"|indicateurs\.orientations_premier_rdv\[\d+\]\.effectif"
+    r"|portee\[\d+\]\.accompagnes|qpv\[\d+\]\.accompagnes"
+    r"|qpv\[\d+\]\.(sexe|tranche_age)\[\d+\]\.effectif"
+    r"|prescripteurs\[\d+\]\.effectif"
+)
+
+
+def _rounding_problems(bilan: PublicBilan, at: Callable[[str], str]) -> list[tuple[str, str]]:
+    """A rounded bilan is public, and each of its counts of persons a multiple of its base."""
+    base = bilan.rounding
+    if not base:
+        return []
+    out: list[tuple[str, str]] = []
+    if not bilan.public:
+        out.append(
+            (at("arrondi"), "un bilan complet (public : false) n'est pas arrondi : public attendu")
+        )
+    document = unstructure_bilan(attrs.evolve(bilan, sites=()))
+    for where, _, value in _walk(document):
+        counted = isinstance(value, int) and not isinstance(value, bool)
+        if counted and value % base and PERSON_COUNT.fullmatch(where):
+            out.append(
+                (
+                    at(where),
+                    f"« {value} » : pas un multiple de {base}, la base d'arrondi du bilan "
+                    "(arrondi.base)",
+                )
+            )
+    return out
 
 
 def bilan_problems(bilan: PublicBilan, path: str = "") -> list[tuple[str, str]]:
@@ -215,10 +287,11 @@ def bilan_problems(bilan: PublicBilan, path: str = "") -> list[tuple[str, str]]:
         if key not in TABLE_KEYS:
             out.append((at(f"tables.{shown(key)}"), "tableau inconnu d'un bilan"))
         out.extend(_code_problems(key, table, at(f"tables.{key}")))
-        why = _rows_problem(table.rows, bilan.accompanied, "accompagnes")
+        why = _rows_problem(table.rows, bilan.accompanied, "accompagnes", bilan.rounding)
         if why:
             out.append((at(f"tables.{key}"), why))
     out.extend(_qpv_problems(bilan, at))
+    out.extend(_rounding_problems(bilan, at))
     for where, year in [("financement", bilan.funding)] + [
         (f"financements_pluriannuels[{i}]", y) for i, y in enumerate(bilan.funding_years)
     ]:
@@ -241,24 +314,35 @@ def bilan_problems(bilan: PublicBilan, path: str = "") -> list[tuple[str, str]]:
 
 
 def _qpv_problems(bilan: PublicBilan, at: Callable[[str], str]) -> list[tuple[str, str]]:
+    """The QPV rows against their sub-tables, the ``quartier`` table and the ``qpv`` row
+    of ``statut_residence`` (in a rounded bilan, within what rounding allows: each count
+    compared at its widest true bounds)."""
     out: list[tuple[str, str]] = []
+    base = bilan.rounding
+
+    def low(count: int) -> int:
+        return true_bounds(count, base)[0] if base else count
+
+    def high(count: int) -> int:
+        return true_bounds(count, base)[1] if base else count
+
     hoods: dict[str, int] = {}
     quartier = bilan.tables.get("quartier")
     if quartier is not None:
         for line in quartier.rows:
             name = NON_RENSEIGNE[1] if line.code == NON_RENSEIGNE[0] else line.code
-            hoods[name.casefold()] = hoods.get(name.casefold(), 0) + (line.count or 0)
+            hoods[name.casefold()] = hoods.get(name.casefold(), 0) + high(line.count or 0)
     in_qpv: dict[str, int] = {}
     for i, row in enumerate(bilan.qpv_breakdown):
         for key, table in (("sexe", row.sex), ("tranche_age", row.age)):
             out.extend(_code_problems(key, table, at(f"qpv[{i}].{key}")))
             why = _rows_problem(
-                table.rows, row.accompanied, f"accompagnes du QPV {row.neighbourhood}"
+                table.rows, row.accompanied, f"accompagnes du QPV {row.neighbourhood}", base
             )
             if why:
                 out.append((at(f"qpv[{i}].{key}"), why))
         name = row.neighbourhood.casefold()
-        in_qpv[name] = in_qpv.get(name, 0) + (row.accompanied or 0)
+        in_qpv[name] = in_qpv.get(name, 0) + low(row.accompanied or 0)
         if quartier is not None and in_qpv[name] > hoods.get(name, 0) and not _masked(quartier):
             out.append(
                 (
@@ -273,7 +357,10 @@ def _qpv_problems(bilan: PublicBilan, at: Callable[[str], str]) -> list[tuple[st
     if qpv is not None and qpv.count is not None and rows:
         counted = _known(r.accompanied for r in rows)
         masked = any(r.accompanied is None for r in rows)
-        if counted > qpv.count or (not masked and counted != qpv.count):
+        wrong = counted > qpv.count or (not masked and counted != qpv.count)
+        if base:
+            wrong = bool(_rounded_rows_problem([r.accompanied for r in rows], qpv.count, "", base))
+        if wrong:
             out.append(
                 (
                     at("qpv"),

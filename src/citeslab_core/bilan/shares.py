@@ -17,9 +17,15 @@ exact value.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["largest_remainder", "percent_of", "shares_add_up", "whole_percentages"]
+__all__ = [
+    "largest_remainder",
+    "per_thousand",
+    "percent_of",
+    "shares_add_up",
+    "whole_percentages",
+]
 
 
 def largest_remainder(counts: Sequence[int | Decimal], decimals: int = 0) -> list[Decimal]:
@@ -76,6 +82,14 @@ def percent_of(count: int, total: int) -> int:
     if count < 0 or total < 0:
         raise ValueError("percent_of: les effectifs ne peuvent pas être négatifs")
     return (200 * count + total) // (2 * total) if total else 0
+
+
+def per_thousand(count: int | None, population: int) -> Decimal | None:
+    """``count`` persons per 1 000 inhabitants of ``population``, one decimal rounded half
+    up (the reach of a neighbourhood); None when ``count`` is masked or ``population`` 0."""
+    if count is None or population <= 0:
+        return None
+    return (Decimal(count) * 1000 / population).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def shares_add_up(shares: Sequence[int | None]) -> bool:

@@ -19,6 +19,7 @@ from citeslab_core.bilan import (
 from citeslab_core.bilan._published import secure_bilan
 from citeslab_core.bilan.checks import CheckCode
 from citeslab_core.bilan.disclosure import mask_value
+from citeslab_core.bilan.rounding import NETWORK_ROUNDING, round_bilan
 from citeslab_core.french import format_count, format_period
 from citeslab_core.model.identity import identity_key
 from citeslab_core.network._protect import protect_network
@@ -100,7 +101,10 @@ def public_network(
     public bilans are first ``masked`` (each on its own): the total masked after the
     sum, then the total and every site protected together as one set of linked tables
     (:mod:`citeslab_core.network._protect`), so that no masked count of a site is the
-    total minus the other sites."""
+    total minus the other sites; last, every count of the total rounded to
+    :data:`~citeslab_core.bilan.rounding.NETWORK_ROUNDING` (:mod:`citeslab_core.bilan.
+    rounding`), so that two publications whose sites differ by one do not give that
+    site's counts by difference. The sites' own bilans are not rounded."""
     k = max(b.threshold for b in given)
     total = _total(given, k, name)
     truth = _total(given, 0, name)
@@ -108,7 +112,9 @@ def public_network(
     total = attrs.evolve(total, checks=tuple(c for c in total.checks if c not in sites_checks))
     total, sites = protect_network(total, truth, masked, given, k)
     return attrs.evolve(
-        total, checks=_sorted_checks([*_prefixed(sites), *total.checks]), sites=sites
+        round_bilan(total, NETWORK_ROUNDING),
+        checks=_sorted_checks([*_prefixed(sites), *total.checks]),
+        sites=sites,
     )
 
 
@@ -118,10 +124,16 @@ def mask_bilan(bilan: PublicBilan) -> PublicBilan:
     The counts go through the bilan's own disclosure control as in
     ``compute_bilan(public=True)``; the site's funding and texts are kept as they are
     (they are not counts of persons), and the checks that count persons say
-    « Des personnes » instead of their number.
+    « Des personnes » instead of their number. A network's bilan is masked as
+    :func:`public_network` masks it: its total and its sites together, then its total
+    rounded (masking each on its own would give a site's masked counts away).
     """
     if bilan.public:
         return bilan
+    if bilan.sites:  # a network bilan's sites are sites (a network given is flattened)
+        sites = bilan.sites
+        network = public_network(sites, [mask_bilan(s) for s in sites], name=bilan.site)
+        return attrs.evolve(network, provenance=bilan.provenance)
     masked = _sum([bilan], bilan.threshold)
     checks = tuple(
         _masked_check(c, bilan.threshold, masked)
@@ -147,10 +159,7 @@ def mask_bilan(bilan: PublicBilan) -> PublicBilan:
         checks=_sorted_checks(
             [*(c for c in masked.checks if c.code == CheckCode.DISCLOSURE_LIMIT), *checks]
         ),
-        sites=tuple(mask_bilan(s) for s in bilan.sites),
     )
-    if bilan.sites:
-        return shown
     # The self-audit over everything the bilan publishes, as compute_bilan runs it; the
     # QPV neighbourhoods are the statuses a bilan tells (docs/network.md).
     statuses = {

@@ -86,6 +86,7 @@ _HANDLED = frozenset(
         "planned_animations",
         "calendar",
         "sites",
+        "rounding",
         "counted_persons",
     }
 )
@@ -154,6 +155,7 @@ def _sum(bilans: Sequence[PublicBilan], k: int) -> PublicBilan:
             sum(b.orientations_period_persons or 0 for b in bilans), k
         ),
         "sites": (),
+        "rounding": 0,  # the public network's total is rounded after its masking
     }
     for field in attrs.fields(Bilan):
         if field.name not in _HANDLED:

@@ -50,6 +50,7 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from citeslab_core.bilan import Bilan, PublicBilan
+from citeslab_core.bilan.rounding import rounding_note
 from citeslab_core.derive.calendar import Calendar
 from citeslab_core.french import (
     MASKED_TEXT,
@@ -149,7 +150,7 @@ def _public_note(bilan: PublicBilan) -> str:
         f"personnes sont masqués et notés «\u00a0{MASKED_TEXT}\u00a0», ainsi que ceux qui "
         "permettraient de les retrouver à partir des totaux (secret statistique). Les "
         "graphiques ne montrent aucune valeur masquée."
-    )
+    ) + (f" {rounding_note(bilan.rounding)}" if bilan.rounding else "")
 
 
 def _part_en_bref(deck: Deck, bilan: PublicBilan, titles: dict[str, str]) -> None:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from citeslab_core import french
+from citeslab_core.bilan.rounding import rounding_note
 from citeslab_core.model import _views as views
 from citeslab_core.render.labels import indicator
 
@@ -235,6 +236,8 @@ def bilan_html(bilan: PublicBilan) -> str:
     notes = []
     if bilan.public:
         notes.append(f"Version publique : effectifs de 1 à {bilan.threshold - 1} masqués (s).")
+    if bilan.rounding:
+        notes.append(rounding_note(bilan.rounding))
     if bilan.subset:
         notes.append(
             "Bilan d'un sous-ensemble de personnes : les animations, partenariats et "

@@ -35,6 +35,7 @@ import re
 from typing import Any
 
 from citeslab_core.bilan import SEVERITIES, Check, PublicBilan
+from citeslab_core.bilan.rounding import rounding_note
 from citeslab_core.french import (
     MASKED_TEXT,
     counted,
@@ -172,7 +173,7 @@ def _page(bilan: PublicBilan, charts: Charts, *, with_checks: bool = True) -> Pa
             f"Les effectifs de 1 à {format_count(bilan.threshold - 1)} personnes sont masqués "
             f"et notés «\u00a0{MASKED_TEXT}\u00a0», ainsi que ceux qui permettraient de les "
             "retrouver à partir des totaux (secret statistique). Les graphiques ne montrent aucune "
-            "valeur masquée."
+            "valeur masquée." + (f" {rounding_note(bilan.rounding)}" if bilan.rounding else "")
         ),
         footer_css=charts.markup(css_string(title)),
         accompanied=format_count(bilan.accompanied),

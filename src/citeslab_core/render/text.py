@@ -14,6 +14,7 @@ from decimal import Decimal
 from citeslab_core.bilan import PublicBilan, Table
 from citeslab_core.bilan.crf import CrfLine, CrfTotal, crf_rows
 from citeslab_core.bilan.funding import FundingPlanRow, FundingYear
+from citeslab_core.bilan.rounding import rounding_note
 from citeslab_core.french import (
     MASKED_TEXT,
     format_amount,
@@ -249,6 +250,8 @@ def render(bilan: PublicBilan, *, checks: bool = True) -> str:
             f"Version publique : les effectifs de 1 à {format_count(bilan.threshold - 1)} "
             f"sont masqués (« {MASKED_TEXT} »), avec masquage secondaire."
         )
+    if bilan.rounding:
+        out.append(rounding_note(bilan.rounding))
     if bilan.subset:
         out.append(SUBSET_NOTE)
     out.append("")
