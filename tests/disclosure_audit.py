@@ -38,10 +38,15 @@ from citeslab_core.vocabularies import (
 )
 
 
-def determined(cells: LinkedCells, k: int) -> list[str]:
+def determined(
+    cells: LinkedCells, k: int, rounded: Mapping[int, tuple[int, int]] | None = None
+) -> list[str]:
     """The masked counts from 1 to k−1 whose smallest and largest possible values under
-    the published relations meet (the reader recovers them), by label."""
-    unknown = [i for i, m in enumerate(cells.masked) if m]
+    the published relations meet (the reader recovers them), by label. ``rounded``: the
+    cells shown rounded (a public network's total), each with the bounds the reader knows
+    of its true count: unknowns too, between those bounds."""
+    rounded = rounded or {}
+    unknown = [i for i, m in enumerate(cells.masked) if m or i in rounded]
     if not unknown:
         return []
     column = {cell: j for j, cell in enumerate(unknown)}
@@ -62,8 +67,15 @@ def determined(cells: LinkedCells, k: int) -> list[str]:
     # masked cell is at least 1 unless it is a true 0 (zeros are shown, or masked as a
     # last resort: then the reader cannot tell, and 0 is allowed).
     free = {i for i in unknown if i in cells.slack or "with_other" in cells.labels[i]}
-    low = np.array([0 if i in free or cells.values[i] == 0 else 1 for i in unknown], dtype=float)
-    bounds = Bounds(low, np.full(len(unknown), float(ceiling)))
+    low = np.array(
+        [
+            rounded[i][0] if i in rounded else 0 if i in free or cells.values[i] == 0 else 1
+            for i in unknown
+        ],
+        dtype=float,
+    )
+    high = np.array([rounded[i][1] if i in rounded else ceiling for i in unknown], dtype=float)
+    bounds = Bounds(low, high)
     constraints = (
         [LinearConstraint(np.array(rows), np.array(constants), np.array(constants))] if rows else []
     )
@@ -75,7 +87,7 @@ def determined(cells: LinkedCells, k: int) -> list[str]:
         solution: np.ndarray = np.round(result.x)
         return solution
 
-    small = [i for i in unknown if 0 < cells.values[i] < k and i not in free]
+    small = [i for i in unknown if cells.masked[i] and 0 < cells.values[i] < k and i not in free]
     if not small:
         return []
     # A few solutions first (random objectives): a cell that differs between two of them
