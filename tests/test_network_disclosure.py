@@ -56,15 +56,17 @@ def shown_at(bilan: PublicBilan, place: tuple[Any, ...]) -> int | None:
             return qpv.accompanied
         found = (qpv.sex if rest[1] == "sexe" else qpv.age).row(rest[2])
         return found.count if found is not None else 0
-    if kind in ("op", "prog"):
-        rows = bilan.orientations_period if kind == "op" else bilan.programmes
-        row = next(r for r in rows if getattr(r, "code", getattr(r, "programme", None)) == rest[0])
-        return getattr(row, rest[1])  # type: ignore[no-any-return]
+    if kind == "op":
+        op = next(r for r in bilan.orientations_period if r.code == rest[0])
+        return getattr(op, rest[1])  # type: ignore[no-any-return]
+    if kind == "prog":
+        programme = next(p for p in bilan.programmes if p.programme == rest[0])
+        return getattr(programme, rest[1])  # type: ignore[no-any-return]
     if kind == "presc":
         return next(p.count for p in bilan.prescribers if p.name == rest[0])
     if kind == "ind":
         return getattr(bilan.indicators, rest[0])  # type: ignore[no-any-return]
-    return {  # type: ignore[no-any-return]
+    return {
         "new": bilan.new,
         "without": bilan.without_orientation,
         "op_persons": bilan.orientations_period_persons,
@@ -128,7 +130,7 @@ def test_no_masked_count_of_a_public_network_is_determined(sites: list[Dataset])
         for key, table in shown.tables.items():
             full = {row.code: row.count for row in true.tables[key].rows}
             for row in table.rows:
-                count = full.get(row.code, 0)
+                count = full.get(row.code) or 0
                 assert row.count is None or row.count == (
                     round_count(count, base) if base else count
                 )

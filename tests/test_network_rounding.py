@@ -185,7 +185,8 @@ def test_a_network_bilan_masked_after_the_fact_is_protected_and_rounded(
 
 
 def document_of(network: PublicBilan) -> dict[str, Any]:
-    return json.loads(to_json(network))
+    document: dict[str, Any] = json.loads(to_json(network))
+    return document
 
 
 def read(document: dict[str, Any]) -> PublicBilan:
@@ -261,7 +262,7 @@ def deck_text(data: bytes) -> str:
     for slide in Presentation(io.BytesIO(data)).slides:
         for shape in slide.shapes:
             if shape.has_text_frame:
-                texts.append(shape.text_frame.text)  # type: ignore[attr-defined]
+                texts.append(shape.text_frame.text)
     return "\n".join(texts)
 
 
