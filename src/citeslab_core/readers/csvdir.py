@@ -232,15 +232,16 @@ def text_pieces(stream: BinaryIO, encoding: str) -> Iterator[str]:
 
 
 #: The size of a folder's CSV files from which pyarrow reads them, when installed. Below,
-#: it saves no time (measured at 15 MiB, 40 000 persons: the same CPU time as the pure
-#: path, twice its peak memory; at 70 MiB, 150 000 persons, 13 % less CPU and 18 % less
-#: wall time: docs/performance.md).
-ARROW_MIN_BYTES = 32 * 2**20
+#: its import (0.15 s) outweighs what it saves (measured on ``citeslab bilan``: at 4 MiB,
+#: 10 000 persons, the same CPU time or a little more, twice the pure path's peak memory;
+#: at 15 MiB, 40 000 persons, 20 % less CPU, the peak of the analyst's pandas script and
+#: 1.8 times the pure path's; at 58 MiB, 150 000 persons, about 20 % less: docs/performance.md).
+ARROW_MIN_BYTES = 12 * 2**20
 
 #: The same when pyarrow is already imported (a notebook that imported pandas 3, which
-#: imports it): its import, most of what it costs below 32 MiB, is then paid. Measured
-#: on the notebook's ``read_input`` + ``to_frames()``: at 15 MiB (40 000 persons) 15 % less
-#: CPU, 50 MiB more at the peak; at 4 MiB (10 000 persons) the same CPU time.
+#: imports it): its import is then paid. Measured on the notebook's ``read_input`` +
+#: ``to_frames()``: at 15 MiB (40 000 persons) 15 % less CPU, 50 MiB more at the peak; at
+#: 4 MiB (10 000 persons) the same CPU time.
 ARROW_LOADED_MIN_BYTES = 8 * 2**20
 
 Engine = Literal["auto", "arrow", "pure"]
