@@ -11,10 +11,10 @@ protected together.
 :func:`link_cells` writes every published count of those tables as a cell, with its true
 value and its mask, and every relation that holds for the true counts (a relation that
 does not hold gives a reader a wrong answer, so only those that hold are a risk).
-:func:`secure` runs the self-audit of :func:`citeslab_core.bilan.disclosure.protect` on them
-(exact linear algebra: no masked count from 1 to k−1 can be recovered) and writes the
-masks it adds back into the tables; the indicators, the reach and the prescribers are
-computed afterwards from the tables, so they follow.
+:mod:`citeslab_core.bilan._published` adds every other count a bilan publishes and runs
+the self-audit of :func:`citeslab_core.bilan.disclosure.protect` over them all (exact
+linear algebra: no masked count from 1 to k−1 can be recovered); :func:`mask_rows` and
+:func:`mask_qpv_rows` write the masks it adds back into the tables.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from citeslab_core.bilan.disclosure import LinkedCells, exposed_cells, protect
+from citeslab_core.bilan.disclosure import LinkedCells, exposed_cells
 
 if TYPE_CHECKING:
     from citeslab_core.bilan import QpvRow, Table
 
-__all__ = ["add_qpv_place", "audit", "link_cells", "mask_qpv_rows", "mask_rows", "secure"]
+__all__ = ["add_qpv_place", "audit", "link_cells", "mask_qpv_rows", "mask_rows"]
 
 _STATUSES = ("qpv", "qpv_limite", "hors_qpv")
 
@@ -158,45 +158,6 @@ def mask_qpv_rows(
     return tuple(masked)
 
 
-def secure(
-    tables: dict[str, Table[int | None]],
-    *,
-    truth: Mapping[str, Table[int | None]],
-    qpv_rows: tuple[QpvRow[int | None], ...],
-    true_qpv_rows: Sequence[QpvRow[int | None]],
-    statuses: Mapping[str, str | None],
-    accompanied: int,
-    k: int,
-) -> tuple[tuple[QpvRow[int | None], ...], list[str]]:
-    """Mask more of ``tables`` (in place) and of ``qpv_rows`` until the self-audit passes;
-    the new QPV rows, and the keys of the tables where a small count stays recoverable
-    however much is masked (for the ``secret_statistique_limite`` check)."""
-    cells, places = link_cells(tables, truth, qpv_rows, true_qpv_rows, statuses, accompanied)
-    masked, still = protect(cells, k)
-    added = [
-        places[i]
-        for i, (was, now) in enumerate(zip(cells.masked, masked, strict=True))
-        if now and not was
-    ]
-    by_table: dict[str, set[str]] = {}
-    by_qpv: dict[int, dict[str, set[str]]] = {}
-    for place in added:
-        if place[0] == "table":
-            by_table.setdefault(place[1], set()).add(place[2])
-        else:
-            add_qpv_place(by_qpv, place)
-    for key, codes in by_table.items():
-        tables[key] = mask_rows(tables[key], codes)
-    rows = mask_qpv_rows(qpv_rows, by_qpv)
-    limited = []
-    for i in still:
-        place = places[i]
-        key = place[1] if place[0] == "table" else "quartier"
-        if key not in limited:
-            limited.append(key)
-    return rows, limited
-
-
 def audit(
     tables: Mapping[str, Table[int | None]],
     truth: Mapping[str, Table[int | None]],
@@ -208,7 +169,7 @@ def audit(
 ) -> list[str]:
     """The labels of the masked counts from 1 to k−1 that a reader can recover exactly
     from a published bilan (its tables and QPV rows) — the self-audit, for tests and
-    reviewers: empty for a bilan :func:`secure` protected, except in tables its
+    reviewers: empty for a public bilan, except in tables its
     ``secret_statistique_limite`` check names."""
     cells, _ = link_cells(tables, truth, qpv_rows, true_qpv_rows, statuses, accompanied)
     return [cells.labels[i] for i in exposed_cells(cells, k)]
