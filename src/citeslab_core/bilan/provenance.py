@@ -6,7 +6,7 @@ input's form (a workbook, a CSV folder or the canonical JSON read into the same
 :class:`~citeslab_core.model.Dataset`), so a funder can check that a bilan and an export
 were made from the same data and by which version. The fingerprint is the SHA-256 of a
 canonical serialisation of the dataset's columns (:func:`dataset_sha256` says which), fed
-to the hash a slice of a column at a time: it never builds the dataset's JSON.
+to the hash a column at a time: it never builds the dataset's JSON.
 
 The time is injectable: :func:`generation_time` reads ``SOURCE_DATE_EPOCH`` (seconds since
 1970, the reproducible-builds convention) from the environment it is given, else takes
@@ -18,23 +18,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
-import sys
-from array import array
-from collections.abc import Callable, Mapping, Sequence
+import pickle
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
-from functools import cache
 from itertools import repeat
-from operator import attrgetter
-from types import NoneType
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from citeslab_core.errors import UsageError
 from citeslab_core.model import Repeated
-from citeslab_core.model.dates import PartialDate, Precision
+from citeslab_core.model.dates import PartialDate
 
 if TYPE_CHECKING:
     from citeslab_core.bilan import PublicBilan
@@ -83,15 +81,13 @@ class Provenance:
 
 #: The first bytes hashed: the version of the serialisation below. Change it with the
 #: serialisation, so that two fingerprints made differently never compare equal.
-FINGERPRINT_FORMAT: Final = b"citeslab-donnees/3\n"
+FINGERPRINT_FORMAT: Final = b"citeslab-donnees/4\n"
 
-#: Values of a column serialised (and hashed) at a time.
-_SLICE: Final = 65_536
-
-#: Between the values of a slice written as texts.
+#: Between the texts of a column written as joined texts.
 _UNIT: Final = "\x1f"
 
-_PLAIN: Final = frozenset({str, int, bool, NoneType})
+#: The containers pickle walks into: a column holding them is written as JSON.
+_CONTAINERS: Final = frozenset({tuple, list, dict, set, frozenset, bytes, bytearray})
 
 
 def dataset_sha256(data: Dataset) -> str:
@@ -105,34 +101,40 @@ def dataset_sha256(data: Dataset) -> str:
     - for each table, in the order of the workbook's sheets (``quartiers``, ``porteurs``,
       ``suivis``…): a line ``<sheet> <number of records>``, then for each field of its
       record class, in declaration order, a line with the field's name, then the field's
-      column (:meth:`~citeslab_core.model.Dataset.columns`) by slices of at most 65 536
-      values, each written as:
+      column (:meth:`~citeslab_core.model.Dataset.columns`), in record order, written as:
 
-      - ``N<count>`` and a line break when every value is null;
-      - ``C<count>`` and a line break when the values are of one vocabulary (or null),
-        then their codes separated by U+001F (in UTF-8), a null as an empty text (no code
-        is empty);
-      - ``D<count>`` and a line break when every value is a date, then their ordinal days
-        (:meth:`datetime.date.toordinal`), each as 4 bytes, little-endian;
-      - ``P<count>`` and a line break when every value is a partial date, then their
-        precisions' codes separated by U+001F, a line break, their first days' ordinals
-        and their last days' ordinals, as dates are;
-      - else, when none is null, ``S<count>``, a line break and the values as texts
-        separated by U+001F (in UTF-8): a text as it is, any other value as its JSON below
-        (unless a text holds U+001F);
-      - else a JSON array, as :func:`json.dumps` writes it with its defaults (ASCII,
-        ``\\u`` escapes): a text, a whole number, a boolean or null as it is; a
-        vocabulary value as its code; a date, a time or a partial date in ISO 8601
-        (``2023-03-30``, ``09:30:00``, ``2023-05/2023-09``); an amount as its
-        :class:`~decimal.Decimal` text (``16000.00``); a list (an animation's partners,
-        a permanence's days) as an array of those.
+      - ``S<count>`` and a line break when every value is a text and none holds U+001F,
+        then the texts separated by U+001F, in UTF-8;
+      - ``J`` and a line break when a value is a list that is not empty (an animation's
+        partners, a permanence's days), then the column as a JSON array, as :func:`json.dumps`
+        writes it with its defaults (ASCII, ``\\u`` escapes), each value as its
+        canonical JSON (:func:`_plain`: a vocabulary value as its code, a date, a time or
+        a partial date in ISO 8601, an amount as its :class:`~decimal.Decimal` text, a
+        list as an array of those);
+      - else ``K<count> <d> <p>`` and a line break, then the column's *dictionary* (``d``
+        bytes) and its *rows* (``p`` bytes). The rows are the column pickled
+        (:mod:`pickle`, protocol 4, as CPython writes it) where a null, a boolean or a
+        whole number is written as it is, a text in full at its first row, and any other
+        value in full at its first row as a placeholder (a call of one function without
+        arguments): a later row holding an equal value is a reference to the first (its
+        rank among the texts and placeholders, in order of first appearance, from 1). The
+        dictionary is the JSON array, as above, of the placeholders' values, in that
+        order, each as a pair ``[kind, text]`` (:func:`_key`: ``"v"`` and a vocabulary
+        code, ``"d"`` and a date, ``"t"`` and a time, ``"h"`` and a date and time,
+        ``"n"`` and an amount, ``"p"`` and a partial date as precision, first and last
+        day).
 
     Every record field is hashed, identity and free text included: any change of a value
     changes the fingerprint, and the same records give the same one whichever reader made
-    them. The locations of the records (``origins``) and the reader's notes are not data
-    and are left out. The hash is fed a slice at a time; the commonest columns (codes,
-    dates) are written by C-level passes, other values serialised once per distinct
-    value.
+    them, whether they share one object per distinct value or not. The locations of the
+    records (``origins``) and the reader's notes are not data and are left out.
+
+    Why pickle: its C-level pass finds each distinct object once (its memo is keyed by
+    object) and writes every repeat as a reference of two or five bytes, at about 15 ns a
+    row where a Python-level pass costs 40-70 ns; the readers share one object per
+    distinct value, so only a few thousand values are serialised in Python. When two
+    objects hold equal values (the JSON reader builds each value anew), the column is
+    first rewritten with one object per value, so that the bytes are the same.
     """
     from citeslab_core.model import TABLES, Site
     from citeslab_core.readers.converter import converter
@@ -145,46 +147,59 @@ def dataset_sha256(data: Dataset) -> str:
         digest.update(f"\n{sheet} {len(columns)}\n".encode("ascii"))
         for field in attrs.fields(columns.record):
             digest.update(f"{field.name}\n".encode("ascii"))
-            column = columns[field.name]
-            done: dict[int, str] = {}  # id of a value of ``column`` → its text
-            for start in range(0, len(column), _SLICE):
-                digest.update(_serialised(column[start : start + _SLICE], done))
+            for part in _serialised(columns[field.name]):
+                digest.update(part)
     return digest.hexdigest()
 
 
-def _serialised(values: Sequence[Any], done: dict[int, str]) -> bytes:
-    """A slice of a column as :func:`dataset_sha256` hashes it; ``done`` holds the texts
-    of the column's values already serialised, by id."""
-    count = len(values)
-    if isinstance(values, Repeated) and count and values[0] is None:
-        return b"N%d\n" % count  # a column nobody filled in: not read value by value
-    kinds = set(map(type, values))
-    if kinds == {NoneType}:
-        return b"N%d\n" % count
-    members = kinds - {NoneType}
-    kind = next(iter(members)) if len(members) == 1 else None
-    if kind is not None and issubclass(kind, Enum) and _joinable(kind):
-        # a member's code is its _value_; None has none: "" (one C-level pass)
-        text = _UNIT.join(map(getattr, values, repeat("_value_"), repeat("")))
-        return b"C%d\n%s" % (count, text.encode("utf-8"))
-    if kind is dt.date and NoneType not in kinds:
-        return b"D%d\n%s" % (count, _days(values))
-    if kind is PartialDate and NoneType not in kinds and _joinable(Precision):
-        precisions = map(_PRECISION, values)
-        return b"P%d\n%s\n%s%s" % (
-            count,
-            _UNIT.join(precisions).encode("ascii"),
-            _days(list(map(_START, values))),
-            _days(list(map(_END, values))),
-        )
-    if NoneType not in kinds:
-        texts = values if kinds == {str} else _each_once(values, _text, done)
-        text = _UNIT.join(texts)
-        if text.count(_UNIT) == count - 1:  # no text holds the separator
-            return b"S%d\n%s" % (count, text.encode("utf-8", "surrogatepass"))
-    if kinds <= _PLAIN:
-        return json.dumps(values if isinstance(values, list) else list(values)).encode("ascii")
-    return f"[{', '.join(_each_once(values, _json, done))}]".encode("ascii")
+def _serialised(column: Sequence[Any]) -> tuple[bytes, ...]:
+    """A column as :func:`dataset_sha256` hashes it, in parts."""
+    count = len(column)
+    if isinstance(column, Repeated):  # one object on every row
+        values: tuple[Any, ...] = (column[0],) * count if count else ()
+    else:
+        values = column if type(column) is tuple else tuple(column)
+    try:
+        text = _UNIT.join(values)
+    except TypeError:  # not only texts
+        pass
+    else:
+        if count and text.count(_UNIT) == count - 1:  # no text holds the separator
+            return (b"S%d\n" % count, text.encode("utf-8", "surrogatepass"))
+    rows, objects = _pickled(values)
+    if any(type(value) in _CONTAINERS for value in objects):
+        return (b"J\n", json.dumps([_plain(value) for value in values]).encode("ascii"))
+    keys = _keys(objects)
+    if len(set(keys)) < len(keys):  # equal values in other objects: one object each
+        first: dict[Any, Any] = {}
+        pairs = zip(keys, objects, strict=True)
+        one = {id(value): first.setdefault(key, value) for key, value in pairs}
+        rows, objects = _pickled(tuple(map(one.get, map(id, values), values)))
+        keys = _keys(objects)
+    entries = [list(key) for key in keys if type(key) is tuple]
+    dictionary = json.dumps(entries).encode("ascii")
+    return (b"K%d %d %d\n" % (count, len(dictionary), len(rows)), dictionary, rows)
+
+
+def _placeholder() -> None:  # pragma: no cover - never called: pickle names it
+    """What :func:`_pickled` writes a value that is not a text as."""
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        return (_placeholder, ())
+
+
+def _pickled(values: tuple[Any, ...]) -> tuple[bytes, list[Any]]:
+    """``values`` pickled with every value other than a text or a number as a
+    placeholder, and the objects written in full (texts and placeholders), in order."""
+    out = io.BytesIO()
+    pickler = _Pickler(out, 4)
+    pickler.memo = {id(_placeholder): (0, _placeholder)}  # written as a reference
+    pickler.dump(values)
+    memo = sorted(pickler.memo.copy().values(), key=itemgetter(0))
+    objects = [value for _, value in memo[1:] if value is not values]
+    return out.getvalue(), objects
 
 
 _PRECISION = attrgetter("precision._value_")
@@ -192,48 +207,37 @@ _START = attrgetter("start")
 _END = attrgetter("end")
 
 
-def _days(dates: Sequence[dt.date]) -> bytes:
-    """Dates as their ordinal days, 4 bytes each, little-endian."""
-    days = array("i", map(dt.date.toordinal, dates))
-    if sys.byteorder == "big":  # pragma: no cover - the machines citeslab runs on
-        days.byteswap()
-    return days.tobytes()
+def _keys(objects: list[Any]) -> list[Any]:
+    """:func:`_key` of each object, a text as itself; by C-level passes when all are
+    dates or all partial dates (thousands of distinct values: birth dates)."""
+    kinds = set(map(type, objects))
+    if kinds == {str}:
+        return objects
+    if kinds == {dt.date}:
+        return list(zip(repeat("d"), map(dt.date.isoformat, objects)))
+    if kinds == {PartialDate}:
+        starts = map(dt.date.isoformat, map(_START, objects))
+        ends = map(dt.date.isoformat, map(_END, objects))
+        return list(zip(repeat("p"), map(_PRECISION, objects), starts, ends))
+    return [value if type(value) is str else _key(value) for value in objects]
 
 
-@cache
-def _joinable(vocabulary: type[Enum]) -> bool:
-    """Whether every code of ``vocabulary`` is a non-empty text without U+001F (so that
-    codes joined by U+001F, a null as an empty text, read back one way)."""
-    return all(
-        isinstance(code := member.value, str) and code and _UNIT not in code
-        for member in vocabulary
-    )
-
-
-def _each_once(
-    values: Sequence[Any], serialise: Callable[[Any], str], done: dict[int, str]
-) -> list[str]:
-    """``list(map(serialise, values))``, calling it once per distinct object (``done``:
-    the texts made so far, by id; the objects outlive it, so their ids are stable)."""
-    try:
-        return list(map(done.__getitem__, map(id, values)))
-    except KeyError:  # values not seen in the slices before
-        new = dict(zip(map(id, values), values, strict=True)).items()
-        done.update((key, serialise(value)) for key, value in new if key not in done)
-        return list(map(done.__getitem__, map(id, values)))
-
-
-def _text(value: Any) -> str:
-    """A value that is not null, as text: a text as it is, else its JSON."""
-    return value if isinstance(value, str) else _json(value)
-
-
-def _json(value: Any) -> str:
-    if type(value) is dt.date:  # the most frequent (a JSON string, with no escape)
-        return f'"{value.isoformat()}"'
-    if type(value) is PartialDate and value.precision is Precision.DAY:
-        return f'"{value.start.isoformat()}"'
-    return json.dumps(_plain(value))
+def _key(value: Any) -> tuple[Any, ...]:
+    """A value that is not a text as a pair (or more) of texts: what it is, what it says."""
+    if isinstance(value, Enum):
+        return ("v", value.value)
+    kind = type(value)
+    if kind is dt.date:
+        return ("d", value.isoformat())
+    if kind is PartialDate:
+        return ("p", value.precision.value, value.start.isoformat(), value.end.isoformat())
+    if kind is Decimal:
+        return ("n", str(value))
+    if kind is dt.time:
+        return ("t", value.isoformat())
+    if kind is dt.datetime:
+        return ("h", value.isoformat())
+    raise TypeError(f"no canonical form for a {kind.__name__}")  # pragma: no cover
 
 
 def _plain(value: Any) -> Any:
