@@ -22,6 +22,7 @@ from citeslab_core.bilan.disclosure import mask_value
 from citeslab_core.bilan.rounding import NETWORK_ROUNDING, round_bilan
 from citeslab_core.french import format_count, format_period
 from citeslab_core.model.identity import identity_key
+from citeslab_core.network._differencing import guard_rounding
 from citeslab_core.network._protect import protect_network
 from citeslab_core.network._sum import (
     _sorted_checks,
@@ -101,7 +102,9 @@ def public_network(
     public bilans are first ``masked`` (each on its own): the total masked after the
     sum, then the total and every site protected together as one set of linked tables
     (:mod:`citeslab_core.network._protect`), so that no masked count of a site is the
-    total minus the other sites; last, every count of the total rounded to
+    total minus the other sites; then the total masked more where, rounded, it would let
+    a reader who knows every other site find a site's small count
+    (:mod:`citeslab_core.network._differencing`); last, every count of the total rounded to
     :data:`~citeslab_core.bilan.rounding.NETWORK_ROUNDING` (:mod:`citeslab_core.bilan.
     rounding`), so that two publications whose sites differ by one do not give that
     site's counts by difference. The sites' own bilans are not rounded."""
@@ -111,6 +114,7 @@ def public_network(
     sites_checks = set(_prefixed(given))
     total = attrs.evolve(total, checks=tuple(c for c in total.checks if c not in sites_checks))
     total, sites = protect_network(total, truth, masked, given, k)
+    total = guard_rounding(total, truth, sites, given, k, NETWORK_ROUNDING)
     return attrs.evolve(
         round_bilan(total, NETWORK_ROUNDING),
         checks=_sorted_checks([*_prefixed(sites), *total.checks]),
