@@ -26,6 +26,7 @@ from decimal import Decimal
 from enum import Enum
 from itertools import repeat
 from operator import attrgetter, itemgetter
+from types import NoneType
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -167,18 +168,34 @@ def _serialised(column: Sequence[Any]) -> tuple[bytes, ...]:
         if count and text.count(_UNIT) == count - 1:  # no text holds the separator
             return (b"S%d\n" % count, text.encode("utf-8", "surrogatepass"))
     rows, objects = _pickled(values)
-    if any(type(value) in _CONTAINERS for value in objects):
+    if not _CONTAINERS.isdisjoint(map(type, objects)):
         return (b"J\n", json.dumps([_plain(value) for value in values]).encode("ascii"))
     keys = _keys(objects)
     if len(set(keys)) < len(keys):  # equal values in other objects: one object each
-        first: dict[Any, Any] = {}
-        pairs = zip(keys, objects, strict=True)
-        one = {id(value): first.setdefault(key, value) for key, value in pairs}
-        rows, objects = _pickled(tuple(map(one.get, map(id, values), values)))
+        rows, objects = _pickled(_one_object_per_value(values, keys, objects))
         keys = _keys(objects)
     entries = [list(key) for key in keys if type(key) is tuple]
     dictionary = json.dumps(entries).encode("ascii")
     return (b"K%d %d %d\n" % (count, len(dictionary), len(rows)), dictionary, rows)
+
+
+#: Types whose ``==`` says two values are the same (unlike an amount's: 1.0 == 1.00, or a
+#: boolean's: True == 1) and whose hash is computed in C.
+_BY_VALUE: Final = frozenset({str, NoneType, dt.date})
+
+
+def _one_object_per_value(
+    values: tuple[Any, ...], keys: list[Any], objects: list[Any]
+) -> tuple[Any, ...]:
+    """``values`` with one object per value (``objects``, whose :func:`_keys` are
+    ``keys``, are those written in full)."""
+    if _BY_VALUE.issuperset(map(type, values)):  # texts, dates, nulls: C-level passes
+        seen: dict[Any, Any] = {}
+        return tuple(map(seen.setdefault, values, values))
+    first: dict[Any, Any] = {}
+    pairs = zip(keys, objects, strict=True)
+    one = {id(value): first.setdefault(key, value) for key, value in pairs}
+    return tuple(map(one.get, map(id, values), values))
 
 
 def _placeholder() -> None:  # pragma: no cover - never called: pickle names it
@@ -198,7 +215,9 @@ def _pickled(values: tuple[Any, ...]) -> tuple[bytes, list[Any]]:
     pickler.memo = {id(_placeholder): (0, _placeholder)}  # written as a reference
     pickler.dump(values)
     memo = sorted(pickler.memo.copy().values(), key=itemgetter(0))
-    objects = [value for _, value in memo[1:] if value is not values]
+    objects = list(map(itemgetter(1), memo[1:]))  # the placeholder first
+    if objects and objects[-1] is values:  # memoized last, after its values
+        objects.pop()
     return out.getvalue(), objects
 
 
