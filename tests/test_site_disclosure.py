@@ -12,9 +12,16 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.bilan import TABLE_TITLES, _compute, compute_bilan
-from citeslab_core.model import Dataset, Event, Person
-from citeslab_core.vocabularies import EventType, ExitResult, OrientationCategory
+from citeslab_core.bilan import TABLE_TITLES, _compute, compute_bilan, disclosure
+from citeslab_core.model import Dataset, Event, Neighbourhood, Person
+from citeslab_core.model.dates import PartialDate
+from citeslab_core.vocabularies import (
+    EventType,
+    ExitResult,
+    OrientationCategory,
+    ResidenceStatus,
+    Sex,
+)
 from disclosure_audit import determined, site_cells
 from strategies import datasets
 
@@ -141,3 +148,47 @@ def test_the_findings_are_protected(label: str, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(_compute, "secure_bilan", lambda bilan, *_: bilan)
     found, _ = audit(data, START_2023, END_2023)
     assert label in found
+
+
+def integer_site() -> Dataset:
+    """Found by the audit on generated sites: 6 persons where elimination and bounds
+    alone miss a count that whole numbers give away. Keredern (qpv_limite) = the
+    ``qpv_limite`` row = Keredern's QPV row; the QPV rows (Keredern and an unnamed one,
+    each at least 1) add up to the ``qpv`` row; so 2 × qpv_limite + the unnamed QPV row +
+    hors_qpv + non renseigné = 6, each at least 1: qpv_limite ≤ 1.5, hence 1."""
+    hoods = [
+        Neighbourhood("Centre", ResidenceStatus.HORS_QPV, "QN02901M"),
+        Neighbourhood("Keredern", ResidenceStatus.QPV_LIMITE, "QN02901M"),
+    ]
+    people = [  # neighbourhood, residence, sex, year of birth
+        ("Centre", ResidenceStatus.HORS_QPV, None, 2000),
+        (None, ResidenceStatus.QPV, Sex.F, 1960),
+        ("Keredern", ResidenceStatus.QPV, Sex.H, 1960),
+        ("Centre", ResidenceStatus.HORS_QPV, Sex.F, 1972),
+        ("Centre", ResidenceStatus.QPV_LIMITE, Sex.F, 1982),
+        (None, None, Sex.F, 2000),
+    ]
+    persons, events = [], []
+    for n, (hood, residence, sex, year) in enumerate(people):
+        pid = f"P{n:03d}"
+        birth = PartialDate.day(dt.date(year, 1, 1))
+        persons.append(Person(pid, neighbourhood=hood, residence=residence, sex=sex, birth=birth))
+        events.append(Event(pid, dt.date(2023, 3, 1), EventType.ENTRETIEN))
+    return Dataset.build(neighbourhoods=hoods, persons=persons, events=events)
+
+
+def test_the_exact_step_finds_what_elimination_and_bounds_miss(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the exact step (a bounded search for another whole-number solution), the
+    count is found and, every cell of those tables being masked already, said by the
+    limit check; without it, the audit recovers it and no check says so."""
+    data = integer_site()
+    found, limited = audit(data, START_2023, END_2023)
+    title = TABLE_TITLES["statut_residence"]
+    assert "statut_residence[qpv_limite]" in found
+    assert any(f"« {title} »" in message for message in limited)
+    monkeypatch.setattr(disclosure, "SEARCH_MAX_UNKNOWNS", 0)
+    found, limited = audit(data, START_2023, END_2023)
+    assert "statut_residence[qpv_limite]" in found
+    assert not any(f"« {title} »" in message for message in limited)

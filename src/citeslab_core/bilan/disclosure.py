@@ -257,9 +257,14 @@ def recoverable(cells: LinkedCells) -> set[int]:
 
 
 def _solve(
-    cells: LinkedCells, relations: Sequence[Relation], unknown: set[int], ceiling: int
+    cells: LinkedCells,
+    relations: Sequence[Relation],
+    unknown: set[int],
+    ceiling: int,
+    k: int = 0,
 ) -> set[int]:
-    """:func:`recoverable` over ``relations``, the cells of ``unknown`` masked."""
+    """:func:`recoverable` over ``relations``, the cells of ``unknown`` masked; with ``k``,
+    the exact step too for the masked counts from 1 to k−1 (:func:`_another_value`)."""
     values = cells.values
     low = {i: (1 if values[i] > 0 and i not in cells.slack else 0) for i in unknown}
     high = dict.fromkeys(unknown, ceiling)
@@ -280,15 +285,87 @@ def _solve(
         found = {i for i in unknown - solved if low[i] == high[i]}
         found |= _solved_by_elimination(rows) - solved
         if not found:
-            return solved
+            break
         solved |= found
         for i in found:
             low[i] = high[i] = values[i]
+    for i in sorted(unknown - solved):
+        small = 0 < values[i] < k and i not in cells.slack
+        if small and not _another_value(rows, low, high, i, values):
+            solved.add(i)
+    return solved
+
+
+#: The nodes the exact step may visit for one cell before taking it as recoverable, and
+#: the most unknowns of a group it searches (larger groups: the two methods alone).
+SEARCH_BUDGET = 50
+SEARCH_MAX_UNKNOWNS = 30
+
+
+def _another_value(
+    rows: list[tuple[dict[int, int], int]],
+    low: dict[int, int],
+    high: dict[int, int],
+    target: int,
+    values: Sequence[int],
+) -> bool:
+    """Whether the equalities have a whole-number solution within the bounds where
+    ``target`` is not its true value (the exact step): a search that splits the smallest
+    domain around the true value (the true counts are a solution but for ``target``, so
+    it is found quickly when there is one), bounds propagated at every node. False when
+    the search runs out of :data:`SEARCH_BUDGET` (the cell is then taken as recoverable:
+    the self-audit masks more)."""
+    held = {j for c, _ in rows for j in c}
+    variables = [j for j in low if j in held]
+    if len(variables) > SEARCH_MAX_UNKNOWNS:
+        return True
+    nodes = 0
+
+    def search(lo: dict[int, int], hi: dict[int, int]) -> bool | None:
+        nonlocal nodes
+        nodes += 1
+        if nodes > SEARCH_BUDGET:
+            return None
+        _propagate(rows, lo, hi)
+        if any(lo[j] > hi[j] for j in variables):
+            return False
+        free = [j for j in variables if lo[j] < hi[j]]
+        if not free:
+            return all(sum(a * lo[j] for j, a in c.items()) == b for c, b in rows)
+        j = min(free, key=lambda j: (hi[j] - lo[j], j))
+        t = min(max(values[j], lo[j]), hi[j])
+        for a, b in ((t, t), (lo[j], t - 1), (t + 1, hi[j])):
+            if a > b:
+                continue
+            sub_lo, sub_hi = dict(lo), dict(hi)
+            sub_lo[j], sub_hi[j] = a, b
+            answer = search(sub_lo, sub_hi)
+            if answer is None or answer:
+                return answer
+        return False
+
+    v = values[target]
+    for a, b in ((low[target], v - 1), (v + 1, high[target])):
+        if a > b:
+            continue
+        lo = {j: low[j] for j in variables}
+        hi = {j: high[j] for j in variables}
+        lo[target], hi[target] = a, b
+        answer = search(lo, hi)
+        if answer is None:
+            return False
+        if answer:
+            return True
+    return False
 
 
 def exposed_cells(cells: LinkedCells, k: int) -> list[int]:
-    """The masked counts from 1 to k−1 a reader can recover exactly, in cell order."""
-    return sorted(i for i in recoverable(cells) if 0 < cells.values[i] < k and i not in cells.slack)
+    """The masked counts from 1 to k−1 a reader can recover exactly, in cell order (the
+    two methods of :func:`recoverable`, then the exact step for those counts)."""
+    ceiling = max([abs(c) for _, c in cells.relations] + list(cells.values) + [0])
+    unknown = {i for i, m in enumerate(cells.masked) if m}
+    solved = _solve(cells, cells.relations, unknown, ceiling, k)
+    return sorted(i for i in solved if 0 < cells.values[i] < k and i not in cells.slack)
 
 
 def _components(cells: LinkedCells) -> list[list[int]]:
@@ -399,7 +476,7 @@ def _protect_group(cells: LinkedCells, k: int) -> tuple[tuple[bool, ...], tuple[
             if part not in known:
                 numbers = sorted({n for i in part for n in relations_of.get(i, ())})
                 relations = [cells.relations[n] for n in numbers]
-                known[part] = _solve(cells, relations, set(part), ceiling)
+                known[part] = _solve(cells, relations, set(part), ceiling, k)
             solved |= known[part]
         return solved
 
