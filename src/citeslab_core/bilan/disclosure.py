@@ -289,10 +289,13 @@ def _solve(
         solved |= found
         for i in found:
             low[i] = high[i] = values[i]
-    for i in sorted(unknown - solved):
-        small = 0 < values[i] < k and i not in cells.slack
-        if small and not _another_value(rows, low, high, i, values):
-            solved.add(i)
+    pending = [i for i in sorted(unknown - solved) if 0 < values[i] < k and i not in cells.slack]
+    if pending:
+        held = {j for c, _ in rows for j in c}
+        variables = [j for j in low if j in held]
+        for i in pending:
+            if not _another_value(rows, low, high, i, values, variables):
+                solved.add(i)
     return solved
 
 
@@ -308,15 +311,15 @@ def _another_value(
     high: dict[int, int],
     target: int,
     values: Sequence[int],
+    variables: list[int],
 ) -> bool:
     """Whether the equalities have a whole-number solution within the bounds where
     ``target`` is not its true value (the exact step): a search that splits the smallest
     domain around the true value (the true counts are a solution but for ``target``, so
     it is found quickly when there is one), bounds propagated at every node. False when
     the search runs out of :data:`SEARCH_BUDGET` (the cell is then taken as recoverable:
-    the self-audit masks more)."""
-    held = {j for c, _ in rows for j in c}
-    variables = [j for j in low if j in held]
+    the self-audit masks more). ``variables``: the unknowns the equalities hold, found
+    once for every cell of a group by the caller."""
     if len(variables) > SEARCH_MAX_UNKNOWNS:
         return True
     nodes = 0
