@@ -340,14 +340,21 @@ def test_orientations_of_the_period_follow_the_definition(
         if public and 0 < len(persons) < k:
             assert (row.persons, row.orientations, row.share) == (None, None, None)
             continue
+        if public and row.persons is None:
+            # A secondary mask of the self-audit (docs/public-mode.md: a row, even a true 0
+            # as a last resort, masked so that no small count is recovered): all three go.
+            assert (row.orientations, row.share) == (None, None)
+            continue
         assert row.persons == len(persons)
         assert row.orientations == len(events)
         total = len(accompanied)
         exact = Decimal(100 * len(persons)) / total if total else Decimal(0)
         assert row.share == int(exact.quantize(Decimal(1), ROUND_HALF_UP))
     oriented = len({e.person for e in in_period})
-    expected = None if public and 0 < oriented < k else oriented
-    assert bilan.orientations_period_persons == expected
+    if public and 0 < oriented < k:
+        assert bilan.orientations_period_persons is None
+    elif not public or bilan.orientations_period_persons is not None:
+        assert bilan.orientations_period_persons == oriented
 
 
 @given(
