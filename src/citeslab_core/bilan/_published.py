@@ -29,7 +29,7 @@ from citeslab_core.bilan._activity import indicators_from_tables
 from citeslab_core.bilan._checking import counted_check_message, disclosure_checks, sorted_checks
 from citeslab_core.bilan._results import NON_RENSEIGNE, POSITIVE_EXITS, PublicBilan, QpvRow, Table
 from citeslab_core.bilan.checks import Check, CheckCode
-from citeslab_core.bilan.disclosure import LinkedCells, protect
+from citeslab_core.bilan.disclosure import CellSystem, LinkedCells, protect
 from citeslab_core.bilan.linked import add_qpv_place, link_cells, mask_qpv_rows, mask_rows
 from citeslab_core.vocabularies import (
     AgeBracket,
@@ -84,13 +84,8 @@ def check_count(bilan: PublicBilan, code: str) -> int | None:
 
 
 @attrs.define
-class _Cells:
-    values: list[int]
-    masked: list[bool]
-    labels: list[str]
-    places: list[Place]
-    relations: list[tuple[tuple[tuple[int, int], ...], int]]
-    slack: set[int] = attrs.field(factory=set)
+class _Cells(CellSystem):
+    places: list[Place] = attrs.field(factory=list)
     at: dict[Place, int] = attrs.field(factory=dict)
 
     def cell(self, place: Place, value: int | None, shown: int | None) -> int:
@@ -100,11 +95,6 @@ class _Cells:
         self.places.append(place)
         self.at[place] = len(self.values) - 1
         return len(self.values) - 1
-
-    def relate(self, terms: Sequence[tuple[int, int]], constant: int) -> None:
-        """Add ``Σ a × cell = constant`` if it holds for the true counts."""
-        if terms and sum(a * self.values[i] for i, a in terms) == constant:
-            self.relations.append((tuple(terms), constant))
 
     def at_most(self, left: Sequence[int], right: Sequence[int], constant: int = 0) -> None:
         """``Σ left ≤ Σ right + constant`` (when it holds): ``Σ left + s − Σ right =
@@ -118,15 +108,6 @@ class _Cells:
 
     def rows(self, key: str, codes: Sequence[str]) -> list[int]:
         return [self.at[p] for code in codes if (p := ("table", key, code)) in self.at]
-
-    def linked(self) -> LinkedCells:
-        return LinkedCells(
-            tuple(self.values),
-            tuple(self.masked),
-            tuple(self.relations),
-            tuple(self.labels),
-            frozenset(self.slack),
-        )
 
 
 def true_qpv(published: PublicBilan, truth: PublicBilan) -> list[QpvRow[int | None]]:
@@ -161,11 +142,11 @@ def bilan_cells(
         truth.accompanied,
     )
     cells = _Cells(
-        list(linked.values),
-        list(linked.masked),
-        list(linked.labels),
-        list(places),
-        list(linked.relations),
+        values=list(linked.values),
+        masked=list(linked.masked),
+        labels=list(linked.labels),
+        relations=list(linked.relations),
+        places=list(places),
     )
     cells.at = {place: i for i, place in enumerate(places)}
     _add_persons(cells, published, truth)

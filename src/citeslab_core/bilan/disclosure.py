@@ -148,6 +148,33 @@ class LinkedCells:
     slack: frozenset[int] = frozenset()
 
 
+@attrs.define
+class CellSystem:
+    """A :class:`LinkedCells` being written (the bilan's cells, a network's): cells
+    appended by the writer's own ``cell`` method, relations kept when they hold for the
+    true counts, then frozen by :meth:`linked`."""
+
+    values: list[int] = attrs.field(factory=list)
+    masked: list[bool] = attrs.field(factory=list)
+    labels: list[str] = attrs.field(factory=list)
+    relations: list[Relation] = attrs.field(factory=list)
+    slack: set[int] = attrs.field(factory=set)
+
+    def relate(self, terms: Sequence[tuple[int, int]], constant: int) -> None:
+        """Add ``Σ a × cell = constant`` when it holds for the true counts."""
+        if terms and sum(a * self.values[i] for i, a in terms) == constant:
+            self.relations.append((tuple(terms), constant))
+
+    def linked(self) -> LinkedCells:
+        return LinkedCells(
+            tuple(self.values),
+            tuple(self.masked),
+            tuple(self.relations),
+            tuple(self.labels),
+            frozenset(self.slack),
+        )
+
+
 def _propagate(
     rows: list[tuple[dict[int, int], int]], low: dict[int, int], high: dict[int, int]
 ) -> None:
@@ -371,9 +398,10 @@ def exposed_cells(cells: LinkedCells, k: int) -> list[int]:
     return sorted(i for i in solved if 0 < cells.values[i] < k and i not in cells.slack)
 
 
-def _components(cells: LinkedCells) -> list[list[int]]:
-    """The cells split into groups that no relation links (each protected on its own)."""
-    parent = list(range(len(cells.values)))
+def _linked_groups(members: Sequence[int], links: Sequence[Sequence[int]]) -> list[list[int]]:
+    """``members`` in groups, two members being in the same group when a list of ``links``
+    holds both (union-find), each group in the order of ``members``."""
+    parent = {i: i for i in members}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -381,16 +409,21 @@ def _components(cells: LinkedCells) -> list[list[int]]:
             i = parent[i]
         return i
 
-    for terms, _ in cells.relations:
-        first = find(terms[0][0])
-        for i, _ in terms[1:]:
-            root = find(i)
-            if root != first:
-                parent[root] = first
+    for linked in links:
+        for i in linked[1:]:
+            a, b = find(linked[0]), find(i)
+            if a != b:
+                parent[b] = a
     groups: dict[int, list[int]] = {}
-    for i in range(len(cells.values)):
+    for i in members:
         groups.setdefault(find(i), []).append(i)
     return list(groups.values())
+
+
+def _components(cells: LinkedCells) -> list[list[int]]:
+    """The cells split into groups that no relation links (each protected on its own)."""
+    links = [[i for i, _ in terms] for terms, _ in cells.relations]
+    return _linked_groups(range(len(cells.values)), links)
 
 
 def protect(cells: LinkedCells, k: int) -> tuple[tuple[bool, ...], tuple[int, ...]]:
@@ -499,21 +532,6 @@ def _protect_group(cells: LinkedCells, k: int) -> tuple[tuple[bool, ...], tuple[
 
 def _masked_groups(cells: LinkedCells, masked: list[bool]) -> list[frozenset[int]]:
     """The masked cells in groups that relations link through masked cells only."""
-    parent = {i: i for i, m in enumerate(masked) if m}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for terms, _ in cells.relations:
-        hidden = [i for i, _ in terms if masked[i]]
-        for i in hidden[1:]:
-            a, b = find(hidden[0]), find(i)
-            if a != b:
-                parent[b] = a
-    groups: dict[int, set[int]] = {}
-    for i in parent:
-        groups.setdefault(find(i), set()).add(i)
-    return [frozenset(g) for g in groups.values()]
+    hidden = [i for i, m in enumerate(masked) if m]
+    links = [[i for i, _ in terms if masked[i]] for terms, _ in cells.relations]
+    return [frozenset(g) for g in _linked_groups(hidden, links)]

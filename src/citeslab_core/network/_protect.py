@@ -28,7 +28,7 @@ import attrs
 
 from citeslab_core.bilan import NON_RENSEIGNE, PublicBilan
 from citeslab_core.bilan._published import apply_masks, bilan_cells, limited_key
-from citeslab_core.bilan.disclosure import LinkedCells, protect
+from citeslab_core.bilan.disclosure import CellSystem, LinkedCells, protect
 from citeslab_core.network._hoods import _Hoods
 
 __all__ = ["network_cells", "protect_network"]
@@ -39,15 +39,10 @@ Place = tuple[Any, ...]
 
 
 @attrs.define
-class _System:
-    values: list[int] = attrs.field(factory=list)
-    masked: list[bool] = attrs.field(factory=list)
-    labels: list[str] = attrs.field(factory=list)
+class _System(CellSystem):
     places: list[Place] = attrs.field(factory=list)
-    relations: list[tuple[tuple[tuple[int, int], ...], int]] = attrs.field(factory=list)
     #: per bilan (-1 the total), the cell of each network-wide key
     keyed: dict[int, dict[tuple[Any, ...], int]] = attrs.field(factory=dict)
-    slack: set[int] = attrs.field(factory=set)
 
     def cell(
         self, b: int, key: tuple[Any, ...] | None, place: Place, value: int, masked: bool
@@ -63,20 +58,6 @@ class _System:
         if key is not None:
             self.keyed.setdefault(b, {})[key] = index
         return index
-
-    def relate(self, terms: Sequence[tuple[int, int]], constant: int) -> None:
-        """Add ``Σ a × cell = constant`` when it holds for the true counts."""
-        if terms and sum(a * self.values[i] for i, a in terms) == constant:
-            self.relations.append((tuple(terms), constant))
-
-    def linked(self) -> LinkedCells:
-        return LinkedCells(
-            tuple(self.values),
-            tuple(self.masked),
-            tuple(self.relations),
-            tuple(self.labels),
-            frozenset(self.slack),
-        )
 
 
 def _statuses(bilan: PublicBilan, rename: Any) -> dict[str, str | None]:
