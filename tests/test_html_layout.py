@@ -3,7 +3,8 @@ phone to a laptop and A4 paper, with no page-wide horizontal scroll and no cell 
 spills over, no word cut across lines and no chart label under 10 px as rendered (issue 23:
 at a true 360 px viewport the example had 60 words cut and 104 chart labels at 9 px), and
 axe-core finds no WCAG 2.1 AA violation. On the bundled example, a small site of 15
-persons and a generated site (tests/golden/inputs/site_a, made by benchmarks/generate.py).
+persons, a generated site (tests/golden/inputs/site_a, made by benchmarks/generate.py) and
+a public network of three of the example's small sites (its total rounded, its note said).
 
 The viewport is set through Playwright, never with chromium's ``--window-size`` under
 ``--dump-dom``, which lays a page out at 500 px at least."""
@@ -19,9 +20,11 @@ import pytest
 from browser import A4_WIDTH_PX, WIDTHS, Browser
 from citeslab_core.bilan import compute_bilan
 from citeslab_core.model import Dataset
+from citeslab_core.network import network_bilan
 from citeslab_core.readers import read_input
 from citeslab_core.readers.example import load_example
 from citeslab_core.render.html import render
+from test_network_rounding import example_sites
 
 START, END = dt.date(2023, 1, 1), dt.date(2023, 12, 31)
 
@@ -54,6 +57,9 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             path = folder / f"{name}{'-public' if public else ''}.html"
             path.write_text(render(compute_bilan(data, START, END, public=public)), "utf-8")
             out[path.stem] = path
+    path = folder / "reseau-public.html"
+    path.write_text(render(network_bilan(example_sites(), public=True)), "utf-8")
+    out[path.stem] = path
     return out
 
 
@@ -80,7 +86,9 @@ def test_no_word_cut_and_chart_labels_of_10_px_at_least(
         assert layout.fits, (site, width, layout.scroll_width, layout.overflowing[:5])
 
 
-@pytest.mark.parametrize("site", ["exemple", "petit", "exemple-public", "petit-public", "genere"])
+@pytest.mark.parametrize(
+    "site", ["exemple", "petit", "exemple-public", "petit-public", "genere", "reseau-public"]
+)
 def test_fits_every_screen_without_overlap(
     browser: Browser, pages: dict[str, Path], site: str
 ) -> None:
@@ -90,7 +98,7 @@ def test_fits_every_screen_without_overlap(
         assert layout.overflowing == [], (site, width, layout.overflowing[:5])
 
 
-@pytest.mark.parametrize("site", ["exemple", "petit"])
+@pytest.mark.parametrize("site", ["exemple", "petit", "reseau-public"])
 def test_prints_on_a4(browser: Browser, pages: dict[str, Path], site: str, tmp_path: Path) -> None:
     page = browser.open(pages[site], width=A4_WIDTH_PX, media="print")
     layout = page.layout()
@@ -102,7 +110,15 @@ def test_prints_on_a4(browser: Browser, pages: dict[str, Path], site: str, tmp_p
 
 
 @pytest.mark.parametrize(
-    ("site", "width"), [("exemple", 360), ("exemple", 1280), ("genere", 768), ("petit", 1280)]
+    ("site", "width"),
+    [
+        ("exemple", 360),
+        ("exemple", 1280),
+        ("genere", 768),
+        ("petit", 1280),
+        ("reseau-public", 360),
+        ("reseau-public", 1280),
+    ],
 )
 def test_axe_finds_no_violation(
     browser: Browser, pages: dict[str, Path], site: str, width: int
