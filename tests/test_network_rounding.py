@@ -279,6 +279,8 @@ def test_every_rendering_says_it_once(network: PublicBilan) -> None:
     }
     for name, rendered in renderings.items():
         assert normalised(rendered).count(SAID) == 1, name
+    # The note, like every header line of the text report, fits a 100-column terminal.
+    assert [line for line in renderings["text"].splitlines() if len(line) > text.WIDTH] == []
     site = mask_bilan(example_sites()[0])
     assert SAID not in normalised(text.render(site))
     assert "arrondi" not in document_of(site)

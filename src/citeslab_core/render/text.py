@@ -241,19 +241,22 @@ def render(bilan: PublicBilan, *, checks: bool = True) -> str:
     out: list[str] = []
     head = f"Bilan {bilan.site} {format_period(bilan.start, bilan.end)}"
     out += [head, "=" * len(head)]
+    notes: list[str] = []
     if bilan.host:
-        out.append(f"{HOST} : {bilan.host}")
+        notes.append(f"{HOST} : {bilan.host}")
     if bilan.territory:
-        out.append(f"{TERRITORY} : {bilan.territory}")
+        notes.append(f"{TERRITORY} : {bilan.territory}")
     if bilan.public:
-        out.append(
+        notes.append(
             f"Version publique : les effectifs de 1 à {format_count(bilan.threshold - 1)} "
             f"sont masqués (« {MASKED_TEXT} »), avec masquage secondaire."
         )
     if bilan.rounding:
-        out.append(rounding_note(bilan.rounding))
+        notes.append(rounding_note(bilan.rounding))
     if bilan.subset:
-        out.append(SUBSET_NOTE)
+        notes.append(SUBSET_NOTE)
+    for note in notes:
+        out += _lines(note, "")
     out.append("")
     out.append(f"Personnes accompagnées : {format_count(bilan.accompanied)}")
     out.append(
