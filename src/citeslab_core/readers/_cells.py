@@ -22,7 +22,13 @@ from citeslab_core.errors import CellError
 from citeslab_core.model import field_type
 from citeslab_core.model.amounts import parse_amount, parse_percent
 from citeslab_core.model.dates import PartialDate, parse_date, parse_time
-from citeslab_core.model.limits import MAX_COUNT, MAX_TEXT_CHARS, check_length
+from citeslab_core.model.limits import (
+    MAX_COUNT,
+    MAX_TEXT_CHARS,
+    MAX_YEAR,
+    MIN_YEAR,
+    check_length,
+)
 from citeslab_core.readers._quoting import unquote
 from citeslab_core.vocabularies import Vocabulary, normalize
 
@@ -30,6 +36,7 @@ __all__ = [
     "EMPTY",
     "MISSING",
     "PERCENT_COLUMNS",
+    "DateParser",
     "Failure",
     "FieldSpec",
     "Marker",
@@ -241,6 +248,64 @@ def _amount(raw: object) -> Decimal:
     return parse_amount(raw)
 
 
+#: The two commonest forms of a day, ``2023-03-14`` and ``14/03/2023`` (ASCII digits).
+_COMMON_DAY: Final = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})|([0-9]{2})/([0-9]{2})/([0-9]{4})"
+).fullmatch
+
+
+@attrs.frozen
+class DateParser:
+    """The reader of a date column (a day, or a partial date with ``partial``): a cell
+    through :func:`~citeslab_core.model.dates.parse_date`; :meth:`common` reads many
+    texts of the two commonest forms at once, as ``parse_date`` reads them."""
+
+    partial: bool
+    context_year: int | None
+    birth: bool
+
+    def __call__(self, raw: object) -> object:
+        found = parse_date(
+            plain(raw), partial=self.partial, context_year=self.context_year, birth=self.birth
+        )
+        return found if self.partial else found.start
+
+    def common(self, texts: list[str]) -> tuple[dict[str, object], list[str]]:
+        """The values of the ``texts`` written exactly ``2023-03-14`` or ``14/03/2023`` (a
+        day that exists, of a year :func:`parse_date` takes), one object per day, and the
+        other texts, left to :meth:`__call__`. No pivot applies (four-digit years), and
+        with a year of reference ``parse_date`` refuses, every text is left."""
+        year = self.context_year
+        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+            return {}, texts
+        found: dict[str, object] = {}
+        made: dict[tuple[int, int, int], object] = {}
+        rest: list[str] = []
+        for text in texts:
+            match = _COMMON_DAY(text)
+            if match is None:
+                rest.append(text)
+                continue
+            key = (
+                (int(match[1]), int(match[2]), int(match[3]))
+                if match[1]
+                else (int(match[6]), int(match[5]), int(match[4]))
+            )
+            value = made.get(key)
+            if value is None:
+                if not MIN_YEAR <= key[0] <= MAX_YEAR:
+                    rest.append(text)
+                    continue
+                try:
+                    day = dt.date(*key)
+                except ValueError:  # no such day: parse_date says so in its words
+                    rest.append(text)
+                    continue
+                value = made[key] = PartialDate.day(day) if self.partial else day
+            found[text] = value
+        return found, rest
+
+
 @attrs.frozen
 class FieldSpec:
     """How one model field is read from its column."""
@@ -268,18 +333,12 @@ def _parser_for(
             return percent_parser(fractions_ambiguous), Decimal(0)
         return _amount, Decimal(0)
     if tp is dt.date:
-
-        def day(raw: object) -> dt.date:
-            return parse_date(plain(raw), context_year=context_year).start
-
-        return day, dt.date.min
+        return DateParser(False, context_year, False), dt.date.min
     if tp is PartialDate:
-        birth = column == "date_naissance"  # a two-digit year is never in the future
-
-        def partial(raw: object) -> PartialDate:
-            return parse_date(plain(raw), partial=True, context_year=context_year, birth=birth)
-
-        return partial, PartialDate.day(dt.date.min)
+        # a two-digit year of a birth date is never in the future
+        return DateParser(True, context_year, column == "date_naissance"), PartialDate.day(
+            dt.date.min
+        )
     if isinstance(tp, type) and issubclass(tp, Vocabulary):
         vocabulary = tp
 

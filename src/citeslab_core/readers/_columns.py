@@ -9,7 +9,8 @@ into the sheet's columns, any other row goes through the row-wise reading
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import compress, count, islice, repeat
 from operator import is_, itemgetter
@@ -17,10 +18,12 @@ from typing import Any, Final, Protocol, TypeGuard, cast, runtime_checkable
 
 import attrs
 
+from citeslab_core.model.dates import PartialDate
 from citeslab_core.model.limits import MAX_TEXT_CHARS
 from citeslab_core.readers._cells import (
     EMPTY,
     MISSING,
+    DateParser,
     Failure,
     FieldSpec,
     Marker,
@@ -71,6 +74,10 @@ class _Column:
     required: bool
     default: object
     memo: dict[object, object] = attrs.field(factory=dict)  # raw cell → value, or _ODD
+    #: One object per value of a date or a partial date: ``2023-03-14`` and
+    #: ``14/03/2023`` read as the same object (the fingerprint and the frames then find
+    #: one distinct object per value).
+    canonical: dict[object, object] = attrs.field(factory=dict)
     has_odd: bool = False  # whether the memo holds _ODD
     #: A free-text column (names, phone, comments): its cells are kept as they are and
     #: read when the column is first asked for (:func:`load_text`); nothing computes on it.
@@ -126,13 +133,20 @@ class _Column:
     def _learn(self, distinct: set[object]) -> None:
         """Read the cells of ``distinct`` not read yet."""
         memo = self.memo
-        new = distinct.difference(memo)
-        if not new:
+        unread = distinct.difference(memo)
+        if not unread:
             return
-        if len(memo) + len(new) > _MEMO_LIMIT:
+        if len(memo) + len(unread) > _MEMO_LIMIT:
             memo.clear()
-            new = distinct
+            self.canonical.clear()
+            unread = distinct
         parse = self.parse
+        new: Iterable[object] = unread
+        if parse is None:
+            new = _learn_texts(memo, unread)
+        elif parse.__class__ is DateParser:
+            new = _learn_days(memo, self.canonical, parse, unread)
+        canonical = self.canonical
         for cell in new:
             value: object
             if parse is None and _plain_text(cell):
@@ -144,6 +158,8 @@ class _Column:
                 self.has_odd = True
             elif value is EMPTY:
                 value = self.default
+            elif value.__class__ in _ONE_OBJECT:
+                value = canonical.setdefault(value, value)
             memo[cell] = value
 
     def _typed(self, raw: list[object], odd_rows: set[int]) -> list[object]:
@@ -161,6 +177,49 @@ class _Column:
                 value = self.default
             values.append(value)
         return values
+
+
+#: The values read as one object per value (see ``_Column.canonical``).
+_ONE_OBJECT: Final = frozenset({dt.date, PartialDate, dt.time})
+
+
+def _learn_texts(memo: dict[object, object], cells: Iterable[object]) -> Iterable[object]:
+    """Learn the ``cells`` of a text column that read as themselves stripped by C-level
+    passes (the commonest: every cell a text of a fitting length, none quoted by an
+    apostrophe), as ``_Column._learn`` reads each; the others are returned, to be read
+    one by one (all of them when one is not a text)."""
+    listed = list(cells)
+    if not listed or not _STR.issuperset(map(type, listed)):
+        return listed
+    texts = cast("list[str]", listed)
+    if max(map(len, texts)) > MAX_TEXT_CHARS or any(map(str.startswith, texts, repeat("'"))):
+        return texts
+    stripped = list(map(str.strip, texts))
+    if "" in stripped:  # empty cells: read one by one (the default, or a missing value)
+        memo.update((t, s) for t, s in zip(texts, stripped, strict=True) if s)
+        return [t for t, s in zip(texts, stripped, strict=True) if not s]
+    memo.update(zip(texts, stripped, strict=True))
+    return ()
+
+
+def _learn_days(
+    memo: dict[object, object],
+    canonical: dict[object, object],
+    parse: DateParser,
+    cells: Iterable[object],
+) -> Iterable[object]:
+    """Learn the cells of a date column written in the commonest forms at once
+    (:meth:`DateParser.common`), one object per value; the others are returned."""
+    listed = list(cells)
+    if not _STR.issuperset(map(type, listed)):
+        return listed
+    found, rest = parse.common(cast("list[str]", listed))
+    for text, value in found.items():
+        memo[text] = canonical.setdefault(value, value)
+    return rest
+
+
+_STR: Final = frozenset({str})
 
 
 def _column_plan(cls: type, columns: list[tuple[int, FieldSpec]]) -> list[_Column] | None:
@@ -293,7 +352,7 @@ def read_rows(
     for name, planned in zip(table.columns, plan, strict=True):
         texts = (known or {}).get(name)
         if texts is not None and planned.parse is None and len(texts) <= _MEMO_LIMIT:
-            planned.memo = {text: text for text in texts if _reads_as_itself(text)}
+            planned.memo = _as_themselves(texts)
         if planned.deferred:
             table.deferred[name] = planned.default
             table.columns[name] = TextStore()
@@ -324,6 +383,21 @@ def read_rows(
             for column, values in zip(columns_out, fields, strict=True):
                 column.extend(values)
             numbers.extend(row_numbers)
+
+
+def _as_themselves(texts: Sequence[str]) -> dict[object, object]:
+    """The ``texts`` that a text cell reads as (see ``_Column._learn``), each to itself:
+    by C-level passes when all of them are (the commonest: identifiers)."""
+    listed = list(texts)
+    if (
+        _STR.issuperset(map(type, listed))
+        and max(map(len, listed), default=0) <= MAX_TEXT_CHARS
+        and "" not in listed
+        and not any(map(str.startswith, listed, repeat("'")))
+        and list(map(str.strip, listed)) == listed
+    ):
+        return dict(zip(listed, listed, strict=True))
+    return {text: text for text in listed if _reads_as_itself(text)}
 
 
 def _reads_as_itself(text: str) -> bool:
