@@ -21,7 +21,7 @@ import attrs
 from citeslab_core.errors import CellError
 from citeslab_core.model import field_type
 from citeslab_core.model.amounts import parse_amount, parse_percent
-from citeslab_core.model.dates import PartialDate, parse_date, parse_time
+from citeslab_core.model.dates import PartialDate, Precision, parse_date, parse_time
 from citeslab_core.model.limits import (
     MAX_COUNT,
     MAX_TEXT_CHARS,
@@ -270,38 +270,42 @@ class DateParser:
         )
         return found if self.partial else found.start
 
-    def common(self, texts: list[str]) -> tuple[dict[str, object], list[str]]:
+    def common(
+        self, texts: list[str], made: dict[object, object] | None = None
+    ) -> tuple[dict[str, object], list[str]]:
         """The values of the ``texts`` written exactly ``2023-03-14`` or ``14/03/2023`` (a
-        day that exists, of a year :func:`parse_date` takes), one object per day, and the
-        other texts, left to :meth:`__call__`. No pivot applies (four-digit years), and
-        with a year of reference ``parse_date`` refuses, every text is left."""
+        day that exists, of a year :func:`parse_date` takes), and the other texts, left
+        to :meth:`__call__`. No pivot applies (four-digit years), and with a year of
+        reference ``parse_date`` refuses, every text is left.
+
+        One object per day: ``made`` (the column's, kept from one call to the next) maps
+        each day to the value made for it."""
         year = self.context_year
         if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
             return {}, texts
+        made = {} if made is None else made
         found: dict[str, object] = {}
-        made: dict[tuple[int, int, int], object] = {}
         rest: list[str] = []
         for text in texts:
             match = _COMMON_DAY(text)
             if match is None:
                 rest.append(text)
                 continue
-            key = (
-                (int(match[1]), int(match[2]), int(match[3]))
-                if match[1]
-                else (int(match[6]), int(match[5]), int(match[4]))
-            )
-            value = made.get(key)
+            try:
+                day = (
+                    dt.date(int(match[1]), int(match[2]), int(match[3]))
+                    if match[1]
+                    else dt.date(int(match[6]), int(match[5]), int(match[4]))
+                )
+            except ValueError:  # no such day: parse_date says so in its own words
+                rest.append(text)
+                continue
+            value = made.get(day)
             if value is None:
-                if not MIN_YEAR <= key[0] <= MAX_YEAR:
+                if not MIN_YEAR <= day.year <= MAX_YEAR:
                     rest.append(text)
                     continue
-                try:
-                    day = dt.date(*key)
-                except ValueError:  # no such day: parse_date says so in its words
-                    rest.append(text)
-                    continue
-                value = made[key] = PartialDate.day(day) if self.partial else day
+                value = made[day] = PartialDate(day, day, Precision.DAY) if self.partial else day
             found[text] = value
         return found, rest
 

@@ -18,7 +18,7 @@ from typing import Any, Final, Protocol, TypeGuard, cast, runtime_checkable
 
 import attrs
 
-from citeslab_core.model.dates import PartialDate
+from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.model.limits import MAX_TEXT_CHARS
 from citeslab_core.readers._cells import (
     EMPTY,
@@ -74,9 +74,9 @@ class _Column:
     required: bool
     default: object
     memo: dict[object, object] = attrs.field(factory=dict)  # raw cell → value, or _ODD
-    #: One object per value of a date or a partial date: ``2023-03-14`` and
-    #: ``14/03/2023`` read as the same object (the fingerprint and the frames then find
-    #: one distinct object per value).
+    #: One object per value of a date or a partial date (a day's partial date keyed by
+    #: its day): ``2023-03-14`` and ``14/03/2023`` read as the same object (the
+    #: fingerprint and the frames then find one distinct object per value).
     canonical: dict[object, object] = attrs.field(factory=dict)
     has_odd: bool = False  # whether the memo holds _ODD
     #: A free-text column (names, phone, comments): its cells are kept as they are and
@@ -159,7 +159,7 @@ class _Column:
             elif value is EMPTY:
                 value = self.default
             elif value.__class__ in _ONE_OBJECT:
-                value = canonical.setdefault(value, value)
+                value = canonical.setdefault(_day_of(value), value)
             memo[cell] = value
 
     def _typed(self, raw: list[object], odd_rows: set[int]) -> list[object]:
@@ -213,10 +213,19 @@ def _learn_days(
     listed = list(cells)
     if not _STR.issuperset(map(type, listed)):
         return listed
-    found, rest = parse.common(cast("list[str]", listed))
-    for text, value in found.items():
-        memo[text] = canonical.setdefault(value, value)
+    found, rest = parse.common(cast("list[str]", listed), canonical)
+    memo.update(found)
     return rest
+
+
+def _day_of(value: object) -> object:
+    """The key of ``value`` in ``_Column.canonical``: a day's partial date by its day, as
+    :meth:`DateParser.common` keeps it, any other value by itself."""
+    if value.__class__ is PartialDate:
+        assert isinstance(value, PartialDate)
+        if value.precision is Precision.DAY:
+            return value.start
+    return value
 
 
 _STR: Final = frozenset({str})
