@@ -147,3 +147,16 @@ def test_each_vocabulary_is_titled_as_its_column_in_the_template() -> None:
     for name, vocabulary in VOCABULARIES.items():
         if name in titles:
             assert vocabulary.title() in titles[name], name
+
+
+def test_members_hash_by_identity_in_c() -> None:
+    """Every member is hashed as an object (C), not by ``Enum.__hash__`` (Python): the
+    bilan and the frames count members hundreds of thousands of times (issue 26). The hash
+    stays consistent with equality: a member equals only itself."""
+    from citeslab_core.vocabularies import VOCABULARIES
+
+    for vocabulary in VOCABULARIES.values():
+        for member in vocabulary:
+            assert hash(member) == object.__hash__(member)
+            assert {member: 1}[member] == 1
+            assert all((member == other) is (member is other) for other in vocabulary)

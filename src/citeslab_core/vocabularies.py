@@ -149,6 +149,13 @@ class Vocabulary(enum.Enum):
         return ", ".join(f"{m.code} ({m.label})" for m in cls)
 
 
+# A member is equal only to itself (Vocabulary has no ``__eq__``): hashed by identity, in
+# C, rather than by ``Enum.__hash__``, written in Python (``hash(self._name_)``), which
+# counting and grouping by member (the bilan, the checks, the frames) call hundreds of
+# thousands of times at network scale. Set after the class (a ``__hash__`` in its body
+# would hide Enum's declared one from type checkers).
+setattr(Vocabulary, "__hash__", object.__hash__)  # noqa: B010
+
 #: Each vocabulary's title: its column's header in the template (``citeslab modele``).
 _TITLES = {
     "sexe": "Sexe",
