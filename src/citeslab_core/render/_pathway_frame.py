@@ -33,16 +33,6 @@ _SHIFT = 1 << 31
 _NO_DAY = (1 << 32) - 1  # above every day: "no date" reads every change
 
 
-def _codes(values: Sequence[Any], members: Sequence[Any], distinct: Any) -> Any:
-    """Each value's position in ``members`` (-1: not a member, None), as int64."""
-    import numpy as np
-
-    objects, inverse = distinct(values)
-    where = {id(member): position for position, member in enumerate(members)}
-    table = np.asarray([where.get(id(v), -1) for v in objects], dtype="int64")
-    return table[inverse]
-
-
 def _openings(np: Any, types: Any, days: Any, person: Any) -> tuple[Any, Any]:
     """The sorted positions where a pathway opens, and for each the position of the
     ``sortie`` that closes it (-1: still open)."""
@@ -108,21 +98,19 @@ def _referents(
     return labels
 
 
-def pathways_frame(
-    pd: Any, data: Dataset, labels: bool, distinct: Any, from_days: Any, day: Any
-) -> Any:
+def pathways_frame(pd: Any, data: Dataset, labels: bool, spread: Any, from_days: Any) -> Any:
     """The ``parcours`` frame: one row per pathway, persons in the order of
-    ``porteurs``, each person's pathways in order."""
+    ``porteurs``, each person's pathways in order. ``spread`` gives the dataset's columns
+    as arrays (:class:`citeslab_core.render.frames._Spread`: the sheets' frames made
+    them already)."""
     import numpy as np
 
     persons, events = data.columns("porteurs"), data.columns("suivis")
-    index = {pid: i for i, pid in enumerate(persons["id"])}
-    who = np.fromiter(map(index.__getitem__, events["person"]), "int64", len(events))
-    objects, inverse = distinct(events["date"])
-    days = np.asarray([day(v) for v in objects], dtype="int64")[inverse]
+    who = spread.positions(events["person"], persons["id"])
+    days = spread.days(events["date"])
     order = np.argsort((who << 32) | (days + _SHIFT), kind="stable")
     who, days = who[order], days[order]
-    types = _codes(events["type"], list(EventType), distinct)[order]
+    types = spread.codes(events["type"], EventType)[order]
     starts, closes = _openings(np, types, days, who)
     ends = np.searchsorted(who, np.arange(len(persons) + 1))  # each person's first position
     stops = np.where(closes >= 0, closes + 1, ends[who[starts] + 1])
@@ -131,21 +119,13 @@ def pathways_frame(
     opened = days[starts]
     closed = np.where(closes >= 0, days[np.where(closes >= 0, closes, 0)], -(2**63))
     results = np.full(len(starts), -1, dtype="int64")
-    result_column = events["result"]
-    members = {id(member): position for position, member in enumerate(ExitResult)}
-    rows = order[closes[closes >= 0]]
-    results[closes >= 0] = [members.get(id(result_column[row]), -1) for row in rows.tolist()]
-    stage_column = events["stage"]
-    stage_members = {id(member): position for position, member in enumerate(Stage)}
+    results[closes >= 0] = spread.codes(events["result"], ExitResult)[order[closes[closes >= 0]]]
     changes = np.flatnonzero(types == list(EventType).index(EventType.CHANGEMENT_STADE))
-    change_codes = np.asarray(
-        [stage_members.get(id(stage_column[row]), -1) for row in order[changes].tolist()],
-        dtype="int64",
-    )
+    change_codes = spread.codes(events["stage"], Stage)[order[changes]]
     kept = change_codes >= 0
     changes, change_codes = changes[kept], change_codes[kept]
     change_keys = (who[changes] << 32) | (days[changes] + _SHIFT)
-    entry = _codes(persons["stage_at_entry"], list(Stage), distinct)[owner]
+    entry = spread.codes(persons["stage_at_entry"], Stage)[owner]
     base = owner << 32
     at_end = np.where(closes >= 0, closed + _SHIFT, _NO_DAY)
     relays = np.flatnonzero(types == list(EventType).index(EventType.PASSAGE_RELAIS))
@@ -153,7 +133,8 @@ def pathways_frame(
     sorted_partners = [None] * len(types)
     for position, row in zip(relays.tolist(), order[relays].tolist(), strict=True):
         sorted_partners[position] = partners[row]
-    ids = np.asarray(persons["id"], dtype=object)
+    ids = spread.texts(persons["id"])
+    ids = np.asarray(persons["id"], dtype=object) if ids is None else ids
 
     def categorical(codes: Any, members: Sequence[Any]) -> Any:
         names = [m.label if labels else m.value for m in members]
@@ -161,7 +142,7 @@ def pathways_frame(
 
     return pd.DataFrame(
         {
-            "porteur": pd.array(ids[owner], dtype="string"),
+            "porteur": pd.array(ids.take(owner), dtype="string"),
             "numero": pd.array(np.arange(len(starts)) - first + 1, dtype="int64"),
             "ouverture": from_days(pd, opened),
             "cloture": from_days(pd, closed),
