@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import compress, repeat
 from operator import is_
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -348,7 +348,8 @@ def _date_issues(dates: Sequence[dt.date], all_births: Sequence[PartialDate | No
             if not low <= day <= high:
                 issues.append(Issue("suivis", index, "date", _DATE_RANGE))
     # distinct by identity (fast): the readers share one PartialDate per distinct cell
-    births = [b for b in {id(b): b for b in all_births}.values() if b is not None]
+    by_identity = dict(zip(map(id, all_births), all_births, strict=True))
+    births = [b for b in by_identity.values() if b is not None]
     if not births:
         return issues
     if min(b.start for b in births) < low or max(b.end for b in births) > high:
@@ -442,6 +443,10 @@ def _hour(value: dt.time) -> str:
     return f"{value.hour}h{value.minute:02d}" if value.minute else f"{value.hour}h"
 
 
+#: An event's needed value left empty (see :func:`_events_to_check`).
+_NONE_OR_EMPTY: Final = frozenset({None, ""})
+
+
 def _events_to_check(events: Columns[Event], persons: Mapping[str, int]) -> list[int]:
     """The indexes of the events that may have a problem, in order: an unknown person, a
     type with a column left empty, a SIRET. Found column by column (a network has 700 000
@@ -461,7 +466,9 @@ def _events_to_check(events: Columns[Event], persons: Mapping[str, int]) -> list
                 values: Iterable[Any] = repeat(column[0], len(typed))
             else:
                 values = map(column.__getitem__, typed)
-            suspects.update(i for i, v in zip(typed, values, strict=True) if v is None or v == "")
+            # a member never equals "": None or "" by one C-level pass (texts' hashes are
+            # cached, members hashed by identity)
+            suspects.update(compress(typed, map(_NONE_OR_EMPTY.__contains__, values)))
     suspects.update(compress(rows, events["siret"]))
     return sorted(suspects)
 
