@@ -32,7 +32,7 @@ from citeslab_core.model import TABLE_FIELDS, TABLES, field_type
 from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.render import frames
 from strategies import datasets, messy_datasets, secrets
-from test_frames import PRIVATE_COLUMNS
+from test_frames import PRIVATE_COLUMNS, check_pathways_frame
 
 TESTS = Path(__file__).resolve().parent
 SITE = TESTS / "golden" / "inputs" / "site_a"
@@ -232,3 +232,15 @@ def test_distinct_objects_and_where_each_value_is(picks: list[int], by_id: bool)
     assert all(objects[j] is v for j, v in zip(inverse.tolist(), values, strict=True))
     if sys.implementation.name == "cpython":  # the memory holds what id() gives
         assert frames._ids(values).tolist() == [id(v) for v in values]
+
+
+def test_events_naming_their_person_by_an_equal_text(path: str) -> None:
+    """Events whose person is an equal text, not the person's id object (a dataset built
+    by hand): each event's person found by text; the same pathways."""
+    example = load_example()
+    events = [attrs.evolve(e, person="".join(list(e.person))) for e in example.events]
+    data = Dataset.build(site=example.site, persons=example.persons, events=events)
+    ids = {id(pid) for pid in data.columns("porteurs")["id"]}
+    assert not ids & {id(person) for person in data.columns("suivis")["person"]}
+    check_pathways_frame(data)
+    assert_frames(data)

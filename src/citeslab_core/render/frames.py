@@ -216,9 +216,16 @@ class _Spread:
 
     def positions(self, values: Sequence[str], keys: Sequence[str]) -> Any:
         """Each value's position in ``keys`` (distinct), as int64; a value that is not
-        a key raises ``KeyError``."""
+        a key raises ``KeyError``. By identity first (the readers give the events the
+        persons' id objects: a hash table of integers), else by text."""
         import numpy as np
+        import pandas as pd
 
+        objects = pd.Index(_ids(keys))
+        if objects.is_unique:
+            at = objects.get_indexer(_ids(values))
+            if not len(at) or at.min() >= 0:
+                return at.astype("int64")
         texts, among = self.texts(values), self.texts(keys)
         if texts is not None and among is not None:
             import pyarrow.compute as pc
@@ -226,8 +233,8 @@ class _Spread:
             found = pc.index_in(texts, value_set=among)
             if not found.null_count:
                 return found.to_numpy().astype("int64")
-        index = {key: position for position, key in enumerate(keys)}
-        return np.fromiter(map(index.__getitem__, values), "int64", len(values))
+        where = {key: position for position, key in enumerate(keys)}
+        return np.fromiter(map(where.__getitem__, values), "int64", len(values))
 
     def strings(self, pd: Any, values: Sequence[str | None]) -> Any:
         """A ``string`` array: Arrow's, or each distinct object converted once and spread
