@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from citeslab_core import Dataset, Sex, Vocabulary, load_example, read_input
 from citeslab_core.model import TABLE_FIELDS, TABLES, field_type
 from citeslab_core.model.dates import PartialDate, Precision
-from citeslab_core.render import frames
+from citeslab_core.render import _dataset_frame as frames
 from strategies import datasets, messy_datasets, secrets
 from test_frames import PRIVATE_COLUMNS, check_pathways_frame
 

@@ -101,7 +101,7 @@ def _referents(
 def pathways_frame(pd: Any, data: Dataset, labels: bool, spread: Any, from_days: Any) -> Any:
     """The ``parcours`` frame: one row per pathway, persons in the order of
     ``porteurs``, each person's pathways in order. ``spread`` gives the dataset's columns
-    as arrays (:class:`citeslab_core.render.frames._Spread`: the sheets' frames made
+    as arrays (:class:`citeslab_core.render._dataset_frame._Spread`: the sheets' frames made
     them already)."""
     import numpy as np
 

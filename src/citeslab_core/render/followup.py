@@ -118,7 +118,8 @@ def followup_frame(todo: FollowUp, private: bool) -> DataFrame:
     """See :meth:`FollowUp.to_frame <citeslab_core.derive.followup.FollowUp.to_frame>`:
     one row per finding, in the order of the list; names and phones only if ``private``."""
     from citeslab_core.bilan.checks import Severity
-    from citeslab_core.render.frames import _categorical, _datetimes, import_pandas
+    from citeslab_core.render._dataset_frame import categorical, datetimes
+    from citeslab_core.render.frames import import_pandas
 
     pd = import_pandas()
     actions: list[Action] = []
@@ -128,13 +129,13 @@ def followup_frame(todo: FollowUp, private: bool) -> DataFrame:
         findings += group.findings
     contacts = [todo.contacts.get(f.person) for f in findings]
     columns: dict[str, object] = {
-        "action": _categorical(pd, Action, actions, False),
+        "action": categorical(pd, Action, actions, False),
         "regle": pd.array([f.rule for f in findings], dtype="string"),
-        "gravite": _categorical(pd, Severity, [f.severity for f in findings], False),
+        "gravite": categorical(pd, Severity, [f.severity for f in findings], False),
         "porteur": pd.array([f.person for f in findings], dtype="string"),
-        "date": _datetimes(pd, [f.date for f in findings]),
+        "date": datetimes(pd, [f.date for f in findings]),
         "jours_de_retard": pd.array([f.days_overdue for f in findings], dtype="Int64"),
-        "stade": _categorical(pd, Stage, [c.stage if c else None for c in contacts], False),
+        "stade": categorical(pd, Stage, [c.stage if c else None for c in contacts], False),
         "message": pd.array([f.message for f in findings], dtype="string"),
     }
     if private:
