@@ -28,7 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citeslab_core import Dataset, Sex, Vocabulary, load_example, read_input
-from citeslab_core.model import TABLE_FIELDS, TABLES, field_type
+from citeslab_core.model import TABLE_FIELDS, TABLES, Columns, Repeated, field_type
 from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.render import _dataset_frame as frames
 from strategies import datasets, messy_datasets, secrets
@@ -244,3 +244,35 @@ def test_events_naming_their_person_by_an_equal_text(path: str) -> None:
     assert not ids & {id(person) for person in data.columns("suivis")["person"]}
     check_pathways_frame(data)
     assert_frames(data)
+
+
+#: Sheets whose rows may all hold one value in every column but the key (its name).
+REPEATABLE: dict[typing.Literal["porteurs", "animations", "partenariats"], str | None] = {
+    "porteurs": "id",
+    "animations": None,
+    "partenariats": None,
+}
+
+
+@settings(max_examples=20)
+@given(datasets(identity=secrets, min_persons=1), st.data(), st.booleans())
+def test_columns_of_one_object(data: Dataset, draw: st.DataObject, labels: bool) -> None:
+    """A column of one object on every row (``Repeated``: what the readers make of a
+    column nobody filled in, or filled in alike), of every kind: None, a yes/no, a
+    vocabulary, a partial date, a text."""
+    tables: dict[str, Columns[Any]] = {}
+    for sheet, key in REPEATABLE.items():
+        found: Columns[Any] = data.columns(sheet)
+        if not len(found):
+            continue
+        row = draw.draw(st.integers(0, len(found) - 1))
+        one = {f: Repeated(found[f][row], len(found)) for f in found.fields if f != key}
+        tables[sheet] = found.replace(**one)
+    changed = Dataset.from_columns(site=data.site, tables=tables)
+    assert isinstance(changed.columns("porteurs")["sex"], Repeated)
+    for built in (
+        changed.to_frames(labels=labels),
+        without_arrow(changed, private=False, labels=labels),
+    ):
+        for name, expected in reference_frames(changed, private=False, labels=labels).items():
+            pd.testing.assert_frame_equal(built[name], expected, check_exact=True, obj=name)

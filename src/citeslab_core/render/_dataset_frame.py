@@ -267,6 +267,16 @@ def _partial_dates(pd: Any, name: str, values: Sequence[Any]) -> dict[str, Any]:
     }
 
 
+def _numbers(pd: Any, values: Sequence[Any], dtype: str) -> Any:
+    """pandas' array of yes/no or integers; a column of one object (a yes/no nobody
+    filled in) made of that one value, spread by ``take``."""
+    if isinstance(values, Repeated) and len(values):
+        import numpy as np
+
+        return pd.array([values[0]], dtype=dtype).take(np.zeros(len(values), dtype=np.intp))
+    return pd.array(tuple(values), dtype=dtype)
+
+
 def _plain(value: Any, labels: bool) -> Any:
     """A cell's value without enum members or partial dates: codes (labels) and ISO
     forms, inside tuples too (so that a column sorts and groups)."""
@@ -303,9 +313,9 @@ def _columns(
                 dtype="float64",
             )
         elif kind is bool:
-            columns[name] = pd.array(tuple(values), dtype="boolean")
+            columns[name] = _numbers(pd, values, "boolean")
         elif kind is int:
-            columns[name] = pd.array(tuple(values), dtype="Int64" if optional else "int64")
+            columns[name] = _numbers(pd, values, "Int64" if optional else "int64")
         elif kind is str:
             columns[name] = spread.strings(pd, values)
         elif isinstance(kind, type) and issubclass(kind, enum.Enum):
