@@ -247,10 +247,11 @@ def test_events_naming_their_person_by_an_equal_text(path: str) -> None:
 
 
 #: Sheets whose rows may all hold one value in every column but the key (its name).
-REPEATABLE: dict[typing.Literal["porteurs", "animations", "partenariats"], str | None] = {
+REPEATABLE: dict[typing.Literal["porteurs", "animations", "partenariats", "budget"], str | None] = {
     "porteurs": "id",
     "animations": None,
     "partenariats": None,
+    "budget": None,
 }
 
 
@@ -259,7 +260,7 @@ REPEATABLE: dict[typing.Literal["porteurs", "animations", "partenariats"], str |
 def test_columns_of_one_object(data: Dataset, draw: st.DataObject, labels: bool) -> None:
     """A column of one object on every row (``Repeated``: what the readers make of a
     column nobody filled in, or filled in alike), of every kind: None, a yes/no, a
-    vocabulary, a partial date, a text."""
+    vocabulary, a partial date, a text, an amount."""
     tables: dict[str, Columns[Any]] = {}
     for sheet, key in REPEATABLE.items():
         found: Columns[Any] = data.columns(sheet)
