@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack, overload
 
 from citeslab_core.errors import Location, Problem, UsageError
@@ -450,21 +450,24 @@ def _derive_residence(
     hood_of = {name: by_name.get(identity_key(name)) for name in dict.fromkeys(names) if name}
     statuses: Sequence[ResidenceStatus | None] = persons["residence"]
     codes: Sequence[str | None] = persons["qpv_code"]
-    new_statuses = list(statuses)
-    new_codes = list(codes)
-    changed = False
-    for index, (name, status, code) in enumerate(zip(names, statuses, codes, strict=True)):
+    # Each distinct (neighbourhood, status, code) looked at once: a few hundred, where the
+    # persons are tens of thousands; the rows found by C-level passes.
+    rows = list(zip(names, statuses, codes, strict=True))
+    filled: dict[tuple[Any, Any, Any], tuple[Any, Any]] = {}
+    for name, status, code in dict.fromkeys(rows):
         hood = hood_of.get(name) if name else None
-        if hood is None:
-            continue
-        if name in spelling or status is None or (code is None and hood.qpv_code):
-            new_statuses[index] = status or hood.residence
-            new_codes[index] = code or hood.qpv_code
-            changed = True
+        if hood is not None and (
+            name in spelling or status is None or (code is None and hood.qpv_code)
+        ):
+            filled[name, status, code] = (status or hood.residence, code or hood.qpv_code)
     respelt = _respelt(names, spelling) if spelling else None
-    if not changed and respelt is None:
+    if not filled and respelt is None:
         return persons
-    columns: dict[str, Sequence[Any]] = {"residence": new_statuses, "qpv_code": new_codes}
+    columns: dict[str, Sequence[Any]] = {}
+    if filled:
+        pairs = list(map(filled.get, rows, zip(statuses, codes, strict=True)))
+        columns["residence"] = list(map(itemgetter(0), pairs))
+        columns["qpv_code"] = list(map(itemgetter(1), pairs))
     if respelt is not None:
         columns["neighbourhood"] = respelt
     return persons.replace(**columns)
