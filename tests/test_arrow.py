@@ -104,8 +104,10 @@ def test_the_arrow_reading_equals_the_pure_one(
         "porteurs": _text(["id", "nom", "sexe"], persons, delimiter, newline, final),
         "suivis": _text(["porteur", "date", "type"], events, delimiter, newline, final),
     }
-    old = _columns.CHUNK_ROWS
-    _columns.CHUNK_ROWS = chunk  # several blocks, as a big file has
+    old = _columns.CHUNK_ROWS, _columns._MANY_ROWS
+    # several blocks, as a big file has; a column whose block's texts are mostly distinct
+    # then read as plain texts from the next block on, as an identifier's of a big file
+    _columns.CHUNK_ROWS, _columns._MANY_ROWS = chunk, chunk
     try:
         with TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -113,7 +115,31 @@ def test_the_arrow_reading_equals_the_pure_one(
                 (folder / f"{name}.csv").write_bytes(text.encode(encoding, "replace"))
             assert _outcome(folder, "arrow") == _outcome(folder, "pure")
     finally:
-        _columns.CHUNK_ROWS = old
+        _columns.CHUNK_ROWS, _columns._MANY_ROWS = old
+
+
+def test_distinct_texts_read_as_plain_texts_keep_their_rows(tmp_path: Path) -> None:
+    """A clean folder that pyarrow reads, in blocks of 7 rows: the identifiers' and the
+    names' columns, whose texts are all distinct, are read as plain texts from the second
+    block on (the other columns dictionary-encoded), and every value stays on its row."""
+    persons = [[f"P{i:03d}", f"Nom {i}", "F" if i % 2 else "H"] for i in range(50)]
+    events = [[f"P{i % 50:03d}", f"2023-{1 + i % 12:02d}-01", "entretien"] for i in range(120)]
+    files = {
+        "porteurs.csv": _text(["id", "nom", "sexe"], persons, ";", "\n", True),
+        "suivis.csv": _text(["porteur", "date", "type"], events, ";", "\n", True),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+        assert arrow_rows(tmp_path / name, "utf-8", ";", text) is not None  # pyarrow reads it
+    old = _columns.CHUNK_ROWS, _columns._MANY_ROWS
+    _columns.CHUNK_ROWS, _columns._MANY_ROWS = 7, 7
+    try:
+        arrow = _outcome(tmp_path, "arrow")
+        assert arrow == _outcome(tmp_path, "pure")
+    finally:
+        _columns.CHUNK_ROWS, _columns._MANY_ROWS = old
+    _, tables, _, _ = arrow  # type: ignore[misc]
+    assert tables["porteurs"]["id"] == tuple(row[0] for row in persons)
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ from citeslab_core.model import (
 )
 from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.readers import _columns, csvdir
-from citeslab_core.readers._columns import RowBlock
+from citeslab_core.readers._blocks import RowBlock
 from citeslab_core.readers.csvdir import CsvRows
 from citeslab_core.readers.tables import RawSheet, build_dataset
 from citeslab_core.render.followup import json_parts, render_json

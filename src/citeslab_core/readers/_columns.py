@@ -14,12 +14,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import compress, count, islice, repeat
 from operator import is_, itemgetter
-from typing import Any, Final, Protocol, TypeGuard, cast, runtime_checkable
+from typing import Any, Final, TypeGuard, cast
 
 import attrs
 
 from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.model.limits import MAX_TEXT_CHARS
+from citeslab_core.readers._blocks import Block, BlockRows, ColumnBlock, RowBlock
 from citeslab_core.readers._cells import (
     EMPTY,
     MISSING,
@@ -43,10 +44,7 @@ from citeslab_core.readers._rows import (
 
 __all__ = [
     "CHUNK_ROWS",
-    "BlockRows",
     "DeferredText",
-    "RaggedBlock",
-    "RowBlock",
     "load_text",
     "read_rows",
 ]
@@ -61,6 +59,9 @@ _ODD: Final = Marker.ODD
 #: Cell types whose values compare equal across types (``1 == 1.0 == True``): a column
 #: holding one of them is looked up by (type, value), never by value alone.
 _NUMBERS = frozenset({bool, int, float, Decimal, PercentCell})
+#: A dictionary-encoded block of at least this many rows tells whether a column's texts
+#: are mostly distinct (see ``_Column.mostly_distinct``).
+_MANY_ROWS = 1_000
 #: The most distinct values a column remembers; beyond, it starts again (memory bound).
 _MEMO_LIMIT = 250_000
 
@@ -82,16 +83,19 @@ class _Column:
     #: A free-text column (names, phone, comments): its cells are kept as they are and
     #: read when the column is first asked for (:func:`load_text`); nothing computes on it.
     deferred: bool = False
+    #: The last dictionary-encoded block's texts were mostly distinct: the next blocks'
+    #: cells are read as plain texts (:meth:`_encoded_values`).
+    mostly_distinct: bool = False
 
-    def values(self, block: _Block, odd_rows: set[int]) -> list[object]:
+    def values(self, block: Block, odd_rows: set[int]) -> list[object]:
         """The column's values in ``block``; rows it cannot read go to ``odd_rows``. A
         deferred column gives its cells as they are (only texts of a fitting length, which
         always read), or each value wrapped in :class:`Parsed`."""
         if self.index < 0:
             return [self.default] * block.count
-        encoded = block.encoded(self.index)
-        if encoded is not None and not self.deferred:
-            return self._values([], block, odd_rows)
+        coded = block.coded(self.index)
+        if coded is not None and not self.deferred and not self.mostly_distinct:
+            return self._encoded_values(coded.encoded(), block.count, odd_rows)
         raw = block.column(self.index)
         if self.deferred:
             texts = cast("list[str]", raw)  # when the block is text_only
@@ -100,18 +104,22 @@ class _Column:
             return list(map(Parsed, self._values(raw, block, odd_rows)))
         return self._values(raw, block, odd_rows)
 
-    def _values(self, raw: list[object], block: _Block, odd_rows: set[int]) -> list[object]:
+    def _encoded_values(
+        self, encoded: tuple[list[str], Any], count: int, odd_rows: set[int]
+    ) -> list[object]:
+        """The values of a dictionary-encoded column: each distinct text read once, spread
+        by NumPy. A column whose texts are mostly distinct (identifiers) is read as plain
+        texts from the next block on: encoding it costs more than it saves."""
+        texts, indices = encoded
+        self.mostly_distinct = count >= _MANY_ROWS and 2 * len(texts) > count
+        self._learn(set(texts))
+        parsed = list(map(self.memo.__getitem__, texts))
+        if self.has_odd:
+            odd_rows.update(_rows_holding([k for k, v in enumerate(parsed) if v is _ODD], indices))
+        return _spread(parsed, indices)
+
+    def _values(self, raw: list[object], block: Block, odd_rows: set[int]) -> list[object]:
         memo = self.memo
-        encoded = block.encoded(self.index)
-        if encoded is not None:  # each distinct text read once, spread by NumPy
-            texts, indices = encoded
-            self._learn(set(texts))
-            parsed = list(map(memo.__getitem__, texts))
-            if self.has_odd:
-                odd_rows.update(
-                    _rows_holding([k for k, v in enumerate(parsed) if v is _ODD], indices)
-                )
-            return _spread(parsed, indices)
         if block.text_only:
             # Cells already seen (after the first block, nearly all of them in a column of
             # codes or dates) are looked up in one pass; a new one stops it at once.
@@ -414,131 +422,6 @@ def _reads_as_itself(text: str) -> bool:
     return _plain_text(text) and text == text.strip()
 
 
-@attrs.frozen
-class RowBlock:
-    """Consecutive rows of text cells, stored row after row in one list: the cell of row
-    ``i`` and column ``j`` is ``flat[i * width + j]`` (a CSV file without quotes, read
-    without one list per row)."""
-
-    numbers: list[int]
-    flat: list[str]
-    width: int
-
-
-@attrs.frozen
-class ColumnBlock:
-    """Consecutive rows given column by column, every row as wide as the header: each
-    column dictionary-encoded, its distinct texts and, for each row, the index of its
-    text (a NumPy array; see :mod:`citeslab_core.readers._arrow`)."""
-
-    numbers: list[int]
-    columns: list[tuple[list[str], Any]]
-
-
-@attrs.frozen
-class RaggedBlock:
-    """Consecutive rows of any width, one sequence of cells a row."""
-
-    numbers: list[int]
-    rows: list[Sequence[object]]
-
-
-@runtime_checkable
-class BlockRows(Protocol):
-    """A sheet's rows that can also be handed over in blocks: once the header row was
-    read from the iterator, :meth:`blocks` yields the rest of the rows."""
-
-    def __iter__(self) -> Iterator[tuple[int, Sequence[object]]]: ...
-
-    def __next__(self) -> tuple[int, Sequence[object]]: ...
-
-    def blocks(self) -> Iterator[RowBlock | RaggedBlock | ColumnBlock]: ...
-
-
-class _Block:
-    """Rows read at once, as the column-wise pass sees them: every row ``width`` cells wide
-    (short rows padded, long rows cut to the header's span, and marked ``odd`` when they
-    hold something beyond it)."""
-
-    __slots__ = (
-        "_cells",
-        "_encoded",
-        "_flat",
-        "_rows",
-        "count",
-        "numbers",
-        "odd",
-        "text_only",
-        "width",
-    )
-
-    def __init__(
-        self,
-        numbers: list[int],
-        *,
-        rows: list[Sequence[object]] | None = None,
-        flat: list[str] | None = None,
-        encoded: list[tuple[list[str], Any]] | None = None,
-        width: int = 0,
-        span: int = 0,
-    ) -> None:
-        self.numbers = numbers
-        self.count = len(numbers)
-        self.odd: set[int] = set()
-        self._rows = rows
-        self._flat = flat
-        self._encoded = encoded
-        self.width = len(encoded) if encoded is not None else width
-        self._cells: list[Sequence[object]] = []
-        self.text_only = flat is not None or encoded is not None  # every cell a str
-        if rows is None:
-            return
-        self.width = span
-        cells = rows
-        if set(map(len, rows)) != {span}:
-            cells = list(rows)
-            padding = (None,) * span
-            for i, values in enumerate(rows):
-                size = len(values)
-                if size < span:
-                    cells[i] = (*values, *padding[size:])
-                    if not size:
-                        self.odd.add(i)
-                elif size > span:
-                    if any(not is_empty(v) for v in values[span:]):
-                        self.odd.add(i)
-                    cells[i] = values[:span]
-        self._cells = cells
-
-    def encoded(self, index: int) -> tuple[list[str], Any] | None:
-        """A column's distinct texts and each row's index into them, when the block was
-        given so (:class:`ColumnBlock`)."""
-        if self._encoded is None or index >= self.width:
-            return None
-        return self._encoded[index]
-
-    def column(self, index: int) -> list[object]:
-        """The cells of a column, one a row (``None`` beyond a row's end)."""
-        if self._encoded is not None:
-            if index >= self.width:
-                return [None] * self.count
-            return _spread(*self._encoded[index])
-        if self._flat is not None:
-            if index >= self.width:
-                return [None] * self.count
-            return self._flat[index :: self.width]  # type: ignore[return-value]
-        return list(map(itemgetter(index), self._cells))
-
-    def row(self, i: int) -> Sequence[object]:
-        """A row's cells as the file holds them."""
-        if self._rows is not None:
-            return self._rows[i]
-        if self._encoded is not None:
-            return [distinct[int(indices[i])] for distinct, indices in self._encoded]
-        assert self._flat is not None
-        return self._flat[i * self.width : (i + 1) * self.width]
-
-
 def _spread(distinct: Sequence[object], indices: Any) -> list[object]:
     """The values of a dictionary-encoded column, one a row: one NumPy ``take``."""
     import numpy as np
@@ -559,28 +442,28 @@ def _rows_holding(wanted: list[int], indices: Any) -> list[int]:
     return found
 
 
-def _blocks(rows: Iterator[tuple[int, Sequence[object]]], span: int) -> Iterator[_Block]:
+def _blocks(rows: Iterator[tuple[int, Sequence[object]]], span: int) -> Iterator[Block]:
     if isinstance(rows, BlockRows):
         for block in rows.blocks():
             if isinstance(block, ColumnBlock):
                 if len(block.columns) >= span:
-                    yield _Block(block.numbers, encoded=block.columns)
+                    yield Block(block.numbers, encoded=block.columns)
                 else:  # narrower than the header: padded row by row
-                    coded = _Block(block.numbers, encoded=block.columns)
+                    coded = Block(block.numbers, encoded=block.columns)
                     rows_of = [coded.row(i) for i in range(coded.count)]
-                    yield _Block(block.numbers, rows=rows_of, span=span)
+                    yield Block(block.numbers, rows=rows_of, span=span)
             elif isinstance(block, RowBlock) and block.width >= span:
-                yield _Block(block.numbers, flat=block.flat, width=block.width)
+                yield Block(block.numbers, flat=block.flat, width=block.width)
             elif isinstance(block, RowBlock):  # rows shorter than the header: padded
                 flat, width = block.flat, block.width
                 short: list[Sequence[object]] = [
                     flat[i : i + width] for i in range(0, len(flat), width)
                 ]
-                yield _Block(block.numbers, rows=short, span=span)
+                yield Block(block.numbers, rows=short, span=span)
             else:
-                yield _Block(block.numbers, rows=block.rows, span=span)
+                yield Block(block.numbers, rows=block.rows, span=span)
         return
     while chunk := list(islice(rows, CHUNK_ROWS)):
-        yield _Block(
+        yield Block(
             list(map(itemgetter(0), chunk)), rows=list(map(itemgetter(1), chunk)), span=span
         )

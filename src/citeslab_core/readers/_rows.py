@@ -41,7 +41,7 @@ class RawSheet:
     ``""``. ``fractions_ambiguous`` says that percentage-formatted cells cannot be told
     apart from plain numbers (ODS read through calamine): a share between 0 and 1 is then
     refused rather than guessed. A ``rows`` object may also hand the rows after the header
-    over in blocks (:class:`~citeslab_core.readers._columns.BlockRows`).
+    over in blocks (:class:`~citeslab_core.readers._blocks.BlockRows`).
     """
 
     name: str

@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, BinaryIO, Literal
 from citeslab_core.errors import InvalidData, Location, Problem
 from citeslab_core.model import Dataset
 from citeslab_core.model.limits import MAX_TEXT_CHARS
-from citeslab_core.readers._columns import CHUNK_ROWS, RaggedBlock, RowBlock
+from citeslab_core.readers._blocks import RaggedBlock, RowBlock
+from citeslab_core.readers._columns import CHUNK_ROWS
 from citeslab_core.readers.files import not_a_file, unreadable
 from citeslab_core.readers.tables import RawSheet, build_dataset, is_ignored, known_sheet
 
@@ -65,7 +66,7 @@ class CsvRows:
     may not): a file is read a piece at a time (:func:`text_pieces`), so that a file of
     700 000 rows is never held whole. Iterating gives ``(number, cells)`` pairs. After the
     header, :meth:`blocks` gives the rest a block at a time
-    (:class:`~citeslab_core.readers._columns.BlockRows`): where a block of the text has no
+    (:class:`~citeslab_core.readers._blocks.BlockRows`): where a block of the text has no
     quote and every line as many separators, its cells are one ``str.split`` of the block,
     without a list per row; a block with quotes, and everything after it (a quoted cell
     may hold line breaks), is read by ``csv.reader``.
