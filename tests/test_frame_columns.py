@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from citeslab_core import Dataset, Sex, Vocabulary, load_example, read_input
 from citeslab_core.model import TABLE_FIELDS, TABLES, Columns, Repeated, field_type
+from citeslab_core.model._columns import object_ids
 from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.render import _dataset_frame as frames
 from strategies import datasets, messy_datasets, secrets
@@ -231,7 +232,7 @@ def test_distinct_objects_and_where_each_value_is(picks: list[int], by_id: bool)
     assert sorted(map(id, objects)) == sorted({id(v) for v in values})
     assert all(objects[j] is v for j, v in zip(inverse.tolist(), values, strict=True))
     if sys.implementation.name == "cpython":  # the memory holds what id() gives
-        assert frames._ids(values).tolist() == [id(v) for v in values]
+        assert object_ids(values).tolist() == [id(v) for v in values]
 
 
 def test_events_naming_their_person_by_an_equal_text(path: str) -> None:

@@ -18,7 +18,7 @@ from citeslab_core.errors import Location
 
 T = TypeVar("T")
 
-__all__ = ["Columns", "Repeated", "RowOrigins", "field_names"]
+__all__ = ["Columns", "Repeated", "RowOrigins", "field_names", "object_ids"]
 
 
 def field_names(record: type) -> tuple[str, ...]:
@@ -259,3 +259,19 @@ class RowOrigins(Sequence[Location]):
         if isinstance(index, slice):
             return [self._at(row) for row in self.rows[index]]
         return self._at(self.rows[index])
+
+
+def object_ids(values: Sequence[Any]) -> Any:
+    """Each value's identity as a NumPy array (NumPy must be installed), by C loops: the
+    pointers that an object array of the values holds (what ``id()`` gives), read from
+    its memory (the integers keep the array, hence the objects, alive); else ``id()``
+    called a value (a NumPy or a Python that does not give an object array's memory).
+    The frames and the checks find rows by object with it (the readers share one object
+    per distinct value)."""
+    import numpy as np
+
+    try:
+        held = np.fromiter(values, dtype=object, count=len(values))
+        return np.frombuffer(held, dtype=np.uintp)
+    except (TypeError, ValueError, BufferError):
+        return np.fromiter(map(id, values), dtype=np.uint64, count=len(values))

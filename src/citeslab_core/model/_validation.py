@@ -21,7 +21,7 @@ from typing import Any, Final
 import attrs
 
 from citeslab_core.errors import InvalidData, Location, Problem
-from citeslab_core.model._columns import Columns, Repeated
+from citeslab_core.model._columns import Columns, Repeated, object_ids
 from citeslab_core.model._records import (
     EVENT_NEEDS,
     TABLES,
@@ -482,7 +482,7 @@ def _positions_of(types: Sequence[Any], kinds: list[Any]) -> dict[Any, list[int]
         return {kind: list(compress(rows, map(is_, types, repeat(kind)))) for kind in kinds}
     import numpy as np
 
-    ids = np.fromiter(map(id, types), dtype=np.uint64, count=len(types))
+    ids = object_ids(types)
     return {kind: np.flatnonzero(ids == id(kind)).tolist() for kind in kinds}
 
 

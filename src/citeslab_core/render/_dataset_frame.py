@@ -27,6 +27,7 @@ from typing import Any
 import attrs
 
 from citeslab_core.model import TABLES, Columns, Dataset, Repeated, field_type
+from citeslab_core.model._columns import object_ids
 from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.render._pathway_frame import pathways_frame
 from citeslab_core.vocabularies import Vocabulary
@@ -80,24 +81,10 @@ def _distinct(values: Sequence[Any]) -> tuple[list[Any], Any]:
 
     if isinstance(values, Repeated):  # one object on every row
         return list(values[:1]), np.zeros(len(values), dtype=np.intp)
-    inverse, distinct = pd.factorize(_ids(values))
+    inverse, distinct = pd.factorize(object_ids(values))
     where = np.empty(len(distinct), dtype=np.intp)
     where[inverse] = np.arange(len(values))  # a row holding each object (any one)
     return [values[i] for i in where.tolist()], inverse
-
-
-def _ids(values: Sequence[Any]) -> Any:
-    """Each value's identity, a distinct integer an object, by C loops: the pointers that
-    an object array of the values holds (what ``id()`` gives), read from its memory (the
-    integers keep the array, hence the objects, alive); else ``id()`` called a value (a
-    NumPy or a Python that does not give an object array's memory)."""
-    import numpy as np
-
-    try:
-        held = np.fromiter(values, dtype=object, count=len(values))
-        return np.frombuffer(held, dtype=np.uintp)
-    except (TypeError, ValueError, BufferError):
-        return np.fromiter(map(id, values), dtype=np.uint64, count=len(values))
 
 
 def _by_identity(values: Sequence[Any], convert: Callable[[Any], Any], dtype: Any = object) -> Any:
@@ -161,9 +148,9 @@ class _Spread:
         import numpy as np
         import pandas as pd
 
-        objects = pd.Index(_ids(keys))
+        objects = pd.Index(object_ids(keys))
         if objects.is_unique:
-            at = objects.get_indexer(_ids(values))
+            at = objects.get_indexer(object_ids(values))
             if not len(at) or at.min() >= 0:
                 return at.astype("int64")
         texts, among = self.texts(values), self.texts(keys)
