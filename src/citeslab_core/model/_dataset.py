@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack, overload
 
 from citeslab_core.errors import Location, Problem, UsageError
@@ -451,23 +451,27 @@ def _derive_residence(
     statuses: Sequence[ResidenceStatus | None] = persons["residence"]
     codes: Sequence[str | None] = persons["qpv_code"]
     # Each distinct (neighbourhood, status, code) looked at once: a few hundred, where the
-    # persons are tens of thousands; the rows found by C-level passes.
-    rows = list(zip(names, statuses, codes, strict=True))
-    filled: dict[tuple[Any, Any, Any], tuple[Any, Any]] = {}
-    for name, status, code in dict.fromkeys(rows):
+    # persons are tens of thousands; the rows found by C-level passes. No tuple a row is
+    # kept (tens of thousands of them alive would wake the garbage collector, whose full
+    # walk over a big dataset costs more than the pass).
+    status_of: dict[tuple[Any, Any, Any], Any] = {}
+    code_of: dict[tuple[Any, Any, Any], Any] = {}
+    for name, status, code in dict.fromkeys(zip(names, statuses, codes, strict=True)):
         hood = hood_of.get(name) if name else None
         if hood is not None and (
             name in spelling or status is None or (code is None and hood.qpv_code)
         ):
-            filled[name, status, code] = (status or hood.residence, code or hood.qpv_code)
+            status_of[name, status, code] = status or hood.residence
+            code_of[name, status, code] = code or hood.qpv_code
     respelt = _respelt(names, spelling) if spelling else None
-    if not filled and respelt is None:
+    if not status_of and respelt is None:
         return persons
     columns: dict[str, Sequence[Any]] = {}
-    if filled:
-        pairs = list(map(filled.get, rows, zip(statuses, codes, strict=True)))
-        columns["residence"] = list(map(itemgetter(0), pairs))
-        columns["qpv_code"] = list(map(itemgetter(1), pairs))
+    if status_of:
+        keys = zip(names, statuses, codes, strict=True)
+        columns["residence"] = list(map(status_of.get, keys, statuses))
+        keys = zip(names, statuses, codes, strict=True)
+        columns["qpv_code"] = list(map(code_of.get, keys, codes))
     if respelt is not None:
         columns["neighbourhood"] = respelt
     return persons.replace(**columns)
