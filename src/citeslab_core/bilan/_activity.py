@@ -113,9 +113,10 @@ def _orientations_period(
     In public mode a category's persons from 1 to k−1 are masked with its events and share
     (the rows overlap, so no row can be worked out from the others and the total)."""
     rows: list[OrientationPeriodRow[int | None]] = []
+    persons_of, events_of = Counter(scan.orient_persons), Counter(scan.orient_events)
     for category in OrientationCategory:
-        persons = scan.orient_persons[category]
-        events = scan.orient_events[category]
+        persons = persons_of[category]
+        events = events_of[category]
         if mask_value(persons, k) is None:
             rows.append(OrientationPeriodRow(category.code, category.label, None, None, None))
             continue

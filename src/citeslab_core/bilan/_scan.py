@@ -125,15 +125,12 @@ class _Scan:
     retained: dict[str, set[str]] = attrs.field(factory=dict)
     retained_any: set[str] = attrs.field(factory=set)
     programme_first: dict[str, dt.date] = attrs.field(factory=dict)
-    #: Orientations of the period of the accompanied: distinct persons and events by
-    #: category, and the persons oriented at least once.
-    orient_persons: Counter[OrientationCategory] = attrs.field(factory=Counter)
-    orient_events: Counter[OrientationCategory] = attrs.field(factory=Counter)
+    #: Orientations of the period of the accompanied: each person's distinct categories,
+    #: each orientation's category (counted once by the table, not by a ``Counter``
+    #: update a person, a Mapping check each), and the persons oriented at least once.
+    orient_persons: list[OrientationCategory] = attrs.field(factory=list)
+    orient_events: list[OrientationCategory] = attrs.field(factory=list)
     orient_any: int = 0
-    #: The same, gathered during the pass and counted once at its end (a ``Counter``'s
-    #: ``update`` per person costs a Mapping check each: 59 000 of them at network scale).
-    orient_event_list: list[OrientationCategory] = attrs.field(factory=list)
-    orient_person_list: list[OrientationCategory] = attrs.field(factory=list)
 
 
 class _Events:
@@ -179,10 +176,6 @@ def _scan_persons(data: Dataset, start: dt.date, end: dt.date) -> _Scan:
         if first == stop or dates[stop - 1] < start or dates[first] > end:
             continue
         _scan_person(scan, events, index=index, pid=pid, birth=birth, i=first, stop=stop)
-    scan.orient_events.update(scan.orient_event_list)
-    scan.orient_persons.update(scan.orient_person_list)
-    scan.orient_event_list.clear()
-    scan.orient_person_list.clear()
     return scan
 
 
@@ -236,8 +229,8 @@ def _scan_person(
             scan.exits_outside += 1
         return
     if in_period is not None:
-        scan.orient_event_list.extend(in_period)
-        scan.orient_person_list.extend(set(in_period))
+        scan.orient_events.extend(in_period)
+        scan.orient_persons.extend(set(in_period))
         scan.orient_any += 1
     age_date = first if first is not None else dates[i]
     figures = scan.accompanied
