@@ -62,7 +62,11 @@ def check_tables(site: Site, tables: Mapping[str, Columns[Any]]) -> list[Issue]:
     events = tables.get("suivis") or empty["suivis"]
     ids: Sequence[str] = persons["id"]
     births: Sequence[PartialDate | None] = persons["birth"]
-    seen = _person_issues(ids, births, issues)
+    # the distinct birth dates, by identity (fast): the readers share one object per date
+    distinct = [
+        b for b in dict(zip(map(id, births), births, strict=True)).values() if b is not None
+    ]
+    seen = _person_issues(ids, births, distinct, issues)
     issues.extend(_event_issues(events, seen))
 
     def records(sheet: str) -> Sequence[Any]:
@@ -86,7 +90,7 @@ def check_tables(site: Site, tables: Mapping[str, Columns[Any]]) -> list[Issue]:
         if animation.participants is not None and animation.participants > MAX_COUNT:
             issues.append(Issue("animations", index, "participants", _TOO_LARGE))
     issues.extend(_site_issues(site))
-    issues.extend(_date_issues(events["date"], births))
+    issues.extend(_date_issues(events["date"], births, distinct))
     issues.extend(_hood_issues(neighbourhoods))
     return issues
 
@@ -189,13 +193,15 @@ def _identity_keys(ids: Sequence[str]) -> set[str]:
 
 
 def _person_issues(
-    ids: Sequence[str], births: Sequence[PartialDate | None], issues: list[Issue]
+    ids: Sequence[str],
+    births: Sequence[PartialDate | None],
+    distinct: Sequence[PartialDate],
+    issues: list[Issue],
 ) -> dict[str, int]:
     """Empty and duplicate ids, births neither a day nor a year (into ``issues``); the
-    index of each id. The usual case (ids all given and distinct, births fine) is checked
-    on the whole columns."""
-    distinct = dict(zip(map(id, births), births, strict=True)).values()  # by identity: fast
-    clean = "" not in ids and all(b is None or b.precision in _BIRTH_PRECISIONS for b in distinct)
+    index of each id. The usual case (ids all given and distinct, births fine: the
+    ``distinct`` birth dates) is checked on the whole columns."""
+    clean = "" not in ids and all(b.precision in _BIRTH_PRECISIONS for b in distinct)
     if clean:
         seen = dict(zip(ids, range(len(ids)), strict=True))
         keys = _identity_keys(ids)
@@ -338,18 +344,20 @@ def _site_issues(site: Site) -> list[Issue]:
     return issues
 
 
-def _date_issues(dates: Sequence[dt.date], all_births: Sequence[PartialDate | None]) -> list[Issue]:
+def _date_issues(
+    dates: Sequence[dt.date],
+    all_births: Sequence[PartialDate | None],
+    births: Sequence[PartialDate],
+) -> list[Issue]:
     """Days outside the years the readers accept, and births in the future (checked on
-    the whole columns first: nearly always there is nothing to look at)."""
+    the whole columns first, ``births`` the distinct birth dates: nearly always there is
+    nothing to look at)."""
     issues: list[Issue] = []
     low, high = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)
     if dates and (min(dates) < low or max(dates) > high):
         for index, day in enumerate(dates):
             if not low <= day <= high:
                 issues.append(Issue("suivis", index, "date", _DATE_RANGE))
-    # distinct by identity (fast): the readers share one PartialDate per distinct cell
-    by_identity = dict(zip(map(id, all_births), all_births, strict=True))
-    births = [b for b in by_identity.values() if b is not None]
     if not births:
         return issues
     if min(b.start for b in births) < low or max(b.end for b in births) > high:
