@@ -191,17 +191,27 @@ class _Column:
 _ONE_OBJECT: Final = frozenset({dt.date, PartialDate, dt.time})
 
 
-def _learn_texts(memo: dict[object, object], cells: Iterable[object]) -> Iterable[object]:
-    """Learn the ``cells`` of a text column that read as themselves stripped by C-level
-    passes (the commonest: every cell a text of a fitting length, none quoted by an
-    apostrophe), as ``_Column._learn`` reads each; the others are returned, to be read
-    one by one (all of them when one is not a text)."""
+def _plain_texts(cells: Iterable[object]) -> list[str] | None:
+    """``cells`` as a list when every one is a text a cell reads as itself stripped (of a
+    fitting length, not quoted by an apostrophe: :func:`_plain_text`), else ``None``;
+    found by C-level passes."""
     listed = list(cells)
-    if not listed or not _STR.issuperset(map(type, listed)):
-        return listed
-    texts = cast("list[str]", listed)
-    if max(map(len, texts)) > MAX_TEXT_CHARS or any(map(str.startswith, texts, repeat("'"))):
-        return texts
+    if (
+        _STR.issuperset(map(type, listed))
+        and max(map(len, cast("list[str]", listed)), default=0) <= MAX_TEXT_CHARS
+        and not any(map(str.startswith, cast("list[str]", listed), repeat("'")))
+    ):
+        return cast("list[str]", listed)
+    return None
+
+
+def _learn_texts(memo: dict[object, object], cells: set[object]) -> Iterable[object]:
+    """Learn the ``cells`` of a text column that read as themselves stripped by C-level
+    passes (the commonest: :func:`_plain_texts`), as ``_Column._learn`` reads each; the
+    others are returned, to be read one by one (all of them unless every one is plain)."""
+    texts = _plain_texts(cells)
+    if texts is None:
+        return cells
     stripped = list(map(str.strip, texts))
     if "" in stripped:  # empty cells: read one by one (the default, or a missing value)
         memo.update((t, s) for t, s in zip(texts, stripped, strict=True) if s)
@@ -405,16 +415,10 @@ def read_rows(
 def _as_themselves(texts: Sequence[str]) -> dict[object, object]:
     """The ``texts`` that a text cell reads as (see ``_Column._learn``), each to itself:
     by C-level passes when all of them are (the commonest: identifiers)."""
-    listed = list(texts)
-    if (
-        _STR.issuperset(map(type, listed))
-        and max(map(len, listed), default=0) <= MAX_TEXT_CHARS
-        and "" not in listed
-        and not any(map(str.startswith, listed, repeat("'")))
-        and list(map(str.strip, listed)) == listed
-    ):
-        return dict(zip(listed, listed, strict=True))
-    return {text: text for text in listed if _reads_as_itself(text)}
+    plain = _plain_texts(texts)
+    if plain is not None and "" not in plain and list(map(str.strip, plain)) == plain:
+        return dict(zip(plain, plain, strict=True))
+    return {text: text for text in texts if _reads_as_itself(text)}
 
 
 def _reads_as_itself(text: str) -> bool:
