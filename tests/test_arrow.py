@@ -173,6 +173,14 @@ def test_blank_lines_keep_their_row_numbers(tmp_path: Path) -> None:
     assert block.numbers == [2, 5]
 
 
+def _site_of_ids(folder: Path) -> Path:
+    """A folder of 200 000 persons' ids and one event: 1.3 MiB."""
+    folder.mkdir()
+    (folder / "porteurs.csv").write_text("id\n" + "".join(f"P{i}\n" for i in range(200_000)))
+    (folder / "suivis.csv").write_text("porteur;date;type\nP1;2023-03-01;entretien\n")
+    return folder
+
+
 def test_pyarrow_is_imported_only_for_a_folder_that_needs_it(tmp_path: Path) -> None:
     """Importing the readers and reading a small folder leave pyarrow unloaded (start-up
     time); a folder of more than ``ARROW_MIN_BYTES`` loads it, and never pandas."""
@@ -180,10 +188,7 @@ def test_pyarrow_is_imported_only_for_a_folder_that_needs_it(tmp_path: Path) -> 
     small.mkdir()
     (small / "porteurs.csv").write_text("id\nP1\n", encoding="utf-8")
     (small / "suivis.csv").write_text("porteur;date;type\nP1;2023-03-01;entretien\n")
-    big = tmp_path / "big"
-    big.mkdir()
-    (big / "porteurs.csv").write_text("id\n" + "".join(f"P{i}\n" for i in range(200_000)))
-    (big / "suivis.csv").write_text("porteur;date;type\nP1;2023-03-01;entretien\n")
+    big = _site_of_ids(tmp_path / "big")
     code = (
         "import sys\n"
         "from pathlib import Path\n"
@@ -206,10 +211,7 @@ def test_pyarrow_already_imported_reads_from_a_lower_size(tmp_path: Path) -> Non
     """A folder between ``ARROW_LOADED_MIN_BYTES`` and ``ARROW_MIN_BYTES`` goes to pyarrow
     only when pyarrow is already imported (as pandas imports it in a notebook): the
     command line, which has not imported it, keeps the pure path there."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    (folder / "porteurs.csv").write_text("id\n" + "".join(f"P{i}\n" for i in range(200_000)))
-    (folder / "suivis.csv").write_text("porteur;date;type\nP1;2023-03-01;entretien\n")
+    folder = _site_of_ids(tmp_path / "site")
     code = (
         "import sys\n"
         "from pathlib import Path\n"
