@@ -29,7 +29,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 IDS = ["P1", "P2", " P3", "p1", "'P4", "", "P5;x", 'P"6']
 DATES = ["2023-03-01", "01/03/2023", "1/3/23", "15-févr", "mars 2023", "", "32/13/2023", "x"]
 TYPES = ["entretien", "Entretien individuel", "ORIENTATION", "sortie", "", "bilan", "point d'étape"]
-NAMES = ["Le Gall", "", "Éloïse", "a\nb", '"quoted"', "=SOMME(A1)", "n" * 40]
+NAMES = ["Le Gall", "", "Éloïse", "a\nb", '"quoted"', "=SOMME(A1)", "n" * 40, "Cœur’s €"]
 SEXES = ["F", "H", "femme", "", "?"]
 
 #: A row of a sheet: its cells (some rows shorter or longer than the header), or a line
@@ -160,6 +160,35 @@ def test_which_files_pyarrow_reads(tmp_path: Path, text: str, read: bool) -> Non
     path.write_text(text, encoding="utf-8")
     rows = arrow_rows(path, "utf-8", ";", text)
     assert (rows is not None) == read
+
+
+def test_windows_1252_is_decoded_as_the_pure_path_decodes_it(tmp_path: Path) -> None:
+    """A Windows-1252 file, read by pyarrow as bytes and decoded afterwards, gives the
+    pure path's texts, in the header, the dictionary-encoded blocks and the plain texts
+    (the letters of 0x80-0x9F included); a byte Windows-1252 leaves undefined sends the
+    file to the pure path, which reads it with a replacement character."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    names = ["Cœur", "Lefèvre", "D’Ar Mor", "Nom €"]
+    persons = "".join(f"P{i};{names[i % 4]} {i};F\r\n" for i in range(40))
+    (folder / "porteurs.csv").write_bytes(("id;prénom;sexe\r\n" + persons).encode("cp1252"))
+    (folder / "suivis.csv").write_bytes(b"porteur;date;type\r\nP1;2023-03-01;entretien\r\n")
+    old = _columns.CHUNK_ROWS, _columns._MANY_ROWS
+    _columns.CHUNK_ROWS, _columns._MANY_ROWS = 7, 7
+    try:
+        arrow = _outcome(folder, "arrow")
+        assert arrow == _outcome(folder, "pure")
+        rows = arrow_rows(folder / "porteurs.csv", "cp1252", ";", "id;prénom;sexe\r\n")
+        assert rows is not None
+        assert next(rows) == (1, ["id", "prénom", "sexe"])
+    finally:
+        _columns.CHUNK_ROWS, _columns._MANY_ROWS = old
+    assert isinstance(arrow, tuple)
+    first_names = ("Cœur 0", "Lefèvre 1", "D’Ar Mor 2", "Nom € 3")
+    assert arrow[1]["porteurs"]["first_name"][:4] == first_names
+    (folder / "porteurs.csv").write_bytes(b"id;nom;sexe\r\nP1;Nom\x81;F\r\n")
+    assert arrow_rows(folder / "porteurs.csv", "cp1252", ";", "id;nom;sexe\r\n") is None
+    assert _outcome(folder, "arrow") == _outcome(folder, "pure")
 
 
 def test_blank_lines_keep_their_row_numbers(tmp_path: Path) -> None:

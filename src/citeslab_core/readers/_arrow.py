@@ -2,7 +2,8 @@
 column-wise reading as the pure-Python path (:mod:`citeslab_core.readers._columns`).
 
 pyarrow parses a file into string columns (on one thread: the peak memory is then about
-pandas', for the same CPU time); each block of rows is then given column by column, each
+pandas', for the same CPU time), a Windows-1252 file into byte columns (its texts decoded
+afterwards, a distinct text once, not every byte through Python's codec); each block of rows is then given column by column, each
 column dictionary-encoded (its distinct texts once, and for each row the index of its
 text): the column-wise reading parses each distinct text once, as it does, and spreads
 the values over the rows with one NumPy ``take`` instead of a lookup per cell. Rows that
@@ -45,8 +46,13 @@ def arrow_rows(path: Path, encoding: str, delimiter: str, first: str) -> ArrowRo
     data = path.read_bytes()  # looked at, then let go before pyarrow reads the file
     quoted = b'"' in data
     skipped = _blank_line_numbers(data, quoted)
+    # Windows-1252 is read as bytes, each distinct text decoded once afterwards, not
+    # every byte by pyarrow (which calls Python's codec: 150 000 persons, 0.2 s of CPU);
+    # a byte it leaves undefined sends the file to the pure path, which replaces it
+    legacy = not encoding.startswith("utf-8")
+    undefined = legacy and any(byte in data for byte in _UNDEFINED_1252)
     del data
-    if skipped is None:
+    if skipped is None or undefined:
         return None
     header = next(csv.reader(io.StringIO(first, newline=""), delimiter=delimiter), [])
     width = len(header)
@@ -57,8 +63,6 @@ def arrow_rows(path: Path, encoding: str, delimiter: str, first: str) -> ArrowRo
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(
-                # a byte Windows-1252 leaves undefined fails here: the pure path reads it
-                encoding="utf8" if encoding.startswith("utf-8") else encoding,
                 column_names=names,
                 # one thread: on two cores the same CPU time, 45 MiB less at the peak
                 # (150 000 persons), for a tenth of a second of wall time
@@ -70,15 +74,27 @@ def arrow_rows(path: Path, encoding: str, delimiter: str, first: str) -> ArrowRo
                 ignore_empty_lines=bool(skipped),
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=dict.fromkeys(names, pa.binary() if legacy else pa.string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
             ),
         )
-    except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
+    except (pa.ArrowInvalid, ValueError):
         return None
-    return ArrowRows(table, skipped)
+    return ArrowRows(table, skipped, legacy=legacy)
+
+
+#: The bytes Windows-1252 does not define (Python's codec refuses them).
+_UNDEFINED_1252 = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+
+
+def _decoded(texts: list[Any]) -> list[str]:
+    """Windows-1252 ``texts`` (bytes) decoded by one C-level join, decode and split (a
+    file holding a NUL byte is no text: its texts hold none)."""
+    if not texts:
+        return []
+    return b"\x00".join(texts).decode("cp1252").split("\x00")
 
 
 def _blank_line_numbers(data: bytes, quoted: bool) -> list[int] | None:
@@ -144,8 +160,11 @@ class ArrowRows:
     parses a file in pieces, each with buffers of its own) are let go as they are read,
     so that the table and the dataset are not held whole at once."""
 
-    def __init__(self, table: Any, skipped: list[int] | None = None) -> None:
+    def __init__(
+        self, table: Any, skipped: list[int] | None = None, *, legacy: bool = False
+    ) -> None:
         self._numbers = _numbers(table.num_rows, skipped or [])
+        self._legacy = legacy  # read as Windows-1252 bytes, decoded here
         self._batches = deque(batch for batch in table.to_batches() if batch.num_rows)
         self._next = 0  # the next record's index in the file (its row number - 1)
         self._rows: Iterator[tuple[int, Sequence[object]]] | None = None
@@ -179,11 +198,11 @@ class ArrowRows:
     def _all_rows(self) -> Iterator[tuple[int, Sequence[object]]]:
         if self._next == 0 and self._batches:  # the header, alone
             header = self._take(1)
-            yield self._numbers[0], [column[0].as_py() for column in header.columns]
+            yield self._numbers[0], [_ArrowColumn(c, self._legacy).cell(0) for c in header.columns]
         while self._batches:
             start = self._next
             part = self._take(_columns.CHUNK_ROWS)
-            columns = [column.to_pylist() for column in part.columns]
+            columns = [_ArrowColumn(column, self._legacy).texts() for column in part.columns]
             for offset, cells in enumerate(zip(*columns, strict=True)):
                 yield self._numbers[start + offset], list(cells)
 
@@ -195,7 +214,7 @@ class ArrowRows:
             start = self._next
             part = self._take(_columns.CHUNK_ROWS)
             columns: list[CodedColumn] = [
-                _ArrowColumn(column.combine_chunks()) for column in part.columns
+                _ArrowColumn(column.combine_chunks(), self._legacy) for column in part.columns
             ]
             del part
             yield ColumnBlock(self._numbers[start : self._next], columns)
@@ -210,12 +229,14 @@ class _ArrowColumn:
     """A column of a block as pyarrow parsed it: its texts (a column of identifiers, of
     free text, whose texts are mostly distinct, read as they are: 10 ms for 150 000 rows
     where encoding them and spreading them back took 35-50 ms), or dictionary-encoded, its
-    distinct texts once and each row's index (each distinct text then parsed once)."""
+    distinct texts once and each row's index (each distinct text then parsed once).
+    ``legacy``: the column holds Windows-1252 bytes, decoded as they are read."""
 
-    __slots__ = ("_array", "_encoded")
+    __slots__ = ("_array", "_encoded", "_legacy")
 
-    def __init__(self, array: Any) -> None:
+    def __init__(self, array: Any, legacy: bool = False) -> None:
         self._array = array
+        self._legacy = legacy
         self._encoded: tuple[list[str], Any] | None = None
 
     def encoded(self) -> tuple[list[str], Any]:
@@ -223,16 +244,19 @@ class _ArrowColumn:
             import pyarrow.compute as pc
 
             encoded = pc.dictionary_encode(self._array)
-            self._encoded = (encoded.dictionary.to_pylist(), _indices(encoded.indices))
+            distinct = encoded.dictionary.to_pylist()
+            if self._legacy:
+                distinct = _decoded(distinct)
+            self._encoded = (distinct, _indices(encoded.indices))
         return self._encoded
 
     def texts(self) -> list[str]:
-        texts: list[str] = self._array.to_pylist()
-        return texts
+        texts: list[Any] = self._array.to_pylist()
+        return _decoded(texts) if self._legacy else texts
 
     def cell(self, row: int) -> str:
-        text: str = self._array[row].as_py()
-        return text
+        text: Any = self._array[row].as_py()
+        return str(text.decode("cp1252")) if self._legacy else str(text)
 
 
 def _indices(indices: Any) -> Any:
