@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 SRC = Path(__file__).parent.parent / "src"
 #: The command line is a program: the only place allowed to steer the garbage collector.
@@ -402,3 +407,59 @@ def test_no_room_imports_a_room_above_it() -> None:
                 upward.append((module, target))
     assert [pair for pair in upward if pair not in UPWARD] == []
     assert set(UPWARD) <= set(upward)  # an allowance no longer needed goes
+
+
+_THREADS_UNDER_MAIN = r"""
+import os, sys
+from citeslab_core.cli import _main
+
+def command(args):
+    import numpy  # as the Arrow reading and the frames import it
+    print(len(os.listdir("/proc/self/task")))
+    return 0
+
+_main.COMMANDS["valider"] = command
+sys.exit(_main.main(["valider", "."]))
+"""
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/task").is_dir() or (os.cpu_count() or 1) < 2,
+    reason="threads counted in /proc, on a machine of several cores",
+)
+def test_the_command_line_starts_no_pool_of_blas_threads() -> None:
+    """NumPy imported during a command starts no BLAS threads (the user's own setting is
+    kept); imported outside, it does: the check sees the threads it counts."""
+    pytest.importorskip("numpy")
+    run = [sys.executable, "-c", _THREADS_UNDER_MAIN]
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    under_main = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+    assert under_main.stdout.split() == ["1"]
+    plain = [sys.executable, "-c", "import os, numpy; print(len(os.listdir('/proc/self/task')))"]
+    outside = subprocess.run(plain, env=env, capture_output=True, text=True, check=True)
+    assert int(outside.stdout) > 1
+    env["OPENBLAS_NUM_THREADS"] = "2"
+    chosen = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+    assert chosen.stdout.split() == ["2"]
+
+
+def test_the_command_line_leaves_the_environment_as_it_found_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The BLAS setting holds during the command only, and never replaces the user's."""
+    from citeslab_core.cli import _main
+
+    seen: list[str | None] = []
+
+    def command(args: object) -> int:
+        seen.append(os.environ.get("OPENBLAS_NUM_THREADS"))
+        return 0
+
+    monkeypatch.setitem(_main.COMMANDS, "valider", command)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    assert _main.main(["valider", "."]) == 0
+    assert "OPENBLAS_NUM_THREADS" not in os.environ
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    assert _main.main(["valider", "."]) == 0
+    assert seen == ["1", "4"]
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"

@@ -3,11 +3,12 @@ column-wise reading as the pure-Python path (:mod:`citeslab_core.readers._column
 
 pyarrow parses a file into string columns (on one thread: the peak memory is then about
 pandas', for the same CPU time), a Windows-1252 file into byte columns (its texts decoded
-afterwards, a distinct text once, not every byte through Python's codec); each block of rows is then given column by column, each
-column dictionary-encoded (its distinct texts once, and for each row the index of its
-text): the column-wise reading parses each distinct text once, as it does, and spreads
-the values over the rows with one NumPy ``take`` instead of a lookup per cell. Rows that
-do not read go, as always, to the row-wise reading, which names each problem where it is.
+afterwards, a distinct text once, not every byte through Python's codec); each block of
+rows is then given column by column, each column dictionary-encoded (its distinct texts
+once, and for each row the index of its text): the column-wise reading parses each
+distinct text once, as it does, and spreads the values over the rows with one NumPy
+``take`` instead of a lookup per cell. Rows that do not read go, as always, to the
+row-wise reading, which names each problem where it is.
 
 The pure-Python reading stays the reference (``tests/test_arrow.py`` holds both equal on
 generated messy files). A file pyarrow cannot read as the pure path would (rows of
