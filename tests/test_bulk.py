@@ -204,7 +204,8 @@ def _outcome(rows: Sequence[Sequence[object]], *, csv_text: bool, row_wise: bool
     except InvalidData as exc:
         return [(p.location, p.message) for p in exc.problems]
     columns = [tuple(data.columns(t)[f] for f in data.columns(t).fields) for t, _, _ in TABLES]
-    return data.persons, data.events, columns
+    origins = {table: list(where) for table, where in data.origins.items()}  # row numbers
+    return data.persons, data.events, columns, origins
 
 
 #: Rows that read cleanly, in the forms a person types them.
@@ -219,11 +220,13 @@ CLEAN_ROWS = st.tuples(
     st.sampled_from(["", "note"]),
 ).map(list)
 MESSY_ROWS = st.lists(st.sampled_from(CELL_CHOICES), min_size=0, max_size=len(HEADERS) + 2)
+#: Empty rows, as a spreadsheet keeps them (the column-wise reading drops them at once).
+EMPTY_ROWS = st.lists(st.sampled_from(["", None]), min_size=1, max_size=len(HEADERS))
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.lists(st.one_of(CLEAN_ROWS, CLEAN_ROWS, MESSY_ROWS), max_size=12),
+    st.lists(st.one_of(CLEAN_ROWS, CLEAN_ROWS, MESSY_ROWS, EMPTY_ROWS), max_size=12),
     st.booleans(),
     st.booleans(),
     st.integers(1, 5),
