@@ -19,8 +19,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from citeslab_core import __version__
 from citeslab_core.bilan.provenance import _serialised, dataset_sha256, generation_time
-from citeslab_core.bilan.provenance import _version as citeslab_version
 from citeslab_core.cli import main
 from citeslab_core.errors import InvalidData
 from citeslab_core.model import TABLE_FIELDS, Dataset, Repeated
@@ -45,7 +45,7 @@ def test_the_json_bilan_carries_its_provenance(capsys: pytest.CaptureFixture[str
     assert main(["report", "--example", "--year", "2023", "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["provenance"] == {
-        "citeslab": citeslab_version(),
+        "citeslab": __version__,
         "periode": {"debut": "2023-01-01", "fin": "2023-12-31"},
         "genere_le": "2024-01-01T00:00:00Z",
         "donnees_sha256": dataset_sha256(load_example()),
@@ -59,7 +59,7 @@ def test_text_and_html_bilans_carry_it_in_their_footer(
 ) -> None:
     assert main(["report", "--example", "--year", "2023", "--format", fmt]) == 0
     out = " ".join(capsys.readouterr().out.split())  # the text report wraps long lines
-    assert f"Généré par citeslab {citeslab_version()} le 1er janvier 2024 à 00:00:00 (UTC)" in out
+    assert f"Généré par citeslab {__version__} le 1er janvier 2024 à 00:00:00 (UTC)" in out
     sha = dataset_sha256(load_example())
     if fmt == "html":  # shown in groups of eight: in one piece it is wider than a phone
         sha = " ".join(sha[i : i + 8] for i in range(0, len(sha), 8))
@@ -103,7 +103,7 @@ def test_every_export_carries_it(exporter: str, tmp_path: Path) -> None:
                 row[0]: row[1]
                 for row in book["Informations"].iter_rows(min_row=2, values_only=True)
             }
-            assert rows["Version de citeslab"] == citeslab_version()
+            assert rows["Version de citeslab"] == __version__
             assert rows["Généré le"] == "1er janvier 2024 à 1\u00a0h\u00a000"  # Paris time
             assert rows["Empreinte des données (SHA-256)"] == digest
             assert book.properties.created == dt.datetime(2024, 1, 1)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from citeslab_core import __version__
 from citeslab_core.errors import UsageError
 from citeslab_core.model import Repeated
 from citeslab_core.model.dates import PartialDate
@@ -291,19 +292,10 @@ def generation_time(environ: Mapping[str, str]) -> dt.datetime:
         ) from None
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("citeslab")
-    except PackageNotFoundError:  # pragma: no cover - a source tree not installed
-        return "0+inconnue"
-
-
 def make_provenance(data: Dataset | None, generated: dt.datetime) -> Provenance:
     """The provenance of a bilan of ``data`` made at ``generated``."""
     digest = dataset_sha256(data) if data is not None else None
-    return Provenance(_version(), generated.replace(microsecond=0), digest)
+    return Provenance(__version__, generated.replace(microsecond=0), digest)
 
 
 def stamp(

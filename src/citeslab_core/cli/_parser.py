@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeAlias
 
+from citeslab_core import __version__
 from citeslab_core.cli._common import EXIT_USAGE, wrap
 
 __all__ = ["COMMAND_ALIASES", "ENGLISH_OPTIONS", "build_parser", "unknown_arguments"]
@@ -505,7 +506,7 @@ class _ExportHelpAction(argparse.Action):
 
 
 class _VersionAction(argparse.Action):
-    """``--version``, looked up only when asked (importlib.metadata costs start-up time)."""
+    """``--version``: ``citeslab_core.__version__``."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
         super().__init__(
@@ -523,17 +524,8 @@ class _VersionAction(argparse.Action):
         values: object,
         option_string: str | None = None,
     ) -> None:
-        print(f"citeslab {_version()}")
+        print(f"citeslab {__version__}")
         parser.exit()
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("citeslab")
-    except PackageNotFoundError:
-        return "inconnue"
 
 
 # -- helpers shared by the commands -------------------------------------------------------

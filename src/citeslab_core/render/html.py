@@ -34,6 +34,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from citeslab_core import __version__
 from citeslab_core.bilan import SEVERITIES, Check, PublicBilan
 from citeslab_core.bilan.rounding import rounding_note
 from citeslab_core.french import (
@@ -148,21 +149,12 @@ def provenance_text(bilan: PublicBilan) -> str:
     return f" {text}."
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("citeslab")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "dev"
-
-
 def _page(bilan: PublicBilan, charts: Charts, *, with_checks: bool = True) -> Page:
     years = format_years(bilan.start, bilan.end)
     title = f"Bilan {years} — {bilan.site}"
     tables = {key: view_block(bilan, table, charts) for key, table in bilan.tables.items()}
     return Page(
-        version=_version(),
+        version=__version__,
         title=title,
         kicker="Bilan d'activité CitésLab",
         period=period_heading(bilan.start, bilan.end),
@@ -210,7 +202,7 @@ def _page(bilan: PublicBilan, charts: Charts, *, with_checks: bool = True) -> Pa
         checks=tuple(_check(c) for c in bilan.checks),
         checks_lead=_checks_lead(bilan),
         colophon=(
-            f"Établi avec citeslab {_version()} à partir des données du site. Chaque "
+            f"Établi avec citeslab {__version__} à partir des données du site. Chaque "
             "chiffre de cette page vient du bilan calculé une seule fois : le rapport "
             "texte, le JSON et les fichiers des financeurs donnent les mêmes."
             + provenance_text(bilan)
