@@ -193,20 +193,27 @@ def _propagate(
         n = queue.popleft()
         waiting[n] = False
         coefficients, constant = rows[n]
-        parts = {
-            j: (min(b * low[j], b * high[j]), max(b * low[j], b * high[j]))
-            for j, b in coefficients.items()
-        }
-        all_min = sum(p[0] for p in parts.values())
-        all_max = sum(p[1] for p in parts.values())
-        for i, a in coefficients.items():
-            rest_min = all_min - parts[i][0]
-            rest_max = all_max - parts[i][1]
-            # a * x_i = constant - rest, rest in [rest_min, rest_max]; a is ±1
-            first, second = (constant - rest_max) * a, (constant - rest_min) * a
-            new_low = max(low[i], min(first, second))
-            new_high = min(high[i], max(first, second))
-            if new_low != low[i] or new_high != high[i]:
+        terms = coefficients.items()
+        # each term's smallest and largest value, from the bounds as they were
+        mins: list[int] = []
+        maxs: list[int] = []
+        for j, b in terms:
+            least, most = b * low[j], b * high[j]
+            if least > most:
+                least, most = most, least
+            mins.append(least)
+            maxs.append(most)
+        all_min, all_max = sum(mins), sum(maxs)
+        for (i, a), part_min, part_max in zip(terms, mins, maxs, strict=True):
+            # a * x_i = constant - rest, rest in [all - part]; a is ±1
+            first = (constant - all_max + part_max) * a
+            second = (constant - all_min + part_min) * a
+            if first > second:
+                first, second = second, first
+            was_low, was_high = low[i], high[i]
+            new_low = first if first > was_low else was_low
+            new_high = second if second < was_high else was_high
+            if new_low != was_low or new_high != was_high:
                 low[i], high[i] = new_low, new_high
                 for m in rows_of[i]:
                     if not waiting[m]:
@@ -214,13 +221,16 @@ def _propagate(
                         queue.append(m)
 
 
-def _solved_by_elimination(rows: list[tuple[dict[int, int], int]]) -> set[int]:
-    """The unknowns the equalities alone determine: exact Gauss-Jordan elimination (rows
-    kept sparse, in whole numbers: a row is scaled rather than divided, then divided by
-    the greatest common divisor of its coefficients, which keeps the rational row space
-    and is many times faster than fractions); an unknown is determined when a reduced row
-    holds it alone. The pivot of a column is its shortest row (less fill-in)."""
-    lines = [dict(coefficients) for coefficients, _ in rows]
+def _solved_by_elimination(lines: list[dict[int, int]]) -> set[int]:
+    """The unknowns the equalities alone determine, ``lines`` their coefficients (reduced
+    in place: given again with the unknowns found since left out, they span what the
+    equalities then span, and are reduced again at little cost). Exact Gauss-Jordan
+    elimination: rows kept sparse, in whole numbers (a row is scaled rather than
+    divided, then divided by the greatest common divisor of its coefficients, which keeps
+    the rational row space and is many times faster than fractions). An unknown is
+    determined when the reduced rows hold a row of it alone: the reduced form of a row
+    space is one, whatever rows span it. The pivot of a column is its shortest row (less
+    fill-in)."""
     holding: dict[int, set[int]] = {}  # column -> the lines that hold it
     for n, line in enumerate(lines):
         for i in line:
@@ -234,37 +244,45 @@ def _solved_by_elimination(rows: list[tuple[dict[int, int], int]]) -> set[int]:
         found = min(candidates, key=lambda n: (len(lines[n]), n))
         remaining.discard(found)
         for n in sorted(holding[col] - {found}):
-            before = set(lines[n])
-            _eliminate(lines[n], lines[found], col)
-            after = set(lines[n])
-            for i in after - before:
+            added, removed = _eliminate(lines[n], lines[found], col)
+            for i in added:
                 holding.setdefault(i, set()).add(n)
-            for i in before - after:
+            for i in removed:
                 holding[i].discard(n)
         pivots.append((found, col))
     return {col for n, col in pivots if len(lines[n]) == 1}
 
 
-def _eliminate(line: dict[int, int], pivot: dict[int, int], col: int) -> None:
+def _eliminate(
+    line: dict[int, int], pivot: dict[int, int], col: int
+) -> tuple[list[int], list[int]]:
     """``line`` := a × ``line`` − b × ``pivot`` with no ``col`` left (a, b whole), divided
-    by the greatest common divisor of its coefficients."""
+    by the greatest common divisor of its coefficients; the unknowns it gained and lost
+    (only the pivot's can come or go)."""
     g = gcd(pivot[col], line[col])
     a, b = pivot[col] // g, line[col] // g
     if a != 1:
         for i in line:
             line[i] *= a
+    added: list[int] = []
+    removed: list[int] = []
     for i, v in pivot.items():
-        value = line.get(i, 0) - b * v
+        held = line.get(i)
+        value = (0 if held is None else held) - b * v
         if value:
+            if held is None:
+                added.append(i)
             line[i] = value
-        else:
-            line.pop(i, None)
+        elif held is not None:
+            del line[i]
+            removed.append(i)
     d = 0
     for v in line.values():
         d = gcd(d, v)
     if d > 1:
         for i in line:
             line[i] //= d
+    return added, removed
 
 
 def recoverable(cells: LinkedCells) -> set[int]:
@@ -296,6 +314,7 @@ def _solve(
     low = {i: (1 if values[i] > 0 and i not in cells.slack else 0) for i in unknown}
     high = dict.fromkeys(unknown, ceiling)
     solved: set[int] = set()
+    lines: list[dict[int, int]] | None = None  # the equalities' rows, as last reduced
     while True:
         rows: list[tuple[dict[int, int], int]] = []
         for terms, constant in relations:
@@ -310,7 +329,11 @@ def _solve(
                 rows.append((coefficients, constant))
         _propagate(rows, low, high)
         found = {i for i in unknown - solved if low[i] == high[i]}
-        found |= _solved_by_elimination(rows) - solved
+        if lines is None:
+            lines = [dict(coefficients) for coefficients, _ in rows]
+        else:  # the rows last reduced, the unknowns solved since left out
+            lines = [kept for line in lines if (kept := _without(line, solved))]
+        found |= _solved_by_elimination(lines) - solved
         if not found:
             break
         solved |= found
@@ -324,6 +347,13 @@ def _solve(
             if not _another_value(rows, low, high, i, values, variables):
                 solved.add(i)
     return solved
+
+
+def _without(line: dict[int, int], solved: set[int]) -> dict[int, int]:
+    """``line`` less the unknowns of ``solved`` (now constants)."""
+    if solved.isdisjoint(line):
+        return line
+    return {i: a for i, a in line.items() if i not in solved}
 
 
 #: The nodes the exact step may visit for one cell before taking it as recoverable, and
