@@ -52,8 +52,9 @@ def make_undumpable() -> None:
 #: NumPy's BLAS (OpenBLAS in its wheels) starts a pool of threads when NumPy is imported,
 #: as the Arrow reading and the frames import it, and they spin on every core for a
 #: moment: 0.05-0.1 s of CPU, a tenth of a 40 000-person bilan's. No command does linear
-#: algebra: one thread, unless the user's environment says otherwise.
-_ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1"}
+#: algebra: one thread (this variable set to 1), unless the user's environment says
+#: otherwise.
+_BLAS_THREADS = "OPENBLAS_NUM_THREADS"
 
 
 #: The French name of a command typed in English (argparse gives the name typed).
@@ -75,18 +76,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A short-lived program building many records that hold no cycles: the collector is
     # paused for the whole command (each full collection would walk a network's million
     # records again and again), and what was read is frozen out of its reach (_common.load).
-    # The command line may do this, and limit NumPy's BLAS threads (_ONE_BLAS_THREAD);
-    # the library, used inside other programs, never does.
+    # The command line may do this, and limit NumPy's BLAS threads (_BLAS_THREADS); the
+    # library, used inside other programs, never does.
     was_enabled = gc.isenabled()
     gc.disable()
-    added = [name for name in _ONE_BLAS_THREAD if name not in os.environ]
-    os.environ.update({name: _ONE_BLAS_THREAD[name] for name in added})
+    blas_chosen = _BLAS_THREADS in os.environ
+    os.environ.setdefault(_BLAS_THREADS, "1")
     try:
         return _run(args)
     finally:
         # main() called in-process (tests, a wrapper) leaves the process as it was
-        for name in added:
-            os.environ.pop(name, None)
+        if not blas_chosen:
+            os.environ.pop(_BLAS_THREADS, None)
         if was_enabled:
             gc.enable()
 
