@@ -220,7 +220,8 @@ CLEAN_ROWS = st.tuples(
     st.sampled_from(["", "note"]),
 ).map(list)
 MESSY_ROWS = st.lists(st.sampled_from(CELL_CHOICES), min_size=0, max_size=len(HEADERS) + 2)
-#: Empty rows, as a spreadsheet keeps them (the column-wise reading drops them at once).
+#: Empty rows, as a spreadsheet keeps them (each goes to the row-wise reading, which makes
+#: nothing of it and says nothing).
 EMPTY_ROWS = st.lists(st.sampled_from(["", None]), min_size=1, max_size=len(HEADERS))
 
 
