@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from citeslab_core import read_input
 from citeslab_core.errors import CellError
-from citeslab_core.readers._cells import DateParser
+from citeslab_core.model.dates import PartialDate
+from citeslab_core.readers._cells import DateParser, common_days_by_loop
+from citeslab_core.readers._days import MANY_TEXTS, common_days
 
 #: Texts near the two forms: valid days, days that do not exist, years out of range,
 #: other separators, spaces, non-ASCII digits, two-digit years.
@@ -88,3 +90,66 @@ def test_a_date_column_holds_one_object_per_date(tmp_path: Path) -> None:
     assert len({id(value) for value in births}) == 1
     assert dates[0] == dt.date(2023, 3, 14)
     assert len({id(value) for value in dates}) == 1
+
+
+def _days_written(texts: list[str]) -> list[dt.date]:
+    """The days the texts write in either form, whatever their year."""
+    days = []
+    for text in texts:
+        for form in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                days.append(dt.datetime.strptime(text, form).date())
+            except ValueError:
+                continue
+    return days
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(_NEAR, max_size=60, unique=True), partial=st.booleans(), data=st.data())
+def test_numpy_reads_the_texts_as_the_loop(
+    texts: list[str], partial: bool, data: st.DataObject
+) -> None:
+    """NumPy's reading of many texts at once (a birth-date column, when NumPy is
+    imported) finds the loop's values, the very object a column had already made for a
+    day (even out of the years' range), one object per day, and leaves the same texts in
+    the same order."""
+    written = sorted(set(_days_written(texts)))
+    made_days = data.draw(
+        st.lists(st.sampled_from(written), unique=True) if written else st.just([])
+    )
+    made: dict[object, object] = {day: [f"made {day}"] for day in made_days}
+    by_loop, by_numpy = dict(made), dict(made)
+    found, rest = common_days(texts, by_numpy, partial)
+    expected, expected_rest = common_days_by_loop(texts, by_loop, partial)
+    assert found == expected
+    assert rest == expected_rest
+    assert by_numpy == by_loop  # the same days made
+    kept = {id(value) for value in by_numpy.values()}
+    for text, value in found.items():
+        assert id(value) in kept  # the column's object for the day
+        if isinstance(expected[text], list):  # made before: that very object
+            assert value is expected[text]
+
+
+def test_numpy_reads_a_birth_column_as_the_loop() -> None:
+    """Thousands of distinct days in both forms (a birth-date column), and days that do
+    not exist (29 February of a common year, a 31 April, a month 13), through
+    ``DateParser.common``: NumPy from :data:`MANY_TEXTS` texts on, the loop below."""
+    start = dt.date(1950, 1, 1)
+    days = [start + dt.timedelta(days=n) for n in range(0, 20_000, 7)]
+    texts = [d.isoformat() for d in days] + [d.strftime("%d/%m/%Y") for d in days]
+    texts += ["2023-02-29", "29/02/2024", "31/04/2020", "2020-13-01", "0000-01-01"]
+    texts += ["1899-12-31", "01/01/2101", "2020-1-011", "2020/01/01", "１９５０-01-01"]
+    assert len(texts) >= MANY_TEXTS
+    parse = DateParser(True, None, True)
+    found, rest = parse.common(texts)
+    expected, expected_rest = common_days_by_loop(texts, {}, True)
+    assert found == expected
+    assert rest == expected_rest
+    assert rest == [
+        "2023-02-29", "31/04/2020", "2020-13-01", "0000-01-01", "1899-12-31", "01/01/2101",
+        "2020-1-011", "2020/01/01", "１９５０-01-01",
+    ]  # fmt: skip
+    assert found["29/02/2024"] == PartialDate.day(dt.date(2024, 2, 29))
+    assert found["1950-01-01"] is found["01/01/1950"]
+    assert len({id(v) for v in found.values()}) == len(days) + 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import sys
 import typing
 from collections.abc import Callable
 from decimal import Decimal
@@ -29,6 +30,7 @@ from citeslab_core.model.limits import (
     MIN_YEAR,
     check_length,
 )
+from citeslab_core.readers._days import MANY_TEXTS, common_days
 from citeslab_core.readers._quoting import unquote
 from citeslab_core.vocabularies import Vocabulary, normalize
 
@@ -284,30 +286,40 @@ class DateParser:
         if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
             return {}, texts
         made = {} if made is None else made
-        found: dict[str, object] = {}
-        rest: list[str] = []
-        for text in texts:
-            match = _COMMON_DAY(text)
-            if match is None:
+        if len(texts) >= MANY_TEXTS and sys.modules.get("numpy") is not None:
+            return common_days(texts, made, self.partial)  # the same, by NumPy
+        return common_days_by_loop(texts, made, self.partial)
+
+
+def common_days_by_loop(
+    texts: list[str], made: dict[object, object], partial: bool
+) -> tuple[dict[str, object], list[str]]:
+    """:meth:`DateParser.common` text by text (the reference of
+    :func:`~citeslab_core.readers._days.common_days`)."""
+    found: dict[str, object] = {}
+    rest: list[str] = []
+    for text in texts:
+        match = _COMMON_DAY(text)
+        if match is None:
+            rest.append(text)
+            continue
+        try:
+            day = (
+                dt.date(int(match[1]), int(match[2]), int(match[3]))
+                if match[1]
+                else dt.date(int(match[6]), int(match[5]), int(match[4]))
+            )
+        except ValueError:  # no such day: parse_date says so in its own words
+            rest.append(text)
+            continue
+        value = made.get(day)
+        if value is None:
+            if not MIN_YEAR <= day.year <= MAX_YEAR:
                 rest.append(text)
                 continue
-            try:
-                day = (
-                    dt.date(int(match[1]), int(match[2]), int(match[3]))
-                    if match[1]
-                    else dt.date(int(match[6]), int(match[5]), int(match[4]))
-                )
-            except ValueError:  # no such day: parse_date says so in its own words
-                rest.append(text)
-                continue
-            value = made.get(day)
-            if value is None:
-                if not MIN_YEAR <= day.year <= MAX_YEAR:
-                    rest.append(text)
-                    continue
-                value = made[day] = PartialDate(day, day, Precision.DAY) if self.partial else day
-            found[text] = value
-        return found, rest
+            value = made[day] = PartialDate(day, day, Precision.DAY) if partial else day
+        found[text] = value
+    return found, rest
 
 
 @attrs.frozen
