@@ -4,6 +4,7 @@ linear algebra) finds no small count a reader could recover from what is publish
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 from hypothesis import given, settings
 
@@ -13,6 +14,7 @@ from citeslab_core.bilan import (
     _tally,
     _true_tables,
     compute_bilan,
+    disclosure,
 )
 from citeslab_core.bilan.disclosure import LinkedCells, protect, recoverable
 from citeslab_core.bilan.linked import audit
@@ -59,6 +61,38 @@ def test_protect_masks_more_until_nothing_small_is_recoverable() -> None:
     linked = cells([3, 17, 40], [True, False, False], [([0, 1, 2], 60)])
     masked, still = protect(linked, 5)
     assert masked == (True, True, False)
+    assert still == ()
+
+
+def test_a_pass_masks_for_every_exposed_count_of_a_group_then_solves_once() -> None:
+    """Two small counts of one group of masked cells (a = 2, c = 1, linked through g),
+    each recovered through a relation of its own (a + b = 12, c + d = 21): one pass masks
+    b for a and d for c, and one more solve finds nothing left (one at a time, it took a
+    solve after each mask)."""
+    linked = cells(
+        [2, 10, 1, 20, 10],  # a, b, c, d, g
+        [True, False, True, False, True],
+        [([0, 1], 12), ([2, 3], 21), ([0, 2, 4], 13)],
+    )
+    with mock.patch.object(disclosure, "_solve", wraps=disclosure._solve) as solve:
+        masked, still = protect(linked, 5)
+    assert masked == (True, True, True, True, True)
+    assert still == ()
+    assert solve.call_count == 2
+
+
+def test_a_count_a_mask_of_the_pass_may_protect_waits_for_the_next_solve() -> None:
+    """a = 2 comes back through a + b = 12, c = 1 through b + c + e = 21 (b, e visible).
+    Masking b for a may protect c too, since b is in c's relation: c waits for the next
+    solve, which finds it protected (a + b = 12, b + c = 11, every count at least 1), and
+    e stays visible. Masking for c in the same pass would have hidden e for nothing."""
+    linked = cells(
+        [2, 10, 1, 10],  # a, b, c, e
+        [True, False, True, False],
+        [([0, 1], 12), ([1, 2, 3], 21)],
+    )
+    masked, still = protect(linked, 5)
+    assert masked == (True, True, True, False)
     assert still == ()
 
 
