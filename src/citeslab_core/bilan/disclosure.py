@@ -463,11 +463,12 @@ def protect(cells: LinkedCells, k: int) -> tuple[tuple[bool, ...], tuple[int, ..
     relation that holds it is masked; when none is left there, the visible zeros of those
     relations; when none either, the same is looked for one relation further (the
     relations of the cells of those relations), and so on. Each pass masks so for every
-    recovered small count at once, then solves again, but for a count one of whose
-    relations holds a cell masked in the pass (it may be protected already: it waits for
-    the next solve). Returns the masks and the small counts that stay recoverable however
-    much is masked (to be reported). The cells are protected group by group (the
-    relations split them into independent groups).
+    recovered small count at once, then solves again, but for a count that shares a
+    relation with a count masked for earlier in the pass or with a cell masked in it (it
+    may be protected already: it waits for the next solve). Returns the masks and the
+    small counts that stay recoverable however much is masked (to be reported). The
+    cells are protected group by group (the relations split them into independent
+    groups).
     """
     masked = list(cells.masked)
     still: list[int] = []
@@ -553,13 +554,16 @@ def _protect_group(cells: LinkedCells, k: int) -> tuple[tuple[bool, ...], tuple[
         exposed = small(recovered())
         if not exposed:
             break
-        # Every exposed count of the pass at once (then solved again), but for one that a
-        # relation holding a cell masked in this pass may already protect: left to the
-        # next pass, as the first of the pass is never.
+        # Every exposed count of the pass at once (then solved again), but for one that
+        # shares a relation with a count masked for in this pass, or with a cell masked in
+        # it (that mask may protect it already): left to the next pass, as the first of
+        # the pass is never.
         touched: set[int] = set()
         for target in exposed:
-            if not touched.isdisjoint(relations_of.get(target, ())):
+            near = relations_of.get(target, ())
+            if not touched.isdisjoint(near):
                 continue
+            touched.update(near)
             chosen = _to_mask(cells, masked, target, relations_of)
             if not chosen:
                 accepted.add(target)
