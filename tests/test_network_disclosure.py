@@ -34,7 +34,7 @@ from citeslab_core.bilan._published import limited_key
 from citeslab_core.bilan.disclosure import LinkedCells
 from citeslab_core.bilan.rounding import NETWORK_ROUNDING, round_count, true_bounds
 from citeslab_core.model import Dataset
-from citeslab_core.network import _bilans, mask_bilan, network_bilan
+from citeslab_core.network import _bilans, _differencing, mask_bilan, network_bilan
 from citeslab_core.network._bilans import _total
 from citeslab_core.network._protect import network_cells
 from citeslab_core.readers.example import load_example
@@ -333,3 +333,23 @@ def test_the_rounded_total_is_guarded(sizes: tuple[int, ...], offset: int) -> No
     assert removed_site_found(bilans) == []
     with mock.patch.object(_bilans, "guard_rounding", lambda total, *_: total):
         assert removed_site_found(bilans)  # rounded, not guarded
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks(max_sites=4, max_persons=8))
+def test_each_site_s_cells_and_relations_are_found_as_site_by_site(
+    sites: list[Dataset],
+) -> None:
+    """The rounding's guard finds each site's cells and own relations in one pass over the
+    network (``_differencing._by_site``): the same, in the same order, as a filter over
+    every cell and every relation for each site (its first form)."""
+    bilans = [compute_bilan(d, START, END) for d in sites]
+    network = network_bilan(bilans, public=True)
+    cells, places = network_cells(network, _total(bilans, 0, None), network.sites, bilans)
+    mine, own = _differencing._by_site(cells, places)
+    for b in range(len(network.sites)):
+        index = {i for i, p in enumerate(places) if p[0] == b}
+        assert mine.get(b, []) == sorted(index)
+        expected = [r for r in cells.relations if all(i in index for i, _ in r[0])]
+        assert own.get(b, []) == expected
+        assert expected  # a site's own relations: its tables and their totals

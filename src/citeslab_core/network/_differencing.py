@@ -29,27 +29,40 @@ __all__ = ["guard_rounding"]
 Relation = tuple[tuple[tuple[int, int], ...], int]
 
 
+def _by_site(
+    cells: LinkedCells, places: Sequence[tuple[object, ...]]
+) -> tuple[dict[object, list[int]], dict[object, list[Relation]]]:
+    """Each bilan's cells (by index, in order) and own relations (those whose every cell
+    is its, in order), by the bilan's place: one pass over the network, not one a site."""
+    mine: dict[object, list[int]] = {}
+    for i, place in enumerate(places):
+        mine.setdefault(place[0], []).append(i)
+    own: dict[object, list[Relation]] = {}
+    for relation in cells.relations:
+        terms = relation[0]
+        if terms:  # a relation holds one cell at least (CellSystem.relate)
+            site = places[terms[0][0]][0]
+            if all(places[i][0] == site for i, _ in terms):
+                own.setdefault(site, []).append(relation)
+    return mine, own
+
+
 def _site_system(
     cells: LinkedCells,
-    places: Sequence[tuple[object, ...]],
-    b: int,
+    mine: list[int],
+    own: list[Relation],
     sums: Sequence[tuple[int, list[int]]],
     k: int,
     base: int,
 ) -> tuple[LinkedCells, dict[int, list[int]]]:
-    """Site ``b``'s cells and own relations, with the bounds each visible count of the
-    total puts on its own count when every other site is known; and for each of its
-    cells, the total's cells bounding it."""
-    mine = [i for i, p in enumerate(places) if p[0] == b]
+    """A site's cells (``mine``) and own relations (``own``), with the bounds each
+    visible count of the total puts on its own count when every other site is known; and
+    for each of its cells, the total's cells bounding it."""
     index = {i: n for n, i in enumerate(mine)}
     values = [cells.values[i] for i in mine]
     masked = [cells.masked[i] for i in mine]
     slack = {index[i] for i in cells.slack if i in index}
-    relations: list[Relation] = [
-        (tuple((index[i], a) for i, a in terms), c)
-        for terms, c in cells.relations
-        if all(i in index for i, _ in terms)
-    ]
+    relations: list[Relation] = [(tuple((index[i], a) for i, a in terms), c) for terms, c in own]
     bounding: dict[int, list[int]] = {}
     for total, parts in sums:
         if cells.masked[total]:
@@ -98,8 +111,9 @@ def guard_rounding(
             and all(places[i][0] != -1 for i, _ in terms[1:])
         ]
         hide: set[int] = set()
+        mine, own = _by_site(cells, places)
         for b in range(len(sites)):
-            system, bounding = _site_system(cells, places, b, sums, k, base)
+            system, bounding = _site_system(cells, mine.get(b, []), own.get(b, []), sums, k, base)
             exposed = exposed_cells(system, k)
             if not exposed:
                 continue
