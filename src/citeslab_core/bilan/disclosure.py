@@ -276,9 +276,7 @@ def _eliminate(
         elif held is not None:
             del line[i]
             removed.append(i)
-    d = 0
-    for v in line.values():
-        d = gcd(d, v)
+    d = gcd(*line.values())  # 0 for an empty line
     if d > 1:
         for i in line:
             line[i] //= d
