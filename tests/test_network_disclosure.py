@@ -340,16 +340,35 @@ def test_the_rounded_total_is_guarded(sizes: tuple[int, ...], offset: int) -> No
 def test_each_site_s_cells_and_relations_are_found_as_site_by_site(
     sites: list[Dataset],
 ) -> None:
-    """The rounding's guard finds each site's cells and own relations in one pass over the
-    network (``_differencing._by_site``): the same, in the same order, as a filter over
-    every cell and every relation for each site (its first form)."""
+    """The rounding's guard finds each site's cells, own relations and counts a visible
+    count of the total bounds in one pass over the network (``_differencing._by_site``):
+    the same, in the same order, as filters over every cell and every relation for each
+    site (its first form)."""
     bilans = [compute_bilan(d, START, END) for d in sites]
     network = network_bilan(bilans, public=True)
     cells, places = network_cells(network, _total(bilans, 0, None), network.sites, bilans)
-    mine, own = _differencing._by_site(cells, places)
+    k, base = network.threshold, NETWORK_ROUNDING
+    mine, own, bounded = _differencing._by_site(cells, places, k, base)
+    sums = [
+        (terms[0][0], [i for i, _ in terms[1:]])
+        for terms, _ in cells.relations
+        if len(terms) > 1
+        and places[terms[0][0]][0] == -1
+        and all(places[i][0] != -1 for i, _ in terms[1:])
+    ]
+    assert sums  # total = Σ sites, cell by cell
     for b in range(len(network.sites)):
         index = {i for i, p in enumerate(places) if p[0] == b}
         assert mine.get(b, []) == sorted(index)
         expected = [r for r in cells.relations if all(i in index for i, _ in r[0])]
         assert own.get(b, []) == expected
         assert expected  # a site's own relations: its tables and their totals
+        bounds: list[tuple[int, int, int, int]] = []
+        for total, parts in sums:
+            if cells.masked[total]:
+                continue
+            shown = round_count(cells.values[total], base)
+            low, high = true_bounds(shown, base)
+            low = max(low, k) if shown else low
+            bounds.extend((total, i, low, high) for i in parts if i in index)
+        assert bounded.get(b, []) == bounds

@@ -29,61 +29,67 @@ __all__ = ["guard_rounding"]
 Relation = tuple[tuple[tuple[int, int], ...], int]
 
 
+#: A count of a site that a visible count of the total bounds: the total's cell, the
+#: site's cell, and the lowest and highest true values the rounded total stands for.
+Bounded = tuple[int, int, int, int]
+
+
 def _by_site(
-    cells: LinkedCells, places: Sequence[tuple[object, ...]]
-) -> tuple[dict[object, list[int]], dict[object, list[Relation]]]:
-    """Each bilan's cells (by index, in order) and own relations (those whose every cell
-    is its, in order), by the bilan's place: one pass over the network, not one a site."""
+    cells: LinkedCells, places: Sequence[tuple[object, ...]], k: int, base: int
+) -> tuple[dict[object, list[int]], dict[object, list[Relation]], dict[object, list[Bounded]]]:
+    """Each bilan's cells (by index, in order), own relations (those whose every cell is
+    its, in order) and counts a visible count of the total bounds (in the order of the
+    relations ``total = Σ sites``, then of their terms), by the bilan's place: one pass
+    over the network, not one a site."""
     mine: dict[object, list[int]] = {}
     for i, place in enumerate(places):
         mine.setdefault(place[0], []).append(i)
     own: dict[object, list[Relation]] = {}
+    bounded: dict[object, list[Bounded]] = {}
     for relation in cells.relations:
         terms = relation[0]
-        if terms:  # a relation holds one cell at least (CellSystem.relate)
-            site = places[terms[0][0]][0]
-            if all(places[i][0] == site for i, _ in terms):
-                own.setdefault(site, []).append(relation)
-    return mine, own
+        if not terms:  # a relation holds one cell at least (CellSystem.relate)
+            continue
+        site = places[terms[0][0]][0]
+        if all(places[i][0] == site for i, _ in terms):
+            own.setdefault(site, []).append(relation)
+        elif site == -1 and all(places[i][0] != -1 for i, _ in terms[1:]):
+            total = terms[0][0]  # total = Σ sites
+            if cells.masked[total]:
+                continue
+            true = cells.values[total]
+            shown = round_count(true, base)
+            low, high = true_bounds(shown, base)
+            if shown:
+                low = max(low, k)
+            for i, _ in terms[1:]:
+                bounded.setdefault(places[i][0], []).append((total, i, low, high))
+    return mine, own, bounded
 
 
 def _site_system(
-    cells: LinkedCells,
-    mine: list[int],
-    own: list[Relation],
-    sums: Sequence[tuple[int, list[int]]],
-    k: int,
-    base: int,
+    cells: LinkedCells, mine: list[int], own: list[Relation], bounded: list[Bounded]
 ) -> tuple[LinkedCells, dict[int, list[int]]]:
     """A site's cells (``mine``) and own relations (``own``), with the bounds each
-    visible count of the total puts on its own count when every other site is known; and
-    for each of its cells, the total's cells bounding it."""
+    visible count of the total puts on its own count when every other site is known
+    (``bounded``); and for each of its cells, the total's cells bounding it."""
     index = {i: n for n, i in enumerate(mine)}
     values = [cells.values[i] for i in mine]
     masked = [cells.masked[i] for i in mine]
-    slack = {index[i] for i in cells.slack if i in index}
+    slack = {n for n, i in enumerate(mine) if i in cells.slack}
     relations: list[Relation] = [(tuple((index[i], a) for i, a in terms), c) for terms, c in own]
     bounding: dict[int, list[int]] = {}
-    for total, parts in sums:
-        if cells.masked[total]:
-            continue
+    for total, i, low, high in bounded:
         true = cells.values[total]
-        shown = round_count(true, base)
-        low, high = true_bounds(shown, base)
-        if shown:
-            low = max(low, k)
-        for i in parts:
-            if i not in index:
-                continue
-            bounding.setdefault(index[i], []).append(total)
-            for gap, sign in ((high - true, 1), (true - low, -1)):
-                values.append(gap)
-                masked.append(True)
-                slack.add(len(values) - 1)
-                # x + s = x_true + gap (at most), x − s = x_true − gap (at least)
-                relations.append(
-                    (((index[i], 1), (len(values) - 1, sign)), cells.values[i] + sign * gap)
-                )
+        bounding.setdefault(index[i], []).append(total)
+        for gap, sign in ((high - true, 1), (true - low, -1)):
+            values.append(gap)
+            masked.append(True)
+            slack.add(len(values) - 1)
+            # x + s = x_true + gap (at most), x − s = x_true − gap (at least)
+            relations.append(
+                (((index[i], 1), (len(values) - 1, sign)), cells.values[i] + sign * gap)
+            )
     system = LinkedCells(
         tuple(values), tuple(masked), tuple(relations), ("",) * len(values), frozenset(slack)
     )
@@ -103,17 +109,12 @@ def guard_rounding(
     count from 1 to k−1 of a site (module docstring)."""
     for _ in range(len(total.tables) + 8):  # each round masks more; a bound, not a loop
         cells, places = network_cells(total, total_truth, sites, truths)
-        sums = [
-            (terms[0][0], [i for i, _ in terms[1:]])
-            for terms, _ in cells.relations
-            if len(terms) > 1
-            and places[terms[0][0]][0] == -1
-            and all(places[i][0] != -1 for i, _ in terms[1:])
-        ]
         hide: set[int] = set()
-        mine, own = _by_site(cells, places)
+        mine, own, bounded = _by_site(cells, places, k, base)
         for b in range(len(sites)):
-            system, bounding = _site_system(cells, mine.get(b, []), own.get(b, []), sums, k, base)
+            system, bounding = _site_system(
+                cells, mine.get(b, []), own.get(b, []), bounded.get(b, [])
+            )
             exposed = exposed_cells(system, k)
             if not exposed:
                 continue
