@@ -6,21 +6,19 @@ from __future__ import annotations
 
 import csv
 import io
+import pickle
 import subprocess
 import sys
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from citeslab_core.errors import InvalidData
-from citeslab_core.model import TABLES, Columns
 from citeslab_core.readers import _columns
 from citeslab_core.readers._arrow import _blank_line_numbers, arrow_rows
-from citeslab_core.readers.csvdir import read_csv_folder
+from reading_outcome import outcome
 
 pytest.importorskip("pyarrow")
 
@@ -64,19 +62,6 @@ def _text(
     return text if final else text.removesuffix(newline)
 
 
-def _outcome(folder: Path, engine: Any) -> object:
-    try:
-        data = read_csv_folder(folder, engine=engine)
-    except InvalidData as exc:
-        return exc.problems
-    tables: dict[str, Any] = {}
-    for table, _, _ in TABLES:
-        found: Columns[Any] = data.columns(table)
-        tables[table] = {field: tuple(found[field]) for field in found.fields}
-    origins = {table: list(where) for table, where in data.origins.items()}  # row numbers
-    return data.site, tables, data.notes, origins
-
-
 @SETTINGS
 @given(
     st.lists(PERSON, max_size=10),
@@ -113,7 +98,7 @@ def test_the_arrow_reading_equals_the_pure_one(
             folder = Path(tmp)
             for name, text in files.items():
                 (folder / f"{name}.csv").write_bytes(text.encode(encoding, "replace"))
-            assert _outcome(folder, "arrow") == _outcome(folder, "pure")
+            assert outcome(folder, "arrow") == outcome(folder, "pure")
     finally:
         _columns.CHUNK_ROWS, _columns._MANY_ROWS = old
 
@@ -134,8 +119,8 @@ def test_distinct_texts_read_as_plain_texts_keep_their_rows(tmp_path: Path) -> N
     old = _columns.CHUNK_ROWS, _columns._MANY_ROWS
     _columns.CHUNK_ROWS, _columns._MANY_ROWS = 7, 7
     try:
-        arrow = _outcome(tmp_path, "arrow")
-        assert arrow == _outcome(tmp_path, "pure")
+        arrow = outcome(tmp_path, "arrow")
+        assert arrow == outcome(tmp_path, "pure")
     finally:
         _columns.CHUNK_ROWS, _columns._MANY_ROWS = old
     assert isinstance(arrow, tuple)  # a dataset, not problems
@@ -176,8 +161,8 @@ def test_windows_1252_is_decoded_as_the_pure_path_decodes_it(tmp_path: Path) -> 
     old = _columns.CHUNK_ROWS, _columns._MANY_ROWS
     _columns.CHUNK_ROWS, _columns._MANY_ROWS = 7, 7
     try:
-        arrow = _outcome(folder, "arrow")
-        assert arrow == _outcome(folder, "pure")
+        arrow = outcome(folder, "arrow")
+        assert arrow == outcome(folder, "pure")
         rows = arrow_rows(folder / "porteurs.csv", "cp1252", ";", "id;prénom;sexe\r\n")
         assert rows is not None
         assert next(rows) == (1, ["id", "prénom", "sexe"])
@@ -188,7 +173,7 @@ def test_windows_1252_is_decoded_as_the_pure_path_decodes_it(tmp_path: Path) -> 
     assert arrow[1]["porteurs"]["first_name"][:4] == first_names
     (folder / "porteurs.csv").write_bytes(b"id;nom;sexe\r\nP1;Nom\x81;F\r\n")
     assert arrow_rows(folder / "porteurs.csv", "cp1252", ";", "id;nom;sexe\r\n") is None
-    assert _outcome(folder, "arrow") == _outcome(folder, "pure")
+    assert outcome(folder, "arrow") == outcome(folder, "pure")
 
 
 def test_blank_lines_keep_their_row_numbers(tmp_path: Path) -> None:
@@ -289,3 +274,46 @@ def test_blank_lines_are_found_as_by_byte_searches(pieces: list[bytes]) -> None:
     the bytes for each pattern gives."""
     data = b"".join(pieces)
     assert _blank_line_numbers(data, b'"' in data) == _blank_lines_by_search(data)
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_the_pure_path_reads_without_numpy(tmp_path: Path, bad: bool) -> None:
+    """Without NumPy (nor pyarrow), a folder whose blocks hold odd rows (empty rows, a
+    short row; with ``bad``, a date that does not read, whose row still makes a record
+    for the checks) reads as with them: the same dataset, or the same problems at the
+    same places."""
+    (tmp_path / "porteurs.csv").write_text(
+        "id;nom;sexe\nP1;Le Gall;F\n;;\nP2;Éloïse;h\n\nP3;x\n", encoding="utf-8"
+    )
+    day = "32/13/2023" if bad else "02/03/2023"
+    (tmp_path / "suivis.csv").write_text(
+        f"porteur;date;type\nP1;2023-03-01;entretien\n;;\nP2;{day};entretien\n"
+        "P2;01/03/2023;point d'étape\n;;\nP3;2023-04-02;entretien\n",
+        encoding="utf-8",
+    )
+    code = (
+        "import pickle, sys\n"
+        "sys.modules['numpy'] = sys.modules['pyarrow'] = None  # as if not installed\n"
+        "from pathlib import Path\n"
+        "sys.path.insert(0, sys.argv[2])\n"
+        "from citeslab_core.readers import _columns\n"
+        "_columns.CHUNK_ROWS = 2  # odd rows inside blocks and between them\n"
+        "from reading_outcome import outcome\n"
+        "sys.stdout.buffer.write(pickle.dumps(outcome(Path(sys.argv[1]), 'pure')))\n"
+    )
+    tests = str(Path(__file__).parent)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path), tests], capture_output=True, check=True
+    )
+    old = _columns.CHUNK_ROWS
+    _columns.CHUNK_ROWS = 2
+    try:
+        expected = outcome(tmp_path, "arrow")
+    finally:
+        _columns.CHUNK_ROWS = old
+    assert pickle.loads(done.stdout) == expected
+    assert isinstance(expected, tuple)  # the problems, or the dataset's parts
+    if bad:  # the problem named where it is
+        assert [(p.location.file, p.location.row) for p in expected] == [("suivis.csv", 4)]
+    else:
+        assert len(expected[1]["suivis"]["person"]) == 4

@@ -10,6 +10,7 @@ into the sheet's columns, any other row goes through the row-wise reading
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import compress, count, islice, repeat
@@ -35,6 +36,7 @@ from citeslab_core.readers._cells import (
     parse_text,
 )
 from citeslab_core.readers._rows import (
+    AbsentColumn,
     Collector,
     Parsed,
     RowReader,
@@ -87,12 +89,11 @@ class _Column:
     #: cells are read as plain texts (:meth:`_encoded_values`).
     mostly_distinct: bool = False
 
-    def values(self, block: Block, odd_rows: set[int]) -> list[object]:
-        """The column's values in ``block``; rows it cannot read go to ``odd_rows``. A
-        deferred column gives its cells as they are (only texts of a fitting length, which
-        always read), or each value wrapped in :class:`Parsed`."""
-        if self.index < 0:
-            return [self.default] * block.count
+    def values(self, block: Block, odd_rows: set[int]) -> list[object] | _Coded:
+        """The column's values in ``block`` (a dictionary-encoded column's as
+        :class:`_Coded`, spread over the rows when they are known); rows it cannot read
+        go to ``odd_rows``. A deferred column gives its cells as they are (only texts of a
+        fitting length, which always read), or each value wrapped in :class:`Parsed`."""
         coded = block.coded(self.index)
         if coded is not None and not self.deferred and not self.mostly_distinct:
             return self._encoded_values(coded.encoded(), block.count, odd_rows)
@@ -106,7 +107,7 @@ class _Column:
 
     def _encoded_values(
         self, encoded: tuple[list[str], Any], count: int, odd_rows: set[int]
-    ) -> list[object]:
+    ) -> _Coded:
         """The values of a dictionary-encoded column: each distinct text read once, spread
         by NumPy. A column whose texts are mostly distinct (identifiers) is read as plain
         texts from the next block on: encoding it costs more than it saves."""
@@ -116,7 +117,7 @@ class _Column:
         parsed = list(map(self.memo.__getitem__, texts))
         if self.has_odd:
             odd_rows.update(_rows_holding([k for k, v in enumerate(parsed) if v is _ODD], indices))
-        return _spread(parsed, indices)
+        return _Coded(parsed, indices)
 
     def _values(self, raw: list[object], block: Block, odd_rows: set[int]) -> list[object]:
         memo = self.memo
@@ -383,8 +384,13 @@ def read_rows(
         if planned.deferred:
             table.deferred[name] = planned.default
             table.columns[name] = TextStore()
+        elif planned.index < 0:
+            table.columns[name] = AbsentColumn(planned.default)
     numbers = table.rows
-    columns_out = list(table.columns.values())
+    columns_out = [
+        column for column in table.columns.values() if not isinstance(column, AbsentColumn)
+    ]
+    plan = [planned for planned in plan if planned.index >= 0]
     inner_blank = list(blank_headers)  # headerless columns inside the header's span
     for block in _blocks(rows, span):
         odd_rows = set(block.odd)
@@ -395,21 +401,85 @@ def read_rows(
                 odd_rows.update(i for i, cell in enumerate(raw) if cell in filled)
         fields = [column.values(block, odd_rows) for column in plan]
         row_numbers = block.numbers
+        odd = sorted(odd_rows)
+        good = _GoodRows(columns_out, numbers, fields, row_numbers, odd)
         begin = 0
-        for i in sorted(odd_rows):
-            if i > begin:
-                for column, values in zip(columns_out, fields, strict=True):
-                    column.extend(values[begin:i])
-                numbers.extend(row_numbers[begin:i])
-            reader.read(row_numbers[i], block.row(i))
-            begin = i + 1
-        if begin < block.count:
-            if begin:
-                fields = [values[begin:] for values in fields]
-                row_numbers = row_numbers[begin:]
-            for column, values in zip(columns_out, fields, strict=True):
+        for i in odd:
+            made = reader.make(row_numbers[i], block.row(i))
+            if made is not None:  # the good rows before it first, in the file's order
+                good.add(begin, i)
+                reader.add(row_numbers[i], made)
+                begin = i + 1
+        good.add(begin, block.count)
+
+
+@attrs.frozen
+class _GoodRows:
+    """A block's rows that read cleanly, added to the table a run at a time: ``fields``
+    (each column's values in the block) into ``columns``, ``row_numbers`` into
+    ``numbers``, less the ``odd`` rows (in increasing order), which the row-wise reading
+    reads."""
+
+    columns: list[list[object] | TextStore]
+    numbers: Any
+    fields: list[list[object] | _Coded]
+    row_numbers: list[int]
+    odd: list[int]
+
+    def add(self, begin: int, end: int) -> None:
+        """Add the good rows from ``begin`` to ``end``. A dictionary-encoded column is
+        spread over those rows alone; the others are added a run of good rows at a time
+        (slices of a list, copied in C)."""
+        odd = self.odd
+        skipped = odd[bisect_left(odd, begin) : bisect_left(odd, end)]
+        if begin >= end - len(skipped):
+            return
+        kept: Any = None  # the rows to spread a coded column over (NumPy indexes)
+        if skipped and any(isinstance(values, _Coded) for values in self.fields):
+            import numpy as np  # a coded column came from Arrow: NumPy is there
+
+            kept = np.delete(np.arange(begin, end), np.subtract(skipped, begin))
+        runs = _runs(begin, end, skipped)
+        for column, values in zip(self.columns, self.fields, strict=True):
+            if isinstance(values, _Coded):
+                column.extend(values.rows(kept, begin, end))
+            elif not skipped and begin == 0 and end == len(values):
                 column.extend(values)
-            numbers.extend(row_numbers)
+            else:
+                for start, stop in runs:
+                    column.extend(values[start:stop])
+        for start, stop in runs:
+            self.numbers.extend(self.row_numbers[start:stop])
+
+
+def _runs(begin: int, end: int, skipped: list[int]) -> list[tuple[int, int]]:
+    """The runs of rows from ``begin`` to ``end`` less the ``skipped`` ones."""
+    runs = []
+    for i in (*skipped, end):
+        if i > begin:
+            runs.append((begin, i))
+        begin = i + 1
+    return runs
+
+
+@attrs.frozen
+class _Coded:
+    """A dictionary-encoded column's values in a block: ``distinct`` values, each row's
+    index into them."""
+
+    distinct: list[object]
+    indices: Any
+
+    def rows(self, kept: Any, begin: int, end: int) -> list[object]:
+        """The values of the rows ``kept`` (NumPy indexes), or of the rows ``begin`` to
+        ``end`` when ``kept`` is ``None``."""
+        if kept is None:
+            indices = (
+                self.indices if begin == 0 and end == len(self.indices) else self.indices[begin:end]
+            )
+        else:
+            indices = self.indices[kept]
+        return _spread(self.distinct, indices)
 
 
 def _as_themselves(texts: Sequence[str]) -> dict[object, object]:

@@ -78,8 +78,9 @@ class SheetColumns:
     each row came from."""
 
     record: type
-    #: A list a field, or a :class:`TextStore` for a deferred column.
-    columns: dict[str, list[Any] | TextStore]
+    #: A list a field, a :class:`TextStore` for a deferred column, or an
+    #: :class:`AbsentColumn` for a field no column of the sheet holds.
+    columns: dict[str, list[Any] | TextStore | AbsentColumn]
     #: The row number of each record (an array: 750 000 numbers take 6 MB, not 27).
     rows: array[int]
     letters: dict[str, str]
@@ -176,6 +177,23 @@ class TextStore:
         return moved
 
 
+class AbsentColumn:
+    """A field no column of the sheet holds: every row has the field's default, kept
+    once (the column-wise reading no longer builds a list of it, which
+    :class:`~citeslab_core.model.Columns` then found to be one object on every row)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def extend(self, values: Iterable[object]) -> None:
+        """Rows added: each holds :attr:`value`."""
+
+    def append(self, value: object) -> None:
+        """A row added by :class:`RowReader`: it holds :attr:`value`, the default."""
+
+
 _BLANK_HEADER = (
     "valeur dans une colonne sans en-tête (donnez-lui un nom, ou un nom commençant par _ "
     "pour qu'elle soit ignorée)"
@@ -207,18 +225,32 @@ class RowReader:
 
     def read(self, number: int, values: Sequence[object]) -> None:
         """One row: its record added to the table, its problems reported."""
+        made = self.make(number, values)
+        if made is not None:
+            self.add(number, made)
+
+    def add(self, number: int, made: tuple[object, frozenset[str]]) -> None:
+        """Add a record :meth:`make` made (with the fields whose cell did not read)."""
+        record, failed = made
+        table = self.table
+        for name in failed:
+            table.bad_cells.add((len(table.rows), name))
+        table.add(record, number)
+
+    def make(self, number: int, values: Sequence[object]) -> tuple[object, frozenset[str]] | None:
+        """One row's record and the fields whose cell did not read, its problems reported;
+        ``None`` when the row makes no record (empty, or a required cell missing)."""
         if not values:
-            return
+            return None
         kwargs: dict[str, object] = {}
         failed: set[str] = set()
         filled = self._cells(number, values, kwargs, failed)
         filled = self._blank_cells(number, values) or filled
         if not filled:
-            return
+            return None
         table = self.table
         if not failed and all(spec.name in kwargs for spec in self.required):
-            table.add(table.record(**kwargs), number)
-            return
+            return table.record(**kwargs), frozenset()
         for spec in self.required:
             if spec.name in kwargs:
                 continue
@@ -231,12 +263,10 @@ class RowReader:
                     letter_index(letter),
                 )
             if spec.placeholder is MISSING:
-                return
+                return None
             kwargs[spec.name] = spec.placeholder
             failed.add(spec.name)  # the placeholder's own checks say nothing more
-        for name in failed:
-            table.bad_cells.add((len(table.rows), name))
-        table.add(table.record(**kwargs), number)
+        return table.record(**kwargs), frozenset(failed)
 
     def _cells(
         self, number: int, values: Sequence[object], kwargs: dict[str, object], failed: set[str]

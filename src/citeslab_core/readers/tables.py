@@ -47,6 +47,7 @@ from citeslab_core.model import (
     Dataset,
     InvalidDataset,
     Issue,
+    Repeated,
     RowOrigins,
     Site,
     column_of,
@@ -63,6 +64,7 @@ from citeslab_core.readers._cells import (
 from citeslab_core.readers._columns import DeferredText, read_rows
 from citeslab_core.readers._quoting import needs_quote, protect_text, unquote
 from citeslab_core.readers._rows import (
+    AbsentColumn,
     Collector,
     RawSheet,
     SheetColumns,
@@ -478,11 +480,13 @@ def _compact(rows: array[int]) -> Sequence[int]:
 def _columns_of(read: SheetColumns) -> Columns[Any]:
     """The sheet's :class:`~citeslab_core.model.Columns`: each list made a tuple and
     emptied at once (the sheet is never held twice), the deferred ones read on demand."""
-    frozen: dict[str, tuple[Any, ...]] = {}
+    frozen: dict[str, Sequence[Any]] = {}
     loaders: dict[str, Callable[[], Sequence[Any]]] = {}
     for name, column in read.columns.items():
         if isinstance(column, TextStore):
             loaders[name] = DeferredText(column.detach(), read.deferred[name])
+        elif isinstance(column, AbsentColumn):
+            frozen[name] = Repeated(column.value, len(read.rows)) if read.rows else ()
         else:
             frozen[name] = tuple(column)
             column.clear()
