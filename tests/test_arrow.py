@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from citeslab_core.readers import _columns
-from citeslab_core.readers._arrow import _blank_line_numbers, arrow_rows
+from citeslab_core.readers._arrow import _blank_line_numbers, _numbers, arrow_rows
+from citeslab_core.readers._rows import ROW_NUMBERS
 from reading_outcome import outcome
 
 pytest.importorskip("pyarrow")
@@ -184,7 +185,7 @@ def test_blank_lines_keep_their_row_numbers(tmp_path: Path) -> None:
     assert rows is not None
     assert next(rows) == (1, ["id", "nom"])
     (block,) = list(rows.blocks())
-    assert block.numbers == [2, 5]
+    assert list(block.numbers) == [2, 5]
 
 
 def _site_of_ids(folder: Path) -> Path:
@@ -317,3 +318,23 @@ def test_the_pure_path_reads_without_numpy(tmp_path: Path, bad: bool) -> None:
         assert [(p.location.file, p.location.row) for p in expected] == [("suivis.csv", 4)]
     else:
         assert len(expected[1]["suivis"]["person"]) == 4
+
+
+def _numbers_by_loop(count: int, skipped: list[int]) -> list[int]:
+    """The row numbers of ``count`` records, the ``skipped`` ones left out, one by one
+    (the first form of :func:`_numbers`, kept as its reference)."""
+    blanks, numbers, number = set(skipped), list[int](), 1
+    while len(numbers) < count:
+        if number not in blanks:
+            numbers.append(number)
+        number += 1
+    return numbers
+
+
+@given(st.integers(0, 60), st.lists(st.integers(1, 90), max_size=20))
+def test_row_numbers_leave_the_blank_lines_out(count: int, skipped: list[int]) -> None:
+    """Blank lines anywhere (before, among or after the records, repeated): the records
+    keep the numbers the pure path gives them, as the sheet's type of array."""
+    numbers = _numbers(count, skipped)
+    assert numbers.typecode == ROW_NUMBERS
+    assert numbers.tolist() == _numbers_by_loop(count, skipped)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
 from importlib.util import find_spec
@@ -29,6 +30,7 @@ from typing import Any
 
 from citeslab_core.readers import _columns
 from citeslab_core.readers._blocks import CodedColumn, ColumnBlock
+from citeslab_core.readers._rows import ROW_NUMBERS
 
 __all__ = ["ArrowRows", "arrow_available", "arrow_rows"]
 
@@ -139,19 +141,18 @@ def _blank_line_numbers(data: bytes, quoted: bool) -> list[int] | None:
     return numbers
 
 
-def _numbers(count: int, skipped: list[int]) -> list[int]:
-    """The row numbers of ``count`` records, from 1, the ``skipped`` numbers left out."""
-    if not skipped:
-        return list(range(1, count + 1))
-    numbers: list[int] = []
-    start = 1
-    for blank in sorted(set(skipped)):
-        if len(numbers) + blank - start >= count:
-            break
-        numbers.extend(range(start, blank))
-        start = blank + 1
-    numbers.extend(range(start, start + count - len(numbers)))
-    return numbers
+def _numbers(count: int, skipped: list[int]) -> array[int]:
+    """The row numbers of ``count`` records, from 1, the ``skipped`` numbers left out: an
+    array of machine integers, as a sheet keeps its rows' numbers (a block's numbers are
+    then a slice of it, added to the sheet's by one copy, not one object a row)."""
+    import numpy as np
+
+    blanks = sorted(set(skipped))
+    total = count + len(blanks)  # the records' numbers and the blanks' among them
+    numbers = np.delete(np.arange(1, total + 1), [b - 1 for b in blanks if b <= total])
+    kept = array(ROW_NUMBERS)
+    kept.frombytes(numbers[:count].astype(f"i{kept.itemsize}").tobytes())
+    return kept
 
 
 class ArrowRows:

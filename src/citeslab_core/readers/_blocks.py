@@ -22,7 +22,7 @@ class RowBlock:
     ``i`` and column ``j`` is ``flat[i * width + j]`` (a CSV file without quotes, read
     without one list per row)."""
 
-    numbers: list[int]
+    numbers: Sequence[int]
     flat: list[str]
     width: int
 
@@ -32,7 +32,7 @@ class ColumnBlock:
     """Consecutive rows given column by column, every row as wide as the header (see
     :mod:`citeslab_core.readers._arrow`)."""
 
-    numbers: list[int]
+    numbers: Sequence[int]
     columns: list[CodedColumn]
 
 
@@ -57,7 +57,7 @@ class CodedColumn(Protocol):
 class RaggedBlock:
     """Consecutive rows of any width, one sequence of cells a row."""
 
-    numbers: list[int]
+    numbers: Sequence[int]
     rows: list[Sequence[object]]
 
 
@@ -92,7 +92,7 @@ class Block:
 
     def __init__(
         self,
-        numbers: list[int],
+        numbers: Sequence[int],
         *,
         rows: list[Sequence[object]] | None = None,
         flat: list[str] | None = None,

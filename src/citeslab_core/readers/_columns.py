@@ -423,7 +423,7 @@ class _GoodRows:
     columns: list[list[object] | TextStore]
     numbers: Any
     fields: list[list[object] | _Coded]
-    row_numbers: list[int]
+    row_numbers: Sequence[int]
     odd: list[int]
 
     def add(self, begin: int, end: int) -> None:

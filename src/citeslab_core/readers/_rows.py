@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import attrs
 
@@ -29,7 +29,16 @@ from citeslab_core.readers._cells import (
     plain,
 )
 
-__all__ = ["Collector", "Parsed", "RawSheet", "RowReader", "SheetColumns", "header_row"]
+__all__ = [
+    "ROW_NUMBERS",
+    "AbsentColumn",
+    "Collector",
+    "Parsed",
+    "RawSheet",
+    "RowReader",
+    "SheetColumns",
+    "header_row",
+]
 
 
 @attrs.frozen
@@ -70,6 +79,10 @@ def header_row(
         if any(not is_empty(v) for v in values):
             return number, [parse_text(plain(v)).strip() if not is_empty(v) else "" for v in values]
     return None
+
+
+#: The type code of the arrays that hold a sheet's row numbers (:attr:`SheetColumns.rows`).
+ROW_NUMBERS: Final = "l"
 
 
 @attrs.frozen

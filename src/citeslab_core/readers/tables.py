@@ -64,6 +64,7 @@ from citeslab_core.readers._cells import (
 from citeslab_core.readers._columns import DeferredText, read_rows
 from citeslab_core.readers._quoting import needs_quote, protect_text, unquote
 from citeslab_core.readers._rows import (
+    ROW_NUMBERS,
     AbsentColumn,
     Collector,
     RawSheet,
@@ -113,7 +114,7 @@ def _read_records(
     result = SheetColumns(
         record=cls,
         columns={field.name: [] for field in attrs.fields(cls)},
-        rows=array("l"),
+        rows=array(ROW_NUMBERS),
         letters={},
         sheet=sheet.name,
         file=sheet.file,
