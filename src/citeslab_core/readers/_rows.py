@@ -192,8 +192,8 @@ class TextStore:
 
 class AbsentColumn:
     """A field no column of the sheet holds: every row has the field's default, kept
-    once (the column-wise reading no longer builds a list of it, which
-    :class:`~citeslab_core.model.Columns` then found to be one object on every row)."""
+    once, never as a list of it row by row (the sheet's column then becomes a
+    :class:`~citeslab_core.model.Repeated`)."""
 
     __slots__ = ("value",)
 
