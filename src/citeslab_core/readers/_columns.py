@@ -109,8 +109,9 @@ class _Column:
         self, encoded: tuple[list[str], Any], count: int, odd_rows: set[int]
     ) -> _Coded:
         """The values of a dictionary-encoded column: each distinct text read once, spread
-        by NumPy. A column whose texts are mostly distinct (identifiers) is read as plain
-        texts from the next block on: encoding it costs more than it saves."""
+        over the rows by NumPy once the block's odd rows are known. A column whose texts
+        are mostly distinct (identifiers) is read as plain texts from the next block on:
+        encoding it costs more than it saves."""
         texts, indices = encoded
         self.mostly_distinct = count >= _MANY_ROWS and 2 * len(texts) > count
         self._learn(set(texts))
@@ -377,20 +378,22 @@ def read_rows(
         for number, values in rows:
             reader.read(number, values)
         return
+    read: list[_Column] = []  # the fields a column of the sheet holds
+    columns_out: list[list[object] | TextStore] = []  # and their columns in the table
     for name, planned in zip(table.columns, plan, strict=True):
+        if planned.index < 0:
+            table.columns[name] = AbsentColumn(planned.default)
+            continue
         texts = (known or {}).get(name)
         if texts is not None and planned.parse is None and len(texts) <= _MEMO_LIMIT:
             planned.memo = _as_themselves(texts)
+        column: list[object] | TextStore = cast("list[object]", table.columns[name])
         if planned.deferred:
             table.deferred[name] = planned.default
-            table.columns[name] = TextStore()
-        elif planned.index < 0:
-            table.columns[name] = AbsentColumn(planned.default)
+            column = table.columns[name] = TextStore()
+        read.append(planned)
+        columns_out.append(column)
     numbers = table.rows
-    columns_out = [
-        column for column in table.columns.values() if not isinstance(column, AbsentColumn)
-    ]
-    plan = [planned for planned in plan if planned.index >= 0]
     inner_blank = list(blank_headers)  # headerless columns inside the header's span
     for block in _blocks(rows, span):
         odd_rows = set(block.odd)
@@ -399,7 +402,7 @@ def read_rows(
             filled = {cell for cell in set(raw) if not is_empty(cell)}
             if filled:
                 odd_rows.update(i for i, cell in enumerate(raw) if cell in filled)
-        fields = [column.values(block, odd_rows) for column in plan]
+        fields = [column.values(block, odd_rows) for column in read]
         row_numbers = block.numbers
         odd = sorted(odd_rows)
         good = _GoodRows(columns_out, numbers, fields, row_numbers, odd)
