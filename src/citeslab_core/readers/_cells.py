@@ -22,7 +22,7 @@ import attrs
 from citeslab_core.errors import CellError
 from citeslab_core.model import field_type
 from citeslab_core.model.amounts import parse_amount, parse_percent
-from citeslab_core.model.dates import PartialDate, Precision, parse_date, parse_time
+from citeslab_core.model.dates import PartialDate, parse_date, parse_time
 from citeslab_core.model.limits import (
     MAX_COUNT,
     MAX_TEXT_CHARS,
@@ -30,7 +30,7 @@ from citeslab_core.model.limits import (
     MIN_YEAR,
     check_length,
 )
-from citeslab_core.readers._days import MANY_TEXTS, common_days
+from citeslab_core.readers._days import MANY_TEXTS, common_days, day_value
 from citeslab_core.readers._quoting import unquote
 from citeslab_core.vocabularies import Vocabulary, normalize
 
@@ -312,12 +312,10 @@ def common_days_by_loop(
         except ValueError:  # no such day: parse_date says so in its own words
             rest.append(text)
             continue
-        value = made.get(day)
-        if value is None:
-            if not MIN_YEAR <= day.year <= MAX_YEAR:
-                rest.append(text)
-                continue
-            value = made[day] = PartialDate(day, day, Precision.DAY) if partial else day
+        value = day_value(day, made, partial)
+        if value is None:  # a year out of range: parse_date says so
+            rest.append(text)
+            continue
         found[text] = value
     return found, rest
 

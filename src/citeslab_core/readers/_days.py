@@ -18,7 +18,7 @@ from typing import Any, Final
 from citeslab_core.model.dates import PartialDate, Precision
 from citeslab_core.model.limits import MAX_YEAR, MIN_YEAR
 
-__all__ = ["MANY_TEXTS", "common_days"]
+__all__ = ["MANY_TEXTS", "common_days", "day_value"]
 
 #: From this many texts, :func:`common_days` (below, the Python loop costs less than
 #: NumPy's calls).
@@ -85,13 +85,17 @@ def _values(keys: Any, made: dict[object, object], partial: bool) -> list[object
     months = (keys // 10_000 - 1970).astype("M8[Y]").astype("M8[M]")
     months = months + (keys // 100 % 100 - 1).astype("m8[M]")
     days: list[dt.date] = (months.astype("M8[D]") + (keys % 100 - 1).astype("m8[D]")).tolist()
-    values: list[object | None] = []
-    for day in days:
-        value = made.get(day)
-        if value is None and MIN_YEAR <= day.year <= MAX_YEAR:
-            value = made[day] = PartialDate(day, day, Precision.DAY) if partial else day
-        values.append(value)
-    return values
+    return [day_value(day, made, partial) for day in days]
+
+
+def day_value(day: dt.date, made: dict[object, object], partial: bool) -> object | None:
+    """The column's one object for ``day``: the one ``made`` holds, else one made now and
+    kept there (a partial date with ``partial``), or ``None`` for a year out of
+    :data:`MIN_YEAR` to :data:`MAX_YEAR`."""
+    value = made.get(day)
+    if value is None and MIN_YEAR <= day.year <= MAX_YEAR:
+        value = made[day] = PartialDate(day, day, Precision.DAY) if partial else day
+    return value
 
 
 #: The days of each month (index 0: none), February of a common year.
